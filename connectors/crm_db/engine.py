@@ -1,0 +1,68 @@
+"""Connect to the target CRM database and bring its schema to the current version."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, create_engine, event, inspect
+from sqlalchemy.engine import make_url
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+class TargetError(Exception):
+    """The target database cannot be used; the message is shown as one line."""
+
+
+def connect(url: str) -> Engine:
+    """An engine for ``url``; SQLite gets foreign keys on and a busy timeout."""
+    parsed = make_url(url)
+    if parsed.drivername.startswith("sqlite"):
+        db = parsed.database
+        if db and db != ":memory:" and not Path(db).parent.exists():
+            raise TargetError(f"target {url}: folder {Path(db).parent} does not exist")
+        engine = create_engine(parsed, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_conn, _record):  # type: ignore[no-untyped-def]
+            dbapi_conn.execute("PRAGMA foreign_keys=ON")
+        return engine
+    return create_engine(parsed, pool_pre_ping=True)
+
+
+def is_new_sqlite_file(url: str) -> bool:
+    """True for a SQLite URL whose file does not exist yet (connecting would create it)."""
+    parsed = make_url(url)
+    return parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:") \
+        and not Path(parsed.database).exists()
+
+
+def alembic_config(connection: Connection) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.attributes["connection"] = connection
+    return cfg
+
+
+def head_revision() -> str:
+    return ScriptDirectory(str(MIGRATIONS)).get_current_head() or ""
+
+
+def current_revision(connection: Connection) -> str | None:
+    return MigrationContext.configure(connection).get_current_revision()
+
+
+def has_schema(engine: Engine) -> bool:
+    """True when the target holds crm-migrate's tables at any version."""
+    return inspect(engine).has_table("alembic_version")
+
+
+def upgrade(engine: Engine) -> None:
+    """Create or migrate the CRM schema to the newest version (idempotent)."""
+    with engine.begin() as conn:
+        if current_revision(conn) == head_revision():
+            return
+        command.upgrade(alembic_config(conn), "head")

@@ -1,0 +1,139 @@
+"""The target CRM tables (DESIGN §6) as SQLAlchemy Core metadata.
+
+Alembic migrations in ``migrations/versions`` create them; a test compares the
+migrated database with this metadata so the two never drift.
+Timestamps are naive UTC (MariaDB DATETIME has no time zone).
+"""
+from __future__ import annotations
+
+from sqlalchemy import (
+    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    UniqueConstraint,
+)
+
+metadata = MetaData()
+
+NAME = 500  # company/person names and addresses: long enough for "Полное наименование"
+KEY = 255  # source keys: indexed, so bounded (MariaDB utf8mb4 index limit)
+
+def _record_lifecycle(table: str) -> list[Column]:
+    """Columns every CRM record table has: custom fields, merge pointer, timestamps, soft delete."""
+    return [
+        Column("note", Text),
+        Column("extra", Text),  # JSON: unmapped source columns, so nothing is lost
+        Column("merged_into_id", Integer, ForeignKey(f"{table}.id")),
+        Column("created_at", DateTime, nullable=False),
+        Column("updated_at", DateTime, nullable=False),
+        Column("deleted_at", DateTime),
+    ]
+
+
+companies = Table(
+    "companies", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(NAME), nullable=False),
+    Column("legal_name", String(NAME)),
+    Column("inn", String(12), index=True),
+    Column("kpp", String(9)),
+    Column("ogrn", String(15)),
+    Column("type", String(16)),
+    Column("parent_id", Integer, ForeignKey("companies.id")),
+    Column("address", String(1000)),
+    Column("city", String(200)),
+    Column("website", String(500)),
+    Column("manager", String(NAME)),
+    *_record_lifecycle("companies"),
+)
+
+contacts = Table(
+    "contacts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), index=True),
+    Column("full_name", String(NAME)),
+    Column("last_name", String(200)),
+    Column("first_name", String(200)),
+    Column("middle_name", String(200)),
+    Column("gender", String(1)),
+    Column("position", String(NAME)),
+    *_record_lifecycle("contacts"),
+)
+
+# A person who works for several companies (the freelance accountant): the
+# main company is contacts.company_id, every company is listed here.
+contact_companies = Table(
+    "contact_companies", metadata,
+    Column("contact_id", Integer, ForeignKey("contacts.id"), primary_key=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), primary_key=True),
+)
+
+phones = Table(
+    "phones", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), index=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id"), index=True),
+    Column("e164", String(16), index=True),  # NULL when the source text is not a valid number
+    Column("extension", String(20)),
+    Column("kind", String(10)),
+    Column("raw", String(200)),
+)
+
+emails = Table(
+    "emails", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("company_id", Integer, ForeignKey("companies.id"), index=True),
+    Column("contact_id", Integer, ForeignKey("contacts.id"), index=True),
+    Column("email", String(320), index=True),
+)
+
+source_links = Table(
+    "source_links", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(10), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("source_key", String(KEY), nullable=False),
+    Column("crm_id", Integer, nullable=False),
+    Column("run_id", String(64), nullable=False),  # the run that last wrote this link
+    Column("origin", String(300)),  # where the record is in its source: "Клиенты!12", "contacts.csv:7"
+    Column("record_hash", String(64)),  # fingerprint of the source record, to see changes
+    Column("payload", Text),  # the source record as read (JSON)
+    Column("warnings", Text),  # values that could not be made canonical (invalid INN, phone, …), one per line
+    Column("deleted_at", DateTime),  # the record is gone from its source
+    UniqueConstraint("entity", "source", "source_key", name="uq_source_links_record"),
+    Index("ix_source_links_crm", "entity", "crm_id"),
+)
+
+quarantine = Table(
+    "quarantine", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False, index=True),
+    Column("source", String(64), nullable=False),
+    Column("source_key", String(KEY), nullable=False),
+    Column("entity", String(10), nullable=False),
+    Column("origin", String(300)),  # where a consultant finds it: "Клиенты!12", "kontragenty.csv line 7"
+    Column("reasons", Text, nullable=False),
+    Column("payload", Text),
+)
+
+migration_runs = Table(
+    "migration_runs", metadata,
+    Column("id", String(64), primary_key=True),  # the Dagster run id
+    Column("config_name", String(200)),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    Column("status", String(16), nullable=False),  # running | success | failed
+    Column("dry_run", Boolean, nullable=False, default=False),
+    Column("records_read", Integer),
+    Column("quarantined", Integer),
+    Column("companies_created", Integer),
+    Column("companies_updated", Integer),
+    Column("companies_unchanged", Integer),
+    Column("companies_merged", Integer),
+    Column("companies_deleted", Integer),
+    Column("contacts_created", Integer),
+    Column("contacts_updated", Integer),
+    Column("contacts_unchanged", Integer),
+    Column("contacts_merged", Integer),
+    Column("contacts_deleted", Integer),
+    Column("review_pairs", Integer),
+    Column("error", Text),
+)

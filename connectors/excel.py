@@ -1,0 +1,190 @@
+"""Read Excel workbooks (xlsx, xlsm, xlsb, xls, ods) into grids of text cells.
+
+python-calamine does the reading: it is fast, it returns the cached values of
+formulas, and it tells merged ranges and sheet visibility for xlsx and xls. The
+format is sniffed from the content, not the extension, so that a workbook
+renamed ``.xls`` still reads and a CSV renamed ``.xlsx`` gets a clear error.
+
+Values become text a consultant would recognise: integral numbers as digits
+(``79161234567``, never ``7.9E10`` or ``79161234567.0``), other numbers in plain
+decimal notation, dates as ``YYYY-MM-DD`` (with `` HH:MM:SS`` when there is a time).
+Hidden sheets and chart sheets are skipped; what was skipped is said in the notes
+of the first grid returned.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import struct
+from decimal import Decimal
+from pathlib import Path
+
+from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
+
+from connectors.errors import SourceError
+from connectors.grid import Grid
+
+_ZIP = b"PK\x03\x04"
+_CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted xlsx
+_CFB_END = 0xFFFFFFFA  # sector numbers from here on are markers (end of chain, free, ...)
+
+
+def read_workbook(path: Path, sheet: str | None = None) -> list[Grid]:
+    """Every visible worksheet of ``path`` (or only ``sheet``) as a ``Grid``.
+
+    Raises ``SourceError`` for a file that is not a readable workbook (empty, truncated,
+    password-protected, CSV or HTML under an Excel name) or a ``sheet`` it does not have.
+    """
+    data = read_source_bytes(path)
+    _check_format(path, data)
+    try:
+        with path.open("rb") as f:
+            book = CalamineWorkbook.from_filelike(f)
+    except Exception as exc:  # noqa: BLE001 — calamine's errors all mean "cannot read this workbook"
+        raise _unreadable(path, exc, "cannot read the workbook") from None
+    try:
+        wanted, notes = _choose_sheets(path, book, sheet)
+        grids = [_grid(path, book, name) for name in wanted]
+    finally:
+        book.close()
+    grids[0].notes[:0] = notes  # workbook-level notes (sheets skipped) go with the first grid
+    return grids
+
+
+def _unreadable(path: Path, exc: Exception, what: str) -> SourceError:
+    if isinstance(exc, PasswordError):
+        return SourceError(f"{path.name}: the workbook is password-protected")
+    return SourceError(f"{path.name}: {what} ({_first_line(exc)})")
+
+
+def read_source_bytes(path: Path) -> bytes:
+    """The file's bytes; ``SourceError`` when it cannot be opened or is empty (shared by the readers)."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise SourceError(f"{path.name}: cannot open ({exc.strerror or exc})") from None
+    if not data:
+        raise SourceError(f"{path.name}: empty file (0 bytes)")
+    return data
+
+
+def _check_format(path: Path, data: bytes) -> None:
+    """Raise ``SourceError`` unless ``data`` looks like a workbook calamine can open."""
+    if data.startswith(_ZIP):
+        if b"PK\x05\x06" not in data[-65_557:]:  # the zip's end-of-directory record is missing
+            raise SourceError(f"{path.name}: the workbook is damaged or truncated (incomplete zip archive)")
+        return
+    if data.startswith(_CFB):
+        if "EncryptedPackage" in _cfb_stream_names(path, data):
+            raise SourceError(f"{path.name}: the workbook is password-protected")
+        return
+    raise SourceError(f"{path.name}: not an Excel workbook ({_describe_text(data)})")
+
+
+def _cfb_stream_names(path: Path, data: bytes) -> set[str]:
+    """Names in the directory of an OLE compound file (an encrypted xlsx has ``EncryptedPackage``)."""
+    try:
+        size = 1 << struct.unpack_from("<H", data, 30)[0]
+        fat: list[int] = []
+        for sector in struct.unpack_from("<109I", data, 76):  # the first FAT sectors, listed in the header
+            if sector >= _CFB_END:
+                break
+            fat.extend(struct.unpack_from(f"<{size // 4}I", data, (sector + 1) * size))
+        names: set[str] = set()
+        sector, seen = struct.unpack_from("<I", data, 48)[0], set()
+        while sector < min(_CFB_END, len(fat)) and sector not in seen:
+            seen.add(sector)
+            for entry in range((sector + 1) * size, (sector + 2) * size, 128):
+                length = struct.unpack_from("<H", data, entry + 64)[0]
+                names.add(data[entry: entry + max(length - 2, 0)].decode("utf-16-le", "replace"))
+            sector = fat[sector]
+    except struct.error:
+        raise SourceError(f"{path.name}: the workbook is damaged or truncated (incomplete OLE file)") from None
+    return names
+
+
+def _describe_text(data: bytes) -> str:
+    head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
+    if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
+        return "looks like an HTML page; open it in Excel and save as .xlsx"
+    if head.startswith(b"<?xml"):
+        return "looks like an XML file (Excel 2003 XML?); open it in Excel and save as .xlsx"
+    printable = sum(1 for b in head if b >= 0x20 or b in b"\t\r\n")
+    if head and printable / len(head) > 0.95:
+        return "looks like CSV text; use kind: csv"
+    return "unknown file format"
+
+
+def _first_line(exc: Exception) -> str:
+    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+
+
+def _choose_sheets(path: Path, book: CalamineWorkbook, sheet: str | None) -> tuple[list[str], list[str]]:
+    """Sheet names to read, and notes on those skipped."""
+    meta = book.sheets_metadata
+    if sheet is not None:
+        names = [m.name for m in meta]
+        found = sheet if sheet in names else next(
+            (n for n in names if n.strip().casefold() == sheet.strip().casefold()), None)
+        if found is None:
+            raise SourceError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+        hidden = any(m.name == found and m.visible != SheetVisibleEnum.Visible for m in meta)
+        return [found], [f"sheet {found!r} is hidden in the workbook; read because the config names it"] \
+            if hidden else []
+    wanted, notes = [], []
+    for m in meta:
+        if m.typ != SheetTypeEnum.WorkSheet:
+            notes.append(f"{str(m.typ).rsplit('.', 1)[-1].lower()} {m.name!r} skipped (not a worksheet)")
+        elif m.visible != SheetVisibleEnum.Visible:
+            notes.append(f"hidden sheet {m.name!r} skipped (name it with sheet: to read it)")
+        else:
+            wanted.append(m.name)
+    if not wanted:
+        raise SourceError(f"{path.name}: no visible worksheet ({'; '.join(notes) or 'the workbook has no sheets'})")
+    return wanted, notes
+
+
+def _grid(path: Path, book: CalamineWorkbook, name: str) -> Grid:
+    try:
+        sheet = book.get_sheet_by_name(name)
+        values = sheet.to_python(skip_empty_area=False)
+        merged = sheet.merged_cell_ranges or []
+    except Exception as exc:  # noqa: BLE001 — a sheet calamine cannot parse makes the file unreadable
+        raise _unreadable(path, exc, f"sheet {name!r} cannot be read") from None
+    cells = [[_text(v) for v in row] for row in values]
+    _fill_merged(cells, merged)
+    return Grid(name, cells, list(range(1, len(cells) + 1)))
+
+
+def _fill_merged(cells: list[list[str | None]], ranges: list[tuple[tuple[int, int], tuple[int, int]]]) -> None:
+    """Give every cell of a merged range the top-left value (0-based, inclusive ranges)."""
+    for (top, left), (bottom, right) in ranges:
+        if top >= len(cells) or left >= len(cells[top]):
+            continue
+        value = cells[top][left]
+        for row in cells[top: bottom + 1]:
+            row[left: right + 1] = [value] * len(row[left: right + 1])
+
+
+def _text(value: object) -> str | None:
+    """A cell value as the text a consultant sees, ``None`` when empty."""
+    kind = type(value)
+    if kind is str:
+        return value.strip() or None  # type: ignore[union-attr]
+    if kind is float:
+        return _number(value)  # type: ignore[arg-type]
+    if kind is bool:
+        return "TRUE" if value else "FALSE"
+    if kind is int:
+        return str(value)
+    if kind is dt.datetime:
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(" ")  # type: ignore
+    if kind in (dt.date, dt.time):
+        return value.isoformat()  # type: ignore[attr-defined]
+    return None if value is None else str(value)
+
+
+def _number(value: float) -> str:
+    if value.is_integer():
+        return str(int(value))
+    text = repr(value)
+    return format(Decimal(text), "f") if "e" in text else text

@@ -1,0 +1,82 @@
+"""Normalise and validate (group ``clean``): one frame of companies and one of contacts."""
+
+from dataclasses import dataclass
+
+import dagster as dg
+import pandas as pd
+
+from pipelines.extract import extract_asset_name
+from pipelines.intake import ExtractedSource, TableIntake
+from pipelines.metadata import frame_metadata, markdown_table
+from pipelines.resources import MigrationConfigResource
+from transforms.fields import SOURCE, SOURCE_KEY
+from transforms.normalise import normalise_companies, normalise_contacts
+from validators.validate import validate_records
+
+RecordKey = tuple[str, str, str]  # (entity, source, source_key)
+WARNINGS_SHOWN = 30  # the rest are in source_links.warnings after the load
+
+
+@dataclass
+class Normalised:
+    companies: pd.DataFrame
+    contacts: pd.DataFrame
+    rejects: pd.DataFrame  # rows the readers or the mapping could not use
+    rows_read: dict[str, int]
+    intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
+
+    def expected(self) -> set[RecordKey]:
+        """Every record read: each must end up linked or quarantined."""
+        keys = {("company", s, k) for s, k in zip(self.companies[SOURCE], self.companies[SOURCE_KEY])}
+        keys |= {("contact", s, k) for s, k in zip(self.contacts[SOURCE], self.contacts[SOURCE_KEY])}
+        keys |= {(e, s, k) for e, s, k in zip(self.rejects["entity"], self.rejects["source"],
+                                              self.rejects["source_key"])}
+        return keys
+
+
+def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
+    frames = [f for f in frames if not f.empty] or frames[:1]
+    return pd.concat(frames, ignore_index=True)
+
+
+def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
+    ins = {extract_asset_name(n): dg.AssetIn() for n in source_names}
+
+    @dg.asset(group_name="clean", ins=ins,
+              description="All sources' records with phones in E.164, emails, ФИО, names and INN/KPP/OGRN normalised.")
+    def normalised(migration: MigrationConfigResource, **extracted: ExtractedSource) -> dg.Output[Normalised]:
+        config = migration.load()
+        regions = {s.name: s.default_region or config.default_region for s in config.sources}
+        parts = list(extracted.values())
+        companies = normalise_companies(_concat([p.records.companies for p in parts]), regions)
+        contacts = normalise_contacts(_concat([p.records.contacts for p in parts]), companies, regions)
+        result = Normalised(companies, contacts, _concat([p.records.rejects for p in parts]),
+                            {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts})
+        phones = [p for items in companies["phones"].tolist() + contacts["phones"].tolist() for p in items]
+        warnings = pd.DataFrame([(src, origin, w) for frame in (companies, contacts)
+                                 for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])
+                                 for w in bag], columns=["source", "origin", "warning"])
+        return dg.Output(result, metadata={
+            **frame_metadata(companies, ["_source", "_origin", "name", "inn", "kpp", "type", "phones", "emails"]),
+            "dagster/row_count": len(companies) + len(contacts),
+            "companies": len(companies), "contacts": len(contacts),
+            "phones": len(phones), "phones_valid": sum(1 for p in phones if p.e164),
+            "records_with_warnings": int(sum(map(bool, companies["_issues"])) + sum(map(bool, contacts["_issues"]))),
+            "warnings": dg.MetadataValue.md(markdown_table(warnings, rows=WARNINGS_SHOWN)),
+        })
+
+    @dg.multi_asset(group_name="clean", outs={
+        "validated": dg.AssetOut(description="Records that pass the schemas, contacts attached to their company."),
+        "quarantine": dg.AssetOut(description="Records that cannot be loaded, each with its reasons."),
+    })
+    def validate(normalised: Normalised):  # noqa: ANN202 — a generator of outputs
+        checked = validate_records(normalised.companies, normalised.contacts)
+        quarantine = _concat([normalised.rejects, checked.quarantine])
+        yield dg.Output(checked, output_name="validated", metadata={
+            **frame_metadata(checked.companies, ["_source", "_origin", "name", "inn", "kpp"]),
+            "dagster/row_count": len(checked.companies) + len(checked.contacts),
+            "companies": len(checked.companies), "contacts": len(checked.contacts)})
+        yield dg.Output(quarantine, output_name="quarantine",
+                        metadata=frame_metadata(quarantine, ["source", "origin", "entity", "reasons"]))
+
+    return [normalised, validate]

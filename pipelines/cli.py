@@ -1,0 +1,80 @@
+"""The ``crm-migrate`` command line (DESIGN §5): a thin layer over the Dagster asset graph.
+
+Every failure a user can cause (config, source file, target database) is
+printed as one line naming the file or key, with a non-zero exit code; a
+traceback is shown only with ``--debug``.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import warnings
+from pathlib import Path
+
+from pipelines.config import DEFAULT_CONFIG, ConfigError, load_config, mask_url
+
+EXIT_FAILED = 1  # the run failed: a source or the target could not be used; nothing was written
+EXIT_USAGE = 2  # the command or the config is wrong
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
+    p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
+    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    run = sub.add_parser("run", help="extract, clean, match and load every source of the config")
+    run.add_argument("--config", required=True, type=Path, help="migration.yaml")
+    run.add_argument("--dry-run", action="store_true", help="compute the same summary, write nothing")
+    run.add_argument("--target", help="database URL overriding target.url (passwords: use ${ENV_VAR})")
+    demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
+    demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
+    return p
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    if not args.debug:
+        warnings.filterwarnings("ignore")
+    try:
+        if args.command == "demo":
+            return _demo(args)
+        return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+    except ConfigError as exc:
+        print(f"crm-migrate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("crm-migrate: interrupted; the target was not changed", file=sys.stderr)
+        return EXIT_FAILED
+
+
+def _run(config_path: Path, *, target: str | None, dry_run: bool, debug: bool) -> int:
+    from pipelines.runner import RunFailed, execute  # Dagster is imported only when a run starts
+    from pipelines.summary import format_summary
+
+    config = load_config(config_path)
+    url = config.target_url(target)
+    try:
+        summary = execute(config_path, target=target, dry_run=dry_run, debug=debug)
+    except RunFailed as exc:
+        print(f"crm-migrate: {exc.scrubbed(url)}", file=sys.stderr)
+        if debug and exc.__cause__ is not None:
+            raise
+        return EXIT_FAILED
+    print(format_summary(config, summary))
+    return 0
+
+
+def _demo(args: argparse.Namespace) -> int:
+    target = args.target or f"sqlite:///{DEFAULT_CONFIG.parent / 'crm.db'}"
+    code = _run(DEFAULT_CONFIG, target=target, dry_run=False, debug=args.debug)
+    if code == 0:
+        home = os.environ.get("DAGSTER_HOME")
+        print(f"\nThe CRM database: {mask_url(target)}")
+        print("Run `make demo` again: nothing changes (idempotent load).")
+        print("Open the Dagster UI: `make ui`, then http://127.0.0.1:3000"
+              + (f" (runs are stored in {home})" if home else ""))
+    return code
+
+
+if __name__ == "__main__":
+    sys.exit(main())

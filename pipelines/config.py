@@ -1,0 +1,237 @@
+"""Load and validate ``migration.yaml`` (DESIGN §3).
+
+Every problem becomes a ``ConfigError`` whose message is one line naming the
+file and the key, e.g. ``migration.yaml: sources[1].kind: must be one of excel,
+csv, onec_odata, onec_xml (got 'xls')``. ``${ENV_VAR}`` is expanded in every
+string; secrets come only from the environment.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError
+
+from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS
+
+DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
+_ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
+
+
+class ConfigError(Exception):
+    """A config that cannot be used; the message is the one line shown to the user."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+ColumnSpec = str | list[str]
+
+
+class ColumnsConfig(_Strict):
+    company: dict[str, ColumnSpec] = Field(default_factory=dict)
+    contact: dict[str, ColumnSpec] = Field(default_factory=dict)
+
+    @field_validator("company")
+    @classmethod
+    def _company_fields(cls, v: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
+        return _known_fields(v, COMPANY_FIELDS)
+
+    @field_validator("contact")
+    @classmethod
+    def _contact_fields(cls, v: dict[str, ColumnSpec]) -> dict[str, ColumnSpec]:
+        return _known_fields(v, CONTACT_FIELDS)
+
+
+def _known_fields(mapping: dict[str, ColumnSpec], allowed: tuple[str, ...]) -> dict[str, ColumnSpec]:
+    unknown = sorted(set(mapping) - set(allowed))
+    if unknown:
+        raise ValueError(f"unknown field {unknown[0]!r} (known: {', '.join(allowed)})")
+    return mapping
+
+
+class _SourceBase(_Strict):
+    name: Annotated[str, Field(pattern=r"^[A-Za-z0-9_.\-]{1,64}$")]
+    entity: Literal["companies", "contacts", "mixed"] | None = None
+    key: str | None = None
+    default_region: str | None = None
+    columns: ColumnsConfig | None = None
+
+
+class FileSource(_SourceBase):
+    kind: Literal["excel", "csv", "onec_xml"]
+    path: Path
+    sheet: str | None = None
+    encoding: str = "auto"
+    delimiter: str = "auto"
+
+    @model_validator(mode="after")
+    def _options_fit_kind(self) -> FileSource:
+        if self.kind != "csv" and (self.encoding != "auto" or self.delimiter != "auto"):
+            raise ValueError(f"encoding/delimiter apply to csv sources only (kind is {self.kind})")
+        if self.kind != "excel" and self.sheet is not None:
+            raise ValueError(f"sheet applies to excel sources only (kind is {self.kind})")
+        return self
+
+
+class ODataSource(_SourceBase):
+    kind: Literal["onec_odata"]
+    url: str
+    user: str | None = None
+    password_env: str | None = None
+
+
+Source = Annotated[FileSource | ODataSource, Field(discriminator="kind")]
+
+
+class TargetConfig(_Strict):
+    url: str
+
+    @field_validator("url")
+    @classmethod
+    def _parseable(cls, v: str) -> str:
+        try:
+            make_url(v)
+        except ArgumentError:
+            raise ValueError(f"not a database URL: {mask_url(v)!r}") from None
+        return v
+
+
+class MatchingConfig(_Strict):
+    """Thresholds for duplicate detection; defaults are documented in the README."""
+
+    # Two companies sharing a phone or an email merge only when their names are this alike
+    # (rapidfuzz token_set_ratio of the name keys, 0-100).
+    name_similarity: int = Field(default=85, ge=50, le=100)
+
+
+class MigrationConfig(_Strict):
+    name: str
+    default_region: str = "RU"
+    target: TargetConfig
+    sources: list[Source] = Field(min_length=1)
+    matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    # Set by load_config, never read from the file (an unknown key there is an error).
+    base_dir: Path = Field(default=Path("."), exclude=True)
+    config_path: Path = Field(default=Path("migration.yaml"), exclude=True)
+
+    @model_validator(mode="after")
+    def _unique_source_names(self) -> MigrationConfig:
+        seen: set[str] = set()
+        for s in self.sources:
+            if s.name in seen:
+                raise ValueError(f"source name {s.name!r} is used twice")
+            seen.add(s.name)
+        return self
+
+    def source(self, name: str) -> FileSource | ODataSource:
+        for s in self.sources:
+            if s.name == name:
+                return s
+        raise ConfigError(f"{self.config_path}: no source named {name!r} "
+                          f"(sources: {', '.join(s.name for s in self.sources)})")
+
+    def resolve(self, path: Path) -> Path:
+        """A path from the config, relative to the config file's folder."""
+        return path if path.is_absolute() else self.base_dir / path
+
+    def target_url(self, override: str | None = None) -> str:
+        """The target URL, with a relative SQLite path resolved against the config folder."""
+        url = make_url(_expand_env(override, "--target") if override else self.target.url)
+        if url.drivername.startswith("sqlite") and url.database not in (None, "", ":memory:"):
+            db = Path(url.database)
+            if not db.is_absolute() and not override:
+                url = url.set(database=str(self.base_dir / db))
+        return url.render_as_string(hide_password=False)
+
+
+def mask_url(url: str) -> str:
+    """``url`` with its password replaced by ``***`` — the only form ever shown."""
+    try:
+        return make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", url)
+
+
+def _expand_env(value: str, where: str) -> str:
+    def repl(m: re.Match[str]) -> str:
+        if m.group(1) not in os.environ:
+            raise ConfigError(f"{where}: environment variable {m.group(1)} is not set")
+        return os.environ[m.group(1)]
+    return _ENV_REF.sub(repl, value)
+
+
+def _expand_all(node: Any, where: str) -> Any:
+    if isinstance(node, str):
+        return _expand_env(node, where)
+    if isinstance(node, dict):
+        return {k: _expand_all(v, f"{where}.{k}" if where else str(k)) for k, v in node.items()}
+    if isinstance(node, list):
+        return [_expand_all(v, f"{where}[{i}]") for i, v in enumerate(node)]
+    return node
+
+
+def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
+    """One readable phrase for a pydantic error: location and what is wrong."""
+    loc = [p for p in error["loc"] if not (isinstance(p, str) and p in {"FileSource", "ODataSource"}
+                                           or p in ("excel", "csv", "onec_xml", "onec_odata"))]
+    where = ""
+    for p in loc:
+        where += f"[{p}]" if isinstance(p, int) else (f".{p}" if where else str(p))
+    if where.startswith("sources[") and isinstance(loc[1], int):
+        try:
+            where = where.replace(f"sources[{loc[1]}]", f"sources[{loc[1]}] ({raw['sources'][loc[1]]['name']})", 1)
+        except (KeyError, IndexError, TypeError):
+            pass
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        msg = "unknown key"
+    elif kind == "missing":
+        msg = "required key is missing"
+    elif kind == "union_tag_invalid":
+        msg = "kind must be one of excel, csv, onec_odata, onec_xml"
+    elif kind == "literal_error":
+        msg = f"must be {error['ctx']['expected']} (got {error['input']!r})"
+    else:
+        msg = error["msg"].removeprefix("Value error, ")
+    return f"{where}: {msg}" if where else msg
+
+
+def load_config(path: str | Path) -> MigrationConfig:
+    """Parse, expand and validate ``path``; check that every source file exists."""
+    path = Path(path)
+    if not path.is_file():
+        raise ConfigError(f"{path}: config file not found")
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as exc:
+        line = getattr(getattr(exc, "problem_mark", None), "line", None)
+        raise ConfigError(f"{path}: not valid YAML" + (f" (line {line + 1})" if line is not None else "")) from None
+    if not isinstance(raw, dict):
+        raise ConfigError(f"{path}: expected a mapping with name, target and sources")
+    try:
+        expanded = _expand_all(raw, "")
+    except ConfigError as exc:
+        raise ConfigError(f"{path}: {exc}") from None
+    try:
+        reserved = {"base_dir", "config_path"} & set(expanded)
+        if reserved:
+            raise ConfigError(f"{path}: {sorted(reserved)[0]}: unknown key")
+        config = MigrationConfig.model_validate(expanded).model_copy(
+            update={"base_dir": path.resolve().parent, "config_path": path})
+    except ValidationError as exc:
+        raise ConfigError(f"{path}: {_describe(exc.errors()[0], raw)}") from None
+    for i, source in enumerate(config.sources):
+        if isinstance(source, FileSource) and not config.resolve(source.path).is_file():
+            raise ConfigError(f"{path}: sources[{i}] ({source.name}).path: file not found: "
+                              f"{config.resolve(source.path)}")
+        if isinstance(source, ODataSource) and source.password_env and source.password_env not in os.environ:
+            raise ConfigError(f"{path}: sources[{i}] ({source.name}).password_env: "
+                              f"environment variable {source.password_env} is not set")
+    return config

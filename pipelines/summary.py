@@ -1,0 +1,25 @@
+"""The short summary ``crm-migrate run`` prints (DESIGN §5)."""
+from __future__ import annotations
+
+from pipelines.config import MigrationConfig
+from pipelines.loading import RunSummary
+
+
+def format_summary(config: MigrationConfig, summary: RunSummary) -> str:
+    r = summary.result
+    width = max([len(s.name) for s in config.sources] + [8])
+    lines = [f"crm-migrate {config.name}: {'DRY RUN, nothing written — ' if summary.dry_run else ''}"
+             f"target {summary.target}, run {summary.run_id[:8]}", "Records read:"]
+    for source in config.sources:
+        lines.append(f"  {source.name:<{width}} {summary.rows_read.get(source.name, 0):>7}"
+                     f"   quarantined {summary.quarantine_by_source.get(source.name, 0)}")
+    lines.append("Column mapping (copy into columns: to fix it):")
+    for source in config.sources:
+        lines += [f"  {source.name} / {t.one_line()}" for t in summary.intake.get(source.name, [])]
+    lines.append(f"Quarantined: {r.quarantined}" + (" (see the quarantine table: each row says why)"
+                                                    if r.quarantined else ""))
+    for label, c in (("Companies", r.companies), ("Contacts", r.contacts)):
+        lines.append(f"{label + ':':<11}{c.created} created, {c.updated} updated, {c.unchanged} unchanged, "
+                     f"{c.merged} merged" + (f", {c.deleted} deleted" if c.deleted else ""))
+    lines.append(f"Pairs sent to review: {summary.review_pairs}")
+    return "\n".join(lines)

@@ -1,0 +1,44 @@
+"""The asset graph is a reviewed contract: keys, dependencies and checks match the snapshot.
+
+After an intended change: CRM_UPDATE_SNAPSHOTS=1 pytest tests/test_asset_graph.py, then
+review the diff of tests/snapshots/asset_graph.json.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from pipelines.config import DEFAULT_CONFIG
+from pipelines.definitions import build_definitions
+from tests.clientdata import write_dataset
+
+SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
+
+
+def graph_of(config_path: Path) -> dict[str, dict]:
+    """Asset key → group, upstream keys and check names, for the definitions of a config."""
+    graph = build_definitions(str(config_path)).resolve_asset_graph()
+    assets = {}
+    for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
+        node = graph.get(key)
+        assets[key.to_user_string()] = {
+            "group": node.group_name,
+            "deps": sorted(d.to_user_string() for d in node.parent_keys),
+            "checks": sorted(c.name for c in node.check_keys),
+        }
+    return assets
+
+
+def test_asset_graph_matches_snapshot() -> None:
+    current = {"config": "sample_data/migration.yaml", "assets": graph_of(DEFAULT_CONFIG)}
+    if os.environ.get("CRM_UPDATE_SNAPSHOTS"):
+        SNAPSHOT.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+    assert current == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
+
+
+def test_one_extract_asset_per_source(tmp_path: Path) -> None:
+    assets = graph_of(write_dataset(tmp_path))
+    assert {a for a in assets if a.startswith("extract_")} == {"extract_old_crm", "extract_buh"}
+    assert assets["normalised"]["deps"] == ["extract_buh", "extract_old_crm"]
+

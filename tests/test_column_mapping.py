@@ -1,0 +1,128 @@
+"""Automatic column mapping: a table of real-shaped headers and the field each one names."""
+from __future__ import annotations
+
+import pytest
+
+from transforms.column_mapping import map_columns, match_header
+
+# header → "kind.field" (kind "shared": company or contact, decided by context); None: no field
+HEADERS = {
+    "Наименование": "company.name", "Клиент": "company.name", "Контрагент": "company.name",
+    "Организация": "company.name", "Компания": "company.name", "Название компании": "company.name",
+    "Юр. лицо": "company.name", "Company": "company.name", "Наименование контрагента": "company.name",
+    "Полное наименование": "company.legal_name", "НаименованиеПолное": "company.legal_name",
+    "ИНН": "company.inn", "ИНН контрагента": "company.inn", "КПП": "company.kpp", "ОГРН": "company.ogrn",
+    "ОГРНИП": "company.ogrn", "Вид контрагента": "company.type", "Юр./физ. лицо": "company.type",
+    "Адрес": "company.address", "Юридический адрес": "company.address", "Город": "company.city",
+    "Сайт": "company.website", "Web": "company.website", "Ответственный": "company.manager",
+    "Менеджер": "company.manager", "Ответственный менеджер": "company.manager",
+    "Телефон": "shared.phone", "Тел.": "shared.phone", "Моб.": "shared.phone", "Телефоны": "shared.phone",
+    "Рабочий телефон": "shared.phone", "Мобильный телефон": "shared.phone", "Phone": "shared.phone",
+    "Тел. доп.": "shared.phone", "Телефон 2": "shared.phone", "Телфон": "shared.phone",
+    "E-mail": "shared.email", "Email": "shared.email", "Эл. почта": "shared.email",
+    "Электронная почта": "shared.email", "e-mail 2": "shared.email",
+    "Примечание": "shared.note", "Комментарий": "shared.note", "Код": "shared.key", "ID": "shared.key",
+    "Код контрагента": "shared.key",
+    "Контактное лицо": "contact.full_name", "ФИО": "contact.full_name", "Ф.И.О.": "contact.full_name",
+    "Контакт": "contact.full_name", "Фамилия": "contact.last_name", "Имя": "contact.first_name",
+    "Отчество": "contact.middle_name", "Должность": "contact.position", "Контакт: Должность": "contact.position",
+    "Контактное лицо ФИО": "contact.full_name", "Реквизиты ИНН": "company.inn",
+    "Дата создания": None, "Дата": None, "Сумма": None, "№ п/п": None, "Контакты": None, "Пол": None,
+    "Адрес доставки": None, "Наименование товара": None, "Статус": None, "": None,
+}
+
+
+@pytest.mark.parametrize(("header", "expected"), HEADERS.items())
+def test_header_vocabulary(header: str, expected: str | None) -> None:
+    match = match_header(header)
+    assert (f"{match.kind}.{match.field}" if match else None) == expected
+
+
+def test_company_phone_and_contact_phone_in_a_mixed_source() -> None:
+    mapping = map_columns(["Клиент", "Телефон", "Контактное лицо", "Должность", "Моб. телефон", "E-mail",
+                           "Телефон организации", "Телефон контактного лица", "Дата создания"])
+    assert mapping.entity == "mixed"
+    assert mapping.company == {"name": ["Клиент"], "phone": ["Телефон", "Телефон организации"]}
+    assert mapping.contact == {"full_name": ["Контактное лицо"], "position": ["Должность"],
+                               "phone": ["Моб. телефон", "Телефон контактного лица"], "email": ["E-mail"]}
+    assert mapping.unmapped == ["Дата создания"]
+
+
+def test_contact_hint_wins_over_position() -> None:
+    mapping = map_columns(["Компания", "Мобильный", "ФИО"])
+    assert mapping.contact["phone"] == ["Мобильный"]
+
+
+@pytest.mark.parametrize(("headers", "entity"), [
+    (["Наименование", "ИНН", "Телефон"], "companies"),
+    (["Фамилия", "Имя", "Отчество", "Телефон"], "contacts"),
+    (["ФИО", "Должность", "Компания", "ИНН компании"], "contacts"),  # the person first, the company a reference
+    (["Клиент", "ИНН", "Контактное лицо"], "mixed"),
+    (["Клиент", "Адрес", "ФИО"], "mixed"),  # a company field beyond key/INN/name: the row holds the company
+])
+def test_entity_detection(headers: list[str], entity: str) -> None:
+    mapping = map_columns(headers)
+    assert mapping.entity == entity
+    assert f"source detected as {entity}" in mapping.notes
+
+
+def test_contacts_source_keeps_only_company_references() -> None:
+    mapping = map_columns(["Код", "ФИО", "Телефон", "Код контрагента", "Компания", "ИНН", "Город"],
+                          entity="contacts")
+    assert mapping.contact == {"key": ["Код"], "full_name": ["ФИО"], "phone": ["Телефон"]}
+    assert mapping.company == {"key": ["Код контрагента"], "name": ["Компания"], "inn": ["ИНН"]}
+    assert mapping.unmapped == ["Город"]
+    assert "'Город' looks like company.city, kept as a custom field in a contacts source" in mapping.notes
+
+
+def test_companies_source_keeps_person_columns_as_custom_fields() -> None:
+    mapping = map_columns(["Наименование", "Контактное лицо", "Телефон"], entity="companies")
+    assert mapping.company == {"name": ["Наименование"], "phone": ["Телефон"]}
+    assert mapping.contact == {} and mapping.unmapped == ["Контактное лицо"]
+
+
+def test_several_columns_per_field() -> None:
+    mapping = map_columns(["Наименование", "Телефон", "Телефон (2)", "Факс", "E-mail", "Эл. почта",
+                           "Юридический адрес", "Фактический адрес"])
+    assert mapping.company["phone"] == ["Телефон", "Телефон (2)"]
+    assert mapping.company["email"] == ["E-mail", "Эл. почта"]
+    assert mapping.company["address"] == ["Юридический адрес"]  # one value only: the first, the other kept aside
+    assert mapping.unmapped == ["Факс", "Фактический адрес"]
+    assert any("'Фактический адрес' also looks like company.address" in n for n in mapping.notes)
+
+
+def test_fuzzy_choices_are_explained() -> None:
+    mapping = map_columns(["Наименованние", "Телфон"])
+    assert mapping.company == {"name": ["Наименованние"], "phone": ["Телфон"]}
+    assert "'Телфон' mapped to shared.phone (fuzzy 92)" in mapping.notes
+
+
+def test_explicit_columns_win_and_name_missing_headers() -> None:
+    headers = ["Клиент", "ИНН", "Телефон", "Тел. доп.", "Контактное лицо", "Мобильный", "Прочее"]
+    explicit = {"company": {"name": "клиент", "inn": "ИНН", "phone": ["Телефон", "Тел. доп."]},
+                "contact": {"full_name": "Контактное лицо", "phone": "Мобильный"}}
+    mapping = map_columns(headers, entity="mixed", explicit=explicit)
+    assert mapping.company == {"name": ["Клиент"], "inn": ["ИНН"], "phone": ["Телефон", "Тел. доп."]}
+    assert mapping.contact == {"full_name": ["Контактное лицо"], "phone": ["Мобильный"]}
+    assert mapping.unmapped == ["Прочее"]
+    with pytest.raises(ValueError, match=r"columns: company\.inn: column 'ИНН клиента' not found"):
+        map_columns(headers, explicit={"company": {"inn": "ИНН клиента"}})
+    with pytest.raises(ValueError, match=r"columns: company\.fax is not a field"):
+        map_columns(headers, explicit={"company": {"fax": "Телефон"}})
+
+
+def test_shown_mapping_can_be_pasted_back() -> None:
+    headers = ["Код", "Клиент", "ИНН", "Телефон", "Контактное лицо", "E-mail", "Дата создания"]
+    auto = map_columns(headers)
+    again = map_columns(headers, entity=auto.entity, explicit=auto.as_config())
+    assert (again.company, again.contact, again.unmapped) == (auto.company, auto.contact, auto.unmapped)
+    assert auto.describe().splitlines() == [
+        "entity: mixed",
+        "company.key       ← Код",
+        "company.name      ← Клиент",
+        "company.inn       ← ИНН",
+        "company.phone     ← Телефон",
+        "contact.full_name ← Контактное лицо",
+        "contact.email     ← E-mail",
+        "custom fields     ← Дата создания",
+    ]

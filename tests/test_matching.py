@@ -1,0 +1,91 @@
+"""Matching and survivorship on small, stated cases: who merges, who never does, and why."""
+from __future__ import annotations
+
+import pandas as pd
+
+from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, PAYLOAD, REF_INN, REF_KEY, REF_NAME, REF_ROW
+from transforms.golden import golden_companies, golden_contacts
+from transforms.matching import CLUSTER, match_companies, match_contacts
+from transforms.normalise import as_frame, normalise_companies, normalise_contacts
+from validators.references import COMPANY_RECORD
+
+REGIONS = {"a": "RU", "b": "RU"}
+
+
+def companies(*records: dict) -> pd.DataFrame:
+    rows = [{"_source": r.get("src", "a"), "_source_key": str(i), "_origin": f"row {i}",
+             **{f: r.get(f) for f in COMPANY_FIELDS}, EXTRA: {}, PAYLOAD: {"i": i}} for i, r in enumerate(records)]
+    return normalise_companies(as_frame({k: [r[k] for r in rows] for k in rows[0]}), REGIONS)
+
+
+def contacts(company_frame: pd.DataFrame, *records: dict) -> pd.DataFrame:
+    rows = [{"_source": "a", "_source_key": f"p{i}", "_origin": f"row {i}", **{f: r.get(f) for f in CONTACT_FIELDS},
+             REF_KEY: None, REF_INN: None, REF_NAME: None, REF_ROW: ("a", r["company"]), EXTRA: {}, PAYLOAD: {}}
+            for i, r in enumerate(records)]
+    frame = normalise_contacts(as_frame({k: [r[k] for r in rows] for k in rows[0]}), company_frame, REGIONS)
+    return frame.assign(**{COMPANY_RECORD: pd.Series(frame[REF_ROW], dtype=object)})
+
+
+def clusters(matched: pd.DataFrame) -> list[set[str]]:
+    groups = matched.groupby(CLUSTER)["_source_key"].apply(set)
+    return sorted(groups, key=lambda g: sorted(g))
+
+
+def test_spellings_of_one_company_merge_with_reasons() -> None:
+    frame = companies({"name": 'ООО "Ромашка"', "inn": "7707083893", "kpp": "773601001"},
+                      {"name": "Ромашка ООО", "inn": "7707083893"},
+                      {"name": "ООО «Ромашка»", "city": "Москва", "src": "b"})
+    result = match_companies(frame)
+    assert clusters(result.frame) == [{"0", "1", "2"}]
+    assert set(result.links["reasons"]) == {"same INN 7707083893 (head office KPP 773601001)", "same name 'ромашка'"}
+
+
+def test_branches_and_different_inns_never_merge() -> None:
+    frame = companies({"name": "Ромашка", "inn": "7707083893", "kpp": "773601001"},
+                      {"name": "Ромашка", "inn": "7707083893", "kpp": "781043001"},  # branch
+                      {"name": "Ромашка", "inn": "7736050003"})  # another company, same name
+    assert clusters(match_companies(frame).frame) == [{"0"}, {"1"}, {"2"}]
+    golden = golden_companies(match_companies(frame).frame, {"a": 0})
+    by_kpp = dict(zip(golden["kpp"], golden[CLUSTER]))
+    branch = golden[golden["kpp"] == "781043001"].iloc[0]
+    assert branch["parent_cluster"] == by_kpp["773601001"]
+
+
+def test_same_name_in_other_cities_stays_apart_without_inn() -> None:
+    frame = companies({"name": "Альфа", "city": "Москва"}, {"name": "Альфа", "city": "Казань"},
+                      {"name": "Альфа"})
+    assert len(clusters(match_companies(frame).frame)) == 2
+
+
+def test_shared_phone_merges_only_similar_names() -> None:
+    frame = companies({"name": "Ромашка", "phone": "8 495 123-45-67"}, {"name": "Ромашка плюс", "phone": "+74951234567"},
+                      {"name": "Бизнес-центр Орион", "phone": "+7 (495) 123-45-67"})
+    result = match_companies(frame)
+    assert clusters(result.frame) == [{"0", "1"}, {"2"}]
+    assert result.links["reasons"].iloc[0].startswith("same phone +74951234567 and similar name")
+
+
+def test_survivorship_prefers_source_order_and_unions_phones() -> None:
+    frame = companies({"name": "Ромашка", "inn": "7707083893", "address": "Москва, ул. Ленина 1", "phone": "84951234567",
+                       "src": "b"},
+                      {"name": 'ООО "Ромашка"', "inn": "7707083893", "phone": "8 916 123-45-67"})
+    golden = golden_companies(match_companies(frame).frame, {"a": 0, "b": 1})
+    (row,) = golden.to_dict("records")
+    assert row["name"] == 'ООО "Ромашка"' and row["address"] == "Москва, ул. Ленина 1"
+    assert {p[0] for p in row["phones"]} == {"+74951234567", "+79161234567"}
+    assert len(row["members"]) == 2
+
+
+def test_people_merge_on_email_with_agreeing_names_only() -> None:
+    firms = companies({"name": "Ромашка", "inn": "7707083893"}, {"name": "Лютик", "inn": "7736050003"})
+    people = contacts(firms,
+                      {"full_name": "Иванов Иван Иванович", "email": "ivanov@mail.ru", "company": "0"},
+                      {"full_name": "Иванов И.", "email": "IVANOV@mail.ru", "company": "1"},  # same person, 2 firms
+                      {"full_name": "Петров Пётр", "email": "ivanov@mail.ru", "company": "1"},  # shared mailbox
+                      {"full_name": "Иванов Иван", "company": "0"})  # same name at the same company
+    cluster_of = {("a", "0"): 0, ("a", "1"): 1}
+    result = match_contacts(people, cluster_of)
+    assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
+    golden = golden_contacts(result.frame, cluster_of, {"a": 0})
+    ivanov = golden[golden["last_name"] == "Иванов"].iloc[0]
+    assert ivanov["company_cluster"] == 0 and ivanov["company_clusters"] == [0, 1]

@@ -1,0 +1,117 @@
+"""Finding the table in a grid: header below titles, two-row headers, totals — grids written out by hand."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from connectors.grid import Grid, RejectedRow
+from transforms.tables import ROW_COLUMN, NoHeaderError, find_table
+
+
+def _grid(rows: list[list[str | None]], first: int = 1) -> Grid:
+    return Grid("Лист1", rows, list(range(first, first + len(rows))))
+
+
+def _headers(table) -> list[str]:  # noqa: ANN001
+    return [c for c in table.frame.columns if c != ROW_COLUMN]
+
+
+def test_header_below_title_and_blank_rows() -> None:
+    table = find_table(_grid([
+        ["Отчёт по клиентам", None, None],
+        ["Сформирован 01.11.2026", None, None],
+        [None, None, None],
+        ["Наименование", "ИНН", "Телефон"],
+        ["ООО Ромашка", "7707083893", None],
+        [None, None, None],
+        ["АО Лютик", None, "84951234567"],
+    ]))
+    assert table.header_row == 4
+    assert _headers(table) == ["Наименование", "ИНН", "Телефон"]
+    assert table.frame[ROW_COLUMN].tolist() == [5, 7]
+    assert table.frame["Телефон"].tolist() == [None, "84951234567"]
+    assert all(table.frame[c].dtype == object for c in _headers(table))
+    assert table.notes == ["header on row 4", "2 title rows above the header skipped", "1 empty row skipped"]
+
+
+@pytest.mark.parametrize("rows", [
+    # merged cells, filled by the reader: the group repeats, vertical merges repeat downwards
+    [["Клиент", "ИНН", "Контактное лицо", "Контактное лицо"], ["Клиент", "ИНН", "ФИО", "Телефон"]],
+    # the same header written without merges: the group once, empty cells around
+    [["Клиент", "ИНН", "Контактное лицо", None], [None, None, "ФИО", "Телефон"]],
+])
+def test_two_row_headers(rows: list[list[str | None]]) -> None:
+    table = find_table(_grid([["Выгрузка", "Выгрузка", "Выгрузка", "Выгрузка"], *rows,
+                              ["ООО Ромашка", "7707083893", "Иванов Иван", "89161234567"]]))
+    assert _headers(table) == ["Клиент", "ИНН", "Контактное лицо ФИО", "Контактное лицо Телефон"]
+    assert table.header_row == 2
+    assert table.notes[0] == "header on rows 2–3 (two-row header)"
+
+
+def test_a_title_over_the_header_is_not_a_group() -> None:
+    table = find_table(_grid([["Клиенты 2026", None, None], ["Клиент", "ИНН", "Телефон"], ["А", "1", "2"]]))
+    assert _headers(table) == ["Клиент", "ИНН", "Телефон"]
+
+
+def test_text_data_below_a_header_is_not_a_second_header_row() -> None:
+    table = find_table(_grid([["Клиент", "Город", "Контактное лицо"], ["ООО Ромашка", "Москва", "Иванов Иван"]]))
+    assert table.frame[ROW_COLUMN].tolist() == [2]
+
+
+def test_duplicate_and_missing_header_names() -> None:
+    table = find_table(_grid([
+        ["Клиент", "Телефон", "Телефон", None, None],
+        ["ООО Ромашка", "111", "222", "заметка без заголовка", None],
+    ]))
+    assert _headers(table) == ["Клиент", "Телефон", "Телефон (2)", "column_4"]
+    assert "columns named to keep them apart: Телефон (2), column_4" in table.notes
+
+
+def test_rows_wider_than_the_header_keep_their_cells() -> None:
+    table = find_table(_grid([["Клиент", "ИНН"], ["ООО Ромашка", "7707083893", "лишнее"], ["АО Лютик"]]))
+    assert table.frame.to_dict("records") == [
+        {"Клиент": "ООО Ромашка", "ИНН": "7707083893", "column_3": "лишнее", ROW_COLUMN: 2},
+        {"Клиент": "АО Лютик", "ИНН": None, "column_3": None, ROW_COLUMN: 3},
+    ]
+
+
+def test_totals_and_repeated_headers_are_dropped_with_a_note() -> None:
+    table = find_table(_grid([
+        ["Клиент", "ИНН", "Сумма"],
+        ["ООО Ромашка", "7707083893", "100"],
+        ["Итого по Москве:", None, "100"],
+        ["Клиент", "ИНН", "Сумма"],  # a page header repeated by a printed export
+        ["Итого ООО", "7736050003", "5"],  # a company that happens to be called so: kept
+        ["ВСЕГО", None, "1 105,50"],
+        ["Total: 2 clients", None, None],
+    ]))
+    assert table.frame["Клиент"].tolist() == ["ООО Ромашка", "Итого ООО"]
+    assert "3 totals rows skipped (rows 3, 6, 7)" in table.notes
+    assert "1 repeated header row skipped (row 4)" in table.notes
+
+
+def test_expected_headers_choose_the_header_row() -> None:
+    grid = _grid([["Клиент", "ИНН"], ["Организация", "Код партнёра"], ["ООО Ромашка", "001"]])
+    assert find_table(grid).header_row == 1
+    table = find_table(grid, ["организация", "Код партнёра"])
+    assert table.header_row == 2
+    assert _headers(table) == ["Организация", "Код партнёра"]
+    with pytest.raises(NoHeaderError, match=r"no header row with the configured columns \(Контрагент\)"):
+        find_table(grid, ["Контрагент"])
+
+
+def test_no_header_is_a_clear_error() -> None:
+    with pytest.raises(NoHeaderError, match="no header row found in the first 50 rows"):
+        find_table(_grid([["1", "2"], ["Дата", "Сумма"], ["2024-01-01", "5"]]))
+    with pytest.raises(NoHeaderError, match="empty"):
+        find_table(_grid([[None, None], []]))
+
+
+def test_header_only_gives_an_empty_frame_and_rejects_travel() -> None:
+    rejected = RejectedRow(3, "5 fields where the file has 3", "a;b;c;d;e")
+    grid = Grid("k.csv", [["Наименование", "ИНН"]], [1], ["encoding cp1251 (detected)"], [rejected])
+    table = find_table(grid)
+    assert _headers(table) == ["Наименование", "ИНН"] and len(table.frame) == 0
+    assert table.rejects == [rejected]
+    assert table.notes[0] == "encoding cp1251 (detected)"
+    assert isinstance(table.frame, pd.DataFrame)

@@ -1,0 +1,356 @@
+"""Map source headers to the canonical fields of DESIGN §4.
+
+A header is read in steps, each one a little less certain (and said so in ``notes``):
+
+1. the whole normalised header is a known synonym (``"Эл. почта"`` → email);
+2. a qualifier names whose field it is (``"Телефон контактного лица"``, ``"ИНН контрагента"``,
+   ``"Контакт: Телефон"``, a two-row header group ``"Контактное лицо ФИО"``); a qualifier
+   alone is itself a field (``"Компания"`` → company name, ``"Контактное лицо"`` → ФИО);
+3. modifiers are dropped (``"Телефон 2"``, ``"Доп. телефон"``, ``"Мобильный телефон"``);
+4. rapidfuzz finds near misses (``"Телфон"``) above a threshold that keeps
+   ``"Дата создания"`` unmapped.
+
+Phone, e-mail, note and key exist for companies and contacts alike; in a mixed source
+they go to the contact when a qualifier or a hint (``моб.``, ``личный``) says so or when
+they stand in the run of contact columns (after ``ФИО`` / ``Должность``), else to the company.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, ENTITY_KINDS, MULTI_VALUE_FIELDS
+
+COMPANY, CONTACT, SHARED = "company", "contact", "shared"
+FUZZY_CUTOFF = 85  # "Телфон"→телефон is 92, "Дата создания"→anything stays far below
+FUZZY_MIN_LENGTH = 5  # short words ("Пол", "Код") are compared exactly only
+
+# Synonyms per (kind, field), "|"-separated, compared after ``normalise_header``.
+# SHARED fields belong to the row's main entity unless a qualifier or position says otherwise;
+# ``shared.name`` is the company name, or the person's full name in a contacts-only source.
+_VOCABULARY: dict[tuple[str, str], str] = {
+    (COMPANY, "name"): "наименование|название|краткое наименование|наименование краткое|"
+                       "сокращенное наименование|рабочее наименование|название компании|"
+                       "наименование организации|наименование контрагента|наименование клиента|"
+                       "company name|organization name|organisation name|account name|client name|"
+                       "customer name|company|organization|organisation|account",
+    (COMPANY, "legal_name"): "полное наименование|наименование полное|полное название|"
+                             "юридическое наименование|юридическое название|официальное наименование|"
+                             "наименование для печати|наименованиеполное|legal name|full legal name|"
+                             "official name|registered name",
+    (COMPANY, "inn"): "инн|inn|tin|taxpayer id|tax id|идентификационный номер налогоплательщика",
+    (COMPANY, "kpp"): "кпп|kpp|код причины постановки на учет",
+    (COMPANY, "ogrn"): "огрн|огрнип|ogrn|ogrnip|основной государственный регистрационный номер|"
+                       "регистрационный номер",
+    (COMPANY, "type"): "тип контрагента|вид контрагента|юр физ лицо|юридическое физическое лицо|"
+                       "опф|правовая форма|организационно правовая форма|форма собственности|"
+                       "legal form|company type",
+    (COMPANY, "address"): "адрес|юридический адрес|юр адрес|фактический адрес|факт адрес|"
+                          "почтовый адрес|адрес организации|местонахождение|address|legal address|"
+                          "postal address|street address",
+    (COMPANY, "city"): "город|населенный пункт|нас пункт|г|city|town",
+    (COMPANY, "website"): "сайт|веб сайт|вебсайт|интернет сайт|сайт компании|web|website|web site|"
+                          "www|url|site|homepage",
+    (COMPANY, "manager"): "ответственный|менеджер|ответственный менеджер|ответственный сотрудник|"
+                          "основной менеджер|куратор|manager|account manager|responsible|owner|"
+                          "responsible user|sales rep",
+    (CONTACT, "full_name"): "фио|ф и о|фамилия имя отчество|полное имя|имя фамилия|контактное лицо|"
+                            "контакт|представитель|руководитель|фио руководителя|contact|"
+                            "contact person|contact name|full name|person",
+    (CONTACT, "last_name"): "фамилия|last name|surname|family name",
+    (CONTACT, "first_name"): "имя|first name|given name",
+    (CONTACT, "middle_name"): "отчество|middle name|patronymic",
+    (CONTACT, "position"): "должность|должн|позиция|position|job title|title|role",
+    (SHARED, "name"): "name",
+    (SHARED, "phone"): "телефон|телефоны|тел|номер телефона|контактный телефон|рабочий телефон|"
+                       "офисный телефон|городской телефон|стационарный телефон|мобильный|"
+                       "мобильный телефон|моб|моб тел|сотовый|сотовый телефон|phone|phones|tel|"
+                       "telephone|phone number|mobile|mobile phone|cell|cell phone|work phone",
+    (SHARED, "email"): "e mail|email|эл почта|электронная почта|эл адрес|электронный адрес|"
+                       "адрес электронной почты|почта|емейл|емэйл|имейл|мейл|mail|e mail address|"
+                       "email address",
+    (SHARED, "note"): "примечание|примечания|комментарий|комментарии|заметка|заметки|описание|"
+                      "дополнительная информация|доп информация|note|notes|comment|comments|"
+                      "description|remarks",
+    (SHARED, "key"): "код|ид|id|идентификатор|внешний код|код 1с|код в 1с|guid|uuid|external id|"
+                     "номер в 1с",
+}
+# Headers that name no field although they are close to one ("Контакты" ≈ "Контакт"): never fuzzy-matched.
+_NOT_FIELDS = "контакты|контактная информация|контактные данные|дата|дата создания|дата изменения|статус|" \
+              "источник|пол|тип|вид|регион|область|страна|индекс|почтовый индекс|факс|fax|доб|добавочный|" \
+              "сумма|количество|цена|комментарий менеджера|created|modified|status|source|region|country"
+# Words naming whose field a header is; alone, a qualifier is that entity's name field.
+_QUALIFIERS: dict[str, str] = {
+    COMPANY: "компания|компании|организация|организации|контрагент|контрагента|клиент|клиента|"
+             "фирма|фирмы|юр лицо|юрлицо|юр лица|юридическое лицо|юридического лица|предприятие|"
+             "предприятия|партнер|партнера|покупатель|покупателя|заказчик|заказчика|company|"
+             "organization|organisation|client|customer|account",
+    CONTACT: "контактное лицо|контактного лица|контактные лица|контактных лиц|конт лицо|контакт|"
+             "контакта|кл|сотрудник|сотрудника|представитель|представителя|лицо|contact|"
+             "contact person|person",
+}
+# Words that change nothing about the field ("Телефон 2"); some hint at the contact.
+_MODIFIERS = "доп|дополнительный|дополнительная|основной|основная|второй|рабочий|рабочая|офисный|" \
+             "городской|старый|новый|другой|ещё|еще|main|other|work|office|second|alt|additional"
+_CONTACT_HINTS = "моб|мобильный|мобильного|сотовый|личный|личная|личного|mobile|cell|personal|private"
+
+# For a contacts-only source, the company block names the person's company: only these.
+COMPANY_REFERENCES = ("key", "inn", "name")
+
+
+def normalise_header(text: str) -> str:
+    """Lower case, ё→е, punctuation and spacing folded: ``" Эл. почта:"`` → ``"эл почта"``."""
+    return " ".join(re.sub(r"[\W_]+", " ", text.casefold().replace("ё", "е")).split())
+
+
+def _words(spec: str) -> list[str]:
+    return [normalise_header(w) for w in spec.split("|")]
+
+
+_SYNONYMS: dict[str, tuple[str, str]] = {w: key for key, spec in _VOCABULARY.items() for w in _words(spec)}
+_QUALIFIER_WORDS: list[tuple[str, str]] = sorted(
+    ((w, entity) for entity, spec in _QUALIFIERS.items() for w in _words(spec)), key=lambda p: -len(p[0]))
+_NOT_FIELD_WORDS = frozenset(_words(_NOT_FIELDS))
+_MODIFIER_WORDS = frozenset(_words(_MODIFIERS))
+_HINT_WORDS = frozenset(_words(_CONTACT_HINTS))
+_SELF_FIELD = {COMPANY: (COMPANY, "name"), CONTACT: (CONTACT, "full_name")}
+_SHARED_FIELDS = {"name": ("name", "full_name"), "phone": ("phone", "phone"), "email": ("email", "email"),
+                  "note": ("note", "note"), "key": ("key", "key")}
+
+
+@dataclass(frozen=True)
+class HeaderMatch:
+    """What one header names: ``kind`` is company, contact or shared (decided by context)."""
+
+    kind: str
+    field: str
+    qualifier: str | None = None  # entity named by the header itself ("Телефон клиента")
+    contact_hint: bool = False  # "моб.", "личный": a person's rather than an office's
+    fuzzy: int | None = None  # rapidfuzz score when the header was a near miss
+
+
+@lru_cache(maxsize=4096)
+def match_header(header: str) -> HeaderMatch | None:
+    """The field ``header`` names, or None; pure vocabulary, no context."""
+    words = normalise_header(header)
+    if not words or words in _NOT_FIELD_WORDS:
+        return None
+    hit = _exact(words)
+    if hit is not None:
+        return hit
+    qualifier, rest = _strip_qualifier(words)
+    if qualifier is not None:
+        base = _exact(rest) if rest else HeaderMatch(*_SELF_FIELD[qualifier])
+        base = base or _fuzzy(rest)
+        return HeaderMatch(base.kind, base.field, qualifier, base.contact_hint, base.fuzzy) if base else None
+    return _group_suffix(words) or _fuzzy(words)
+
+
+def is_known_header(header: str) -> bool:
+    """True when ``header`` names a canonical field (used to find the header row)."""
+    return match_header(header) is not None
+
+
+def _exact(words: str) -> HeaderMatch | None:
+    tokens = words.split()
+    hint = any(t in _HINT_WORDS for t in tokens)
+    if words in _SYNONYMS:
+        return HeaderMatch(*_SYNONYMS[words], contact_hint=hint)
+    kept = [t for t in tokens if t not in _MODIFIER_WORDS and t not in _HINT_WORDS and not t.isdigit()]
+    if kept and len(kept) < len(tokens) and (key := _SYNONYMS.get(" ".join(kept))):
+        return HeaderMatch(*key, contact_hint=hint)
+    return None
+
+
+def _strip_qualifier(words: str) -> tuple[str | None, str]:
+    """Remove one qualifier phrase from the start or end of ``words``."""
+    for phrase, entity in _QUALIFIER_WORDS:
+        if words == phrase:
+            return entity, ""
+        if words.startswith(phrase + " "):
+            return entity, words[len(phrase) + 1:]
+        if words.endswith(" " + phrase):
+            return entity, words[: -len(phrase) - 1]
+    return None, words
+
+
+def _group_suffix(words: str) -> HeaderMatch | None:
+    """A two-row header under a group that names no entity: "Реквизиты ИНН" → the ИНН part."""
+    tokens = words.split()
+    return next((hit for i in range(1, len(tokens)) if (hit := _exact(" ".join(tokens[i:])))), None)
+
+
+def _fuzzy(words: str) -> HeaderMatch | None:
+    if len(words) < FUZZY_MIN_LENGTH:
+        return None
+    best = process.extractOne(words, _SYNONYMS.keys(), scorer=fuzz.ratio, score_cutoff=FUZZY_CUTOFF)
+    if best is None:
+        return None
+    kind, name = _SYNONYMS[best[0]]
+    return HeaderMatch(kind, name, fuzzy=round(best[1]))
+
+
+@dataclass
+class ColumnMapping:
+    """Which source headers feed which canonical field, per entity.
+
+    ``company``/``contact`` map a canonical field to the source headers feeding it,
+    in order (several phone columns → one multi-value phone field). For a
+    contacts-only source, ``company`` holds the columns that *refer* to the
+    contact's company (``key``, ``inn``, ``name``). ``unmapped`` columns travel
+    to the CRM as custom fields.
+    """
+
+    entity: str  # companies | contacts | mixed
+    company: dict[str, list[str]] = field(default_factory=dict)
+    contact: dict[str, list[str]] = field(default_factory=dict)
+    unmapped: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def as_config(self) -> dict[str, dict[str, str | list[str]]]:
+        """The ``columns:`` block a consultant can paste into migration.yaml."""
+        def block(m: dict[str, list[str]]) -> dict[str, str | list[str]]:
+            return {f: (cols[0] if len(cols) == 1 else list(cols)) for f, cols in m.items()}
+        out = {}
+        if self.company:
+            out["company"] = block(self.company)
+        if self.contact:
+            out["contact"] = block(self.contact)
+        return out
+
+    def describe(self) -> str:
+        """The mapping for a human, one line per field, custom fields last."""
+        rows = [(f"{entity}.{name}", ", ".join(cols))
+                for entity, block in ((COMPANY, self.company), (CONTACT, self.contact))
+                for name, cols in block.items()]
+        if self.unmapped:
+            rows.append(("custom fields", ", ".join(self.unmapped)))
+        width = max((len(label) for label, _ in rows), default=0)
+        return "\n".join([f"entity: {self.entity}", *(f"{label:<{width}} ← {cols}" for label, cols in rows)])
+
+
+def map_columns(headers: Sequence[str], *, entity: str | None = None,
+                explicit: Mapping[str, Mapping[str, str | list[str]] | None] | None = None) -> ColumnMapping:
+    """Choose the mapping for ``headers``: ``explicit`` (the config's ``columns:``) wins, else the vocabulary.
+
+    ``entity`` (companies | contacts | mixed) is detected when None. Raises ``ValueError``
+    when ``explicit`` names a header that is not there or a field that does not exist.
+    """
+    if entity is not None and entity not in ENTITY_KINDS:
+        raise ValueError(f"unknown entity {entity!r} (expected one of: {', '.join(ENTITY_KINDS)})")
+    if explicit and any(explicit.get(e) for e in (COMPANY, CONTACT)):
+        return _explicit_mapping(headers, entity, explicit)
+    return _automatic_mapping(headers, entity)
+
+
+def _explicit_mapping(headers: Sequence[str], entity: str | None,
+                      explicit: Mapping[str, Mapping[str, str | list[str]] | None]) -> ColumnMapping:
+    by_norm: dict[str, str] = {}
+    for h in headers:
+        by_norm.setdefault(normalise_header(h), h)
+    blocks: dict[str, dict[str, list[str]]] = {COMPANY: {}, CONTACT: {}}
+    for ent, allowed in ((COMPANY, COMPANY_FIELDS), (CONTACT, CONTACT_FIELDS)):
+        for name, spec in (explicit.get(ent) or {}).items():
+            if name not in allowed:
+                raise ValueError(f"columns: {ent}.{name} is not a field (fields: {', '.join(allowed)})")
+            for wanted in [spec] if isinstance(spec, str) else spec:
+                found = wanted if wanted in headers else by_norm.get(normalise_header(wanted))
+                if found is None:
+                    raise ValueError(f"columns: {ent}.{name}: column {wanted!r} not found "
+                                     f"(columns: {', '.join(headers)})")
+                blocks[ent].setdefault(name, []).append(found)
+    detected = entity or _entity_of(blocks, [])
+    return ColumnMapping(detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks),
+                         ["mapping taken from the config's columns: block"])
+
+
+def _unmapped(headers: Iterable[str], blocks: Mapping[str, Mapping[str, list[str]]]) -> list[str]:
+    used = {c for block in blocks.values() for cols in block.values() for c in cols}
+    return [h for h in headers if h not in used]
+
+
+def _automatic_mapping(headers: Sequence[str], entity: str | None) -> ColumnMapping:
+    matches = [match_header(h) for h in headers]
+    detected = entity or _entity_of(_assign(headers, matches, "mixed")[0], headers)
+    blocks, notes = _assign(headers, matches, detected)
+    fuzzy = [f"{h!r} mapped to {m.kind}.{m.field} (fuzzy {m.fuzzy})" for h, m in zip(headers, matches)
+             if m and m.fuzzy is not None]
+    detection = [] if entity else [f"source detected as {detected}"]
+    return ColumnMapping(detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks),
+                         [*detection, *fuzzy, *notes])
+
+
+def _assign(headers: Sequence[str], matches: Sequence[HeaderMatch | None],
+            entity: str) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
+    """Blocks of a source of kind ``entity``, and notes on columns kept as custom fields."""
+    blocks: dict[str, dict[str, list[str]]] = {COMPANY: {}, CONTACT: {}}
+    notes: list[str] = []
+    for i, (h, m) in enumerate(zip(headers, matches)):
+        if m is None:
+            continue
+        owner = _entity_for(m, i, matches, entity)
+        name = m.field if m.kind != SHARED else _SHARED_FIELDS[m.field][owner == CONTACT]
+        taken = blocks[owner].get(name)
+        if not _fits(owner, name, entity):
+            notes.append(f"{h!r} looks like {owner}.{name}, kept as a custom field in a {entity} source")
+        elif taken and name not in MULTI_VALUE_FIELDS:
+            notes.append(f"{h!r} also looks like {owner}.{name}; took {taken[0]!r}, kept {h!r} as a custom field")
+        else:
+            blocks[owner].setdefault(name, []).append(h)
+    return blocks, notes
+
+
+def _fits(owner: str, name: str, entity: str) -> bool:
+    """Whether a field of ``owner`` has a place in a source of kind ``entity``."""
+    if entity == "companies":
+        return owner == COMPANY
+    if entity == "contacts":
+        return owner == CONTACT or name in COMPANY_REFERENCES
+    return True
+
+
+def _entity_for(m: HeaderMatch, index: int, matches: Sequence[HeaderMatch | None], entity: str) -> str:
+    """Whose field column ``index`` is: qualifier, then hint, then the run of contact columns."""
+    if m.qualifier is not None:
+        return m.qualifier
+    if m.kind != SHARED:
+        return m.kind
+    if entity != "mixed":
+        return CONTACT if entity == "contacts" else COMPANY
+    if m.contact_hint:
+        return CONTACT
+    return CONTACT if _in_contact_run(index, matches) else COMPANY
+
+
+def _in_contact_run(index: int, matches: Sequence[HeaderMatch | None]) -> bool:
+    """True when a contact column stands left of ``index`` with no company column in between."""
+    for m in reversed(matches[:index]):
+        if m is None or m.kind == SHARED and m.qualifier is None:
+            continue
+        return (m.qualifier or m.kind) == CONTACT
+    return False
+
+
+def _entity_of(blocks: Mapping[str, Mapping[str, list[str]]], headers: Sequence[str]) -> str:
+    """companies, contacts or mixed, from which identity fields are present and which comes first.
+
+    A source whose first identity column is a person and whose company columns only refer
+    to a company (key/INN/name) is a contacts list; company first means a mixed list.
+    """
+    company_ids = {f: c for f, c in blocks[COMPANY].items() if f in ("name", "legal_name", "inn", "ogrn")}
+    contact_ids = {f: c for f, c in blocks[CONTACT].items() if f in ("full_name", "last_name", "first_name")}
+    if not contact_ids:
+        return "companies"
+    if not company_ids:
+        return "contacts"
+    if headers and set(blocks[COMPANY]) <= set(COMPANY_REFERENCES):
+        first = {h: i for i, h in enumerate(headers)}
+        person = min(first[c] for cols in contact_ids.values() for c in cols)
+        company = min(first[c] for cols in company_ids.values() for c in cols)
+        if person < company:
+            return "contacts"
+    return "mixed"

@@ -1,0 +1,96 @@
+"""Golden records: one per cluster, field by field from its source records.
+
+Survivorship: for each field, the first non-empty value in source priority
+order (the order of ``sources:`` in migration.yaml, then file order); phones
+and emails are the union of all records. A branch (a cluster whose KPP is not
+a head-office KPP) points at the head office cluster with the same INN.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping
+
+import pandas as pd
+
+from transforms.fields import (
+    CRM_COMPANY_COLUMNS as COMPANY_COLUMNS, CRM_CONTACT_COLUMNS as CONTACT_COLUMNS, EXTRA, ISSUES, ORIGIN,
+    PAYLOAD, SOURCE, SOURCE_KEY,
+)
+from transforms.matching import CLUSTER
+from validators.references import COMPANY_RECORD
+
+MEMBERS = "members"
+
+
+def record_hash(payload: Mapping[str, object]) -> str:
+    """Fingerprint of a source record as read: tells a changed record from an unchanged one."""
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+                          .encode()).hexdigest()[:32]
+
+
+def _clusters(matched: pd.DataFrame, priority: Mapping[str, int]) -> list[tuple[int, list[dict]]]:
+    """Records per cluster as plain dicts, best source first (then file order), clusters in order.
+
+    Plain dicts, not pandas groups: iterating 100k small groups of a DataFrame costs minutes.
+    """
+    records = matched.to_dict("records")
+    rank = [(priority.get(r[SOURCE], len(priority)), i) for i, r in enumerate(records)]
+    groups: dict[int, list[dict]] = {}
+    for _, i in sorted(rank):
+        groups.setdefault(records[i][CLUSTER], []).append(records[i])
+    return sorted(groups.items())
+
+
+def _survive(group: list[dict], columns: tuple[str, ...]) -> dict:
+    out: dict = {}
+    for col in columns:
+        out[col] = next((r[col] for r in group if r[col] is not None and r[col] == r[col]), None)  # skip NaN
+    phones: dict = {}
+    emails: dict = {}
+    extra: dict = {}
+    for r in group:
+        for p in r["phones"]:
+            phones.setdefault(p.e164 or p.raw, p)
+        for e in r["emails"]:
+            if e.email:
+                emails.setdefault(e.email, e)
+        for k, v in r[EXTRA].items():
+            extra.setdefault(k, v)
+    out["phones"] = [(p.e164, p.extension, p.kind, p.raw) for p in phones.values()]
+    out["emails"] = list(emails)
+    out["extra"] = extra
+    out[ISSUES] = [i for r in group for i in r[ISSUES]]
+    out[MEMBERS] = [{"source": r[SOURCE], "source_key": r[SOURCE_KEY], "origin": r[ORIGIN],
+                     "hash": record_hash(r[PAYLOAD]), "payload": r[PAYLOAD], "warnings": r[ISSUES]} for r in group]
+    return out
+
+
+def golden_companies(matched: pd.DataFrame, priority: Mapping[str, int]) -> pd.DataFrame:
+    """One row per company cluster, with ``parent_cluster`` for branches."""
+    rows = []
+    for cluster, group in _clusters(matched, priority):
+        rows.append({CLUSTER: cluster, **_survive(group, COMPANY_COLUMNS)})
+    golden = pd.DataFrame(rows, columns=[CLUSTER, *COMPANY_COLUMNS, "phones", "emails", "extra", ISSUES, MEMBERS],
+                          dtype=object)
+    heads: dict[str, list[int]] = {}
+    for cluster, inn, kpp in zip(golden[CLUSTER], golden["inn"], golden["kpp"]):
+        if inn and (not kpp or kpp[4:6] == "01"):
+            heads.setdefault(inn, []).append(cluster)
+    golden["parent_cluster"] = pd.Series([
+        heads[inn][0] if inn and kpp and kpp[4:6] != "01" and len(heads.get(inn, [])) == 1 else None
+        for inn, kpp in zip(golden["inn"], golden["kpp"])], index=golden.index, dtype=object)
+    return golden
+
+
+def golden_contacts(matched: pd.DataFrame, company_cluster_of: Mapping[tuple[str, str], int],
+                    priority: Mapping[str, int]) -> pd.DataFrame:
+    """One row per person; ``company_cluster`` from the highest-priority record, all in ``company_clusters``."""
+    rows = []
+    for cluster, group in _clusters(matched, priority):
+        companies = [company_cluster_of[r[COMPANY_RECORD]] for r in group if isinstance(r[COMPANY_RECORD], tuple)]
+        rows.append({CLUSTER: cluster, **_survive(group, CONTACT_COLUMNS),
+                     "company_cluster": companies[0] if companies else None,
+                     "company_clusters": sorted(set(companies))})
+    return pd.DataFrame(rows, columns=[CLUSTER, *CONTACT_COLUMNS, "phones", "emails", "extra", ISSUES, MEMBERS,
+                                       "company_cluster", "company_clusters"], dtype=object)

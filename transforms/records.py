@@ -1,0 +1,138 @@
+"""A source table + its column mapping → canonical company and contact records.
+
+Pure: no I/O. Every non-empty row becomes a record or a reject with a reason;
+nothing is dropped silently. Multi-value fields (phone, email) from several
+columns are joined with newlines, to be split by the normalisers.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pandas as pd
+
+from transforms.column_mapping import ColumnMapping
+from transforms.fields import (
+    COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, ORIGIN, PAYLOAD, QUARANTINE_COLUMNS, REF_INN, REF_KEY,
+    REF_NAME, REF_ROW, SOURCE, SOURCE_KEY,
+)
+from transforms.tables import ROW_COLUMN, SourceTable
+
+CONTACT_REFS = {"key": REF_KEY, "inn": REF_INN, "name": REF_NAME}
+
+
+@dataclass
+class SourceRecords:
+    companies: pd.DataFrame
+    contacts: pd.DataFrame
+    rejects: pd.DataFrame  # QUARANTINE_COLUMNS
+
+
+def empty_rejects() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
+
+
+def reject(source: str, key: str, entity: str, origin: str, reasons: list[str], payload: dict) -> dict:
+    return dict(zip(QUARANTINE_COLUMNS, (source, key, entity, origin, reasons, payload)))
+
+
+def _clean(value: object) -> str | None:
+    """Trimmed text or None; NUL characters (PostgreSQL refuses them in text) are removed."""
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return None
+    text = str(value).replace("\x00", "").strip()
+    return text or None
+
+
+def _field(row: dict[str, str | None], columns: list[str]) -> str | None:
+    values = [v for v in (_clean(row.get(c)) for c in columns) if v]
+    return "\n".join(dict.fromkeys(values)) or None
+
+
+def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
+                     key_column: str | None, label: Callable[[int], str]) -> SourceRecords:
+    """Records of one table; ``label(row)`` names a row for people ("Клиенты!12")."""
+    headers = [c for c in table.frame.columns if c != ROW_COLUMN]
+    own = mapping.company if mapping.entity != "contacts" else mapping.contact
+    key_column = key_column or (own.get("key") or [None])[0]
+    if key_column is not None and key_column not in headers:
+        raise ValueError(f"key column {key_column!r} not found (columns: {', '.join(headers)})")
+    mapped = {c for m in (mapping.company, mapping.contact) for cols in m.values() for c in cols}
+    unmapped = [h for h in headers if h not in mapped and h != key_column]
+
+    companies: list[dict] = []
+    contacts: list[dict] = []
+    rejects: list[dict] = []
+    rows = table.frame.to_dict("records")
+    keys = [(_clean(r.get(key_column)) if key_column else None) or label(r[ROW_COLUMN]) for r in rows]
+    repeats = {k for k, n in Counter(keys).items() if n > 1}
+    seen: Counter[str] = Counter()
+    company_by_key: dict[str, dict] = {}
+    last_company: dict | None = None
+
+    for row, key in zip(rows, keys):
+        origin = label(row[ROW_COLUMN])
+        payload = {h: v for h in headers if (v := _clean(row.get(h)))}
+        extra = {h: payload[h] for h in unmapped if h in payload}
+        base = {SOURCE: source, ORIGIN: origin, EXTRA: extra, PAYLOAD: payload}
+        company = {f: _field(row, mapping.company.get(f, [])) for f in COMPANY_FIELDS}
+        contact = {f: _field(row, mapping.contact.get(f, [])) for f in CONTACT_FIELDS}
+        has_company = any(v for f, v in company.items() if f != "key")
+        has_contact = any(v for f, v in contact.items() if f != "key")
+        seen[key] += 1
+
+        if mapping.entity == "contacts":
+            if not has_contact:
+                rejects.append(reject(source, key, "contact", origin, _nothing_mapped(payload), payload))
+                continue
+            refs = {CONTACT_REFS[f]: company.get(f) for f in CONTACT_REFS}
+            contacts.append({**contact, **refs, REF_ROW: None, **base, SOURCE_KEY: key})
+            continue
+
+        if has_company:
+            if key in company_by_key and mapping.entity == "mixed":
+                previous = company_by_key[key]
+                if any(previous[f] != company[f] for f in COMPANY_FIELDS):
+                    rejects.append(reject(source, f"{key}#{seen[key]}", "company", origin, [
+                        f"key {key!r} repeats {previous[ORIGIN]} with different company data"], payload))
+                    continue
+                last_company = previous
+            elif key in company_by_key:
+                rejects.append(reject(source, f"{key}#{seen[key]}", "company", origin,
+                                      [f"key {key!r} repeats {company_by_key[key][ORIGIN]}"], payload))
+                continue
+            else:
+                record = {**company, **base, SOURCE_KEY: key}
+                companies.append(record)
+                company_by_key[key] = last_company = record
+        elif mapping.entity == "companies" or not has_contact:
+            rejects.append(reject(source, key, "company", origin, _nothing_mapped(payload), payload))
+            continue
+
+        if mapping.entity == "mixed" and has_contact:
+            contact_key = f"{key}/{seen[key]}" if key in repeats else key
+            owner = last_company if not has_company else company_by_key[key]
+            if owner is None:
+                rejects.append(reject(source, contact_key, "contact", origin,
+                                      ["contact row with no company on it or above it"], payload))
+                continue
+            contacts.append({**contact, REF_KEY: None, REF_INN: None, REF_NAME: None,
+                             REF_ROW: (source, owner[SOURCE_KEY]), **base, SOURCE_KEY: contact_key})
+
+    return SourceRecords(
+        _frame(companies, COMPANY_FIELDS),
+        _frame(contacts, CONTACT_FIELDS + (REF_KEY, REF_INN, REF_NAME, REF_ROW)),
+        pd.DataFrame(rejects, columns=list(QUARANTINE_COLUMNS), dtype=object) if rejects else empty_rejects(),
+    )
+
+
+def _nothing_mapped(payload: dict[str, str]) -> list[str]:
+    return ["no recognised field has a value" + (f" (filled: {', '.join(payload)})" if payload else "")]
+
+
+def _frame(records: list[dict], fields: tuple[str, ...]) -> pd.DataFrame:
+    columns = [SOURCE, SOURCE_KEY, ORIGIN, *fields, EXTRA, PAYLOAD]
+    # dtype=object keeps None as None (pandas 3 would infer a str dtype with NaN for missing values)
+    return pd.DataFrame(records, columns=columns, dtype=object) if records else pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in columns})

@@ -1,0 +1,225 @@
+"""Find the table inside a grid: the header row below titles, data rows, totals.
+
+Pure: a ``Grid`` in, a ``SourceTable`` out. The header is the row (or pair of rows)
+among the first ``SCAN_ROWS`` non-empty rows that names the most known fields
+(vocabulary of ``transforms.column_mapping``); the config's explicit column names,
+when given, decide instead. A two-row header — a group row above such as
+"Контактное лицо" spanning "ФИО | Телефон" — becomes "Контактное лицо ФИО",
+"Контактное лицо Телефон", so the mapping can tell the contact's phone from the
+company's. Below the header, empty rows, totals rows ("Итого", "Всего", "Total")
+and repeated header rows are dropped and counted in ``notes``; nothing else is.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass, field
+from itertools import islice
+
+import numpy as np
+import pandas as pd
+
+from connectors.grid import Grid, RejectedRow
+from transforms.column_mapping import is_known_header, normalise_header
+
+ROW_COLUMN = "_row"
+SCAN_ROWS = 50  # the header must start within the first 50 non-empty rows
+MAX_HEADER_LENGTH = 80  # a longer cell is a title or data, not a column name
+
+_NUMERIC = re.compile(r"[-+]?[\d\s\u00a0.,:/%()\-]+|\d{4}-\d{2}-\d{2}[\d :T]*")
+_TOTALS = re.compile(r"(итого|всего|итог|total|totals|grand total|subtotal)(\s*:.*|\s+(по|for)\s.*)?", re.IGNORECASE)
+_TOTALS_INITIALS = frozenset("ИиВвTtGgSs")
+
+
+class NoHeaderError(ValueError):
+    """The grid has no row that looks like a header."""
+
+
+@dataclass
+class SourceTable:
+    """A grid turned into a table: one column per header, text values.
+
+    ``frame`` has one column per (unique) header name with ``str``/``None`` values,
+    plus ``_row`` — the row number in the file — so provenance survives.
+    ``header_row`` is the (first) header row's number in the file.
+    """
+
+    name: str
+    frame: pd.DataFrame
+    header_row: int
+    notes: list[str] = field(default_factory=list)
+    rejects: list[RejectedRow] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class _Header:
+    index: int  # position in grid.cells of the first header row
+    depth: int  # 1 or 2 rows
+    names: list[str | None]  # per grid column, None where the header cell is empty
+
+
+def find_table(grid: Grid, expected_headers: Collection[str] = ()) -> SourceTable:
+    """Return the table of ``grid``; ``NoHeaderError`` when no row looks like a header.
+
+    ``expected_headers`` (the config's ``columns:`` names) choose the header row when given.
+    """
+    header = _find_header(grid.cells, expected_headers)
+    start = header.index + header.depth
+    body, numbers, notes = _data_rows(grid.cells[start:], grid.row_numbers[start:], header.names)
+    renamed, frame = _frame(header.names, body)
+    frame[ROW_COLUMN] = pd.array(numbers, dtype="int64")
+    first = grid.row_numbers[header.index]
+    titles = sum(1 for row in grid.cells[: header.index] if any(row))
+    lead = [f"header on rows {first}–{grid.row_numbers[start - 1]} (two-row header)" if header.depth == 2
+            else f"header on row {first}"]
+    if titles:
+        lead.append(f"{titles} title row{'s' if titles > 1 else ''} above the header skipped")
+    if renamed:
+        lead.append(f"columns named to keep them apart: {', '.join(renamed)}")
+    return SourceTable(grid.name, frame, first, [*grid.notes, *lead, *notes], list(grid.rejects))
+
+
+def _find_header(cells: Sequence[Sequence[str | None]], expected: Collection[str]) -> _Header:
+    scanned = list(islice((i for i, row in enumerate(cells) if any(row)), SCAN_ROWS))
+    if not scanned:
+        raise NoHeaderError("empty (no filled cells)")
+    candidates = [h for i in scanned for h in _candidates(cells, i)]
+    wanted = {normalise_header(e) for e in expected}
+    if wanted:
+        best = max(candidates, key=lambda h: (_hits(h, wanted), _known(h), h.depth, -h.index), default=None)
+        if best is None or not _hits(best, wanted):
+            shown = ", ".join(sorted(expected)[:6]) + (", …" if len(wanted) > 6 else "")
+            raise NoHeaderError(f"no header row with the configured columns ({shown}) "
+                                f"in the first {SCAN_ROWS} rows")
+        return best
+    best = max(candidates, key=lambda h: (_known(h), h.depth, -h.index), default=None)
+    if best is None or not _known(best):
+        raise NoHeaderError(f"no header row found in the first {SCAN_ROWS} rows "
+                            "(no row names a known column such as Наименование, ИНН, Телефон, ФИО)")
+    return best
+
+
+def _candidates(cells: Sequence[Sequence[str | None]], i: int) -> list[_Header]:
+    """Row ``i`` as a header, and rows ``i, i+1`` as a two-row header when they look like one."""
+    top = [_header_text(v) for v in cells[i]]
+    out = [_Header(i, 1, top)] if _text_row(cells[i]) else []
+    if i + 1 < len(cells) and out and _text_row(cells[i + 1]):
+        combined = _combine(top, [_header_text(v) for v in cells[i + 1]])
+        if combined is not None:
+            out.append(_Header(i, 2, combined))
+    return out
+
+
+def _header_text(value: str | None) -> str | None:
+    return " ".join(value.split()) or None if value else None
+
+
+def _text_row(row: Sequence[str | None]) -> bool:
+    """A row that could name columns: short texts, no numbers or dates."""
+    values = [v for v in row if v]
+    return bool(values) and all(len(v) <= MAX_HEADER_LENGTH and not _NUMERIC.fullmatch(v) for v in values)
+
+
+def _known(header: _Header) -> int:
+    return sum(1 for name in set(header.names) if name and is_known_header(name))
+
+
+def _hits(header: _Header, wanted: set[str]) -> int:
+    return len({normalise_header(n) for n in header.names if n} & wanted)
+
+
+def _combine(top: list[str | None], bottom: list[str | None]) -> list[str | None] | None:
+    """Names of a two-row header, or None when ``top`` is not a group row over ``bottom``.
+
+    A group is a top cell over a different bottom cell, continued to the right by merged
+    copies of itself or by empty top cells over filled bottom cells. Equal cells (a
+    vertical merge) and top cells over nothing are plain headers. A single group over
+    every column is a title, not a group.
+    """
+    width = max(len(top), len(bottom))
+    top, bottom = top + [None] * (width - len(top)), bottom + [None] * (width - len(bottom))
+    groups: list[str | None] = [None] * width
+    current: str | None = None
+    for j, (t, b) in enumerate(zip(top, bottom)):
+        if t is not None and b is not None and t != b:
+            current = t
+        elif not (t is None and b is not None and current is not None):
+            current = None
+        groups[j] = current
+    spans = Counter(groups[j] for j in range(width) if groups[j] and (j == 0 or groups[j - 1] != groups[j]))
+    widths = Counter(g for g in groups if g)
+    named = [j for j in range(width) if top[j] or bottom[j]]
+    if not any(n >= 2 for n in widths.values()) or (len(spans) == 1 and all(groups[j] for j in named)):
+        return None
+    return [f"{g} {b}" if g else (b or t) for g, t, b in zip(groups, top, bottom)]
+
+
+def _data_rows(rows: Sequence[list[str | None]], numbers: Sequence[int],
+               header: list[str | None]) -> tuple[list[list[str | None]], list[int], list[str]]:
+    """Rows that are records, their numbers, and notes on the rows dropped (never silently).
+
+    Only rows whose first filled cell is missing, could start "Итого" or repeats the header
+    are looked at closely: a million plain records pass through two list comprehensions.
+    """
+    header_first = next(filter(None, header), None)
+    firsts = [next(filter(None, row), None) for row in rows]
+    suspects = [i for i, first in enumerate(firsts)
+                if first is None or first[:1] in _TOTALS_INITIALS or first == header_first]
+    empty: list[int] = []
+    totals: list[int] = []
+    repeats: list[int] = []
+    for i in suspects:
+        row, first = rows[i], firsts[i]
+        if first is None:
+            empty.append(i)
+        elif first[:1] in _TOTALS_INITIALS and _is_totals(first, row):
+            totals.append(i)
+        elif first == header_first and [_header_text(v) for v in row] == header[: len(row)]:
+            repeats.append(i)
+    dropped = {*empty, *totals, *repeats}
+    notes = [f"{len(empty)} empty row{'s' if len(empty) > 1 else ''} skipped"] if empty else []
+    notes += [_listed([numbers[i] for i in found], what)
+              for found, what in ((totals, "totals"), (repeats, "repeated header")) if found]
+    if not dropped:
+        return list(rows), list(numbers), notes
+    kept = [i for i in range(len(rows)) if i not in dropped]
+    return [rows[i] for i in kept], [numbers[i] for i in kept], notes
+
+
+def _listed(numbers: list[int], what: str) -> str:
+    shown = ", ".join(map(str, numbers[:10])) + (", …" if len(numbers) > 10 else "")
+    return f"{len(numbers)} {what} row{'s' if len(numbers) > 1 else ''} skipped (row{'s' if len(numbers) > 1 else ''} {shown})"
+
+
+def _is_totals(first: str, row: Sequence[str | None]) -> bool:
+    """"Итого" (or Всего, Total) as the first filled cell ``first``, only numbers after it."""
+    return _TOTALS.fullmatch(first) is not None and all(_NUMERIC.fullmatch(v) for v in [v for v in row if v][1:])
+
+
+def _frame(header: list[str | None], body: list[list[str | None]]) -> tuple[list[str], pd.DataFrame]:
+    """The frame, and the names given to keep columns apart.
+
+    An unnamed column is kept (as ``column_N``) only when it has data; a repeated name
+    gets a number (``Телефон``, ``Телефон (2)``).
+    """
+    width = max(len(header), max(map(len, body), default=0))
+    padded = [r if len(r) == width else (r + [None] * (width - len(r))) for r in body]
+    grid = np.empty((len(padded), width), dtype=object)
+    if padded:
+        grid[:] = padded
+    renamed: list[str] = []
+    data: dict[str, np.ndarray] = {}
+    seen: Counter[str] = Counter()
+    for j in range(width):
+        name = header[j] if j < len(header) else None
+        values = grid[:, j]
+        if name is None and all(v is None for v in values):
+            continue
+        base = name or f"column_{j + 1}"
+        seen[base] += 1
+        unique = base if seen[base] == 1 else f"{base} ({seen[base]})"
+        if unique != name:
+            renamed.append(unique)
+        data[unique] = values
+    return renamed, pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(len(body)))

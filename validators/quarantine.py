@@ -1,0 +1,45 @@
+"""Lazy schema validation → valid rows and quarantine rows with readable reasons."""
+from __future__ import annotations
+
+import pandas as pd
+import pandera.pandas as pa
+
+from transforms.fields import ORIGIN, PAYLOAD, QUARANTINE_COLUMNS, SOURCE, SOURCE_KEY
+from transforms.records import empty_rejects
+from validators.schemas import READABLE
+
+
+def _short(value: object, limit: int = 60) -> object:
+    return value[:limit] + "…" if isinstance(value, str) and len(value) > limit else value
+
+
+def _reason(column: object, check: str, value: object) -> str:
+    text = READABLE.get(check, check)
+    where = f"{column}: " if isinstance(column, str) and column else ""
+    shown = "" if value is None or (isinstance(value, float) and pd.isna(value)) or check == "not_nullable" \
+        or not isinstance(column, str) else f" (value {_short(value)!r})"
+    return f"{where}{text}{shown}"
+
+
+def split_valid(frame: pd.DataFrame, schema: pa.DataFrameSchema, entity: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Validate lazily; return (rows that pass, quarantine rows with every reason of a row)."""
+    if frame.empty:
+        return frame, empty_rejects()
+    try:
+        schema.validate(frame, lazy=True)
+        return frame, empty_rejects()
+    except pa.errors.SchemaErrors as exc:
+        cases = exc.failure_cases
+    reasons: dict[object, list[str]] = {}
+    for case in cases.itertuples(index=False):
+        if pd.isna(case.index):
+            raise ValueError(f"{entity} schema failed as a whole: {case.check}")  # a bug, not data
+        bag = reasons.setdefault(case.index, [])
+        row_level = case.schema_context == "DataFrameSchema"  # a rule over the whole record
+        text = _reason(None if row_level else case.column, str(case.check), None if row_level else case.failure_case)
+        if text not in bag:
+            bag.append(text)
+    bad = frame.loc[list(reasons)]
+    rows = [dict(zip(QUARANTINE_COLUMNS, (r[SOURCE], r[SOURCE_KEY], entity, r[ORIGIN], reasons[i], r[PAYLOAD])))
+            for i, r in zip(bad.index, bad.to_dict("records"))]
+    return frame.drop(index=list(reasons)), pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS), dtype=object)

@@ -1,0 +1,76 @@
+"""The command line: summary on success; one line and a non-zero exit on every user error."""
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import dagster as dg
+import pytest
+
+from pipelines.cli import EXIT_FAILED, EXIT_USAGE, main
+from tests.clientdata import write_dataset
+
+
+def test_run_prints_summary_and_dry_run_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    config = write_dataset(tmp_path)
+    assert main(["run", "--config", str(config), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "DRY RUN" in out and "Companies: 4 created" in out and "Quarantined: 1" in out
+    assert "old_crm / Клиенты: header row 3, mixed; company.name ← Клиент" in out
+    assert not (tmp_path / "crm.db").exists()
+    assert main(["run", "--config", str(config)]) == 0
+    assert (tmp_path / "crm.db").exists()
+    assert main(["run", "--config", str(config)]) == 0
+    assert "Companies: 0 created, 0 updated, 4 unchanged" in capsys.readouterr().out
+
+
+def test_runs_are_stored_in_a_new_dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A fresh $DAGSTER_HOME folder is created on the first run, and the run is recorded there for the UI."""
+    home = tmp_path / "not" / "yet" / "there"
+    monkeypatch.setenv("DAGSTER_HOME", str(home))
+    assert main(["run", "--config", str(write_dataset(tmp_path)), "--dry-run"]) == 0
+    with dg.DagsterInstance.get() as instance:
+        runs = instance.get_runs()
+    assert (home / "dagster.yaml").exists()
+    assert len(runs) == 1 and runs[0].is_success and runs[0].tags["crm-migrate/dry_run"] == "true"
+
+
+@pytest.mark.parametrize(("setup", "code", "message"), [
+    (lambda d: d / "missing.yaml", EXIT_USAGE, "config file not found"),
+    (lambda d: _edit(write_dataset(d), "name: test-client", "name: x\nsurprise: 1"), EXIT_USAGE,
+     "surprise: unknown key"),
+    (lambda d: _broken_workbook(d), EXIT_FAILED, "clients.xlsx"),
+])
+def test_user_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, setup, code: int,  # noqa: ANN001
+                                  message: str) -> None:
+    assert main(["run", "--config", str(setup(tmp_path))]) == code
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert not (tmp_path / "crm.db").exists()
+
+
+def test_unreachable_target_masks_password(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    config = write_dataset(tmp_path)
+    url = "postgresql+psycopg://crm:topsecret@127.0.0.1:1/crm"
+    assert main(["run", "--config", str(config), "--target", url]) == EXIT_FAILED
+    err = capsys.readouterr().err
+    assert "topsecret" not in err and "crm:***@127.0.0.1:1/crm" in err and len(err.strip().splitlines()) == 1
+
+
+def test_console_script_is_installed(tmp_path: Path) -> None:
+    exe = Path(sys.executable).parent / "crm-migrate"
+    done = subprocess.run([str(exe), "run", "--config", str(tmp_path / "nope.yaml")], capture_output=True,
+                          text=True, timeout=120)
+    assert done.returncode == EXIT_USAGE and "config file not found" in done.stderr
+
+
+def _edit(path: Path, old: str, new: str) -> Path:
+    path.write_text(path.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+    return path
+
+
+def _broken_workbook(folder: Path) -> Path:
+    config = write_dataset(folder)
+    (folder / "clients.xlsx").write_bytes(b"PK\x03\x04 truncated zip")
+    return config

@@ -1,0 +1,102 @@
+"""1C counterparties and contact persons → canonical records (pure, no I/O).
+
+Both 1C readers (OData ``standard.odata`` and CommerceML/EnterpriseData files)
+turn what they read into ``OneCEntity`` values already in canonical field names
+(DESIGN §4); this module makes the same frames the Excel/CSV path makes, so
+everything downstream treats 1C like any other source.
+
+Records marked for deletion in 1C (``DeletionMark``) are not records of the
+source any more: the readers leave them out and count them, so the loader
+soft-deletes their CRM records like any record gone from its source.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from transforms.fields import (
+    COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, MULTI_VALUE_FIELDS, ORIGIN, PAYLOAD, REF_INN, REF_KEY, REF_NAME,
+    REF_ROW, SOURCE, SOURCE_KEY,
+)
+from transforms.records import SourceRecords, empty_rejects, reject
+
+
+@dataclass
+class OneCEntity:
+    """One counterparty or contact person as read from 1C.
+
+    ``key`` is the stable 1C reference (``Ref_Key`` GUID, or the exchange ``Ид``);
+    ``origin`` tells a consultant where to find it (``Catalog_Контрагенты(guid'…')``,
+    ``orders.xml: Контрагент 12``); ``fields`` holds canonical fields, a list for
+    several phones/emails; ``company_key`` is a contact's owner (the company's ``key``);
+    ``payload`` is the raw record as read, kept on its source link.
+    """
+
+    key: str
+    origin: str
+    fields: dict[str, str | list[str] | None]
+    payload: dict[str, object]
+    company_key: str | None = None
+    extra: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class OneCData:
+    """What one 1C source holds: counterparties, contact persons and what the reader noticed."""
+
+    companies: list[OneCEntity] = field(default_factory=list)
+    contacts: list[OneCEntity] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # records read but unusable (no key, broken element): (origin, reason, raw payload)
+    broken: list[tuple[str, str, dict]] = field(default_factory=list)
+
+
+def _value(name: str, value: str | list[str] | None) -> str | None:
+    if value is None:
+        return None
+    values = value if isinstance(value, list) else [value]
+    texts = list(dict.fromkeys(t for v in values if v is not None and (t := str(v).replace("\x00", "").strip())))
+    if not texts:
+        return None
+    return "\n".join(texts) if name in MULTI_VALUE_FIELDS else " ".join(texts)
+
+
+def _row(source: str, entity: OneCEntity, names: tuple[str, ...]) -> dict:
+    unknown = set(entity.fields) - set(names)
+    if unknown:
+        raise ValueError(f"not a canonical field: {sorted(unknown)[0]!r}")
+    return {SOURCE: source, SOURCE_KEY: entity.key, ORIGIN: entity.origin,
+            **{f: _value(f, entity.fields.get(f)) for f in names},
+            EXTRA: dict(entity.extra), PAYLOAD: dict(entity.payload)}
+
+
+def _frame(rows: list[dict], names: tuple[str, ...]) -> pd.DataFrame:
+    columns = [SOURCE, SOURCE_KEY, ORIGIN, *names, EXTRA, PAYLOAD]
+    return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in columns})
+
+
+def onec_records(source: str, data: OneCData) -> SourceRecords:
+    """Frames of canonical company and contact records; unusable or repeated records become rejects."""
+    rejects = [reject(source, origin, "row", origin, [reason], payload) for origin, reason, payload in data.broken]
+    companies: list[dict] = []
+    contacts: list[dict] = []
+    for entities, names, out, entity_name in ((data.companies, COMPANY_FIELDS, companies, "company"),
+                                              (data.contacts, CONTACT_FIELDS, contacts, "contact")):
+        seen: dict[str, str] = {}
+        for entity in entities:
+            if entity.key in seen:
+                rejects.append(reject(source, f"{entity.key}#dup", entity_name, entity.origin,
+                                      [f"1C reference {entity.key} repeats {seen[entity.key]}"], entity.payload))
+                continue
+            seen[entity.key] = entity.origin
+            row = _row(source, entity, names)
+            if entity_name == "contact":
+                row.update({REF_KEY: entity.company_key, REF_INN: None, REF_NAME: None, REF_ROW: None})
+            out.append(row)
+    return SourceRecords(
+        _frame(companies, COMPANY_FIELDS),
+        _frame(contacts, CONTACT_FIELDS + (REF_KEY, REF_INN, REF_NAME, REF_ROW)),
+        pd.DataFrame(rejects, columns=list(empty_rejects().columns), dtype=object) if rejects else empty_rejects(),
+    )

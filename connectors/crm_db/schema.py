@@ -120,7 +120,7 @@ migration_runs = Table(
     Column("config_name", String(200)),
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
-    Column("status", String(16), nullable=False),  # running | success | failed
+    Column("status", String(16), nullable=False),  # success | failed | undone
     Column("dry_run", Boolean, nullable=False, default=False),
     Column("records_read", Integer),
     Column("quarantined", Integer),
@@ -136,4 +136,55 @@ migration_runs = Table(
     Column("contacts_deleted", Integer),
     Column("review_pairs", Integer),
     Column("error", Text),
+)
+
+# A reviewer's verdict on a candidate pair: it applies to every later run.
+# The pair is stored in a fixed order (left < right) so one pair has one row.
+match_decisions = Table(
+    "match_decisions", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(10), nullable=False),
+    Column("left_source", String(64), nullable=False),
+    Column("left_key", String(KEY), nullable=False),
+    Column("right_source", String(64), nullable=False),
+    Column("right_key", String(KEY), nullable=False),
+    Column("decision", String(10), nullable=False),  # same | different
+    Column("decided_at", DateTime, nullable=False),
+    Column("reviewer", String(200)),
+    Column("comment", Text),
+    UniqueConstraint("entity", "left_source", "left_key", "right_source", "right_key", name="uq_match_decisions_pair"),
+)
+
+# Candidate pairs of the last run that still wait for a decision (replaced by every run).
+review_pairs = Table(
+    "review_pairs", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False, index=True),
+    Column("entity", String(10), nullable=False),
+    Column("left_source", String(64), nullable=False),
+    Column("left_key", String(KEY), nullable=False),
+    Column("right_source", String(64), nullable=False),
+    Column("right_key", String(KEY), nullable=False),
+    Column("score", Integer, nullable=False),
+    Column("reasons", Text, nullable=False),
+)
+
+# Before-images of every row a run wrote, so `undo --run` can restore the target exactly.
+change_journal = Table(
+    "change_journal", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False, index=True),
+    Column("table_name", String(32), nullable=False),
+    Column("op", String(6), nullable=False),  # insert | update | delete
+    Column("row_key", Text, nullable=False),  # JSON of the primary key
+    Column("before_row", Text),  # JSON of the whole row before the change (NULL for an insert)
+)
+
+# Where the last incremental sync of a source stopped (the 1C change fingerprint).
+sync_state = Table(
+    "sync_state", metadata,
+    Column("source", String(64), primary_key=True),
+    Column("fingerprint", String(64), nullable=False),
+    Column("synced_at", DateTime, nullable=False),
+    Column("run_id", String(64), nullable=False),
 )

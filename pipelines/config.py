@@ -18,6 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS
+from transforms.fuzzy import Thresholds
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -109,6 +110,20 @@ class MatchingConfig(_Strict):
     # Two companies sharing a phone or an email merge only when their names are this alike
     # (rapidfuzz token_set_ratio of the name keys, 0-100).
     name_similarity: int = Field(default=85, ge=50, le=100)
+    # Fuzzy pairs (0-100 score, README "Matching"): from `review` a pair goes to the review queue;
+    # from `auto_merge`, with a phone/email/city/company also agreeing, it merges without review.
+    review: int = Field(default=80, ge=50, le=100)
+    auto_merge: int = Field(default=95, ge=50, le=101)
+
+    @model_validator(mode="after")
+    def _ordered(self) -> MatchingConfig:
+        if self.review > self.auto_merge:
+            raise ValueError(f"review ({self.review}) must not be above auto_merge ({self.auto_merge})")
+        return self
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(review=self.review, auto_merge=self.auto_merge)
 
 
 class MigrationConfig(_Strict):

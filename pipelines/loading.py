@@ -36,7 +36,7 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
     url = target.resolve(config)
     run = RunInfo(run_id=context.run.run_id, config_name=config.name, started_at=_run_start(context),
                   dry_run=target.dry_run, sources=tuple(s.name for s in config.sources),
-                  records_read=sum(normalised.rows_read.values()), review_pairs=golden.review_pairs)
+                  records_read=sum(normalised.rows_read.values()), review_pairs=len(golden.review))
     try:
         result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected())
     except Exception as exc:
@@ -44,7 +44,7 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
         raise
     summary = RunSummary(context.run.run_id, mask_url(url), target.dry_run, normalised.rows_read, normalised.intake,
                          result,
-                         quarantine["source"].value_counts().to_dict(), golden.review_pairs)
+                         quarantine["source"].value_counts().to_dict(), len(golden.review))
     counts = {f"{entity}_{k}": v for entity in ("companies", "contacts")
               for k, v in asdict(getattr(result, entity)).items()}
     written = len(golden.companies) + len(golden.contacts)

@@ -5,8 +5,9 @@ from dataclasses import dataclass
 import dagster as dg
 import pandas as pd
 
-from pipelines.metadata import frame_metadata
-from pipelines.resources import MigrationConfigResource
+from connectors.crm_db.decisions import read_decisions
+from pipelines.metadata import frame_metadata, markdown_table
+from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from transforms.golden import golden_companies, golden_contacts
 from transforms.matching import CLUSTER, cluster_of, match_companies, match_contacts
 from validators.validate import Validated
@@ -24,21 +25,29 @@ class Matched:
 class Golden:
     companies: pd.DataFrame
     contacts: pd.DataFrame
-    review_pairs: int
+    review: pd.DataFrame  # candidate pairs awaiting a decision (LINK_COLUMNS)
 
 
-@dg.asset(group_name="match", description="Source records grouped per real company and person, with reasons.")
-def matched(migration: MigrationConfigResource, validated: Validated) -> dg.Output[Matched]:
-    companies = match_companies(validated.companies, migration.load().matching.name_similarity)
-    contacts = match_contacts(validated.contacts, cluster_of(companies.frame))
+@dg.asset(group_name="match", description="Source records grouped per real company and person, with reasons; "
+                                            "uncertain pairs go to the review queue.")
+def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResource, target: CrmTargetResource,
+            validated: Validated) -> dg.Output[Matched]:
+    config = migration.load()
+    decisions = read_decisions(target.resolve(config))
+    limits = config.matching.thresholds
+    companies = match_companies(validated.companies, config.matching.name_similarity, limits, decisions)
+    contacts = match_contacts(validated.contacts, cluster_of(companies.frame), limits, decisions)
     links = pd.concat([companies.links, contacts.links], ignore_index=True)
-    review = links.iloc[0:0]
+    review = pd.concat([companies.review, contacts.review], ignore_index=True)
+    for line in companies.ignored_decisions + contacts.ignored_decisions:
+        context.log.warning(line)
     return dg.Output(Matched(companies.frame, contacts.frame, links, review), metadata={
         **frame_metadata(links, ["entity", "left_source", "left_key", "right_source", "right_key", "reasons"]),
         "dagster/row_count": len(companies.frame) + len(contacts.frame), "merges": len(links),
         "company_records": len(companies.frame), "companies": int(companies.frame[CLUSTER].nunique()),
         "contact_records": len(contacts.frame), "contacts": int(contacts.frame[CLUSTER].nunique()),
-        "review_pairs": len(review)})
+        "review_pairs": len(review), "decisions_applied": len(decisions),
+        "review_preview": dg.MetadataValue.md(markdown_table(review.head(20)))})
 
 
 @dg.asset(group_name="match", description="One golden record per real company and person (field survivorship).")
@@ -46,7 +55,7 @@ def golden(migration: MigrationConfigResource, matched: Matched) -> dg.Output[Go
     priority = {s.name: i for i, s in enumerate(migration.load().sources)}
     companies = golden_companies(matched.companies, priority)
     contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority)
-    return dg.Output(Golden(companies, contacts, len(matched.review)), metadata={
+    return dg.Output(Golden(companies, contacts, matched.review), metadata={
         **frame_metadata(companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"]),
         "dagster/row_count": len(companies) + len(contacts),
         "companies": len(companies), "contacts": len(contacts),

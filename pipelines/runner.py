@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dagster as dg
 from sqlalchemy.engine import make_url
@@ -20,14 +21,18 @@ from pipelines.resources import CrmTargetResource, MigrationConfigResource
 USER_ERRORS = (ConfigError, SourceError, TargetError, ValueError)
 
 
+def scrub(text: str, url: str) -> str:
+    """``text`` with the target's password (if any) masked."""
+    password = make_url(url).password
+    return text.replace(str(password), "***") if password else text
+
+
 class RunFailed(Exception):
     """The run failed and the target was left as it was."""
 
     def scrubbed(self, url: str) -> str:
         """The message with the target's password (if any) masked."""
-        text = str(self)
-        password = make_url(url).password
-        return text.replace(str(password), "***") if password else text
+        return scrub(str(self), url)
 
 
 # A local instance keeps runs and events in its folder; client data should not feed usage telemetry.
@@ -60,8 +65,12 @@ def _explain(exc: BaseException, url: str) -> str:
     return f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
 
 
-def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False) -> RunSummary:
-    """Materialise the whole graph (and its checks); return the load summary or raise RunFailed."""
+def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False,
+            until: str = "loaded") -> RunSummary | Any:
+    """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
+
+    Raises RunFailed with one line for the user when any step fails.
+    """
     path = str(config_path)
     migration = MigrationConfigResource(path=path)
     url = migration.load().target_url(target)
@@ -70,6 +79,7 @@ def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool
         try:
             result = dg.materialize(
                 [*build_assets(path), *ALL_CHECKS], instance=instance,
+                selection=None if until == "loaded" else dg.AssetSelection.assets(until).upstream(),
                 resources={"migration": migration, "target": CrmTargetResource(url=target or "", dry_run=dry_run),
                            "io_manager": dg.InMemoryIOManager()},
                 run_config={"loggers": {"console": {"config": {"log_level": level}}}},
@@ -78,4 +88,4 @@ def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool
         except Exception as exc:  # noqa: BLE001 — every failure becomes one line (--debug re-raises)
             cause = (exc.user_exception or exc) if isinstance(exc, dg.DagsterExecutionStepExecutionError) else exc
             raise RunFailed(_explain(cause, url)) from cause
-        return result.output_for_node("loaded")
+        return result.output_for_node(until)

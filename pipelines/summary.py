@@ -9,7 +9,7 @@ def format_summary(config: MigrationConfig, summary: RunSummary) -> str:
     r = summary.result
     width = max([len(s.name) for s in config.sources] + [8])
     lines = [f"crm-migrate {config.name}: {'DRY RUN, nothing written — ' if summary.dry_run else ''}"
-             f"target {summary.target}, run {summary.run_id[:8]}", "Records read:"]
+             f"target {summary.target}, run {summary.run_id}", "Records read:"]
     for source in config.sources:
         lines.append(f"  {source.name:<{width}} {summary.rows_read.get(source.name, 0):>7}"
                      f"   quarantined {summary.quarantine_by_source.get(source.name, 0)}")

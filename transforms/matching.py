@@ -1,10 +1,17 @@
 """Group source records that are the same real company / person, with reasons.
 
-This is the exact-key matcher: INN+KPP, equal name keys (same or unknown city),
-a shared phone or email backed by a similar name. Two guards hold for every
-merge: records with different INNs, or the same INN and different KPPs
-(branches), never end up in one cluster. Every merge is an edge with a reason
-so a consultant can see *why* two records became one.
+Four stages, each recorded as edges with a reason so a consultant sees *why*
+two records became one:
+
+1. reviewers' decisions: ``same`` joins a pair, ``different`` forbids it for good;
+2. exact keys: INN+KPP, equal name keys (same or unknown city), a shared phone
+   or email backed by a similar name;
+3. fuzzy pairs (``transforms.fuzzy``): nearly equal names with corroboration
+   merge; the rest above the review threshold become review pairs.
+
+Two guards hold for every merge except a reviewer's: records with different
+INNs, or the same INN and different KPPs (branches), never end up in one
+cluster; nor do two records a reviewer called ``different``.
 """
 from __future__ import annotations
 
@@ -15,10 +22,28 @@ from rapidfuzz import fuzz
 
 from transforms.cells import fold
 from transforms.fields import SOURCE, SOURCE_KEY
+from transforms.fuzzy import (
+    Candidate, Thresholds, candidate_pairs, channel_values, company_judge, contact_judge, evaluate,
+)
 
 CLUSTER = "cluster"
 LINK_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons")
+DECISION_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "decision")
 NAME_SIMILARITY = 85  # default rapidfuzz token_set_ratio on name keys, for phone/email-backed merges
+DEFAULT_THRESHOLDS = Thresholds(review=80, auto_merge=95)
+CHANNEL_HEADROOM = 5  # a shared phone lifts a company pair by this much: compare names from this far below
+
+Record = tuple[str, str]
+
+
+def pair_key(entity: str, left: Record, right: Record) -> tuple[str, str, str, str, str]:
+    """A pair in its stored order (the smaller record first), so one pair has one decision."""
+    (ls, lk), (rs, rk) = sorted([left, right])
+    return entity, ls, lk, rs, rk
+
+
+def empty_decisions() -> pd.DataFrame:
+    return pd.DataFrame({c: pd.Series(dtype=object) for c in DECISION_COLUMNS})
 
 
 @dataclass
@@ -29,6 +54,20 @@ class _Clusters:
     ident: list[set[tuple[str, str | None]]]  # {(inn, kpp)} of the cluster's records
     cities: list[set[str]]
     edges: list[tuple[int, int, str, int]] = field(default_factory=list)
+    # "different" decisions: record → records it must never share a cluster with
+    cannot: dict[int, set[int]] = field(default_factory=dict)
+    tagged: dict[int, set[int]] = field(default_factory=dict)  # root → its records that have a cannot-link
+
+    def forbid(self, a: int, b: int) -> None:
+        self.cannot.setdefault(a, set()).add(b)
+        self.cannot.setdefault(b, set()).add(a)
+        for x in (a, b):
+            self.tagged.setdefault(self.find(x), set()).add(x)
+
+    def allowed(self, a: int, b: int) -> bool:
+        """False when a reviewer said some record of one cluster is not some record of the other."""
+        ta, tb = self.tagged.get(self.find(a)), self.tagged.get(self.find(b))
+        return not (ta and tb and any(self.cannot[x] & tb for x in ta))
 
     def find(self, i: int) -> int:
         while self.parent[i] != i:
@@ -36,7 +75,9 @@ class _Clusters:
             i = self.parent[i]
         return i
 
-    def compatible(self, a: int, b: int, *, same_city: bool) -> bool:
+    def compatible(self, a: int, b: int, *, same_city: bool = False) -> bool:
+        if not self.allowed(a, b):
+            return False
         ra, rb = self.find(a), self.find(b)
         inns_a = {inn for inn, _ in self.ident[ra]}
         inns_b = {inn for inn, _ in self.ident[rb]}
@@ -49,11 +90,13 @@ class _Clusters:
 
     def union(self, a: int, b: int, reason: str, score: int = 100) -> bool:
         ra, rb = self.find(a), self.find(b)
-        if ra == rb:
+        if ra == rb or not self.allowed(a, b):
             return False
         self.parent[rb] = ra
         self.ident[ra] |= self.ident[rb]
         self.cities[ra] |= self.cities[rb]
+        if rb in self.tagged:
+            self.tagged.setdefault(ra, set()).update(self.tagged.pop(rb))
         self.edges.append((a, b, reason, score))
         return True
 
@@ -67,6 +110,8 @@ class _Clusters:
 class Matched:
     frame: pd.DataFrame  # the records with a ``cluster`` column
     links: pd.DataFrame  # LINK_COLUMNS: one row per merge, with its reason
+    review: pd.DataFrame  # LINK_COLUMNS: candidate pairs awaiting a reviewer's decision
+    ignored_decisions: list[str] = field(default_factory=list)  # "same" decisions the guards refused
 
 
 def cluster_of(matched: pd.DataFrame) -> dict[tuple[str, str], int]:
@@ -89,13 +134,72 @@ def _links(frame: pd.DataFrame, uf: _Clusters, entity: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(LINK_COLUMNS))
 
 
-def match_companies(companies: pd.DataFrame, name_similarity: int = NAME_SIMILARITY) -> Matched:
+def _records(frame: pd.DataFrame) -> list[Record]:
+    return list(zip(frame[SOURCE], frame[SOURCE_KEY]))
+
+
+def _apply_decisions(frame: pd.DataFrame, uf: _Clusters, entity: str, decisions: pd.DataFrame | None) -> tuple[
+        set[tuple], list[str]]:
+    """Forbid the ``different`` pairs, join the ``same`` ones; (decided pair keys, decisions not applied)."""
+    if decisions is None or decisions.empty:
+        return set(), []
+    index = {rec: i for i, rec in enumerate(_records(frame))}
+    mine = decisions[decisions["entity"] == entity].to_dict("records")
+    decided = {pair_key(entity, (d["left_source"], d["left_key"]), (d["right_source"], d["right_key"]))
+               for d in mine}
+    ignored: list[str] = []
+    for wanted in ("different", "same"):
+        for d in (d for d in mine if d["decision"] == wanted):
+            a, b = index.get((d["left_source"], d["left_key"])), index.get((d["right_source"], d["right_key"]))
+            if a is None or b is None:
+                continue  # one of the records is no longer in its source (or is quarantined)
+            if wanted == "different":
+                uf.forbid(a, b)
+            elif uf.compatible(a, b):
+                uf.union(a, b, "a reviewer decided: same")
+            elif uf.find(a) != uf.find(b):
+                ignored.append(f"{entity} {d['left_source']}:{d['left_key']} = {d['right_source']}:{d['right_key']}: "
+                               "not merged, their INN/KPP differ or another decision forbids it")
+    return decided, ignored
+
+
+def _fuzzy_stage(frame: pd.DataFrame, uf: _Clusters, entity: str, candidates: list[Candidate],
+                 decided: set[tuple]) -> pd.DataFrame:
+    """Merge the corroborated near-duplicates; return the rest as review pairs (one per pair of clusters)."""
+    records = _records(frame)
+    open_pairs: list[Candidate] = []
+    for c in candidates:
+        if uf.find(c.a) == uf.find(c.b) or pair_key(entity, records[c.a], records[c.b]) in decided:
+            continue
+        if not uf.compatible(c.a, c.b):
+            continue
+        if c.auto:
+            uf.union(c.a, c.b, "; ".join(c.reasons), c.score)
+        else:
+            open_pairs.append(c)
+    best: dict[tuple[int, int], Candidate] = {}
+    for c in open_pairs:
+        roots = tuple(sorted((uf.find(c.a), uf.find(c.b))))
+        if roots[0] != roots[1] and uf.compatible(c.a, c.b) and (
+                roots not in best or c.score > best[roots].score):
+            best[roots] = c
+    rows = []
+    for c in sorted(best.values(), key=lambda c: (-c.score, c.a, c.b)):
+        (ls, lk), (rs, rk) = sorted([records[c.a], records[c.b]])
+        rows.append((entity, ls, lk, rs, rk, c.score, "; ".join(c.reasons)))
+    return pd.DataFrame(rows, columns=list(LINK_COLUMNS), dtype=object) if rows else pd.DataFrame(
+        {c: pd.Series(dtype=object) for c in LINK_COLUMNS})
+
+
+def match_companies(companies: pd.DataFrame, name_similarity: int = NAME_SIMILARITY,
+                    thresholds: Thresholds = DEFAULT_THRESHOLDS, decisions: pd.DataFrame | None = None) -> Matched:
     """Cluster company records; branches (same INN, other KPP) stay apart."""
     frame = companies.reset_index(drop=True)
     n = len(frame)
     inns, kpps = list(frame["inn"]), list(frame["kpp"])
     uf = _Clusters(list(range(n)), [{(inn, kpp)} if inn else set() for inn, kpp in zip(inns, kpps)],
                    [{c.lower()} if c else set() for c in frame["city"]])
+    decided, ignored = _apply_decisions(frame, uf, "company", decisions)
     for inn, members in _groups(inns).items():
         with_kpp = [i for i in members if kpps[i]]
         for kpp, same in _groups([kpps[i] for i in with_kpp]).items():
@@ -114,7 +218,11 @@ def match_companies(companies: pd.DataFrame, name_similarity: int = NAME_SIMILAR
                 uf.union(members[0], i, f"same name '{name_key}'")
     _join_on_contacts(frame, uf, "phones", "e164", "phone", name_similarity)
     _join_on_contacts(frame, uf, "emails", "email", "email", name_similarity)
-    return Matched(frame.assign(**{CLUSTER: uf.labels()}), _links(frame, uf, "company"))
+    keys, channels = list(frame["name_key"]), channel_values(list(frame["phones"]), list(frame["emails"]))
+    judge = company_judge(keys, list(frame["city"]), channels, thresholds)
+    candidates = evaluate(candidate_pairs(keys, channels, thresholds.review - CHANNEL_HEADROOM), judge)
+    review = _fuzzy_stage(frame, uf, "company", candidates, decided)
+    return Matched(frame.assign(**{CLUSTER: uf.labels()}), _links(frame, uf, "company"), review, ignored)
 
 
 def _join_on_contacts(frame: pd.DataFrame, uf: _Clusters, column: str, attr: str, label: str,
@@ -143,11 +251,13 @@ def _names_agree(a: tuple, b: tuple) -> bool:
     return True
 
 
-def match_contacts(contacts: pd.DataFrame, company_cluster_of: dict[tuple[str, str], int]) -> Matched:
+def match_contacts(contacts: pd.DataFrame, company_cluster_of: dict[tuple[str, str], int],
+                   thresholds: Thresholds = DEFAULT_THRESHOLDS, decisions: pd.DataFrame | None = None) -> Matched:
     """Cluster contact records: same email or phone with agreeing names, or same name at one company."""
     frame = contacts.reset_index(drop=True)
     n = len(frame)
     uf = _Clusters(list(range(n)), [set() for _ in range(n)], [set() for _ in range(n)])
+    decided, ignored = _apply_decisions(frame, uf, "contact", decisions)
     names = list(zip(frame["last_name"], frame["first_name"], frame["middle_name"]))
     has_name = [bool(x[0]) for x in names]
     for column, attr, label in (("emails", "email", "email"), ("phones", "e164", "phone")):
@@ -166,7 +276,14 @@ def match_contacts(contacts: pd.DataFrame, company_cluster_of: dict[tuple[str, s
     for members in by_company.values():
         for x, i in enumerate(members):
             for a in members[:x]:
-                if uf.find(a) != uf.find(i) and _names_agree(names[a], names[i]):
-                    uf.union(a, i, "same name at the same company")
+                if uf.find(a) != uf.find(i) and _names_agree(names[a], names[i]) and uf.union(
+                        a, i, "same name at the same company"):
                     break
-    return Matched(frame.assign(**{CLUSTER: uf.labels()}), _links(frame, uf, "contact"))
+    keys = list(frame["name_key"])
+    channels = channel_values(list(frame["phones"]), list(frame["emails"]), mobile_only=True)
+    judge = contact_judge(keys, list(frame["gender"]), companies, channels,
+                          [all(x) for x in names], thresholds)
+    company_blocks = {f"company {c}": members for c, members in by_company.items()}
+    candidates = evaluate(candidate_pairs(keys, channels, thresholds.review, company_blocks), judge)
+    review = _fuzzy_stage(frame, uf, "contact", candidates, decided)
+    return Matched(frame.assign(**{CLUSTER: uf.labels()}), _links(frame, uf, "contact"), review, ignored)

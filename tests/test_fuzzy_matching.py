@@ -1,0 +1,100 @@
+"""Fuzzy pairs and reviewers' decisions: what merges by itself, what waits for a person, what never merges."""
+from __future__ import annotations
+
+import pandas as pd
+
+from tests.test_matching import clusters, companies, contacts
+from transforms.fuzzy import Thresholds
+from transforms.matching import DECISION_COLUMNS, match_companies, match_contacts, pair_key
+from transforms.review import parse_decisions, review_sheet
+
+LIMITS = Thresholds(review=80, auto_merge=95)
+
+
+def decisions(*rows: tuple[str, str, str, str]) -> pd.DataFrame:
+    """(entity, left key, right key, decision) on source "a"."""
+    return pd.DataFrame([(e, "a", lk, "a", rk, d) for e, lk, rk, d in rows], columns=list(DECISION_COLUMNS),
+                        dtype=object)
+
+
+def test_typo_with_corroboration_merges_and_uncorroborated_goes_to_review() -> None:
+    frame = companies({"name": 'ООО "Альфастрой"', "city": "Казань"},
+                      {"name": "Альфа Строй", "city": "Казань"},  # same city: corroborated
+                      {"name": 'ООО "Техносфера"'},
+                      {"name": "Технасфера"},  # a typo, nothing else agrees
+                      {"name": "Лютик", "city": "Казань"})
+    result = match_companies(frame, thresholds=LIMITS)
+    assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}, {"4"}]
+    merge = result.links[result.links["left_key"] == "0"].iloc[0]
+    assert "names 95% alike" in merge["reasons"] and "same city Казань" in merge["reasons"]
+    (pair,) = result.review.to_dict("records")
+    assert (pair["left_key"], pair["right_key"]) == ("2", "3") and 80 <= pair["score"] < 95
+    assert "'техносфера' ~ 'технасфера'" in pair["reasons"]
+
+
+def test_other_city_shared_number_and_guards() -> None:
+    frame = companies({"name": "Вектор", "city": "Самара"}, {"name": "Вектор", "city": "Омск"},
+                      {"name": "Орион", "phone": "+74951234567"}, {"name": "Бизнес-центр", "phone": "84951234567"},
+                      {"name": "Ромашка", "inn": "7707083893"}, {"name": "Ромашкa", "inn": "7736050003"})
+    result = match_companies(frame, thresholds=LIMITS)
+    assert len(clusters(result.frame)) == 6  # nothing merges by itself
+    reasons = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
+    assert "different cities: Самара / Омск" in reasons[("0", "1")]
+    assert "same phone +74951234567" in reasons[("2", "3")] and "names differ" in reasons[("2", "3")]
+    assert ("4", "5") not in reasons  # different INNs are different companies: not even a question
+
+
+def test_decisions_join_split_and_silence_pairs() -> None:
+    frame = companies({"name": 'ООО "Техносфера"'}, {"name": "Технасфера"},
+                      {"name": "Ромашка", "phone": "+74951234567"}, {"name": "Ромашка", "phone": "+74951234567"})
+    assert clusters(match_companies(frame).frame) == [{"0"}, {"1"}, {"2", "3"}]
+    decided = decisions(("company", "0", "1", "same"), ("company", "2", "3", "different"))
+    result = match_companies(frame, thresholds=LIMITS, decisions=decided)
+    assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}]  # a wrong automatic merge is undone
+    assert result.review.empty  # decided pairs never come back
+    assert "a reviewer decided: same" in set(result.links["reasons"])
+
+
+def test_same_decision_never_joins_different_inns() -> None:
+    frame = companies({"name": "Ромашка", "inn": "7707083893"}, {"name": "Ромашка", "inn": "7736050003"})
+    result = match_companies(frame, decisions=decisions(("company", "0", "1", "same")))
+    assert clusters(result.frame) == [{"0"}, {"1"}] and len(result.ignored_decisions) == 1
+
+
+def test_people_typo_at_one_company_and_namesakes_elsewhere() -> None:
+    firms = companies({"name": "Ромашка", "inn": "7707083893"}, {"name": "Лютик", "inn": "7736050003"})
+    people = contacts(firms,
+                      {"full_name": "Константинопольский Константин Сергеевич", "company": "0"},
+                      {"full_name": "Константинопольский Константин Сергевич", "company": "0"},  # typo
+                      {"full_name": "Смирнова Анна Петровна", "company": "0"},
+                      {"full_name": "Смирнова Анна Петровна", "company": "1"},  # moved, or a namesake
+                      {"full_name": "Петров Иван", "company": "0"},
+                      {"full_name": "Петрова Ивана", "company": "0"})  # another gender: never a pair
+    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1}, LIMITS)
+    assert {"p0", "p1"} in clusters(result.frame)
+    pairs = {(p["left_key"], p["right_key"]): p for p in result.review.to_dict("records")}
+    assert set(pairs) == {("p2", "p3")} and "namesake" in pairs[("p2", "p3")]["reasons"]
+
+
+def test_review_sheet_shows_both_records_and_decisions_come_back() -> None:
+    frame = companies({"name": 'ООО "Техносфера"', "inn": "7707083893", "city": "Москва"}, {"name": "Технасфера"})
+    result = match_companies(frame, thresholds=LIMITS)
+    people = contacts(result.frame, {"full_name": "Иванов Иван", "company": "0"})
+    sheet = review_sheet(result.review, result.frame, people)
+    row = sheet.iloc[0]
+    assert (row["left_name"], row["right_name"], row["left_inn"]) == ('ООО "Техносфера"', "Технасфера", "7707083893")
+    header = list(sheet.columns)
+    filled = [(2, [*row.tolist()[:-2], "Дубль", None]), (3, [None] * len(header))]
+    (decision,) = parse_decisions(header, filled, "review.xlsx")
+    assert decision["decision"] == "same" and pair_key("company", ("a", "1"), ("a", "0"))[1:] == (
+        decision["left_source"], decision["left_key"], decision["right_source"], decision["right_key"])
+
+
+def test_bad_decision_names_the_row() -> None:
+    header = ["entity", "left_source", "left_key", "right_source", "right_key", "decision"]
+    try:
+        parse_decisions(header, [(7, ["company", "a", "1", "a", "2", "maybe"])], "review.xlsx")
+    except ValueError as exc:
+        assert str(exc) == "review.xlsx: row 7: decision 'maybe' is neither 'same' nor 'different'"
+    else:
+        raise AssertionError("a bad decision must not be accepted")

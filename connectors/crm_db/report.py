@@ -1,0 +1,336 @@
+"""The data-quality report of a target CRM database: one DataFrame per workbook sheet.
+
+Read-only, on one connection (a REPEATABLE READ snapshot on PostgreSQL and MariaDB, so the
+sheets agree with each other while another run commits). Everything is computed by the
+database in a handful of queries; nothing is loaded row by row. "Live" means not deleted:
+a CRM record without ``deleted_at`` (merged-away records have it too), a source link
+without ``deleted_at``.
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Mapping
+from itertools import groupby
+from typing import Any
+
+import pandas as pd
+from sqlalchemy import (
+    Connection, FromClause, Select, Table, and_, case, exists, func, not_, or_, select,
+)
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.sql.elements import ColumnElement
+
+from connectors.crm_db import schema as s
+from connectors.crm_db.engine import TargetError, connect, current_revision, head_revision, is_new_sqlite_file
+
+SHEETS = ("summary", "by_source", "quarantine", "warnings", "duplicates", "branches", "review", "runs")
+
+# Header comments for the workbook (``write_workbook(..., column_notes=COLUMN_NOTES)``).
+COLUMN_NOTES: dict[str, dict[str, str]] = {
+    "summary": {"value": "Run figures come from the run's log; 'CRM now' figures are the live records "
+                         "in the CRM at the time of the report (deleted and merged-away records excluded)."},
+    "by_source": {
+        "companies": "Live source records of this source linked to a CRM company.",
+        "contacts": "Live source records of this source linked to a CRM contact.",
+        "gone_from_source": "Records loaded earlier that are no longer in the source (their link is marked "
+                            "deleted; a CRM record with no live link left is soft-deleted).",
+        "quarantined": "Records of this source not loaded in the reported run: see the quarantine sheet.",
+        "with_warnings": "Live records with values that could not be made canonical: see the warnings sheet.",
+    },
+    "quarantine": {"origin": "Where the record is in its source: sheet!row or file:line.",
+                   "reasons": "Why the record was not loaded.",
+                   "record": "The record as read from the source (column: value)."},
+    "warnings": {"warning": "A value left out of the CRM (invalid INN, phone, email, …): fix it at the source.",
+                 "crm_name": "The CRM record the source record was loaded into."},
+    "duplicates": {"records": "How many live source records were merged into this CRM record.",
+                   "origins": "Each source record: source, place in the source [key]."},
+    "branches": {"head_office": "The company with the same INN this branch belongs to (parent_id)."},
+    "review": {"score": "Similarity of the two records (0-100); they were not merged automatically.",
+               "left_name": "Name of the CRM record the left source record is linked to (if any)."},
+}
+
+
+def quality_report(url: str, run_id: str | None = None) -> dict[str, pd.DataFrame]:
+    """Sheets (in ``SHEETS`` order) for the last successful run, or for ``run_id`` (a unique prefix is enough).
+
+    Raises ``TargetError`` (one line, password masked) when the target holds no crm-migrate data,
+    has an older schema, has no such run, or cannot be read.
+    """
+    try:
+        shown = make_url(url).render_as_string(hide_password=True)
+    except ArgumentError:
+        raise TargetError("the target URL is not a database URL (e.g. sqlite:///crm.db)") from None
+    if is_new_sqlite_file(url):  # connecting would create the file
+        raise TargetError(f"no crm-migrate data in {shown}: run `crm-migrate run` first")
+    try:
+        engine = connect(url)
+    except ArgumentError as exc:  # an unknown database kind or driver
+        raise TargetError(f"target {shown}: {exc}") from None
+    try:
+        with engine.connect() as conn:
+            return _report(_snapshot(conn), run_id, shown)
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise TargetError(f"target {shown}: {detail}") from exc
+    finally:
+        engine.dispose()
+
+
+def _snapshot(conn: Connection) -> Connection:
+    """Every query sees the same committed state (SQLite: each query sees the latest commit)."""
+    if conn.dialect.name == "postgresql":
+        return conn.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    if conn.dialect.name in ("mysql", "mariadb"):
+        return conn.execution_options(isolation_level="REPEATABLE READ")
+    return conn
+
+
+def _report(conn: Connection, run_id: str | None, shown: str) -> dict[str, pd.DataFrame]:
+    revision = current_revision(conn)
+    if revision is None:
+        raise TargetError(f"no crm-migrate data in {shown}: run `crm-migrate run` first")
+    if revision != head_revision():
+        raise TargetError(f"the schema of {shown} is at revision {revision}, this crm-migrate reads "
+                          f"{head_revision()}: run `crm-migrate run` once to upgrade it")
+    run = _pick_run(conn, run_id, shown)
+    review = _review(conn)
+    sheets = {
+        "summary": _summary(conn, run, len(review)),
+        "by_source": _by_source(conn, run["id"]),
+        "quarantine": _quarantine(conn, run["id"]),
+        "warnings": _warnings(conn),
+        "duplicates": _duplicates(conn),
+        "branches": _branches(conn),
+        "review": review,
+        "runs": _frame(conn, select(s.migration_runs).order_by(
+            s.migration_runs.c.started_at.desc(), s.migration_runs.c.finished_at.desc())),
+    }
+    return {name: sheets[name] for name in SHEETS}
+
+
+def _frame(conn: Connection, query: Select) -> pd.DataFrame:
+    """The query's rows as an object frame (missing values stay None), columns even when empty."""
+    result = conn.execute(query)
+    return pd.DataFrame(result.fetchall(), columns=list(result.keys()), dtype=object)
+
+
+def _records(columns: list[str], rows: Iterable[Iterable[Any]]) -> pd.DataFrame:
+    return pd.DataFrame([list(r) for r in rows], columns=columns, dtype=object)
+
+
+def _pick_run(conn: Connection, run_id: str | None, shown: str) -> Mapping[str, Any]:
+    runs = s.migration_runs
+    if run_id is None:
+        run = conn.execute(select(runs).where(runs.c.status == "success", runs.c.dry_run.is_(False))
+                           .order_by(runs.c.started_at.desc(), runs.c.finished_at.desc()).limit(1)).mappings().first()
+        if run is None:
+            raise TargetError(f"no successful crm-migrate run in {shown}: run `crm-migrate run` first")
+        return run
+    exact = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
+    if exact is not None:
+        return exact
+    found = conn.execute(select(runs).where(runs.c.id.startswith(run_id, autoescape=True)).limit(2)).mappings().all()
+    if len(found) == 1:
+        return found[0]
+    if not found:
+        raise TargetError(f"no run {run_id} in {shown} (the runs sheet of a report lists them)")
+    raise TargetError(f"run id {run_id} is ambiguous in {shown}: give more of it")
+
+
+# -- summary -------------------------------------------------------------------------
+
+_RUN_ITEMS = (("run id", "id"), ("config", "config_name"), ("started (UTC)", "started_at"),
+              ("finished (UTC)", "finished_at"), ("status", "status"), ("records read", "records_read"),
+              ("quarantined", "quarantined"), ("review pairs", "review_pairs"))
+_COUNTS = ("created", "updated", "unchanged", "merged", "deleted")
+
+
+def _summary(conn: Connection, run: Mapping[str, Any], review_waiting: int) -> pd.DataFrame:
+    items: list[tuple[str, Any]] = [(label, run[column]) for label, column in _RUN_ITEMS]
+    items += [(f"{entity} {count}", run[f"{entity}_{count}"]) for entity in ("companies", "contacts")
+              for count in _COUNTS]
+    items += [(f"CRM now: {label}", value) for label, value in _live_totals(conn)]
+    items.append(("CRM now: review pairs waiting", review_waiting))
+    return pd.DataFrame(items, columns=["item", "value"], dtype=object)
+
+
+def _live_totals(conn: Connection) -> list[tuple[str, Any]]:
+    c, ph, em = s.companies, s.phones, s.emails
+    counts = conn.execute(select(
+        func.count(),
+        _count_if(c.c.parent_id.is_not(None)),
+        _count_if(and_(c.c.inn.is_not(None), c.c.inn != "")),
+        _count_if(_reachable(ph, ph.c.e164.is_not(None))),
+        _count_if(_reachable(em)),
+    ).where(c.c.deleted_at.is_(None))).one()
+    companies, branches, with_inn, with_phone, with_email = counts
+    contacts = conn.execute(select(func.count()).where(s.contacts.c.deleted_at.is_(None))).scalar_one()
+    phones, raw_phones = conn.execute(select(func.count(), _count_if(ph.c.e164.is_(None)))
+                                      .where(_owner_live(ph))).one()
+    emails = conn.execute(select(func.count()).where(_owner_live(em))).scalar_one()
+    items: list[tuple[str, Any]] = [("companies", companies), ("branches", branches), ("contacts", contacts),
+                                    ("phones", phones), ("phones not valid (kept as written)", raw_phones),
+                                    ("emails", emails)]
+    for label, n in (("with INN", with_inn), ("with a valid phone (own or a contact's)", with_phone),
+                     ("with an email (own or a contact's)", with_email)):
+        items += [(f"companies {label}", n), (f"companies {label}, %", _percent(n, companies))]
+    return items
+
+
+def _count_if(condition: ColumnElement[bool]) -> ColumnElement[int]:
+    """COUNT of rows meeting ``condition`` (an int on every database, unlike SUM on MariaDB)."""
+    return func.count(case((condition, 1)))
+
+
+def _reachable(table: Table, *conditions: ColumnElement[bool]) -> ColumnElement[bool]:
+    """The company (``companies`` in the outer query) has a phone/email row of its own or of a live contact."""
+    c, ct = s.companies, s.contacts
+    own = exists().where(table.c.company_id == c.c.id, *conditions)
+    contacts = exists().where(table.c.contact_id == ct.c.id, ct.c.company_id == c.c.id, ct.c.deleted_at.is_(None),
+                              *conditions)
+    return or_(own, contacts)
+
+
+def _owner_live(table: Table) -> ColumnElement[bool]:
+    """A phone/email row whose owner (the contact when set, else the company) is live."""
+    c, ct = s.companies, s.contacts
+    company_live = exists().where(c.c.id == table.c.company_id, c.c.deleted_at.is_(None))
+    contact_live = exists().where(ct.c.id == table.c.contact_id, ct.c.deleted_at.is_(None))
+    return or_(and_(table.c.contact_id.is_(None), company_live), and_(table.c.contact_id.is_not(None), contact_live))
+
+
+def _percent(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+# -- per source, quarantine, warnings --------------------------------------------------
+
+def _by_source(conn: Connection, run_id: str) -> pd.DataFrame:
+    sl, q = s.source_links, s.quarantine
+    live = sl.c.deleted_at.is_(None)
+    links = conn.execute(select(
+        sl.c.source,
+        _count_if(and_(live, sl.c.entity == "company")),
+        _count_if(and_(live, sl.c.entity == "contact")),
+        _count_if(sl.c.deleted_at.is_not(None)),
+        _count_if(and_(live, sl.c.warnings.is_not(None))),
+    ).group_by(sl.c.source)).all()
+    quarantined = dict(conn.execute(select(q.c.source, func.count()).where(q.c.run_id == run_id)
+                                    .group_by(q.c.source)).all())
+    figures = {source: (companies, contacts, gone, quarantined.get(source, 0), warned)
+               for source, companies, contacts, gone, warned in links}
+    for source, n in quarantined.items():
+        figures.setdefault(source, (0, 0, 0, n, 0))
+    columns = ["source", "companies", "contacts", "gone_from_source", "quarantined", "with_warnings"]
+    return _records(columns, ((source, *figures[source]) for source in sorted(figures)))
+
+
+def _quarantine(conn: Connection, run_id: str) -> pd.DataFrame:
+    q = s.quarantine
+    rows = conn.execute(select(q.c.source, q.c.origin, q.c.entity, q.c.source_key, q.c.reasons, q.c.payload)
+                        .where(q.c.run_id == run_id).order_by(q.c.id)).all()
+    columns = ["source", "origin", "entity", "source_key", "reasons", "record"]
+    return _records(columns, ((*r[:5], flatten_payload(r.payload)) for r in rows))
+
+
+def flatten_payload(payload: str | None) -> str | None:
+    """A stored record (JSON) as one readable line: ``column: value; column: value``."""
+    if not payload:
+        return None
+    try:
+        record = json.loads(payload)
+    except ValueError:
+        return payload
+    if not isinstance(record, dict):
+        return payload
+    return "; ".join(f"{key}: {_plain(value)}" for key, value in record.items() if value not in (None, "", [], {}))
+
+
+def _plain(value: Any) -> str:
+    if isinstance(value, list):
+        return ", ".join(_plain(v) for v in value)
+    if isinstance(value, dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def _join_crm(from_: FromClause, link: FromClause) -> tuple[FromClause, ColumnElement[str], FromClause]:
+    """``from_`` joined to the CRM record of ``link`` (a source_links alias): (join, record name, company)."""
+    company, contact = s.companies.alias(), s.contacts.alias()
+    joined = from_.outerjoin(company, and_(link.c.entity == "company", company.c.id == link.c.crm_id)) \
+                  .outerjoin(contact, and_(link.c.entity == "contact", contact.c.id == link.c.crm_id))
+    return joined, func.coalesce(company.c.name, contact.c.full_name), company
+
+
+def _warnings(conn: Connection) -> pd.DataFrame:
+    """One row per warning of a live source link: what to fix, and where."""
+    sl = s.source_links
+    joined, name, _ = _join_crm(sl, sl)
+    rows = conn.execute(select(sl.c.source, sl.c.origin, sl.c.source_key, sl.c.entity, sl.c.crm_id, name,
+                               sl.c.warnings).select_from(joined)
+                        .where(sl.c.deleted_at.is_(None), sl.c.warnings.is_not(None))
+                        .order_by(sl.c.source, sl.c.id)).all()
+    columns = ["source", "origin", "source_key", "entity", "crm_id", "crm_name", "warning"]
+    return _records(columns, ((*r[:6], line) for r in rows for line in r.warnings.splitlines() if line.strip()))
+
+
+# -- merges, branches, review, runs ----------------------------------------------------
+
+def _duplicates(conn: Connection) -> pd.DataFrame:
+    """CRM records that several live source records were loaded into (the merges to check)."""
+    sl = s.source_links
+    # A window count, not GROUP BY + join back: MariaDB runs the join per row ("lateral derived").
+    links = select(sl.c.id, sl.c.entity, sl.c.crm_id, sl.c.source, sl.c.origin, sl.c.source_key,
+                   func.count().over(partition_by=(sl.c.entity, sl.c.crm_id)).label("shared_by")) \
+        .where(sl.c.deleted_at.is_(None)).subquery()
+    joined, name, company = _join_crm(links, links)
+    rows = conn.execute(select(links.c.entity, links.c.crm_id, name.label("name"), company.c.inn, links.c.source,
+                               links.c.origin, links.c.source_key).select_from(joined)
+                        .where(links.c.shared_by > 1).order_by(links.c.entity, links.c.crm_id, links.c.id)).all()
+    out = []
+    for (entity, crm_id), group in groupby(rows, key=lambda r: (r.entity, r.crm_id)):
+        members = list(group)
+        sources = ", ".join(dict.fromkeys(m.source for m in members))
+        origins = "\n".join(_origin(m.source, m.origin, m.source_key) for m in members)
+        out.append((entity, crm_id, members[0].name, members[0].inn, len(members), sources, origins))
+    return _records(["entity", "crm_id", "name", "inn", "records", "sources", "origins"], out)
+
+
+def _origin(source: str, origin: str | None, key: str) -> str:
+    """``buh buh.csv:2 [001]``: where to find a record, with its key when that says more."""
+    return f"{source} {origin} [{key}]" if origin and origin != key else f"{source} {origin or key}"
+
+
+def _branches(conn: Connection) -> pd.DataFrame:
+    c = s.companies
+    head = c.alias("head")
+    return _frame(conn, select(
+        c.c.id.label("crm_id"), c.c.name, c.c.inn, c.c.kpp, c.c.city, head.c.id.label("head_office_id"),
+        head.c.name.label("head_office"), head.c.kpp.label("head_office_kpp"),
+    ).select_from(c.join(head, head.c.id == c.c.parent_id)).where(c.c.deleted_at.is_(None))
+        .order_by(head.c.name, head.c.id, c.c.kpp, c.c.id))
+
+
+def _review(conn: Connection) -> pd.DataFrame:
+    """Candidate pairs waiting for a decision, each record with the CRM record it is linked to."""
+    rp, md = s.review_pairs, s.match_decisions
+    left, right = s.source_links.alias("left_link"), s.source_links.alias("right_link")
+    joined = rp
+    names = []
+    for link, side in ((left, "left"), (right, "right")):
+        joined = joined.outerjoin(link, and_(link.c.entity == rp.c.entity, link.c.source == rp.c[f"{side}_source"],
+                                             link.c.source_key == rp.c[f"{side}_key"]))
+        joined, name, _ = _join_crm(joined, link)
+        names.append(name)
+    same = [and_(md.c.left_source == rp.c[f"{a}_source"], md.c.left_key == rp.c[f"{a}_key"],
+                 md.c.right_source == rp.c[f"{b}_source"], md.c.right_key == rp.c[f"{b}_key"])
+            for a, b in (("left", "right"), ("right", "left"))]
+    decided = exists().where(md.c.entity == rp.c.entity, or_(*same))
+    return _frame(conn, select(
+        rp.c.entity, rp.c.score, rp.c.reasons,
+        rp.c.left_source, rp.c.left_key, left.c.origin.label("left_origin"), left.c.crm_id.label("left_crm_id"),
+        names[0].label("left_name"),
+        rp.c.right_source, rp.c.right_key, right.c.origin.label("right_origin"),
+        right.c.crm_id.label("right_crm_id"), names[1].label("right_name"),
+    ).select_from(joined).where(not_(decided)).order_by(rp.c.score.desc(), rp.c.id))

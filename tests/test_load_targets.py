@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import create_engine, inspect, select
 
 from connectors.crm_db import schema as s
+from connectors.crm_db.journal import encode_key, key_of
 from connectors.crm_db.load import ReconciliationError, RunInfo, load, utcnow
 from pipelines.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
@@ -172,3 +173,17 @@ def test_links_keep_origin_and_warnings_of_each_record(tmp_path: Path, target_ur
     assert '"ИНН": "7736050004"' in lutik["payload"]  # the raw value is kept
     company = next(c for c in rows(target_url, "companies") if c["name"] == 'АО "Лютик"')
     assert company["inn"] is None  # never loaded as if valid
+
+
+def test_every_row_a_load_writes_is_journaled_and_a_rerun_journals_nothing(tmp_path: Path, target_url: str) -> None:
+    config = write_dataset(tmp_path)
+    first = run(config, target_url)
+    journal = rows(target_url, "change_journal")
+    inserted = {(j["table_name"], j["row_key"]) for j in journal if j["op"] == "insert"}
+    for table in CRM_TABLES:
+        keys = {(table, encode_key(s.metadata.tables[table], key_of(s.metadata.tables[table], r)))
+                for r in rows(target_url, table)}
+        assert keys and keys == {k for k in inserted if k[0] == table}
+    assert {j["run_id"] for j in journal} == {first.run_id}
+    run(config, target_url)
+    assert rows(target_url, "change_journal") == journal

@@ -8,23 +8,27 @@ CRM records folds them into the oldest (the others get ``merged_into_id`` and
 gone from its source marks its link deleted, and a CRM record with no live
 link left is soft-deleted. The whole load commits or nothing does; a dry run
 does the same work and rolls back.
+
+Every write goes through a :class:`~connectors.crm_db.journal.Journal`, so a committed load
+can be undone (``connectors/crm_db/undo.py``). Updates of whole records, links and
+parents are collected and written per batch, which keeps the before-images batched too.
 """
 from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Table, delete, insert, select, update
+from sqlalchemy import Connection, Table, insert, select, true
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
     TargetError, connect, current_revision, has_schema, head_revision, is_new_sqlite_file, upgrade,
 )
+from connectors.crm_db.journal import Journal, Key, chunks, key_in
 from transforms.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 
 
@@ -64,11 +68,6 @@ def _json(value: object) -> str | None:
     return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
 
 
-def _chunks(items: Sequence, size: int = 500) -> Iterable[Sequence]:
-    for i in range(0, len(items), size):
-        yield items[i:i + size]
-
-
 _OWNER = {"company": ("company_id", "contact_id"), "contact": ("contact_id", "company_id")}
 _CHANNEL_FIELDS = {"phones": ("e164", "extension", "kind", "raw"), "emails": ("email",)}
 
@@ -82,8 +81,12 @@ class _Loader:
 
     def __init__(self, conn: Connection, run: RunInfo) -> None:
         self.conn, self.run, self.now = conn, run, utcnow()
+        self.journal = Journal(conn, run.run_id, enabled=not run.dry_run)  # a dry run rolls back anyway
         self.result = LoadResult()
         self.pending: dict[str, list[dict]] = {"phones": [], "emails": [], "source_links": []}
+        # (channel table, entity) → owners whose phones/emails are replaced at the next flush
+        self.replaced: dict[tuple[str, str], set[int]] = defaultdict(set)
+        self.link_updates: dict[Key, dict] = {}
         self.links: dict[tuple[str, str, str], dict] = {}
         # Every column but the payload: it is written, never compared, and it is the bulk of the table.
         columns = [c for c in s.source_links.c if c.name != "payload"]
@@ -104,6 +107,7 @@ class _Loader:
         channels = self._channels(entity, set(existing))
         cluster_ids: dict[int, int] = {}
         to_create = []
+        updates: dict[Key, dict] = {}
         for row, linked in plans:
             counts.merged += len(row["members"]) - 1  # duplicate source records folded into this one
             # The CRM record most of the cluster's records link to survives; a record already
@@ -122,16 +126,16 @@ class _Loader:
                 changed["deleted_at"] = None
             for other in candidates[1:]:
                 claimed.add(other)
-                self.conn.execute(update(table).where(table.c.id == other).values(
-                    merged_into_id=crm_id, deleted_at=self.now, updated_at=self.now))
+                updates[(other,)] = {"merged_into_id": crm_id, "deleted_at": self.now, "updated_at": self.now}
                 self._move_children(entity, other, crm_id)
             channels_changed = self._sync_channels(entity, crm_id, row, channels)
             if changed:
-                self.conn.execute(update(table).where(table.c.id == crm_id).values(**changed, updated_at=self.now))
+                updates[(crm_id,)] = changed | {"updated_at": self.now}
             if changed or channels_changed:
                 counts.updated += 1
             else:
                 counts.unchanged += 1
+        self.journal.update_each(table, updates)
         for (row, values), crm_id in zip(to_create, self._insert(table, [v for _, v in to_create])):
             cluster_ids[row["cluster"]] = crm_id
             self._sync_channels(entity, crm_id, row, {})
@@ -144,7 +148,7 @@ class _Loader:
 
     def _rows(self, table: Table, ids: set[int]) -> dict[int, dict]:
         out: dict[int, dict] = {}
-        for chunk in _chunks(sorted(ids)):
+        for chunk in chunks(sorted(ids)):
             for r in self.conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
                 out[r["id"]] = dict(r)
         return out
@@ -153,27 +157,22 @@ class _Loader:
         if not values:
             return []
         rows = [v | {"created_at": self.now, "updated_at": self.now} for v in values]
-        ids: list[int] = []
-        for chunk in _chunks(rows):
-            result = self.conn.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True), chunk)
-            ids.extend(r[0] for r in result)
-        return ids
+        return [key[0] for key in self.journal.insert(table, rows, ordered=True)]
 
     def _move_children(self, entity: str, old: int, new: int) -> None:
         """Phones, emails, contacts and links of a merged-away record move to the survivor."""
+        journal = self.journal
         if entity == "company":
-            self.conn.execute(update(s.contacts).where(s.contacts.c.company_id == old).values(company_id=new))
-            self.conn.execute(update(s.companies).where(s.companies.c.parent_id == old).values(parent_id=new))
-            self.conn.execute(delete(s.contact_companies).where(s.contact_companies.c.company_id == old))
+            journal.update(s.contacts, s.contacts.c.company_id == old, {"company_id": new})
+            journal.update(s.companies, s.companies.c.parent_id == old, {"parent_id": new})
+            journal.delete(s.contact_companies, s.contact_companies.c.company_id == old)
         else:
-            self.conn.execute(delete(s.contact_companies).where(s.contact_companies.c.contact_id == old))
-        owner = s.phones.c.company_id if entity == "company" else s.phones.c.contact_id
-        self.conn.execute(delete(s.phones).where(owner == old))
-        owner = s.emails.c.company_id if entity == "company" else s.emails.c.contact_id
-        self.conn.execute(delete(s.emails).where(owner == old))
-        self.conn.execute(update(s.source_links).where(s.source_links.c.entity == entity,
-                                                       s.source_links.c.crm_id == old)
-                          .values(crm_id=new, run_id=self.run.run_id))
+            journal.delete(s.contact_companies, s.contact_companies.c.contact_id == old)
+        owner = _OWNER[entity][0]
+        journal.delete(s.phones, s.phones.c[owner] == old)
+        journal.delete(s.emails, s.emails.c[owner] == old)
+        journal.update(s.source_links, (s.source_links.c.entity == entity) & (s.source_links.c.crm_id == old),
+                       {"crm_id": new, "run_id": self.run.run_id})
         for link in self.links.values():
             if link["entity"] == entity and link["crm_id"] == old:
                 link["crm_id"] = new
@@ -184,7 +183,7 @@ class _Loader:
         have: dict[tuple[str, int], list[tuple]] = defaultdict(list)
         for table in (s.phones, s.emails):
             fields = [table.c[c] for c in _CHANNEL_FIELDS[table.name]]
-            for chunk in _chunks(sorted(ids)):
+            for chunk in chunks(sorted(ids)):
                 query = select(table.c[owner], *fields).where(table.c[owner].in_(chunk), table.c[other].is_(None))
                 for r in self.conn.execute(query):
                     have[(table.name, r[0])].append(tuple(r[1:]))
@@ -202,16 +201,22 @@ class _Loader:
             if wanted == existing:
                 continue
             if existing:
-                self.conn.execute(delete(table).where(table.c[owner] == crm_id, table.c[other].is_(None)))
+                self.replaced[(table.name, entity)].add(crm_id)
             self.pending[table.name] += [dict(zip(_CHANNEL_FIELDS[table.name], w)) | {owner: crm_id} for w in wanted]
             changed = True
         return changed
 
     def flush(self) -> None:
-        """Insert the queued phones, emails and new links in batches."""
+        """Write the queued changes in batches: replaced phones/emails go, link updates, new rows."""
+        for (name, entity), owners in self.replaced.items():
+            table, (owner, other) = s.metadata.tables[name], _OWNER[entity]
+            for chunk in chunks(sorted(owners)):
+                self.journal.delete(table, table.c[owner].in_(chunk) & table.c[other].is_(None))
+        self.replaced.clear()
+        self.journal.update_each(s.source_links, self.link_updates)
+        self.link_updates.clear()
         for name, rows in self.pending.items():
-            for chunk in _chunks(rows):
-                self.conn.execute(insert(s.metadata.tables[name]), list(chunk))
+            self.journal.insert(s.metadata.tables[name], rows)
             rows.clear()
 
     # -- links -------------------------------------------------------------------
@@ -226,20 +231,20 @@ class _Loader:
                 payload=_json(member["payload"]), **values))
             self.result.links_written += 1
         elif any(old[k] != v for k, v in values.items()):
-            self.conn.execute(update(s.source_links).where(s.source_links.c.id == old["id"]).values(
-                run_id=self.run.run_id, payload=_json(member["payload"]), **values))
+            self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": _json(member["payload"]), **values}
             self.result.links_written += 1
         self.links[key] = {**(old or {}), **values, "entity": entity, "seen": True}
 
     def retire_missing(self, quarantined: set[tuple[str, str, str]]) -> None:
         """Links of records gone from a fully read source die; orphaned CRM records are soft-deleted."""
+        gone: dict[Key, dict] = {}
         for key, link in self.links.items():
             if link.get("seen") or key in quarantined or key[1] not in self.run.sources:
                 continue
             if link["deleted_at"] is None:
-                self.conn.execute(update(s.source_links).where(s.source_links.c.id == link["id"]).values(
-                    deleted_at=self.now, run_id=self.run.run_id))
+                gone[(link["id"],)] = {"deleted_at": self.now, "run_id": self.run.run_id}
                 link["deleted_at"] = self.now
+        self.journal.update_each(s.source_links, gone)
         live: dict[str, set[int]] = defaultdict(set)
         for link in self.links.values():
             if link["deleted_at"] is None:
@@ -248,43 +253,52 @@ class _Loader:
                                       ("contact", s.contacts, self.result.contacts)):
             dead = {link["crm_id"] for link in self.links.values()
                     if link["entity"] == entity and link["crm_id"] not in live[entity]}
-            for chunk in _chunks(sorted(dead)):
-                hit = self.conn.execute(update(table).where(table.c.id.in_(chunk), table.c.deleted_at.is_(None))
-                                        .values(deleted_at=self.now, updated_at=self.now))
-                counts.deleted += hit.rowcount
+            for chunk in chunks(sorted(dead)):
+                counts.deleted += self.journal.update(table, table.c.id.in_(chunk) & table.c.deleted_at.is_(None),
+                                                      {"deleted_at": self.now, "updated_at": self.now})
 
     def set_parents(self, golden: pd.DataFrame, ids: dict[int, int]) -> None:
         """Branches point at their head office; only rows whose parent changes are written."""
         want = {ids[c]: (ids.get(p) if p is not None else None)
                 for c, p in zip(golden["cluster"], golden["parent_cluster"])}
         have: dict[int, int | None] = {}
-        for chunk in _chunks(sorted(want)):
+        for chunk in chunks(sorted(want)):
             have |= dict(self.conn.execute(select(s.companies.c.id, s.companies.c.parent_id)
                                            .where(s.companies.c.id.in_(chunk))).all())
-        for crm_id, parent in want.items():
-            if have.get(crm_id) != parent:
-                self.conn.execute(update(s.companies).where(s.companies.c.id == crm_id).values(parent_id=parent))
+        self.journal.update_each(s.companies, {(crm_id,): {"parent_id": parent} for crm_id, parent in want.items()
+                                               if have.get(crm_id) != parent})
 
     def set_memberships(self, golden: pd.DataFrame, contact_ids: dict[int, int], company_ids: dict[int, int]) -> None:
         wanted = {(contact_ids[c], company_ids[k]) for c, ks in zip(golden["cluster"], golden["company_clusters"])
                   for k in ks}
         ids = sorted(contact_ids.values())
         have: set[tuple[int, int]] = set()
-        for chunk in _chunks(ids):
+        for chunk in chunks(ids):
             have |= {(r.contact_id, r.company_id) for r in self.conn.execute(
                 select(s.contact_companies).where(s.contact_companies.c.contact_id.in_(chunk)))}
-        for contact_id, company_id in have - wanted:
-            self.conn.execute(delete(s.contact_companies).where(
-                s.contact_companies.c.contact_id == contact_id, s.contact_companies.c.company_id == company_id))
-        if wanted - have:
-            self.conn.execute(insert(s.contact_companies),
-                              [{"contact_id": a, "company_id": b} for a, b in sorted(wanted - have)])
+        for chunk in chunks(sorted(have - wanted)):
+            self.journal.delete(s.contact_companies, key_in(s.contact_companies, chunk))
+        self.journal.insert(s.contact_companies, [{"contact_id": a, "company_id": b} for a, b in sorted(wanted - have)])
+
+    def replace_review(self, review: pd.DataFrame) -> None:
+        """The review queue becomes exactly ``review``'s pairs, tagged with this run."""
+        self.journal.delete(s.review_pairs, true())
+        self.journal.insert(s.review_pairs, [review_row(pair, self.run.run_id) for pair in review.to_dict("records")])
+
+    def upsert_sync_state(self, fingerprints: dict[str, str]) -> None:
+        """Record where each source's sync stopped (one row per source, so the table is read whole)."""
+        have = set(self.conn.execute(select(s.sync_state.c.source)).scalars())
+        values = {source: {"fingerprint": fingerprint, "synced_at": self.now, "run_id": self.run.run_id}
+                  for source, fingerprint in fingerprints.items()}
+        self.journal.update_each(s.sync_state, {(source,): v for source, v in values.items() if source in have})
+        self.journal.insert(s.sync_state, [{"source": source, **v} for source, v in values.items()
+                                           if source not in have])
 
     def record_quarantine(self, quarantine: pd.DataFrame) -> None:
         rows = [{"run_id": self.run.run_id, "source": r["source"], "source_key": str(r["source_key"])[:255],
                  "entity": r["entity"], "origin": (r["origin"] or "")[:300], "reasons": "; ".join(r["reasons"]),
                  "payload": _json(r["payload"])} for r in quarantine.to_dict("records")]
-        for chunk in _chunks(rows):
+        for chunk in chunks(rows):
             self.conn.execute(insert(s.quarantine), list(chunk))
         self.result.quarantined = len(rows)
 
@@ -296,6 +310,14 @@ def resolve_values(row: dict, resolve: dict) -> dict:
     """Extra CRM columns computed from cluster ids (a contact's ``company_id``)."""
     return {column: (ids.get(row[source]) if row[source] is not None else None)
             for column, (source, ids) in resolve.items()}
+
+
+def review_row(pair: dict, run_id: str) -> dict:
+    """A ``review_pairs`` row from a candidate pair whose ``reasons`` are a list or already one string."""
+    reasons = pair["reasons"]
+    return {"run_id": run_id, **{c: str(pair[c]) for c in ("entity", "left_source", "left_key", "right_source",
+                                                            "right_key")},
+            "score": int(pair["score"]), "reasons": reasons if isinstance(reasons, str) else "; ".join(reasons or ())}
 
 
 def run_row(run: RunInfo, result: LoadResult, status: str, error: str | None) -> dict:
@@ -316,7 +338,8 @@ def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined
 
 
 def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame,
-          quarantine: pd.DataFrame, expected: set[tuple[str, str, str]]) -> LoadResult:
+          quarantine: pd.DataFrame, expected: set[tuple[str, str, str]], review: pd.DataFrame | None,
+          sync_state: dict[str, str] | None) -> LoadResult:
     loader = _Loader(conn, run)
     company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
     loader.set_parents(companies, company_ids)
@@ -326,17 +349,26 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
     quarantined = {(r["entity"], r["source"], str(r["source_key"])) for r in quarantine.to_dict("records")}
     loader.retire_missing(quarantined)
     _reconcile(loader, expected, quarantined)
+    if review is not None:
+        loader.replace_review(review)
+    if sync_state:
+        loader.upsert_sync_state(sync_state)
+    loader.journal.flush()
     loader.record_quarantine(quarantine)
     loader.record_run("success")
     return loader.result
 
 
 def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
-         expected: set[tuple[str, str, str]]) -> LoadResult:
+         expected: set[tuple[str, str, str]], review: pd.DataFrame | None = None,
+         sync_state: dict[str, str] | None = None) -> LoadResult:
     """Load into ``url`` in one transaction; a dry run computes the same result and writes nothing.
 
     ``expected`` holds (entity, source, source_key) of every record read: each must end up
     linked or quarantined, or the load is rolled back (the reconciliation invariant).
+    ``review`` (LINK_COLUMNS), when given, replaces the contents of ``review_pairs``;
+    ``sync_state`` (source → fingerprint) records where each source's sync stopped.
+    Every change is journaled, so the run can be undone (``undo.undo_run``).
     """
     # A dry run never creates anything: a missing SQLite file or schema reads as an empty target.
     engine = connect("sqlite://" if run.dry_run and is_new_sqlite_file(url) else url)
@@ -354,7 +386,7 @@ def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame
         with engine.connect() as conn:
             tx = conn.begin()
             try:
-                result = _load(conn, run, companies, contacts, quarantine, expected)
+                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state)
             except BaseException:
                 tx.rollback()
                 raise

@@ -1,6 +1,6 @@
 """Normalise and validate (group ``clean``): one frame of companies and one of contacts."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import dagster as dg
 import pandas as pd
@@ -24,6 +24,8 @@ class Normalised:
     rejects: pd.DataFrame  # rows the readers or the mapping could not use
     rows_read: dict[str, int]
     intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
+    fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
 
     def expected(self) -> set[RecordKey]:
         """Every record read: each must end up linked or quarantined."""
@@ -51,7 +53,9 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         companies = normalise_companies(_concat([p.records.companies for p in parts]), regions)
         contacts = normalise_contacts(_concat([p.records.contacts for p in parts]), companies, regions)
         result = Normalised(companies, contacts, _concat([p.records.rejects for p in parts]),
-                            {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts})
+                            {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts},
+                            {p.source: p.fingerprint for p in parts if p.fingerprint},
+                            {p.source: p.notes for p in parts if p.notes})
         phones = [p for items in companies["phones"].tolist() + contacts["phones"].tolist() for p in items]
         warnings = pd.DataFrame([(src, origin, w) for frame in (companies, contacts)
                                  for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])

@@ -87,6 +87,16 @@ class ODataSource(_SourceBase):
     user: str | None = None
     password_env: str | None = None
 
+    def password(self) -> str | None:
+        """The password from the environment variable the config names (secrets never live in the file)."""
+        if self.password_env is None:
+            return None
+        value = os.environ.get(self.password_env)
+        if value is None:
+            raise ConfigError(f"sources {self.name}: password_env: environment variable {self.password_env} "
+                              "is not set")
+        return value
+
 
 Source = Annotated[FileSource | ODataSource, Field(discriminator="kind")]
 

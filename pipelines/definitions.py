@@ -10,13 +10,18 @@ import dagster as dg
 from pipelines.checks import ALL_CHECKS
 from pipelines.graph import build_assets
 from pipelines.resources import CrmTargetResource, MigrationConfigResource, config_path_from_env
+from pipelines.sync import build_sync_automation
 
 
 def build_definitions(config_path: str | None = None) -> dg.Definitions:
     path = config_path or config_path_from_env()
+    job, sensor, schedule = build_sync_automation(path)
     return dg.Definitions(
         assets=build_assets(path),
         asset_checks=ALL_CHECKS,
+        jobs=[job],
+        sensors=[sensor],
+        schedules=[schedule],
         resources={
             "migration": MigrationConfigResource(path=path),
             "target": CrmTargetResource(),

@@ -9,10 +9,14 @@ import pandas as pd
 from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
+from connectors.fingerprint import file_fingerprint
 from connectors.grid import Grid
+from connectors.onec_odata import odata_fingerprint, read_odata
+from connectors.onec_xml import read_exchange_file
 from pipelines.config import FileSource, MigrationConfig, ODataSource
 from transforms.column_mapping import ColumnMapping, map_columns
 from transforms.fields import QUARANTINE_COLUMNS
+from transforms.onec_records import OneCData, onec_records
 from transforms.records import SourceRecords, reject, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
 
@@ -41,13 +45,45 @@ class ExtractedSource:
     records: SourceRecords
     tables: list[TableIntake] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
 
     @property
     def rows_read(self) -> int:
-        return sum(t.rows for t in self.tables) + sum(1 for e in self.records.rejects["entity"] if e == "row")
+        rejected_rows = sum(1 for e in self.records.rejects["entity"] if e == "row")
+        if not self.tables:  # 1C: one record per counterparty / contact person
+            return len(self.records.companies) + len(self.records.contacts) + rejected_rows
+        return sum(t.rows for t in self.tables) + rejected_rows
 
 
-READABLE_KINDS = ("excel", "csv")
+ODATA_READ_ATTEMPTS = 3
+
+
+def _read_odata_consistently(source: ODataSource) -> tuple[str, OneCData]:
+    """Read 1C between two equal fingerprints, so no record was added or removed under the paging.
+
+    Paging with $skip over a catalog that changes can skip a record, which would then
+    look deleted; a read framed by the same fingerprint before and after is consistent.
+    """
+    password = source.password()
+    for _ in range(ODATA_READ_ATTEMPTS):
+        before = odata_fingerprint(source.url, source.user, password, source_name=source.name)
+        data = read_odata(source.url, source.user, password, source_name=source.name)
+        if odata_fingerprint(source.url, source.user, password, source_name=source.name) == before:
+            return before, data
+    raise SourceError(f"{source.name}: the 1C data changed while being read, {ODATA_READ_ATTEMPTS} times in a row; "
+                      "run again when users are not editing counterparties")
+
+
+def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource) -> ExtractedSource:
+    """A 1C source with its fingerprint (taken before reading: a change made during the run is seen next time)."""
+    if isinstance(source, ODataSource):
+        fingerprint, data = _read_odata_consistently(source)
+    else:
+        path = config.resolve(source.path)
+        fingerprint = file_fingerprint(path)
+        data = read_exchange_file(path, source_name=source.name)
+    return ExtractedSource(source.name, source.kind, onec_records(source.name, data), notes=data.notes,
+                           fingerprint=fingerprint)
 
 
 def _grids(path: Path, source: FileSource) -> list[Grid]:
@@ -70,20 +106,21 @@ def _label(kind: str, table: SourceTable):  # noqa: ANN202 — a small closure
 
 def extract_source(config: MigrationConfig, source: FileSource | ODataSource) -> ExtractedSource:
     """Every record of ``source`` in canonical fields, plus rejects; SourceError if unreadable."""
-    if source.kind not in READABLE_KINDS:
-        raise SourceError(f"{source.name}: sources of kind {source.kind} are not supported by this version yet")
+    if source.kind in ("onec_odata", "onec_xml"):
+        return _extract_onec(config, source)
     path = config.resolve(source.path)
     explicit = source.columns.model_dump() if source.columns else None
     parts: list[SourceRecords] = []
     tables: list[TableIntake] = []
     notes: list[str] = []
     for grid in _grids(path, source):
+        notes.extend(grid.notes)
         try:
             table = find_table(grid, _expected_headers(source))
         except NoHeaderError as exc:
             if source.sheet or source.kind == "csv":
                 raise SourceError(f"{path.name}: {exc}") from None
-            notes.extend([*grid.notes, f"{grid.name}: skipped, {exc}"])
+            notes.append(f"{grid.name}: skipped, {exc}")
             continue
         headers = [c for c in table.frame.columns if c != "_row"]
         label = _label(source.kind, table)

@@ -26,6 +26,7 @@ class RunSummary:
     result: LoadResult
     quarantine_by_source: dict[str, int] = field(default_factory=dict)
     review_pairs: int = 0
+    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dg.asset(group_name="load", kinds={"sql"},
@@ -38,13 +39,14 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
                   dry_run=target.dry_run, sources=tuple(s.name for s in config.sources),
                   records_read=sum(normalised.rows_read.values()), review_pairs=len(golden.review))
     try:
-        result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected())
+        result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected(),
+                      review=golden.review, sync_state=normalised.fingerprints)
     except Exception as exc:
         record_failure(url, run, str(exc))
         raise
     summary = RunSummary(context.run.run_id, mask_url(url), target.dry_run, normalised.rows_read, normalised.intake,
                          result,
-                         quarantine["source"].value_counts().to_dict(), len(golden.review))
+                         quarantine["source"].value_counts().to_dict(), len(golden.review), normalised.notes)
     counts = {f"{entity}_{k}": v for entity in ("companies", "contacts")
               for k, v in asdict(getattr(result, entity)).items()}
     written = len(golden.companies) + len(golden.contacts)

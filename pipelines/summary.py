@@ -5,6 +5,9 @@ from pipelines.config import MigrationConfig
 from pipelines.loading import RunSummary
 
 
+NOTES_SHOWN = 5
+
+
 def format_summary(config: MigrationConfig, summary: RunSummary) -> str:
     r = summary.result
     width = max([len(s.name) for s in config.sources] + [8])
@@ -13,13 +16,22 @@ def format_summary(config: MigrationConfig, summary: RunSummary) -> str:
     for source in config.sources:
         lines.append(f"  {source.name:<{width}} {summary.rows_read.get(source.name, 0):>7}"
                      f"   quarantined {summary.quarantine_by_source.get(source.name, 0)}")
-    lines.append("Column mapping (copy into columns: to fix it):")
+    if any(summary.intake.values()):
+        lines.append("Column mapping (copy into columns: to fix it):")
     for source in config.sources:
         lines += [f"  {source.name} / {t.one_line()}" for t in summary.intake.get(source.name, [])]
+    if summary.notes:
+        lines.append("Notes:")
+    for source, notes in summary.notes.items():
+        lines += [f"  {source}: {n}" for n in notes[:NOTES_SHOWN]]
+        if len(notes) > NOTES_SHOWN:
+            lines.append(f"  {source}: … {len(notes) - NOTES_SHOWN} more in the extract asset's metadata (make ui)")
     lines.append(f"Quarantined: {r.quarantined}" + (" (see the quarantine table: each row says why)"
                                                     if r.quarantined else ""))
     for label, c in (("Companies", r.companies), ("Contacts", r.contacts)):
         lines.append(f"{label + ':':<11}{c.created} created, {c.updated} updated, {c.unchanged} unchanged, "
                      f"{c.merged} merged" + (f", {c.deleted} deleted" if c.deleted else ""))
-    lines.append(f"Pairs sent to review: {summary.review_pairs}")
+    lines.append(f"Pairs sent to review: {summary.review_pairs}" + (
+        f" (crm-migrate review export --config {config.config_path} --out review.xlsx)"
+        if summary.review_pairs and not summary.dry_run else ""))
     return "\n".join(lines)

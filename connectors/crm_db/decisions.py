@@ -4,26 +4,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
-from sqlalchemy import and_, insert, inspect, select, update
+from sqlalchemy import and_, insert, select, update
 
 from connectors.crm_db import schema as s
-from connectors.crm_db.engine import connect, has_schema, is_new_sqlite_file, upgrade
+from connectors.crm_db.engine import connect, reading, upgrade
 from connectors.crm_db.load import utcnow
 from transforms.matching import DECISION_COLUMNS, empty_decisions, pair_key
 
 
 def read_decisions(url: str) -> pd.DataFrame:
     """Every decision (DECISION_COLUMNS); none when the target does not exist or has no schema yet."""
-    if is_new_sqlite_file(url):
-        return empty_decisions()
-    engine = connect(url)
-    try:
-        if not has_schema(engine) or not inspect(engine).has_table("match_decisions"):
-            return empty_decisions()  # no target yet, or one of an older version (upgraded by the next run)
-        with engine.connect() as conn:
-            rows = conn.execute(select(*(s.match_decisions.c[c] for c in DECISION_COLUMNS))).all()
-    finally:
-        engine.dispose()
+    with reading(url, "match_decisions") as conn:
+        rows = conn.execute(select(*(s.match_decisions.c[c] for c in DECISION_COLUMNS))).all() \
+            if conn is not None else []
     return pd.DataFrame([tuple(r) for r in rows], columns=list(DECISION_COLUMNS), dtype=object) if rows \
         else empty_decisions()
 

@@ -1,6 +1,8 @@
 """Connect to the target CRM database and bring its schema to the current version."""
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from alembic import command
@@ -66,3 +68,23 @@ def upgrade(engine: Engine) -> None:
         if current_revision(conn) == head_revision():
             return
         command.upgrade(alembic_config(conn), "head")
+
+
+@contextmanager
+def reading(url: str, table: str) -> Iterator[Connection | None]:
+    """A read-only connection when the target exists and has ``table``; None for a new or older target.
+
+    Never creates anything: a SQLite file that does not exist is not made.
+    """
+    if is_new_sqlite_file(url):
+        yield None
+        return
+    engine = connect(url)
+    try:
+        if not has_schema(engine) or not inspect(engine).has_table(table):
+            yield None
+            return
+        with engine.connect() as conn:
+            yield conn
+    finally:
+        engine.dispose()

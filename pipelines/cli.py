@@ -18,14 +18,35 @@ EXIT_FAILED = 1  # the run failed: a source or the target could not be used; not
 EXIT_USAGE = 2  # the command or the config is wrong
 
 
+def _command(sub: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:
+    """A subcommand that reads the config and touches the target (so it takes --target, DESIGN §5)."""
+    cmd = sub.add_parser(name, help=help_text)
+    cmd.add_argument("--config", required=True, type=Path, help="migration.yaml")
+    cmd.add_argument("--target", help="database URL overriding target.url (passwords: use ${ENV_VAR})")
+    return cmd
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = sub.add_parser("run", help="extract, clean, match and load every source of the config")
-    run.add_argument("--config", required=True, type=Path, help="migration.yaml")
+    run = _command(sub, "run", "extract, clean, match and load every source of the config")
     run.add_argument("--dry-run", action="store_true", help="compute the same summary, write nothing")
-    run.add_argument("--target", help="database URL overriding target.url (passwords: use ${ENV_VAR})")
+    sync = _command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync")
+    sync.add_argument("--source", help="the 1C source to check (default: every onec_odata/onec_xml source)")
+    sync.add_argument("--dry-run", action="store_true", help="compute the same summary, write nothing")
+    review = sub.add_parser("review", help="the review queue of uncertain duplicate pairs, as a workbook")
+    review_sub = review.add_subparsers(dest="review_command", required=True, metavar="export|import")
+    export = _command(review_sub, "export", "write the pairs awaiting a decision to a workbook")
+    export.add_argument("--out", required=True, type=Path, help="review.xlsx to write")
+    imported = _command(review_sub, "import", "store the decisions of a filled-in review workbook")
+    imported.add_argument("workbook", type=Path, help="the review.xlsx filled in by the reviewer")
+    imported.add_argument("--reviewer", help="who decided (kept with each decision)")
+    report = _command(sub, "report", "write the data-quality workbook of the last run")
+    report.add_argument("--out", required=True, type=Path, help="quality.xlsx to write")
+    report.add_argument("--run", help="a run id (default: the last successful run)")
+    undo = _command(sub, "undo", "restore the target as it was before a run (and every later run)")
+    undo.add_argument("--run", required=True, help="the run id printed by `run` (or listed by `report`)")
     demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
     demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
     return p
@@ -38,13 +59,40 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _demo(args)
-        return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+        if args.command == "run":
+            return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+        return _other(args)
     except ConfigError as exc:
         print(f"crm-migrate: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except KeyboardInterrupt:
         print("crm-migrate: interrupted; the target was not changed", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _other(args: argparse.Namespace) -> int:
+    """sync, review, report and undo: one line on stdout when done, one line on stderr when not."""
+    from pipelines import commands  # Dagster and the connectors are imported only when needed
+    from pipelines.runner import RunFailed
+
+    config = load_config(args.config)
+    url = config.target_url(args.target)
+    try:
+        print(commands.dispatch(args, config, url))
+    except RunFailed as exc:
+        print(f"crm-migrate: {exc.scrubbed(url)}", file=sys.stderr)
+        if args.debug and exc.__cause__ is not None:
+            raise
+        return EXIT_FAILED
+    except commands.USAGE_ERRORS as exc:
+        print(f"crm-migrate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except commands.FAILURES as exc:
+        print(f"crm-migrate: {commands.scrub(str(exc), url)}", file=sys.stderr)
+        if args.debug:
+            raise
+        return EXIT_FAILED
+    return 0
 
 
 def _run(config_path: Path, *, target: str | None, dry_run: bool, debug: bool) -> int:

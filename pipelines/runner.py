@@ -65,6 +65,11 @@ def _explain(exc: BaseException, url: str) -> str:
     return f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
 
 
+def _up_to(asset: str) -> dg.AssetSelection:
+    """``asset`` and everything it depends on (with the other outputs of any multi-asset on the way)."""
+    return dg.AssetSelection.assets(asset).upstream().required_multi_asset_neighbors()
+
+
 def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False,
             until: str = "loaded") -> RunSummary | Any:
     """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
@@ -79,7 +84,7 @@ def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool
         try:
             result = dg.materialize(
                 [*build_assets(path), *ALL_CHECKS], instance=instance,
-                selection=None if until == "loaded" else dg.AssetSelection.assets(until).upstream(),
+                selection=None if until == "loaded" else _up_to(until),
                 resources={"migration": migration, "target": CrmTargetResource(url=target or "", dry_run=dry_run),
                            "io_manager": dg.InMemoryIOManager()},
                 run_config={"loggers": {"console": {"config": {"log_level": level}}}},

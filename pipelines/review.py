@@ -1,0 +1,41 @@
+"""`crm-migrate review export|import`: the review queue as a workbook a client's data owner can fill."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from connectors.crm_db.decisions import SavedDecisions, save_decisions
+from connectors.excel import read_workbook
+from connectors.xlsx_writer import write_workbook
+from pipelines.match import Matched
+from pipelines.runner import execute
+from transforms.review import SHEET, parse_decisions, review_sheet
+
+# What the reviewer reads above the table, in the workbook's second sheet.
+HOW_TO = [
+    ("Как заполнять", "В листе review в столбце decision напишите same (это одна и та же компания/один человек) "
+                      "или different (разные). Пустые строки пропускаются."),
+    ("How to fill in", "In sheet review, column decision: same (one company/person) or different. "
+                       "Rows left empty are skipped."),
+    ("Then", "crm-migrate review import --config migration.yaml review.xlsx, then crm-migrate run: "
+             "decisions are kept in the CRM database and apply to every later run."),
+]
+
+
+def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False) -> int:
+    """Write the pairs awaiting a decision (as of the sources now) to ``out``; return how many."""
+    matched: Matched = execute(config_path, target=target, dry_run=True, debug=debug, until="matched")
+    sheet = review_sheet(matched.review, matched.companies, matched.contacts)
+    write_workbook(out, {SHEET: sheet, "how to": pd.DataFrame(HOW_TO, columns=["", "text"], dtype=object)})
+    return len(sheet)
+
+
+def import_review(workbook: Path, url: str, *, reviewer: str | None = None) -> tuple[int, SavedDecisions]:
+    """Store the filled-in decisions in the target; (decisions read, what was saved)."""
+    (grid,) = read_workbook(workbook, SHEET)
+    rows = list(zip(grid.row_numbers, grid.cells))
+    if not rows:
+        return 0, SavedDecisions()
+    decisions = parse_decisions(rows[0][1], rows[1:], workbook.name)
+    return len(decisions), save_decisions(url, decisions, reviewer) if decisions else SavedDecisions()

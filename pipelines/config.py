@@ -122,7 +122,7 @@ class MatchingConfig(_Strict):
     name_similarity: int = Field(default=85, ge=50, le=100)
     # Fuzzy pairs (0-100 score, README "Matching"): from `review` a pair goes to the review queue;
     # from `auto_merge`, with a phone/email/city/company also agreeing, it merges without review.
-    review: int = Field(default=80, ge=50, le=100)
+    review: int = Field(default=90, ge=50, le=100)
     auto_merge: int = Field(default=95, ge=50, le=101)
 
     @model_validator(mode="after")

@@ -8,7 +8,7 @@ from transforms.fuzzy import Thresholds
 from transforms.matching import DECISION_COLUMNS, match_companies, match_contacts, pair_key
 from transforms.review import parse_decisions, review_sheet
 
-LIMITS = Thresholds(review=80, auto_merge=95)
+LIMITS = Thresholds(review=90, auto_merge=95)
 
 
 def decisions(*rows: tuple[str, str, str, str]) -> pd.DataFrame:

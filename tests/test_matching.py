@@ -51,18 +51,24 @@ def test_branches_and_different_inns_never_merge() -> None:
     assert branch["parent_cluster"] == by_kpp["773601001"]
 
 
-def test_same_name_in_other_cities_stays_apart_without_inn() -> None:
+def test_same_name_in_other_cities_stays_apart_and_an_unplaced_record_is_a_question() -> None:
     frame = companies({"name": "Альфа", "city": "Москва"}, {"name": "Альфа", "city": "Казань"},
-                      {"name": "Альфа"})
-    assert len(clusters(match_companies(frame).frame)) == 2
+                      {"name": "Альфа"}, {"name": "Бета", "city": "г. Москва"}, {"name": "Бета"})
+    result = match_companies(frame)
+    assert clusters(result.frame) == [{"0"}, {"1"}, {"2"}, {"3", "4"}]  # one Бета: the city-less record is it
+    questions = {(p["left_key"], p["right_key"]) for p in result.review.to_dict("records")}
+    assert {("0", "2"), ("1", "2")} <= questions  # which Альфа is the city-less one? a person decides
 
 
 def test_shared_phone_merges_only_similar_names() -> None:
-    frame = companies({"name": "Ромашка", "phone": "8 495 123-45-67"}, {"name": "Ромашка плюс", "phone": "+74951234567"},
+    frame = companies({"name": "Ромашка", "phone": "8 495 123-45-67"}, {"name": "Рамашка", "phone": "+74951234567"},
+                      {"name": "Ромашка плюс", "phone": "+74951234567"},
                       {"name": "Бизнес-центр Орион", "phone": "+7 (495) 123-45-67"})
     result = match_companies(frame)
-    assert clusters(result.frame) == [{"0", "1"}, {"2"}]
+    assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}]
     assert result.links["reasons"].iloc[0].startswith("same phone +74951234567 and similar name")
+    sister = result.review[(result.review["left_key"] == "0") & (result.review["right_key"] == "2")]
+    assert "same phone +74951234567" in sister["reasons"].iloc[0]  # «Ромашка плюс» may be a sister company
 
 
 def test_survivorship_prefers_source_order_and_unions_phones() -> None:

@@ -186,6 +186,17 @@ def _load_countries() -> dict[str, str]:
 
 _CITY_TABLE = _load_cities()
 _COUNTRY_TABLE = _load_countries()
+# "+7495" → Москва: the national area codes with their country calling code, for fixed-line numbers.
+_CITY_BY_PREFIX = {f"+{phonenumbers.country_code_for_region(c.region)}{code}": c
+                   for c in set(_CITY_TABLE.values()) for code in c.codes}
+_PREFIX_LENGTHS = sorted({len(p) for p in _CITY_BY_PREFIX}, reverse=True)
+
+
+def city_of_number(e164: str | None) -> City | None:
+    """The city a fixed-line number's area code belongs to (``+73422…`` → Пермь); None when unknown."""
+    if not e164:
+        return None
+    return next((city for n in _PREFIX_LENGTHS if (city := _CITY_BY_PREFIX.get(e164[:n]))), None)
 
 
 @lru_cache(maxsize=20_000)

@@ -13,6 +13,7 @@ else above the review threshold goes to a person. Pure: no I/O.
 """
 from __future__ import annotations
 
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -25,6 +26,8 @@ MAX_SHARED = 30  # a phone/email on more records than this is a switchboard or a
 BLOCK_WORDS = 2  # rarest words of a name used for blocking
 CITY_PENALTY = 10
 CHANNEL_BONUS = 5
+REVIEW_MARGIN = 10  # a pair sharing a phone or email is reviewed from this far below the threshold
+SURNAME_SIMILARITY = 80
 # Mailboxes that many unrelated people share; a shared one says nothing about identity.
 ROLE_MAILBOXES = frozenset({"info", "office", "sales", "mail", "admin", "buh", "zakaz", "order", "orders",
                             "secretary", "reception", "support", "hello", "contact", "contacts", "post"})
@@ -50,16 +53,34 @@ def name_score(a: str, b: str) -> int:
     return int(max(fuzz.ratio(a, b), fuzz.token_sort_ratio(a, b)))
 
 
+def _affix_blocks(words: list[tuple[int, str]], length: int) -> dict[str, list[int]]:
+    """Block records by the first and last ``length`` letters of their rare words; split a block too
+    common to compare («^стр», «ект$» at 100k) by longer affixes, down to whole words."""
+    blocks: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    for i, w in words:
+        if len(w) <= length + 1:
+            blocks[w].append((i, w))
+        else:
+            blocks["^" + w[:length]].append((i, w))
+            blocks[w[-length:] + "$"].append((i, w))
+    out: dict[str, list[int]] = {}
+    for token, members in blocks.items():
+        if len(members) > MAX_BLOCK and not (token[0] != "^" and token[-1] != "$"):
+            out |= _affix_blocks(members, length + 1)
+        else:
+            out[token] = sorted({i for i, _ in members})
+    return out
+
+
 def _word_blocks(keys: list[str | None]) -> dict[str, list[int]]:
-    """Block keys from the rarest words of each name: ``^ром`` and ``шка$`` for «ромашка»."""
+    """Blocks from the rarest words of each name (``^ром`` and ``шка$`` for «ромашка») and the whole key."""
     words = [k.split() if k else [] for k in keys]
     frequency = Counter(w for ws in words for w in set(ws))
-    blocks: dict[str, list[int]] = defaultdict(list)
-    for i, ws in enumerate(words):
-        rare = sorted(set(ws), key=lambda w: (frequency[w], w))[:BLOCK_WORDS]
-        for w in rare:
-            for token in ({w} if len(w) <= 4 else {"^" + w[:3], w[-3:] + "$"}):
-                blocks[token].append(i)
+    rare = [(i, w) for i, ws in enumerate(words) for w in sorted(set(ws), key=lambda w: (frequency[w], w))[:BLOCK_WORDS]]
+    blocks = _affix_blocks(rare, 3)
+    for i, key in enumerate(keys):
+        if key:
+            blocks.setdefault("=" + key, []).append(i)
     return blocks
 
 
@@ -122,29 +143,57 @@ def evaluate(pairs: dict[tuple[int, int], int], judge: Callable[[int, int, int],
     return sorted(found, key=lambda c: (-c.auto, -c.score, c.a, c.b))
 
 
-def company_judge(keys: list[str | None], cities: list[str | None], channels: list[set[str]],
-                  limits: Thresholds) -> Callable[[int, int, int], Candidate | None]:
-    """Rules for two company records (INN/KPP conflicts are refused by the caller's guard)."""
+def minor_variant(a: str, b: str) -> bool:
+    """«Атлант 1» / «Атлант 10», «Вертикаль Трейд» / «Вертикаль Трейд+»: siblings, not spellings."""
+    digits = re.compile(r"\d+")
+    if digits.findall(a) != digits.findall(b):
+        return True
+    extra = set(a.split()) ^ set(b.split())
+    return any(len(t) <= 2 or not t.isalpha() for t in extra)
+
+
+def _corroboration(a: int, b: int, places: list[str | None], channels: list[set[str]]) -> tuple[list[str], bool, bool]:
+    """(reasons, something agrees, the cities differ) from phones, emails and cities."""
+    reasons: list[str] = []
+    shared = sorted(channels[a] & channels[b])
+    if shared:
+        reasons.append(f"same {'email' if '@' in shared[0] else 'phone'} {shared[0]}")
+    pa, pb = (p.casefold() if p else None for p in (places[a], places[b]))
+    other_city = bool(pa and pb and pa != pb)
+    if other_city:
+        reasons.append(f"different cities: {places[a]} / {places[b]}")
+    elif pa and pa == pb:
+        reasons.append(f"same city {places[a]}")
+    return reasons, bool(shared) or bool(pa and pa == pb), other_city
+
+
+def company_judge(keys: list[str | None], places: list[str | None], channels: list[set[str]],
+                  types: list[str | None], limits: Thresholds) -> Callable[[int, int, int], Candidate | None]:
+    """Rules for two company records (INN/KPP conflicts are refused by the caller's guard).
+
+    A pair is reviewed from ``limits.review``, or from ``REVIEW_MARGIN`` below it when a
+    phone or an email agrees (a city alone is weak: Moscow has many «Альфа»); a shared number
+    with unlike names is reviewed too. Merging without review needs ``limits.auto_merge``
+    and a phone, email or the city agreeing.
+    """
     def judge(a: int, b: int, score: int) -> Candidate | None:
-        shared = sorted(channels[a] & channels[b])
-        reasons = [f"names {score}% alike: '{keys[a]}' ~ '{keys[b]}'"] if score >= 0 else []
-        total = max(score, 0)
-        if shared:
-            total = min(100, total + CHANNEL_BONUS)
-            reasons.append(f"same {'email' if '@' in shared[0] else 'phone'} {shared[0]}")
-        ca, cb = (c.lower() if c else None for c in (cities[a], cities[b]))
-        other_city = bool(ca and cb and ca != cb)
-        if other_city:
-            total -= CITY_PENALTY
-            reasons.append(f"different cities: {cities[a]} / {cities[b]}")
-        elif ca and ca == cb:
-            reasons.append(f"same city {cities[a]}")
-        auto = total >= limits.auto_merge and not other_city and bool(shared or (ca and ca == cb))
-        if auto or total >= limits.review or (shared and score < limits.review):
-            if shared and score < limits.review:
-                reasons.append("names differ: a shared number or mailbox, or a renamed company?")
-            return Candidate(a, b, total, tuple(reasons), auto)
-        return None
+        people = types[a] == "entrepreneur" and types[b] == "entrepreneur"
+        if people and keys[a] and keys[b] and fuzz.ratio(keys[a].split()[0], keys[b].split()[0]) < SURNAME_SIMILARITY:
+            return None  # two entrepreneurs with another surname: Алексеев С. Н. is not Грачёв С. Н.
+        evidence, corroborated, other_city = _corroboration(a, b, places, channels)
+        shared = any(r.startswith("same phone") or r.startswith("same email") for r in evidence)
+        reasons = ([f"names {score}% alike: '{keys[a]}' ~ '{keys[b]}'"] if score >= 0 else []) + evidence
+        total = max(score, 0) + (CHANNEL_BONUS if shared else 0) - (CITY_PENALTY if other_city else 0)
+        total = min(100, total)
+        sibling = bool(keys[a] and keys[b] and minor_variant(keys[a], keys[b]))
+        if sibling:
+            reasons.append("names differ by a number or a short word: a sister company?")
+        auto = total >= limits.auto_merge and corroborated and not other_city and not sibling and not people
+        reviewed = total >= limits.review or (shared and total >= limits.review - REVIEW_MARGIN)
+        if shared and score < limits.review - REVIEW_MARGIN:
+            reasons.append("names differ: a shared number or mailbox, or a renamed company?")
+            reviewed = True
+        return Candidate(a, b, total, tuple(reasons), auto) if auto or reviewed else None
     return judge
 
 

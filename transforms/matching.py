@@ -18,20 +18,21 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import pandas as pd
-from rapidfuzz import fuzz
 
+from transforms.area_codes import city_of_number, find_city
 from transforms.cells import fold
 from transforms.fields import SOURCE, SOURCE_KEY
 from transforms.fuzzy import (
-    Candidate, Thresholds, candidate_pairs, channel_values, company_judge, contact_judge, evaluate,
+    REVIEW_MARGIN,
+    Candidate, Thresholds, candidate_pairs, channel_values, company_judge, contact_judge, evaluate, name_score,
 )
 
 CLUSTER = "cluster"
 LINK_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons")
 DECISION_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "decision")
-NAME_SIMILARITY = 85  # default rapidfuzz token_set_ratio on name keys, for phone/email-backed merges
-DEFAULT_THRESHOLDS = Thresholds(review=80, auto_merge=95)
-CHANNEL_HEADROOM = 5  # a shared phone lifts a company pair by this much: compare names from this far below
+NAME_SIMILARITY = 85  # default name score (fuzzy.name_score) for phone/email-backed merges
+DEFAULT_THRESHOLDS = Thresholds(review=90, auto_merge=95)
+
 
 Record = tuple[str, str]
 
@@ -134,6 +135,19 @@ def _links(frame: pd.DataFrame, uf: _Clusters, entity: str) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(LINK_COLUMNS))
 
 
+def place_key(city: str | None, address: str | None, phones: tuple = ()) -> str | None:
+    """Where a company is: the city column, else the address, else a landline's area code.
+
+    Known cities get one spelling («г Москва», «Москва», «Н. Новгород» → the table's name);
+    an unknown one is kept as written.
+    """
+    known = find_city(city) or find_city(address) or next(
+        (c for p in phones if p.kind == "fixed" and (c := city_of_number(p.e164))), None)
+    if known is not None:
+        return known.name
+    return " ".join(city.replace("г.", " ").split()) or None if city else None
+
+
 def _records(frame: pd.DataFrame) -> list[Record]:
     return list(zip(frame[SOURCE], frame[SOURCE_KEY]))
 
@@ -197,8 +211,9 @@ def match_companies(companies: pd.DataFrame, name_similarity: int = NAME_SIMILAR
     frame = companies.reset_index(drop=True)
     n = len(frame)
     inns, kpps = list(frame["inn"]), list(frame["kpp"])
+    places = [place_key(c, a, p) for c, a, p in zip(frame["city"], frame["address"], frame["phones"])]
     uf = _Clusters(list(range(n)), [{(inn, kpp)} if inn else set() for inn, kpp in zip(inns, kpps)],
-                   [{c.lower()} if c else set() for c in frame["city"]])
+                   [{p.casefold()} if p else set() for p in places])
     decided, ignored = _apply_decisions(frame, uf, "company", decisions)
     for inn, members in _groups(inns).items():
         with_kpp = [i for i in members if kpps[i]]
@@ -212,17 +227,45 @@ def match_companies(companies: pd.DataFrame, name_similarity: int = NAME_SIMILAR
                 anchor = i
             elif uf.find(anchor) != uf.find(i):
                 uf.union(anchor, i, f"same INN {inn}" + (f" (head office KPP {heads[0]})" if with_kpp else ""))
-    for name_key, members in _groups(list(frame["name_key"])).items():
-        for i in members[1:]:
-            if uf.compatible(members[0], i, same_city=True):
-                uf.union(members[0], i, f"same name '{name_key}'")
+    held = _join_on_name(frame, uf, places)
     _join_on_contacts(frame, uf, "phones", "e164", "phone", name_similarity)
     _join_on_contacts(frame, uf, "emails", "email", "email", name_similarity)
     keys, channels = list(frame["name_key"]), channel_values(list(frame["phones"]), list(frame["emails"]))
-    judge = company_judge(keys, list(frame["city"]), channels, thresholds)
-    candidates = evaluate(candidate_pairs(keys, channels, thresholds.review - CHANNEL_HEADROOM), judge)
-    review = _fuzzy_stage(frame, uf, "company", candidates, decided)
+    judge = company_judge(keys, places, channels, list(frame["type"]), thresholds)
+    candidates = evaluate(candidate_pairs(keys, channels, thresholds.review - REVIEW_MARGIN), judge)
+    review = _fuzzy_stage(frame, uf, "company", held + candidates, decided)
     return Matched(frame.assign(**{CLUSTER: uf.labels()}), _links(frame, uf, "company"), review, ignored)
+
+
+def _join_on_name(frame: pd.DataFrame, uf: _Clusters, places: list[str | None]) -> list[Candidate]:
+    """Merge records with the same name key where nothing tells them apart; return the doubtful ones for review.
+
+    A record with neither city nor INN merges only when its name belongs to one company;
+    with several companies of that name (other cities, other INNs) it is a question, not a
+    merge. Entrepreneurs are people: a namesake is too likely, so a name alone never joins them.
+    """
+    inns, types = list(frame["inn"]), list(frame["type"])
+    held: list[Candidate] = []
+    for name_key, members in _groups(list(frame["name_key"])).items():
+        placed = [i for i in members if places[i] or inns[i]]
+        unplaced = [i for i in members if not (places[i] or inns[i])]
+        legal = [i for i in placed if types[i] != "entrepreneur"]
+        for x, i in enumerate(legal):
+            anchor = next((a for a in legal[:x] if uf.find(a) != uf.find(i) and uf.compatible(a, i, same_city=True)),
+                          None)
+            if anchor is not None:
+                uf.union(anchor, i, f"same name '{name_key}'")
+        companies = sorted({uf.find(i) for i in placed})
+        for i in unplaced:
+            if types[i] == "entrepreneur" or len(companies) > 1:
+                reason = ("same name, an entrepreneur: a namesake?" if types[i] == "entrepreneur" else
+                          f"same name '{name_key}', no city or INN to tell which of {len(companies)} companies")
+                held += [Candidate(min(i, c), max(i, c), 100, (reason,), False) for c in companies[:3]]
+            elif companies:
+                uf.union(companies[0], i, f"same name '{name_key}' (one company of that name)")
+            elif i != unplaced[0]:
+                uf.union(unplaced[0], i, f"same name '{name_key}'")
+    return held
 
 
 def _join_on_contacts(frame: pd.DataFrame, uf: _Clusters, column: str, attr: str, label: str,
@@ -233,7 +276,7 @@ def _join_on_contacts(frame: pd.DataFrame, uf: _Clusters, column: str, attr: str
     for value, members in _groups(values).items():
         for i in members[1:]:
             a = members[0]
-            score = int(fuzz.token_set_ratio(names[a] or "", names[i] or ""))
+            score = name_score(names[a], names[i]) if names[a] and names[i] else 0
             if score >= name_similarity and uf.compatible(a, i, same_city=False):
                 uf.union(a, i, f"same {label} {value} and similar name ({score})", score)
 

@@ -138,16 +138,23 @@ migration_runs = Table(
     Column("error", Text),
 )
 
+def _pair_columns() -> list[Column]:
+    """Two source records of one entity: a candidate pair, or a reviewer's decision on one."""
+    return [
+        Column("entity", String(10), nullable=False),
+        Column("left_source", String(64), nullable=False),
+        Column("left_key", String(KEY), nullable=False),
+        Column("right_source", String(64), nullable=False),
+        Column("right_key", String(KEY), nullable=False),
+    ]
+
+
 # A reviewer's verdict on a candidate pair: it applies to every later run.
 # The pair is stored in a fixed order (left < right) so one pair has one row.
 match_decisions = Table(
     "match_decisions", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
-    Column("entity", String(10), nullable=False),
-    Column("left_source", String(64), nullable=False),
-    Column("left_key", String(KEY), nullable=False),
-    Column("right_source", String(64), nullable=False),
-    Column("right_key", String(KEY), nullable=False),
+    *_pair_columns(),
     Column("decision", String(10), nullable=False),  # same | different
     Column("decided_at", DateTime, nullable=False),
     Column("reviewer", String(200)),
@@ -160,11 +167,7 @@ review_pairs = Table(
     "review_pairs", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(64), nullable=False, index=True),
-    Column("entity", String(10), nullable=False),
-    Column("left_source", String(64), nullable=False),
-    Column("left_key", String(KEY), nullable=False),
-    Column("right_source", String(64), nullable=False),
-    Column("right_key", String(KEY), nullable=False),
+    *_pair_columns(),
     Column("score", Integer, nullable=False),
     Column("reasons", Text, nullable=False),
 )

@@ -119,6 +119,11 @@ def _demo(args: argparse.Namespace) -> int:
         home = os.environ.get("DAGSTER_HOME")
         print(f"\nThe CRM database: {mask_url(target)}")
         print("Run `make demo` again: nothing changes (idempotent load).")
+        here = Path.cwd()
+        options = f"--config {DEFAULT_CONFIG.relative_to(here) if DEFAULT_CONFIG.is_relative_to(here) else DEFAULT_CONFIG}"
+        options += f" --target {mask_url(target)}" if args.target else ""
+        print(f"Data-quality workbook: .venv/bin/crm-migrate report {options} --out quality.xlsx")
+        print(f"Review queue:          .venv/bin/crm-migrate review export {options} --out review.xlsx")
         print("Open the Dagster UI: `make ui`, then http://127.0.0.1:3000"
               + (f" (runs are stored in {home})" if home else ""))
     return code

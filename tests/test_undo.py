@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, inspect, select
 
 import pipelines.loading
 from connectors.crm_db import schema as s
@@ -125,13 +125,22 @@ def journal_size(url: str) -> int:
         engine.dispose()
 
 
+def index_names(url: str) -> set[str]:
+    engine = connect(url)
+    try:
+        schema = inspect(engine)
+        return {ix["name"] for name in JOURNALED for ix in schema.get_indexes(name)}
+    finally:
+        engine.dispose()
+
+
 def pairs(*rows: tuple) -> pd.DataFrame:
     return pd.DataFrame(list(rows), columns=list(LINK_COLUMNS), dtype=object)
 
 
 def test_undo_puts_back_every_change_and_the_run_can_be_made_again(target_url: str) -> None:
     run_a = run(target_url, "A", "A")
-    after_a = content(target_url)
+    after_a, indexes_before = content(target_url), index_names(target_url)
     journal_a = journal_size(target_url)
     run(target_url, "B", "dry", dry_run=True)
     assert journal_size(target_url) == journal_a  # a dry run journals nothing
@@ -152,6 +161,7 @@ def test_undo_puts_back_every_change_and_the_run_can_be_made_again(target_url: s
 
     assert undo_run(target_url, run_a).runs == [again, run_a]
     assert all(rows == [] for rows in content(target_url).values())
+    assert index_names(target_url) == indexes_before  # the undo's lookup indexes are gone again
     assert journal_size(target_url) == 0
     assert runs(target_url) == {run_a: "undone", run_b: "undone", again: "undone"}
 

@@ -153,19 +153,33 @@ class Journal:
     def flush(self) -> None:
         """Write the journal rows still held in memory (before the transaction commits).
 
-        A first load journals a row for every row it inserts, so this is its hot path: the
-        statement goes to the driver's executemany directly, without SQLAlchemy's per-row
-        parameter processing, which the plain text values do not need (half the cost on SQLite).
+        A first load journals a row for every row it inserts, so this is its hot path. PostgreSQL
+        (psycopg) gets them by COPY, the others by the driver's executemany directly, without
+        SQLAlchemy's per-row parameter processing, which the plain text values do not need: each
+        several times cheaper than an executemany through SQLAlchemy.
         """
         if not self._pending:
             return
+        if self.conn.dialect.driver == "psycopg":
+            self._copy()
+        else:
+            self._executemany()
+        self._pending.clear()
+
+    def _copy(self) -> None:
+        columns = ", ".join(_ENTRY_COLUMNS)
+        with self.conn.connection.driver_connection.cursor() as cursor, \
+                cursor.copy(f"COPY {s.change_journal.name} ({columns}) FROM STDIN") as copy:
+            for entry in self._pending:
+                copy.write_row(entry)
+
+    def _executemany(self) -> None:
         statement = insert(s.change_journal).inline().compile(  # inline: no RETURNING of the new ids
             dialect=self.conn.dialect, column_keys=list(_ENTRY_COLUMNS))
         # Positional drivers take the entries as they are: SQLAlchemy renders the columns in table order.
         params = self._pending if statement.positional else [dict(zip(_ENTRY_COLUMNS, e)) for e in self._pending]
         for chunk in chunks(params, _FLUSH_AT):
             self.conn.exec_driver_sql(str(statement), list(chunk))
-        self._pending.clear()
 
     def _capture(self, table: Table, op: str, where: ColumnElement[bool]) -> None:
         if not self.enabled:

@@ -12,7 +12,9 @@ net effect directly, in batches, in an order the foreign keys accept on every se
 1. delete the inserted rows of tables no foreign key points at (phones, emails, links, ...);
 2. insert the deleted rows again, parents first, with self references left empty;
 3. give every other touched row its before-image back (and fill those self references);
-4. delete the inserted contacts, then companies, after clearing their self references.
+4. delete the inserted contacts, then companies, after clearing their self references
+   (with indexes on the foreign keys pointing at them for the time of the transaction, where
+   the schema has none: otherwise each deleted row costs a scan of the referencing table).
 
 Re-inserted rows get back ids their sequence (PostgreSQL) or AUTO_INCREMENT counter
 (MariaDB) handed out before, so those stay ahead and ids are never reused. SQLite hands the
@@ -160,18 +162,48 @@ def _restore(conn: Connection, net: dict[str, dict[Key, dict | None]]) -> dict[s
     for table in reversed(tables):
         if table.name not in referenced:
             _remove(writer, table, plans[table.name].remove)
+    _put_back(writer, tables, plans)
+    parents = [t for t in reversed(tables) if t.name in referenced and plans[t.name].remove]
+    helpers = _lookup_indexes(conn, {t.name for t in parents})
+    for table in parents:
+        _remove(writer, table, plans[table.name].remove)
+    for name in helpers:
+        conn.exec_driver_sql(f"DROP INDEX {conn.dialect.identifier_preparer.quote(name)}")
+    return counts
+
+
+def _put_back(writer: Journal, tables: list[Table], plans: dict[str, _Plan]) -> None:
+    """Steps 2 and 3: deleted rows come back (parents first), updated rows get their old values."""
     for table in tables:
         plan, self_refs = plans[table.name], _self_references(table)
         writer.insert(table, [row | {c: None for c in self_refs} for row in plan.restore])
-        plan.revert |= {key_of(table, row): row for row in plan.restore if any(row.get(c) for c in self_refs)}
+        plan.revert |= {key_of(table, row): row for row in plan.restore
+                        if any(row.get(c) is not None for c in self_refs)}
     for table in tables:
         pk = {c.name for c in table.primary_key.columns}
         writer.update_each(table, {key: {c: v for c, v in row.items() if c not in pk}
                                    for key, row in plans[table.name].revert.items()})
-    for table in reversed(tables):
-        if table.name in referenced:
-            _remove(writer, table, plans[table.name].remove)
-    return counts
+
+
+def _lookup_indexes(conn: Connection, parents: set[str]) -> list[str]:
+    """Indexes, for this transaction only, on foreign keys into ``parents`` the schema leaves unindexed.
+
+    Deleting a company makes the server look for rows still pointing at it; without an index
+    on ``companies.parent_id`` (or ``merged_into_id``, ``contact_companies.company_id``) that
+    is a scan of the table per deleted row, hours for a large load. PostgreSQL and SQLite
+    create and drop them inside the transaction; MariaDB indexes every foreign key itself, so
+    nothing is created there (where DDL would commit the transaction).
+    """
+    schema, quote = inspect(conn), conn.dialect.identifier_preparer.quote
+    made = []
+    for table in s.metadata.sorted_tables:
+        leading = {ix["column_names"][0] for ix in schema.get_indexes(table.name)} | set(
+            schema.get_pk_constraint(table.name)["constrained_columns"][:1])
+        for fk in table.foreign_keys:
+            if fk.column.table.name in parents and fk.parent.name not in leading:
+                made.append(f"tmp_undo_{table.name}_{fk.parent.name}")
+                conn.exec_driver_sql(f"CREATE INDEX {quote(made[-1])} ON {quote(table.name)} ({quote(fk.parent.name)})")
+    return made
 
 
 def _remove(writer: Journal, table: Table, keys: list[Key]) -> None:

@@ -43,23 +43,23 @@ EMPTY_QUARANTINE = pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
 
 
 @functools.cache
-def golden(dataset: str) -> tuple[RunInfo, tuple]:
+def golden(dataset: str) -> tuple[RunInfo, tuple, dict]:
     """What the pipeline hands the loader for a dataset: computed once, loaded by each test (fast)."""
     captured = {}
 
-    def capture(url: str, run: RunInfo, *frames: object, **_: object) -> LoadResult:
-        captured.update(run=run, frames=frames)
+    def capture(url: str, run: RunInfo, *frames: object, **options: object) -> LoadResult:
+        captured.update(run=run, frames=frames, options=options)
         return LoadResult()
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipelines.loading, "load", capture)
         execute(write_dataset(Path(folder), **DATASETS[dataset]), target=f"sqlite:///{folder}/crm.db", dry_run=True)
-    return captured["run"], captured["frames"]
+    return captured["run"], captured["frames"], captured["options"]
 
 
 def run(url: str, dataset: str, run_id: str, dry_run: bool = False) -> str:
     """Load a dataset's golden records as run ``run_id``."""
-    info, frames = golden(dataset)
-    load(url, dataclasses.replace(info, run_id=run_id, started_at=utcnow(), dry_run=dry_run), *frames)
+    info, frames, options = golden(dataset)
+    load(url, dataclasses.replace(info, run_id=run_id, started_at=utcnow(), dry_run=dry_run), *frames, **options)
     return run_id
 
 

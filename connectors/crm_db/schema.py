@@ -10,8 +10,12 @@ from sqlalchemy import (
     Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
     UniqueConstraint,
 )
+from sqlalchemy.dialects import mysql
 
 metadata = MetaData()
+
+# Free text and JSON: MariaDB's TEXT stops at 64 KB, which one wide source row can pass; LONGTEXT there.
+LongText = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 
 NAME = 500  # company/person names and addresses: long enough for "Полное наименование"
 KEY = 255  # source keys: indexed, so bounded (MariaDB utf8mb4 index limit)
@@ -19,8 +23,8 @@ KEY = 255  # source keys: indexed, so bounded (MariaDB utf8mb4 index limit)
 def _record_lifecycle(table: str) -> list[Column]:
     """Columns every CRM record table has: custom fields, merge pointer, timestamps, soft delete."""
     return [
-        Column("note", Text),
-        Column("extra", Text),  # JSON: unmapped source columns, so nothing is lost
+        Column("note", LongText),
+        Column("extra", LongText),  # JSON: unmapped source columns, so nothing is lost
         Column("merged_into_id", Integer, ForeignKey(f"{table}.id")),
         Column("created_at", DateTime, nullable=False),
         Column("updated_at", DateTime, nullable=False),
@@ -95,8 +99,8 @@ source_links = Table(
     Column("run_id", String(64), nullable=False),  # the run that last wrote this link
     Column("origin", String(300)),  # where the record is in its source: "Клиенты!12", "contacts.csv:7"
     Column("record_hash", String(64)),  # fingerprint of the source record, to see changes
-    Column("payload", Text),  # the source record as read (JSON)
-    Column("warnings", Text),  # values that could not be made canonical (invalid INN, phone, …), one per line
+    Column("payload", LongText),  # the source record as read (JSON)
+    Column("warnings", LongText),  # values that could not be made canonical (invalid INN, phone, …), one per line
     Column("deleted_at", DateTime),  # the record is gone from its source
     UniqueConstraint("entity", "source", "source_key", name="uq_source_links_record"),
     Index("ix_source_links_crm", "entity", "crm_id"),
@@ -110,8 +114,8 @@ quarantine = Table(
     Column("source_key", String(KEY), nullable=False),
     Column("entity", String(10), nullable=False),
     Column("origin", String(300)),  # where a consultant finds it: "Клиенты!12", "kontragenty.csv line 7"
-    Column("reasons", Text, nullable=False),
-    Column("payload", Text),
+    Column("reasons", LongText, nullable=False),
+    Column("payload", LongText),
 )
 
 migration_runs = Table(
@@ -135,7 +139,7 @@ migration_runs = Table(
     Column("contacts_merged", Integer),
     Column("contacts_deleted", Integer),
     Column("review_pairs", Integer),
-    Column("error", Text),
+    Column("error", LongText),
 )
 
 def _pair_columns() -> list[Column]:
@@ -158,7 +162,7 @@ match_decisions = Table(
     Column("decision", String(10), nullable=False),  # same | different
     Column("decided_at", DateTime, nullable=False),
     Column("reviewer", String(200)),
-    Column("comment", Text),
+    Column("comment", LongText),
     UniqueConstraint("entity", "left_source", "left_key", "right_source", "right_key", name="uq_match_decisions_pair"),
 )
 
@@ -169,7 +173,7 @@ review_pairs = Table(
     Column("run_id", String(64), nullable=False, index=True),
     *_pair_columns(),
     Column("score", Integer, nullable=False),
-    Column("reasons", Text, nullable=False),
+    Column("reasons", LongText, nullable=False),
 )
 
 # Before-images of every row a run wrote, so `undo --run` can restore the target exactly.
@@ -179,8 +183,8 @@ change_journal = Table(
     Column("run_id", String(64), nullable=False, index=True),
     Column("table_name", String(32), nullable=False),
     Column("op", String(6), nullable=False),  # insert | update | delete
-    Column("row_key", Text, nullable=False),  # JSON of the primary key
-    Column("before_row", Text),  # JSON of the whole row before the change (NULL for an insert)
+    Column("row_key", LongText, nullable=False),  # JSON of the primary key
+    Column("before_row", LongText),  # JSON of the whole row before the change (NULL for an insert)
 )
 
 # Where the last incremental sync of a source stopped (the 1C change fingerprint).

@@ -6,6 +6,9 @@ Create Date: 2026-11-23
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+LONG_TEXT = sa.Text().with_variant(mysql.LONGTEXT(), 'mysql', 'mariadb')  # TEXT stops at 64 KB on MariaDB
 
 
 revision = '0001'
@@ -28,8 +31,8 @@ def upgrade() -> None:
     sa.Column('city', sa.String(length=200), nullable=True),
     sa.Column('website', sa.String(length=500), nullable=True),
     sa.Column('manager', sa.String(length=500), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('extra', sa.Text(), nullable=True),
+    sa.Column('note', LONG_TEXT, nullable=True),
+    sa.Column('extra', LONG_TEXT, nullable=True),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),
@@ -61,7 +64,7 @@ def upgrade() -> None:
     sa.Column('contacts_merged', sa.Integer(), nullable=True),
     sa.Column('contacts_deleted', sa.Integer(), nullable=True),
     sa.Column('review_pairs', sa.Integer(), nullable=True),
-    sa.Column('error', sa.Text(), nullable=True),
+    sa.Column('error', LONG_TEXT, nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     op.create_table('quarantine',
@@ -71,8 +74,8 @@ def upgrade() -> None:
     sa.Column('source_key', sa.String(length=255), nullable=False),
     sa.Column('entity', sa.String(length=10), nullable=False),
     sa.Column('origin', sa.String(length=300), nullable=True),
-    sa.Column('reasons', sa.Text(), nullable=False),
-    sa.Column('payload', sa.Text(), nullable=True),
+    sa.Column('reasons', LONG_TEXT, nullable=False),
+    sa.Column('payload', LONG_TEXT, nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('quarantine', schema=None) as batch_op:
@@ -87,8 +90,8 @@ def upgrade() -> None:
     sa.Column('run_id', sa.String(length=64), nullable=False),
     sa.Column('origin', sa.String(length=300), nullable=True),
     sa.Column('record_hash', sa.String(length=64), nullable=True),
-    sa.Column('payload', sa.Text(), nullable=True),
-    sa.Column('warnings', sa.Text(), nullable=True),
+    sa.Column('payload', LONG_TEXT, nullable=True),
+    sa.Column('warnings', LONG_TEXT, nullable=True),
     sa.Column('deleted_at', sa.DateTime(), nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('entity', 'source', 'source_key', name='uq_source_links_record')
@@ -105,8 +108,8 @@ def upgrade() -> None:
     sa.Column('middle_name', sa.String(length=200), nullable=True),
     sa.Column('gender', sa.String(length=1), nullable=True),
     sa.Column('position', sa.String(length=500), nullable=True),
-    sa.Column('note', sa.Text(), nullable=True),
-    sa.Column('extra', sa.Text(), nullable=True),
+    sa.Column('note', LONG_TEXT, nullable=True),
+    sa.Column('extra', LONG_TEXT, nullable=True),
     sa.Column('merged_into_id', sa.Integer(), nullable=True),
     sa.Column('created_at', sa.DateTime(), nullable=False),
     sa.Column('updated_at', sa.DateTime(), nullable=False),

@@ -6,6 +6,9 @@ Create Date: 2026-11-23
 """
 from alembic import op
 import sqlalchemy as sa
+from sqlalchemy.dialects import mysql
+
+LONG_TEXT = sa.Text().with_variant(mysql.LONGTEXT(), 'mysql', 'mariadb')  # TEXT stops at 64 KB on MariaDB
 
 
 revision = '0002'
@@ -20,8 +23,8 @@ def upgrade() -> None:
     sa.Column('run_id', sa.String(length=64), nullable=False),
     sa.Column('table_name', sa.String(length=32), nullable=False),
     sa.Column('op', sa.String(length=6), nullable=False),
-    sa.Column('row_key', sa.Text(), nullable=False),
-    sa.Column('before_row', sa.Text(), nullable=True),
+    sa.Column('row_key', LONG_TEXT, nullable=False),
+    sa.Column('before_row', LONG_TEXT, nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('change_journal', schema=None) as batch_op:
@@ -37,7 +40,7 @@ def upgrade() -> None:
     sa.Column('decision', sa.String(length=10), nullable=False),
     sa.Column('decided_at', sa.DateTime(), nullable=False),
     sa.Column('reviewer', sa.String(length=200), nullable=True),
-    sa.Column('comment', sa.Text(), nullable=True),
+    sa.Column('comment', LONG_TEXT, nullable=True),
     sa.PrimaryKeyConstraint('id'),
     sa.UniqueConstraint('entity', 'left_source', 'left_key', 'right_source', 'right_key', name='uq_match_decisions_pair')
     )
@@ -50,7 +53,7 @@ def upgrade() -> None:
     sa.Column('right_source', sa.String(length=64), nullable=False),
     sa.Column('right_key', sa.String(length=255), nullable=False),
     sa.Column('score', sa.Integer(), nullable=False),
-    sa.Column('reasons', sa.Text(), nullable=False),
+    sa.Column('reasons', LONG_TEXT, nullable=False),
     sa.PrimaryKeyConstraint('id')
     )
     with op.batch_alter_table('review_pairs', schema=None) as batch_op:

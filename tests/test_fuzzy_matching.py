@@ -98,3 +98,12 @@ def test_bad_decision_names_the_row() -> None:
         assert str(exc) == "review.xlsx: row 7: decision 'maybe' is neither 'same' nor 'different'"
     else:
         raise AssertionError("a bad decision must not be accepted")
+
+
+def test_entrepreneur_written_with_initials_is_a_question() -> None:
+    frame = companies({"name": "ИП Громов Тимур Ильич", "city": "Москва"}, {"name": "Громов Т. И. ИП"},
+                      {"name": "ИП Громов Павел Ильич"})
+    result = match_companies(frame, thresholds=LIMITS)
+    assert len(clusters(result.frame)) == 3
+    pairs = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
+    assert "same entrepreneur by initials" in pairs[("0", "1")] and ("1", "2") not in pairs

@@ -32,6 +32,7 @@ LINK_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key"
 DECISION_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "decision")
 NAME_SIMILARITY = 85  # default name score (fuzzy.name_score) for phone/email-backed merges
 DEFAULT_THRESHOLDS = Thresholds(review=90, auto_merge=95)
+MAX_NAMESAKES = 20  # entrepreneurs sharing a surname compared by initials
 
 
 Record = tuple[str, str]
@@ -233,6 +234,7 @@ def match_companies(companies: pd.DataFrame, name_similarity: int = NAME_SIMILAR
     keys, channels = list(frame["name_key"]), channel_values(list(frame["phones"]), list(frame["emails"]))
     judge = company_judge(keys, places, channels, list(frame["type"]), thresholds)
     candidates = evaluate(candidate_pairs(keys, channels, thresholds.review - REVIEW_MARGIN), judge)
+    held += _entrepreneurs_by_initials(frame, uf)
     review = _fuzzy_stage(frame, uf, "company", held + candidates, decided)
     return Matched(frame.assign(**{CLUSTER: uf.labels()}), _links(frame, uf, "company"), review, ignored)
 
@@ -265,6 +267,28 @@ def _join_on_name(frame: pd.DataFrame, uf: _Clusters, places: list[str | None]) 
                 uf.union(companies[0], i, f"same name '{name_key}' (one company of that name)")
             elif i != unplaced[0]:
                 uf.union(unplaced[0], i, f"same name '{name_key}'")
+    return held
+
+
+def _entrepreneurs_by_initials(frame: pd.DataFrame, uf: _Clusters) -> list[Candidate]:
+    """«ИП Громов Т. И.» ~ «ИП Громов Тимур Ильич»: the same surname with agreeing initials is a review
+    question (edit similarity cannot see it); a phone or email they share has merged them already."""
+    keys, types = list(frame["name_key"]), list(frame["type"])
+    by_surname: dict[str, list[int]] = {}
+    for i, (key, kind) in enumerate(zip(keys, types)):
+        if kind == "entrepreneur" and key and len(key.split()) >= 2:
+            by_surname.setdefault(key.split()[0], []).append(i)
+    held: list[Candidate] = []
+    for members in by_surname.values():
+        if len(members) > MAX_NAMESAKES:
+            continue  # a common surname: initials alone would pair strangers
+        parts = {i: tuple((keys[i].split() + [None, None])[:3]) for i in members}
+        for x, a in enumerate(members):
+            for b in members[x + 1:]:
+                initials = any(p and len(p) == 1 for p in (*parts[a][1:], *parts[b][1:]))
+                if initials and keys[a] != keys[b] and uf.find(a) != uf.find(b) and _names_agree(parts[a], parts[b]):
+                    held.append(Candidate(a, b, 90, (f"same entrepreneur by initials: '{keys[a]}' ~ '{keys[b]}'",),
+                                          False))
     return held
 
 

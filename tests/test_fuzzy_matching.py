@@ -107,3 +107,13 @@ def test_entrepreneur_written_with_initials_is_a_question() -> None:
     assert len(clusters(result.frame)) == 3
     pairs = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
     assert "same entrepreneur by initials" in pairs[("0", "1")] and ("1", "2") not in pairs
+
+
+def test_numbered_names_are_other_entities() -> None:
+    frame = companies({"name": "Клиент 16527", "city": "Уфа"}, {"name": "Клиент 16575", "city": "Уфа"},
+                      {"name": "Атлант 1", "phone": "+74951234567"}, {"name": "Атлант 10", "phone": "84951234567"})
+    result = match_companies(frame, thresholds=LIMITS)
+    assert len(clusters(result.frame)) == 4  # never merged by themselves
+    pairs = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
+    assert ("0", "1") not in pairs  # a number alone: not even a question
+    assert "sister company" in pairs[("2", "3")]  # a shared phone makes it one

@@ -143,10 +143,17 @@ def evaluate(pairs: dict[tuple[int, int], int], judge: Callable[[int, int, int],
     return sorted(found, key=lambda c: (-c.auto, -c.score, c.a, c.b))
 
 
+_DIGITS = re.compile(r"\d+")
+
+
+def numbers_differ(a: str, b: str) -> bool:
+    """«Школа 12» / «Школа 15», «Клиент 16527» / «Клиент 16575»: a number names another entity."""
+    return _DIGITS.findall(a) != _DIGITS.findall(b)
+
+
 def minor_variant(a: str, b: str) -> bool:
     """«Атлант 1» / «Атлант 10», «Вертикаль Трейд» / «Вертикаль Трейд+»: siblings, not spellings."""
-    digits = re.compile(r"\d+")
-    if digits.findall(a) != digits.findall(b):
+    if numbers_differ(a, b):
         return True
     extra = set(a.split()) ^ set(b.split())
     return any(len(t) <= 2 or not t.isalpha() for t in extra)
@@ -182,6 +189,8 @@ def company_judge(keys: list[str | None], places: list[str | None], channels: li
             return None  # two entrepreneurs with another surname: Алексеев С. Н. is not Грачёв С. Н.
         evidence, corroborated, other_city = _corroboration(a, b, places, channels)
         shared = any(r.startswith("same phone") or r.startswith("same email") for r in evidence)
+        if not shared and keys[a] and keys[b] and numbers_differ(keys[a], keys[b]):
+            return None  # numbered names are numbered because they differ: not even a question
         reasons = ([f"names {score}% alike: '{keys[a]}' ~ '{keys[b]}'"] if score >= 0 else []) + evidence
         total = max(score, 0) + (CHANNEL_BONUS if shared else 0) - (CITY_PENALTY if other_city else 0)
         total = min(100, total)

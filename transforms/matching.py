@@ -25,6 +25,7 @@ from transforms.fields import SOURCE, SOURCE_KEY
 from transforms.fuzzy import (
     REVIEW_MARGIN,
     Candidate, Thresholds, candidate_pairs, channel_values, company_judge, contact_judge, evaluate, name_score,
+    numbers_differ,
 )
 
 CLUSTER = "cluster"
@@ -301,7 +302,7 @@ def _join_on_contacts(frame: pd.DataFrame, uf: _Clusters, column: str, attr: str
         for i in members[1:]:
             a = members[0]
             score = name_score(names[a], names[i]) if names[a] and names[i] else 0
-            if score >= name_similarity and uf.compatible(a, i, same_city=False):
+            if score >= name_similarity and not numbers_differ(names[a], names[i]) and uf.compatible(a, i):
                 uf.union(a, i, f"same {label} {value} and similar name ({score})", score)
 
 

@@ -17,6 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
+from connectors.urls import mask_url
 from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from transforms.fuzzy import Thresholds
 
@@ -174,14 +175,6 @@ class MigrationConfig(_Strict):
             if not db.is_absolute() and not override:
                 url = url.set(database=str(self.base_dir / db))
         return url.render_as_string(hide_password=False)
-
-
-def mask_url(url: str) -> str:
-    """``url`` with its password replaced by ``***`` — the only form ever shown."""
-    try:
-        return make_url(url).render_as_string(hide_password=True)
-    except ArgumentError:
-        return re.sub(r"(//[^:/@]+:)[^@]*@", r"\1***@", url)
 
 
 def _expand_env(value: str, where: str) -> str:

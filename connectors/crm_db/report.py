@@ -22,7 +22,10 @@ from sqlalchemy.exc import ArgumentError, SQLAlchemyError
 from sqlalchemy.sql.elements import ColumnElement
 
 from connectors.crm_db import schema as s
-from connectors.crm_db.engine import TargetError, connect, current_revision, head_revision, is_new_sqlite_file
+from connectors.crm_db.engine import (
+    TargetError, connect, current_revision, head_revision, is_new_sqlite_file,
+)
+from connectors.urls import mask_url
 
 SHEETS = ("summary", "by_source", "quarantine", "warnings", "duplicates", "branches", "review", "runs")
 
@@ -58,9 +61,10 @@ def quality_report(url: str, run_id: str | None = None) -> dict[str, pd.DataFram
     has an older schema, has no such run, or cannot be read.
     """
     try:
-        shown = make_url(url).render_as_string(hide_password=True)
+        make_url(url)
     except ArgumentError:
         raise TargetError("the target URL is not a database URL (e.g. sqlite:///crm.db)") from None
+    shown = mask_url(url)
     if is_new_sqlite_file(url):  # connecting would create the file
         raise TargetError(f"no crm-migrate data in {shown}: run `crm-migrate run` first")
     try:

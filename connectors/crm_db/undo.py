@@ -28,10 +28,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, Row, Table, delete, func, inspect, select, update
-from sqlalchemy.engine import make_url
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError, connect, has_schema, is_new_sqlite_file
+from connectors.urls import mask_url
 from connectors.crm_db.journal import Journal, Key, chunks, decode, key_in, key_of
 
 
@@ -57,7 +57,7 @@ class _Plan:
 
 def undo_run(url: str, run_id: str) -> UndoResult:
     """Restore the target as it was before ``run_id`` (undoing every later run too), in one transaction."""
-    where = make_url(url).render_as_string(hide_password=True)
+    where = mask_url(url)
     if is_new_sqlite_file(url):
         raise TargetError(f"target {where} does not exist: there is nothing to undo")
     engine = connect(url)

@@ -1,0 +1,53 @@
+"""The message catalogue: every user-facing text in Russian (default) and English.
+
+Each module of this package defines ``MESSAGES = {key: {"ru": ..., "en": ...}}`` for one
+domain (push, sync, report, …); they are collected here, so a new domain is a new file
+and never a merge conflict. ``text(key, **values)`` formats the text of the current
+language, set once per command from the config's ``language:``.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from string import Formatter
+
+LANGUAGES = ("ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+_current = {"language": DEFAULT_LANGUAGE}
+
+
+def set_language(language: str) -> None:
+    """Use ``language`` (``ru`` or ``en``) for every message from now on."""
+    if language not in LANGUAGES:
+        raise ValueError(f"unknown language {language!r} (known: {', '.join(LANGUAGES)})")
+    _current["language"] = language
+
+
+def current_language() -> str:
+    return _current["language"]
+
+
+def _collect() -> dict[str, dict[str, str]]:
+    catalogue: dict[str, dict[str, str]] = {}
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+        entries = importlib.import_module(f"{__name__}.{module}").MESSAGES
+        clash = catalogue.keys() & entries.keys()
+        if clash:
+            raise RuntimeError(f"message keys defined twice: {sorted(clash)}")
+        catalogue.update(entries)
+    return catalogue
+
+
+CATALOGUE: dict[str, dict[str, str]] = _collect()
+
+
+def placeholders(template: str) -> set[str]:
+    """The ``{name}`` fields of a template (for the catalogue's completeness test)."""
+    return {field for _, field, _, _ in Formatter().parse(template) if field}
+
+
+def text(key: str, /, **values: object) -> str:
+    """The message ``key`` in the current language, with ``values`` filled in."""
+    entry = CATALOGUE[key]
+    return entry[current_language()].format(**values)

@@ -82,7 +82,7 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 def send(policy: RetryPolicy, attempt: Callable[[], T], *, write: bool, where: str) -> T:
     """``attempt()`` with busy answers and failed connections retried; a lost write answer → AnswerLost."""
     def retryable(error: BaseException) -> bool:
-        return isinstance(error, Busy | NOT_SENT) or (not write and isinstance(error, httpx.TransportError))
+        return isinstance(error, (Busy, *NOT_SENT)) or (not write and isinstance(error, httpx.TransportError))
 
     try:
         for try_ in Retrying(retry=retry_if_exception(retryable), wait=policy.wait, sleep=policy.sleep,

@@ -57,7 +57,9 @@ class AmoDelivery:
 
     def push(self, records: CrmRecords) -> None:
         dry = self.store is None
-        fields = {path: custom_fields(self.client, path, create=not dry) for path in PATHS.values()}
+        fields: dict[str, dict[str, int]] = {}
+        for path in PATHS.values():  # custom_fields looks before it creates: safe to run again
+            _again_when_lost(lambda path=path: fields.__setitem__(path, custom_fields(self.client, path, not dry)))
         companies = {c.id: amo_company(c, self.originator, fields["companies"]) for c in records.live_companies()}
         self._entity("company", companies, {i: () for i in companies}, {c.id for c in records.companies if c.deleted},
                      fields["companies"])

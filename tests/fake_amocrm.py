@@ -32,6 +32,7 @@ class FakeAmoCrm(FakeSaas):
         self.token = token
         self.records: dict[str, dict[int, dict]] = {"companies": {}, "contacts": {}}
         self.links: set[tuple[int, int]] = set()  # (contact id, company id)
+        self.refuse_names: set[str] = set()  # an item with this name fails validation (the whole request is refused)
         self.fields: dict[str, list[dict]] = {"companies": [], "contacts": []}
         self._ids = itertools.count(1000)
         self._field_ids = itertools.count(1)
@@ -153,6 +154,8 @@ class FakeAmoCrm(FakeSaas):
         errors = []
         if method == "PATCH" and int(item.get("id") or 0) not in self.records[entity]:
             errors.append({"code": "NotFound", "path": "id", "detail": "Entity not found"})
+        if item.get("name") in self.refuse_names:
+            errors.append({"code": "NotSupportedChoice", "path": "name", "detail": "This value is not allowed."})
         if method == "POST" and not str(item.get("name", "")).strip():
             errors.append({"code": "NotSupportedChoice", "path": "name", "detail": "This value should not be blank."})
         for n, entry in enumerate(item.get("custom_fields_values") or []):

@@ -67,8 +67,12 @@ def is_private_email(email: str) -> bool:
 
 
 def _value_key(kind: str, value: str) -> str:
-    """What makes two multifield values the same: the digits of a phone, the lower-cased e-mail/site."""
-    return re.sub(r"\D", "", value) if kind == "PHONE" else value.strip().lower()
+    """What makes two multifield values the same: the digits of a phone (a Russian 8… as +7…), the lower-cased
+    e-mail/site — so a number a CRM user typed as «8 (916) 123-45-67» is not sent again as +79161234567."""
+    if kind != "PHONE":
+        return value.strip().lower()
+    digits = re.sub(r"\D", "", value)
+    return "7" + digits[1:] if len(digits) == 11 and digits.startswith("8") else digits
 
 
 def _clean(fields: dict) -> dict:

@@ -34,13 +34,14 @@ def write_csv_parts(folder: Path, stem: str, columns: tuple[str, ...], rows: lis
                     max_rows: int = BITRIX_MAX_ROWS, max_bytes: int = BITRIX_MAX_BYTES) -> list[tuple[Path, int]]:
     """Write ``rows`` as ``stem.csv`` (or ``stem_01.csv``, …); for each row, (its file, its line number there)."""
     header = _csv_line(list(columns))
+    start = len(header.encode("utf-8-sig"))  # the header and the BOM open every part
     parts: list[list[str]] = [[]]
-    size = len(header.encode("utf-8"))
+    size = start
     for row in rows:
         line = _csv_line([str(row.get(c, "") or "") for c in columns])
         if parts[-1] and (len(parts[-1]) >= max_rows or size + len(line.encode("utf-8")) > max_bytes):
             parts.append([])
-            size = len(header.encode("utf-8"))
+            size = start
         parts[-1].append(line)
         size += len(line.encode("utf-8"))
     placed: list[tuple[Path, int]] = []

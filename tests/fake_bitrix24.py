@@ -222,7 +222,7 @@ def _matches(row: dict, key: str, wanted: object) -> bool:
     return not same if op in ("!", "!=") else same
 
 
-def _page(rows, params: dict) -> dict:  # noqa: ANN001 — any iterable of rows
+def _page(rows, params: dict) -> dict:
     filters = params.get("filter") or {}
     found = sorted((r for r in rows if all(_matches(r, k, v) for k, v in filters.items())), key=lambda r: int(r["ID"]))
     select = params.get("select") or ["*"]

@@ -54,7 +54,7 @@ class FakeSaas:
         self._busy += [(status, headers or {}, body)] * times
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def __enter__(self):  # noqa: ANN204 — the subclass
+    def __enter__(self):
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
@@ -122,9 +122,9 @@ def _handler(fake: FakeSaas) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        do_GET = do_POST = do_PATCH = _any  # noqa: N815 — http.server's naming
+        do_GET = do_POST = do_PATCH = _any
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 — keep test output quiet
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Handler

@@ -9,7 +9,10 @@ from pipelines.config import ConfigError, load_config
 from tests.clientdata import write_dataset
 from transforms.crm_import_rows import unique_titles
 from transforms.crm_payloads import (
-    bitrix_company, delivery_hash, is_mobile, multifield_update,
+    bitrix_company,
+    delivery_hash,
+    is_mobile,
+    multifield_update,
 )
 from vocabulary.crm_records import CrmCompany, Phone
 
@@ -44,7 +47,7 @@ def test_mobile_or_landline_from_the_number(e164: str, mobile: bool) -> None:
     # a value the user typed already is not sent again, even if it was never ours
     ([("+79161234567", "MOBILE")], [{"ID": "5", "VALUE": "89161234567", "VALUE_TYPE": "HOME"}], {}, []),
 ])
-def test_multifields_change_by_item_id_never_by_appending_twice(wanted, remote, ours, sent) -> None:  # noqa: ANN001
+def test_multifields_change_by_item_id_never_by_appending_twice(wanted, remote, ours, sent) -> None:
     assert multifield_update("PHONE", wanted, remote, ours) == sent
 
 

@@ -39,7 +39,7 @@ def test_bitrix24_files_bind_every_contact_to_a_unique_company_title(tmp_path: P
     assert len(crosswalk) == 7 and {r["Файл"] for r in crosswalk} == {"bitrix24_companies.csv", "bitrix24_contacts.csv"}
 
 
-def test_amocrm_workbook_in_the_importer_layout(tmp_path: Path, capsys) -> None:  # noqa: ANN001
+def test_amocrm_workbook_in_the_importer_layout(tmp_path: Path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     config = build_target(tmp_path, url, CRM)
     assert main(["export", "--config", str(config.config_path), "--format", "amocrm", "--out",

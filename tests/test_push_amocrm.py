@@ -13,7 +13,7 @@ from tests.fake_amocrm import FakeAmoCrm
 
 
 @pytest.fixture
-def amo(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def amo(monkeypatch: pytest.MonkeyPatch):
     with FakeAmoCrm() as fake:
         monkeypatch.setenv("TEST_AMO_TOKEN", fake.token)
         yield fake

@@ -16,7 +16,7 @@ CRM = "{kind: bitrix24, url_env: TEST_B24_WEBHOOK}"
 
 
 @pytest.fixture
-def portal(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def portal(monkeypatch: pytest.MonkeyPatch):
     with FakeBitrix24() as fake:
         monkeypatch.setenv("TEST_B24_WEBHOOK", fake.webhook)
         yield fake
@@ -104,7 +104,7 @@ def test_a_lost_answer_and_a_killed_push_resume_without_twins(tmp_path: Path, po
         monkeypatch.setenv("TEST_B24_WEBHOOK", second.webhook)
         save = RemoteLinkStore.save
 
-        def killed(self: RemoteLinkStore, links) -> None:  # noqa: ANN001
+        def killed(self: RemoteLinkStore, links) -> None:
             links = list(links)
             if any(link.remote_id for link in links):
                 raise KeyboardInterrupt

@@ -7,13 +7,8 @@ are idempotent, so a lost answer there is simply sent again.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
-
-from cli.push_report import PushReport
-from connectors.crm_db.remote_links import RemoteLinkStore
-from connectors.saas import AnswerLost
+from cli.push_report import Delivery
+from connectors.saas import again_when_lost
 from connectors.saas.amocrm import CHUNK, AmoCrm
 from transforms.crm_payloads import (
     AMO_TEXT_FIELDS,
@@ -28,11 +23,6 @@ from vocabulary.crm_records import CrmRecords, RemoteLink
 
 PATHS = {"company": "companies", "contact": "contacts"}
 
-
-def _again_when_lost(step: Callable[[], None]) -> None:
-    for attempt in Retrying(retry=retry_if_exception_type(AnswerLost), stop=stop_after_attempt(5), reraise=True):
-        with attempt:
-            step()
 
 
 def custom_fields(client: AmoCrm, path: str, create: bool) -> dict[str, int]:
@@ -50,16 +40,12 @@ def custom_fields(client: AmoCrm, path: str, create: bool) -> dict[str, int]:
     return ids | {code: 0 for code in missing if code not in ids}  # dry run: placeholders, never sent
 
 
-class AmoDelivery:
-    def __init__(self, client: AmoCrm, store: RemoteLinkStore | None, links: dict, originator: str,
-                 report: PushReport) -> None:
-        self.client, self.store, self.links, self.originator, self.report = client, store, links, originator, report
-
+class AmoDelivery(Delivery):
     def push(self, records: CrmRecords) -> None:
         dry = self.store is None
         fields: dict[str, dict[str, int]] = {}
         for path in PATHS.values():  # custom_fields looks before it creates: safe to run again
-            _again_when_lost(lambda path=path: fields.__setitem__(path, custom_fields(self.client, path, not dry)))
+            again_when_lost(lambda path=path: fields.__setitem__(path, custom_fields(self.client, path, not dry)))
         companies = {c.id: amo_company(c, self.originator, fields["companies"]) for c in records.live_companies()}
         self._entity("company", companies, {i: () for i in companies}, {c.id for c in records.companies if c.deleted},
                      fields["companies"])
@@ -83,7 +69,7 @@ class AmoDelivery:
         to_create = [i for i in plan.lookup if i not in found] + plan.create
         for n in range(0, len(to_create), CHUNK):
             chunk = to_create[n:n + CHUNK]
-            _again_when_lost(lambda chunk=chunk: self._create(entity, payloads, hashes, chunk, field_ids))
+            again_when_lost(lambda chunk=chunk: self._create(entity, payloads, hashes, chunk, field_ids))
         counts.created = len([i for i in to_create if (entity, i) in self.links])
         update = plan.reconcile + list(found)
         items = [payloads[i] | {"id": int(self.links[(entity, i)].remote_id)} for i in update]
@@ -104,12 +90,8 @@ class AmoDelivery:
 
         def step() -> None:
             result["value"] = self.client.send_items(method, PATHS[entity], with_ids)
-        _again_when_lost(step)
+        again_when_lost(step)
         return result["value"]
-
-    def _save(self, links: list[RemoteLink]) -> None:
-        self.store.save(links)
-        self.links.update({(link.entity, link.crm_id): link for link in links})
 
     def _look_up(self, entity: str, crm_ids: list[int], field_id: int) -> dict[int, str]:
         """crm id → remote id of records an interrupted push created (found by the source-id field)."""
@@ -151,4 +133,4 @@ class AmoDelivery:
                   "to_entity_type": "companies"} for i in crm_ids for company in bound[i] if company]
         for n in range(0, len(links), CHUNK):
             chunk = links[n:n + CHUNK]
-            _again_when_lost(lambda chunk=chunk: self.client.request("POST", "contacts/link", body=chunk))
+            again_when_lost(lambda chunk=chunk: self.client.request("POST", "contacts/link", body=chunk))

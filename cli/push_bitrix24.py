@@ -9,13 +9,8 @@ A batch whose answer was lost is re-read and re-planned (never re-sent blindly),
 """
 from __future__ import annotations
 
-from collections.abc import Callable
-
-from tenacity import Retrying, retry_if_exception_type, stop_after_attempt
-
-from cli.push_report import PushReport
-from connectors.crm_db.remote_links import RemoteLinkStore
-from connectors.saas import AnswerLost, RemoteCrmError
+from cli.push_report import Delivery
+from connectors.saas import RemoteCrmError, again_when_lost
 from connectors.saas.bitrix24 import Bitrix24
 from transforms.crm_payloads import (
     PRESET_NAMES,
@@ -35,12 +30,6 @@ CHUNK = 25  # records per read-back: their requisites fit one list page (50) eve
 METHODS = {"company": "crm.company", "contact": "crm.contact"}
 SELECT = {"company": ["*", "PHONE", "EMAIL", "WEB"], "contact": ["*", "PHONE", "EMAIL"]}
 
-
-def _again_when_lost(step: Callable[[], None]) -> None:
-    """Run ``step`` again (it re-reads before it writes) when a write's answer was lost."""
-    for attempt in Retrying(retry=retry_if_exception_type(AnswerLost), stop=stop_after_attempt(5), reraise=True):
-        with attempt:
-            step()
 
 
 def _chunks(ids: list[int], size: int) -> list[list[int]]:
@@ -63,11 +52,7 @@ def presets(client: Bitrix24) -> dict[str, str]:
     return found
 
 
-class BitrixDelivery:
-    def __init__(self, client: Bitrix24, store: RemoteLinkStore | None, links: dict, originator: str,
-                 report: PushReport) -> None:
-        self.client, self.store, self.links, self.originator, self.report = client, store, links, originator, report
-
+class BitrixDelivery(Delivery):
     # -- the whole push ------------------------------------------------------------------------
     def push(self, records: CrmRecords) -> None:
         kinds = presets(self.client)
@@ -97,20 +82,16 @@ class BitrixDelivery:
         for i in to_create:
             self.links.pop((entity, i), None)  # not in Bitrix24: created below like a new record
         for chunk in _chunks(to_create, 50):
-            _again_when_lost(lambda chunk=chunk: self._create(entity, records, chunk))
+            again_when_lost(lambda chunk=chunk: self._create(entity, records, chunk))
         created = [i for i in to_create if self._remote(entity, i)]
         counts.created = len(created)
         changed = set(plan.reconcile)
         for chunk in _chunks(sorted(set(found) | set(created) | changed), CHUNK):
-            _again_when_lost(lambda chunk=chunk: self._reconcile(entity, records, chunk, changed))
+            again_when_lost(lambda chunk=chunk: self._reconcile(entity, records, chunk, changed))
 
     def _remote(self, entity: str, crm_id: int) -> str | None:
         link = self.links.get((entity, crm_id))
         return link.remote_id if link else None
-
-    def _save(self, links: list[RemoteLink]) -> None:
-        self.store.save(links)
-        self.links.update({(link.entity, link.crm_id): link for link in links})
 
     # -- steps -------------------------------------------------------------------------------------
     def _look_up(self, entity: str, crm_ids: list[int]) -> dict[int, str]:

@@ -2,7 +2,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
+from typing import Any
 
+from connectors.crm_db.remote_links import RemoteLinkStore
+from vocabulary.crm_records import RemoteLink
 from vocabulary.messages import text
 
 
@@ -57,3 +60,19 @@ class PushReport:
 def _ids(ids: list[int], shown: int = 20) -> str:
     head = ", ".join(map(str, ids[:shown]))
     return head + (f" … (+{len(ids) - shown})" if len(ids) > shown else "")
+
+
+class Delivery:
+    """What both CRMs' deliveries share: the client, the links (kept in step with the table) and the report.
+
+    ``store`` is None for a dry run: nothing is sent, nothing is recorded.
+    """
+
+    def __init__(self, client: Any, store: RemoteLinkStore | None, links: dict[tuple[str, int], RemoteLink],
+                 originator: str, report: PushReport) -> None:
+        self.client, self.store, self.links, self.originator, self.report = client, store, links, originator, report
+
+    def _save(self, links: list[RemoteLink]) -> None:
+        """Commit ``links`` and remember them for the rest of the push."""
+        self.store.save(links)
+        self.links.update({(link.entity, link.crm_id): link for link in links})

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 import httpx
-from tenacity import RetryCallState, Retrying, retry_if_exception, stop_after_attempt
+from tenacity import RetryCallState, Retrying, retry_if_exception, retry_if_exception_type, stop_after_attempt
 
 from vocabulary.errors import RunFailure
 
@@ -107,3 +107,10 @@ def retry_after(response: httpx.Response) -> float | None:
         return float(value) if value is not None else None
     except ValueError:
         return None
+
+
+def again_when_lost(step: Callable[[], None], attempts: int = 5) -> None:
+    """Run ``step`` again when a write's answer was lost; ``step`` must look before it writes (re-read, look up)."""
+    for attempt in Retrying(retry=retry_if_exception_type(AnswerLost), stop=stop_after_attempt(attempts), reraise=True):
+        with attempt:
+            step()

@@ -58,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--run", help="a run id (default: the last successful run)")
     undo = _command(sub, "undo", "restore the target as it was before a run (and every later run)")
     undo.add_argument("--run", required=True, help="the run id printed by `run` (or listed by `report`)")
+    _delivery_commands(sub)
     demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
     demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
     return p
@@ -72,6 +73,8 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args)
         if args.command == "run":
             return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+        if args.command in ("push", "export"):
+            return _delivery(args)
         return _other(args)
     except CrmMigrateError as exc:
         print(f"crm-migrate: {exc}", file=sys.stderr)
@@ -95,6 +98,39 @@ def _other(args: argparse.Namespace) -> int:
     config = load_config(args.config)
     print(commands.dispatch(args, config, config.target_url(args.target)))
     return EXIT_OK
+
+
+# -- push / export: delivery into Bitrix24 / amoCRM (cli/delivery.py) ------------------------------
+def _delivery_commands(sub: argparse._SubParsersAction) -> None:
+    push = _command(sub, "push", "send the golden records to the CRM of crm: (Bitrix24 or amoCRM) over its REST API")
+    push.add_argument("--dry-run", action="store_true", help="send no write; print what would be done")
+    push.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    export = _command(sub, "export", "write the golden records as files for the CRM's own importer")
+    export.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help="whose importer")
+    export.add_argument("--out", required=True, type=Path, help="folder for the files")
+
+
+def _delivery(args: argparse.Namespace) -> int:
+    import json
+
+    from cli import delivery
+    from vocabulary.errors import CrmMigrateError
+
+    config = load_config(args.config)
+    url = config.target_url(args.target)
+    try:
+        if args.command == "push":
+            summary = delivery.push(config, url, args.dry_run)
+            print(json.dumps(summary, ensure_ascii=False) if args.json else delivery.format_push(summary))
+        else:
+            files = delivery.export(config, url, args.format, args.out)
+            print("\n".join(str(f) for f in files))
+    except CrmMigrateError as exc:
+        print(f"crm-migrate: {exc}", file=sys.stderr)
+        if args.debug:
+            raise
+        return exc.exit_code
+    return 0
 
 
 def _run(config_path: Path, *, target: str | None, dry_run: bool, debug: bool) -> int:

@@ -7,6 +7,8 @@ from pipelines.extract import extract_asset_name
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.resources import MigrationConfigResource
 from pipelines.stages import ExtractedSource, Normalised
+from vocabulary import progress
+from vocabulary.messages import text
 from transforms.normalise import normalise_companies, normalise_contacts
 from validators.validate import validate_records
 
@@ -27,8 +29,10 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         config = migration.load()
         regions = {s.name: s.default_region or config.default_region for s in config.sources}
         parts = list(extracted.values())
-        companies = normalise_companies(_concat([p.records.companies for p in parts]), regions)
-        contacts = normalise_contacts(_concat([p.records.contacts for p in parts]), companies, regions)
+        with progress.stage(text("progress.normalise")) as step:
+            companies = normalise_companies(_concat([p.records.companies for p in parts]), regions)
+            contacts = normalise_contacts(_concat([p.records.contacts for p in parts]), companies, regions)
+            step.result = text("progress.companies_contacts", companies=len(companies), contacts=len(contacts))
         result = Normalised(companies, contacts, _concat([p.records.rejects for p in parts]),
                             {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts},
                             {p.source: p.fingerprint for p in parts if p.fingerprint},
@@ -51,7 +55,10 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         "quarantine": dg.AssetOut(description="Records that cannot be loaded, each with its reasons."),
     })
     def validate(normalised: Normalised):  # noqa: ANN202 — a generator of outputs
-        checked = validate_records(normalised.companies, normalised.contacts)
+        with progress.stage(text("progress.validate")) as step:
+            checked = validate_records(normalised.companies, normalised.contacts)
+            step.result = text("progress.companies_contacts", companies=len(checked.companies),
+                               contacts=len(checked.contacts))
         quarantine = _concat([normalised.rejects, checked.quarantine])
         yield dg.Output(checked, output_name="validated", metadata={
             **frame_metadata(checked.companies, ["_source", "_origin", "name", "inn", "kpp"]),

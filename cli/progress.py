@@ -68,8 +68,9 @@ class PlainListener:
 
 
 @contextmanager
-def shown(quiet: bool, out: TextIO = sys.stderr) -> Iterator[None]:
-    """Show the run's progress on ``out`` while the block runs (nothing when ``quiet``)."""
+def shown(quiet: bool, out: TextIO | None = None) -> Iterator[None]:
+    """Show the run's progress on ``out`` (default: stderr) while the block runs (nothing when ``quiet``)."""
+    out = out or sys.stderr
     if quiet:
         yield
         return

@@ -422,7 +422,8 @@ def _write_xml(path: Path, counterparties: list[_Counterparty]) -> list[dict]:
     truth = []
     for cp in counterparties:
         f, t = cp.fields, "\t\t\t\t"
-        lines += ["\t\t\t<Контрагент>", f"{t}<Ид>{cp.key}</Ид>", f"{t}<Наименование>{escape(f['Наименование'])}</Наименование>"]
+        lines += ["\t\t\t<Контрагент>", f"{t}<Ид>{cp.key}</Ид>",
+                  f"{t}<Наименование>{escape(f['Наименование'])}</Наименование>"]
         if f["ОфициальноеНаименование"]:
             lines.append(f"{t}<ОфициальноеНаименование>{escape(f['ОфициальноеНаименование'])}</ОфициальноеНаименование>")
         if f["address"]:

@@ -48,8 +48,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"crm-migrate {_version()}")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display (errors are still printed)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _command(sub, "run", "extract, clean, match and load every source of the config", summary=True,
-             dry_run="compute the same summary, write nothing")
+    run = _command(sub, "run", "extract, clean, match and load every source of the config", summary=True,
+                   dry_run="compute the same summary, write nothing")
+    run.add_argument("--full", action="store_true",
+                     help="run every stage even when no source, config or decision changed since the last load")
     sync = _command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync",
                     summary=True, dry_run="compute the same summary, write nothing")
     sync.add_argument("--source", help="the 1C source to check (default: every onec_odata/onec_xml source)")

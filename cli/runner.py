@@ -13,6 +13,7 @@ from pipelines.definitions import build_definitions
 from pipelines.instance import local_instance
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import RunSummary
+from pipelines.unchanged import RunInputs
 from vocabulary.errors import CrmMigrateError, RunFailure
 from vocabulary.messages import text
 
@@ -40,22 +41,24 @@ def _up_to(defs: dg.Definitions, asset: str) -> list[dg.AssetKey]:
     return sorted(selection.resolve(defs.resolve_asset_graph()), key=lambda k: k.to_user_string())
 
 
-def _target(target: str | None, dry_run: bool) -> CrmTargetResource:
+def _target(target: str | None, dry_run: bool, inputs: RunInputs | None) -> CrmTargetResource:
+    stored = inputs.to_json() if inputs else ""
     if not target:
-        return CrmTargetResource(dry_run=dry_run)
+        return CrmTargetResource(dry_run=dry_run, inputs=stored)
     os.environ[TARGET_ENV] = target
-    return CrmTargetResource(url=dg.EnvVar(TARGET_ENV), dry_run=dry_run)
+    return CrmTargetResource(url=dg.EnvVar(TARGET_ENV), dry_run=dry_run, inputs=stored)
 
 
 def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False,
-            until: str = "loaded") -> RunSummary | Any:
+            until: str = "loaded", inputs: RunInputs | None = None) -> RunSummary | Any:
     """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
 
+    ``inputs`` (fingerprinted before the run) are stored with the load, for the next run to compare.
     Raises RunFailed with one line for the user when any step fails.
     """
     path = str(config_path)
     url = MigrationConfigResource(path=path).load().target_url(target)
-    defs = build_definitions(path, target=_target(target, dry_run))
+    defs = build_definitions(path, target=_target(target, dry_run, inputs))
     job = defs.resolve_implicit_global_asset_job_def()
     level = "DEBUG" if debug else "CRITICAL"
     with local_instance() as instance:

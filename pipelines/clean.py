@@ -1,5 +1,7 @@
 """Normalise and validate (group ``clean``): one frame of companies and one of contacts."""
 
+from itertools import islice
+
 import dagster as dg
 import pandas as pd
 
@@ -37,10 +39,11 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
                             {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts},
                             {p.source: p.fingerprint for p in parts if p.fingerprint},
                             {p.source: p.notes for p in parts if p.notes})
-        phones = [p for items in companies["phones"].tolist() + contacts["phones"].tolist() for p in items]
-        warnings = pd.DataFrame([(src, origin, w) for frame in (companies, contacts)
-                                 for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])
-                                 for w in bag], columns=["source", "origin", "warning"])
+        phones = [p for frame in (companies, contacts) for items in frame["phones"] for p in items]
+        shown = islice(((src, origin, w) for frame in (companies, contacts)  # only the rows the preview shows
+                        for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])
+                        for w in bag), WARNINGS_SHOWN)
+        warnings = pd.DataFrame(list(shown), columns=["source", "origin", "warning"])
         return dg.Output(result, metadata={
             **frame_metadata(companies, ["_source", "_origin", "name", "inn", "kpp", "type", "phones", "emails"]),
             "dagster/row_count": len(companies) + len(contacts),

@@ -114,7 +114,9 @@ def generate(workdir: Path, records: int, seed: int = 1) -> Generated:
 # ---------------------------------------------------------------- one measured child
 
 def measure(argv: list[str], log: Path, env: dict[str, str]) -> dict:
-    """Wall time, the peak RSS sum of the child's process tree and the child's own ru_maxrss."""
+    """Wall time, CPU time (user + system, of the child and what it waited for), and peak memory: the larger of
+    the RSS sum of the child's process tree and the child's own ru_maxrss. On a shared machine CPU time is the
+    steadier figure: wall time also counts the other processes' turns."""
     start = time.perf_counter()
     with log.open("w", encoding="utf-8") as err:
         child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
@@ -142,9 +144,8 @@ def measure(argv: list[str], log: Path, env: dict[str, str]) -> dict:
         summary = json.loads(lines[-1]) if code == 0 and lines else {}
     except json.JSONDecodeError:
         summary = {}
-    return {"seconds": round(time.perf_counter() - start, 1), "peak_mb": round(max(peak[0], usage.ru_maxrss * 1024)
-                                                                              / 2 ** 20),
-            "exit_code": code, "summary": summary}
+    return {"seconds": round(time.perf_counter() - start, 1), "cpu_s": round(usage.ru_utime + usage.ru_stime, 1),
+            "peak_mb": round(max(peak[0], usage.ru_maxrss * 1024) / 2 ** 20), "exit_code": code, "summary": summary}
 
 
 def _cli(config: Path, url: str) -> list[str]:
@@ -258,11 +259,12 @@ def _write_markdown(sizes: dict) -> None:
         lines += [f"## {int(key):,} source records ({s['when']}, load average {s['load_average']})", "",
                   f"Files: {s['files_mb']} MB; generated in {s['generate_s']} s; {s['edited']:,} records edited "
                   "for the 1 % run.", "",
-                  "| target | run | seconds | peak MB | exit | companies c/u/= | contacts c/u/= |",
-                  "|---|---|---:|---:|---:|---|---|"]
+                  "| target | run | wall s | CPU s | peak MB | exit | companies c/u/= | contacts c/u/= |",
+                  "|---|---|---:|---:|---:|---:|---|---|"]
         for r in s["runs"]:
             c = r["counts"]
-            lines.append(f"| {r['target']} | {r['scenario']} | {r['seconds']} | {r['peak_mb']:,} | {r['exit_code']} | "
+            lines.append(f"| {r['target']} | {r['scenario']} | {r['seconds']} | {r.get('cpu_s', '')} | "
+                         f"{r['peak_mb']:,} | {r['exit_code']} | "
                          + " | ".join("/".join(str(c[e].get(k, "")) for k in ("created", "updated", "unchanged"))
                                       for e in ("companies", "contacts")) + " |")
         lines.append("")

@@ -1,8 +1,8 @@
 """Read counterparties and contact persons from a 1C base through its standard OData interface.
 
 I/O only: which catalogs the base publishes (the service document), their elements page
-by page, and one-line ``SourceError``s a consultant can act on. Turning elements into
-records is ``transforms.onec_catalogs``.
+by page, as the JSON dicts 1C sends, and one-line ``SourceError``s a consultant can act on.
+Turning elements into records is ``transforms.onec_catalogs``.
 
 The interface is the platform's ``…/odata/standard.odata`` (OData 3): every request sends
 ``$format=json`` (1C answers Atom XML otherwise); pages are ``$top``/``$skip`` over
@@ -19,18 +19,13 @@ from urllib.parse import quote
 import httpx
 
 from connectors.errors import SourceError
-from transforms.onec_catalogs import CONTACT_CATALOGS, COUNTERPARTIES, onec_data
-from transforms.onec_records import OneCData
+from connectors.urls import mask_url
+from vocabulary.onec import CONTACT_CATALOGS, COUNTERPARTIES
 
 PAGE_SIZE = 1000
 FINGERPRINT_FIELDS = ("Ref_Key", "DataVersion", "DeletionMark")
 _PUBLISH_HINT = ("publish it in 1C (Администрирование → Синхронизация данных → "
                  "Настройка стандартного интерфейса OData)")
-
-
-def mask_credentials(url: str) -> str:
-    """``url`` with a password in its user info replaced by ``***``."""
-    return re.sub(r"//([^/@:]*):[^/@]*@", r"//\1:***@", url)
 
 
 class _Service:
@@ -146,13 +141,13 @@ def _one_line(text: str) -> str:
 
 
 def _label(url: str, source_name: str | None) -> str:
-    masked = mask_credentials(url)
+    masked = mask_url(url)
     return f"{source_name} ({masked})" if source_name else masked
 
 
-def read_odata(url: str, user: str | None, password: str | None, *, source_name: str, timeout: float = 60,
-               page_size: int = PAGE_SIZE, transport: httpx.BaseTransport | None = None) -> OneCData:
-    """Counterparties and contact persons of the 1C base at ``url`` (``…/odata/standard.odata``).
+def read_catalogs(url: str, user: str | None, password: str | None, *, source_name: str, timeout: float = 60,
+                  page_size: int = PAGE_SIZE, transport: httpx.BaseTransport | None = None) -> dict[str, list[dict]]:
+    """Every element of the counterparty catalog and of each published contact person catalog, by catalog.
 
     The contact person catalog is whichever the configuration publishes (БП 3.0:
     ``Catalog_КонтактныеЛица``; УТ 11, КА, ERP: ``Catalog_КонтактныеЛицаПартнеров``).
@@ -161,13 +156,8 @@ def read_odata(url: str, user: str | None, password: str | None, *, source_name:
                   transport=transport) as service:
         published = service.entity_sets()
         service.require(COUNTERPARTIES, published)
-        counterparties = service.rows(COUNTERPARTIES, page_size=page_size)
-        contacts = {c: service.rows(c, page_size=page_size) for c in CONTACT_CATALOGS if c in published}
-    data = onec_data(counterparties, contacts)
-    read = ", ".join(f"{catalog} {len(rows)}" for catalog, rows in {COUNTERPARTIES: counterparties,
-                                                                     **contacts}.items())
-    data.notes.insert(0, f"elements read from 1C: {read}")
-    return data
+        return {c: service.rows(c, page_size=page_size) for c in (COUNTERPARTIES, *CONTACT_CATALOGS)
+                if c == COUNTERPARTIES or c in published}
 
 
 def odata_fingerprint(url: str, user: str | None, password: str | None, *, timeout: float = 60,

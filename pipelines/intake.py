@@ -11,14 +11,17 @@ from connectors.errors import SourceError
 from connectors.excel import read_workbook
 from connectors.fingerprint import file_fingerprint
 from connectors.grid import Grid
-from connectors.onec_odata import odata_fingerprint, read_odata
-from connectors.onec_xml import read_exchange_file
+from connectors.onec_odata import odata_fingerprint, read_catalogs
+from connectors.onec_xml import exchange_elements
 from pipelines.config import FileSource, MigrationConfig, ODataSource
 from transforms.column_mapping import ColumnMapping, map_columns
 from transforms.fields import QUARANTINE_COLUMNS
-from transforms.onec_records import OneCData, onec_records
+from transforms.onec_catalogs import onec_data
+from transforms.onec_records import onec_records
+from transforms.onec_xml_mapping import exchange_data
 from transforms.records import SourceRecords, reject, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
+from vocabulary.onec import OneCData
 
 
 @dataclass
@@ -56,6 +59,16 @@ class ExtractedSource:
 
 
 ODATA_READ_ATTEMPTS = 3
+
+
+def read_odata(url: str, user: str | None, password: str | None, *, source_name: str, **options: object) -> OneCData:
+    """Counterparties and contact persons of the 1C base at ``url`` (``…/odata/standard.odata``)."""
+    return onec_data(read_catalogs(url, user, password, source_name=source_name, **options))
+
+
+def read_exchange_file(path: Path, *, source_name: str) -> OneCData:
+    """Counterparties and contact persons of a CommerceML 2 or EnterpriseData file exported from 1C."""
+    return exchange_data(exchange_elements(path, source_name=source_name), path.name)
 
 
 def _read_odata_consistently(source: ODataSource) -> tuple[str, OneCData]:

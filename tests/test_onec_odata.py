@@ -9,7 +9,8 @@ import httpx
 import pytest
 
 from connectors.errors import SourceError
-from connectors.onec_odata import odata_fingerprint, read_odata
+from connectors.onec_odata import odata_fingerprint
+from pipelines.intake import read_odata
 from tests.fake_onec import FakeOneC, bp_contact, counterparty, guid, partner, ut_contact
 from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, REF_KEY, SOURCE_KEY
 from transforms.onec_records import onec_records

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import SourceError
-from connectors.onec_xml import read_exchange_file
+from pipelines.intake import read_exchange_file
 from transforms.fields import ORIGIN, REF_KEY, SOURCE, SOURCE_KEY
-from transforms.onec_records import OneCData, OneCEntity, onec_records
+from transforms.onec_records import onec_records
+from vocabulary.onec import OneCData, OneCEntity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "onec_xml"
 ROMASHKA = "a1f3c2d4-5e6f-11ec-80e1-00155d4c2b01"

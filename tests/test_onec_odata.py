@@ -259,11 +259,17 @@ def test_connection_refused() -> None:
     assert "cannot connect" in failure(url) and "check the url" in failure(url)
 
 
-def test_timeout() -> None:
+def test_timeout_is_retried_then_names_the_key_to_raise() -> None:
+    calls = []
+
     def hang(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
         raise httpx.ReadTimeout("timed out", request=request)
-    message = failure("http://1c.local/base/odata/standard.odata", timeout=5, transport=httpx.MockTransport(hang))
-    assert "no answer within 5 s" in message
+    message = failure("http://1c.local/base/odata/standard.odata", timeout=5, backoff=0,
+                      transport=httpx.MockTransport(hang))
+    assert message.endswith("нет ответа за 5 с, попыток: 5 — сервер 1С занят или недоступен; повторите позже "
+                            "или увеличьте timeout: этого источника в конфигурации")
+    assert len(calls) == 5
 
 
 def test_non_json_answer() -> None:
@@ -278,7 +284,7 @@ def test_1c_error_body_is_quoted() -> None:
         onec.serve_raw(COUNTERPARTIES, 500, json.dumps({"odata.error": {"code": "-1", "message": {
             "lang": "ru", "value": "Произошла внутренняя ошибка OData сервиса.\nСм. журнал."}}}, ensure_ascii=False),
             "application/json;charset=utf-8")
-        message = failure(onec.url)
+        message = failure(onec.url, backoff=0)  # retried, then the last answer is told
     assert message.endswith("500 Internal Server Error for Catalog_Контрагенты: "
                             "1C says «Произошла внутренняя ошибка OData сервиса. См. журнал.»")
 

@@ -20,12 +20,17 @@ from types import TracebackType
 from urllib.parse import quote
 
 import httpx
-from tenacity import Retrying, retry_if_exception, stop_after_attempt, wait_exponential_jitter
+from tenacity import (
+    Retrying,
+    retry_if_exception,
+    stop_after_attempt,
+    wait_exponential_jitter,
+)
 
 from connectors.errors import SourceError
 from connectors.urls import mask_url
 from vocabulary.messages import text
-from vocabulary.onec import CONTACT_CATALOGS, COUNTERPARTIES
+from vocabulary.onec import CONTACT_CATALOGS, COUNTERPARTIES, Version
 
 PAGE_SIZE = 1000
 TIMEOUT = 60.0
@@ -36,14 +41,6 @@ MAX_QUERY_CHARS = 1800  # a $filter on a batch of keys stays under the 2 KB URL 
 FINGERPRINT_FIELDS = ("Ref_Key", "DataVersion", "DeletionMark")
 _PUBLISH_HINT = ("publish it in 1C (Администрирование → Синхронизация данных → "
                  "Настройка стандартного интерфейса OData)")
-
-
-@dataclass(frozen=True)
-class Version:
-    """What a sync compares of one element: 1C changes ``DataVersion`` on every write."""
-
-    data_version: str
-    deleted: bool
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from dataclasses import dataclass, field
 import dagster as dg
 import pandas as pd
 
+from connectors.crm_db.sync_state import VersionChanges
 from pipelines.extract import extract_asset_name
 from pipelines.intake import ExtractedSource, TableIntake
 from pipelines.metadata import frame_metadata, markdown_table
@@ -26,6 +27,7 @@ class Normalised:
     intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
     fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
     notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
+    versions: list[VersionChanges] = field(default_factory=list)  # 1C elements read, for sync_versions
 
     def expected(self) -> set[RecordKey]:
         """Every record read: each must end up linked or quarantined."""
@@ -55,7 +57,8 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         result = Normalised(companies, contacts, _concat([p.records.rejects for p in parts]),
                             {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts},
                             {p.source: p.fingerprint for p in parts if p.fingerprint},
-                            {p.source: p.notes for p in parts if p.notes})
+                            {p.source: p.notes for p in parts if p.notes},
+                            [p.versions for p in parts if p.versions])
         phones = [p for items in companies["phones"].tolist() + contacts["phones"].tolist() for p in items]
         warnings = pd.DataFrame([(src, origin, w) for frame in (companies, contacts)
                                  for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])

@@ -17,6 +17,14 @@ UT_CONTACTS = "Catalog_КонтактныеЛицаПартнеров"  # УТ 1
 CONTACT_CATALOGS = (BP_CONTACTS, UT_CONTACTS)
 
 
+@dataclass(frozen=True)
+class Version:
+    """What a sync compares of one catalog element: 1C changes ``DataVersion`` on every write."""
+
+    data_version: str
+    deleted: bool
+
+
 @dataclass
 class OneCEntity:
     """One counterparty or contact person as read from 1C.

@@ -195,3 +195,16 @@ sync_state = Table(
     Column("synced_at", DateTime, nullable=False),
     Column("run_id", String(64), nullable=False),
 )
+
+# What a sync last saw of each 1C element: its DataVersion, deletion mark and the element itself,
+# so the next sync fetches only new and changed elements and rebuilds the others from here.
+sync_versions = Table(
+    "sync_versions", metadata,
+    Column("source", String(64), primary_key=True),
+    Column("catalog", String(100), primary_key=True),
+    Column("ref_key", String(64), primary_key=True),
+    Column("data_version", String(64), nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("element", LongText, nullable=False),  # JSON, as 1C sent it
+    Column("run_id", String(64), nullable=False),
+)

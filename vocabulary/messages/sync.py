@@ -19,16 +19,6 @@ MESSAGES = {
         "en": "changes in 1C: {new} new, {changed} changed, {deleted} deleted, {unchanged} unchanged; "
               "elements fetched in full: {fetched}",
     },
-    "sync.changed_meanwhile": {
-        "ru": "{source}: данные 1С менялись во время чтения {attempts} раза подряд; запустите снова, "
-              "когда пользователи не правят контрагентов",
-        "en": "{source}: the 1C data changed while being read, {attempts} times in a row; run again when "
-              "users are not editing counterparties",
-    },
-    "sync.no_change": {
-        "ru": "изменений в 1С с последней синхронизации нет ({sources}): загружать нечего.",
-        "en": "No change in 1C since the last sync ({sources}): nothing to load.",
-    },
     "sync.sensor_no_change": {
         "ru": "с последней успешной синхронизации в 1С ничего не изменилось",
         "en": "no change in 1C since the last successful sync",

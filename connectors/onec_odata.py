@@ -133,7 +133,7 @@ class _Service:
         params = "&".join(f"{k}={quote(v, safe=',')}" for k, v in {"$format": "json", **query}.items())
         url = f"{self._root}{path or '/'}?{params}"
         retrying = Retrying(stop=stop_after_attempt(self._options.retries + 1), reraise=True,
-                            wait=wait_exponential_jitter(initial=self._options.backoff, max=MAX_BACKOFF,
+                            wait=wait_exponential_jitter(multiplier=self._options.backoff, max=MAX_BACKOFF,
                                                          jitter=self._options.backoff),
                             retry=retry_if_exception(_transient))
         try:

@@ -13,7 +13,6 @@ from connectors.excel import read_workbook
 from connectors.fingerprint import file_fingerprint
 from connectors.grid import Grid
 from connectors.onec_odata import (
-    MAX_QUERY_CHARS,
     ODataOptions,
     fetch_elements,
     fingerprint_of,
@@ -32,8 +31,6 @@ from transforms.records import SourceRecords, reject, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
 from vocabulary.messages import text
 from vocabulary.onec import OneCData
-
-KEYS_PER_REQUEST = MAX_QUERY_CHARS // 62  # a percent-encoded «Ref_Key eq guid'…' or » is 62 characters
 
 
 @dataclass
@@ -112,9 +109,11 @@ def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead
     for catalog, versions in now.items():
         before = stored.get(catalog, {})
         plan = catalog_changes(versions, {key: version for key, (version, _) in before.items()})
-        if fetch_by_keys(len(plan.to_fetch), len(versions), options.page_size, KEYS_PER_REQUEST):
+        if not plan.to_fetch:
+            fetched = []
+        elif fetch_by_keys(len(plan.to_fetch), len(versions)):
             fetched = fetch_elements(*login, {catalog: plan.to_fetch}, source_name=source.name,
-                                     options=options)[catalog] if plan.to_fetch else []
+                                     options=options)[catalog]
         else:
             fetched = [e for e in read_catalogs(*login, source_name=source.name, options=options).get(catalog, [])
                        if str(e.get("Ref_Key")) in plan.to_fetch]

@@ -22,7 +22,13 @@ from connectors.crm_db.sync_state import read_sync_state
 from connectors.errors import SourceError
 from connectors.fingerprint import file_fingerprint
 from connectors.onec_odata import odata_fingerprint
-from pipelines.config import ConfigError, FileSource, MigrationConfig, ODataSource, load_config
+from pipelines.config import (
+    ConfigError,
+    FileSource,
+    MigrationConfig,
+    ODataSource,
+    load_config,
+)
 from pipelines.intake import odata_options
 from vocabulary.messages import text
 

@@ -40,6 +40,7 @@ def catalog_changes(now: dict[str, Version], stored: dict[str, Version]) -> Cata
     return changes
 
 
-def fetch_by_keys(keys: int, catalog_size: int, page_size: int, keys_per_request: int) -> bool:
-    """Whether asking for ``keys`` elements by key takes fewer requests than reading the whole catalog."""
-    return -(-keys // keys_per_request) < -(-catalog_size // page_size)
+def fetch_by_keys(keys: int, catalog_size: int) -> bool:
+    """Whether to ask for ``keys`` elements by key rather than read the whole catalog: by key while they are
+    at most half of it (each element is then sent once; a full read sends the unchanged ones too)."""
+    return 0 < keys and 2 * keys <= catalog_size

@@ -11,8 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import create_engine, text
 
+from cli.main import main
 from connectors.onec_odata import ODataOptions, scan_versions
-from pipelines.cli import main
 from tests.fake_onec import FakeOneC, counterparty, guid
 
 CATALOG = "Catalog_Контрагенты"
@@ -31,7 +31,8 @@ def _snapshot(url: str) -> dict[int, tuple]:
 
 def bench(n: int = 50_000, changes: int = 100, deletions: int = 10) -> str:
     os.environ["ONEC_BENCH_PASSWORD"] = "bench"
-    rows = [counterparty(i, f"Компания {i} ООО", phones=[f"+7 495 {i // 10000:03d}-{i // 100 % 100:02d}-{i % 100:02d}"])
+    rows = [counterparty(i, f"Компания {i} ООО",
+                         phones=[f"+7 495 {i // 10000:03d}-{i // 100 % 100:02d}-{i % 100:02d}"])
             for i in range(1, n + 1)]
     with tempfile.TemporaryDirectory() as folder, FakeOneC({CATALOG: rows}, password="bench") as onec:
         db = f"sqlite:///{folder}/crm.db"

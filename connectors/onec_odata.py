@@ -81,7 +81,7 @@ class _Service:
                                     timeout=options.timeout, transport=transport, follow_redirects=True,
                                     headers={"Accept": "application/json"})
 
-    def __enter__(self) -> _Service:  # noqa: PYI034 — a private class, never subclassed
+    def __enter__(self) -> _Service:
         return self
 
     def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:

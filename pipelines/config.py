@@ -26,15 +26,16 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from connectors.urls import mask_url
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from transforms.fuzzy import Thresholds
+from vocabulary.errors import UsageError
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from vocabulary.messages import text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """A config that cannot be used; the message is the one line shown to the user."""
 
 

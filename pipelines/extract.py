@@ -6,9 +6,10 @@ import dagster as dg
 import yaml
 
 from pipelines.config import MigrationConfig
-from pipelines.intake import ExtractedSource, extract_source
+from pipelines.intake import extract_source
 from pipelines.metadata import frame_metadata
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from pipelines.stages import ExtractedSource
 
 _KINDS = {"excel": "excel", "csv": "csv", "onec_odata": "1c", "onec_xml": "1c"}
 

@@ -1,7 +1,7 @@
 """Read one configured source into canonical records: file → grids → tables → mapping → records."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
@@ -11,7 +11,6 @@ from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
 from connectors.fingerprint import file_fingerprint
-from connectors.grid import Grid
 from connectors.onec_odata import (
     ODataOptions,
     fetch_elements,
@@ -21,51 +20,18 @@ from connectors.onec_odata import (
 )
 from connectors.onec_xml import exchange_elements
 from pipelines.config import FileSource, MigrationConfig, ODataSource
-from transforms.column_mapping import ColumnMapping, map_columns
-from transforms.fields import QUARANTINE_COLUMNS
+from pipelines.stages import ExtractedSource, TableIntake
+from transforms.column_mapping import MappingError, map_columns
 from transforms.onec_catalogs import onec_data
 from transforms.onec_changes import catalog_changes, fetch_by_keys
 from transforms.onec_records import onec_records
 from transforms.onec_xml_mapping import exchange_data
-from transforms.records import SourceRecords, reject, table_to_records
+from transforms.records import SourceRecords, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
+from vocabulary.grid import Grid
 from vocabulary.messages import text
 from vocabulary.onec import OneCData
-
-
-@dataclass
-class TableIntake:
-    """What was found in one sheet/file: for the consultant to check."""
-
-    name: str
-    header_row: int
-    rows: int
-    mapping: ColumnMapping
-    notes: list[str]
-
-    def one_line(self) -> str:
-        """``Клиенты: header row 3, mixed; company.name ← Клиент, …; custom fields ← …``."""
-        fields = self.mapping.describe().splitlines()[1:]
-        return f"{self.name}: header row {self.header_row}, {self.mapping.entity}; " + \
-            "; ".join(" ".join(f.split()) for f in fields)
-
-
-@dataclass
-class ExtractedSource:
-    source: str
-    kind: str
-    records: SourceRecords
-    tables: list[TableIntake] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
-    versions: VersionChanges | None = None  # the 1C OData elements read, for sync_versions
-
-    @property
-    def rows_read(self) -> int:
-        rejected_rows = sum(1 for e in self.records.rejects["entity"] if e == "row")
-        if not self.tables:  # 1C: one record per counterparty / contact person
-            return len(self.records.companies) + len(self.records.contacts) + rejected_rows
-        return sum(t.rows for t in self.tables) + rejected_rows
+from vocabulary.rejects import reject, rejects_frame
 
 
 def read_odata(url: str, user: str | None, password: str | None, *, source_name: str, **options: object) -> OneCData:
@@ -192,14 +158,12 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
         try:
             mapping = map_columns(headers, entity=source.entity, explicit=explicit)
             records = table_to_records(table, mapping, source=source.name, key_column=source.key, label=label)
-        except ValueError as exc:
+        except MappingError as exc:
             raise SourceError(f"{path.name}: sheet {table.name!r}: {exc}") from None
         grid_rejects = [reject(source.name, label(r.row), "row", label(r.row), [r.reason], {"raw": r.raw})
                         for r in table.rejects]
         if grid_rejects:
-            records.rejects = pd.concat([records.rejects, pd.DataFrame(grid_rejects, columns=list(QUARANTINE_COLUMNS),
-                                                                                dtype=object)],
-                                        ignore_index=True)
+            records.rejects = pd.concat([records.rejects, rejects_frame(grid_rejects)], ignore_index=True)
         parts.append(records)
         tables.append(TableIntake(table.name, table.header_row, len(table.frame), mapping,
                                   [*table.notes, *mapping.notes]))

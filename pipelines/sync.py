@@ -22,24 +22,15 @@ from connectors.crm_db.sync_state import read_sync_state
 from connectors.errors import SourceError
 from connectors.fingerprint import file_fingerprint
 from connectors.onec_odata import odata_fingerprint
-from pipelines.config import (
-    ConfigError,
-    FileSource,
-    MigrationConfig,
-    ODataSource,
-    load_config,
-)
+from pipelines.config import ConfigError, FileSource, MigrationConfig, ODataSource, load_config
 from pipelines.intake import odata_options
+from vocabulary.errors import UsageError
 from vocabulary.messages import text
 
 ONEC_KINDS = ("onec_odata", "onec_xml")
 SENSOR_INTERVAL = 300  # seconds between two looks at 1C
 _UNFINISHED = (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
                dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING)
-
-
-class UsageError(Exception):
-    """The command does not fit the config (e.g. `sync` with no 1C source)."""
 
 
 def onec_sources(config: MigrationConfig, name: str | None = None) -> list[FileSource | ODataSource]:

@@ -12,8 +12,8 @@ from connectors.errors import SourceError
 from connectors.onec_odata import odata_fingerprint
 from pipelines.intake import read_odata
 from tests.fake_onec import FakeOneC, bp_contact, counterparty, guid, partner, ut_contact
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, REF_KEY, SOURCE_KEY
 from transforms.onec_records import onec_records
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, REF_KEY, SOURCE_KEY
 
 PASSWORD = "Pa55-w0rd!"
 COUNTERPARTIES = "Catalog_Контрагенты"
@@ -210,7 +210,7 @@ def test_fingerprint_is_stable_and_reads_only_keys_and_versions() -> None:
     lambda onec: onec.remove(COUNTERPARTIES, guid(3)),
     lambda onec: onec.add(UT_CONTACTS, ut_contact(41, "Новый контакт", 101)),  # a catalog gets published
 ], ids=["changed", "contact changed", "marked for deletion", "added", "deleted", "catalog published"])
-def test_fingerprint_changes_when_1c_data_changes(change) -> None:  # noqa: ANN001
+def test_fingerprint_changes_when_1c_data_changes(change) -> None:
     with FakeOneC(bp_base()) as onec:
         before = fingerprint(onec)
         change(onec)

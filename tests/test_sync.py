@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 from sqlalchemy import create_engine, text
 
-from pipelines.cli import EXIT_FAILED, EXIT_USAGE, main
+from cli.main import EXIT_FAILED, EXIT_USAGE, main
 from pipelines.definitions import build_definitions
 from pipelines.sync import next_request
 from tests.clientdata import write_dataset
@@ -49,7 +49,7 @@ def rows(url: str, sql: str) -> list[tuple]:
 
 
 @pytest.fixture
-def onec(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def onec(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ONEC_TEST_PASSWORD", PASSWORD)
     with FakeOneC(onec_catalogs(), user="odata", password=PASSWORD) as fake:
         yield fake

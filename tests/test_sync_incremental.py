@@ -7,9 +7,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, text
 
+from cli.main import main
 from connectors.errors import SourceError
 from connectors.onec_odata import ODataOptions, read_catalogs, scan_versions
-from pipelines.cli import main
 from tests.fake_onec import FakeOneC, counterparty, guid
 
 PASSWORD = "s3cret-1c"

@@ -13,7 +13,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms.fields import (
+from transforms.records import SourceRecords
+from vocabulary.fields import (
     COMPANY_FIELDS,
     CONTACT_FIELDS,
     EXTRA,
@@ -27,8 +28,8 @@ from transforms.fields import (
     SOURCE,
     SOURCE_KEY,
 )
-from transforms.records import SourceRecords, empty_rejects, reject
 from vocabulary.onec import OneCData, OneCEntity
+from vocabulary.rejects import empty_rejects, reject
 
 
 def _value(name: str, value: str | list[str] | None) -> str | None:

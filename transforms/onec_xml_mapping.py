@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, MULTI_VALUE_FIELDS
 from transforms.identifiers import declared_company_type
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, MULTI_VALUE_FIELDS
 from vocabulary.onec import ExchangeElement, OneCData, OneCEntity, XmlNode
 
 RAW_CHARS = 4000  # how much of a broken record's XML is kept for the consultant

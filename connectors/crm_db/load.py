@@ -26,11 +26,17 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
-    TargetError, connect, current_revision, has_schema, head_revision, is_new_sqlite_file, upgrade,
+    TargetError,
+    connect,
+    current_revision,
+    has_schema,
+    head_revision,
+    is_new_sqlite_file,
+    upgrade,
 )
 from connectors.crm_db.journal import Journal, Key, chunks, key_in
 from connectors.crm_db.sync_state import VersionChanges, write_versions
-from transforms.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
+from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 
 
 @dataclass

@@ -7,7 +7,16 @@ Timestamps are naive UTC (MariaDB DATETIME has no time zone).
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql

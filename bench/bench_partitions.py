@@ -24,6 +24,11 @@ import dagster as dg
 
 from bench.bench_e2e import generate, save_results
 from bench.quality.run_crm_migrate import write_config
+from pipelines.config import load_config
+from pipelines.extract import build_extract_assets, extract_asset_name
+from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from pipelines.stages import ExtractedSource
+from transforms.normalise import normalise_companies, normalise_contacts
 
 SOURCES = ("old_crm", "buh_1c")
 CONFIG_ENV = "CRM_BENCH_PARTITIONS_CONFIG"
@@ -31,11 +36,6 @@ IO_ENV = "CRM_BENCH_PARTITIONS_IO"
 
 
 def _normalise_asset(source: str) -> dg.AssetsDefinition:
-    from pipelines.extract import extract_asset_name
-    from pipelines.resources import MigrationConfigResource
-    from pipelines.stages import ExtractedSource
-    from transforms.normalise import normalise_companies, normalise_contacts
-
     @dg.asset(name=f"normalised_{source}", ins={"extracted": dg.AssetIn(extract_asset_name(source))})
     def _normalised(migration: MigrationConfigResource, extracted: ExtractedSource) -> int:
         config = migration.load()
@@ -49,10 +49,6 @@ def _normalise_asset(source: str) -> dg.AssetsDefinition:
 
 def partition_job() -> dg.JobDefinition:
     """The two-source job (module level, so the multiprocess executor can rebuild it in each process)."""
-    from pipelines.config import load_config
-    from pipelines.extract import build_extract_assets
-    from pipelines.resources import MigrationConfigResource
-
     path = os.environ[CONFIG_ENV]
     config = load_config(path)
     extract = [a for a in build_extract_assets(config) if any(a.key.path[-1] == f"extract_{s}" for s in SOURCES)]
@@ -62,7 +58,7 @@ def partition_job() -> dg.JobDefinition:
         jobs=[dg.define_asset_job("two_sources", selection=dg.AssetSelection.all())],
         executor=dg.multiprocess_executor.configured({"max_concurrent": 2}) if multiprocess
         else dg.in_process_executor,
-        resources={"migration": MigrationConfigResource(path=path),
+        resources={"migration": MigrationConfigResource(path=path), "target": CrmTargetResource(url="sqlite://"),
                    "io_manager": dg.FilesystemIOManager(base_dir=multiprocess) if multiprocess
                    else dg.InMemoryIOManager()})
     return defs.resolve_job_def("two_sources")
@@ -73,7 +69,9 @@ def _timed(multiprocess: bool, scratch: Path) -> float:
         os.environ[IO_ENV] = str(scratch / "io")
     else:
         os.environ.pop(IO_ENV, None)
-    with dg.instance_for_test(temp_dir=str(scratch / f"instance_{multiprocess}")) as instance:
+    home = scratch / f"instance_{'multiprocess' if multiprocess else 'in_process'}"
+    home.mkdir(parents=True)
+    with dg.instance_for_test(temp_dir=str(home)) as instance:
         start = time.perf_counter()
         if multiprocess:
             result = dg.execute_job(dg.reconstructable(partition_job), instance=instance)

@@ -151,6 +151,8 @@ def measure(argv: list[str], log: Path, env: dict[str, str]) -> dict:
         summary = json.loads(lines[-1]) if code == 0 and lines else {}
     except json.JSONDecodeError:
         summary = {}
+    if code == 0 and not summary:  # py-spy exits 0 whatever its child did: no summary means the run failed
+        code = 1
     cpu_s = max(usage.ru_utime + usage.ru_stime, sum(cpu.values()))
     return {"seconds": round(time.perf_counter() - start, 1), "cpu_s": round(cpu_s, 1),
             "peak_mb": round(max(peak[0], usage.ru_maxrss * 1024) / 2 ** 20), "exit_code": code, "summary": summary}
@@ -224,6 +226,9 @@ def run_target(kind: str, data: Generated, profile: bool, scenarios: tuple[str, 
             m = measure(argv, run_dir / f"stderr_{scenario.split()[0]}.log", env)
             row = {"target": kind, "scenario": scenario, "records": data.records, **m,
                    "counts": _counts(m.pop("summary"))}
+            if m["exit_code"]:
+                errors = (run_dir / f"stderr_{scenario.split()[0]}.log").read_text(encoding="utf-8").splitlines()
+                row["error"] = next((e for e in reversed(errors) if e.startswith("crm-migrate:")), "")[:300]
             if spy and raw.exists():
                 summary_file = RESULTS / f"e2e_profile_{data.records}_{kind}.txt"
                 summary_file.write_text(summarise_py_spy(raw.read_text(encoding="utf-8")), encoding="utf-8")
@@ -271,10 +276,12 @@ def _write_markdown(sizes: dict) -> None:
                   "|---|---|---:|---:|---:|---:|---|---|"]
         for r in s["runs"]:
             c = r["counts"]
-            lines.append(f"| {r['target']} | {r['scenario']} | {r['seconds']} | {r.get('cpu_s', '')} | "
+            lines.append(f"| {r['target']} | {r['scenario']} | {r['seconds']} | {r.get('cpu_s') or ''} | "
                          f"{r['peak_mb']:,} | {r['exit_code']} | "
                          + " | ".join("/".join(str(c[e].get(k, "")) for k in ("created", "updated", "unchanged"))
                                       for e in ("companies", "contacts")) + " |")
+        lines += [f"- {r['target']} {r['scenario']} failed: {r['error']}" for r in s["runs"] if r.get("error")]
+        lines += [f"- {s['note']}"] if s.get("note") else []
         lines.append("")
     partitions = sizes.get("partitions", {})
     if partitions:

@@ -26,6 +26,7 @@ class Normalised:
     intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
     fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
     notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
+    incomplete: tuple[str, ...] = ()  # sources read incompletely (ExtractedSource.complete): nothing retired
 
     def expected(self) -> set[RecordKey]:
         """Every record read: each must end up linked or quarantined."""
@@ -55,7 +56,8 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         result = Normalised(companies, contacts, _concat([p.records.rejects for p in parts]),
                             {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts},
                             {p.source: p.fingerprint for p in parts if p.fingerprint},
-                            {p.source: p.notes for p in parts if p.notes})
+                            {p.source: p.notes for p in parts if p.notes},
+                            tuple(p.source for p in parts if not p.complete))
         phones = [p for items in companies["phones"].tolist() + contacts["phones"].tolist() for p in items]
         warnings = pd.DataFrame([(src, origin, w) for frame in (companies, contacts)
                                  for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])

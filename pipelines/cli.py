@@ -26,27 +26,42 @@ def _command(sub: argparse._SubParsersAction, name: str, help_text: str) -> argp
     return cmd
 
 
+def _writes(cmd: argparse.ArgumentParser, deletes: bool = False) -> argparse.ArgumentParser:
+    """Options of a command that writes into the target: how long to wait for another one (DESIGN §5)."""
+    cmd.add_argument("--wait", type=float, default=60, metavar="SECONDS",
+                     help="wait this long for another crm-migrate command on the same target (default 60)")
+    if deletes:
+        cmd.add_argument("--allow-deletes", action="store_true",
+                         help="soft-delete even more than max_delete_share of a source's records")
+    return cmd
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = _command(sub, "run", "extract, clean, match and load every source of the config")
     run.add_argument("--dry-run", action="store_true", help="compute the same summary, write nothing")
-    sync = _command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync")
+    run.add_argument("--diff", type=Path, metavar="FILE", help="with --dry-run: every record's changes to FILE.xlsx")
+    _writes(run, deletes=True)
+    sync = _writes(_command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync"),
+                   deletes=True)
     sync.add_argument("--source", help="the 1C source to check (default: every onec_odata/onec_xml source)")
     sync.add_argument("--dry-run", action="store_true", help="compute the same summary, write nothing")
     review = sub.add_parser("review", help="the review queue of uncertain duplicate pairs, as a workbook")
     review_sub = review.add_subparsers(dest="review_command", required=True, metavar="export|import")
     export = _command(review_sub, "export", "write the pairs awaiting a decision to a workbook")
     export.add_argument("--out", required=True, type=Path, help="review.xlsx to write")
-    imported = _command(review_sub, "import", "store the decisions of a filled-in review workbook")
+    imported = _writes(_command(review_sub, "import", "store the decisions of a filled-in review workbook"))
     imported.add_argument("workbook", type=Path, help="the review.xlsx filled in by the reviewer")
     imported.add_argument("--reviewer", help="who decided (kept with each decision)")
     report = _command(sub, "report", "write the data-quality workbook of the last run")
     report.add_argument("--out", required=True, type=Path, help="quality.xlsx to write")
     report.add_argument("--run", help="a run id (default: the last successful run)")
-    undo = _command(sub, "undo", "restore the target as it was before a run (and every later run)")
+    undo = _writes(_command(sub, "undo", "restore what one run wrote as it was before that run"))
     undo.add_argument("--run", required=True, help="the run id printed by `run` (or listed by `report`)")
+    undo.add_argument("--force", action="store_true", help="undo even rows later runs or CRM users changed since")
+    undo.add_argument("--dry-run", action="store_true", help="show what the undo would do, change nothing")
     demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
     demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
     return p
@@ -60,7 +75,10 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "demo":
             return _demo(args)
         if args.command == "run":
-            return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+            if args.diff and not args.dry_run:
+                raise ConfigError("--diff FILE goes with --dry-run (it previews a run)")
+            return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug,
+                        allow_deletes=args.allow_deletes, diff=args.diff, wait=args.wait)
         return _other(args)
     except ConfigError as exc:
         print(f"crm-migrate: {exc}", file=sys.stderr)
@@ -95,20 +113,22 @@ def _other(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run(config_path: Path, *, target: str | None, dry_run: bool, debug: bool) -> int:
+def _run(config_path: Path, *, target: str | None, dry_run: bool, debug: bool, allow_deletes: bool = False,
+         diff: Path | None = None, wait: float = 60) -> int:
     from pipelines.runner import RunFailed, execute  # Dagster is imported only when a run starts
     from pipelines.summary import format_summary
 
     config = load_config(config_path)
     url = config.target_url(target)
     try:
-        summary = execute(config_path, target=target, dry_run=dry_run, debug=debug)
+        summary = execute(config_path, target=target, dry_run=dry_run, debug=debug, allow_deletes=allow_deletes,
+                          diff=diff, wait=wait)
     except RunFailed as exc:
         print(f"crm-migrate: {exc.scrubbed(url)}", file=sys.stderr)
         if debug and exc.__cause__ is not None:
             raise
         return EXIT_FAILED
-    print(format_summary(config, summary))
+    print(format_summary(config, summary, diff))
     return 0
 
 

@@ -6,12 +6,14 @@ cause is an exception from ``FAILURES`` or ``USAGE_ERRORS`` with a one-line mess
 from __future__ import annotations
 
 import argparse
+import sys
 
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db.engine import TargetError
 from connectors.crm_db.report import COLUMN_NOTES, quality_report
-from connectors.crm_db.undo import undo_run
+from connectors.crm_db.lock import target_lock
+from connectors.crm_db.undo import describe_changes, undo_run
 from connectors.errors import SourceError
 from connectors.xlsx_writer import OutputError, write_workbook
 from pipelines.config import MigrationConfig, mask_url
@@ -20,6 +22,7 @@ from pipelines.runner import execute, scrub
 from pipelines.summary import format_summary
 from pipelines.sync import UsageError, changed_sources, fingerprints, stored_fingerprints
 from transforms.review import ReviewFileError
+from vocabulary.messages import text
 
 
 USAGE_ERRORS = (UsageError,)
@@ -46,11 +49,13 @@ def _report(args: argparse.Namespace, url: str) -> str:
 
 
 def _undo(args: argparse.Namespace, url: str) -> str:
-    result = undo_run(url, args.run)
-    lines = [f"Undone {len(result.runs)} run(s), newest first: {', '.join(result.runs)}. "
-             f"The target {mask_url(url)} is as it was before run {result.runs[-1]}."]
-    lines += [f"  {table}: {c.removed} removed, {c.restored} put back, {c.reverted} reverted"
+    result = undo_run(url, args.run, force=args.force, dry_run=args.dry_run)
+    lines = [text("live_crm.undo_preview", run=args.run) if result.dry_run
+             else text("live_crm.undo_done", run=args.run, target=mask_url(url))]
+    lines += [text("live_crm.undo_table", table=table, removed=c.removed, restored=c.restored, reverted=c.reverted)
               for table, c in result.tables.items()]
+    if result.dry_run and result.changed_since:
+        lines.append(text("live_crm.undo_would_refuse", detail=describe_changes(result.changed_since)))
     return "\n".join(lines)
 
 
@@ -59,12 +64,27 @@ def _sync(args: argparse.Namespace, config: MigrationConfig, url: str) -> str:
     changed = changed_sources(now, stored_fingerprints(url))
     if not changed:
         return f"No change in 1C since the last sync ({', '.join(now)}): nothing to load."
-    summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+    summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug,
+                      allow_deletes=args.allow_deletes, wait=args.wait)
     return f"Changed in 1C since the last sync: {', '.join(changed)}\n" + format_summary(config, summary)
+
+
+def _writes(args: argparse.Namespace) -> bool:
+    """Whether the command writes into the target (and so holds its lock for the whole command)."""
+    return (args.command in ("sync", "undo") and not args.dry_run) or \
+        (args.command == "review" and args.review_command == "import")
 
 
 def dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> str:
     """Run the command ``args`` names against ``url``; the text to print."""
+    if _writes(args):
+        with target_lock(url, args.wait, on_wait=lambda line: print(f"crm-migrate: {line}", file=sys.stderr,
+                                                                     flush=True)):
+            return _dispatch(args, config, url)
+    return _dispatch(args, config, url)
+
+
+def _dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> str:
     if args.command == "sync":
         return _sync(args, config, url)
     if args.command == "review":

@@ -46,6 +46,9 @@ class ExtractedSource:
     tables: list[TableIntake] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
+    # False when the reader knows it did not see every record (a sheet it could not read, a header it no
+    # longer recognises, a capped page): the load then retires none of this source's records.
+    complete: bool = True
 
     @property
     def rows_read(self) -> int:

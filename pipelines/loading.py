@@ -2,10 +2,12 @@
 
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
+from pathlib import Path
 
 import dagster as dg
 import pandas as pd
 
+from connectors.crm_db.diff import write_diff
 from connectors.crm_db.load import LoadResult, RunInfo, load, record_failure, utcnow
 from pipelines.clean import Normalised
 from pipelines.config import mask_url
@@ -13,6 +15,7 @@ from pipelines.intake import TableIntake
 from pipelines.match import Golden
 from pipelines.metadata import markdown_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from transforms.identity import same_identity
 from transforms.quality import quality_by_source
 
 
@@ -37,13 +40,19 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
     url = target.resolve(config)
     run = RunInfo(run_id=context.run.run_id, config_name=config.name, started_at=_run_start(context),
                   dry_run=target.dry_run, sources=tuple(s.name for s in config.sources),
-                  records_read=sum(normalised.rows_read.values()), review_pairs=len(golden.review))
+                  records_read=sum(normalised.rows_read.values()), review_pairs=len(golden.review),
+                  positional_sources=tuple(s.name for s in config.sources if s.kind in ("excel", "csv") and not s.key),
+                  max_delete_share=config.max_delete_share, allow_deletes=target.allow_deletes,
+                  incomplete_sources=normalised.incomplete)
     try:
         result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected(),
-                      review=golden.review, sync_state=normalised.fingerprints)
+                      review=golden.review, sync_state=normalised.fingerprints, identity=same_identity,
+                      diff=bool(target.diff))
     except Exception as exc:
-        record_failure(url, run, str(exc))
+        record_failure(url, run, exc)
         raise
+    if target.diff:
+        write_diff(Path(target.diff), result.changes or [])
     summary = RunSummary(context.run.run_id, mask_url(url), target.dry_run, normalised.rows_read, normalised.intake,
                          result,
                          quarantine["source"].value_counts().to_dict(), len(golden.review), normalised.notes)
@@ -51,7 +60,10 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
               for k, v in asdict(getattr(result, entity)).items()}
     written = len(golden.companies) + len(golden.contacts)
     return dg.Output(summary, metadata={"dagster/row_count": written, "target": mask_url(url),
-                                        "dry_run": target.dry_run, "quarantined": result.quarantined, **counts})
+                                        "dry_run": target.dry_run, "quarantined": result.quarantined, **counts,
+                                        "conflicts": result.conflicts, "crm_edits_kept": result.crm_kept,
+                                        "crm_deleted_not_revived": result.crm_deleted,
+                                        "row_position_identity_changed": result.identity_changed})
 
 
 def _run_start(context: dg.AssetExecutionContext) -> datetime:

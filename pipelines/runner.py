@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import os
+import sys
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -9,7 +11,8 @@ import dagster as dg
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import SQLAlchemyError
 
-from connectors.crm_db.engine import TargetError
+from connectors.crm_db.engine import TargetError, scrub_error
+from connectors.crm_db.lock import DEFAULT_WAIT, target_lock
 from connectors.errors import SourceError
 from pipelines.checks import ALL_CHECKS
 from pipelines.config import ConfigError, mask_url
@@ -60,8 +63,7 @@ def _explain(exc: BaseException, url: str) -> str:
     if isinstance(exc, USER_ERRORS):
         return str(exc)
     if isinstance(exc, SQLAlchemyError):
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        return f"target {mask_url(url)}: {detail}"
+        return f"target {mask_url(url)}: {scrub_error(exc, url)}"
     return f"unexpected {type(exc).__name__}: {exc} (run with --debug for the traceback)"
 
 
@@ -71,21 +73,39 @@ def _up_to(asset: str) -> dg.AssetSelection:
 
 
 def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False,
-            until: str = "loaded") -> RunSummary | Any:
+            until: str = "loaded", allow_deletes: bool = False, diff: Path | None = None,
+            wait: float = DEFAULT_WAIT) -> RunSummary | Any:
     """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
 
-    Raises RunFailed with one line for the user when any step fails.
+    A run that writes holds the target's lock from before the extract to the commit (waiting up to
+    ``wait`` seconds for another command). Raises RunFailed with one line for the user when any step fails.
     """
     path = str(config_path)
     migration = MigrationConfigResource(path=path)
     url = migration.load().target_url(target)
+    try:
+        with target_lock(url, wait, on_wait=_tell) if not dry_run and until == "loaded" else nullcontext():
+            return _materialise(path, migration, url, target=target, dry_run=dry_run, debug=debug, until=until,
+                                allow_deletes=allow_deletes, diff=diff)
+    except TargetError as exc:
+        raise RunFailed(str(exc)) from exc
+
+
+def _tell(line: str) -> None:
+    print(f"crm-migrate: {line}", file=sys.stderr, flush=True)
+
+
+def _materialise(path: str, migration: MigrationConfigResource, url: str, *, target: str | None, dry_run: bool,
+                 debug: bool, until: str, allow_deletes: bool, diff: Path | None) -> RunSummary | Any:
     level = "DEBUG" if debug else "CRITICAL"
+    resource = CrmTargetResource(url=target or "", dry_run=dry_run, allow_deletes=allow_deletes,
+                                 diff=str(diff) if diff else "")
     with _instance() as instance:
         try:
             result = dg.materialize(
                 [*build_assets(path), *ALL_CHECKS], instance=instance,
                 selection=None if until == "loaded" else _up_to(until),
-                resources={"migration": migration, "target": CrmTargetResource(url=target or "", dry_run=dry_run),
+                resources={"migration": migration, "target": resource,
                            "io_manager": dg.InMemoryIOManager()},
                 run_config={"loggers": {"console": {"config": {"log_level": level}}}},
                 tags={"crm-migrate/dry_run": str(dry_run).lower(), "crm-migrate/target": mask_url(url)},

@@ -1,14 +1,18 @@
 """The short summary ``crm-migrate run`` prints (DESIGN §5)."""
 from __future__ import annotations
 
+from pathlib import Path
+
+from connectors.crm_db.load import LoadResult
 from pipelines.config import MigrationConfig
 from pipelines.loading import RunSummary
+from vocabulary.messages import text
 
 
 NOTES_SHOWN = 5
 
 
-def format_summary(config: MigrationConfig, summary: RunSummary) -> str:
+def format_summary(config: MigrationConfig, summary: RunSummary, diff: Path | None = None) -> str:
     r = summary.result
     width = max([len(s.name) for s in config.sources] + [8])
     lines = [f"crm-migrate {config.name}: {'DRY RUN, nothing written — ' if summary.dry_run else ''}"
@@ -31,7 +35,23 @@ def format_summary(config: MigrationConfig, summary: RunSummary) -> str:
     for label, c in (("Companies", r.companies), ("Contacts", r.contacts)):
         lines.append(f"{label + ':':<11}{c.created} created, {c.updated} updated, {c.unchanged} unchanged, "
                      f"{c.merged} merged" + (f", {c.deleted} deleted" if c.deleted else ""))
+    lines += live_crm_lines(config, r, diff)
     lines.append(f"Pairs sent to review: {summary.review_pairs}" + (
         f" (crm-migrate review export --config {config.config_path} --out review.xlsx)"
         if summary.review_pairs and not summary.dry_run else ""))
     return "\n".join(lines)
+
+
+def live_crm_lines(config: MigrationConfig, r: LoadResult, diff: Path | None) -> list[str]:
+    """What a live CRM made of the run: conflicts, CRM users' edits kept, row-position records that moved."""
+    lines = [text("live_crm.summary_conflicts", n=r.conflicts)] if r.conflicts else []
+    if r.crm_kept or r.crm_deleted:
+        lines.append(text("live_crm.summary_crm_kept", fields=r.crm_kept, deleted=r.crm_deleted))
+    if r.identity_changed:
+        positional = [s.name for s in config.sources if s.kind in ("excel", "csv") and not s.key]
+        lines.append(text("live_crm.summary_identity", n=r.identity_changed, sources=", ".join(positional)))
+    if r.incomplete:
+        lines.append(text("live_crm.summary_incomplete", sources=", ".join(r.incomplete)))
+    if diff is not None and r.changes is not None:
+        lines.append(text("live_crm.diff_written", path=diff, n=len(r.changes)))
+    return lines

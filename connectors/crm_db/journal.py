@@ -1,14 +1,15 @@
 """The undo journal: what a load changed in the CRM tables, so ``undo_run`` can put it back.
 
 Every write of a load goes through one :class:`Journal` inside the load's transaction. For
-each row the statement touches it records one ``change_journal`` row: the primary key of a
-row it inserts, the whole row as it was (the before-image) for a row it updates or deletes.
-Before-images come from a SELECT of the rows the statement's WHERE hits, run just before the
-statement, one SELECT per batch.
+each row the statement touches it records one ``change_journal`` row: the primary key, the
+whole row as it was (the before-image; none for an insert) and as the statement left it
+(the after-image; none for a delete). Before-images come from a SELECT of the rows the
+statement's WHERE hits, run just before the statement, one SELECT per batch; after-images
+are the before-image with the new values (or the inserted row). The after-image is what
+lets ``undo`` see that someone changed a row since the run wrote it.
 
 A row may be recorded several times in a run (updated twice, inserted then updated). Only
-its oldest entry tells what the row was before the run, and that is the one the undo uses;
-later entries are harmless. This is what lets the loader defer and batch its updates.
+its oldest entry tells what the row was before the run, and its newest what the run left. This is what lets the loader defer and batch its updates.
 
 Values travel as JSON: datetimes as ISO text, turned back into datetimes by the column
 type (so they round-trip to the microsecond), booleans as JSON booleans.
@@ -18,7 +19,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -120,13 +121,15 @@ class Journal:
                 self.conn.execute(insert(table), list(chunk))
                 keys.extend(key_of(table, r) for r in chunk)
         if self.enabled:
-            self._pending.extend(self._entry(table, "insert", k, None) for k in keys)
+            names = _pk_names(table)
+            self._pending.extend(self._entry(table, "insert", k, None, encode(r | dict(zip(names, k))))
+                                 for k, r in zip(keys, rows))
             self._maybe_flush()
         return keys
 
     def update(self, table: Table, where: ColumnElement[bool], values: dict) -> int:
         """UPDATE the rows ``where`` hits; the number of rows updated."""
-        self._capture(table, "update", where)
+        self._capture(table, "update", where, lambda _key: values)
         return self.conn.execute(update(table).where(where).values(**values)).rowcount
 
     def delete(self, table: Table, where: ColumnElement[bool]) -> int:
@@ -139,7 +142,7 @@ class Journal:
         before-images, one executemany per set of changed columns."""
         keys = list(changes)
         for chunk in chunks(keys):
-            self._capture(table, "update", key_in(table, chunk))
+            self._capture(table, "update", key_in(table, chunk), changes.__getitem__)
         pk = list(table.primary_key.columns)
         by_columns: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         for key, values in changes.items():
@@ -181,15 +184,19 @@ class Journal:
         for chunk in chunks(params, _FLUSH_AT):
             self.conn.exec_driver_sql(str(statement), list(chunk))
 
-    def _capture(self, table: Table, op: str, where: ColumnElement[bool]) -> None:
+    def _capture(self, table: Table, op: str, where: ColumnElement[bool],
+                 new_values: Callable[[Key], Mapping[str, Any]] | None = None) -> None:
+        """Journal the rows ``where`` hits before the statement; ``new_values`` (by key) make the after-image."""
         if not self.enabled:
             return
         for row in self.conn.execute(select(table).where(where)).mappings():
-            self._pending.append(self._entry(table, op, key_of(table, row), encode(row)))
+            key = key_of(table, row)
+            after = None if new_values is None else encode(dict(row) | dict(new_values(key)))
+            self._pending.append(self._entry(table, op, key, encode(row), after))
         self._maybe_flush()
 
-    def _entry(self, table: Table, op: str, key: Key, before: str | None) -> tuple:
-        return self.run_id, table.name, op, encode_key(table, key), before
+    def _entry(self, table: Table, op: str, key: Key, before: str | None, after: str | None) -> tuple:
+        return self.run_id, table.name, op, encode_key(table, key), before, after
 
     def _maybe_flush(self) -> None:
         if len(self._pending) >= _FLUSH_AT:

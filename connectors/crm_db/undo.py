@@ -44,7 +44,7 @@ from connectors.urls import mask_url
 from vocabulary.messages import text
 
 CHANGES_SHOWN = 5  # changed rows listed in a refusal; the rest are counted
-_IGNORED = {"updated_at"}  # a column whose change alone is no change of substance
+_IGNORED = {"updated_at", "loaded"}  # bookkeeping columns: their change alone is no change of substance
 # Rows that live by the record they point at: removed with it (force). Other references are emptied.
 _DEPENDENT_TABLES = ("phones", "emails", "contact_companies")
 
@@ -68,7 +68,8 @@ class LaterChange:
 
     def describe(self) -> str:
         who = text("live_crm.undo_later_run", run=self.run) if self.run else text("live_crm.undo_crm_user")
-        what = text("live_crm.undo_deleted") if self.deleted else ", ".join(self.fields)
+        what = text("live_crm.undo_deleted") if self.deleted else (
+            ", ".join(self.fields) or text("live_crm.undo_rewritten"))
         key = self.key[0] if len(self.key) == 1 else "/".join(map(str, self.key))
         return text("live_crm.undo_change", table=self.table, key=key, fields=what, who=who)
 

@@ -60,6 +60,7 @@ MESSAGES = {
     "live_crm.undo_crm_user": {"ru": "пользователь CRM", "en": "a CRM user"},
     "live_crm.undo_later_run": {"ru": "запуск {run}", "en": "run {run}"},
     "live_crm.undo_deleted": {"ru": "строка удалена", "en": "row deleted"},
+    "live_crm.undo_rewritten": {"ru": "строка записана заново", "en": "row written again"},
     "live_crm.undo_more": {"ru": "и ещё {n}", "en": "and {n} more"},
     "live_crm.undo_done": {
         "ru": "Запуск {run} отменён. Целевая база {target}: его записи возвращены к прежнему виду.",

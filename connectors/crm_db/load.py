@@ -88,7 +88,7 @@ def _text(value: object) -> str | None:
 
 _OWNER = {"company": ("company_id", "contact_id"), "contact": ("contact_id", "company_id")}
 _CHANNEL_FIELDS = {"phones": ("e164", "extension", "kind", "raw"), "emails": ("email",)}
-_IDENTITY = {"company": ("name", "inn"), "contact": ("full_name",)}
+_IDENTITY = {"company": ("name", "inn", "kpp"), "contact": ("full_name",)}  # the name first
 Identity = Callable[[dict, dict], bool]  # (as loaded before, as the source has it now) → the same company/person
 
 

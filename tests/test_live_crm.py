@@ -1,0 +1,263 @@
+"""A target CRM people already work in (DESIGN §5), on SQLite, PostgreSQL and MariaDB.
+
+CRM users' edits survive re-imports, conflicts are reported, deleted records stay deleted,
+undo refuses over later changes, a shrunken source cannot wipe the CRM, rows keyed by their
+position cannot take over their neighbour's record, a dry run can show every change.
+"""
+from __future__ import annotations
+
+import dataclasses
+import functools
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from sqlalchemy import delete, func, select, update
+
+import pipelines.loading
+from connectors.crm_db import schema as s
+from connectors.crm_db.diff import write_diff
+from connectors.crm_db.engine import connect
+from connectors.crm_db.load import BulkDeleteError, LoadResult, RunInfo, load, utcnow
+from connectors.crm_db.undo import UndoRefused, undo_run
+from pipelines.runner import execute
+from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
+from tests.test_load_targets import snapshot
+from vocabulary.messages import DEFAULT_LANGUAGE, set_language
+
+LUTIK_INN = "7736050003"
+LUTIK_RENAMED = ["002", 'АО "Лютик-Агро"', LUTIK_INN, None, "8 (383) 913-05-27"]  # new name, other phone
+VASILEK = ["003", 'ООО "Василёк"', None, None, "8 (843) 555-66-77"]
+NOVAYA = ['ООО "Новая"', "7701234567", None, "Казань", "8 (843) 100-20-30", "Орлов Глеб", "директор", None, None]
+BUH_TEN = [[f"{i:03d}", f'ООО "Фирма {i}"', None, None, f"8 (495) 100-00-{i:02d}"] for i in range(10, 20)]
+DATASETS = {
+    "base": {},
+    "lutik changed": {"buh_rows": [BUH_ROWS[0], LUTIK_RENAMED, VASILEK]},
+    "row inserted": {"crm_rows": [NOVAYA, *CRM_ROWS]},  # the keyless workbook: every row below moves down
+    "ten": {"buh_rows": [*BUH_ROWS, *BUH_TEN]},
+    "a third": {"buh_rows": BUH_TEN[:4]},
+}
+
+
+@pytest.fixture(autouse=True)
+def _english() -> Iterator[None]:
+    set_language("en")
+    yield
+    set_language(DEFAULT_LANGUAGE)
+
+
+@functools.cache
+def golden(dataset: str) -> tuple[RunInfo, tuple, dict]:
+    """What the pipeline hands the loader for a dataset: computed once, loaded by each test."""
+    captured = {}
+
+    def capture(url: str, run: RunInfo, *frames: object, **options: object) -> LoadResult:
+        captured.update(run=run, frames=frames, options=options)
+        return LoadResult()
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(pipelines.loading, "load", capture)
+        execute(write_dataset(Path(folder), **DATASETS[dataset]), target=f"sqlite:///{folder}/crm.db", dry_run=True)
+    return captured["run"], captured["frames"], captured["options"]
+
+
+def run(url: str, dataset: str, run_id: str, **changes: object) -> LoadResult:
+    info, frames, options = golden(dataset)
+    diff = bool(changes.pop("diff", False))
+    changes = {"dry_run": False} | changes  # the golden records were captured by a dry run
+    return load(url, dataclasses.replace(info, run_id=run_id, started_at=utcnow(), **changes), *frames,
+                **options | {"diff": diff})
+
+
+def table(url: str, name: str) -> list[dict]:
+    engine = connect(url)
+    try:
+        with engine.connect() as conn:
+            t = s.metadata.tables[name]
+            return [dict(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns)).mappings()]
+    finally:
+        engine.dispose()
+
+
+def crm_user(url: str, *statements: object) -> None:
+    """Edits made in the CRM by its users, outside crm-migrate."""
+    engine = connect(url)
+    try:
+        with engine.begin() as conn:
+            for statement in statements:
+                conn.execute(statement)
+    finally:
+        engine.dispose()
+
+
+def company(url: str, inn: str) -> dict:
+    return next(c for c in table(url, "companies") if c["inn"] == inn and c["kpp"] is None)
+
+
+def phones_of(url: str, company_id: int) -> set[str]:
+    return {p["e164"] for p in table(url, "phones") if p["company_id"] == company_id}
+
+
+def journal_of(url: str, run_id: str) -> int:
+    return sum(1 for e in table(url, "change_journal") if e["run_id"] == run_id)
+
+
+# -- three-way merge ------------------------------------------------------------------
+def test_crm_users_edits_survive_and_a_source_change_of_the_same_field_is_a_conflict(target_url: str) -> None:
+    run(target_url, "base", "r1")
+    lutik, ip = company(target_url, LUTIK_INN), company(target_url, "500100732259")
+    sidorov = next(c for c in table(target_url, "contacts") if c["full_name"] == "Сидоров Олег")
+    crm_user(target_url,
+             update(s.companies).where(s.companies.c.id == lutik["id"]).values(name='АО "Лютик Плюс"'),
+             s.phones.insert().values(company_id=lutik["id"], e164="+74950000000", raw="добавлен в CRM"),
+             update(s.companies).where(s.companies.c.id == ip["id"]).values(deleted_at=utcnow()),
+             delete(s.phones).where(s.phones.c.contact_id == sidorov["id"]),
+             delete(s.emails).where(s.emails.c.contact_id == sidorov["id"]),
+             delete(s.contact_companies).where(s.contact_companies.c.contact_id == sidorov["id"]),
+             delete(s.contacts).where(s.contacts.c.id == sidorov["id"]))
+
+    again = run(target_url, "base", "r2")  # the same source again: the CRM users' work stays
+    lutik_now = company(target_url, LUTIK_INN)
+    assert lutik_now["name"] == 'АО "Лютик Плюс"'
+    assert phones_of(target_url, lutik["id"]) == {"+79167654321", "+74950000000"}
+    assert company(target_url, "500100732259")["deleted_at"] is not None  # not revived
+    assert "Сидоров Олег" not in {c["full_name"] for c in table(target_url, "contacts")}  # not made again
+    assert (again.conflicts, again.crm_kept, again.crm_deleted) == (0, 1, 2)
+    assert journal_of(target_url, "r2") == 0  # and nothing else was written
+
+    changed = run(target_url, "lutik changed", "r3")  # the source renames Лютик too, and changes its phone
+    lutik_now = company(target_url, LUTIK_INN)
+    assert lutik_now["name"] == 'АО "Лютик Плюс"'  # the CRM user's value is kept…
+    assert changed.conflicts == 1  # …and the conflict reported
+    [conflict] = table(target_url, "conflicts")
+    assert {k: conflict[k] for k in ("run_id", "entity", "crm_id", "field", "crm_value", "source_value",
+                                     "source_keys")} == {
+        "run_id": "r3", "entity": "company", "crm_id": lutik["id"], "field": "name",
+        "crm_value": 'АО "Лютик Плюс"', "source_value": 'АО "Лютик-Агро"', "source_keys": "buh:002"}
+    # The source's phone changed: its old one goes, its new one comes, the CRM user's one stays.
+    assert phones_of(target_url, lutik["id"]) == {"+73839130527", "+74950000000"}
+    assert changed.companies.created == 1  # Василёк
+
+    quiet = run(target_url, "lutik changed", "r4")  # reported once: the source has not changed since
+    assert quiet.conflicts == 0 and journal_of(target_url, "r4") == 0
+
+
+def test_a_field_nobody_touched_in_the_crm_takes_the_sources_new_value(target_url: str) -> None:
+    run(target_url, "base", "r1")
+    lutik = company(target_url, LUTIK_INN)
+    result = run(target_url, "lutik changed", "r2")
+    assert company(target_url, LUTIK_INN)["name"] == 'АО "Лютик-Агро"' and result.conflicts == 0
+    assert phones_of(target_url, lutik["id"]) == {"+73839130527"}
+
+
+# -- bulk-delete guard ----------------------------------------------------------------
+def test_a_source_cut_to_a_third_stops_before_writing_unless_deletes_are_allowed(target_url: str) -> None:
+    run(target_url, "ten", "r1")
+    before = snapshot(target_url)
+    with pytest.raises(BulkDeleteError) as stopped:
+        run(target_url, "a third", "r2")
+    message = str(stopped.value)
+    assert "source buh: the run would soft-delete 8 of its 12 live records" in message and "--allow-deletes" in message
+    assert "\n" not in message and snapshot(target_url) == before
+
+    incomplete = run(target_url, "a third", "r3", incomplete_sources=("buh",))  # read incompletely: nothing retired
+    assert incomplete.companies.deleted == 0 and incomplete.incomplete == ("buh",)
+
+    allowed = run(target_url, "a third", "r4", allow_deletes=True)
+    assert allowed.companies.deleted == 7  # 8 records gone from 1C; Ромашка lives on in the workbook
+
+
+def test_max_delete_share_is_per_source_and_configurable(target_url: str) -> None:
+    run(target_url, "ten", "r1")
+    assert run(target_url, "a third", "r2", max_delete_share=0.7).companies.deleted == 7  # 8 of 12 is 67%
+
+
+# -- identity guard for row-position keys -------------------------------------------
+def test_a_row_inserted_at_the_top_of_a_keyless_sheet_does_not_move_records_onto_their_neighbours(
+        target_url: str) -> None:
+    run(target_url, "base", "r1")
+    before = {(c["name"], c["kpp"]): c["id"] for c in table(target_url, "companies")}
+    result = run(target_url, "row inserted", "r2")
+    after = {(c["name"], c["kpp"]): c["id"] for c in table(target_url, "companies") if c["deleted_at"] is None}
+    assert {k: after[k] for k in before} == before  # every company keeps its CRM record and its name
+    assert after[('ООО "Новая"', None)] not in before.values()  # the new row is a new record
+    assert result.identity_changed >= 3 and result.companies.created == 1 and result.companies.deleted == 0
+    contacts = {c["full_name"]: c["company_id"] for c in table(target_url, "contacts")}
+    assert contacts["Сидоров Олег"] == before[('ООО "Ромашка"', "781043001")]  # still at the branch
+
+
+# -- dry-run diff -----------------------------------------------------------------------
+def test_a_dry_run_diff_lists_every_record_to_create_update_delete_or_conflict(tmp_path: Path,
+                                                                               target_url: str) -> None:
+    run(target_url, "base", "r1")
+    lutik = company(target_url, LUTIK_INN)
+    crm_user(target_url, update(s.companies).where(s.companies.c.id == lutik["id"]).values(name="Лютик (CRM)"))
+    before = snapshot(target_url)
+    result = run(target_url, "lutik changed", "dry", dry_run=True, diff=True)
+    assert snapshot(target_url) == before
+    actions = {(c["action"], c["name"]) for c in result.changes}
+    assert {("create", 'ООО "Василёк"'), ("conflict", 'АО "Лютик-Агро"'), ("update", 'АО "Лютик-Агро"')} <= actions
+    conflict = next(c for c in result.changes if c["action"] == "conflict")
+    assert (conflict["crm_id"], conflict["fields"], conflict["before"], conflict["after"]) == (
+        lutik["id"], "name", "name: Лютик (CRM)", 'name: АО "Лютик-Агро"')
+    path = write_diff(tmp_path / "changes.xlsx", result.changes) and tmp_path / "changes.xlsx"
+    sheet = openpyxl.load_workbook(path)["changes"]
+    header = [c.value for c in sheet[1]]
+    assert header == ["action", "entity", "crm_id", "name", "source records", "fields", "before", "after"]
+    assert sheet.max_row == len(result.changes) + 1
+
+
+def test_a_dry_run_diff_shows_soft_deletes(target_url: str) -> None:
+    run(target_url, "ten", "r1")
+    result = run(target_url, "a third", "dry", dry_run=True, diff=True, allow_deletes=True)
+    deleted = [c for c in result.changes if c["action"] == "delete"]
+    assert len(deleted) == 7 and all(c["after"].startswith("deleted_at: ") for c in deleted)
+
+
+# -- undo over later changes ----------------------------------------------------------
+def test_undo_refuses_over_crm_users_edits_lists_them_and_force_overrides(target_url: str) -> None:
+    run(target_url, "base", "r1")
+    lutik = company(target_url, LUTIK_INN)
+    crm_user(target_url,
+             update(s.companies).where(s.companies.c.id == lutik["id"]).values(name='АО "Лютик Плюс"'),
+             s.phones.insert().values(company_id=lutik["id"], e164="+74950000000"))
+    before = snapshot(target_url)
+    with pytest.raises(UndoRefused) as refused:
+        undo_run(target_url, "r1")
+    message = str(refused.value)
+    assert f"companies {lutik['id']}: name by a CRM user" in message
+    assert "phones" in message and "--force" in message and "\n" not in message
+    assert snapshot(target_url) == before
+
+    preview = undo_run(target_url, "r1", dry_run=True)
+    assert preview.tables["companies"].removed == 4 and len(preview.changed_since) == 2
+    assert snapshot(target_url) == before
+
+    undo_run(target_url, "r1", force=True)  # no foreign-key error: the CRM user's phone goes with its company
+    assert all(table(target_url, name) == [] for name in ("companies", "contacts", "phones", "emails", "source_links"))
+
+
+def test_undo_of_one_run_leaves_a_later_run_that_did_not_touch_its_rows(target_url: str) -> None:
+    run(target_url, "base", "r1")
+    info = RunInfo("r2", "test", utcnow(), False, (), 0)
+    empty = pd.DataFrame(columns=["cluster", "members", "parent_cluster", "company_cluster", "company_clusters"])
+    load(target_url, info, empty, empty, pd.DataFrame(columns=["source", "source_key", "entity", "origin",
+                                                               "reasons", "payload"]), set(), sync_state={"buh": "f"})
+    assert undo_run(target_url, "r1").runs == ["r1"]
+    assert table(target_url, "companies") == [] and [r["source"] for r in table(target_url, "sync_state")] == ["buh"]
+    statuses = {r["id"]: r["status"] for r in table(target_url, "migration_runs")}
+    assert statuses == {"r1": "undone", "r2": "success"}
+
+
+def test_the_count_of_conflicts_survives_in_the_run_log(target_url: str) -> None:
+    run(target_url, "base", "r1")
+    lutik = company(target_url, LUTIK_INN)
+    crm_user(target_url, update(s.companies).where(s.companies.c.id == lutik["id"]).values(name="Лютик (CRM)"))
+    run(target_url, "lutik changed", "r2")
+    engine = connect(target_url)
+    with engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(s.conflicts)
+                            .where(s.conflicts.c.run_id == "r2")).scalar_one() == 1
+    engine.dispose()

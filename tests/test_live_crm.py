@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -23,6 +24,7 @@ from connectors.crm_db.diff import write_diff
 from connectors.crm_db.engine import connect
 from connectors.crm_db.load import BulkDeleteError, LoadResult, RunInfo, load, utcnow
 from connectors.crm_db.undo import UndoRefused, undo_run
+from pipelines.cli import EXIT_FAILED, EXIT_USAGE, main
 from pipelines.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 from tests.test_load_targets import snapshot
@@ -261,3 +263,40 @@ def test_the_count_of_conflicts_survives_in_the_run_log(target_url: str) -> None
         assert conn.execute(select(func.count()).select_from(s.conflicts)
                             .where(s.conflicts.c.run_id == "r2")).scalar_one() == 1
     engine.dispose()
+
+
+# -- the command line --------------------------------------------------------------
+def test_the_command_line_stops_a_bulk_delete_previews_a_diff_and_undoes_with_force(
+        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    config = write_dataset(tmp_path, **DATASETS["ten"], target=url)
+    assert main(["run", "--config", str(config)]) == 0
+    first = re.search(r"run ([0-9a-f-]{36})", capsys.readouterr().out).group(1)
+    before = snapshot(url)
+
+    write_dataset(tmp_path, **DATASETS["a third"], target=url)
+    assert main(["run", "--config", str(config)]) == EXIT_FAILED
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "source buh: the run would soft-delete 8 of its 12" in err
+    assert snapshot(url) == before
+
+    assert main(["run", "--config", str(config), "--diff", str(tmp_path / "d.xlsx")]) == EXIT_USAGE
+    capsys.readouterr()
+    assert main(["run", "--config", str(config), "--dry-run", "--allow-deletes", "--diff",
+                 str(tmp_path / "changes.xlsx")]) == 0
+    assert "Per-record changes: " in capsys.readouterr().out
+    rows = list(openpyxl.load_workbook(tmp_path / "changes.xlsx")["changes"].iter_rows(values_only=True))
+    assert sum(1 for r in rows if r[0] == "soft-delete") == 7 and snapshot(url) == before
+
+    engine = connect(url)
+    with engine.begin() as conn:
+        conn.execute(update(s.companies).where(s.companies.c.inn == LUTIK_INN).values(city="Тула"))
+    engine.dispose()
+    assert main(["undo", "--config", str(config), "--run", first]) == EXIT_FAILED
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "city by a CRM user" in err and "--force" in err
+    assert main(["undo", "--config", str(config), "--run", first, "--dry-run"]) == 0
+    assert "without --force the undo is refused" in capsys.readouterr().out
+    assert main(["undo", "--config", str(config), "--run", first, "--force"]) == 0
+    assert f"Undone run {first}." in capsys.readouterr().out
+    assert all(not rows for rows in snapshot(url).values())

@@ -10,6 +10,7 @@ from sqlalchemy import create_engine, text
 
 from pipelines.cli import EXIT_FAILED, main
 from tests.clientdata import BUH_ROWS, write_dataset
+from vocabulary.messages import DEFAULT_LANGUAGE, set_language
 
 CRM_TABLES = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links")
 
@@ -29,6 +30,7 @@ def run_id(out: str) -> str:
 
 
 def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture) -> None:
+    set_language("en")
     config = write_dataset(tmp_path, target=target_url)
     assert main(["run", "--config", str(config)]) == 0
     first = run_id(capsys.readouterr().out)
@@ -51,9 +53,10 @@ def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys
     assert formulas == []
 
     assert main(["undo", "--config", str(config), "--run", second]) == 0
-    assert f"Undone 1 run(s), newest first: {second}" in capsys.readouterr().out
+    assert f"Undone run {second}." in capsys.readouterr().out
     assert snapshot(target_url) == before
     assert main(["undo", "--config", str(config), "--run", second]) == EXIT_FAILED
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
     assert main(["undo", "--config", str(config), "--run", first]) == 0
     assert all(not rows for rows in snapshot(target_url).values())
+    set_language(DEFAULT_LANGUAGE)

@@ -28,6 +28,9 @@ from vocabulary.messages import text as message
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 VERSION_TABLE = "crm_migrate_version"
+# Execution option of a connection that writes: on SQLite its transactions take the write lock as they
+# begin (BEGIN IMMEDIATE), so what it reads stays true until it commits.
+WRITE_LOCKED = "crm_write_locked"
 LEGACY_VERSION_TABLE = "alembic_version"  # where versions before 0004 kept our revision
 # Columns only a crm-migrate record table has: a same-named table without them is someone else's.
 _SIGNATURE = {"companies": {"merged_into_id", "extra", "deleted_at"}, "contacts": {"merged_into_id", "extra"},
@@ -59,7 +62,7 @@ def connect(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_LOCKED) else "BEGIN")
         return engine
     return create_engine(parsed, pool_pre_ping=True)
 

@@ -23,10 +23,12 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Date, DateTime, Table, bindparam, delete, insert, select, tuple_, \
-    update
+from sqlalchemy import (
+    ColumnElement, Connection, Date, DateTime, Integer, Table, bindparam, delete, func, insert, select, tuple_, update,
+)
 
 from connectors.crm_db import schema as s
+from connectors.crm_db.engine import WRITE_LOCKED
 
 # The CRM tables a load writes and an undo restores; quarantine and migration_runs are history.
 JOURNALED: tuple[str, ...] = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links",
@@ -100,32 +102,63 @@ class Journal:
     def __init__(self, conn: Connection, run_id: str, enabled: bool = True) -> None:
         self.conn, self.run_id, self.enabled = conn, run_id, enabled
         self._pending: list[tuple] = []  # journal rows (_ENTRY_COLUMNS) not written yet
+        self._next_id: dict[str, int] = {}  # SQLite: the next id to hand out, per table
 
     def insert(self, table: Table, rows: Sequence[dict], ordered: bool = False) -> list[Key]:
-        """Insert ``rows`` in batches; their primary keys (generated ids come back by RETURNING).
+        """Insert ``rows`` in batches; their primary keys, in the order of ``rows`` when ``ordered``.
 
-        The keys come in the order of ``rows`` only when ``ordered``: SQLite then inserts one
-        row per statement, so only a caller that maps keys back to its rows asks for it.
+        Generated ids come back by RETURNING (PostgreSQL, MariaDB); on SQLite, where RETURNING
+        in order would cost a statement per row, they are counted on from the table's highest id:
+        the load's transaction holds SQLite's write lock from its start (``BEGIN IMMEDIATE``), so
+        no one else can take them. An insert is journaled by its key alone: the row as inserted is
+        the row as the run left it, unless a later run or a CRM user changed it (see ``undo``).
         """
         if not rows:
             return []
         pk = list(table.primary_key.columns)
         generated = any(c.name not in rows[0] for c in pk)
+        if generated and self._counts_ids(table):
+            rows = self._with_ids(table, rows)
+            generated = False
         keys: list[Key] = []
-        for chunk in chunks(rows):
-            if generated:
+        if generated:
+            for chunk in chunks(rows):
                 returning = insert(table).returning(*pk, sort_by_parameter_order=ordered)
-                result = self.conn.execute(returning, list(chunk))
-                keys.extend(tuple(r) for r in result)
-            else:
-                self.conn.execute(insert(table), list(chunk))
-                keys.extend(key_of(table, r) for r in chunk)
+                keys.extend(tuple(r) for r in self.conn.execute(returning, list(chunk)))
+        else:
+            self._insert_plain(table, rows)
+            keys = [key_of(table, r) for r in rows]
         if self.enabled:
-            names = _pk_names(table)
-            self._pending.extend(self._entry(table, "insert", k, None, encode(r | dict(zip(names, k))))
-                                 for k, r in zip(keys, rows))
+            self._pending.extend(self._entry(table, "insert", k, None, None) for k in keys)
             self._maybe_flush()
         return keys
+
+    def _counts_ids(self, table: Table) -> bool:
+        pk = list(table.primary_key.columns)
+        return self.conn.dialect.name == "sqlite" and len(pk) == 1 and isinstance(pk[0].type, Integer) \
+            and bool(self.conn.get_execution_options().get(WRITE_LOCKED))
+
+    def _with_ids(self, table: Table, rows: Sequence[dict]) -> list[dict]:
+        name = table.primary_key.columns[0].name
+        if table.name not in self._next_id:
+            highest = self.conn.execute(select(func.max(table.c[name]))).scalar()
+            self._next_id[table.name] = (highest or 0) + 1
+        first = self._next_id[table.name]
+        self._next_id[table.name] += len(rows)
+        return [r | {name: first + i} for i, r in enumerate(rows)]
+
+    def _insert_plain(self, table: Table, rows: Sequence[dict]) -> None:
+        """INSERT through the driver's executemany, without SQLAlchemy's per-row parameter handling
+        (several times cheaper); values pass the column types' bind processors where they have one."""
+        columns = list(rows[0])
+        statement = insert(table).inline().compile(dialect=self.conn.dialect, column_keys=columns)
+        processors = {c: p for c in columns if (p := table.c[c].type.bind_processor(self.conn.dialect))}
+        order = statement.positiontup if statement.positional else columns
+        for chunk in chunks(rows, _FLUSH_AT):
+            if processors:
+                chunk = [r | {c: p(r[c]) for c, p in processors.items()} for r in chunk]
+            params = [tuple(r[c] for c in order) for r in chunk] if statement.positional else list(chunk)
+            self.conn.exec_driver_sql(str(statement), params)
 
     def update(self, table: Table, where: ColumnElement[bool], values: dict) -> int:
         """UPDATE the rows ``where`` hits; the number of rows updated."""

@@ -17,17 +17,18 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import Connection, Table, insert, select, true
+from sqlalchemy import ColumnElement, Connection, Row, Select, Table, insert, select, true
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
-    TargetError, connect, current_revision, has_schema, head_revision, is_new_sqlite_file, scrub_error, upgrade,
+    WRITE_LOCKED, TargetError, connect, current_revision, has_schema, head_revision, is_new_sqlite_file, scrub_error,
+    upgrade,
 )
 from connectors.crm_db.journal import Journal, Key, chunks, key_in
 from connectors.crm_db.lock import target_lock
@@ -86,6 +87,7 @@ def _text(value: object) -> str | None:
     return None if value is None else str(value)
 
 
+_SCAN_FROM = 20_000  # ids from which reading the whole table beats IN lists
 _OWNER = {"company": ("company_id", "contact_id"), "contact": ("contact_id", "company_id")}
 _CHANNEL_FIELDS = {"phones": ("e164", "extension", "kind", "raw"), "emails": ("email",)}
 _IDENTITY = {"company": ("name", "inn", "kpp"), "contact": ("full_name",)}  # the name first
@@ -127,12 +129,11 @@ class _Loader:
     def upsert(self, entity: str, table: Table, golden: pd.DataFrame, columns: tuple[str, ...],
                counts: EntityCounts, resolve: dict) -> dict[int, int]:
         """Create/update/merge CRM rows for ``golden``; return cluster → CRM id (records gone from the CRM: none)."""
-        rows = golden.to_dict("records")
+        rows = records(golden)
         linked_by_row = [Counter(self.links[(entity, m["source"], m["source_key"])]["crm_id"]
                                  for m in row["members"] if (entity, m["source"], m["source_key"]) in self.links)
                          for row in rows]
         existing = self._rows(table, {i for linked in linked_by_row for i in linked})
-        channels = self._channels(entity, set(existing))
         plans = [(row, self._guard_identity(entity, row, linked, existing), self._values(row, columns, resolve))
                  for row, linked in zip(rows, linked_by_row)]
         orphans = self._orphans(entity, plans, linked_by_row, existing)
@@ -140,6 +141,7 @@ class _Loader:
         cluster_ids: dict[int, int] = {}
         to_create = []
         updates: dict[Key, dict] = {}
+        to_merge: list[tuple[dict, dict, dict]] = []
         for row, linked, values in plans:
             counts.merged += len(row["members"]) - 1  # duplicate source records folded into this one
             # The CRM record most of the cluster's records link to survives; a record already
@@ -169,9 +171,16 @@ class _Loader:
                 updates[(other,)] = {"merged_into_id": crm_id, "deleted_at": self.now, "updated_at": self.now}
                 self._move_children(entity, other, crm_id)
                 self._note("merge", entity, other, row, {"merged_into_id": None}, {"merged_into_id": crm_id})
+            image = encode_loaded(values, self._wanted(row))
+            if current["loaded"] == image and current["deleted_at"] is None:
+                counts.unchanged += 1  # the source is as it was loaded last: nothing to merge, the CRM's edits stay
+            else:
+                to_merge.append((row, values, current | {"image": image}))
+        channels = self._channels(entity, {current["id"] for _, _, current in to_merge})
+        for row, values, current in to_merge:
             changed, channels_changed = self._merge(entity, row, values, current, channels)
             if changed or channels_changed:
-                updates[(crm_id,)] = changed
+                updates[(current["id"],)] = changed
                 counts.updated += 1
             else:
                 counts.unchanged += 1
@@ -203,14 +212,16 @@ class _Loader:
 
     def _merge(self, entity: str, row: dict, values: dict, current: dict,
                channels: dict[tuple[str, int], list[tuple[int, tuple]]]) -> tuple[dict, bool]:
-        """The three-way merge of one linked record: the columns to write, and whether phones/e-mails change."""
+        """The three-way merge of one linked record: the columns to write, and whether phones/e-mails change.
+
+        ``current`` is the CRM row with ``image``, the after-image this load leaves."""
         crm_id, loaded = current["id"], decode_loaded(current["loaded"])
         fields = merge_fields(values, current, loaded)
         wanted = self._wanted(row)
         changed = dict(fields.write)
         if current["deleted_at"] is not None:
             changed["deleted_at"] = None  # a record we retired is back in a source
-        image = encode_loaded(values, wanted)
+        image = current["image"]
         channels_changed = self._merge_channels(entity, crm_id, wanted, channels, loaded)
         self.result.crm_kept += len(fields.kept)
         if fields.conflicts:
@@ -269,11 +280,15 @@ class _Loader:
         return orphans
 
     def _rows(self, table: Table, ids: set[int]) -> dict[int, dict]:
-        out: dict[int, dict] = {}
-        for chunk in chunks(sorted(ids)):
-            for r in self.conn.execute(select(table).where(table.c.id.in_(chunk))).mappings():
-                out[r["id"]] = dict(r)
-        return out
+        names = list(table.c.keys())
+        return {r[0]: dict(zip(names, r)) for r in self._select_by(select(table), table.c.id, ids)}
+
+    def _select_by(self, query: Select, column: ColumnElement, ids: set[int]) -> Iterator[Row]:
+        """Rows of ``query`` whose ``column`` is in ``ids``: by IN lists of a batch each, or — when the ids
+        are many (a re-load touches most of the CRM) — in one pass over the table, filtered here."""
+        if len(ids) > _SCAN_FROM:
+            return (r for r in self.conn.execute(query.where(column.is_not(None))) if r[0] in ids)
+        return (r for chunk in chunks(sorted(ids)) for r in self.conn.execute(query.where(column.in_(chunk))))
 
     def _insert(self, table: Table, values: list[dict]) -> list[int]:
         if not values:
@@ -305,11 +320,9 @@ class _Loader:
         have: dict[tuple[str, int], list[tuple[int, tuple]]] = defaultdict(list)
         for table in (s.phones, s.emails):
             fields = [table.c[c] for c in _CHANNEL_FIELDS[table.name]]
-            for chunk in chunks(sorted(ids)):
-                query = select(table.c.id, table.c[owner], *fields).where(table.c[owner].in_(chunk),
-                                                                          table.c[other].is_(None))
-                for r in self.conn.execute(query):
-                    have[(table.name, r[1])].append((r[0], tuple(r[2:])))
+            query = select(table.c[owner], table.c.id, *fields).where(table.c[other].is_(None))
+            for r in self._select_by(query, table.c[owner], ids):
+                have[(table.name, r[0])].append((r[1], tuple(r[2:])))
         return have
 
     def _merge_channels(self, entity: str, crm_id: int, wanted: dict[str, set[tuple]],
@@ -323,7 +336,7 @@ class _Loader:
                                   None if loaded is None else loaded.get(name, set()))
             self.removed_channels[name] += [i for i, v in existing if v in merge.remove]
             self.pending[name] += [dict(zip(_CHANNEL_FIELDS[name], v)) | {owner: crm_id}
-                                   for v in sorted(merge.add, key=str)]
+                                   for v in (sorted(merge.add, key=str) if len(merge.add) > 1 else merge.add)]
             changed |= bool(merge.remove or merge.add)
         return changed
 
@@ -422,21 +435,16 @@ class _Loader:
         """Branches point at their head office; only rows whose parent changes are written."""
         want = {ids[c]: (ids.get(p) if p is not None else None)
                 for c, p in zip(golden["cluster"], golden["parent_cluster"]) if c in ids}
-        have: dict[int, int | None] = {}
-        for chunk in chunks(sorted(want)):
-            have |= dict(self.conn.execute(select(s.companies.c.id, s.companies.c.parent_id)
-                                           .where(s.companies.c.id.in_(chunk))).all())
+        have = dict(self._select_by(select(s.companies.c.id, s.companies.c.parent_id), s.companies.c.id, set(want)))
         self.journal.update_each(s.companies, {(crm_id,): {"parent_id": parent} for crm_id, parent in want.items()
                                                if have.get(crm_id) != parent})
 
     def set_memberships(self, golden: pd.DataFrame, contact_ids: dict[int, int], company_ids: dict[int, int]) -> None:
         wanted = {(contact_ids[c], company_ids[k]) for c, ks in zip(golden["cluster"], golden["company_clusters"])
                   for k in ks if c in contact_ids and k in company_ids}
-        ids = sorted(contact_ids.values())
-        have: set[tuple[int, int]] = set()
-        for chunk in chunks(ids):
-            have |= {(r.contact_id, r.company_id) for r in self.conn.execute(
-                select(s.contact_companies).where(s.contact_companies.c.contact_id.in_(chunk)))}
+        table = s.contact_companies
+        have = {tuple(r) for r in self._select_by(select(table.c.contact_id, table.c.company_id), table.c.contact_id,
+                                                  set(contact_ids.values()))}
         for chunk in chunks(sorted(have - wanted)):
             self.journal.delete(s.contact_companies, key_in(s.contact_companies, chunk))
         self.journal.insert(s.contact_companies, [{"contact_id": a, "company_id": b} for a, b in sorted(wanted - have)])
@@ -469,6 +477,12 @@ class _Loader:
 
     def record_run(self, status: str, error: str | None = None) -> None:
         self.conn.execute(insert(s.migration_runs).values(**run_row(self.run, self.result, status, error)))
+
+
+def records(frame: pd.DataFrame) -> list[dict]:
+    """The rows of an object frame as dicts (``to_dict("records")`` without its per-value boxing: 3x faster)."""
+    columns = list(frame.columns)
+    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
 
 
 def resolve_values(row: dict, resolve: dict) -> dict:
@@ -564,7 +578,7 @@ def _load_once(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.Dat
         if not run.dry_run or not engine.url.database:
             upgrade(engine)
         with engine.connect() as conn:
-            tx = conn.begin()
+            tx = conn.execution_options(**{WRITE_LOCKED: True}).begin()
             try:
                 result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state, identity,
                                diff)

@@ -22,7 +22,7 @@ CHANNELS = ("phones", "emails")
 @dataclass
 class FieldMerge:
     write: dict[str, object] = field(default_factory=dict)  # fields to give the source's value
-    kept: dict[str, object] = field(default_factory=dict)  # fields a CRM user changed: their value stays
+    kept: dict[str, object] = field(default_factory=dict)  # a CRM user's value where the source has another
     conflicts: dict[str, tuple[object, object]] = field(default_factory=dict)  # field → (crm value, source value)
 
 
@@ -50,9 +50,9 @@ def merge_fields(source: dict[str, object], crm: dict[str, object], loaded: dict
         if now == base:
             if new != now:
                 out.write[name] = new
-        else:
+        elif new != now:
             out.kept[name] = now
-            if new != base and new != now:
+            if new != base:
                 out.conflicts[name] = (now, new)
     return out
 

@@ -40,6 +40,7 @@ from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError, connect, has_schema, is_new_sqlite_file, scrub_error
 from connectors.crm_db.journal import Journal, Key, chunks, decode, key_in, key_of
 from connectors.crm_db.lock import target_lock
+from connectors.crm_db.merge import decode_loaded
 from connectors.urls import mask_url
 from vocabulary.messages import text
 
@@ -225,11 +226,19 @@ def _changed_since(conn: Connection, run_id: str, later: list[str], after: dict[
             if (name, key) in by_later:
                 changes.append(LaterChange(name, key, _differing(left, now.get(key)), run=by_later[(name, key)],
                                            deleted=key not in now and op != "delete"))
-            elif op != "delete" and left is not None and key not in now:
+            elif op != "delete" and key not in now and (left is not None or op == "insert"):
                 changes.append(LaterChange(name, key, (), deleted=True))
-            elif op != "delete" and left is not None and _differing(left, now[key]):
-                changes.append(LaterChange(name, key, _differing(left, now[key])))
+            elif op != "delete" and key in now and _differing(left or _as_loaded(name, now[key]), now[key]):
+                changes.append(LaterChange(name, key, _differing(left or _as_loaded(name, now[key]), now[key])))
     return changes
+
+
+def _as_loaded(name: str, row: dict) -> dict | None:
+    """A CRM record's fields as crm-migrate last loaded them (an insert is journaled without its after-image)."""
+    if name not in ("companies", "contacts"):
+        return None
+    loaded = decode_loaded(row.get("loaded"))
+    return None if loaded is None else {c: v for c, v in loaded.items() if c in row}
 
 
 def _differing(left: dict | None, now: dict | None) -> tuple[str, ...]:

@@ -34,6 +34,7 @@ from connectors.crm_db.engine import WRITE_LOCKED
 JOURNALED: tuple[str, ...] = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links",
                               "review_pairs", "sync_state")
 BATCH = 500  # rows per statement (and ids per IN list)
+_CONSECUTIVE_BATCH = 1000  # rows per multi-row INSERT on MariaDB (well under max_allowed_packet)
 _FLUSH_AT = 5000  # journal rows held in memory before they are written
 _ENTRY_COLUMNS = tuple(c.name for c in s.change_journal.c if c.name != "id")  # a journal row, in table order
 
@@ -103,6 +104,7 @@ class Journal:
         self.conn, self.run_id, self.enabled = conn, run_id, enabled
         self._pending: list[tuple] = []  # journal rows (_ENTRY_COLUMNS) not written yet
         self._next_id: dict[str, int] = {}  # SQLite: the next id to hand out, per table
+        self._consecutive: bool | None = None  # MariaDB: does a multi-row INSERT get consecutive ids?
 
     def insert(self, table: Table, rows: Sequence[dict], ordered: bool = False) -> list[Key]:
         """Insert ``rows`` in batches; their primary keys, in the order of ``rows`` when ``ordered``.
@@ -117,15 +119,17 @@ class Journal:
             return []
         pk = list(table.primary_key.columns)
         generated = any(c.name not in rows[0] for c in pk)
-        if generated and self._counts_ids(table):
-            rows = self._with_ids(table, rows)
-            generated = False
         keys: list[Key] = []
-        if generated:
+        how = self._id_source(table) if generated else "given"
+        if how == "consecutive":
+            keys = self._insert_consecutive(table, rows)
+        elif how == "returning":
             for chunk in chunks(rows):
                 returning = insert(table).returning(*pk, sort_by_parameter_order=ordered)
                 keys.extend(tuple(r) for r in self.conn.execute(returning, list(chunk)))
         else:
+            if how != "given":
+                rows = self._with_ids(table, rows, how)
             self._insert_plain(table, rows)
             keys = [key_of(table, r) for r in rows]
         if self.enabled:
@@ -133,13 +137,41 @@ class Journal:
             self._maybe_flush()
         return keys
 
-    def _counts_ids(self, table: Table) -> bool:
-        pk = list(table.primary_key.columns)
-        return self.conn.dialect.name == "sqlite" and len(pk) == 1 and isinstance(pk[0].type, Integer) \
-            and bool(self.conn.get_execution_options().get(WRITE_LOCKED))
+    def _id_source(self, table: Table) -> str:
+        """How the new rows of ``table`` get their generated ids, the cheapest way the server allows:
 
-    def _with_ids(self, table: Table, rows: Sequence[dict]) -> list[dict]:
+        - ``counted`` (SQLite, inside a write-locked transaction): on from the highest id;
+        - ``sequence`` (PostgreSQL): a batch of the table's sequence in one query, then COPY;
+        - ``consecutive`` (MariaDB/MySQL with consecutive AUTO_INCREMENT locking): one multi-row
+          INSERT per batch, whose rows get the ids from LAST_INSERT_ID() on;
+        - ``returning``: INSERT … RETURNING, in batches (anything else).
+        """
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not isinstance(pk[0].type, Integer):
+            return "returning"
+        dialect = self.conn.dialect.name
+        if dialect == "sqlite" and self.conn.get_execution_options().get(WRITE_LOCKED):
+            return "counted"
+        if dialect == "postgresql":
+            return "sequence"
+        if dialect in ("mysql", "mariadb") and self._consecutive_auto_increment():
+            return "consecutive"
+        return "returning"
+
+    def _consecutive_auto_increment(self) -> bool:
+        if self._consecutive is None:
+            mode, step = self.conn.exec_driver_sql(
+                "SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment").one()
+            self._consecutive = int(mode) in (0, 1) and int(step) == 1
+        return self._consecutive
+
+    def _with_ids(self, table: Table, rows: Sequence[dict], how: str) -> list[dict]:
         name = table.primary_key.columns[0].name
+        if how == "sequence":
+            ids = sorted(self.conn.exec_driver_sql(
+                f"SELECT nextval(pg_get_serial_sequence('{table.name}', '{name}')) FROM generate_series(1, %(n)s)",
+                {"n": len(rows)}).scalars())
+            return [r | {name: i} for r, i in zip(rows, ids)]
         if table.name not in self._next_id:
             highest = self.conn.execute(select(func.max(table.c[name]))).scalar()
             self._next_id[table.name] = (highest or 0) + 1
@@ -147,16 +179,48 @@ class Journal:
         self._next_id[table.name] += len(rows)
         return [r | {name: first + i} for i, r in enumerate(rows)]
 
-    def _insert_plain(self, table: Table, rows: Sequence[dict]) -> None:
-        """INSERT through the driver's executemany, without SQLAlchemy's per-row parameter handling
-        (several times cheaper); values pass the column types' bind processors where they have one."""
+    def _insert_consecutive(self, table: Table, rows: Sequence[dict]) -> list[Key]:
+        """MariaDB: a multi-row INSERT takes consecutive AUTO_INCREMENT ids, the first of them is LAST_INSERT_ID()."""
         columns = list(rows[0])
+        quote = self.conn.dialect.identifier_preparer.quote
+        head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        processors = self._processors(table, columns)
+        cursor = self.conn.connection.driver_connection.cursor()
+        keys: list[Key] = []
+        try:
+            for chunk in chunks(rows, _CONSECUTIVE_BATCH):
+                params = [p for r in self._processed(chunk, processors) for p in (r[c] for c in columns)]
+                cursor.execute(head + ", ".join([one] * len(chunk)), params)
+                first = cursor.lastrowid
+                keys.extend((first + i,) for i in range(len(chunk)))
+        finally:
+            cursor.close()
+        return keys
+
+    def _processors(self, table: Table, columns: list[str]) -> dict:
+        return {c: p for c in columns if (p := table.c[c].type.bind_processor(self.conn.dialect))}
+
+    @staticmethod
+    def _processed(rows: Sequence[dict], processors: dict) -> Sequence[dict]:
+        return [r | {c: p(r[c]) for c, p in processors.items()} for r in rows] if processors else rows
+
+    def _insert_plain(self, table: Table, rows: Sequence[dict]) -> None:
+        """INSERT through the driver (COPY on psycopg, executemany elsewhere), without SQLAlchemy's per-row
+        parameter handling (several times cheaper); values pass the column types' bind processors if any."""
+        columns = list(rows[0])
+        processors = self._processors(table, columns)
+        if self.conn.dialect.driver == "psycopg":
+            quote = self.conn.dialect.identifier_preparer.quote
+            copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+            with self.conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                for r in self._processed(rows, processors):
+                    copy.write_row(tuple(r[c] for c in columns))
+            return
         statement = insert(table).inline().compile(dialect=self.conn.dialect, column_keys=columns)
-        processors = {c: p for c in columns if (p := table.c[c].type.bind_processor(self.conn.dialect))}
         order = statement.positiontup if statement.positional else columns
         for chunk in chunks(rows, _FLUSH_AT):
-            if processors:
-                chunk = [r | {c: p(r[c]) for c, p in processors.items()} for r in chunk]
+            chunk = self._processed(chunk, processors)
             params = [tuple(r[c] for c in order) for r in chunk] if statement.positional else list(chunk)
             self.conn.exec_driver_sql(str(statement), params)
 

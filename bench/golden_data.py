@@ -10,7 +10,7 @@ import hashlib
 
 import pandas as pd
 
-from transforms.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS, QUARANTINE_COLUMNS
+from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS, QUARANTINE_COLUMNS
 
 SOURCE = "erp"
 

@@ -24,8 +24,8 @@ from connectors.crm_db.diff import write_diff
 from connectors.crm_db.engine import connect
 from connectors.crm_db.load import BulkDeleteError, LoadResult, RunInfo, load, utcnow
 from connectors.crm_db.undo import UndoRefused, undo_run
-from pipelines.cli import EXIT_FAILED, EXIT_USAGE, main
-from pipelines.runner import execute
+from cli.main import EXIT_FAILED, EXIT_USAGE, main
+from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 from tests.test_load_targets import snapshot
 from vocabulary.messages import DEFAULT_LANGUAGE, set_language
@@ -61,7 +61,8 @@ def golden(dataset: str) -> tuple[RunInfo, tuple, dict]:
         return LoadResult()
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipelines.loading, "load", capture)
-        execute(write_dataset(Path(folder), **DATASETS[dataset]), target=f"sqlite:///{folder}/crm.db", dry_run=True)
+        execute(write_dataset(Path(folder), **DATASETS[dataset], extra_yaml="language: en\n"),
+                target=f"sqlite:///{folder}/crm.db", dry_run=True)
     return captured["run"], captured["frames"], captured["options"]
 
 
@@ -269,12 +270,12 @@ def test_the_count_of_conflicts_survives_in_the_run_log(target_url: str) -> None
 def test_the_command_line_stops_a_bulk_delete_previews_a_diff_and_undoes_with_force(
         tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
-    config = write_dataset(tmp_path, **DATASETS["ten"], target=url)
+    config = write_dataset(tmp_path, **DATASETS["ten"], target=url, extra_yaml="language: en\n")
     assert main(["run", "--config", str(config)]) == 0
     first = re.search(r"run ([0-9a-f-]{36})", capsys.readouterr().out).group(1)
     before = snapshot(url)
 
-    write_dataset(tmp_path, **DATASETS["a third"], target=url)
+    write_dataset(tmp_path, **DATASETS["a third"], target=url, extra_yaml="language: en\n")
     assert main(["run", "--config", str(config)]) == EXIT_FAILED
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "source buh: the run would soft-delete 8 of its 12" in err

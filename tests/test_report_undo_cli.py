@@ -8,9 +8,8 @@ import openpyxl
 import pytest
 from sqlalchemy import create_engine, text
 
-from pipelines.cli import EXIT_FAILED, main
+from cli.main import EXIT_FAILED, main
 from tests.clientdata import BUH_ROWS, write_dataset
-from vocabulary.messages import DEFAULT_LANGUAGE, set_language
 
 CRM_TABLES = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links")
 
@@ -30,14 +29,13 @@ def run_id(out: str) -> str:
 
 
 def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture) -> None:
-    set_language("en")
-    config = write_dataset(tmp_path, target=target_url)
+    config = write_dataset(tmp_path, target=target_url, extra_yaml="language: en\n")
     assert main(["run", "--config", str(config)]) == 0
     first = run_id(capsys.readouterr().out)
     before = snapshot(target_url)
     changed = [BUH_ROWS[0], ["002", 'АО "Лютик"', "7736050003", None, "8-916-765-43-21, 8 495 000-00-01"],
                ["003", "=HYPERLINK(\"http://x\")", None, None, None]]
-    write_dataset(tmp_path, buh_rows=changed, target=target_url)
+    write_dataset(tmp_path, buh_rows=changed, target=target_url, extra_yaml="language: en\n")
     assert main(["run", "--config", str(config)]) == 0
     second = run_id(capsys.readouterr().out)
     assert snapshot(target_url) != before
@@ -59,4 +57,3 @@ def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys
     assert len(capsys.readouterr().err.strip().splitlines()) == 1
     assert main(["undo", "--config", str(config), "--run", first]) == 0
     assert all(not rows for rows in snapshot(target_url).values())
-    set_language(DEFAULT_LANGUAGE)

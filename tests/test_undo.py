@@ -17,12 +17,12 @@ from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError, connect
 from connectors.crm_db.journal import JOURNALED, decode, encode
 from connectors.crm_db.load import LoadResult, RunInfo, load, record_failure, run_row, utcnow
+from cli.runner import execute
 from connectors.crm_db.undo import UndoRefused, undo_run
-from pipelines.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
-from transforms.fields import QUARANTINE_COLUMNS
-from transforms.matching import LINK_COLUMNS
+from vocabulary.fields import QUARANTINE_COLUMNS
 from vocabulary.messages import DEFAULT_LANGUAGE, set_language
+from vocabulary.pairs import LINK_COLUMNS
 
 # Run A: the base data plus a company only the workbook has (Незабудка, Казань), one only 1C
 # has (Василёк) and one that will go (Тюльпан). Run B: the workbook's Незабудка is renamed
@@ -61,7 +61,8 @@ def golden(dataset: str) -> tuple[RunInfo, tuple, dict]:
         return LoadResult()
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipelines.loading, "load", capture)
-        execute(write_dataset(Path(folder), **DATASETS[dataset]), target=f"sqlite:///{folder}/crm.db", dry_run=True)
+        execute(write_dataset(Path(folder), **DATASETS[dataset], extra_yaml="language: en\n"),
+                target=f"sqlite:///{folder}/crm.db", dry_run=True)
     # Run B renames a row of the keyless workbook entirely, to merge two companies: the identity
     # guard would take it for another record (tests/test_live_crm.py); here the merge is what is undone.
     return captured["run"], captured["frames"], captured["options"] | {"identity": None}

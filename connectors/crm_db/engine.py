@@ -19,10 +19,10 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, table, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import ArgumentError, SQLAlchemyError
+from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
-from connectors.urls import mask_url
+from connectors.urls import mask_url, scrub
 from vocabulary.errors import RunFailure
 from vocabulary.messages import text as message
 
@@ -39,6 +39,15 @@ _SIGNATURE = {"companies": {"merged_into_id", "extra", "deleted_at"}, "contacts"
 
 class TargetError(RunFailure):
     """The target database cannot be used; the message is shown as one line."""
+
+
+@contextmanager
+def target_errors(url: str) -> Iterator[None]:
+    """Turn a database driver's error into one masked line naming the target (never raw SQL or parameters)."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        raise TargetError(f"target {mask_url(url)}: {scrub_error(exc, url)}") from exc
 
 
 def connect(url: str) -> Engine:
@@ -187,10 +196,4 @@ def scrub_error(error: BaseException | str, url: str) -> str:
     else:
         detail = str(error)
     line = (detail.strip().splitlines() or [""])[0].split("[SQL:")[0].split("[parameters:")[0].strip()
-    try:
-        password = make_url(url).password
-    except ArgumentError:
-        password = None
-    if password:
-        line = line.replace(str(password), "***")
-    return line.replace(url, mask_url(url)) if url else line
+    return scrub(line.replace(url, mask_url(url)) if url else line, url)

@@ -24,7 +24,19 @@ from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import (
-    ColumnElement, Connection, Date, DateTime, Integer, Table, bindparam, delete, func, insert, select, tuple_, update,
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Integer,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    tuple_,
+    update,
 )
 
 from connectors.crm_db import schema as s
@@ -32,7 +44,7 @@ from connectors.crm_db.engine import WRITE_LOCKED
 
 # The CRM tables a load writes and an undo restores; quarantine and migration_runs are history.
 JOURNALED: tuple[str, ...] = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links",
-                              "review_pairs", "sync_state")
+                              "review_pairs", "sync_state", "sync_versions")
 BATCH = 500  # rows per statement (and ids per IN list)
 _CONSECUTIVE_BATCH = 1000  # rows per multi-row INSERT on MariaDB (well under max_allowed_packet)
 _FLUSH_AT = 5000  # journal rows held in memory before they are written
@@ -199,7 +211,8 @@ class Journal:
         return keys
 
     def _processors(self, table: Table, columns: list[str]) -> dict:
-        return {c: p for c in columns if (p := table.c[c].type.bind_processor(self.conn.dialect))}
+        dialect = self.conn.dialect
+        return {c: p for c in columns if (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect))}
 
     @staticmethod
     def _processed(rows: Sequence[dict], processors: dict) -> Sequence[dict]:

@@ -27,13 +27,21 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
-    WRITE_LOCKED, TargetError, connect, current_revision, has_schema, head_revision, is_new_sqlite_file, scrub_error,
+    WRITE_LOCKED,
+    TargetError,
+    connect,
+    current_revision,
+    has_schema,
+    head_revision,
+    is_new_sqlite_file,
+    scrub_error,
     upgrade,
 )
 from connectors.crm_db.journal import Journal, Key, chunks, key_in
 from connectors.crm_db.lock import target_lock
 from connectors.crm_db.merge import CHANNELS, decode_loaded, encode_loaded, merge_channel, merge_fields
-from transforms.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
+from connectors.crm_db.sync_state import VersionChanges, write_versions
+from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 from vocabulary.messages import text
 
 
@@ -518,7 +526,8 @@ def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined
 
 def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame,
           quarantine: pd.DataFrame, expected: set[tuple[str, str, str]], review: pd.DataFrame | None,
-          sync_state: dict[str, str] | None, identity: Identity | None, diff: bool) -> LoadResult:
+          sync_state: dict[str, str] | None, versions: list[VersionChanges], identity: Identity | None,
+          diff: bool) -> LoadResult:
     loader = _Loader(conn, run, identity, diff)
     quarantined = {(r["entity"], r["source"], str(r["source_key"])) for r in quarantine.to_dict("records")}
     loader.check_deletes(expected | quarantined)
@@ -533,6 +542,8 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
         loader.replace_review(review)
     if sync_state:
         loader.upsert_sync_state(sync_state)
+    for changes in versions:
+        write_versions(conn, loader.journal, run.run_id, changes)
     loader.journal.flush()
     loader.record_quarantine(quarantine)
     loader.record_conflicts()
@@ -542,28 +553,30 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
 
 def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
          expected: set[tuple[str, str, str]], review: pd.DataFrame | None = None,
-         sync_state: dict[str, str] | None = None, identity: Identity | None = None,
-         diff: bool = False) -> LoadResult:
+         sync_state: dict[str, str] | None = None, versions: list[VersionChanges] | None = None,
+         identity: Identity | None = None, diff: bool = False) -> LoadResult:
     """Load into ``url`` in one transaction; a dry run computes the same result and writes nothing.
 
     ``expected`` holds (entity, source, source_key) of every record read: each must end up
     linked or quarantined, or the load is rolled back (the reconciliation invariant).
     ``review`` (LINK_COLUMNS), when given, replaces the contents of ``review_pairs``;
-    ``sync_state`` (source → fingerprint) records where each source's sync stopped.
+    ``sync_state`` (source → fingerprint) records where each source's sync stopped, ``versions``
+    the 1C elements it read (``sync_versions``).
     ``identity`` tells whether a record keyed by row position is still the same company/person
     (``transforms.identity.same_identity``); ``diff`` collects the per-record changes in ``changes``.
     Every change is journaled, so the run can be undone (``undo.undo_run``). A load that writes
     holds the target's lock (``lock.target_lock``) from its first read to its commit.
     """
+    args = (url, run, companies, contacts, quarantine, expected, review, sync_state, versions, identity, diff)
     if run.dry_run:
-        return _load_once(url, run, companies, contacts, quarantine, expected, review, sync_state, identity, diff)
+        return _load_once(*args)
     with target_lock(url):
-        return _load_once(url, run, companies, contacts, quarantine, expected, review, sync_state, identity, diff)
+        return _load_once(*args)
 
 
 def _load_once(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
                expected: set[tuple[str, str, str]], review: pd.DataFrame | None, sync_state: dict[str, str] | None,
-               identity: Identity | None, diff: bool) -> LoadResult:
+               versions: list[VersionChanges] | None, identity: Identity | None, diff: bool) -> LoadResult:
     # A dry run never creates anything: a missing SQLite file or schema reads as an empty target.
     engine = connect("sqlite://" if run.dry_run and is_new_sqlite_file(url) else url)
     try:
@@ -580,8 +593,8 @@ def _load_once(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.Dat
         with engine.connect() as conn:
             tx = conn.execution_options(**{WRITE_LOCKED: True}).begin()
             try:
-                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state, identity,
-                               diff)
+                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state,
+                               versions or [], identity, diff)
             except BaseException:
                 tx.rollback()
                 raise

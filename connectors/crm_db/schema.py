@@ -7,7 +7,16 @@ Timestamps are naive UTC (MariaDB DATETIME has no time zone).
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
@@ -199,6 +208,38 @@ sync_state = Table(
     Column("synced_at", DateTime, nullable=False),
     Column("run_id", String(64), nullable=False),
 )
+
+# Delivery into a SaaS CRM (`push`): which remote record each CRM record became, and what was sent.
+# remote_id is NULL while a create is on its way (sent, answer not recorded yet): the next push
+# looks it up by its origin id before creating anything, so a lost answer never makes a twin.
+remote_links = Table(
+    "remote_links", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(10), nullable=False),  # company | contact
+    Column("crm_id", Integer, nullable=False),  # companies.id / contacts.id here
+    Column("crm_kind", String(16), nullable=False),  # bitrix24 | amocrm
+    Column("portal", String(KEY), nullable=False),  # the portal host (Bitrix24) or account subdomain (amoCRM)
+    Column("remote_id", String(64)),
+    Column("item_ids", LongText),  # JSON: remote ids of the phones/e-mails/requisite this tool sent
+    Column("sent_hash", String(64)),  # hash of what was last delivered; NULL until a delivery completed
+    Column("pushed_at", DateTime, nullable=False),
+    UniqueConstraint("crm_kind", "portal", "entity", "crm_id", name="uq_remote_links_record"),
+)
+
+
+# What a sync last saw of each 1C element: its DataVersion, deletion mark and the element itself,
+# so the next sync fetches only new and changed elements and rebuilds the others from here.
+sync_versions = Table(
+    "sync_versions", metadata,
+    Column("source", String(64), primary_key=True),
+    Column("catalog", String(100), primary_key=True),
+    Column("ref_key", String(64), primary_key=True),
+    Column("data_version", String(64), nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("element", LongText, nullable=False),  # JSON, as 1C sent it
+    Column("run_id", String(64), nullable=False),
+)
+
 
 # Fields both a CRM user and the source changed since the last load: the CRM user's value was kept.
 conflicts = Table(

@@ -43,6 +43,10 @@ MESSAGES = {
         "ru": "Источник прочитан не полностью, удаления пропущены: {sources}",
         "en": "Read incompletely, so nothing of theirs was deleted: {sources}",
     },
+    "live_crm.diff_needs_dry_run": {
+        "ru": "--diff FILE работает вместе с --dry-run (это предпросмотр запуска)",
+        "en": "--diff FILE goes with --dry-run (it previews a run)",
+    },
     "live_crm.diff_written": {
         "ru": "Изменения по записям: {path} ({n} строк)",
         "en": "Per-record changes: {path} ({n} rows)",

@@ -1,7 +1,7 @@
 """live CRM: last-loaded values, conflicts, journal after-images
 
 Revision ID: 0004
-Revises: 0002
+Revises: 0006
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -12,7 +12,7 @@ LONG_TEXT = sa.Text().with_variant(mysql.LONGTEXT(), 'mysql', 'mariadb')  # TEXT
 
 
 revision = '0004'
-down_revision = '0002'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 

@@ -13,13 +13,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cli import delivery
 from cli.review import export_review, import_review
 from cli.runner import execute
 from cli.summary import format_summary, summary_data
-from cli import delivery
 from connectors.crm_db.engine import target_errors
-from connectors.crm_db.report import COLUMN_NOTES, quality_report
 from connectors.crm_db.lock import DEFAULT_WAIT, target_lock
+from connectors.crm_db.report import COLUMN_NOTES, quality_report
 from connectors.crm_db.undo import describe_changes, undo_run
 from connectors.urls import mask_url
 from connectors.xlsx_writer import write_workbook

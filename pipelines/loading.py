@@ -14,9 +14,9 @@ from pipelines.metadata import preview_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import GoldenRecords, Normalised, RunSummary
 from transforms.identity import same_identity
+from transforms.quality import quality_by_source
 from vocabulary import progress
 from vocabulary.messages import text
-from transforms.quality import quality_by_source
 
 
 @dg.asset(group_name="load", kinds={"sql"},

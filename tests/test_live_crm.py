@@ -16,16 +16,17 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, select, update
 
 import pipelines.loading
+from cli.main import EXIT_FAILED, EXIT_USAGE, main
+from cli.runner import execute
 from connectors.crm_db import schema as s
+from connectors.crm_db.conflicts import read_conflicts
 from connectors.crm_db.diff import write_diff
 from connectors.crm_db.engine import connect
 from connectors.crm_db.load import BulkDeleteError, LoadResult, RunInfo, load, utcnow
 from connectors.crm_db.undo import UndoRefused, undo_run
-from cli.main import EXIT_FAILED, EXIT_USAGE, main
-from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 from tests.test_load_targets import snapshot
 from vocabulary.messages import DEFAULT_LANGUAGE, set_language
@@ -254,16 +255,15 @@ def test_undo_of_one_run_leaves_a_later_run_that_did_not_touch_its_rows(target_u
     assert statuses == {"r1": "undone", "r2": "success"}
 
 
-def test_the_count_of_conflicts_survives_in_the_run_log(target_url: str) -> None:
+def test_the_conflicts_of_a_run_can_be_read_back_for_the_report(target_url: str) -> None:
     run(target_url, "base", "r1")
     lutik = company(target_url, LUTIK_INN)
     crm_user(target_url, update(s.companies).where(s.companies.c.id == lutik["id"]).values(name="Лютик (CRM)"))
     run(target_url, "lutik changed", "r2")
-    engine = connect(target_url)
-    with engine.connect() as conn:
-        assert conn.execute(select(func.count()).select_from(s.conflicts)
-                            .where(s.conflicts.c.run_id == "r2")).scalar_one() == 1
-    engine.dispose()
+    conflicts = read_conflicts(target_url, "r2")
+    assert conflicts[["entity", "crm_id", "field", "crm_value", "source_value"]].values.tolist() == [
+        ["company", lutik["id"], "name", "Лютик (CRM)", 'АО "Лютик-Агро"']]
+    assert read_conflicts(target_url, "r1").empty
 
 
 # -- the command line --------------------------------------------------------------

@@ -12,13 +12,20 @@ from pathlib import Path
 
 import pytest
 from alembic import op
-from sqlalchemy import Column, Integer, MetaData, String, Table, inspect, insert, select, text
+from sqlalchemy import Column, Integer, MetaData, String, Table, insert, inspect, select, text
 from sqlalchemy.exc import IntegrityError
 
 from bench.golden_data import expected_keys, golden_frames
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
-    LEGACY_VERSION_TABLE, VERSION_TABLE, TargetError, connect, current_revision, head_revision, scrub_error, upgrade,
+    LEGACY_VERSION_TABLE,
+    VERSION_TABLE,
+    TargetError,
+    connect,
+    current_revision,
+    head_revision,
+    scrub_error,
+    upgrade,
 )
 from connectors.crm_db.load import LoadResult, RunInfo, load, record_failure, run_row, utcnow
 from connectors.crm_db.lock import target_lock

@@ -2,14 +2,16 @@
 
 Every write of a load goes through one :class:`Journal` inside the load's transaction. For
 each row the statement touches it records one ``change_journal`` row: the primary key, the
-whole row as it was (the before-image; none for an insert) and as the statement left it
-(the after-image; none for a delete). Before-images come from a SELECT of the rows the
-statement's WHERE hits, run just before the statement, one SELECT per batch; after-images
-are the before-image with the new values (or the inserted row). The after-image is what
-lets ``undo`` see that someone changed a row since the run wrote it.
+whole row as it was (the before-image; none for an insert) and, for an update, as the
+statement left it (the after-image: the before-image with the new values). Before-images
+come from a SELECT of the rows the statement's WHERE hits, run just before the statement,
+one SELECT per batch. The after-image is what lets ``undo`` see that someone changed a row
+since the run wrote it; an inserted CRM record carries its own (``loaded``), and an inserted
+row needs none to be seen gone.
 
 A row may be recorded several times in a run (updated twice, inserted then updated). Only
-its oldest entry tells what the row was before the run, and its newest what the run left. This is what lets the loader defer and batch its updates.
+its oldest entry tells what the row was before the run, and its newest what the run left.
+This is what lets the loader defer and batch its updates.
 
 Values travel as JSON: datetimes as ISO text, turned back into datetimes by the column
 type (so they round-trip to the microsecond), booleans as JSON booleans.

@@ -15,7 +15,17 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
-    Connection, FromClause, Select, Table, and_, case, exists, func, not_, or_, select,
+    Connection,
+    FromClause,
+    Select,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    not_,
+    or_,
+    select,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -23,7 +33,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
-    TargetError, connect, current_revision, head_revision, is_new_sqlite_file,
+    TargetError,
+    connect,
+    current_revision,
+    head_revision,
+    is_new_sqlite_file,
 )
 from connectors.urls import mask_url
 

@@ -30,7 +30,8 @@ MESSAGES = {
               "crm-migrate report, sheet conflicts)",
     },
     "live_crm.summary_crm_kept": {
-        "ru": "Изменения пользователей CRM сохранены: {fields} полей; удалённые в CRM записи не восстановлены: {deleted}",
+        "ru": "Изменения пользователей CRM сохранены: {fields} полей; "
+              "удалённые в CRM записи не восстановлены: {deleted}",
         "en": "CRM users' edits kept: {fields} fields; records deleted in the CRM left deleted: {deleted}",
     },
     "live_crm.summary_identity": {

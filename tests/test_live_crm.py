@@ -9,18 +9,15 @@ from __future__ import annotations
 import dataclasses
 import functools
 import re
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from sqlalchemy import delete, select, update
+from sqlalchemy import delete, update
 
-import pipelines.loading
 from cli.main import EXIT_FAILED, EXIT_USAGE, main
-from cli.runner import execute
 from connectors.crm_db import schema as s
 from connectors.crm_db.conflicts import read_conflicts
 from connectors.crm_db.diff import write_diff
@@ -28,8 +25,8 @@ from connectors.crm_db.engine import connect
 from connectors.crm_db.load import BulkDeleteError, LoadResult, RunInfo, load, utcnow
 from connectors.crm_db.undo import UndoRefused, undo_run
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
-from tests.test_load_targets import snapshot
-from vocabulary.messages import DEFAULT_LANGUAGE, set_language
+from tests.load_inputs import captured_load, english_messages
+from tests.test_load_targets import rows, snapshot
 
 LUTIK_INN = "7736050003"
 LUTIK_RENAMED = ["002", 'АО "Лютик-Агро"', LUTIK_INN, None, "8 (383) 913-05-27"]  # new name, other phone
@@ -47,24 +44,14 @@ DATASETS = {
 
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language(DEFAULT_LANGUAGE)
+    with english_messages():
+        yield
 
 
 @functools.cache
 def golden(dataset: str) -> tuple[RunInfo, tuple, dict]:
     """What the pipeline hands the loader for a dataset: computed once, loaded by each test."""
-    captured = {}
-
-    def capture(url: str, run: RunInfo, *frames: object, **options: object) -> LoadResult:
-        captured.update(run=run, frames=frames, options=options)
-        return LoadResult()
-    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipelines.loading, "load", capture)
-        execute(write_dataset(Path(folder), **DATASETS[dataset], extra_yaml="language: en\n"),
-                target=f"sqlite:///{folder}/crm.db", dry_run=True)
-    return captured["run"], captured["frames"], captured["options"]
+    return captured_load(**DATASETS[dataset])
 
 
 def run(url: str, dataset: str, run_id: str, **changes: object) -> LoadResult:
@@ -73,16 +60,6 @@ def run(url: str, dataset: str, run_id: str, **changes: object) -> LoadResult:
     changes = {"dry_run": False} | changes  # the golden records were captured by a dry run
     return load(url, dataclasses.replace(info, run_id=run_id, started_at=utcnow(), **changes), *frames,
                 **options | {"diff": diff})
-
-
-def table(url: str, name: str) -> list[dict]:
-    engine = connect(url)
-    try:
-        with engine.connect() as conn:
-            t = s.metadata.tables[name]
-            return [dict(r) for r in conn.execute(select(t).order_by(*t.primary_key.columns)).mappings()]
-    finally:
-        engine.dispose()
 
 
 def crm_user(url: str, *statements: object) -> None:
@@ -97,22 +74,22 @@ def crm_user(url: str, *statements: object) -> None:
 
 
 def company(url: str, inn: str) -> dict:
-    return next(c for c in table(url, "companies") if c["inn"] == inn and c["kpp"] is None)
+    return next(c for c in rows(url, "companies") if c["inn"] == inn and c["kpp"] is None)
 
 
 def phones_of(url: str, company_id: int) -> set[str]:
-    return {p["e164"] for p in table(url, "phones") if p["company_id"] == company_id}
+    return {p["e164"] for p in rows(url, "phones") if p["company_id"] == company_id}
 
 
 def journal_of(url: str, run_id: str) -> int:
-    return sum(1 for e in table(url, "change_journal") if e["run_id"] == run_id)
+    return sum(1 for e in rows(url, "change_journal") if e["run_id"] == run_id)
 
 
 # -- three-way merge ------------------------------------------------------------------
 def test_crm_users_edits_survive_and_a_source_change_of_the_same_field_is_a_conflict(target_url: str) -> None:
     run(target_url, "base", "r1")
     lutik, ip = company(target_url, LUTIK_INN), company(target_url, "500100732259")
-    sidorov = next(c for c in table(target_url, "contacts") if c["full_name"] == "Сидоров Олег")
+    sidorov = next(c for c in rows(target_url, "contacts") if c["full_name"] == "Сидоров Олег")
     crm_user(target_url,
              update(s.companies).where(s.companies.c.id == lutik["id"]).values(name='АО "Лютик Плюс"'),
              s.phones.insert().values(company_id=lutik["id"], e164="+74950000000", raw="добавлен в CRM"),
@@ -127,7 +104,7 @@ def test_crm_users_edits_survive_and_a_source_change_of_the_same_field_is_a_conf
     assert lutik_now["name"] == 'АО "Лютик Плюс"'
     assert phones_of(target_url, lutik["id"]) == {"+79167654321", "+74950000000"}
     assert company(target_url, "500100732259")["deleted_at"] is not None  # not revived
-    assert "Сидоров Олег" not in {c["full_name"] for c in table(target_url, "contacts")}  # not made again
+    assert "Сидоров Олег" not in {c["full_name"] for c in rows(target_url, "contacts")}  # not made again
     assert (again.conflicts, again.crm_deleted) == (0, 2)
     assert journal_of(target_url, "r2") == 0  # and nothing else was written
 
@@ -135,7 +112,7 @@ def test_crm_users_edits_survive_and_a_source_change_of_the_same_field_is_a_conf
     lutik_now = company(target_url, LUTIK_INN)
     assert lutik_now["name"] == 'АО "Лютик Плюс"'  # the CRM user's value is kept…
     assert changed.conflicts == changed.crm_kept == 1  # …and the conflict reported
-    [conflict] = table(target_url, "conflicts")
+    [conflict] = rows(target_url, "conflicts")
     assert {k: conflict[k] for k in ("run_id", "entity", "crm_id", "field", "crm_value", "source_value",
                                      "source_keys")} == {
         "run_id": "r3", "entity": "company", "crm_id": lutik["id"], "field": "name",
@@ -182,13 +159,13 @@ def test_max_delete_share_is_per_source_and_configurable(target_url: str) -> Non
 def test_a_row_inserted_at_the_top_of_a_keyless_sheet_does_not_move_records_onto_their_neighbours(
         target_url: str) -> None:
     run(target_url, "base", "r1")
-    before = {(c["name"], c["kpp"]): c["id"] for c in table(target_url, "companies")}
+    before = {(c["name"], c["kpp"]): c["id"] for c in rows(target_url, "companies")}
     result = run(target_url, "row inserted", "r2")
-    after = {(c["name"], c["kpp"]): c["id"] for c in table(target_url, "companies") if c["deleted_at"] is None}
+    after = {(c["name"], c["kpp"]): c["id"] for c in rows(target_url, "companies") if c["deleted_at"] is None}
     assert {k: after[k] for k in before} == before  # every company keeps its CRM record and its name
     assert after[('ООО "Новая"', None)] not in before.values()  # the new row is a new record
     assert result.identity_changed >= 3 and result.companies.created == 1 and result.companies.deleted == 0
-    contacts = {c["full_name"]: c["company_id"] for c in table(target_url, "contacts")}
+    contacts = {c["full_name"]: c["company_id"] for c in rows(target_url, "contacts")}
     assert contacts["Сидоров Олег"] == before[('ООО "Ромашка"', "781043001")]  # still at the branch
 
 
@@ -240,7 +217,7 @@ def test_undo_refuses_over_crm_users_edits_lists_them_and_force_overrides(target
     assert snapshot(target_url) == before
 
     undo_run(target_url, "r1", force=True)  # no foreign-key error: the CRM user's phone goes with its company
-    assert all(table(target_url, name) == [] for name in ("companies", "contacts", "phones", "emails", "source_links"))
+    assert all(rows(target_url, name) == [] for name in ("companies", "contacts", "phones", "emails", "source_links"))
 
 
 def test_undo_of_one_run_leaves_a_later_run_that_did_not_touch_its_rows(target_url: str) -> None:
@@ -250,8 +227,8 @@ def test_undo_of_one_run_leaves_a_later_run_that_did_not_touch_its_rows(target_u
     load(target_url, info, empty, empty, pd.DataFrame(columns=["source", "source_key", "entity", "origin",
                                                                "reasons", "payload"]), set(), sync_state={"buh": "f"})
     assert undo_run(target_url, "r1").runs == ["r1"]
-    assert table(target_url, "companies") == [] and [r["source"] for r in table(target_url, "sync_state")] == ["buh"]
-    statuses = {r["id"]: r["status"] for r in table(target_url, "migration_runs")}
+    assert rows(target_url, "companies") == [] and [r["source"] for r in rows(target_url, "sync_state")] == ["buh"]
+    statuses = {r["id"]: r["status"] for r in rows(target_url, "migration_runs")}
     assert statuses == {"r1": "undone", "r2": "success"}
 
 
@@ -286,8 +263,8 @@ def test_the_command_line_stops_a_bulk_delete_previews_a_diff_and_undoes_with_fo
     assert main(["run", "--config", str(config), "--dry-run", "--allow-deletes", "--diff",
                  str(tmp_path / "changes.xlsx")]) == 0
     assert "Per-record changes: " in capsys.readouterr().out
-    rows = list(openpyxl.load_workbook(tmp_path / "changes.xlsx")["changes"].iter_rows(values_only=True))
-    assert sum(1 for r in rows if r[0] == "soft-delete") == 7 and snapshot(url) == before
+    sheet = list(openpyxl.load_workbook(tmp_path / "changes.xlsx")["changes"].iter_rows(values_only=True))
+    assert sum(1 for r in sheet if r[0] == "soft-delete") == 7 and snapshot(url) == before
 
     engine = connect(url)
     with engine.begin() as conn:
@@ -300,4 +277,4 @@ def test_the_command_line_stops_a_bulk_delete_previews_a_diff_and_undoes_with_fo
     assert "without --force the undo is refused" in capsys.readouterr().out
     assert main(["undo", "--config", str(config), "--run", first, "--force"]) == 0
     assert f"Undone run {first}." in capsys.readouterr().out
-    assert all(not rows for rows in snapshot(url).values())
+    assert all(not found for found in snapshot(url).values())

@@ -30,8 +30,8 @@ from connectors.crm_db.engine import (
 from connectors.crm_db.load import LoadResult, RunInfo, load, record_failure, run_row, utcnow
 from connectors.crm_db.lock import target_lock
 from pipelines.config import _expand_env
+from tests.load_inputs import english_messages
 from tests.test_load_targets import snapshot
-from vocabulary.messages import DEFAULT_LANGUAGE, set_language
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -60,9 +60,8 @@ else:
 
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language(DEFAULT_LANGUAGE)
+    with english_messages():
+        yield
 
 
 def child(url: str, mode: str, n: int = 50) -> subprocess.Popen:

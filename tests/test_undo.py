@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-import tempfile
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
@@ -12,16 +11,14 @@ import pandas as pd
 import pytest
 from sqlalchemy import func, insert, inspect, select
 
-import pipelines.loading
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError, connect
 from connectors.crm_db.journal import JOURNALED, decode, encode
 from connectors.crm_db.load import LoadResult, RunInfo, load, record_failure, run_row, utcnow
-from cli.runner import execute
 from connectors.crm_db.undo import UndoRefused, undo_run
-from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
+from tests.clientdata import BUH_ROWS, CRM_ROWS
+from tests.load_inputs import captured_load, english_messages
 from vocabulary.fields import QUARANTINE_COLUMNS
-from vocabulary.messages import DEFAULT_LANGUAGE, set_language
 from vocabulary.pairs import LINK_COLUMNS
 
 # Run A: the base data plus a company only the workbook has (Незабудка, Казань), one only 1C
@@ -46,26 +43,17 @@ EMPTY_QUARANTINE = pd.DataFrame(columns=list(QUARANTINE_COLUMNS))
 
 @pytest.fixture(autouse=True)
 def _english() -> Iterator[None]:
-    set_language("en")
-    yield
-    set_language(DEFAULT_LANGUAGE)
+    with english_messages():
+        yield
 
 
 @functools.cache
 def golden(dataset: str) -> tuple[RunInfo, tuple, dict]:
     """What the pipeline hands the loader for a dataset: computed once, loaded by each test (fast)."""
-    captured = {}
-
-    def capture(url: str, run: RunInfo, *frames: object, **options: object) -> LoadResult:
-        captured.update(run=run, frames=frames, options=options)
-        return LoadResult()
-    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pipelines.loading, "load", capture)
-        execute(write_dataset(Path(folder), **DATASETS[dataset], extra_yaml="language: en\n"),
-                target=f"sqlite:///{folder}/crm.db", dry_run=True)
+    run, frames, options = captured_load(**DATASETS[dataset])
     # Run B renames a row of the keyless workbook entirely, to merge two companies: the identity
     # guard would take it for another record (tests/test_live_crm.py); here the merge is what is undone.
-    return captured["run"], captured["frames"], captured["options"] | {"identity": None}
+    return run, frames, options | {"identity": None}
 
 
 def run(url: str, dataset: str, run_id: str, dry_run: bool = False) -> str:

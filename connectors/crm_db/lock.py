@@ -26,9 +26,10 @@ from pathlib import Path
 
 from sqlalchemy import Connection, create_engine, text
 from sqlalchemy.engine import URL, make_url
+from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.pool import NullPool
 
-from connectors.crm_db.engine import TargetError
+from connectors.crm_db.engine import TargetError, scrub_error
 from connectors.urls import mask_url
 from vocabulary.messages import text as message
 
@@ -124,7 +125,10 @@ def target_lock(url: str, wait_seconds: float = DEFAULT_WAIT,
             if identity is not None:
                 _held[identity] -= 1
         return
-    lock = _lock_for(parsed)
+    try:
+        lock = _lock_for(parsed)
+    except SQLAlchemyError as exc:  # the server cannot be reached: one scrubbed line
+        raise TargetError(f"target {mask_url(url)}: {scrub_error(exc, url)}") from None
     if lock is None:
         yield
         return

@@ -141,7 +141,9 @@ class _Loader:
         linked_by_row = [Counter(self.links[(entity, m["source"], m["source_key"])]["crm_id"]
                                  for m in row["members"] if (entity, m["source"], m["source_key"]) in self.links)
                          for row in rows]
-        existing = self._rows(table, {i for linked in linked_by_row for i in linked})
+        # What deciding needs of every linked record; whole rows only of those the three-way merge looks at.
+        existing = self._rows(table, {i for linked in linked_by_row for i in linked},
+                              ("id", "merged_into_id", "deleted_at", "loaded", *_IDENTITY[entity]))
         plans = [(row, self._guard_identity(entity, row, linked, existing), self._values(row, columns, resolve))
                  for row, linked in zip(rows, linked_by_row)]
         orphans = self._orphans(entity, plans, linked_by_row, existing)
@@ -183,9 +185,11 @@ class _Loader:
             if current["loaded"] == image and current["deleted_at"] is None:
                 counts.unchanged += 1  # the source is as it was loaded last: nothing to merge, the CRM's edits stay
             else:
-                to_merge.append((row, values, current | {"image": image}))
-        channels = self._channels(entity, {current["id"] for _, _, current in to_merge})
+                to_merge.append((row, values, {"id": crm_id, "image": image}))
+        whole = self._rows(table, {current["id"] for _, _, current in to_merge})
+        channels = self._channels(entity, set(whole))
         for row, values, current in to_merge:
+            current |= whole[current["id"]]
             changed, channels_changed = self._merge(entity, row, values, current, channels)
             if changed or channels_changed:
                 updates[(current["id"],)] = changed
@@ -287,9 +291,11 @@ class _Loader:
             orphans[self._identity_of(entity, before)].append(crm_id)
         return orphans
 
-    def _rows(self, table: Table, ids: set[int]) -> dict[int, dict]:
-        names = list(table.c.keys())
-        return {r[0]: dict(zip(names, r)) for r in self._select_by(select(table), table.c.id, ids)}
+    def _rows(self, table: Table, ids: set[int], columns: tuple[str, ...] | None = None) -> dict[int, dict]:
+        """Rows of ``ids`` by id: the ``columns`` named (``id`` first), or whole."""
+        names = list(columns or table.c.keys())
+        query = select(*(table.c[n] for n in names))
+        return {r[0]: dict(zip(names, r)) for r in self._select_by(query, table.c.id, ids)}
 
     def _select_by(self, query: Select, column: ColumnElement, ids: set[int]) -> Iterator[Row]:
         """Rows of ``query`` whose ``column`` is in ``ids``: by IN lists of a batch each, or — when the ids

@@ -1,0 +1,61 @@
+"""Broken and hostile input: values that fail to normalise, rows a reader cannot trust, files it cannot read."""
+
+MESSAGES = {
+    # a value a normaliser failed on: kept as written, the record is loaded with a warning
+    "bad_input.value_failed": {
+        "ru": "не удалось разобрать ({error}); оставлено как есть",
+        "en": "could not be read ({error}); kept as written",
+    },
+    "bad_input.phone_unverified": {
+        "ru": "телефон {raw!r}: {e164} — верная длина для кода страны, но такого диапазона нет в известном "
+              "плане нумерации (не проверен)",
+        "en": "phone {raw!r}: {e164} has the right length for its country code but a range the known numbering "
+              "plan does not list (unverified)",
+    },
+    # a record the mapping failed on: quarantined under its key
+    "bad_input.record_failed": {
+        "ru": "запись не удалось разобрать ({error})",
+        "en": "the record could not be read ({error})",
+    },
+    # CSV rows the reader quarantines
+    "bad_input.csv_quote_unclosed": {
+        "ru": "кавычка, открытая в этой строке, не закрыта (строка пропущена, чтение продолжено со следующей)",
+        "en": "a quote opened on this line is never closed (the line was skipped, reading went on with the next one)",
+    },
+    "bad_input.csv_quote_swallows": {
+        "ru": "кавычка, открытая в этой строке, закрывается только в строке {closed} и поглотила бы {records} "
+              "записей (строка пропущена, следующие строки прочитаны как записи)",
+        "en": "a quote opened on this line closes only on line {closed} and would swallow {records} records "
+              "(the line was skipped, the following lines were read as records)",
+    },
+    "bad_input.csv_too_many_fields": {
+        "ru": "{n} полей, а в файле {width} (лишний {sep!r} или кавычка?)",
+        "en": "{n} fields where the file has {width} (a stray {sep!r} or quote?)",
+    },
+    "bad_input.csv_cut_in_two": {
+        "ru": "запись разрезана переводом строки внутри поля (строки {first}–{second})",
+        "en": "record cut in two by a line break inside a field (lines {first}–{second})",
+    },
+    # files that cannot be read at all: one line naming the file
+    "bad_input.file_unreadable": {
+        "ru": "{file}: файл не читается ({detail})",
+        "en": "{file}: cannot read the file ({detail})",
+    },
+    "bad_input.file_too_large": {
+        "ru": "{file}: файл слишком велик для чтения в память ({size}); разделите выгрузку на части",
+        "en": "{file}: the file is too large to read into memory ({size}); split the export into parts",
+    },
+    "bad_input.workbook_damaged_ole": {
+        "ru": "{file}: книга повреждена или обрезана (неполный OLE-файл: {detail})",
+        "en": "{file}: the workbook is damaged or truncated (incomplete OLE file: {detail})",
+    },
+    "bad_input.workbook_encrypted": {
+        "ru": "{file}: книга защищена паролем (зашифрована); снимите пароль в Excel и сохраните как .xlsx",
+        "en": "{file}: the workbook is password-protected (encrypted); remove the password in Excel and save as .xlsx",
+    },
+    # config values outside the allowed set
+    "bad_input.config_not_one_of": {
+        "ru": "{key}: {value!r} — не одно из {allowed}",
+        "en": "{key}: {value!r} is not one of {allowed}",
+    },
+}

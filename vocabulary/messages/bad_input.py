@@ -23,9 +23,15 @@ MESSAGES = {
         "en": "a quote opened on this line is never closed (the line was skipped, reading went on with the next one)",
     },
     "bad_input.csv_quote_swallows": {
-        "ru": "кавычка, открытая в этой строке, закрывается только в строке {closed} и поглотила бы {records} "
-              "записей (строка пропущена, следующие строки прочитаны как записи)",
-        "en": "a quote opened on this line closes only on line {closed} and would swallow {records} records "
+        "ru": "кавычка, открытая в этой строке, закрывается только в строке {closed} и поглотила бы следующие "
+              "записи ({records}) (строка пропущена, следующие строки прочитаны как записи)",
+        "en": "a quote opened on this line closes only on line {closed} and would swallow the records after it "
+              "({records}) (the line was skipped, the following lines were read as records)",
+    },
+    "bad_input.csv_quote_swallows_unclosed": {
+        "ru": "кавычка, открытая в этой строке, не закрыта до конца файла и поглотила бы следующие записи "
+              "({records}) (строка пропущена, следующие строки прочитаны как записи)",
+        "en": "a quote opened on this line never closes and would swallow the records after it ({records}) "
               "(the line was skipped, the following lines were read as records)",
     },
     "bad_input.csv_too_many_fields": {

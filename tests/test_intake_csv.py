@@ -119,7 +119,7 @@ def test_ragged_rows_and_broken_quotes_become_rejects(tmp_path: Path) -> None:
         (7, "ООО Сплит;77058\n87970;33"),
     ]
     assert grid.rejects[0].reason == message("bad_input.csv_too_many_fields", n=5, width=3, sep=";")
-    assert grid.rejects[1].reason == message("bad_input.csv_quote_unclosed")
+    assert grid.rejects[1].reason == message("bad_input.csv_quote_swallows_unclosed", records=1)
     assert grid.rejects[2].reason == message("bad_input.csv_cut_in_two", first=7, second=8)
     assert grid.row_numbers == [1, 2, 4, 6, 9]
     assert grid.cells[2] == ["ООО Гамма", "1655450235", "789"]

@@ -47,7 +47,7 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from connectors.errors import SourceError
+from connectors.errors import SourceError, reading
 from connectors.excel import read_source_bytes
 from connectors.grid import Grid, RejectedRow
 from vocabulary.messages import text as message
@@ -74,28 +74,32 @@ def read_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> Gri
     """``path`` as one ``Grid`` named after the file; encoding/delimiter detected on ``auto``.
 
     Raises ``SourceError`` for an empty or unreadable file, an unknown encoding name or
-    a file that is not valid in the encoding the config names.
+    a file that is not valid in the encoding the config names; whatever else goes wrong
+    reading it becomes a ``SourceError`` naming the file too (:func:`connectors.errors.reading`).
     """
-    data = read_source_bytes(path)
-    text, notes = _decode(path, data, encoding)
-    del data
-    sep = _delimiter(path, text, delimiter, notes)
-    if (nul := text.count("\x00")):
-        notes.append(f"{nul} NUL character{'s' if nul > 1 else ''} in the file, kept in the cells")
-    lines, width = _lines(text), _width(text, sep)
-    del text  # the lines hold the same characters: keep one copy during the parse
-    cells, numbers, rejects = parse_lines(lines, sep, width)
+    with reading(path):
+        data = read_source_bytes(path)
+        text, notes = _decode(path, data, encoding)
+        del data
+        sep = _delimiter(path, text, delimiter, notes)
+        if (nul := text.count("\x00")):
+            notes.append(f"{nul} NUL character{'s' if nul > 1 else ''} in the file, kept in the cells")
+        lines, width = _lines(text), _width(text, sep)
+        del text  # the lines hold the same characters: keep one copy during the parse
+        cells, numbers, rejects = parse_lines(lines, sep, width)
     return Grid(path.name, cells, numbers, notes, rejects)
 
 
 def _decode(path: Path, data: bytes, encoding: str) -> tuple[str, list[str]]:
     if encoding.lower() != "auto":
         try:
-            codec = codecs.lookup(encoding).name
+            codec = codecs.lookup(encoding)
         except LookupError:
             raise SourceError(f"{path.name}: unknown encoding {encoding!r}") from None
+        if not getattr(codec, "_is_text_encoding", True):  # base64, rot13, zlib: codecs, not text encodings
+            raise SourceError(f"{path.name}: encoding {encoding!r} is not a text encoding (e.g. cp1251, utf-8)")
         try:
-            return data.decode(codec).removeprefix("\ufeff"), [f"encoding {encoding} (from the config)"]
+            return data.decode(codec.name).removeprefix("\ufeff"), [f"encoding {encoding} (from the config)"]
         except UnicodeDecodeError as exc:
             raise SourceError(f"{path.name}: not valid {encoding} (byte 0x{data[exc.start]:02x} at offset "
                               f"{exc.start}); try encoding: auto") from None

@@ -17,7 +17,7 @@ from pipelines.config import FileSource, MigrationConfig, ODataSource
 from transforms.column_mapping import ColumnMapping, map_columns
 from transforms.fields import QUARANTINE_COLUMNS
 from transforms.onec_records import OneCData, onec_records
-from transforms.records import SourceRecords, reject, table_to_records
+from transforms.records import SourceRecords, record_key_column, reject, rejected_row_key, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
 
 
@@ -104,6 +104,14 @@ def _label(kind: str, table: SourceTable):  # noqa: ANN202 — a small closure
     return (lambda row: f"{table.name}!{row}") if kind == "excel" else (lambda row: f"{table.name}:{row}")
 
 
+def _header_cells(grid: Grid, header_row: int) -> list[str | None]:
+    """The header row of ``grid`` as written in the file (positions match the rows' cells)."""
+    try:
+        return list(grid.cells[grid.row_numbers.index(header_row)])
+    except ValueError:
+        return []
+
+
 def extract_source(config: MigrationConfig, source: FileSource | ODataSource) -> ExtractedSource:
     """Every record of ``source`` in canonical fields, plus rejects; SourceError if unreadable."""
     if source.kind in ("onec_odata", "onec_xml"):
@@ -129,8 +137,10 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource) ->
             records = table_to_records(table, mapping, source=source.name, key_column=source.key, label=label)
         except ValueError as exc:
             raise SourceError(f"{path.name}: sheet {table.name!r}: {exc}") from None
-        grid_rejects = [reject(source.name, label(r.row), "row", label(r.row), [r.reason], {"raw": r.raw})
-                        for r in table.rejects]
+        header = _header_cells(grid, table.header_row)
+        key_column = record_key_column(mapping, source.key)
+        grid_rejects = [reject(source.name, rejected_row_key(header, key_column, r.cells) or label(r.row), "row",
+                               label(r.row), [r.reason], {"raw": r.raw}) for r in table.rejects]
         if grid_rejects:
             records.rejects = pd.concat([records.rejects, pd.DataFrame(grid_rejects, columns=list(QUARANTINE_COLUMNS),
                                                                                 dtype=object)],

@@ -51,13 +51,15 @@ MESSAGES = {
         "ru": "{file}: файл слишком велик для чтения в память ({size}); разделите выгрузку на части",
         "en": "{file}: the file is too large to read into memory ({size}); split the export into parts",
     },
-    "bad_input.workbook_damaged_ole": {
-        "ru": "{file}: книга повреждена или обрезана (неполный OLE-файл: {detail})",
-        "en": "{file}: the workbook is damaged or truncated (incomplete OLE file: {detail})",
+    "bad_input.ole_sector_size": {
+        "ru": "{file}: книга повреждена или не является книгой Excel (OLE-файл с размером сектора 2^{shift} "
+              "вместо 512 или 4096 байт)",
+        "en": "{file}: the workbook is damaged or not an Excel file (an OLE file with sectors of 2^{shift} bytes "
+              "where 512 or 4096 are allowed)",
     },
-    "bad_input.workbook_encrypted": {
-        "ru": "{file}: книга защищена паролем (зашифрована); снимите пароль в Excel и сохраните как .xlsx",
-        "en": "{file}: the workbook is password-protected (encrypted); remove the password in Excel and save as .xlsx",
+    "bad_input.ole_truncated": {
+        "ru": "{file}: книга повреждена или обрезана (OLE-файл ссылается за конец файла)",
+        "en": "{file}: the workbook is damaged or truncated (the OLE file points beyond its end)",
     },
     # config values outside the allowed set
     "bad_input.config_not_one_of": {

@@ -63,7 +63,11 @@ MESSAGES = {
     },
     # config values outside the allowed set
     "bad_input.config_not_one_of": {
-        "ru": "{key}: {value!r} — не одно из {allowed}",
-        "en": "{key}: {value!r} is not one of {allowed}",
+        "ru": "{value!r} — не одно из значений {allowed}",
+        "en": "{value!r} is not one of {allowed}",
+    },
+    "bad_input.config_kind_missing": {
+        "ru": "kind: обязательный ключ отсутствует (одно из {allowed})",
+        "en": "kind: required key is missing (one of {allowed})",
     },
 }

@@ -294,7 +294,11 @@ def _explicit_candidates(digits: str, plus: bool, region: str) -> list[str]:
 
 
 def _possible(digits: str, plus: bool, region: str) -> _Reading | None:
-    """An E.164 for a number the plan does not list but its explicit country code allows (see the docstring)."""
+    """An E.164 for a number the plan does not list but its explicit country code allows (see the docstring).
+
+    "Allows" is the length of a fixed-line or mobile number of that country (not of any
+    number: short codes and pagers make nearly every length possible somewhere).
+    """
     for candidate in _explicit_candidates(digits, plus, region):
         try:
             num = phonenumbers.parse(candidate, None)
@@ -303,7 +307,8 @@ def _possible(digits: str, plus: bool, region: str) -> _Reading | None:
         nsn = phonenumbers.national_significant_number(num)
         if nsn[:1] in ("", "0") or (num.country_code == 7 and nsn[0] == "1"):
             continue  # no national number of +7 (nor of most plans) starts with 0; +7 1xx is unused
-        if phonenumbers.is_possible_number_with_reason(num) == ValidationResult.IS_POSSIBLE:
+        if any(phonenumbers.is_possible_number_for_type_with_reason(num, kind) == ValidationResult.IS_POSSIBLE
+               for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE)):
             return _Reading(f"+{num.country_code}{nsn}", None, _country_of(num.country_code, nsn), UNVERIFIED)
     return None
 
@@ -365,9 +370,22 @@ def _glued_numbers(text: str, region: str) -> tuple[Phone, ...]:
     """
     if len(text) > _GLUED_MAX_CHARS:
         return ()
+    if text.strip().isdigit():
+        return _glued_digits(text.strip(), region)
     found = tuple(_parse_number(m.raw_string, region, None)[0]
                   for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
     return found if len(found) >= 2 and all(p.e164 for p in found) else ()
+
+
+def _glued_digits(digits: str, region: str) -> tuple[Phone, ...]:
+    """Numbers of one length written with no space at all ("7916123456779161234567"): each must be valid."""
+    for size in (11, 10):
+        if len(digits) % size == 0 and 2 <= len(digits) // size <= 5:
+            parts = [digits[i:i + size] for i in range(0, len(digits), size)]
+            readings = [_read(part, region) for part in parts]
+            if all(r.e164 for r in readings):
+                return tuple(Phone(part, r.e164, None, r.kind, False, None, r.country) for part, r in zip(parts, readings))
+    return ()
 
 
 def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> Phone:

@@ -49,7 +49,7 @@ from charset_normalizer import from_bytes
 
 from connectors.errors import SourceError, reading
 from connectors.excel import read_source_bytes
-from connectors.grid import Grid, RejectedRow
+from vocabulary.grid import Grid, RejectedRow
 from vocabulary.messages import text as message
 
 DELIMITERS = (";", "\t", ",", "|")  # sniffing order; earlier wins a tie

@@ -21,7 +21,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
 from connectors.errors import SourceError, first_line, reading
-from connectors.grid import Grid
+from vocabulary.grid import Grid
 from vocabulary.messages import text
 
 _ZIP = b"PK\x03\x04"

@@ -9,7 +9,7 @@ from pipelines.extract import extract_asset_name
 from pipelines.intake import ExtractedSource, TableIntake
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.resources import MigrationConfigResource
-from transforms.fields import SOURCE, SOURCE_KEY
+from vocabulary.fields import SOURCE, SOURCE_KEY
 from transforms.normalise import normalise_companies, normalise_contacts
 from validators.validate import validate_records
 

@@ -18,7 +18,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from connectors.urls import mask_url
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from transforms.fuzzy import Thresholds
 from vocabulary.messages import text
 

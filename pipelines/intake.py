@@ -10,14 +10,14 @@ from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
 from connectors.fingerprint import file_fingerprint
-from connectors.grid import Grid
+from vocabulary.grid import Grid
 from connectors.onec_odata import odata_fingerprint, read_odata
 from connectors.onec_xml import read_exchange_file
 from pipelines.config import FileSource, MigrationConfig, ODataSource
 from transforms.column_mapping import ColumnMapping, map_columns
-from transforms.fields import QUARANTINE_COLUMNS
+from vocabulary.rejects import reject, rejects_frame
 from transforms.onec_records import OneCData, onec_records
-from transforms.records import SourceRecords, record_key_column, reject, rejected_row_key, table_to_records
+from transforms.records import SourceRecords, record_key_column, rejected_row_key, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
 
 
@@ -142,9 +142,7 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource) ->
         grid_rejects = [reject(source.name, rejected_row_key(header, key_column, r.cells) or label(r.row), "row",
                                label(r.row), [r.reason], {"raw": r.raw}) for r in table.rejects]
         if grid_rejects:
-            records.rejects = pd.concat([records.rejects, pd.DataFrame(grid_rejects, columns=list(QUARANTINE_COLUMNS),
-                                                                                dtype=object)],
-                                        ignore_index=True)
+            records.rejects = pd.concat([records.rejects, rejects_frame(grid_rejects)], ignore_index=True)
         parts.append(records)
         tables.append(TableIntake(table.name, table.header_row, len(table.frame), mapping,
                                   [*table.notes, *mapping.notes]))

@@ -19,7 +19,7 @@ from connectors.crm_db.load import LoadResult, RunInfo, load, record_failure, ru
 from connectors.crm_db.undo import undo_run
 from pipelines.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
-from transforms.fields import QUARANTINE_COLUMNS
+from vocabulary.fields import QUARANTINE_COLUMNS
 from transforms.matching import LINK_COLUMNS
 
 # Run A: the base data plus a company only the workbook has (Незабудка, Казань), one only 1C

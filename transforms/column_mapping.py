@@ -23,7 +23,7 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, ENTITY_KINDS, MULTI_VALUE_FIELDS
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, ENTITY_KINDS, MULTI_VALUE_FIELDS
 
 COMPANY, CONTACT, SHARED = "company", "contact", "shared"
 FUZZY_CUTOFF = 85  # "Телфон"→телефон is 92, "Дата создания"→anything stays far below

@@ -21,7 +21,7 @@ import pandas as pd
 
 from transforms.area_codes import city_of_number, find_city
 from transforms.cells import fold
-from transforms.fields import SOURCE, SOURCE_KEY
+from vocabulary.fields import SOURCE, SOURCE_KEY
 from transforms.fuzzy import (
     REVIEW_MARGIN,
     Candidate, Thresholds, candidate_pairs, channel_values, company_judge, contact_judge, evaluate, name_score,

@@ -20,7 +20,7 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from connectors.grid import Grid, RejectedRow
+from vocabulary.grid import Grid, RejectedRow
 from transforms.column_mapping import is_known_header, normalise_header
 
 ROW_COLUMN = "_row"

@@ -142,7 +142,8 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
                 contacts.append({**contact, REF_KEY: None, REF_INN: None, REF_NAME: None,
                                  REF_ROW: (source, owner[SOURCE_KEY]), **base, SOURCE_KEY: contact_key})
         except Exception as exc:  # noqa: BLE001 — a record the mapping fails on is quarantined, not the run
-            rejects.append(reject(source, key, "row", origin, [text("bad_input.record_failed", error=failure(exc))],
+            entity = "contact" if mapping.entity == "contacts" else "company"  # a table row ("row": a file line)
+            rejects.append(reject(source, key, entity, origin, [text("bad_input.record_failed", error=failure(exc))],
                                   {h: str(row.get(h)) for h in headers if row.get(h) is not None}))
 
     return SourceRecords(

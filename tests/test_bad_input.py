@@ -15,14 +15,13 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-import transforms.normalise as normalise
-import transforms.records as records
 from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
 from pipelines.cli import EXIT_FAILED, main
 from pipelines.config import load_config
 from pipelines.intake import extract_source
+from transforms import normalise, records
 from transforms.company_names import parse_company_name
 from transforms.emails import parse_emails
 from transforms.identifiers import inn_checksum_ok, normalise_inn, normalise_kpp, normalise_ogrn, ogrn_checksum_ok
@@ -276,7 +275,7 @@ def test_a_csv_in_a_wrong_encoding_is_named(tmp_path: Path, encoding: str, expec
 
 
 def test_a_reader_failing_unexpectedly_still_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import connectors.csv_file as csv_file
+    from connectors import csv_file
 
     def boom(*_args):  # noqa: ANN002, ANN202
         raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
@@ -287,6 +286,19 @@ def test_a_reader_failing_unexpectedly_still_names_the_file(tmp_path: Path, monk
         read_csv(path)
     assert str(info.value) == message("bad_input.file_unreadable", file="k.csv",
                                       detail="Exceeds the limit (4300 digits) for integer string conversion")
+
+
+def test_a_file_too_large_for_memory_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from connectors import csv_file
+
+    def no_memory(_path):  # noqa: ANN001, ANN202
+        raise MemoryError
+    monkeypatch.setattr(csv_file, "read_source_bytes", no_memory)
+    path = tmp_path / "k.csv"
+    path.write_text(HEADER, encoding="utf-8")
+    with pytest.raises(SourceError) as info:
+        read_csv(path)
+    assert str(info.value) == message("bad_input.file_too_large", file="k.csv", size="0 MB")
 
 
 # --- 6. possible but unverified phones ----------------------------------------------------------------
@@ -335,3 +347,4 @@ def test_the_cli_names_a_hostile_workbook_in_one_line(tmp_path: Path, capsys: py
     err = capsys.readouterr().err.strip()
     assert err.startswith("crm-migrate: enc.xlsx: ") and len(err.splitlines()) == 1 and "Traceback" not in err
     assert not (tmp_path / "crm.db").exists()
+

@@ -1,7 +1,6 @@
 """Read one configured source into canonical records: file → grids → tables → mapping → records."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -14,45 +13,12 @@ from vocabulary.grid import Grid
 from connectors.onec_odata import odata_fingerprint, read_odata
 from connectors.onec_xml import read_exchange_file
 from pipelines.config import FileSource, MigrationConfig, ODataSource
-from transforms.column_mapping import ColumnMapping, map_columns
+from pipelines.stages import ExtractedSource, TableIntake
+from transforms.column_mapping import MappingError, map_columns
 from vocabulary.rejects import reject, rejects_frame
 from transforms.onec_records import OneCData, onec_records
 from transforms.records import SourceRecords, record_key_column, rejected_row_key, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
-
-
-@dataclass
-class TableIntake:
-    """What was found in one sheet/file: for the consultant to check."""
-
-    name: str
-    header_row: int
-    rows: int
-    mapping: ColumnMapping
-    notes: list[str]
-
-    def one_line(self) -> str:
-        """``Клиенты: header row 3, mixed; company.name ← Клиент, …; custom fields ← …``."""
-        fields = self.mapping.describe().splitlines()[1:]
-        return f"{self.name}: header row {self.header_row}, {self.mapping.entity}; " + \
-            "; ".join(" ".join(f.split()) for f in fields)
-
-
-@dataclass
-class ExtractedSource:
-    source: str
-    kind: str
-    records: SourceRecords
-    tables: list[TableIntake] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
-
-    @property
-    def rows_read(self) -> int:
-        rejected_rows = sum(1 for e in self.records.rejects["entity"] if e == "row")
-        if not self.tables:  # 1C: one record per counterparty / contact person
-            return len(self.records.companies) + len(self.records.contacts) + rejected_rows
-        return sum(t.rows for t in self.tables) + rejected_rows
 
 
 ODATA_READ_ATTEMPTS = 3
@@ -135,7 +101,7 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource) ->
         try:
             mapping = map_columns(headers, entity=source.entity, explicit=explicit)
             records = table_to_records(table, mapping, source=source.name, key_column=source.key, label=label)
-        except ValueError as exc:
+        except MappingError as exc:
             raise SourceError(f"{path.name}: sheet {table.name!r}: {exc}") from None
         header = _header_cells(grid, table.header_row)
         key_column = record_key_column(mapping, source.key)

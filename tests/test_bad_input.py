@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
-from pipelines.cli import EXIT_FAILED, main
+from cli.main import EXIT_FAILED, main
 from pipelines.config import load_config
 from pipelines.intake import extract_source
 from transforms import normalise, records

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from transforms.cells import failure
-from transforms.column_mapping import ColumnMapping
+from transforms.column_mapping import ColumnMapping, MappingError
 from vocabulary.fields import (
     COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, ORIGIN, PAYLOAD, REF_INN, REF_KEY,
     REF_NAME, REF_ROW, SOURCE, SOURCE_KEY,
@@ -78,7 +78,7 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
     headers = [c for c in table.frame.columns if c != ROW_COLUMN]
     key_column = record_key_column(mapping, key_column)
     if key_column is not None and key_column not in headers:
-        raise ValueError(f"key column {key_column!r} not found (columns: {', '.join(headers)})")
+        raise MappingError(f"key column {key_column!r} not found (columns: {', '.join(headers)})")
     mapped = {c for m in (mapping.company, mapping.contact) for cols in m.values() for c in cols}
     unmapped = [h for h in headers if h not in mapped and h != key_column]
 

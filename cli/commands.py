@@ -1,31 +1,22 @@
 """The commands besides `run`: review export/import, report, undo and sync (DESIGN §5).
 
 Each returns the one line (or few lines) the CLI prints; every failure a user can
-cause is an exception from ``FAILURES`` or ``USAGE_ERRORS`` with a one-line message.
+cause is a ``CrmMigrateError`` with a one-line message (the CLI prints it and exits).
 """
 from __future__ import annotations
 
 import argparse
 
-from sqlalchemy.exc import SQLAlchemyError
-
-from connectors.crm_db.engine import TargetError
+from cli.review import export_review, import_review
+from cli.runner import execute
+from cli.summary import format_summary
+from connectors.crm_db.engine import target_errors
 from connectors.crm_db.report import COLUMN_NOTES, quality_report
 from connectors.crm_db.undo import undo_run
-from connectors.errors import SourceError
-from connectors.xlsx_writer import OutputError, write_workbook
-from pipelines.config import MigrationConfig, mask_url
-from pipelines.review import export_review, import_review
-from pipelines.runner import execute, scrub
-from pipelines.summary import format_summary
-from pipelines.sync import UsageError, changed_sources, fingerprints, stored_fingerprints
-from transforms.review import ReviewFileError
-
-
-USAGE_ERRORS = (UsageError,)
-FAILURES = (SourceError, TargetError, OutputError, ReviewFileError, SQLAlchemyError)
-
-__all__ = ["FAILURES", "USAGE_ERRORS", "UsageError", "dispatch", "scrub"]
+from connectors.urls import mask_url
+from connectors.xlsx_writer import write_workbook
+from pipelines.config import MigrationConfig
+from pipelines.sync import changed_sources, fingerprints, stored_fingerprints
 
 
 def _review(args: argparse.Namespace, url: str) -> str:
@@ -67,8 +58,9 @@ def dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> str
     """Run the command ``args`` names against ``url``; the text to print."""
     if args.command == "sync":
         return _sync(args, config, url)
-    if args.command == "review":
-        return _review(args, url)
-    if args.command == "report":
-        return _report(args, url)
-    return _undo(args, url)
+    with target_errors(url):
+        if args.command == "review":
+            return _review(args, url)
+        if args.command == "report":
+            return _report(args, url)
+        return _undo(args, url)

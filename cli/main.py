@@ -10,12 +10,15 @@ import argparse
 import os
 import sys
 import warnings
+from importlib import metadata
 from pathlib import Path
 
-from pipelines.config import DEFAULT_CONFIG, ConfigError, load_config, mask_url
+from connectors.urls import mask_url
+from pipelines.config import DEFAULT_CONFIG, load_config
+from vocabulary.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CrmMigrateError
+from vocabulary.messages import text
 
-EXIT_FAILED = 1  # the run failed: a source or the target could not be used; nothing was written
-EXIT_USAGE = 2  # the command or the config is wrong
+__all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
 
 
 def _command(sub: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:
@@ -26,9 +29,17 @@ def _command(sub: argparse._SubParsersAction, name: str, help_text: str) -> argp
     return cmd
 
 
+def _version() -> str:
+    try:
+        return metadata.version("crm-migrate")
+    except metadata.PackageNotFoundError:  # run from a checkout that is not installed
+        return "unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
+    p.add_argument("--version", action="version", version=f"crm-migrate {_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = _command(sub, "run", "extract, clean, match and load every source of the config")
     run.add_argument("--dry-run", action="store_true", help="compute the same summary, write nothing")
@@ -47,6 +58,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--run", help="a run id (default: the last successful run)")
     undo = _command(sub, "undo", "restore the target as it was before a run (and every later run)")
     undo.add_argument("--run", required=True, help="the run id printed by `run` (or listed by `report`)")
+    _delivery_commands(sub)
     demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
     demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
     return p
@@ -61,55 +73,74 @@ def main(argv: list[str] | None = None) -> int:
             return _demo(args)
         if args.command == "run":
             return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+        if args.command in ("push", "export"):
+            return _delivery(args)
         return _other(args)
-    except ConfigError as exc:
+    except CrmMigrateError as exc:
         print(f"crm-migrate: {exc}", file=sys.stderr)
-        return EXIT_USAGE
+        if args.debug and exc.__cause__ is not None:
+            raise
+        return exc.exit_code
     except KeyboardInterrupt:
-        print("crm-migrate: interrupted; the target was not changed", file=sys.stderr)
+        print(f"crm-migrate: {text('common.interrupted')}", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    except Exception as exc:  # noqa: BLE001 — a bug: one line, the traceback only with --debug
+        if args.debug:
+            raise
+        print(f"crm-migrate: {text('common.bug', kind=type(exc).__name__, detail=exc)}", file=sys.stderr)
         return EXIT_FAILED
 
 
 def _other(args: argparse.Namespace) -> int:
     """sync, review, report and undo: one line on stdout when done, one line on stderr when not."""
-    from pipelines import commands  # Dagster and the connectors are imported only when needed
-    from pipelines.runner import RunFailed
+    from cli import commands  # Dagster and the connectors are imported only when needed
+
+    config = load_config(args.config)
+    print(commands.dispatch(args, config, config.target_url(args.target)))
+    return EXIT_OK
+
+
+# -- push / export: delivery into Bitrix24 / amoCRM (cli/delivery.py) ------------------------------
+def _delivery_commands(sub: argparse._SubParsersAction) -> None:
+    push = _command(sub, "push", "send the golden records to the CRM of crm: (Bitrix24 or amoCRM) over its REST API")
+    push.add_argument("--dry-run", action="store_true", help="send no write; print what would be done")
+    push.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    export = _command(sub, "export", "write the golden records as files for the CRM's own importer")
+    export.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help="whose importer")
+    export.add_argument("--out", required=True, type=Path, help="folder for the files")
+
+
+def _delivery(args: argparse.Namespace) -> int:
+    import json
+
+    from cli import delivery
+    from vocabulary.errors import CrmMigrateError
 
     config = load_config(args.config)
     url = config.target_url(args.target)
     try:
-        print(commands.dispatch(args, config, url))
-    except RunFailed as exc:
-        print(f"crm-migrate: {exc.scrubbed(url)}", file=sys.stderr)
-        if args.debug and exc.__cause__ is not None:
-            raise
-        return EXIT_FAILED
-    except commands.USAGE_ERRORS as exc:
+        if args.command == "push":
+            summary = delivery.push(config, url, args.dry_run)
+            print(json.dumps(summary, ensure_ascii=False) if args.json else delivery.format_push(summary))
+        else:
+            files = delivery.export(config, url, args.format, args.out)
+            print("\n".join(str(f) for f in files))
+    except CrmMigrateError as exc:
         print(f"crm-migrate: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    except commands.FAILURES as exc:
-        print(f"crm-migrate: {commands.scrub(str(exc), url)}", file=sys.stderr)
         if args.debug:
             raise
-        return EXIT_FAILED
+        return exc.exit_code
     return 0
 
 
 def _run(config_path: Path, *, target: str | None, dry_run: bool, debug: bool) -> int:
-    from pipelines.runner import RunFailed, execute  # Dagster is imported only when a run starts
-    from pipelines.summary import format_summary
+    from cli.runner import execute  # Dagster is imported only when a run starts
+    from cli.summary import format_summary
 
     config = load_config(config_path)
-    url = config.target_url(target)
-    try:
-        summary = execute(config_path, target=target, dry_run=dry_run, debug=debug)
-    except RunFailed as exc:
-        print(f"crm-migrate: {exc.scrubbed(url)}", file=sys.stderr)
-        if debug and exc.__cause__ is not None:
-            raise
-        return EXIT_FAILED
+    summary = execute(config_path, target=target, dry_run=dry_run, debug=debug)
     print(format_summary(config, summary))
-    return 0
+    return EXIT_OK
 
 
 def _demo(args: argparse.Namespace) -> int:

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from pipelines.config import MigrationConfig
-from pipelines.loading import RunSummary
+from pipelines.stages import RunSummary
 
 
 NOTES_SHOWN = 5

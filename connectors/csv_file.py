@@ -253,56 +253,53 @@ def _tokenise(lines: list[str], sep: str, width: int) -> tuple[list[list[str]], 
         broken = _tokenise_from(lines, start, sep, width, records, spans)
         if broken is None and records and _open_quote_at_end(lines, spans[-1], sep):
             del records[-1]
-            broken = spans.pop()[0], None  # the last record's quote never closes: read on after its first line
+            broken = spans.pop()[0], message("bad_input.csv_quote_unclosed")  # read on after the record's first line
         if broken is None:
             break
-        line, swallowed = broken
+        line, reason = broken
         raw = lines[line].rstrip("\r\n")
-        if swallowed is None:
-            reason = message("bad_input.csv_quote_unclosed")
-        elif swallowed[0] is None:
-            reason = message("bad_input.csv_quote_swallows_unclosed", records=swallowed[1])
-        else:
-            reason = message("bad_input.csv_quote_swallows", closed=swallowed[0], records=swallowed[1])
         rejects.append(RejectedRow(line + 1, reason, raw, _literal_fields(raw, sep)))
         start = line + 1
     return records, spans, rejects
 
 
 def _tokenise_from(lines: list[str], start: int, sep: str, width: int, records: list[list[str]],
-                   spans: list[tuple[int, int]]) -> tuple[int, tuple[int | None, int] | None] | None:
-    """Records of ``lines[start:]``; None at the end, or the index of a line whose quote is broken.
+                   spans: list[tuple[int, int]]) -> tuple[int, str] | None:
+    """Records of ``lines[start:]``; None at the end, or the index of a line whose quote is broken and why.
 
     A record over several lines is a quoted field with line breaks only if it comes out at
     ``width`` fields and does not swallow records (see :func:`_swallowed`); otherwise a
     quote ran on over the line ends (or past the field size limit), and the records from
-    there on are dropped to be read again after that line. With the index comes, for a
-    quote that swallows records, (the line number it closes on, how many records it took).
+    there on are dropped to be read again after that line.
     """
     reader = csv.reader(islice(lines, start, None), delimiter=sep)
     base = len(records)
     ends: list[int] = []
     add_record, add_end = records.append, ends.append
-    failed = False
+    failed: str | None = None
     try:
         for record in reader:
             add_record(record)
             add_end(reader.line_num)
-    except csv.Error:
-        failed = True
+    except csv.Error as exc:
+        failed = message("bad_input.csv_field_too_long", limit=csv.field_size_limit()) if "field limit" in str(exc) \
+            else message("bad_input.csv_quote_unclosed")
     firsts = [0, *ends[:-1]]
     spans.extend(zip(map(start.__add__, firsts), map(start.__add__, ends)))
     for i in (i for i, (first, end) in enumerate(zip(firsts, ends)) if end - first > 1):
         swallowed = _swallowed(lines, start + firsts[i], start + ends[i], sep, width)
         if swallowed or len(_trimmed(records[base + i], width)) != width:
             del records[base + i:], spans[base + i:]
-            return start + firsts[i], swallowed
-    return (start + (ends[-1] if ends else 0), None) if failed else None
+            return start + firsts[i], swallowed or message("bad_input.csv_quote_unclosed")
+    return (start + (ends[-1] if ends else 0), failed) if failed else None
 
 
 def _literal_fields(line: str, sep: str) -> tuple[str | None, ...]:
     """The fields of one line with every quote taken as a character (quotes then trimmed off the values)."""
-    fields = next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])
+    try:
+        fields = next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])
+    except csv.Error:  # a field past the size limit: the plain split reads the same with no quoting
+        fields = line.rstrip("\r\n").split(sep)
     return tuple(f.strip().strip('"').strip() or None for f in fields)
 
 
@@ -314,10 +311,8 @@ def _full(fields: tuple[str | None, ...], width: int) -> int:
     return n
 
 
-def _swallowed(lines: list[str], first: int, end: int, sep: str, width: int) -> tuple[int | None, int] | None:
-    """(closing line number, records swallowed) when the quoted field of ``lines[first:end]`` swallows records.
-
-    The line number is None when the quote is still open at the end of the file.
+def _swallowed(lines: list[str], first: int, end: int, sep: str, width: int) -> str | None:
+    """Why the quoted field of ``lines[first:end]`` is broken, when it swallows records (None: it does not).
 
     A line that is a whole record by itself (``width`` fields with its quote taken
     literally) followed by lines that are whole records too is a stray quote, not a
@@ -329,7 +324,9 @@ def _swallowed(lines: list[str], first: int, end: int, sep: str, width: int) -> 
     whole = sum(1 for line in lines[first + 1:end] if _full(_literal_fields(line.rstrip("\r\n"), sep), width) == width)
     if not whole:
         return None
-    return (None if _open_quote_at_end(lines, (first, end), sep) else end), whole
+    if _open_quote_at_end(lines, (first, end), sep):
+        return message("bad_input.csv_quote_swallows_unclosed", records=whole)
+    return message("bad_input.csv_quote_swallows", closed=end, records=whole)
 
 
 def _open_quote_at_end(lines: list[str], span: tuple[int, int], sep: str) -> bool:

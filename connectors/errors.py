@@ -1,6 +1,7 @@
 """The one error type a connector raises for a file or service it cannot read."""
 from __future__ import annotations
 
+import csv
 import struct
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +21,8 @@ class SourceError(RunFailure):
 
 # What a reader's libraries raise on a hostile file: a number too long to convert ("Exceeds the
 # limit (4300 digits) for integer string conversion"), a field past the size limit, a bogus
-# codec, a structure that points outside the file, nesting too deep.
-_FILE_FAULTS = (ValueError, OverflowError, LookupError, UnicodeError, struct.error, IndexError, KeyError,
+# codec, a structure that points outside the file, nesting too deep, a CSV field past the size limit.
+_FILE_FAULTS = (csv.Error, ValueError, OverflowError, LookupError, UnicodeError, struct.error, IndexError, KeyError,
                 RecursionError, EOFError, OSError)
 
 

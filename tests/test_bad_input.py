@@ -5,6 +5,7 @@ hostile input"); the last ones run the CLI on a folder of broken files end to en
 """
 from __future__ import annotations
 
+import csv
 import re
 import sqlite3
 import struct
@@ -197,6 +198,14 @@ def test_a_quote_opened_on_the_last_line(tmp_path: Path) -> None:
         assert [c[0] for c in grid.cells[1:]] == ["R1"]
         (bad,) = grid.rejects
         assert bad.row == 3 and bad.reason == message("bad_input.csv_quote_unclosed") and bad.cells[0] == "R2"
+
+
+def test_a_field_past_the_size_limit_quarantines_its_line_only(tmp_path: Path) -> None:
+    grid = _grid(tmp_path, HEADER + 'R1;"' + "x" * 200_000 + '";;\nR2;ООО Бета;;\n')
+    assert [c[0] for c in grid.cells[1:]] == ["R2"]
+    (bad,) = grid.rejects
+    assert bad.row == 2 and bad.cells[0] == "R1" and bad.reason == message("bad_input.csv_field_too_long",
+                                                                           limit=csv.field_size_limit())
 
 
 @pytest.mark.parametrize("record", [

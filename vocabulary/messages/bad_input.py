@@ -34,6 +34,12 @@ MESSAGES = {
         "en": "a quote opened on this line never closes and would swallow the records after it ({records}) "
               "(the line was skipped, the following lines were read as records)",
     },
+    "bad_input.csv_field_too_long": {
+        "ru": "поле, начатое в этой строке, длиннее {limit} символов (незакрытая кавычка?); строка пропущена, "
+              "чтение продолжено со следующей",
+        "en": "a field starting on this line is longer than {limit} characters (a quote never closed?); the line "
+              "was skipped, reading went on with the next one",
+    },
     "bad_input.csv_too_many_fields": {
         "ru": "{n} полей, а в файле {width} (лишний {sep!r} или кавычка?)",
         "en": "{n} fields where the file has {width} (a stray {sep!r} or quote?)",

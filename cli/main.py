@@ -1,32 +1,24 @@
 """The ``crm-migrate`` command line (DESIGN §5): a thin layer over the Dagster asset graph.
 
-Every failure a user can cause (config, source file, target database) is
-printed as one line naming the file or key, with a non-zero exit code; a
-traceback is shown only with ``--debug``.
+Every failure a user can cause (config, source file, target database, a remote CRM)
+is a ``CrmMigrateError``: printed as one line naming the file or key, exit 2 for
+usage errors and 1 for failed runs. Anything else is a bug, said so in one line;
+``--debug`` shows the traceback. Ctrl-C exits 130 with the target unchanged.
 """
 from __future__ import annotations
 
 import argparse
-import os
+import json
 import sys
 import warnings
 from importlib import metadata
 from pathlib import Path
 
-from connectors.urls import mask_url
-from pipelines.config import DEFAULT_CONFIG, load_config
+from pipelines.config import load_config
 from vocabulary.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CrmMigrateError
-from vocabulary.messages import text
+from vocabulary.messages import set_language, text
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
-
-
-def _command(sub: argparse._SubParsersAction, name: str, help_text: str) -> argparse.ArgumentParser:
-    """A subcommand that reads the config and touches the target (so it takes --target, DESIGN §5)."""
-    cmd = sub.add_parser(name, help=help_text)
-    cmd.add_argument("--config", required=True, type=Path, help="migration.yaml")
-    cmd.add_argument("--target", help="database URL overriding target.url (passwords: use ${ENV_VAR})")
-    return cmd
 
 
 def _version() -> str:
@@ -36,16 +28,29 @@ def _version() -> str:
         return "unknown"
 
 
+def _command(sub: argparse._SubParsersAction, name: str, help_text: str, *, summary: bool = False,
+             dry_run: str | None = None) -> argparse.ArgumentParser:
+    """A subcommand that reads the config and touches the target (so it takes --target, DESIGN §5)."""
+    cmd = sub.add_parser(name, help=help_text)
+    cmd.add_argument("--config", required=True, type=Path, help="migration.yaml")
+    cmd.add_argument("--target", help="database URL overriding target.url (passwords: use ${ENV_VAR})")
+    if dry_run:
+        cmd.add_argument("--dry-run", action="store_true", help=dry_run)
+    if summary:
+        cmd.add_argument("--json", action="store_true", help="print the summary as one JSON object on stdout")
+    return cmd
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
     p.add_argument("--version", action="version", version=f"crm-migrate {_version()}")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = _command(sub, "run", "extract, clean, match and load every source of the config")
-    run.add_argument("--dry-run", action="store_true", help="compute the same summary, write nothing")
-    sync = _command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync")
+    _command(sub, "run", "extract, clean, match and load every source of the config", summary=True,
+             dry_run="compute the same summary, write nothing")
+    sync = _command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync",
+                    summary=True, dry_run="compute the same summary, write nothing")
     sync.add_argument("--source", help="the 1C source to check (default: every onec_odata/onec_xml source)")
-    sync.add_argument("--dry-run", action="store_true", help="compute the same summary, write nothing")
     review = sub.add_parser("review", help="the review queue of uncertain duplicate pairs, as a workbook")
     review_sub = review.add_subparsers(dest="review_command", required=True, metavar="export|import")
     export = _command(review_sub, "export", "write the pairs awaiting a decision to a workbook")
@@ -58,7 +63,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--run", help="a run id (default: the last successful run)")
     undo = _command(sub, "undo", "restore the target as it was before a run (and every later run)")
     undo.add_argument("--run", required=True, help="the run id printed by `run` (or listed by `report`)")
-    _delivery_commands(sub)
+    _command(sub, "push", "send the golden records to the CRM of crm: (Bitrix24 or amoCRM) over its REST API",
+             summary=True, dry_run="send no write; print what would be done")
+    files = _command(sub, "export", "write the golden records as files for the CRM's own importer")
+    files.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help="whose importer")
+    files.add_argument("--out", required=True, type=Path, help="folder for the files")
     demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
     demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
     return p
@@ -69,13 +78,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.debug:
         warnings.filterwarnings("ignore")
     try:
-        if args.command == "demo":
-            return _demo(args)
-        if args.command == "run":
-            return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
-        if args.command in ("push", "export"):
-            return _delivery(args)
-        return _other(args)
+        return _dispatch(args)
     except CrmMigrateError as exc:
         print(f"crm-migrate: {exc}", file=sys.stderr)
         if args.debug and exc.__cause__ is not None:
@@ -91,73 +94,21 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_FAILED
 
 
-def _other(args: argparse.Namespace) -> int:
-    """sync, review, report and undo: one line on stdout when done, one line on stderr when not."""
-    from cli import commands  # Dagster and the connectors are imported only when needed
+def _dispatch(args: argparse.Namespace) -> int:
+    from cli import commands  # Dagster and the connectors are imported only when a command runs
 
-    config = load_config(args.config)
-    print(commands.dispatch(args, config, config.target_url(args.target)))
-    return EXIT_OK
-
-
-# -- push / export: delivery into Bitrix24 / amoCRM (cli/delivery.py) ------------------------------
-def _delivery_commands(sub: argparse._SubParsersAction) -> None:
-    push = _command(sub, "push", "send the golden records to the CRM of crm: (Bitrix24 or amoCRM) over its REST API")
-    push.add_argument("--dry-run", action="store_true", help="send no write; print what would be done")
-    push.add_argument("--json", action="store_true", help="print the summary as one JSON object")
-    export = _command(sub, "export", "write the golden records as files for the CRM's own importer")
-    export.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help="whose importer")
-    export.add_argument("--out", required=True, type=Path, help="folder for the files")
-
-
-def _delivery(args: argparse.Namespace) -> int:
-    import json
-
-    from cli import delivery
-    from vocabulary.errors import CrmMigrateError
-
-    config = load_config(args.config)
-    url = config.target_url(args.target)
-    try:
-        if args.command == "push":
-            summary = delivery.push(config, url, args.dry_run)
-            print(json.dumps(summary, ensure_ascii=False) if args.json else delivery.format_push(summary))
-        else:
-            files = delivery.export(config, url, args.format, args.out)
-            print("\n".join(str(f) for f in files))
-    except CrmMigrateError as exc:
-        print(f"crm-migrate: {exc}", file=sys.stderr)
-        if args.debug:
-            raise
-        return exc.exit_code
-    return 0
-
-
-def _run(config_path: Path, *, target: str | None, dry_run: bool, debug: bool) -> int:
-    from cli.runner import execute  # Dagster is imported only when a run starts
-    from cli.summary import format_summary
-
+    if args.command == "demo":
+        config_path, target = commands.demo_config(args.target)
+    else:
+        config_path, target = args.config, args.target
     config = load_config(config_path)
-    summary = execute(config_path, target=target, dry_run=dry_run, debug=debug)
-    print(format_summary(config, summary))
+    set_language(config.language)
+    output = commands.dispatch(args, config, config.target_url(target))
+    if getattr(args, "json", False):
+        print(json.dumps(output.data, ensure_ascii=False, default=str))
+    else:
+        print(output.text)
     return EXIT_OK
-
-
-def _demo(args: argparse.Namespace) -> int:
-    target = args.target or f"sqlite:///{DEFAULT_CONFIG.parent / 'crm.db'}"
-    code = _run(DEFAULT_CONFIG, target=target, dry_run=False, debug=args.debug)
-    if code == 0:
-        home = os.environ.get("DAGSTER_HOME")
-        print(f"\nThe CRM database: {mask_url(target)}")
-        print("Run `make demo` again: nothing changes (idempotent load).")
-        here = Path.cwd()
-        options = f"--config {DEFAULT_CONFIG.relative_to(here) if DEFAULT_CONFIG.is_relative_to(here) else DEFAULT_CONFIG}"
-        options += f" --target {mask_url(target)}" if args.target else ""
-        print(f"Data-quality workbook: .venv/bin/crm-migrate report {options} --out quality.xlsx")
-        print(f"Review queue:          .venv/bin/crm-migrate review export {options} --out review.xlsx")
-        print("Open the Dagster UI: `make ui`, then http://127.0.0.1:3000"
-              + (f" (runs are stored in {home})" if home else ""))
-    return code
 
 
 if __name__ == "__main__":

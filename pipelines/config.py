@@ -177,6 +177,7 @@ class MigrationConfig(_Strict):
     target: TargetConfig
     sources: list[Source] = Field(min_length=1)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
     crm: CrmConfig | None = None
     # Set by load_config, never read from the file (an unknown key there is an error).
     base_dir: Path = Field(default=Path("."), exclude=True)

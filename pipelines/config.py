@@ -18,9 +18,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from connectors.urls import mask_url
-from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from transforms.fuzzy import Thresholds
 from vocabulary.errors import UsageError
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from vocabulary.messages import text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"

@@ -9,17 +9,16 @@ from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
 from connectors.fingerprint import file_fingerprint
-from vocabulary.grid import Grid
 from connectors.onec_odata import odata_fingerprint, read_odata
 from connectors.onec_xml import read_exchange_file
 from pipelines.config import FileSource, MigrationConfig, ODataSource
 from pipelines.stages import ExtractedSource, TableIntake
 from transforms.column_mapping import MappingError, map_columns
-from vocabulary.rejects import reject, rejects_frame
 from transforms.onec_records import OneCData, onec_records
 from transforms.records import SourceRecords, record_key_column, rejected_row_key, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
-
+from vocabulary.grid import Grid
+from vocabulary.rejects import reject, rejects_frame
 
 ODATA_READ_ATTEMPTS = 3
 
@@ -66,7 +65,7 @@ def _expected_headers(source: FileSource) -> list[str]:
         [source.key] if source.key else [])
 
 
-def _label(kind: str, table: SourceTable):  # noqa: ANN202 — a small closure
+def _label(kind: str, table: SourceTable):
     return (lambda row: f"{table.name}!{row}") if kind == "excel" else (lambda row: f"{table.name}:{row}")
 
 

@@ -16,10 +16,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from cli.main import EXIT_FAILED, main
 from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
-from cli.main import EXIT_FAILED, main
 from pipelines.config import load_config
 from pipelines.intake import extract_source
 from transforms import normalise, records
@@ -111,7 +111,8 @@ def _companies(**columns: list) -> pd.DataFrame:
     n = len(next(iter(columns.values())))
     base = {f: [None] * n for f in ("name", "legal_name", "inn", "kpp", "ogrn", "type", "phone", "email",
                                     "address", "city", "website", "manager", "note", "key")}
-    base.update(_source=["s"] * n, _source_key=[f"k{i}" for i in range(n)], _origin=[f"f.csv:{i + 2}" for i in range(n)])
+    base.update(_source=["s"] * n, _source_key=[f"k{i}" for i in range(n)],
+                _origin=[f"f.csv:{i + 2}" for i in range(n)])
     base.update(columns)
     return pd.DataFrame(base, dtype=object)
 
@@ -119,12 +120,12 @@ def _companies(**columns: list) -> pd.DataFrame:
 def test_a_normaliser_failing_on_one_value_flags_that_value_only(monkeypatch: pytest.MonkeyPatch) -> None:
     real_phones, real_squash = normalise.parse_phones, normalise._squash
 
-    def phones(cell, region, city):  # noqa: ANN001, ANN202
+    def phones(cell, region, city):
         if cell == "boom":
             raise RecursionError("maximum recursion depth exceeded")
         return real_phones(cell, region, city)
 
-    def squash(value):  # noqa: ANN001, ANN202
+    def squash(value):
         if value == "bad note":
             raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
         return real_squash(value)
@@ -145,7 +146,7 @@ def test_a_row_the_mapping_fails_on_is_quarantined_under_its_key(tmp_path: Path,
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     real_field = records._field
 
-    def field(row, columns):  # noqa: ANN001, ANN202
+    def field(row, columns):
         if row.get("Наименование") == "ООО Бета":
             raise KeyError("surprise")
         return real_field(row, columns)
@@ -159,7 +160,7 @@ def test_a_row_the_mapping_fails_on_is_quarantined_under_its_key(tmp_path: Path,
 
 # --- 2. CSV quote recovery -------------------------------------------------------------------------
 
-def _grid(tmp_path: Path, body: str):  # noqa: ANN202
+def _grid(tmp_path: Path, body: str):
     path = tmp_path / "k.csv"
     path.write_text(body, encoding="utf-8")
     return read_csv(path)
@@ -286,7 +287,7 @@ def test_a_csv_in_a_wrong_encoding_is_named(tmp_path: Path, encoding: str, expec
 def test_a_reader_failing_unexpectedly_still_names_the_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from connectors import csv_file
 
-    def boom(*_args):  # noqa: ANN002, ANN202
+    def boom(*_args):
         raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
     monkeypatch.setattr(csv_file, "parse_lines", boom)
     path = tmp_path / "k.csv"
@@ -300,7 +301,7 @@ def test_a_reader_failing_unexpectedly_still_names_the_file(tmp_path: Path, monk
 def test_a_file_too_large_for_memory_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from connectors import csv_file
 
-    def no_memory(_path):  # noqa: ANN001, ANN202
+    def no_memory(_path):
         raise MemoryError
     monkeypatch.setattr(csv_file, "read_source_bytes", no_memory)
     path = tmp_path / "k.csv"

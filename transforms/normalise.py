@@ -19,10 +19,10 @@ import pandas as pd
 from transforms.cells import apply_distinct, failure
 from transforms.company_names import CompanyName, parse_company_name
 from transforms.emails import Email, parse_emails
-from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
 from transforms.identifiers import Identifier, company_type, normalise_inn, normalise_kpp, normalise_ogrn
 from transforms.person_names import PersonName, clean_position, parse_person_name
 from transforms.phones import Phone, parse_phones
+from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
 from vocabulary.messages import text
 
 # How clients write the company type in their own columns.

@@ -29,7 +29,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -144,7 +144,7 @@ def _desc(desc: phonenumbers.PhoneNumberDesc | None) -> _Desc | None:
     return _Desc(frozenset(desc.possible_length), re.compile(desc.national_number_pattern))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(region: str) -> _Plan:
     m = phonenumbers.PhoneMetadata.metadata_for_region(region)
     descs = [d for d in (m.premium_rate, m.toll_free, m.shared_cost, m.voip, m.personal_number, m.pager, m.uan,
@@ -384,7 +384,8 @@ def _glued_digits(digits: str, region: str) -> tuple[Phone, ...]:
             parts = [digits[i:i + size] for i in range(0, len(digits), size)]
             readings = [_read(part, region) for part in parts]
             if all(r.e164 for r in readings):
-                return tuple(Phone(part, r.e164, None, r.kind, False, None, r.country) for part, r in zip(parts, readings))
+                return tuple(Phone(part, r.e164, None, r.kind, False, None, r.country)
+                             for part, r in zip(parts, readings))
     return ()
 
 

@@ -14,11 +14,20 @@ import pandas as pd
 
 from transforms.cells import failure
 from transforms.column_mapping import ColumnMapping, MappingError
-from vocabulary.fields import (
-    COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, ORIGIN, PAYLOAD, REF_INN, REF_KEY,
-    REF_NAME, REF_ROW, SOURCE, SOURCE_KEY,
-)
 from transforms.tables import ROW_COLUMN, SourceTable
+from vocabulary.fields import (
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    EXTRA,
+    ORIGIN,
+    PAYLOAD,
+    REF_INN,
+    REF_KEY,
+    REF_NAME,
+    REF_ROW,
+    SOURCE,
+    SOURCE_KEY,
+)
 from vocabulary.messages import text
 from vocabulary.rejects import reject, rejects_frame
 

@@ -14,6 +14,7 @@ import warnings
 from importlib import metadata
 from pathlib import Path
 
+from cli.progress import shown
 from pipelines.config import load_config
 from vocabulary.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CrmMigrateError
 from vocabulary.messages import set_language, text
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
     p.add_argument("--version", action="version", version=f"crm-migrate {_version()}")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress display (errors are still printed)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _command(sub, "run", "extract, clean, match and load every source of the config", summary=True,
              dry_run="compute the same summary, write nothing")
@@ -103,7 +105,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         config_path, target = args.config, args.target
     config = load_config(config_path)
     set_language(config.language)
-    output = commands.dispatch(args, config, config.target_url(target))
+    with shown(quiet=args.quiet or getattr(args, "json", False) and not sys.stderr.isatty()):
+        output = commands.dispatch(args, config, config.target_url(target))
     if getattr(args, "json", False):
         print(json.dumps(output.data, ensure_ascii=False, default=str))
     else:

@@ -37,13 +37,14 @@ def schema_conformance(validated: Validated) -> dg.AssetCheckResult:
 
 @dg.asset_check(asset="normalised", description=f"At least {PHONE_VALIDITY_MIN:.0%} of phone numbers are valid.")
 def phone_validity(migration: MigrationConfigResource, normalised: Normalised) -> dg.AssetCheckResult:
-    rows = [(src, origin, p.raw, p.issue) for frame in (normalised.companies, normalised.contacts)
+    rows = [(src, origin, p.raw, p.issue, p.e164) for frame in (normalised.companies, normalised.contacts)
             for src, origin, items in zip(frame["_source"], frame["_origin"], frame["phones"]) for p in items]
-    invalid = pd.DataFrame([r for r in rows if r[3]], columns=["source", "origin", "raw", "issue"])
+    invalid = pd.DataFrame([r[:4] for r in rows if r[4] is None], columns=["source", "origin", "raw", "issue"])
+    unverified = sum(1 for r in rows if r[4] is not None and r[3])
     rate = 1.0 if not rows else 1 - len(invalid) / len(rows)
     return dg.AssetCheckResult(
         passed=rate >= PHONE_VALIDITY_MIN, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"phones": len(rows), "invalid": len(invalid), "valid_rate": round(rate, 4),
+        metadata={"phones": len(rows), "invalid": len(invalid), "unverified": unverified, "valid_rate": round(rate, 4),
                   "sample": sample(invalid, rows=SAMPLE, previews=migration.load().privacy.previews)})
 
 

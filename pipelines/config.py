@@ -32,6 +32,7 @@ from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from vocabulary.messages import text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
+SOURCE_KINDS = "excel, csv, onec_odata, onec_xml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -284,9 +285,12 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
     elif kind in ("union_tag_invalid", "union_tag_not_found") and loc and loc[0] == "crm":
         msg = "kind must be one of bitrix24, amocrm"
     elif kind == "union_tag_invalid":
-        msg = "kind must be one of excel, csv, onec_odata, onec_xml"
+        msg = "kind: " + text("bad_input.config_not_one_of", value=error["ctx"]["tag"], allowed=SOURCE_KINDS)
+    elif kind == "union_tag_not_found":
+        msg = text("bad_input.config_kind_missing", allowed=SOURCE_KINDS)
     elif kind == "literal_error":
-        msg = f"must be {error['ctx']['expected']} (got {error['input']!r})"
+        allowed = ", ".join(re.findall(r"'([^']*)'", error["ctx"]["expected"]))
+        msg = text("bad_input.config_not_one_of", value=error["input"], allowed=allowed)
     else:
         msg = error["msg"].removeprefix("Value error, ")
     return f"{where}: {msg}" if where else msg

@@ -10,7 +10,8 @@ import argparse
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db.engine import TargetError
-from connectors.crm_db.report import COLUMN_NOTES, quality_report
+from connectors.crm_db.report import quality_report
+from connectors.crm_db.report_workbook import report_workbook
 from connectors.crm_db.undo import undo_run
 from connectors.errors import SourceError
 from connectors.xlsx_writer import OutputError, write_workbook
@@ -20,6 +21,7 @@ from pipelines.runner import execute, scrub
 from pipelines.summary import format_summary
 from pipelines.sync import UsageError, changed_sources, fingerprints, stored_fingerprints
 from transforms.review import ReviewFileError
+from vocabulary.messages import text
 
 
 USAGE_ERRORS = (UsageError,)
@@ -40,9 +42,9 @@ def _review(args: argparse.Namespace, url: str) -> str:
 
 
 def _report(args: argparse.Namespace, url: str) -> str:
-    sheets = quality_report(url, args.run)
-    write_workbook(args.out, sheets, column_notes=COLUMN_NOTES)
-    return f"Quality report written to {args.out} (sheets: {', '.join(sheets)})"
+    workbook = report_workbook(quality_report(url, args.run))
+    write_workbook(args.out, workbook)
+    return text("report.written", path=args.out, sheets=", ".join(workbook))
 
 
 def _undo(args: argparse.Namespace, url: str) -> str:

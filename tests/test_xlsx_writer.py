@@ -15,9 +15,9 @@ from pathlib import Path
 
 import numpy as np
 import openpyxl
-from openpyxl.utils.escape import unescape
 import pandas as pd
 import pytest
+from openpyxl.utils.escape import unescape
 from python_calamine import CalamineWorkbook
 
 from connectors import xlsx_writer
@@ -42,7 +42,7 @@ DANGEROUS = [
 ]
 
 
-def roundtrip(tmp_path: Path, sheets: dict[str, pd.DataFrame], **kwargs) -> tuple[openpyxl.Workbook, Path]:  # noqa: ANN003
+def roundtrip(tmp_path: Path, sheets: dict[str, pd.DataFrame], **kwargs) -> tuple[openpyxl.Workbook, Path]:
     path = tmp_path / "out.xlsx"
     write_workbook(path, sheets, **kwargs)
     return openpyxl.load_workbook(path), path
@@ -159,7 +159,7 @@ def test_a_failed_write_leaves_the_old_file_and_no_debris(tmp_path: Path, monkey
     path = tmp_path / "quality.xlsx"
     path.write_bytes(b"the previous report")
 
-    def disk_full(out, sheets) -> None:  # noqa: ANN001
+    def disk_full(out, sheets) -> None:
         out.write(b"PK half a zip")
         raise OSError(28, "No space left on device")
 

@@ -75,27 +75,27 @@ _COLUMNS = {
 }
 
 _NOTES = {
-    "summary.value": ("Цифры запуска взяты из его журнала; «CRM сейчас» — живые записи CRM на момент отчёта "
-                      "(удалённые и поглощённые при слиянии не считаются).",
-                      "Run figures come from the run's log; 'CRM now' figures are the live records in the CRM at "
-                      "the time of the report (deleted and merged-away records excluded)."),
+    "summary.value": (("Цифры запуска взяты из его журнала; «CRM сейчас» — живые записи CRM на момент отчёта "
+                      "(удалённые и поглощённые при слиянии не считаются)."),
+                      ("Run figures come from the run's log; 'CRM now' figures are the live records in the CRM at "
+                      "the time of the report (deleted and merged-away records excluded).")),
     "by_source.companies": ("Живые записи источника, связанные с компанией в CRM.",
                             "Live source records of this source linked to a CRM company."),
     "by_source.contacts": ("Живые записи источника, связанные с контактом в CRM.",
                            "Live source records of this source linked to a CRM contact."),
-    "by_source.gone_from_source": ("Записи, загруженные раньше, которых больше нет в источнике (их связь помечена "
-                                   "удалённой; запись CRM без живых связей удаляется мягко).",
-                                   "Records loaded earlier that are no longer in the source (their link is marked "
-                                   "deleted; a CRM record with no live link left is soft-deleted)."),
+    "by_source.gone_from_source": (("Записи, загруженные раньше, которых больше нет в источнике (их связь помечена "
+                                   "удалённой; запись CRM без живых связей удаляется мягко)."),
+                                   ("Records loaded earlier that are no longer in the source (their link is marked "
+                                   "deleted; a CRM record with no live link left is soft-deleted).")),
     "by_source.quarantined": ("Записи источника, не загруженные в этом запуске: см. лист «Карантин».",
                               "Records of this source not loaded in the reported run: see the quarantine sheet."),
-    "by_source.with_warnings": ("Живые записи со значениями, которые не удалось привести к норме: "
-                                "см. лист «Предупреждения».",
+    "by_source.with_warnings": (("Живые записи со значениями, которые не удалось привести к норме: "
+                                "см. лист «Предупреждения»."),
                                 "Live records with values that could not be made canonical: see the warnings sheet."),
-    "fill_rate.field": ("Доля записей CRM (после слияния), в которые загружены записи источника и у которых "
-                        "поле заполнено, в процентах. Меньше {low}% выделено красным.",
-                        "Share of the CRM records (after merging) this source's records were loaded into that "
-                        "have the field, in percent. Below {low}% is shaded red."),
+    "fill_rate.field": (("Доля записей CRM (после слияния), в которые загружены записи источника и у которых "
+                        "поле заполнено, в процентах. Меньше {low}% выделено красным."),
+                        ("Share of the CRM records (after merging) this source's records were loaded into that "
+                        "have the field, in percent. Below {low}% is shaded red.")),
     "quarantine_reasons.reason": ("Причина без конкретного значения; у записи может быть несколько причин.",
                                   "The reason without the offending value; a record can have several reasons."),
     "quarantine.origin": ("Где запись в источнике: лист!строка или файл:строка.",
@@ -195,21 +195,21 @@ _REVIEW_BOOK = {
     "how_to.topic": ("Что", "Topic"),
     "how_to.text": ("Пояснение", "Explanation"),
     "how_to.fill.topic": ("Как заполнять", "How to fill in"),
-    "how_to.fill": ("В листе review в столбце decision выберите из списка same (это одна и та же компания или "
+    "how_to.fill": (("В листе review в столбце decision выберите из списка same (это одна и та же компания или "
                     "один человек) или different (разные); подходят и «да» / «нет». Строки без решения "
-                    "пропускаются. Столбцы с ключами не меняйте.",
-                    "In sheet review, column decision: pick same (one company or person) or different from the "
-                    "list. Rows left empty are skipped. Do not change the key columns."),
+                    "пропускаются. Столбцы с ключами не меняйте."),
+                    ("In sheet review, column decision: pick same (one company or person) or different from the "
+                    "list. Rows left empty are skipped. Do not change the key columns.")),
     "how_to.columns.topic": ("Столбцы", "Columns"),
-    "how_to.columns": ("left_… — первая запись пары, right_… — вторая; score — сходство 0–100; reasons — что "
-                       "совпало; comment — ваш комментарий (сохраняется вместе с решением).",
-                       "left_… is the first record of the pair, right_… the second; score is the similarity "
-                       "(0-100); reasons say what matched; comment is kept with the decision."),
+    "how_to.columns": (("left_… — первая запись пары, right_… — вторая; score — сходство 0–100; reasons — что "
+                       "совпало; comment — ваш комментарий (сохраняется вместе с решением)."),
+                       ("left_… is the first record of the pair, right_… the second; score is the similarity "
+                       "(0-100); reasons say what matched; comment is kept with the decision.")),
     "how_to.then.topic": ("Затем", "Then"),
-    "how_to.then": ("crm-migrate review import --config migration.yaml review.xlsx, затем crm-migrate run: "
-                    "решения хранятся в базе CRM и применяются во всех следующих запусках.",
-                    "crm-migrate review import --config migration.yaml review.xlsx, then crm-migrate run: "
-                    "decisions are kept in the CRM database and apply to every later run."),
+    "how_to.then": (("crm-migrate review import --config migration.yaml review.xlsx, затем crm-migrate run: "
+                    "решения хранятся в базе CRM и применяются во всех следующих запусках."),
+                    ("crm-migrate review import --config migration.yaml review.xlsx, then crm-migrate run: "
+                    "decisions are kept in the CRM database and apply to every later run.")),
     "note.decision": ("same — одна и та же запись, different — разные; пусто — пропустить.",
                       "same: one record; different: two; empty: skip."),
     "note.score": ("Сходство двух записей (0–100).", "Similarity of the two records (0-100)."),

@@ -35,17 +35,24 @@ class RunFailed(Exception):
         return scrub(str(self), url)
 
 
-# A local instance keeps runs and events in its folder; client data should not feed usage telemetry.
-LOCAL_INSTANCE_YAML = "telemetry:\n  enabled: false\n"
+# A local instance keeps runs and events in its folder; client data should not feed usage telemetry,
+# and the UI opens on the asset graph, not on the "Join the Dagster community" dialog (nux).
+LOCAL_INSTANCE_YAML = "telemetry:\n  enabled: false\nnux:\n  enabled: false\n"
+_NUX_OFF = "nux:\n  enabled: false\n"
 
 
 def ensure_dagster_home() -> None:
-    """Create $DAGSTER_HOME with a local dagster.yaml if it does not exist yet (a fresh clone, a new folder)."""
+    """Create $DAGSTER_HOME with a local dagster.yaml if it does not exist yet (a fresh clone, a new folder);
+    an instance created before the dialog was switched off gets the ``nux`` setting added."""
     home = Path(os.environ["DAGSTER_HOME"])
     home.mkdir(parents=True, exist_ok=True)
     instance_yaml = home / "dagster.yaml"
     if not instance_yaml.exists():
         instance_yaml.write_text(LOCAL_INSTANCE_YAML, encoding="utf-8")
+        return
+    current = instance_yaml.read_text(encoding="utf-8")
+    if not any(line.startswith("nux:") for line in current.splitlines()):
+        instance_yaml.write_text(current.rstrip("\n") + "\n" + _NUX_OFF, encoding="utf-8")
 
 
 def _instance() -> dg.DagsterInstance:

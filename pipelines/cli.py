@@ -47,6 +47,11 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--run", help="a run id (default: the last successful run)")
     undo = _command(sub, "undo", "restore the target as it was before a run (and every later run)")
     undo.add_argument("--run", required=True, help="the run id printed by `run` (or listed by `report`)")
+    init = sub.add_parser("init", help="write a commented migration.yaml from a folder of client files")
+    init.add_argument("folder", type=Path, help="the folder with the client's files (xlsx, xls, xlsb, ods, csv, 1C xml)")
+    init.add_argument("--out", type=Path, help="the config to write (default: FOLDER/migration.yaml)")
+    init.add_argument("--language", choices=("ru", "en"), default="ru", help="language of its comments and of the run")
+    init.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
     demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
     return p
@@ -59,6 +64,8 @@ def main(argv: list[str] | None = None) -> int:
     try:
         if args.command == "demo":
             return _demo(args)
+        if args.command == "init":
+            return _init(args)
         if args.command == "run":
             return _run(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
         return _other(args)
@@ -68,6 +75,21 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("crm-migrate: interrupted; the target was not changed", file=sys.stderr)
         return EXIT_FAILED
+
+
+def _init(args: argparse.Namespace) -> int:
+    from cli.init_config import init_config
+    from vocabulary.errors import UsageError
+    from vocabulary.messages import set_language, text
+
+    set_language(args.language)
+    try:
+        out, scan = init_config(args.folder, args.out, language=args.language, force=args.force)
+    except UsageError as exc:
+        print(f"crm-migrate: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    print(text("init.written", path=out, sources=len(scan.sources), skipped=len(scan.skipped)))
+    return 0
 
 
 def _other(args: argparse.Namespace) -> int:

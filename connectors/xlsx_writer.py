@@ -54,6 +54,8 @@ _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 # Characters XML 1.0 cannot hold and lone surrogates (not UTF-8).
 _ILLEGAL_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _FORMULA_START = ("=", "+", "-", "@")
+# First characters of text that may need the guard (a leading space may hide "=" after it).
+_GUARD_FIRST = frozenset("=+-@#.,0123456789")
 _NUMBER_LIKE = re.compile(r"\s*[-+]?(\d[\d\s]*)?[.,]?\d+([eE][-+]?\d+)?\s*")
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"))
 
@@ -184,6 +186,12 @@ def _moment(value: dt.date | dt.time | np.datetime64) -> dt.date | dt.time | str
     return value if value.year >= 1900 else value.isoformat()
 
 
+def may_need_guard(text: str) -> bool:
+    """False for text that cannot need the guard (most text starts with a letter): spares the full test."""
+    first = text[:1]
+    return first in _GUARD_FIRST or first.isspace()
+
+
 def needs_text_guard(text: str) -> bool:
     """True for text Excel would turn into a formula, an error value or a number when parsing it."""
     if text[:1] in ("\t", "\r"):
@@ -228,7 +236,7 @@ class _Formats:
 
     def text(self, text: str, width: float) -> Any:
         wrapped = len(text) > width or "\n" in text
-        if needs_text_guard(text):
+        if may_need_guard(text) and needs_text_guard(text):
             return self.guard_wrap if wrapped else self.guard
         return self.wrap if wrapped else None
 
@@ -323,6 +331,9 @@ def _add_table_before_rows(ws: Worksheet, last_row: int, last_col: int, name: st
         ws.constant_memory = True
     if refused:
         raise ValueError(f"table {name}: XlsxWriter refused it ({refused})")
+    # add_table remembers every cell of the range to refuse an overlapping table or merge later; a sheet
+    # here has one table and no merges, and 200,000 rows x 8 columns would be 1.6 million entries.
+    ws.table_cells.clear()
     _write_header(ws, headers, header_formats)
 
 

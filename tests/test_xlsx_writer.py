@@ -17,6 +17,8 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from openpyxl.utils.escape import unescape
 from python_calamine import CalamineWorkbook
 
@@ -239,3 +241,9 @@ def test_charts_refer_to_the_data_sheet(tmp_path: Path) -> None:
     assert re.findall(r"<c:f>([^<]*)</c:f>", xml) == [
         "'O''Hara'!$B$1", "'O''Hara'!$A$2:$A$3", "'O''Hara'!$B$2:$B$3",
         "'O''Hara'!$C$1", "'O''Hara'!$A$2:$A$3", "'O''Hara'!$C$2:$C$3"]
+
+
+@given(st.text(min_size=1, max_size=12))
+def test_the_quick_guard_test_never_misses(text: str) -> None:
+    """``may_need_guard`` only spares the full test where that test would say no."""
+    assert xlsx_writer.may_need_guard(text) or not xlsx_writer.needs_text_guard(text)

@@ -1,1 +1,1 @@
-"""The command line: ``crm-migrate`` and its subcommands (the top layer: nothing imports it)."""
+"""The ``crm-migrate`` command line and the services behind its commands (runs, review, report, undo, sync)."""

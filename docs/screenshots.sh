@@ -33,8 +33,8 @@ for name, encoding, sep in (("kontragenty_1c.csv", "cp1251", ";"), ("contacts.cs
 EOF
 
 export DAGSTER_HOME=$WORK/home CRM_MIGRATE_CONFIG=$WORK/data/migration.yaml PYTHONPATH=$ROOT
-"$PY" -c "from pipelines.runner import ensure_dagster_home; ensure_dagster_home()"
-"$PY" -c "import sys; from pipelines.cli import main; sys.exit(main(['run', '--config', sys.argv[1]]))" \
+"$PY" -c "from pipelines.instance import ensure_dagster_home; ensure_dagster_home()"
+"$PY" -c "import sys; from cli.main import main; sys.exit(main(['run', '--config', sys.argv[1]]))" \
     "$CRM_MIGRATE_CONFIG" >/dev/null
 
 PORT=$("$PY" -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')

@@ -1,39 +1,18 @@
 """Normalise and validate (group ``clean``): one frame of companies and one of contacts."""
 
-from dataclasses import dataclass, field
-
 import dagster as dg
 import pandas as pd
 
 from pipelines.extract import extract_asset_name
-from pipelines.intake import ExtractedSource, TableIntake
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.resources import MigrationConfigResource
-from transforms.fields import SOURCE, SOURCE_KEY
+from pipelines.stages import ExtractedSource, Normalised
+from vocabulary import progress
+from vocabulary.messages import text
 from transforms.normalise import normalise_companies, normalise_contacts
 from validators.validate import validate_records
 
-RecordKey = tuple[str, str, str]  # (entity, source, source_key)
 WARNINGS_SHOWN = 30  # the rest are in source_links.warnings after the load
-
-
-@dataclass
-class Normalised:
-    companies: pd.DataFrame
-    contacts: pd.DataFrame
-    rejects: pd.DataFrame  # rows the readers or the mapping could not use
-    rows_read: dict[str, int]
-    intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
-    fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
-    notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
-
-    def expected(self) -> set[RecordKey]:
-        """Every record read: each must end up linked or quarantined."""
-        keys = {("company", s, k) for s, k in zip(self.companies[SOURCE], self.companies[SOURCE_KEY])}
-        keys |= {("contact", s, k) for s, k in zip(self.contacts[SOURCE], self.contacts[SOURCE_KEY])}
-        keys |= {(e, s, k) for e, s, k in zip(self.rejects["entity"], self.rejects["source"],
-                                              self.rejects["source_key"])}
-        return keys
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
@@ -50,8 +29,10 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         config = migration.load()
         regions = {s.name: s.default_region or config.default_region for s in config.sources}
         parts = list(extracted.values())
-        companies = normalise_companies(_concat([p.records.companies for p in parts]), regions)
-        contacts = normalise_contacts(_concat([p.records.contacts for p in parts]), companies, regions)
+        with progress.stage(text("progress.normalise")) as step:
+            companies = normalise_companies(_concat([p.records.companies for p in parts]), regions)
+            contacts = normalise_contacts(_concat([p.records.contacts for p in parts]), companies, regions)
+            step.result = text("progress.companies_contacts", companies=len(companies), contacts=len(contacts))
         result = Normalised(companies, contacts, _concat([p.records.rejects for p in parts]),
                             {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts},
                             {p.source: p.fingerprint for p in parts if p.fingerprint},
@@ -74,7 +55,10 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
         "quarantine": dg.AssetOut(description="Records that cannot be loaded, each with its reasons."),
     })
     def validate(normalised: Normalised):  # noqa: ANN202 — a generator of outputs
-        checked = validate_records(normalised.companies, normalised.contacts)
+        with progress.stage(text("progress.validate")) as step:
+            checked = validate_records(normalised.companies, normalised.contacts)
+            step.result = text("progress.companies_contacts", companies=len(checked.companies),
+                               contacts=len(checked.contacts))
         quarantine = _concat([normalised.rejects, checked.quarantine])
         yield dg.Output(checked, output_name="validated", metadata={
             **frame_metadata(checked.companies, ["_source", "_origin", "name", "inn", "kpp"]),

@@ -6,7 +6,10 @@ import dagster as dg
 import yaml
 
 from pipelines.config import MigrationConfig
-from pipelines.intake import ExtractedSource, extract_source
+from pipelines.intake import extract_source
+from pipelines.stages import ExtractedSource
+from vocabulary import progress
+from vocabulary.messages import text
 from pipelines.metadata import frame_metadata
 from pipelines.resources import MigrationConfigResource
 
@@ -30,7 +33,9 @@ def _extract_asset(source_name: str, kind: str) -> dg.AssetsDefinition:
               description=f"Records of source '{source_name}' ({kind}) in canonical fields, with rejects.")
     def _extract(migration: MigrationConfigResource) -> dg.Output[ExtractedSource]:
         config = migration.load()
-        extracted = extract_source(config, config.source(source_name))
+        with progress.stage(text("progress.extract", source=source_name)) as step:
+            extracted = extract_source(config, config.source(source_name))
+            step.result = text("progress.records", n=extracted.rows_read)
         records = extracted.records
         notes = [*extracted.notes, *(f"{t.name}: {n}" for t in extracted.tables for n in t.notes)]
         return dg.Output(extracted, metadata={

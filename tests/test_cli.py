@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.cli import EXIT_FAILED, EXIT_USAGE, main
+from cli.main import EXIT_FAILED, EXIT_USAGE, main
 from tests.clientdata import write_dataset
 
 
@@ -74,3 +74,55 @@ def _broken_workbook(folder: Path) -> Path:
     config = write_dataset(folder)
     (folder / "clients.xlsx").write_bytes(b"PK\x03\x04 truncated zip")
     return config
+
+
+def test_json_summary_is_one_object_with_the_figures(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    import json
+
+    config = write_dataset(tmp_path)
+    assert main(["run", "--config", str(config), "--dry-run", "--json"]) == 0
+    summary = json.loads(capsys.readouterr().out)
+    assert summary["dry_run"] is True and summary["companies"]["created"] == 4 and summary["quarantined"] == 1
+    assert set(summary["records_read"]) == {"old_crm", "buh"} and all(summary["records_read"].values())
+
+
+def test_version_is_printed(capsys: pytest.CaptureFixture) -> None:
+    with pytest.raises(SystemExit) as done:
+        main(["--version"])
+    assert done.value.code == 0 and capsys.readouterr().out.startswith("crm-migrate ")
+
+
+def test_ctrl_c_exits_130_and_says_the_target_is_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                            capsys: pytest.CaptureFixture) -> None:
+    from cli import commands
+
+    def interrupted(*_args: object) -> None:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(commands, "dispatch", interrupted)
+    assert main(["run", "--config", str(write_dataset(tmp_path))]) == 130
+    assert "целевая база не изменена" in capsys.readouterr().err
+    assert not (tmp_path / "crm.db").exists()
+
+
+def test_a_bug_is_reported_as_a_bug_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                capsys: pytest.CaptureFixture) -> None:
+    from cli import commands
+
+    def broken(*_args: object) -> None:
+        raise ValueError("boom")
+
+    monkeypatch.setattr(commands, "dispatch", broken)
+    assert main(["run", "--config", str(write_dataset(tmp_path))]) == EXIT_FAILED
+    err = capsys.readouterr().err.strip()
+    assert err == "crm-migrate: внутренняя ошибка ValueError: boom (запустите с --debug, чтобы увидеть трассировку)"
+
+
+def test_progress_goes_to_stderr_per_stage_and_q_silences_it(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    config = write_dataset(tmp_path)
+    assert main(["run", "--config", str(config), "--dry-run"]) == 0
+    err = capsys.readouterr().err
+    for stage in ("чтение old_crm: записей:", "чтение buh: записей:", "нормализация: компаний", "загрузка в CRM"):
+        assert stage in err
+    assert main(["-q", "run", "--config", str(config), "--dry-run"]) == 0
+    assert capsys.readouterr().err == ""

@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 import yaml
 
-from pipelines.runner import ensure_dagster_home
+from pipelines.instance import ensure_dagster_home
 
 
 def test_a_new_instance_opens_without_the_community_dialog(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -19,7 +19,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from pipelines.runner import ensure_dagster_home, execute
+from cli.runner import execute
+from pipelines.instance import ensure_dagster_home
 
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_SECONDS = 45

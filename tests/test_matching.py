@@ -3,11 +3,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, PAYLOAD, REF_INN, REF_KEY, REF_NAME, REF_ROW
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, PAYLOAD, REF_INN, REF_KEY, REF_NAME, REF_ROW
 from transforms.golden import golden_companies, golden_contacts
 from transforms.matching import CLUSTER, match_companies, match_contacts
 from transforms.normalise import as_frame, normalise_companies, normalise_contacts
-from validators.references import COMPANY_RECORD
+from vocabulary.fields import COMPANY_RECORD
 
 REGIONS = {"a": "RU", "b": "RU"}
 

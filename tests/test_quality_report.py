@@ -24,7 +24,7 @@ from connectors.crm_db.engine import TargetError
 from connectors.crm_db.report import OPTIONAL_TABLES, SHEETS, flatten_payload, quality_report
 from connectors.crm_db.report_workbook import LOW_FILL, report_workbook
 from connectors.xlsx_writer import Sheet, write_workbook
-from pipelines.runner import execute
+from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 from tests.conftest import _server_database  # the target_url databases, kept for a whole module here
 from vocabulary.messages import set_language, text

@@ -13,12 +13,12 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from transforms.fields import (
+from vocabulary.fields import (
     CRM_COMPANY_COLUMNS as COMPANY_COLUMNS, CRM_CONTACT_COLUMNS as CONTACT_COLUMNS, EXTRA, ISSUES, ORIGIN,
     PAYLOAD, SOURCE, SOURCE_KEY,
 )
 from transforms.matching import CLUSTER
-from validators.references import COMPANY_RECORD
+from vocabulary.fields import COMPANY_RECORD
 
 MEMBERS = "members"
 

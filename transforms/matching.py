@@ -21,7 +21,8 @@ import pandas as pd
 
 from transforms.area_codes import city_of_number, find_city
 from transforms.cells import fold
-from transforms.fields import SOURCE, SOURCE_KEY
+from vocabulary.fields import SOURCE, SOURCE_KEY
+from vocabulary.pairs import LINK_COLUMNS, Record, pair_key
 from transforms.fuzzy import (
     REVIEW_MARGIN,
     Candidate, Thresholds, candidate_pairs, channel_values, company_judge, contact_judge, evaluate, name_score,
@@ -29,24 +30,9 @@ from transforms.fuzzy import (
 )
 
 CLUSTER = "cluster"
-LINK_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons")
-DECISION_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "decision")
 NAME_SIMILARITY = 85  # default name score (fuzzy.name_score) for phone/email-backed merges
 DEFAULT_THRESHOLDS = Thresholds(review=90, auto_merge=95)
 MAX_NAMESAKES = 20  # entrepreneurs sharing a surname compared by initials
-
-
-Record = tuple[str, str]
-
-
-def pair_key(entity: str, left: Record, right: Record) -> tuple[str, str, str, str, str]:
-    """A pair in its stored order (the smaller record first), so one pair has one decision."""
-    (ls, lk), (rs, rk) = sorted([left, right])
-    return entity, ls, lk, rs, rk
-
-
-def empty_decisions() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in DECISION_COLUMNS})
 
 
 @dataclass

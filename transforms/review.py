@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms.fields import ORIGIN, SOURCE, SOURCE_KEY
-from transforms.matching import LINK_COLUMNS
-from validators.references import COMPANY_RECORD
+from vocabulary.errors import RunFailure
+
+from vocabulary.fields import ORIGIN, SOURCE, SOURCE_KEY
+from vocabulary.pairs import LINK_COLUMNS
+from vocabulary.fields import COMPANY_RECORD
 
 SHEET = "review"
 SIDE_FIELDS = ("name", "inn", "kpp", "city", "position", "company", "phones", "emails", "origin")
@@ -28,7 +30,7 @@ DECISION_CHOICES = ("same", "different", "да", "нет", "дубль", "раз
 KEY_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key")
 
 
-class ReviewFileError(ValueError):
+class ReviewFileError(RunFailure):
     """A review workbook that cannot be imported; the message names the row and the problem."""
 
 

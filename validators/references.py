@@ -13,12 +13,8 @@ from collections import defaultdict
 import pandas as pd
 
 from transforms.company_names import parse_company_name
-from transforms.fields import (
-    ORIGIN, PAYLOAD, QUARANTINE_COLUMNS, REF_INN, REF_KEY, REF_NAME, REF_ROW, SOURCE, SOURCE_KEY,
-)
-from transforms.records import empty_rejects
-
-COMPANY_RECORD = "company_record"  # (source, source_key) of the contact's company record
+from vocabulary.fields import COMPANY_RECORD, ORIGIN, REF_INN, REF_KEY, REF_NAME, REF_ROW, SOURCE, SOURCE_KEY
+from vocabulary.rejects import empty_rejects, reject_record, rejects_frame
 
 Record = tuple[str, str]
 
@@ -81,13 +77,11 @@ def attach_companies(contacts: pd.DataFrame, valid_companies: pd.DataFrame,
             quarantined = everything.find(row[SOURCE], *refs)
             reason = (f"its company {_origin(all_companies, quarantined)} is quarantined" if quarantined
                       else f"company {_describe_ref(*refs[1:])} not found in any source")
-            bad.append(dict(zip(QUARANTINE_COLUMNS, (row[SOURCE], row[SOURCE_KEY], "contact", row[ORIGIN],
-                                                     [reason], row[PAYLOAD]))))
+            bad.append(reject_record(row, "contact", [reason]))
     out = contacts.assign(**{COMPANY_RECORD: pd.Series(found, index=contacts.index, dtype=object)})
     bad_keys = {(b["source"], b["source_key"]) for b in bad}
     keep = [(s, k) not in bad_keys for s, k in zip(out[SOURCE], out[SOURCE_KEY])]
-    rejects = pd.DataFrame(bad, columns=list(QUARANTINE_COLUMNS), dtype=object) if bad else empty_rejects()
-    return out[keep], rejects
+    return out[keep], rejects_frame(bad)
 
 
 def _origin(companies: pd.DataFrame, record: Record) -> str:

@@ -8,8 +8,8 @@ import pandas as pd
 from connectors.crm_db.decisions import SavedDecisions, save_decisions
 from connectors.excel import read_workbook
 from connectors.xlsx_writer import Sheet, write_workbook
-from pipelines.match import Matched
-from pipelines.runner import execute
+from pipelines.stages import MatchedRecords
+from cli.runner import execute
 from transforms.review import DECISION_CHOICES, SHEET, parse_decisions, review_sheet
 from vocabulary.messages import text
 
@@ -32,7 +32,7 @@ def review_workbook(sheet: pd.DataFrame) -> dict[str, Sheet]:
 
 def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False) -> int:
     """Write the pairs awaiting a decision (as of the sources now) to ``out``; return how many."""
-    matched: Matched = execute(config_path, target=target, dry_run=True, debug=debug, until="matched")
+    matched: MatchedRecords = execute(config_path, target=target, dry_run=True, debug=debug, until="matched")
     sheet = review_sheet(matched.review, matched.companies, matched.contacts)
     write_workbook(out, review_workbook(sheet))
     return len(sheet)

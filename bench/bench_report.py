@@ -2,7 +2,8 @@
 and a wider one (8 columns: 6 text, 2 numbers).
 
 The frame is built in the child (not timed); the time is ``write_workbook`` alone, file
-closed and renamed; CPU seconds are given too, as the wall clock depends on the machine's load. Every tenth client value looks like a formula or a phone (``=…``,
+closed and renamed; CPU seconds are given too, as the wall clock depends on the machine's load.
+Every tenth client value looks like a formula or a phone (``=…``,
 ``+7 …``, ``-1``), so the text guard and quote-prefixed cells are part of the cost.
 """
 from __future__ import annotations

@@ -70,7 +70,8 @@ class Scan:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def init_config(folder: Path, out: Path | None = None, *, language: str = "ru", force: bool = False) -> tuple[Path, Scan]:
+def init_config(folder: Path, out: Path | None = None, *, language: str = "ru",
+                force: bool = False) -> tuple[Path, Scan]:
     """Scan ``folder`` and write the config to ``out`` (default ``folder/migration.yaml``); UsageError when
     the folder is missing, holds no client file, or ``out`` exists (unless ``force``)."""
     if not folder.is_dir():

@@ -5,11 +5,11 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.runner import execute
 from connectors.crm_db.decisions import SavedDecisions, save_decisions
 from connectors.excel import read_workbook
 from connectors.xlsx_writer import Sheet, write_workbook
 from pipelines.stages import MatchedRecords
-from cli.runner import execute
 from transforms.review import DECISION_CHOICES, SHEET, parse_decisions, review_sheet
 from vocabulary.messages import text
 

@@ -37,6 +37,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from vocabulary.errors import RunFailure
 
+
 class OutputError(RunFailure):
     """The workbook cannot be written; the message is one line naming the file."""
 

@@ -11,8 +11,8 @@ from sqlalchemy import create_engine, text
 
 from cli.init_config import init_config, scan_folder, source_name
 from cli.main import EXIT_USAGE, main
-from pipelines.config import config_json_schema_text, load_config
 from cli.runner import execute
+from pipelines.config import config_json_schema_text, load_config
 from tests.clientdata import write_dataset
 from vocabulary.errors import UsageError
 from vocabulary.messages import set_language

@@ -7,9 +7,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from cli.review import review_workbook
 from connectors.excel import read_workbook
 from connectors.xlsx_writer import write_workbook
-from cli.review import review_workbook
 from transforms.review import DECISION_CHOICES, DECISION_WORDS, REVIEW_COLUMNS, SHEET, parse_decisions
 from vocabulary.messages import set_language
 

@@ -69,7 +69,8 @@ _COLUMNS = {
     "review_pairs": ("Пар на проверку", "Review pairs"),
     "error": ("Ошибка", "Error"),
     **{f"{entity}_{count}": (f"{ru_entity}: {ru_count}", f"{en_entity} {count}")
-       for entity, ru_entity, en_entity in (("companies", "Компании", "Companies"), ("contacts", "Контакты", "Contacts"))
+       for entity, ru_entity, en_entity in (("companies", "Компании", "Companies"),
+                                            ("contacts", "Контакты", "Contacts"))
        for count, ru_count in (("created", "созданы"), ("updated", "обновлены"), ("unchanged", "без изменений"),
                                ("merged", "объединены"), ("deleted", "удалены"))},
 }

@@ -158,7 +158,8 @@ def cell_value(value: Any) -> Any:
 
 def clean_text(text: str) -> str:
     """``text`` without characters an .xlsx cannot hold, cut to what Excel holds in a cell."""
-    text = _ILLEGAL_XML.sub("", text)
+    if not text.isprintable():  # none of _ILLEGAL_XML is printable: most text skips the regex
+        text = _ILLEGAL_XML.sub("", text)
     return text if len(text) <= MAX_CELL_TEXT else text[:MAX_CELL_TEXT - 1] + "…"
 
 

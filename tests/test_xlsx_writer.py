@@ -246,3 +246,10 @@ def test_charts_refer_to_the_data_sheet(tmp_path: Path) -> None:
 def test_the_quick_guard_test_never_misses(text: str) -> None:
     """``may_need_guard`` only spares the full test where that test would say no."""
     assert xlsx_writer.may_need_guard(text) or not xlsx_writer.needs_text_guard(text)
+
+
+@given(st.text(max_size=20))
+def test_cleaned_text_holds_nothing_xml_cannot(text: str) -> None:
+    cleaned = xlsx_writer.clean_text(text)
+    assert not xlsx_writer._ILLEGAL_XML.search(cleaned)
+    assert cleaned == "".join(ch for ch in text if not xlsx_writer._ILLEGAL_XML.match(ch))

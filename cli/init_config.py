@@ -1,7 +1,7 @@
 """`crm-migrate init DIR`: a commented migration.yaml from a folder of client files.
 
 Each file is read with the same readers and detection a run uses (``connectors.excel``,
-``connectors.csv_file``, ``connectors.onec_xml``, ``transforms.tables.find_table``,
+``connectors.csv_file``, the 1C exchange reader of ``pipelines.intake``, ``transforms.tables.find_table``,
 ``transforms.column_mapping.map_columns``), so what ``init`` writes is what the run will
 see: one source per workbook sheet with a table, per CSV and per 1C exchange file, with
 its kind, encoding, delimiter, sheet, entity, stable key column and column mapping. The
@@ -23,7 +23,7 @@ import yaml
 from connectors.csv_file import detect_encoding, read_csv, sniff_delimiter
 from connectors.errors import SourceError
 from connectors.excel import read_source_bytes, read_workbook
-from connectors.onec_xml import read_exchange_file
+from pipelines.intake import read_exchange_file
 from transforms.column_mapping import ColumnMapping, map_columns, normalise_header
 from transforms.tables import ROW_COLUMN, NoHeaderError, SourceTable, find_table
 from vocabulary.errors import UsageError

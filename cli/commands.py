@@ -17,7 +17,8 @@ from cli.runner import execute
 from cli.summary import format_summary, summary_data
 from cli import delivery
 from connectors.crm_db.engine import target_errors
-from connectors.crm_db.report import COLUMN_NOTES, quality_report
+from connectors.crm_db.report import quality_report
+from connectors.crm_db.report_workbook import report_workbook
 from connectors.crm_db.undo import undo_run
 from connectors.urls import mask_url
 from connectors.xlsx_writer import write_workbook
@@ -38,9 +39,9 @@ def _review(args: argparse.Namespace, url: str) -> str:
 
 
 def _report(args: argparse.Namespace, url: str) -> str:
-    sheets = quality_report(url, args.run)
-    write_workbook(args.out, sheets, column_notes=COLUMN_NOTES)
-    return f"Quality report written to {args.out} (sheets: {', '.join(sheets)})"
+    workbook = report_workbook(quality_report(url, args.run))
+    write_workbook(args.out, workbook)
+    return text("report.written", path=args.out, sheets=", ".join(workbook))
 
 
 def _undo(args: argparse.Namespace, url: str) -> str:

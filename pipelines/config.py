@@ -7,6 +7,7 @@ string; secrets come only from the environment.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -48,8 +49,10 @@ ColumnSpec = str | list[str]
 
 
 class ColumnsConfig(_Strict):
-    company: dict[str, ColumnSpec] = Field(default_factory=dict)
-    contact: dict[str, ColumnSpec] = Field(default_factory=dict)
+    company: dict[str, ColumnSpec] = Field(default_factory=dict,
+                                           json_schema_extra={"propertyNames": {"enum": list(COMPANY_FIELDS)}})
+    contact: dict[str, ColumnSpec] = Field(default_factory=dict,
+                                           json_schema_extra={"propertyNames": {"enum": list(CONTACT_FIELDS)}})
 
     @field_validator("company")
     @classmethod
@@ -245,6 +248,20 @@ class MigrationConfig(_Strict):
             if not db.is_absolute() and not override:
                 url = url.set(database=str(self.base_dir / db))
         return url.render_as_string(hide_password=False)
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of migration.yaml for editors (``docs/migration.schema.json``): the models above,
+    without the fields ``load_config`` sets itself."""
+    schema = MigrationConfig.model_json_schema()
+    for internal in ("base_dir", "config_path"):
+        schema["properties"].pop(internal, None)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": "crm-migrate migration.yaml"}
+
+
+def config_json_schema_text() -> str:
+    """``config_json_schema()`` as the committed file holds it (regenerate: see README, "init")."""
+    return json.dumps(config_json_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _expand_env(value: str, where: str) -> str:

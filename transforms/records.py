@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from transforms.column_mapping import ColumnMapping, MappingError
+from transforms.column_mapping import ColumnMapping, find_column
 from vocabulary.fields import (
     COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, ORIGIN, PAYLOAD, REF_INN, REF_KEY,
     REF_NAME, REF_ROW, SOURCE, SOURCE_KEY,
@@ -48,9 +48,8 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
     """Records of one table; ``label(row)`` names a row for people ("Клиенты!12")."""
     headers = [c for c in table.frame.columns if c != ROW_COLUMN]
     own = mapping.company if mapping.entity != "contacts" else mapping.contact
-    key_column = key_column or (own.get("key") or [None])[0]
-    if key_column is not None and key_column not in headers:
-        raise MappingError(f"key column {key_column!r} not found (columns: {', '.join(headers)})")
+    key_column = (find_column(key_column, headers, table.groups, "key column") if key_column
+                  else (own.get("key") or [None])[0])
     mapped = {c for m in (mapping.company, mapping.contact) for cols in m.values() for c in cols}
     unmapped = [h for h in headers if h not in mapped and h != key_column]
 

@@ -4,16 +4,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vocabulary.grid import Grid, RejectedRow
 from transforms.column_mapping import map_columns, own_name
 from transforms.tables import ROW_COLUMN, NoHeaderError, find_table
+from vocabulary.grid import Grid, RejectedRow
 
 
 def _grid(rows: list[list[str | None]], first: int = 1) -> Grid:
     return Grid("Лист1", rows, list(range(first, first + len(rows))))
 
 
-def _headers(table) -> list[str]:  # noqa: ANN001
+def _headers(table) -> list[str]:
     return [c for c in table.frame.columns if c != ROW_COLUMN]
 
 
@@ -163,7 +163,7 @@ GROUP_LAYOUTS = {
 
 
 @pytest.mark.parametrize("layout", GROUP_LAYOUTS.values(), ids=GROUP_LAYOUTS.keys())
-def test_group_header_qualifies_the_lower_cell(layout) -> None:  # noqa: ANN001
+def test_group_header_qualifies_the_lower_cell(layout) -> None:
     header, company, contact, unmapped = layout
     width = len(header[-1])
     table = find_table(_grid([*header, ["1", "ООО Ромашка", *[f"v{j}" for j in range(width - 2)]]]))

@@ -17,7 +17,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextC
 from vocabulary import progress
 from vocabulary.messages import text
 
-PLAIN_EVERY = 10.0  # seconds between two plain progress lines of one stage
+PLAIN_EVERY = 30.0  # seconds: no plain line before, and at most one line per such interval
 
 
 class RichListener:
@@ -41,30 +41,35 @@ class RichListener:
 
 
 class PlainListener:
-    """Lines like ``[00:42] normalise: 120000/376000`` at most every ``PLAIN_EVERY`` seconds, and when a stage ends."""
+    """Lines like ``[00:42] normalise: 120000/376000`` for logs, at most one every ``PLAIN_EVERY`` seconds.
+
+    A run shorter than that prints nothing, so a quick failure stays the one line of its error.
+    """
 
     def __init__(self, out: TextIO) -> None:
         self.out = out
-        self.begun = time.monotonic()
-        self.stages: dict[str, tuple[int | None, float]] = {}
+        self.begun = self.last = time.monotonic()
+        self.totals: dict[str, int | None] = {}
 
-    def _line(self, message: str) -> None:
-        elapsed = int(time.monotonic() - self.begun)
+    def _line(self, message: str, *, always: bool = False) -> None:
+        now = time.monotonic()
+        if now - self.last < PLAIN_EVERY and not (always and now - self.begun >= PLAIN_EVERY):
+            return
+        self.last = now
+        elapsed = int(now - self.begun)
         print(f"[{elapsed // 60:02d}:{elapsed % 60:02d}] {message}", file=self.out, flush=True)
 
     def started(self, stage: str, total: int | None) -> None:
-        self.stages[stage] = (total, time.monotonic())
-        self._line(text("progress.started", stage=stage))
+        self.totals[stage] = total
+        self._line(text("progress.started", stage=stage), always=True)
 
     def advanced(self, stage: str, done: int) -> None:
-        total, last = self.stages[stage]
-        if time.monotonic() - last >= PLAIN_EVERY:
-            self.stages[stage] = (total, time.monotonic())
-            self._line(f"{stage}: {done}" + (f"/{total}" if total else ""))
+        total = self.totals.get(stage)
+        self._line(f"{stage}: {done}" + (f"/{total}" if total else ""))
 
     def finished(self, stage: str, result: str) -> None:
-        self.stages.pop(stage, None)
-        self._line(f"{stage}: {result or text('progress.done')}")
+        self.totals.pop(stage, None)
+        self._line(f"{stage}: {result or text('progress.done')}", always=True)
 
 
 @contextmanager

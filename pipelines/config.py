@@ -169,12 +169,19 @@ class AmoCrmConfig(_Strict):
 CrmConfig = Annotated[Bitrix24CrmConfig | AmoCrmConfig, Field(discriminator="kind")]
 
 
+class PrivacyConfig(_Strict):
+    """What of the client's data may appear in Dagster's metadata (the UI and its event log)."""
+
+    previews: bool = True  # false: counts and schemas only, no sample rows
+
+
 class MigrationConfig(_Strict):
     name: str
     default_region: str = "RU"
     target: TargetConfig
     sources: list[Source] = Field(min_length=1)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
     crm: CrmConfig | None = None
     # Set by load_config, never read from the file (an unknown key there is an error).

@@ -39,7 +39,8 @@ def _extract_asset(source_name: str, kind: str) -> dg.AssetsDefinition:
         records = extracted.records
         notes = [*extracted.notes, *(f"{t.name}: {n}" for t in extracted.tables for n in t.notes)]
         return dg.Output(extracted, metadata={
-            **frame_metadata(records.companies, ["_origin", "name", "inn", "kpp", "phone", "email", "city"]),
+            **frame_metadata(records.companies, ["_origin", "name", "inn", "kpp", "phone", "email", "city"],
+                             previews=config.privacy.previews),
             "dagster/row_count": extracted.rows_read,
             "companies": len(records.companies),
             "contacts": len(records.contacts),

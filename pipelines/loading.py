@@ -8,7 +8,7 @@ import pandas as pd
 
 from connectors.crm_db.load import RunInfo, load, record_failure, utcnow
 from connectors.urls import mask_url
-from pipelines.metadata import markdown_table
+from pipelines.metadata import preview_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import GoldenRecords, Normalised, RunSummary
 from vocabulary import progress
@@ -54,4 +54,4 @@ def _run_start(context: dg.AssetExecutionContext) -> datetime:
 def quality_report(normalised: Normalised, quarantine: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     report = quality_by_source(normalised.rows_read, normalised.companies, normalised.contacts, quarantine)
     return dg.Output(report, metadata={"dagster/row_count": len(report),
-                                       "by_source": dg.MetadataValue.md(markdown_table(report))})
+                                       "by_source": preview_table(report, rows=len(report))})

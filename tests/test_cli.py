@@ -118,7 +118,12 @@ def test_a_bug_is_reported_as_a_bug_in_one_line(tmp_path: Path, monkeypatch: pyt
     assert err == "crm-migrate: внутренняя ошибка ValueError: boom (запустите с --debug, чтобы увидеть трассировку)"
 
 
-def test_progress_goes_to_stderr_per_stage_and_q_silences_it(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+def test_progress_goes_to_stderr_per_stage_and_q_silences_it(tmp_path: Path, capsys: pytest.CaptureFixture,
+                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+    """Plain lines when stderr is no terminal (as if the run took long: a short run prints none)."""
+    from cli import progress
+
+    monkeypatch.setattr(progress, "PLAIN_EVERY", 0.0)
     config = write_dataset(tmp_path)
     assert main(["run", "--config", str(config), "--dry-run"]) == 0
     err = capsys.readouterr().err

@@ -11,16 +11,25 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from connectors.urls import mask_url
-from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from transforms.fuzzy import Thresholds
 from vocabulary.errors import UsageError
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
+from vocabulary.messages import text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -88,6 +97,8 @@ class ODataSource(_SourceBase):
     url: str
     user: str | None = None
     password_env: str | None = None
+    timeout: float = Field(default=60, gt=0, le=3600)  # seconds per request, each retried with backoff
+    page_size: int = Field(default=1000, ge=10, le=100_000)  # elements per request
 
     def password(self) -> str | None:
         """The password from the environment variable the config names (secrets never live in the file)."""
@@ -175,12 +186,29 @@ class PrivacyConfig(_Strict):
     previews: bool = True  # false: counts and schemas only, no sample rows
 
 
+class SyncConfig(_Strict):
+    """When the nightly sync runs: a cron expression in ``timezone`` (the client's, not the server's)."""
+
+    cron: Annotated[str, Field(pattern=r"^\S+(\s+\S+){4}$")] = "0 2 * * *"
+    timezone: str = "Europe/Moscow"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(text("sync.bad_timezone", timezone=v)) from None
+        return v
+
+
 class MigrationConfig(_Strict):
     name: str
     default_region: str = "RU"
     target: TargetConfig
     sources: list[Source] = Field(min_length=1)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    sync: SyncConfig = Field(default_factory=SyncConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
     crm: CrmConfig | None = None

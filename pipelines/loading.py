@@ -28,7 +28,8 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
     try:
         with progress.stage(text("progress.load"), total=len(golden.companies) + len(golden.contacts)) as step:
             result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected(),
-                          review=golden.review, sync_state=normalised.fingerprints)
+                          review=golden.review, sync_state=normalised.fingerprints,
+                          versions=normalised.versions)
             step.advance(len(golden.companies) + len(golden.contacts))
     except Exception as exc:
         record_failure(url, run, str(exc))

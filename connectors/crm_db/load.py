@@ -26,9 +26,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
-    TargetError, connect, current_revision, has_schema, head_revision, is_new_sqlite_file, upgrade,
+    TargetError,
+    connect,
+    current_revision,
+    has_schema,
+    head_revision,
+    is_new_sqlite_file,
+    upgrade,
 )
 from connectors.crm_db.journal import Journal, Key, chunks, key_in
+from connectors.crm_db.sync_state import VersionChanges, write_versions
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 
 
@@ -339,7 +346,7 @@ def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined
 
 def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame,
           quarantine: pd.DataFrame, expected: set[tuple[str, str, str]], review: pd.DataFrame | None,
-          sync_state: dict[str, str] | None) -> LoadResult:
+          sync_state: dict[str, str] | None, versions: list[VersionChanges]) -> LoadResult:
     loader = _Loader(conn, run)
     company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
     loader.set_parents(companies, company_ids)
@@ -353,6 +360,8 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
         loader.replace_review(review)
     if sync_state:
         loader.upsert_sync_state(sync_state)
+    for changes in versions:
+        write_versions(conn, loader.journal, run.run_id, changes)
     loader.journal.flush()
     loader.record_quarantine(quarantine)
     loader.record_run("success")
@@ -361,13 +370,14 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
 
 def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
          expected: set[tuple[str, str, str]], review: pd.DataFrame | None = None,
-         sync_state: dict[str, str] | None = None) -> LoadResult:
+         sync_state: dict[str, str] | None = None, versions: list[VersionChanges] | None = None) -> LoadResult:
     """Load into ``url`` in one transaction; a dry run computes the same result and writes nothing.
 
     ``expected`` holds (entity, source, source_key) of every record read: each must end up
     linked or quarantined, or the load is rolled back (the reconciliation invariant).
     ``review`` (LINK_COLUMNS), when given, replaces the contents of ``review_pairs``;
-    ``sync_state`` (source → fingerprint) records where each source's sync stopped.
+    ``sync_state`` (source → fingerprint) records where each source's sync stopped, ``versions``
+    the 1C elements it read (``sync_versions``).
     Every change is journaled, so the run can be undone (``undo.undo_run``).
     """
     # A dry run never creates anything: a missing SQLite file or schema reads as an empty target.
@@ -386,7 +396,8 @@ def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame
         with engine.connect() as conn:
             tx = conn.begin()
             try:
-                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state)
+                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state,
+                               versions or [])
             except BaseException:
                 tx.rollback()
                 raise

@@ -164,7 +164,7 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
         headers = [c for c in table.frame.columns if c != "_row"]
         label = _label(source.kind, table)
         try:
-            mapping = map_columns(headers, entity=source.entity, explicit=explicit)
+            mapping = map_columns(headers, entity=source.entity, explicit=explicit, groups=table.groups)
             records = table_to_records(table, mapping, source=source.name, key_column=source.key, label=label)
         except MappingError as exc:
             raise SourceError(f"{path.name}: sheet {table.name!r}: {exc}") from None

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from transforms.cells import failure
-from transforms.column_mapping import ColumnMapping, MappingError
+from transforms.column_mapping import ColumnMapping, find_column
 from transforms.tables import ROW_COLUMN, SourceTable
 from vocabulary.fields import (
     COMPANY_FIELDS,
@@ -85,9 +85,8 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
                      key_column: str | None, label: Callable[[int], str]) -> SourceRecords:
     """Records of one table; ``label(row)`` names a row for people ("Клиенты!12")."""
     headers = [c for c in table.frame.columns if c != ROW_COLUMN]
-    key_column = record_key_column(mapping, key_column)
-    if key_column is not None and key_column not in headers:
-        raise MappingError(f"key column {key_column!r} not found (columns: {', '.join(headers)})")
+    key_column = (find_column(key_column, headers, table.groups, "key column") if key_column
+                  else record_key_column(mapping, None))
     mapped = {c for m in (mapping.company, mapping.contact) for cols in m.values() for c in cols}
     unmapped = [h for h in headers if h not in mapped and h != key_column]
 

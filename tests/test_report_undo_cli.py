@@ -25,7 +25,7 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
 
 
 def run_id(out: str) -> str:
-    return re.search(r"run ([0-9a-f-]{36})", out).group(1)
+    return re.search(r"запуск ([0-9a-f-]{36})", out).group(1)
 
 
 def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture) -> None:

@@ -17,7 +17,7 @@ from cli.runner import execute
 from cli.summary import format_summary, summary_data
 from cli import delivery
 from connectors.crm_db.engine import target_errors
-from connectors.crm_db.report import quality_report
+from connectors.crm_db.report import report_sheets
 from connectors.crm_db.report_workbook import report_workbook
 from connectors.crm_db.undo import undo_run
 from connectors.urls import mask_url
@@ -39,7 +39,7 @@ def _review(args: argparse.Namespace, url: str) -> str:
 
 
 def _report(args: argparse.Namespace, url: str) -> str:
-    workbook = report_workbook(quality_report(url, args.run))
+    workbook = report_workbook(report_sheets(url, args.run))
     write_workbook(args.out, workbook)
     return text("report.written", path=args.out, sheets=", ".join(workbook))
 

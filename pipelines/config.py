@@ -215,6 +215,8 @@ class MigrationConfig(_Strict):
     sync: SyncConfig = Field(default_factory=SyncConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
+    # Each run writes its data-quality workbook here (relative to the config; null: none; `report` makes one any time).
+    report_dir: Path | None = Path("reports")
     crm: CrmConfig | None = None
     # Set by load_config, never read from the file (an unknown key there is an error).
     base_dir: Path = Field(default=Path("."), exclude=True)

@@ -83,6 +83,11 @@ def _parser() -> argparse.ArgumentParser:
     files = _command(sub, "export", "write the golden records as files for the CRM's own importer")
     files.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help="whose importer")
     files.add_argument("--out", required=True, type=Path, help="folder for the files")
+    init = sub.add_parser("init", help="write a commented migration.yaml from a folder of client files")
+    init.add_argument("folder", type=Path, help="the folder with the client's files (xlsx, xls, xlsb, ods, csv, 1C xml)")
+    init.add_argument("--out", type=Path, help="the config to write (default: FOLDER/migration.yaml)")
+    init.add_argument("--language", choices=("ru", "en"), default="ru", help="language of its comments and of the run")
+    init.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
     demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
     return p
@@ -112,6 +117,8 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from cli import commands  # Dagster and the connectors are imported only when a command runs
 
+    if args.command == "init":
+        return _init(args)
     if args.command == "demo":
         config_path, target = commands.demo_config(args.target)
     else:
@@ -126,6 +133,15 @@ def _dispatch(args: argparse.Namespace) -> int:
         print(json.dumps(output.data, ensure_ascii=False, default=str))
     else:
         print(output.text)
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from cli.init_config import init_config
+
+    set_language(args.language)
+    out, scan = init_config(args.folder, args.out, language=args.language, force=args.force)
+    print(text("init.written", path=out, sources=len(scan.sources), skipped=len(scan.skipped)))
     return EXIT_OK
 
 

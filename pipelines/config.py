@@ -7,6 +7,7 @@ string; secrets come only from the environment.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
@@ -33,6 +34,7 @@ from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from vocabulary.messages import text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
+SOURCE_KINDS = "excel, csv, onec_odata, onec_xml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -48,8 +50,10 @@ ColumnSpec = str | list[str]
 
 
 class ColumnsConfig(_Strict):
-    company: dict[str, ColumnSpec] = Field(default_factory=dict)
-    contact: dict[str, ColumnSpec] = Field(default_factory=dict)
+    company: dict[str, ColumnSpec] = Field(default_factory=dict,
+                                           json_schema_extra={"propertyNames": {"enum": list(COMPANY_FIELDS)}})
+    contact: dict[str, ColumnSpec] = Field(default_factory=dict,
+                                           json_schema_extra={"propertyNames": {"enum": list(CONTACT_FIELDS)}})
 
     @field_validator("company")
     @classmethod
@@ -214,6 +218,8 @@ class MigrationConfig(_Strict):
     sync: SyncConfig = Field(default_factory=SyncConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
+    # Each run writes its data-quality workbook here (relative to the config; null: none; `report` makes one any time).
+    report_dir: Path | None = Path("reports")
     crm: CrmConfig | None = None
     # Set by load_config, never read from the file (an unknown key there is an error).
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -257,6 +263,20 @@ def _url_escaped_until(template: str) -> tuple[int, int]:
     authority = re.split(r"[/?]", template[start:], maxsplit=1)[0]
     at = authority.rfind("@")
     return (start + at if at >= 0 else -1), template.find("?", start)
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of migration.yaml for editors (``docs/migration.schema.json``): the models above,
+    without the fields ``load_config`` sets itself."""
+    schema = MigrationConfig.model_json_schema()
+    for internal in ("base_dir", "config_path"):
+        schema["properties"].pop(internal, None)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": "crm-migrate migration.yaml"}
+
+
+def config_json_schema_text() -> str:
+    """``config_json_schema()`` as the committed file holds it (regenerate: see README, "init")."""
+    return json.dumps(config_json_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _expand_env(value: str, where: str) -> str:
@@ -303,9 +323,12 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
     elif kind in ("union_tag_invalid", "union_tag_not_found") and loc and loc[0] == "crm":
         msg = "kind must be one of bitrix24, amocrm"
     elif kind == "union_tag_invalid":
-        msg = "kind must be one of excel, csv, onec_odata, onec_xml"
+        msg = "kind: " + text("bad_input.config_not_one_of", value=error["ctx"]["tag"], allowed=SOURCE_KINDS)
+    elif kind == "union_tag_not_found":
+        msg = text("bad_input.config_kind_missing", allowed=SOURCE_KINDS)
     elif kind == "literal_error":
-        msg = f"must be {error['ctx']['expected']} (got {error['input']!r})"
+        allowed = ", ".join(re.findall(r"'([^']*)'", error["ctx"]["expected"]))
+        msg = text("bad_input.config_not_one_of", value=error["input"], allowed=allowed)
     else:
         msg = error["msg"].removeprefix("Value error, ")
     return f"{where}: {msg}" if where else msg

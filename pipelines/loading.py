@@ -9,6 +9,9 @@ import pandas as pd
 
 from connectors.crm_db.diff import write_diff
 from connectors.crm_db.load import RunInfo, load, record_failure, utcnow
+from connectors.crm_db.report import report_sheets
+from connectors.crm_db.report_workbook import report_workbook
+from connectors.xlsx_writer import write_workbook
 from connectors.urls import mask_url
 from pipelines.metadata import preview_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
@@ -62,8 +65,16 @@ def _run_start(context: dg.AssetExecutionContext) -> datetime:
     return datetime.fromtimestamp(stats.start_time, UTC).replace(tzinfo=None, microsecond=0)
 
 
-@dg.asset(group_name="load", description="Quality figures per source: counts, quarantine, phone/email validity.")
-def quality_report(normalised: Normalised, quarantine: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(group_name="load", description="Quality figures per source (counts, quarantine, phone/email validity) "
+                                           "and the data-quality workbook of the run, next to the config.")
+def quality_report(migration: MigrationConfigResource, target: CrmTargetResource, loaded: RunSummary,
+                   normalised: Normalised, quarantine: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+    config = migration.load()
     report = quality_by_source(normalised.rows_read, normalised.companies, normalised.contacts, quarantine)
-    return dg.Output(report, metadata={"dagster/row_count": len(report),
-                                       "by_source": preview_table(report, rows=len(report))})
+    metadata: dict[str, object] = {"dagster/row_count": len(report), "by_source": preview_table(report, rows=len(report))}
+    if config.report_dir is not None and not loaded.dry_run:
+        path = config.resolve(config.report_dir) / f"quality-{loaded.run_id}.xlsx"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(path, report_workbook(report_sheets(target.resolve(config), loaded.run_id)))
+        metadata["workbook"] = dg.MetadataValue.path(str(path))
+    return dg.Output(report, metadata=metadata)

@@ -27,12 +27,6 @@ class TableIntake:
     mapping: ColumnMapping
     notes: list[str]
 
-    def one_line(self) -> str:
-        """``Клиенты: header row 3, mixed; company.name ← Клиент, …; custom fields ← …``."""
-        fields = self.mapping.describe().splitlines()[1:]
-        return f"{self.name}: header row {self.header_row}, {self.mapping.entity}; " + \
-            "; ".join(" ".join(f.split()) for f in fields)
-
 
 @dataclass
 class ExtractedSource:

@@ -9,7 +9,6 @@ from pipelines.config import MigrationConfig
 from pipelines.stages import RunSummary, TableIntake
 from vocabulary.messages import text
 
-
 NOTES_SHOWN = 5
 
 

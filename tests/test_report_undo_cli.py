@@ -29,13 +29,13 @@ def run_id(out: str) -> str:
 
 
 def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture) -> None:
-    config = write_dataset(tmp_path, target=target_url, extra_yaml="language: en\n")
+    config = write_dataset(tmp_path, target=target_url)
     assert main(["run", "--config", str(config)]) == 0
     first = run_id(capsys.readouterr().out)
     before = snapshot(target_url)
     changed = [BUH_ROWS[0], ["002", 'АО "Лютик"', "7736050003", None, "8-916-765-43-21, 8 495 000-00-01"],
                ["003", "=HYPERLINK(\"http://x\")", None, None, None]]
-    write_dataset(tmp_path, buh_rows=changed, target=target_url, extra_yaml="language: en\n")
+    write_dataset(tmp_path, buh_rows=changed, target=target_url)
     assert main(["run", "--config", str(config)]) == 0
     second = run_id(capsys.readouterr().out)
     assert snapshot(target_url) != before
@@ -51,7 +51,7 @@ def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys
     assert formulas == []
 
     assert main(["undo", "--config", str(config), "--run", second]) == 0
-    assert f"Undone run {second}." in capsys.readouterr().out
+    assert f"Запуск {second} отменён." in capsys.readouterr().out
     assert snapshot(target_url) == before
     assert main(["undo", "--config", str(config), "--run", second]) == EXIT_FAILED
     assert len(capsys.readouterr().err.strip().splitlines()) == 1

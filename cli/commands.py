@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -19,9 +20,11 @@ from cli.runner import execute
 from cli.summary import format_summary, summary_data
 from connectors.crm_db.engine import target_errors
 from connectors.crm_db.load import utcnow
-from connectors.crm_db.report import COLUMN_NOTES, quality_report
+from connectors.crm_db.lock import DEFAULT_WAIT, target_lock
+from connectors.crm_db.report import report_sheets
+from connectors.crm_db.report_workbook import report_workbook
 from connectors.crm_db.run_log import record_unchanged_run
-from connectors.crm_db.undo import undo_run
+from connectors.crm_db.undo import describe_changes, undo_run
 from connectors.urls import mask_url
 from connectors.xlsx_writer import write_workbook
 from pipelines.config import DEFAULT_CONFIG, MigrationConfig
@@ -42,17 +45,19 @@ def _review(args: argparse.Namespace, url: str) -> str:
 
 
 def _report(args: argparse.Namespace, url: str) -> str:
-    sheets = quality_report(url, args.run)
-    write_workbook(args.out, sheets, column_notes=COLUMN_NOTES)
-    return f"Quality report written to {args.out} (sheets: {', '.join(sheets)})"
+    workbook = report_workbook(report_sheets(url, args.run))
+    write_workbook(args.out, workbook)
+    return text("report.written", path=args.out, sheets=", ".join(workbook))
 
 
 def _undo(args: argparse.Namespace, url: str) -> str:
-    result = undo_run(url, args.run)
-    lines = [f"Undone {len(result.runs)} run(s), newest first: {', '.join(result.runs)}. "
-             f"The target {mask_url(url)} is as it was before run {result.runs[-1]}."]
-    lines += [f"  {table}: {c.removed} removed, {c.restored} put back, {c.reverted} reverted"
+    result = undo_run(url, args.run, force=args.force, dry_run=args.dry_run)
+    lines = [text("live_crm.undo_preview", run=args.run) if result.dry_run
+             else text("live_crm.undo_done", run=args.run, target=mask_url(url))]
+    lines += [text("live_crm.undo_table", table=table, removed=c.removed, restored=c.restored, reverted=c.reverted)
               for table, c in result.tables.items()]
+    if result.dry_run and result.changed_since:
+        lines.append(text("live_crm.undo_would_refuse", detail=describe_changes(result.changed_since)))
     return "\n".join(lines)
 
 
@@ -60,10 +65,11 @@ def _sync(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output
     now = fingerprints(config, args.source)
     changed = changed_sources(now, stored_fingerprints(url))
     if not changed:
-        return Output(f"No change in 1C since the last sync ({', '.join(now)}): nothing to load.",
+        return Output(text("summary.no_change", sources=", ".join(now)),
                       {"changed_sources": [], "run": None})
-    summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
-    return Output(f"Changed in 1C since the last sync: {', '.join(changed)}\n" + format_summary(config, summary),
+    summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug,
+                      allow_deletes=args.allow_deletes)
+    return Output(text("summary.changed", sources=", ".join(changed)) + "\n" + format_summary(config, summary),
                   {"changed_sources": changed, "run": summary_data(summary)})
 
 
@@ -79,14 +85,16 @@ def _run(config_path: Path, config: MigrationConfig, target: str | None, args: a
             previous = None if getattr(args, "full", False) else unchanged_since(url, inputs)
             if previous is not None:
                 return _nothing_changed(config_path, config, url, previous)
-    summary = execute(config_path, target=target, dry_run=dry_run, debug=args.debug, inputs=inputs)
-    return Output(format_summary(config, summary), summary_data(summary))
+    diff = getattr(args, "diff", None)
+    summary = execute(config_path, target=target, dry_run=dry_run, debug=args.debug,
+                      allow_deletes=getattr(args, "allow_deletes", False), diff=diff, inputs=inputs)
+    return Output(format_summary(config, summary, diff), summary_data(summary))
 
 
 def _nothing_changed(config_path: Path, config: MigrationConfig, url: str, previous: Unchanged) -> Output:
     run_id, last = str(uuid.uuid4()), previous.run
     counts = record_unchanged_run(url, run_id, utcnow(), last)
-    lines = [f"crm-migrate {config.name}: target {mask_url(url)}, run {run_id}",
+    lines = [text("summary.title", name=config.name, dry="", target=mask_url(url), run_id=run_id),
              text("rerun.unchanged", previous=last["id"], when=f"{last['finished_at']:%Y-%m-%d %H:%M}", run=run_id),
              text("rerun.as_loaded", records=last["records_read"], quarantined=last["quarantined"],
                   review=last["review_pairs"] or 0)]
@@ -110,12 +118,9 @@ def _demo(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output
     options = f"--config {config_path.relative_to(here) if config_path.is_relative_to(here) else config_path}"
     options += f" --target {mask_url(target)}" if args.target else ""
     home = os.environ.get("DAGSTER_HOME")
-    lines = [done.text, "", f"The CRM database: {mask_url(target)}",
-             "Run `make demo` again: nothing changes (idempotent load).",
-             f"Data-quality workbook: .venv/bin/crm-migrate report {options} --out quality.xlsx",
-             f"Review queue:          .venv/bin/crm-migrate review export {options} --out review.xlsx",
-             "Open the Dagster UI: `make ui`, then http://127.0.0.1:3000"
-             + (f" (runs are stored in {home})" if home else "")]
+    lines = [done.text, "", text("demo.database", target=mask_url(target)), text("demo.again"),
+             text("demo.report", options=options), text("demo.review", options=options),
+             text("demo.ui") + (text("demo.ui_home", home=home) if home else "")]
     return Output("\n".join(lines), done.data)
 
 
@@ -137,8 +142,26 @@ class Output:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def _writes(args: argparse.Namespace) -> bool:
+    """Whether the command writes into the target (and so holds its lock for the whole command, extract included)."""
+    if args.command in ("run", "sync", "undo", "push", "demo"):
+        return not getattr(args, "dry_run", False)
+    return args.command == "review" and args.review_command == "import"
+
+
+def _tell(line: str) -> None:
+    print(f"crm-migrate: {line}", file=sys.stderr, flush=True)
+
+
 def dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
-    """Run the command ``args`` names against ``url``."""
+    """Run the command ``args`` names against ``url``; a command that writes holds the target's lock."""
+    if _writes(args):
+        with target_lock(url, getattr(args, "wait", DEFAULT_WAIT), on_wait=_tell):
+            return _dispatch(args, config, url)
+    return _dispatch(args, config, url)
+
+
+def _dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
     if args.command == "run":
         return _run(args.config, config, args.target, args)
     if args.command == "demo":

@@ -7,10 +7,12 @@ string; secrets come only from the environment.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -32,6 +34,7 @@ from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from vocabulary.messages import text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
+SOURCE_KINDS = "excel, csv, onec_odata, onec_xml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -47,8 +50,10 @@ ColumnSpec = str | list[str]
 
 
 class ColumnsConfig(_Strict):
-    company: dict[str, ColumnSpec] = Field(default_factory=dict)
-    contact: dict[str, ColumnSpec] = Field(default_factory=dict)
+    company: dict[str, ColumnSpec] = Field(default_factory=dict,
+                                           json_schema_extra={"propertyNames": {"enum": list(COMPANY_FIELDS)}})
+    contact: dict[str, ColumnSpec] = Field(default_factory=dict,
+                                           json_schema_extra={"propertyNames": {"enum": list(CONTACT_FIELDS)}})
 
     @field_validator("company")
     @classmethod
@@ -208,9 +213,13 @@ class MigrationConfig(_Strict):
     target: TargetConfig
     sources: list[Source] = Field(min_length=1)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    # A run that would soft-delete more than this share of a source's live records stops (--allow-deletes).
+    max_delete_share: float = Field(default=0.1, ge=0, le=1)
     sync: SyncConfig = Field(default_factory=SyncConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
+    # Each run writes its data-quality workbook here (relative to the config; null: none; `report` makes one any time).
+    report_dir: Path | None = Path("reports")
     crm: CrmConfig | None = None
     # Set by load_config, never read from the file (an unknown key there is an error).
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -246,11 +255,41 @@ class MigrationConfig(_Strict):
         return url.render_as_string(hide_password=False)
 
 
+def _url_escaped_until(template: str) -> tuple[int, int]:
+    """In a URL template: where its user:password part ends, and where its query starts (-1: none)."""
+    if "://" not in template:
+        return -1, -1
+    start = template.index("://") + 3
+    authority = re.split(r"[/?]", template[start:], maxsplit=1)[0]
+    at = authority.rfind("@")
+    return (start + at if at >= 0 else -1), template.find("?", start)
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of migration.yaml for editors (``docs/migration.schema.json``): the models above,
+    without the fields ``load_config`` sets itself."""
+    schema = MigrationConfig.model_json_schema()
+    for internal in ("base_dir", "config_path"):
+        schema["properties"].pop(internal, None)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": "crm-migrate migration.yaml"}
+
+
+def config_json_schema_text() -> str:
+    """``config_json_schema()`` as the committed file holds it (regenerate: see README, "init")."""
+    return json.dumps(config_json_schema(), ensure_ascii=False, indent=2) + "\n"
+
+
 def _expand_env(value: str, where: str) -> str:
+    """``${VAR}`` replaced by its value; inside a URL's user, password or query it is percent-encoded,
+    so a password holding ``@``, ``:`` or ``/`` stays a password (and is masked whole)."""
+    userinfo_end, query_start = _url_escaped_until(value)
+
     def repl(m: re.Match[str]) -> str:
         if m.group(1) not in os.environ:
             raise ConfigError(f"{where}: environment variable {m.group(1)} is not set")
-        return os.environ[m.group(1)]
+        found = os.environ[m.group(1)]
+        in_url_part = m.start() < userinfo_end or 0 <= query_start < m.start()
+        return quote(found, safe="") if in_url_part else found
     return _ENV_REF.sub(repl, value)
 
 
@@ -284,9 +323,12 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
     elif kind in ("union_tag_invalid", "union_tag_not_found") and loc and loc[0] == "crm":
         msg = "kind must be one of bitrix24, amocrm"
     elif kind == "union_tag_invalid":
-        msg = "kind must be one of excel, csv, onec_odata, onec_xml"
+        msg = "kind: " + text("bad_input.config_not_one_of", value=error["ctx"]["tag"], allowed=SOURCE_KINDS)
+    elif kind == "union_tag_not_found":
+        msg = text("bad_input.config_kind_missing", allowed=SOURCE_KINDS)
     elif kind == "literal_error":
-        msg = f"must be {error['ctx']['expected']} (got {error['input']!r})"
+        allowed = ", ".join(re.findall(r"'([^']*)'", error["ctx"]["expected"]))
+        msg = text("bad_input.config_not_one_of", value=error["input"], allowed=allowed)
     else:
         msg = error["msg"].removeprefix("Value error, ")
     return f"{where}: {msg}" if where else msg

@@ -26,7 +26,7 @@ from transforms.onec_catalogs import onec_data
 from transforms.onec_changes import catalog_changes, fetch_by_keys
 from transforms.onec_records import onec_records
 from transforms.onec_xml_mapping import exchange_data
-from transforms.records import SourceRecords, table_to_records
+from transforms.records import SourceRecords, record_key_column, rejected_row_key, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
 from vocabulary.grid import Grid
 from vocabulary.messages import text
@@ -130,6 +130,14 @@ def _label(kind: str, table: SourceTable):
     return (lambda row: f"{table.name}!{row}") if kind == "excel" else (lambda row: f"{table.name}:{row}")
 
 
+def _header_cells(grid: Grid, header_row: int) -> list[str | None]:
+    """The header row of ``grid`` as written in the file (positions match the rows' cells)."""
+    try:
+        return list(grid.cells[grid.row_numbers.index(header_row)])
+    except ValueError:
+        return []
+
+
 def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
                    target_url: str | None = None) -> ExtractedSource:
     """Every record of ``source`` in canonical fields, plus rejects; SourceError if unreadable.
@@ -156,12 +164,14 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
         headers = [c for c in table.frame.columns if c != "_row"]
         label = _label(source.kind, table)
         try:
-            mapping = map_columns(headers, entity=source.entity, explicit=explicit)
+            mapping = map_columns(headers, entity=source.entity, explicit=explicit, groups=table.groups)
             records = table_to_records(table, mapping, source=source.name, key_column=source.key, label=label)
         except MappingError as exc:
             raise SourceError(f"{path.name}: sheet {table.name!r}: {exc}") from None
-        grid_rejects = [reject(source.name, label(r.row), "row", label(r.row), [r.reason], {"raw": r.raw})
-                        for r in table.rejects]
+        header = _header_cells(grid, table.header_row)
+        key_column = record_key_column(mapping, source.key)
+        grid_rejects = [reject(source.name, rejected_row_key(header, key_column, r.cells) or label(r.row), "row",
+                               label(r.row), [r.reason], {"raw": r.raw}) for r in table.rejects]
         if grid_rejects:
             records.rejects = pd.concat([records.rejects, rejects_frame(grid_rejects)], ignore_index=True)
         parts.append(records)

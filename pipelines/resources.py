@@ -33,6 +33,8 @@ class CrmTargetResource(dg.ConfigurableResource):
 
     url: str = ""
     dry_run: bool = False
+    allow_deletes: bool = False  # --allow-deletes: no max_delete_share check
+    diff: str = ""  # --diff FILE: the dry run's per-record changes as a workbook
     inputs: str = ""  # RunInputs as JSON (pipelines.unchanged): stored with the load, so a re-run can skip
 
     def sync_state(self, read: dict[str, str]) -> dict[str, str]:

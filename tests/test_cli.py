@@ -16,13 +16,13 @@ def test_run_prints_summary_and_dry_run_writes_nothing(tmp_path: Path, capsys: p
     config = write_dataset(tmp_path)
     assert main(["run", "--config", str(config), "--dry-run"]) == 0
     out = capsys.readouterr().out
-    assert "DRY RUN" in out and "Companies: 4 created" in out and "Quarantined: 1" in out
-    assert "old_crm / Клиенты: header row 3, mixed; company.name ← Клиент" in out
+    assert "ПРОБНЫЙ ЗАПУСК" in out and "Компании:  создано 4" in out and "В карантине: 1" in out
+    assert "old_crm / Клиенты: строка заголовка 3, mixed; company.name ← Клиент" in out
     assert not (tmp_path / "crm.db").exists()
     assert main(["run", "--config", str(config)]) == 0
     assert (tmp_path / "crm.db").exists()
     assert main(["run", "--config", str(config), "--full"]) == 0  # every stage again: the load is idempotent
-    assert "Companies: 0 created, 0 updated, 4 unchanged" in capsys.readouterr().out
+    assert "создано 0, обновлено 0, без изменений 4" in capsys.readouterr().out
 
 
 def test_runs_are_stored_in_a_new_dagster_home(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -131,3 +131,11 @@ def test_progress_goes_to_stderr_per_stage_and_q_silences_it(tmp_path: Path, cap
         assert stage in err
     assert main(["-q", "run", "--config", str(config), "--dry-run"]) == 0
     assert capsys.readouterr().err == ""
+
+
+def test_language_en_gives_the_summary_in_english(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    config = write_dataset(tmp_path, extra_yaml="language: en\n")
+    assert main(["run", "--config", str(config), "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "DRY RUN" in out and "Companies: 4 created" in out and "Quarantined: 1" in out
+    assert "old_crm / Клиенты: header row 3, mixed; company.name ← Клиент" in out

@@ -40,7 +40,7 @@ def decide(workbook: Path, decision: str) -> None:
 def test_review_export_decide_import_and_run(tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture) -> None:
     config = str(write_dataset(tmp_path, buh_rows=BUH_ROWS, target=target_url))
     assert main(["run", "--config", config]) == 0
-    assert "Pairs sent to review: 1" in capsys.readouterr().out
+    assert "Пар на проверку: 1" in capsys.readouterr().out
     assert live_companies(target_url).count('ООО "Техносфера"') == 1
 
     review = tmp_path / "review.xlsx"
@@ -58,7 +58,7 @@ def test_review_export_decide_import_and_run(tmp_path: Path, target_url: str, ca
     assert "1 decisions read" in capsys.readouterr().out
     assert main(["run", "--config", config]) == 0
     out = capsys.readouterr().out
-    assert "Pairs sent to review: 0" in out
+    assert "Пар на проверку: 0" in out
     assert len([n for n in live_companies(target_url) if "Техн" in n]) == 1  # one company now
 
     decide(review, "different")  # the reviewer changes their mind: the merge is split again

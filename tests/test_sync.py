@@ -66,17 +66,18 @@ def test_sync_loads_only_when_1c_changed(tmp_path: Path, onec: FakeOneC, target_
     capsys.readouterr()
 
     assert main(["sync", "--config", config]) == 0
-    assert "No change in 1C since the last sync (buh_1c)" in capsys.readouterr().out
+    assert "В 1С ничего не изменилось с прошлой синхронизации (buh_1c)" in capsys.readouterr().out
 
     onec.change(COUNTERPARTIES, onec.catalogs[COUNTERPARTIES][1]["Ref_Key"], Description="Василёк-Плюс ООО")
     assert main(["sync", "--config", config]) == 0
     out = capsys.readouterr().out
-    assert "Changed in 1C since the last sync: buh_1c" in out and "Companies: 0 created, 1 updated" in out
+    assert "Изменилось в 1С с прошлой синхронизации: buh_1c" in out and "создано 0, обновлено 1" in out
     assert main(["sync", "--config", config]) == 0
-    assert "No change" in capsys.readouterr().out
+    assert "ничего не изменилось" in capsys.readouterr().out
 
     onec.remove(COUNTERPARTIES, onec.catalogs[COUNTERPARTIES][1]["Ref_Key"])
-    assert main(["sync", "--config", config]) == 0
+    assert main(["sync", "--config", config]) == EXIT_FAILED  # 1 of 3 is more than max_delete_share (10%)
+    assert main(["sync", "--config", config, "--allow-deletes"]) == 0
     assert rows(target_url, "SELECT COUNT(*) FROM companies WHERE inn = '7702070139' AND deleted_at IS NOT NULL"
                 ) == [(1,)]
 
@@ -141,13 +142,13 @@ def test_exchange_file_source_runs_and_syncs_on_a_new_export(tmp_path: Path, cap
     config = str(write_dataset(tmp_path, extra_yaml="  - name: site\n    kind: onec_xml\n    path: orders.xml\n"))
     assert main(["run", "--config", config]) == 0
     read = capsys.readouterr().out
-    assert "site " in read and "Companies:" in read
+    assert "site " in read and "Компании:" in read
     db = f"sqlite:///{tmp_path / 'crm.db'}"
     linked = rows(db, "SELECT COUNT(*) FROM source_links WHERE source = 'site' AND deleted_at IS NULL")[0][0]
     assert linked > 0
     assert main(["sync", "--config", config]) == 0
-    assert "No change in 1C since the last sync (site)" in capsys.readouterr().out
+    assert "В 1С ничего не изменилось с прошлой синхронизации (site)" in capsys.readouterr().out
     orders.write_bytes(orders.read_bytes().replace(b"</", b"\n</", 1))  # the same data, exported again
     assert main(["sync", "--config", config, "--source", "site"]) == 0
     out = capsys.readouterr().out
-    assert "Changed in 1C since the last sync: site" in out and " 0 created, 0 updated" in out
+    assert "Изменилось в 1С с прошлой синхронизации: site" in out and "создано 0, обновлено 0" in out

@@ -76,7 +76,9 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
     try:
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("DAGSTER_HOME", str(folder / "dagster_home"))
-            runs = [execute(write_dataset(folder, crm_rows=CRM, buh_rows=buh), target=url, dry_run=False).run_id
+            # the second run drops a 1C counterparty on purpose: a deletion beyond the default share
+            runs = [execute(write_dataset(folder, crm_rows=CRM, buh_rows=buh), target=url, dry_run=False,
+                             allow_deletes=True).run_id
                     for buh in (BUH, [r for r in BUH if r is not LUTIK])]
         _add_review_pairs(url, runs[-1])
         path = folder / "quality.xlsx"

@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.errors import DagsterAssetCheckFailedError
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db.engine import scrub_error
@@ -34,6 +35,9 @@ def _explain(exc: BaseException, url: str) -> str:
         return scrub(str(exc), url)
     if isinstance(exc, SQLAlchemyError):
         return f"target {mask_url(url)}: {scrub_error(exc, url)}"
+    if isinstance(exc, DagsterAssetCheckFailedError):  # a blocking check stopped the run before the load
+        checks = ", ".join(line.strip() for line in str(exc).splitlines()[1:])
+        return text("common.check_failed", checks=checks)
     return text("common.bug", kind=type(exc).__name__, detail=scrub(str(exc), url))
 
 

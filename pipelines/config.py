@@ -13,13 +13,20 @@ from pathlib import Path
 from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from connectors.urls import mask_url
 from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS
-from transforms.fuzzy import Thresholds
+from transforms.matching import Thresholds
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -116,15 +123,15 @@ class TargetConfig(_Strict):
 
 
 class MatchingConfig(_Strict):
-    """Thresholds for duplicate detection; defaults are documented in the README."""
+    """Duplicate detection (README «Matching»): match probabilities of the Fellegi–Sunter model.
 
-    # Two companies sharing a phone or an email merge only when their names are this alike
-    # (rapidfuzz token_set_ratio of the name keys, 0-100).
-    name_similarity: int = Field(default=85, ge=50, le=100)
-    # Fuzzy pairs (0-100 score, README "Matching"): from `review` a pair goes to the review queue;
-    # from `auto_merge`, with a phone/email/city/company also agreeing, it merges without review.
-    review: int = Field(default=90, ge=50, le=100)
-    auto_merge: int = Field(default=95, ge=50, le=101)
+    The only place the defaults are defined; the matcher takes them from this object.
+    """
+
+    # From this probability a pair goes to the review queue (when no rule settles it).
+    review: float = Field(default=0.5, gt=0, lt=1)
+    # From this probability a pair merges without review (when the caps and hard rules allow).
+    auto_merge: float = Field(default=0.97, gt=0, lt=1)
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchingConfig:

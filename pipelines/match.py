@@ -35,7 +35,7 @@ def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResourc
     config = migration.load()
     decisions = read_decisions(target.resolve(config))
     limits = config.matching.thresholds
-    companies = match_companies(validated.companies, config.matching.name_similarity, limits, decisions)
+    companies = match_companies(validated.companies, limits, decisions)
     contacts = match_contacts(validated.contacts, cluster_of(companies.frame), limits, decisions)
     links = pd.concat([companies.links, contacts.links], ignore_index=True)
     review = pd.concat([companies.review, contacts.review], ignore_index=True)

@@ -1,0 +1,135 @@
+"""Company matching: blocking rules, caps and the explanation's values for companies.
+
+Caps — what the probability alone may not decide:
+
+* names that differ by a number («СМУ-1» / «СМУ-2», «Клиент 16527» / «Клиент 16575») are
+  other entities: not even a question, unless a phone or an e-mail is shared (then: a
+  sister company?); names that differ by a short word or a sign («Вертикаль Трейд» /
+  «Вертикаль Трейд+») are reviewed, never merged automatically;
+* names that do not agree at all merge automatically only on the same INN or OGRN (a
+  shared phone or mailbox with another name is a question: a business centre? renamed?);
+* two entrepreneurs (people) merge automatically only with the INN, a phone or an
+  e-mail agreeing: a namesake is too likely;
+* an INN one digit or one transposition off, an entrepreneur written with initials:
+  review only.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+
+from transforms.matching.blocking import (
+    BlockReport,
+    block_pairs,
+    explode,
+    fuzzy_pairs,
+    rank_of,
+    unique_pairs,
+)
+from transforms.matching.comparisons import COMPANY_COMPARISONS, PairView
+from transforms.matching.engine import Entity, Matched, Thresholds, run, stable_order
+from transforms.matching.features import company_features, is_role_mailbox
+from transforms.matching.rules import COMPANY_FACETS
+from vocabulary.messages import text
+
+FUZZY_NAME_CUTOFF = 80
+_C = {c.field: i for i, c in enumerate(COMPANY_COMPARISONS)}
+_L = {c.field: {lv.name: i for i, lv in enumerate(c.levels)} for c in COMPANY_COMPARISONS}
+
+
+def _level(g: np.ndarray, comparison: str, *levels: str) -> np.ndarray:
+    column = g[:, _C[comparison]]
+    return np.isin(column, [_L[comparison][lv] for lv in levels])
+
+
+def minor_variant(a: str, b: str) -> bool:
+    """«Атлант 1» / «Атлант 10», «Вертикаль Трейд» / «Вертикаль Трейд+»: siblings, not spellings."""
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return True
+    extra = set(a.split()) ^ set(b.split())
+    return any(len(t) <= 2 or not t.isalpha() for t in extra)
+
+
+def _review_only_levels(g: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(g), dtype=bool)
+    for c, comparison in enumerate(COMPANY_COMPARISONS):
+        for index, level in enumerate(comparison.levels):
+            if level.review_only:
+                out |= g[:, c] == index
+    return out
+
+
+def _caps(features: dict) -> callable:
+    def caps(view: PairView, g: np.ndarray):
+        ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
+        shared = _level(g, "phone", "shared_mobile", "shared_landline") | _level(
+            g, "email", "shared_personal", "shared_role") | _level(g, "domain", "equal")
+        numbers = view.known("key") & (view.left("numbers") != view.right("numbers"))
+        fuzzy = _level(g, "name", "similar_95", "similar_88", "similar_80", "different") & ~numbers
+        sibling = numbers.copy()
+        keys = features["key"]
+        for i in np.flatnonzero(fuzzy).tolist():
+            sibling[i] = minor_variant(keys[view.a[i]], keys[view.b[i]])
+        differ = _level(g, "name", "different")
+        people = (view.left("kind") == "person") & (view.right("kind") == "person")
+        may_merge = ~_review_only_levels(g) & ~(sibling & ~ident) & ~(differ & ~ident) & ~(people & ~(ident | shared))
+        may_review = ~(numbers & ~shared & ~ident)
+
+        def notes(e: int) -> list[str]:
+            out = []
+            if sibling[e] and not ident[e]:
+                out.append(text("matching.sibling"))
+            elif differ[e] and shared[e]:
+                out.append(text("matching.names_differ"))
+            if people[e] and not (ident[e] or shared[e]):
+                out.append(text("matching.uncorroborated"))
+            return out
+        return may_merge, may_review, notes
+    return caps
+
+
+def _shown(features: dict) -> dict:
+    def pair(name: str):
+        column = features[name]
+        return lambda a, b: (f"«{column[a]}»" if column[a] == column[b] else f"«{column[a]}» / «{column[b]}»")
+
+    def shared(name: str):
+        values = features[f"{name}_values"]
+        return lambda a, b: ", ".join(sorted(set(values[a]) & set(values[b]))[:2])
+
+    def region(a: int, b: int) -> str:
+        inn_side, city_side = (a, b) if features["inn_region"][a] else (b, a)
+        return f"{features['inn_region'][inn_side]} / {features['places_display'][city_side]}"
+    return {"name": pair("key"), "inn": pair("inn"), "kpp": pair("kpp"), "ogrn": pair("ogrn"),
+            "phone": shared("phone"), "email": shared("email"), "domain": pair("domain"),
+            "city": pair("places_display"), "address": pair("address"), "inn_region": region}
+
+
+def company_pairs(features: dict, n: int, report: BlockReport) -> tuple[np.ndarray, np.ndarray]:
+    """Candidate pairs: same name key, transliteration, INN, OGRN, domain, phone, personal e-mail,
+    entrepreneur's surname, or a rare-word affix with alike names."""
+    rank = rank_of(list(features["key"]))
+    records = np.arange(n)
+    parts = [block_pairs(records, features[name], rank, rule, report) for name, rule in (
+        ("key", "name"), ("tkey", "translit"), ("inn", "inn"), ("ogrn", "ogrn"), ("domain", "domain"),
+        ("person_last", "surname"))]
+    phone_recs, phones = explode(features["phone_values"])
+    parts.append(block_pairs(phone_recs, phones, rank, "phone", report))
+    mail_recs, mails = explode([[e for e in es if not is_role_mailbox(e)] for es in features["email_values"]])
+    parts.append(block_pairs(mail_recs, mails, rank, "email", report))
+    parts.append(fuzzy_pairs(list(features["key"]), FUZZY_NAME_CUTOFF, "name_fuzzy", report))
+    return unique_pairs(parts, n)
+
+
+def match_companies(companies: pd.DataFrame, thresholds: Thresholds, decisions: pd.DataFrame | None = None) -> Matched:
+    """Cluster company records; branches (same INN, other KPP) stay apart (see the README, «Matching»)."""
+    frame = stable_order(companies)
+    features = company_features(frame)
+    report = BlockReport()
+    pairs = company_pairs(features, len(frame), report)
+    entity = Entity("company", COMPANY_COMPARISONS, COMPANY_FACETS, _shown(features), _caps(features),
+                    {name: list(features[name]) for name in ("key", "inn", "kpp", "ogrn", "place", "address",
+                                                             "domain")})
+    return run(entity, frame, features, pairs, report, thresholds, decisions)

@@ -20,6 +20,8 @@ from transforms.fields import (
 from transforms.tables import ROW_COLUMN, SourceTable
 
 CONTACT_REFS = {"key": REF_KEY, "inn": REF_INN, "name": REF_NAME}
+# What makes a mixed row's contact a person: without one of these, no contact is made.
+PERSON_FIELDS = ("full_name", "last_name", "first_name", "middle_name", "position")
 
 
 @dataclass
@@ -78,6 +80,11 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
         base = {SOURCE: source, ORIGIN: origin, EXTRA: extra, PAYLOAD: payload}
         company = {f: _field(row, mapping.company.get(f, [])) for f in COMPANY_FIELDS}
         contact = {f: _field(row, mapping.contact.get(f, [])) for f in CONTACT_FIELDS}
+        if mapping.entity == "mixed" and not any(contact.get(f) for f in PERSON_FIELDS):
+            # no person on this row: its phone and e-mail are the company's, not a nameless contact's
+            for f in ("phone", "email"):
+                company[f] = "\n".join(dict.fromkeys(v for v in (company[f], contact[f]) if v)) or None
+                contact[f] = None
         has_company = any(v for f, v in company.items() if f != "key")
         has_contact = any(v for f, v in contact.items() if f != "key")
         seen[key] += 1

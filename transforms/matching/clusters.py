@@ -28,6 +28,7 @@ import numpy as np
 from transforms.matching.rules import Facet, decisive
 
 AMBIGUITY_MARGIN = 3.0  # bits: a partner this much weaker than the best is clearly second
+MAX_CONTENDERS = 12  # equally good partners checked pairwise (a big true cluster has many)
 
 
 @dataclass
@@ -146,13 +147,13 @@ def demote_ambiguous(scored: Scored, n: int, state: ClusterState) -> np.ndarray:
     demoted: list[int] = []
     for s, e in zip(starts.tolist(), stops.tolist()):
         best_w = scored.weight[edge[s]]
-        y = int(other[s])
-        for k in range(s + 1, e):
-            if best_w - scored.weight[edge[k]] >= AMBIGUITY_MARGIN:
-                break
-            z = int(other[k])
-            if not _one_company(y, z, scored, codes, index, n, state):
-                demoted += [int(edge[s]), int(edge[k])]
+        k = s + 1
+        while k < e and best_w - scored.weight[edge[k]] < AMBIGUITY_MARGIN:
+            k += 1
+        contenders = other[s:min(k, s + MAX_CONTENDERS)].tolist()
+        if any(not _one_company(y, z, scored, codes, index, n, state)
+               for i, y in enumerate(contenders) for z in contenders[i + 1:]):
+            demoted += edge[s:k].tolist()
     return np.unique(np.array(demoted, dtype=np.int64))
 
 

@@ -1,7 +1,7 @@
 """Contact matching: blocking rules, caps and the explanation's values for people.
 
 A person merges automatically only with corroboration — the same company, a shared mobile
-or a shared personal e-mail; the same full name at another company is a question (moved,
+or a shared personal e-mail — and never when the surnames or first names differ; the same full name at another company is a question (moved,
 or a namesake?). Colleagues share the office line and ``info@``: term frequencies make
 those weigh little. The hard rules for people (``rules.py``) hold in every cluster, and a
 record with only a surname or only a first name («Ольга» on the office line) may join one
@@ -46,7 +46,8 @@ def _caps(view: PairView, g: np.ndarray):
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")
     namesake = full & ~same_company & ~personal
-    may_merge = same_company | personal
+    names_differ = _level(g, "last_name", "different") | _level(g, "first_name", "different")
+    may_merge = (same_company | personal) & ~names_differ
     may_review = np.ones(len(g), dtype=bool)
 
     def notes(e: int) -> list[str]:

@@ -63,7 +63,7 @@ _RULES = [(re.compile(p), r) for p, r in (
     (r"x", "ks"), (r"w", "v"), (r"[jy]", "i"), (r"oo|ou", "u"), (r"ee", "i"), (r"(?<=[a-z])e\b", ""),
     (r"([a-z])\1+", r"\1"), (r"ts|tz", "c"),
 )]
-_WORD = re.compile(r"[^\W_]+")
+_WORD = re.compile(r"[^\W_]+|[&+]")  # «Трейд+» is not «Трейд»
 
 
 def _romanise(word: str) -> str:

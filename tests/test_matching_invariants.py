@@ -10,8 +10,8 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
 from tests.test_fuzzy_matching import decisions
+from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
 from transforms.column_mapping import ColumnMapping
 from transforms.matching import CLUSTER, match_companies, match_contacts
 from transforms.matching.rules import name_clash
@@ -71,7 +71,7 @@ def _shuffled(frame: pd.DataFrame, seed: int) -> pd.DataFrame:
     return frame.sample(frac=1, random_state=seed).reset_index(drop=True)
 
 
-def _result(matched) -> tuple:  # noqa: ANN001
+def _result(matched) -> tuple:
     groups = sorted(sorted(g) for g in matched.frame.groupby(CLUSTER)["_source_key"].apply(list))
     review = sorted(map(tuple, matched.review[["left_key", "right_key", "score", "reasons"]].values.tolist()))
     return groups, review

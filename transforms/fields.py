@@ -27,6 +27,7 @@ REF_KEY = "company_ref_key"
 REF_INN = "company_ref_inn"
 REF_NAME = "company_ref_name"
 REF_ROW = "company_ref_record"  # (source, source_key) of the company from the same row
+COMPANY_RECORD = "company_record"  # (source, source_key) of the contact's company record, once resolved
 
 PROVENANCE = (SOURCE, SOURCE_KEY, ORIGIN)
 QUARANTINE_COLUMNS = ("source", "source_key", "entity", "origin", "reasons", "payload")

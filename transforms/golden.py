@@ -14,11 +14,21 @@ from collections.abc import Mapping
 import pandas as pd
 
 from transforms.fields import (
-    CRM_COMPANY_COLUMNS as COMPANY_COLUMNS, CRM_CONTACT_COLUMNS as CONTACT_COLUMNS, EXTRA, ISSUES, ORIGIN,
-    PAYLOAD, SOURCE, SOURCE_KEY,
+    COMPANY_RECORD,
+    EXTRA,
+    ISSUES,
+    ORIGIN,
+    PAYLOAD,
+    SOURCE,
+    SOURCE_KEY,
+)
+from transforms.fields import (
+    CRM_COMPANY_COLUMNS as COMPANY_COLUMNS,
+)
+from transforms.fields import (
+    CRM_CONTACT_COLUMNS as CONTACT_COLUMNS,
 )
 from transforms.matching import CLUSTER
-from validators.references import COMPANY_RECORD
 
 MEMBERS = "members"
 

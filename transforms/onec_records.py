@@ -39,6 +39,9 @@ class OneCEntity:
     payload: dict[str, object]
     company_key: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    # a contact whose counterparty is marked for deletion: that counterparty's name and INN, so the
+    # contact follows the CRM record the counterparty became (matched through the other sources)
+    company_ref: dict[str, str | None] = field(default_factory=dict)
 
 
 @dataclass
@@ -93,7 +96,8 @@ def onec_records(source: str, data: OneCData) -> SourceRecords:
             seen[entity.key] = entity.origin
             row = _row(source, entity, names)
             if entity_name == "contact":
-                row.update({REF_KEY: entity.company_key, REF_INN: None, REF_NAME: None, REF_ROW: None})
+                row.update({REF_KEY: entity.company_key, REF_INN: entity.company_ref.get("inn"),
+                            REF_NAME: entity.company_ref.get("name"), REF_ROW: None})
             out.append(row)
     return SourceRecords(
         _frame(companies, COMPANY_FIELDS),

@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms.fields import ORIGIN, SOURCE, SOURCE_KEY
+from transforms.fields import COMPANY_RECORD, ORIGIN, SOURCE, SOURCE_KEY
 from transforms.matching import LINK_COLUMNS
-from validators.references import COMPANY_RECORD
 
 SHEET = "review"
 SIDE_FIELDS = ("name", "inn", "kpp", "city", "position", "company", "phones", "emails", "origin")

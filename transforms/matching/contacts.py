@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from transforms.fields import COMPANY_RECORD
 from transforms.matching.blocking import (
     BlockReport,
     block_pairs,
@@ -30,7 +31,6 @@ from transforms.matching.engine import (
 )
 from transforms.matching.features import contact_features, is_role_mailbox
 from transforms.matching.rules import CONTACT_FACETS
-from validators.references import COMPANY_RECORD
 from vocabulary.messages import text
 
 _C = {c.field: i for i, c in enumerate(CONTACT_COMPARISONS)}

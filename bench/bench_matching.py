@@ -26,6 +26,7 @@ with examples written to ``workdir/matching_quality_<size>.json``.
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import time
@@ -727,7 +728,10 @@ def _quality(frame: pd.DataFrame, links: pd.DataFrame, review: pd.DataFrame) -> 
 
 def run(workdir: Path) -> list[dict]:
     results = []
+    only = os.environ.get("BENCH_MATCHING_SIZES")  # e.g. "20k" to run one size
     for label, true_companies, duplicates in SIZES:
+        if only and label not in only.split(","):
+            continue
         stem = f"matching_{label}_v{GENERATOR_VERSION}"
         raw = make_records(workdir / f"{stem}_raw.pkl", true_companies, duplicates, seed=true_companies)
         normalised = workdir / f"{stem}_normalised.pkl"

@@ -95,13 +95,36 @@ def _ordered(out_a: list[np.ndarray], out_b: list[np.ndarray]) -> tuple[np.ndarr
     return np.minimum(a, b), np.maximum(a, b)
 
 
-def unique_pairs(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
-    """The union of pair lists, each pair once, sorted (a < b)."""
+def _union(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarray, np.ndarray]:
     parts = [p for p in parts if len(p[0])]
     if not parts:
         return _empty()
     codes = np.unique(np.concatenate([a * n + b for a, b in parts]))
     return codes // n, codes % n
+
+
+@dataclass
+class Candidates:
+    """The pairs to score (a < b), and for each blocking rule which of them it found."""
+
+    a: np.ndarray
+    b: np.ndarray
+    by_rule: dict[str, np.ndarray] = field(default_factory=dict)  # rule → mask over the pairs
+
+    def found_by(self, rules: frozenset[str]) -> np.ndarray:
+        mask = np.zeros(len(self.a), dtype=bool)
+        for rule in rules & self.by_rule.keys():
+            mask |= self.by_rule[rule]
+        return mask
+
+
+def unique_pairs(parts: dict[str, tuple[np.ndarray, np.ndarray]], n: int) -> Candidates:
+    """The union of the rules' pair lists, each pair once, sorted (a < b), with each rule's share."""
+    codes = {rule: a * n + b for rule, (a, b) in parts.items() if len(a)}
+    if not codes:
+        return Candidates(*_empty())
+    union = np.unique(np.concatenate(list(codes.values())))
+    return Candidates(union // n, union % n, {rule: np.isin(union, c) for rule, c in codes.items()})
 
 
 def rank_of(values: list) -> np.ndarray:
@@ -162,7 +185,7 @@ def fuzzy_pairs(keys: list[str | None], cutoff: int, rule: str, report: BlockRep
         scores = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
         rows, cols = np.nonzero(np.triu(scores, k=1))
         parts.append((np.minimum(members[rows], members[cols]), np.maximum(members[rows], members[cols])))
-    a, b = unique_pairs(parts, n)
+    a, b = _union(parts, n)
     a, b = _alike(a, b, keys, cutoff)
     report.pairs[rule] += len(a)
     return a, b

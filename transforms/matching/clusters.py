@@ -118,6 +118,7 @@ class Scored:
     weight: np.ndarray  # bits
     auto: np.ndarray  # bool: may merge without review
     review: np.ndarray  # bool: worth a reviewer's look when not merged
+    plausible: np.ndarray | None = None  # bool: no cap forbids a merge and the review threshold is reached
 
     def lookup(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """(sorted pair codes, their edge index) to find a pair's edge quickly."""
@@ -159,14 +160,15 @@ def demote_ambiguous(scored: Scored, n: int, state: ClusterState) -> np.ndarray:
 
 def _one_company(y: int, z: int, scored: Scored, codes: np.ndarray, index: np.ndarray, n: int,
                  state: ClusterState) -> bool:
-    """Whether nothing says y and z are different: not a decisive clash, not a pair the model doubts."""
+    """Whether nothing says y and z are different: no decisive clash, and their pair (if scored) plausible."""
     lo, hi = min(y, z), max(y, z)
     if state.record_clash(lo, hi) is not None:
         return False
     code = lo * n + hi
     at = np.searchsorted(codes, code)
     if at < len(codes) and codes[at] == code:
-        return bool(scored.auto[index[at]])
+        plausible = scored.plausible if scored.plausible is not None else scored.auto
+        return bool(plausible[index[at]])
     return True
 
 

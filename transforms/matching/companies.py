@@ -8,10 +8,12 @@ Caps — what the probability alone may not decide:
   «Вертикаль Трейд+») are reviewed, never merged automatically;
 * names that do not agree at all merge automatically only on the same INN or OGRN (a
   shared phone or mailbox with another name is a question: a business centre? renamed?);
+* the same name in another city merges automatically only with the INN, OGRN, a phone or
+  an e-mail agreeing;
 * two entrepreneurs (people) merge automatically only with the INN, a phone or an
   e-mail agreeing: a namesake is too likely;
-* an INN one digit or one transposition off, an entrepreneur written with initials:
-  review only.
+* an INN one digit or one transposition off: review only; an entrepreneur written with
+  initials merges automatically only with the INN, a phone or an e-mail agreeing.
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ from transforms.matching.rules import COMPANY_FACETS
 from vocabulary.messages import text
 
 FUZZY_NAME_CUTOFF = 80
+STOCK_WORDS = frozenset({"тд", "тк", "гк", "пк", "ск", "нпп", "нпф"})  # «ТД Прогресс» is «Прогресс», not a sister
 _C = {c.field: i for i, c in enumerate(COMPANY_COMPARISONS)}
 _L = {c.field: {lv.name: i for i, lv in enumerate(c.levels)} for c in COMPANY_COMPARISONS}
 
@@ -48,7 +51,7 @@ def minor_variant(a: str, b: str) -> bool:
     """«Атлант 1» / «Атлант 10», «Вертикаль Трейд» / «Вертикаль Трейд+»: siblings, not spellings."""
     if re.findall(r"\d+", a) != re.findall(r"\d+", b):
         return True
-    extra = set(a.split()) ^ set(b.split())
+    extra = (set(a.split()) ^ set(b.split())) - STOCK_WORDS
     return any(len(t) <= 2 or not t.isalpha() for t in extra)
 
 
@@ -74,7 +77,11 @@ def _caps(features: dict) -> callable:
             sibling[i] = minor_variant(keys[view.a[i]], keys[view.b[i]])
         differ = _level(g, "name", "different")
         people = (view.left("kind") == "person") & (view.right("kind") == "person")
-        may_merge = ~_review_only_levels(g) & ~(sibling & ~ident) & ~(differ & ~ident) & ~(people & ~(ident | shared))
+        elsewhere = _level(g, "city", "different") & ~ident & ~shared
+        initials_only = _level(g, "name", "initials") & ~ident & ~shared
+        review_only = _review_only_levels(g) & ~_level(g, "name", "initials")
+        may_merge = (~review_only & ~initials_only & ~(sibling & ~ident) & ~(differ & ~ident)
+                     & ~(people & ~(ident | shared)) & ~elsewhere)
         may_review = ~(numbers & ~shared & ~ident)
 
         def notes(e: int) -> list[str]:
@@ -107,20 +114,29 @@ def _shown(features: dict) -> dict:
             "city": pair("places_display"), "address": pair("address"), "inn_region": region}
 
 
-def company_pairs(features: dict, n: int, report: BlockReport) -> tuple[np.ndarray, np.ndarray]:
+def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     """Candidate pairs: same name key, transliteration, INN, OGRN, domain, phone, personal e-mail,
     entrepreneur's surname, or a rare-word affix with alike names."""
     rank = rank_of(list(features["key"]))
     records = np.arange(n)
-    parts = [block_pairs(records, features[name], rank, rule, report) for name, rule in (
+    parts = {rule: block_pairs(records, features[name], rank, rule, report) for name, rule in (
         ("key", "name"), ("tkey", "translit"), ("inn", "inn"), ("ogrn", "ogrn"), ("domain", "domain"),
-        ("person_last", "surname"))]
+        ("person_last", "surname"))}
     phone_recs, phones = explode(features["phone_values"])
-    parts.append(block_pairs(phone_recs, phones, rank, "phone", report))
+    parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)
     mail_recs, mails = explode([[e for e in es if not is_role_mailbox(e)] for es in features["email_values"]])
-    parts.append(block_pairs(mail_recs, mails, rank, "email", report))
-    parts.append(fuzzy_pairs(list(features["key"]), FUZZY_NAME_CUTOFF, "name_fuzzy", report))
+    parts["email"] = block_pairs(mail_recs, mails, rank, "email", report)
+    parts["name_fuzzy"] = fuzzy_pairs(list(features["key"]), FUZZY_NAME_CUTOFF, "name_fuzzy", report)
     return unique_pairs(parts, n)
+
+
+# EM sessions (blocking rules, comparisons learnt): the name on pairs found by identifiers and channels,
+# the identifiers and channels on pairs found by name.
+SESSIONS = (
+    (frozenset({"inn", "ogrn", "phone", "email", "domain"}), frozenset({"name", "city", "address", "inn_region"})),
+    (frozenset({"name", "translit", "name_fuzzy", "surname"}),
+     frozenset(c.field for c in COMPANY_COMPARISONS) - {"name"}),
+)
 
 
 def match_companies(companies: pd.DataFrame, thresholds: Thresholds, decisions: pd.DataFrame | None = None) -> Matched:
@@ -131,5 +147,5 @@ def match_companies(companies: pd.DataFrame, thresholds: Thresholds, decisions: 
     pairs = company_pairs(features, len(frame), report)
     entity = Entity("company", COMPANY_COMPARISONS, COMPANY_FACETS, _shown(features), _caps(features),
                     {name: list(features[name]) for name in ("key", "inn", "kpp", "ogrn", "place", "address",
-                                                             "domain")})
+                                                             "domain")}, SESSIONS)
     return run(entity, frame, features, pairs, report, thresholds, decisions)

@@ -67,20 +67,27 @@ def _shown(features: dict) -> dict:
             "phone": shared("phone"), "email": shared("email")}
 
 
-def contact_pairs(features: dict, n: int, report: BlockReport) -> tuple[np.ndarray, np.ndarray]:
+def contact_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     """Candidate pairs: same company, same surname and initial, same name, phone or personal e-mail."""
     rank = rank_of(list(features["key"]))
     records = np.arange(n)
     company = [c or None for c in features["company"].tolist()]
     initial = [f"{t} {f[0]}" if t and f else None for t, f in zip(features["tlast"], features["first"])]
-    parts = [block_pairs(records, company, rank, "company", report),
-             block_pairs(records, initial, rank, "surname_initial", report),
-             block_pairs(records, features["key"], rank, "name", report)]
+    parts = {"company": block_pairs(records, company, rank, "company", report),
+             "surname_initial": block_pairs(records, initial, rank, "surname_initial", report),
+             "name": block_pairs(records, features["key"], rank, "name", report)}
     phone_recs, phones = explode(features["phone_values"])
-    parts.append(block_pairs(phone_recs, phones, rank, "phone", report))
+    parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)
     mail_recs, mails = explode([[e for e in es if not is_role_mailbox(e)] for es in features["email_values"]])
-    parts.append(block_pairs(mail_recs, mails, rank, "email", report))
+    parts["email"] = block_pairs(mail_recs, mails, rank, "email", report)
     return unique_pairs(parts, n)
+
+
+# EM sessions: names and company learnt on pairs found by a phone or e-mail, channels on pairs found by name.
+SESSIONS = (
+    (frozenset({"phone", "email"}), frozenset({"last_name", "first_name", "middle_name", "company"})),
+    (frozenset({"company", "surname_initial", "name"}), frozenset({"phone", "email", "company"})),
+)
 
 
 def match_contacts(contacts: pd.DataFrame, company_cluster_of: dict[Record, int], thresholds: Thresholds,
@@ -93,5 +100,5 @@ def match_contacts(contacts: pd.DataFrame, company_cluster_of: dict[Record, int]
     pairs = contact_pairs(features, len(frame), report)
     partial = [not (last and first) for last, first in zip(features["last"], features["first"])]
     entity = Entity("contact", CONTACT_COMPARISONS, CONTACT_FACETS, _shown(features), _caps,
-                    {name: list(features[name]) for name in ("last", "first", "middle")})
+                    {name: list(features[name]) for name in ("last", "first", "middle")}, SESSIONS)
     return run(entity, frame, features, pairs, report, thresholds, decisions, partial)

@@ -19,7 +19,7 @@ import numpy as np
 import pandas as pd
 
 from transforms.fields import SOURCE, SOURCE_KEY
-from transforms.matching.blocking import BlockReport
+from transforms.matching.blocking import BlockReport, Candidates
 from transforms.matching.clusters import (
     ClusterState,
     Outcome,
@@ -88,6 +88,8 @@ class Entity:
     # (view, gammas) → (may merge automatically, may be reviewed, notes: pair index → extra reasons)
     caps: Callable[[PairView, np.ndarray], tuple[np.ndarray, np.ndarray, Callable[[int], list[str]]]]
     exact_values: dict[str, list]  # features whose u is the exact collision chance
+    # EM sessions: (blocking rules whose pairs are used, comparisons whose m is learnt on them)
+    sessions: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
 
 
 def _empty_links() -> pd.DataFrame:
@@ -130,24 +132,26 @@ def explain(entity: Entity, g_row: np.ndarray, w_row: np.ndarray, a: int, b: int
     return "; ".join([*terms, *extra]), weights
 
 
-def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs: tuple[np.ndarray, np.ndarray],
-        report: BlockReport, thresholds: Thresholds, decisions: pd.DataFrame | None,
+def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs: Candidates, report: BlockReport, thresholds: Thresholds, decisions: pd.DataFrame | None,
         partial: list[bool] | None = None) -> Matched:
     """Score ``pairs`` of ``frame`` (stable order), cluster them under the hard rules, explain the result."""
     n = len(frame)
     records = list(zip(frame[SOURCE], frame[SOURCE_KEY]))
-    a, b = pairs
+    a, b = pairs.a, pairs.b
     view = PairView(features, a, b)
     model = Model.prior(entity.comparisons)
     model.estimate_u(features, n, entity.exact_values)
     g = gammas(entity.comparisons, view)
-    model.estimate_m(g)
+    for rules, learn in entity.sessions:
+        model.estimate_m(g[pairs.found_by(rules)], set(learn))
+    model.estimate_lambda(g, n)
     prior = model.prior_weight()
     w = model.pair_weights(g, view)
     total = w.sum(axis=1) + prior
     p = probability(total)
     may_merge, may_review, extra = entity.caps(view, g)
-    scored = Scored(a, b, total, (p >= thresholds.auto_merge) & may_merge, (p >= thresholds.review) & may_review)
+    scored = Scored(a, b, total, (p >= thresholds.auto_merge) & may_merge, (p >= thresholds.review) & may_review,
+                    (p >= thresholds.review) & may_merge)
 
     state = ClusterState(entity.facets, {f.name: features[f.name] for f in entity.facets}, partial)
     same, different = _decisions(records, entity.name, decisions)

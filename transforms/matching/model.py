@@ -33,6 +33,7 @@ PRIOR_SAMPLE = 10_000.0  # weight of the prior u, in sampled pairs (other levels
 SAMPLE_PAIRS = 300_000
 EM_ROUNDS = 12
 PRIOR_LAMBDA = 0.1
+PRIOR_DUPLICATES = 0.1  # duplicate pairs per record before the data speak
 SEED = 20261202
 MIN_P = 1e-7
 
@@ -92,28 +93,48 @@ class Model:
                 if level.tf and level.tf in exact_values:
                     self.u[c][index] = collision_u(exact_values[level.tf], level.u)
 
-    def estimate_m(self, g: np.ndarray) -> None:
-        """Expectation–maximisation of m and λ on the candidate pairs, u fixed."""
+    def _responsibility(self, g: np.ndarray, lam: float, use: set[str] | None = None) -> np.ndarray:
+        log_m = np.zeros(len(g))
+        log_u = np.zeros(len(g))
+        for c, comparison in enumerate(self.comparisons):
+            if use is not None and comparison.field not in use:
+                continue
+            valid = g[:, c] >= 0
+            log_m[valid] += np.log(np.maximum(self.m[c], MIN_P))[g[valid, c]]
+            log_u[valid] += np.log(np.maximum(self.u[c], MIN_P))[g[valid, c]]
+        odds = np.log(lam) + log_m - np.log1p(-lam) - log_u
+        return 1.0 / (1.0 + np.exp(-np.clip(odds, -60, 60)))
+
+    def estimate_m(self, g: np.ndarray, learn: set[str]) -> None:
+        """Expectation–maximisation of the m of the ``learn`` comparisons on pairs ``g``, u fixed.
+
+        As in splink, a comparison's m is learnt only on pairs that were *not* blocked on that
+        field, and the blocking fields take no part in the session's likelihood: pairs found by a
+        similar name say nothing about how often duplicates' names agree.
+        """
         if not len(g):
             return
         prior_m = [m.copy() for m in self.m]
-        lam = self.lam
+        lam = PRIOR_LAMBDA
         for _ in range(EM_ROUNDS):
-            log_m = np.zeros(len(g))
-            log_u = np.zeros(len(g))
-            for c in range(len(self.comparisons)):
-                valid = g[:, c] >= 0
-                log_m[valid] += np.log(np.maximum(self.m[c], MIN_P))[g[valid, c]]
-                log_u[valid] += np.log(np.maximum(self.u[c], MIN_P))[g[valid, c]]
-            odds = np.log(lam) + log_m - np.log1p(-lam) - log_u
-            resp = 1.0 / (1.0 + np.exp(-np.clip(odds, -60, 60)))
+            resp = self._responsibility(g, lam, learn)
             for c, comparison in enumerate(self.comparisons):
+                if comparison.field not in learn:
+                    continue
                 valid = g[:, c] >= 0
                 sums = np.bincount(g[valid, c], weights=resp[valid], minlength=len(comparison.levels))
                 self.m[c] = (sums + PRIOR_PAIRS * prior_m[c]) / (resp[valid].sum() + PRIOR_PAIRS)
             lam = float((resp.sum() + PRIOR_PAIRS * PRIOR_LAMBDA) / (len(g) + PRIOR_PAIRS))
             lam = min(max(lam, 1e-4), 0.9)
-        self.lam = lam
+
+    def estimate_lambda(self, g: np.ndarray, n: int) -> None:
+        """λ: the share of matches among *all* pairs of records — the expected matches among the
+        candidates over every pair (u is measured on all pairs, so the prior must be too)."""
+        pairs = max(n * (n - 1) / 2, 1.0)
+        expected = float(self._responsibility(g, PRIOR_LAMBDA).sum()) if len(g) else 0.0
+        trust = n / (n + PRIOR_RECORDS)  # a small file: mostly the prior share of duplicate records
+        expected = trust * expected + (1 - trust) * PRIOR_DUPLICATES * n
+        self.lam = min(max(expected / pairs, 1e-12), 0.5)
 
     def pair_weights(self, g: np.ndarray, view: PairView) -> np.ndarray:
         """(pairs × comparisons) weight in bits; 0 for a null field; term frequencies applied."""

@@ -22,7 +22,7 @@ test: install
 	$(BIN)/python -m pytest -n 2 -q
 
 ui: install
-	$(BIN)/python -c "from pipelines.runner import ensure_dagster_home; ensure_dagster_home()"
+	$(BIN)/python -c "from pipelines.instance import ensure_dagster_home; ensure_dagster_home()"
 	$(BIN)/dagster dev -w workspace.yaml
 
 bench: install

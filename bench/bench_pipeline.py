@@ -13,7 +13,7 @@ from bench.bench_intake import XLSX_ROWS, make_xlsx
 _CHILD = """
 import json, resource, sys, time
 from pathlib import Path
-from pipelines.runner import execute
+from cli.runner import execute
 config, db = Path(sys.argv[1]), Path(sys.argv[2])
 db.unlink(missing_ok=True)
 times = []

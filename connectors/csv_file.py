@@ -44,7 +44,7 @@ from charset_normalizer import from_bytes
 
 from connectors.errors import SourceError
 from connectors.excel import read_source_bytes
-from connectors.grid import Grid, RejectedRow
+from vocabulary.grid import Grid, RejectedRow
 
 DELIMITERS = (";", "\t", ",", "|")  # sniffing order; earlier wins a tie
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}

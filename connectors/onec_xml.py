@@ -40,7 +40,7 @@ from xml.etree import ElementTree as ET
 from xml.parsers import expat
 
 from connectors.errors import SourceError
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, MULTI_VALUE_FIELDS
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, MULTI_VALUE_FIELDS
 from transforms.onec_records import OneCData, OneCEntity
 
 CHUNK_BYTES = 1 << 16  # expat buffers about twice what it is fed at once

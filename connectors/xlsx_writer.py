@@ -41,8 +41,10 @@ from openpyxl.utils import get_column_letter
 from openpyxl.utils.datetime import to_excel
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+from vocabulary.errors import RunFailure
 
-class OutputError(Exception):
+
+class OutputError(RunFailure):
     """The workbook cannot be written; the message is one line naming the file."""
 
 

@@ -7,9 +7,7 @@ from sqlalchemy import select
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import connect
-from pipelines.clean import Normalised
-from pipelines.loading import RunSummary, loaded
-from pipelines.match import Golden, golden
+from pipelines.stages import GoldenRecords, Normalised, RunSummary
 from pipelines.metadata import markdown_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from validators.schemas import COMPANY_SCHEMA, CONTACT_SCHEMA
@@ -48,8 +46,8 @@ def phone_validity(normalised: Normalised) -> dg.AssetCheckResult:
                   "sample": dg.MetadataValue.md(markdown_table(invalid, rows=SAMPLE))})
 
 
-@dg.asset_check(asset=golden, description="No two golden companies share INN+KPP; no two contacts share an email.")
-def duplicate_identifiers(golden: Golden) -> dg.AssetCheckResult:
+@dg.asset_check(asset="golden", description="No two golden companies share INN+KPP; no two contacts share an email.")
+def duplicate_identifiers(golden: GoldenRecords) -> dg.AssetCheckResult:
     companies = golden.companies[golden.companies["inn"].notna()]
     dup_companies = companies[companies.duplicated(["inn", "kpp"], keep=False)]
     emails = golden.contacts[["full_name", "emails"]].explode("emails").dropna(subset=["emails"])
@@ -60,7 +58,7 @@ def duplicate_identifiers(golden: Golden) -> dg.AssetCheckResult:
                                       + "\n\n" + markdown_table(dup_emails, rows=SAMPLE))})
 
 
-@dg.asset_check(asset=loaded, additional_ins={"normalised": dg.AssetIn("normalised")},
+@dg.asset_check(asset="loaded", additional_ins={"normalised": dg.AssetIn("normalised")},
                 description="Every source record read is linked in source_links or quarantined in this run.")
 def reconciliation(migration: MigrationConfigResource, target: CrmTargetResource, loaded: RunSummary,
                    normalised: Normalised) -> dg.AssetCheckResult:

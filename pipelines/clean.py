@@ -1,39 +1,16 @@
 """Normalise and validate (group ``clean``): one frame of companies and one of contacts."""
 
-from dataclasses import dataclass, field
-
 import dagster as dg
 import pandas as pd
 
 from pipelines.extract import extract_asset_name
-from pipelines.intake import ExtractedSource, TableIntake
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.resources import MigrationConfigResource
-from transforms.fields import SOURCE, SOURCE_KEY
+from pipelines.stages import ExtractedSource, Normalised
 from transforms.normalise import normalise_companies, normalise_contacts
 from validators.validate import validate_records
 
-RecordKey = tuple[str, str, str]  # (entity, source, source_key)
 WARNINGS_SHOWN = 30  # the rest are in source_links.warnings after the load
-
-
-@dataclass
-class Normalised:
-    companies: pd.DataFrame
-    contacts: pd.DataFrame
-    rejects: pd.DataFrame  # rows the readers or the mapping could not use
-    rows_read: dict[str, int]
-    intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
-    fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
-    notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
-
-    def expected(self) -> set[RecordKey]:
-        """Every record read: each must end up linked or quarantined."""
-        keys = {("company", s, k) for s, k in zip(self.companies[SOURCE], self.companies[SOURCE_KEY])}
-        keys |= {("contact", s, k) for s, k in zip(self.contacts[SOURCE], self.contacts[SOURCE_KEY])}
-        keys |= {(e, s, k) for e, s, k in zip(self.rejects["entity"], self.rejects["source"],
-                                              self.rejects["source_key"])}
-        return keys
 
 
 def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:

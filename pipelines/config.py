@@ -25,14 +25,15 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from connectors.urls import mask_url
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS
 from transforms.matching import Thresholds
+from vocabulary.errors import UsageError
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
-class ConfigError(Exception):
+class ConfigError(UsageError):
     """A config that cannot be used; the message is the one line shown to the user."""
 
 
@@ -144,12 +145,45 @@ class MatchingConfig(_Strict):
         return Thresholds(review=self.review, auto_merge=self.auto_merge)
 
 
+# -- crm: the SaaS CRM golden records are delivered into (`push`, DESIGN §3) --------------------
+_ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
+
+
+def _secret(env: str, key: str) -> str:
+    value = os.environ.get(env, "").strip()
+    if not value:
+        raise ConfigError(f"crm.{key}: environment variable {env} is not set")
+    return value
+
+
+class Bitrix24CrmConfig(_Strict):
+    kind: Literal["bitrix24"]
+    url_env: Annotated[str, Field(pattern=_ENV_NAME)]  # holds the inbound webhook https://PORTAL/rest/USER_ID/CODE/
+
+    def webhook(self) -> str:
+        return _secret(self.url_env, "url_env")
+
+
+class AmoCrmConfig(_Strict):
+    kind: Literal["amocrm"]
+    url: Annotated[str, Field(pattern=r"^https?://[^/\s]+/?$")]  # https://SUBDOMAIN.amocrm.ru
+    token_env: Annotated[str, Field(pattern=_ENV_NAME)]  # holds the long-lived token
+
+    def token(self) -> str:
+        return _secret(self.token_env, "token_env")
+
+
+CrmConfig = Annotated[Bitrix24CrmConfig | AmoCrmConfig, Field(discriminator="kind")]
+
+
 class MigrationConfig(_Strict):
     name: str
     default_region: str = "RU"
     target: TargetConfig
     sources: list[Source] = Field(min_length=1)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
+    crm: CrmConfig | None = None
     # Set by load_config, never read from the file (an unknown key there is an error).
     base_dir: Path = Field(default=Path("."), exclude=True)
     config_path: Path = Field(default=Path("migration.yaml"), exclude=True)
@@ -205,7 +239,7 @@ def _expand_all(node: Any, where: str) -> Any:
 def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
     """One readable phrase for a pydantic error: location and what is wrong."""
     loc = [p for p in error["loc"] if not (isinstance(p, str) and p in {"FileSource", "ODataSource"}
-                                           or p in ("excel", "csv", "onec_xml", "onec_odata"))]
+                                           or p in ("excel", "csv", "onec_xml", "onec_odata", "bitrix24", "amocrm"))]
     where = ""
     for p in loc:
         where += f"[{p}]" if isinstance(p, int) else (f".{p}" if where else str(p))
@@ -219,6 +253,8 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
         msg = "unknown key"
     elif kind == "missing":
         msg = "required key is missing"
+    elif kind in ("union_tag_invalid", "union_tag_not_found") and loc and loc[0] == "crm":
+        msg = "kind must be one of bitrix24, amocrm"
     elif kind == "union_tag_invalid":
         msg = "kind must be one of excel, csv, onec_odata, onec_xml"
     elif kind == "literal_error":

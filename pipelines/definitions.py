@@ -1,7 +1,11 @@
-"""Assemble the Dagster definitions; ``dagster dev`` loads ``defs`` from here.
+"""Assemble the Dagster definitions; ``dagster dev`` loads ``defs`` from here and the CLI calls ``build_definitions``.
 
 The asset graph follows the config: one extract asset per source. The config
 path comes from $CRM_MIGRATE_CONFIG (default: sample_data/migration.yaml).
+
+Every job runs in one process with in-memory IO: stage outputs (client names,
+phones, raw payloads) are handed from asset to asset in memory and never pickled
+into $DAGSTER_HOME/storage, in the UI and sensor runs as in the CLI.
 """
 from __future__ import annotations
 
@@ -13,7 +17,8 @@ from pipelines.resources import CrmTargetResource, MigrationConfigResource, conf
 from pipelines.sync import build_sync_automation
 
 
-def build_definitions(config_path: str | None = None) -> dg.Definitions:
+def build_definitions(config_path: str | None = None, *, target: CrmTargetResource | None = None) -> dg.Definitions:
+    """The whole graph for one config; ``target`` overrides the config's database (the CLI's ``--target``)."""
     path = config_path or config_path_from_env()
     job, sensor, schedule = build_sync_automation(path)
     return dg.Definitions(
@@ -22,10 +27,11 @@ def build_definitions(config_path: str | None = None) -> dg.Definitions:
         jobs=[job],
         sensors=[sensor],
         schedules=[schedule],
+        executor=dg.in_process_executor,
         resources={
             "migration": MigrationConfigResource(path=path),
-            "target": CrmTargetResource(),
-            "io_manager": dg.FilesystemIOManager(),
+            "target": target or CrmTargetResource(),
+            "io_manager": dg.InMemoryIOManager(),
         },
     )
 

@@ -6,7 +6,8 @@ import dagster as dg
 import yaml
 
 from pipelines.config import MigrationConfig
-from pipelines.intake import ExtractedSource, extract_source
+from pipelines.intake import extract_source
+from pipelines.stages import ExtractedSource
 from pipelines.metadata import frame_metadata
 from pipelines.resources import MigrationConfigResource
 

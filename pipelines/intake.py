@@ -1,7 +1,6 @@
 """Read one configured source into canonical records: file → grids → tables → mapping → records."""
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
@@ -10,49 +9,16 @@ from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
 from connectors.fingerprint import file_fingerprint
-from connectors.grid import Grid
+from vocabulary.grid import Grid
 from connectors.onec_odata import odata_fingerprint, read_odata
 from connectors.onec_xml import read_exchange_file
 from pipelines.config import FileSource, MigrationConfig, ODataSource
-from transforms.column_mapping import ColumnMapping, map_columns
-from transforms.fields import QUARANTINE_COLUMNS
+from pipelines.stages import ExtractedSource, TableIntake
+from transforms.column_mapping import MappingError, map_columns
+from vocabulary.rejects import reject, rejects_frame
 from transforms.onec_records import OneCData, onec_records
-from transforms.records import SourceRecords, reject, table_to_records
+from transforms.records import SourceRecords, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
-
-
-@dataclass
-class TableIntake:
-    """What was found in one sheet/file: for the consultant to check."""
-
-    name: str
-    header_row: int
-    rows: int
-    mapping: ColumnMapping
-    notes: list[str]
-
-    def one_line(self) -> str:
-        """``Клиенты: header row 3, mixed; company.name ← Клиент, …; custom fields ← …``."""
-        fields = self.mapping.describe().splitlines()[1:]
-        return f"{self.name}: header row {self.header_row}, {self.mapping.entity}; " + \
-            "; ".join(" ".join(f.split()) for f in fields)
-
-
-@dataclass
-class ExtractedSource:
-    source: str
-    kind: str
-    records: SourceRecords
-    tables: list[TableIntake] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
-
-    @property
-    def rows_read(self) -> int:
-        rejected_rows = sum(1 for e in self.records.rejects["entity"] if e == "row")
-        if not self.tables:  # 1C: one record per counterparty / contact person
-            return len(self.records.companies) + len(self.records.contacts) + rejected_rows
-        return sum(t.rows for t in self.tables) + rejected_rows
 
 
 ODATA_READ_ATTEMPTS = 3
@@ -127,14 +93,12 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource) ->
         try:
             mapping = map_columns(headers, entity=source.entity, explicit=explicit)
             records = table_to_records(table, mapping, source=source.name, key_column=source.key, label=label)
-        except ValueError as exc:
+        except MappingError as exc:
             raise SourceError(f"{path.name}: sheet {table.name!r}: {exc}") from None
         grid_rejects = [reject(source.name, label(r.row), "row", label(r.row), [r.reason], {"raw": r.raw})
                         for r in table.rejects]
         if grid_rejects:
-            records.rejects = pd.concat([records.rejects, pd.DataFrame(grid_rejects, columns=list(QUARANTINE_COLUMNS),
-                                                                                dtype=object)],
-                                        ignore_index=True)
+            records.rejects = pd.concat([records.rejects, rejects_frame(grid_rejects)], ignore_index=True)
         parts.append(records)
         tables.append(TableIntake(table.name, table.header_row, len(table.frame), mapping,
                                   [*table.notes, *mapping.notes]))

@@ -1,38 +1,23 @@
 """Load and report (group ``load``): write golden records to the CRM, summarise the run."""
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict
 from datetime import UTC, datetime
 
 import dagster as dg
 import pandas as pd
 
-from connectors.crm_db.load import LoadResult, RunInfo, load, record_failure, utcnow
-from pipelines.clean import Normalised
-from pipelines.config import mask_url
-from pipelines.intake import TableIntake
-from pipelines.match import Golden
+from connectors.crm_db.load import RunInfo, load, record_failure, utcnow
+from connectors.urls import mask_url
 from pipelines.metadata import markdown_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from pipelines.stages import GoldenRecords, Normalised, RunSummary
 from transforms.quality import quality_by_source
-
-
-@dataclass
-class RunSummary:
-    run_id: str
-    target: str  # masked URL
-    dry_run: bool
-    rows_read: dict[str, int]
-    intake: dict[str, list[TableIntake]]
-    result: LoadResult
-    quarantine_by_source: dict[str, int] = field(default_factory=dict)
-    review_pairs: int = 0
-    notes: dict[str, list[str]] = field(default_factory=dict)
 
 
 @dg.asset(group_name="load", kinds={"sql"},
           description="Golden records upserted into the CRM database via source_links, in one transaction.")
 def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource, target: CrmTargetResource,
-           normalised: Normalised, golden: Golden, quarantine: pd.DataFrame) -> dg.Output[RunSummary]:
+           normalised: Normalised, golden: GoldenRecords, quarantine: pd.DataFrame) -> dg.Output[RunSummary]:
     config = migration.load()
     url = target.resolve(config)
     run = RunInfo(run_id=context.run.run_id, config_name=config.name, started_at=_run_start(context),

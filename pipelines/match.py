@@ -1,37 +1,21 @@
 """Match and survive (group ``match``): clusters with reasons, then golden records."""
 
-from dataclasses import dataclass
-
 import dagster as dg
 import pandas as pd
 
 from connectors.crm_db.decisions import read_decisions
 from pipelines.metadata import frame_metadata, markdown_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from pipelines.stages import GoldenRecords, MatchedRecords
 from transforms.golden import golden_companies, golden_contacts
 from transforms.matching import CLUSTER, cluster_of, match_companies, match_contacts
 from validators.validate import Validated
 
 
-@dataclass
-class Matched:
-    companies: pd.DataFrame  # records with ``cluster``
-    contacts: pd.DataFrame
-    links: pd.DataFrame  # why records were merged
-    review: pd.DataFrame  # candidate pairs awaiting a decision
-
-
-@dataclass
-class Golden:
-    companies: pd.DataFrame
-    contacts: pd.DataFrame
-    review: pd.DataFrame  # candidate pairs awaiting a decision (LINK_COLUMNS)
-
-
 @dg.asset(group_name="match", description="Source records grouped per real company and person, with reasons; "
                                             "uncertain pairs go to the review queue.")
 def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResource, target: CrmTargetResource,
-            validated: Validated) -> dg.Output[Matched]:
+            validated: Validated) -> dg.Output[MatchedRecords]:
     config = migration.load()
     decisions = read_decisions(target.resolve(config))
     limits = config.matching.thresholds
@@ -41,7 +25,7 @@ def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResourc
     review = pd.concat([companies.review, contacts.review], ignore_index=True)
     for line in companies.ignored_decisions + contacts.ignored_decisions:
         context.log.warning(line)
-    return dg.Output(Matched(companies.frame, contacts.frame, links, review), metadata={
+    return dg.Output(MatchedRecords(companies.frame, contacts.frame, links, review), metadata={
         **frame_metadata(links, ["entity", "left_source", "left_key", "right_source", "right_key", "reasons"]),
         "dagster/row_count": len(companies.frame) + len(contacts.frame), "merges": len(links),
         "company_records": len(companies.frame), "companies": int(companies.frame[CLUSTER].nunique()),
@@ -51,11 +35,11 @@ def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResourc
 
 
 @dg.asset(group_name="match", description="One golden record per real company and person (field survivorship).")
-def golden(migration: MigrationConfigResource, matched: Matched) -> dg.Output[Golden]:
+def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Output[GoldenRecords]:
     priority = {s.name: i for i, s in enumerate(migration.load().sources)}
     companies = golden_companies(matched.companies, priority)
     contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority)
-    return dg.Output(Golden(companies, contacts, matched.review), metadata={
+    return dg.Output(GoldenRecords(companies, contacts, matched.review), metadata={
         **frame_metadata(companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"]),
         "dagster/row_count": len(companies) + len(contacts),
         "companies": len(companies), "contacts": len(contacts),

@@ -6,6 +6,7 @@ import os
 import dagster as dg
 
 from pipelines.config import DEFAULT_CONFIG, MigrationConfig, load_config
+from vocabulary.messages import set_language
 
 CONFIG_ENV = "CRM_MIGRATE_CONFIG"
 
@@ -20,7 +21,10 @@ class MigrationConfigResource(dg.ConfigurableResource):
     path: str
 
     def load(self) -> MigrationConfig:
-        return load_config(self.path)
+        """The config, with its ``language:`` set for every message of the run."""
+        config = load_config(self.path)
+        set_language(config.language)
+        return config
 
 
 class CrmTargetResource(dg.ConfigurableResource):

@@ -22,14 +22,11 @@ from connectors.errors import SourceError
 from connectors.fingerprint import file_fingerprint
 from connectors.onec_odata import odata_fingerprint
 from pipelines.config import ConfigError, FileSource, MigrationConfig, ODataSource, load_config
+from vocabulary.errors import UsageError
 
 ONEC_KINDS = ("onec_odata", "onec_xml")
 SYNC_CRON_ENV = "CRM_SYNC_CRON"  # when the nightly sync runs (cron, server time); default 02:00
 SENSOR_INTERVAL = 300  # seconds between two looks at 1C
-
-
-class UsageError(Exception):
-    """The command does not fit the config (e.g. `sync` with no 1C source)."""
 
 
 def onec_sources(config: MigrationConfig, name: str | None = None) -> list[FileSource | ODataSource]:

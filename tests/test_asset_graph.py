@@ -17,21 +17,39 @@ SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
 
 def graph_of(config_path: Path) -> dict[str, dict]:
-    """Asset key → group, upstream keys and check names, for the definitions of a config."""
+    """Asset key → group, description, kinds, upstream keys and checks, for the definitions of a config."""
     graph = build_definitions(str(config_path)).resolve_asset_graph()
     assets = {}
     for key in sorted(graph.get_all_asset_keys(), key=lambda k: k.to_user_string()):
         node = graph.get(key)
         assets[key.to_user_string()] = {
             "group": node.group_name,
+            "description": node.description,
+            "kinds": sorted(node.kinds),
             "deps": sorted(d.to_user_string() for d in node.parent_keys),
-            "checks": sorted(c.name for c in node.check_keys),
+            "checks": {c.name: [graph.get_check_spec(c).description, graph.get_check_spec(c).blocking]
+                       for c in sorted(node.check_keys, key=lambda c: c.name)},
         }
     return assets
 
 
+def automation_of(config_path: Path) -> dict[str, dict]:
+    """The jobs, sensors and schedules a config's definitions offer, with what they run and when."""
+    defs = build_definitions(str(config_path))
+    jobs = {j.name: {"description": j.description, "executor": j.executor_def.name}
+            for j in defs.resolve_all_job_defs() if not j.name.startswith("__")}
+    sensors = {s.name: {"job": s.job_name, "interval": s.minimum_interval_seconds,
+                        "default_status": s.default_status.value, "description": s.description}
+               for s in defs.sensors or []}
+    schedules = {s.name: {"job": s.job_name, "cron": s.cron_schedule, "timezone": s.execution_timezone,
+                          "default_status": s.default_status.value, "description": s.description}
+                 for s in defs.schedules or []}
+    return {"jobs": jobs, "sensors": sensors, "schedules": schedules}
+
+
 def test_asset_graph_matches_snapshot() -> None:
-    current = {"config": "sample_data/migration.yaml", "assets": graph_of(DEFAULT_CONFIG)}
+    current = {"config": "sample_data/migration.yaml", "assets": graph_of(DEFAULT_CONFIG),
+               **automation_of(DEFAULT_CONFIG)}
     if os.environ.get("CRM_UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     assert current == json.loads(SNAPSHOT.read_text(encoding="utf-8"))

@@ -8,7 +8,7 @@ from pathlib import Path
 import dagster as dg
 import pytest
 
-from pipelines.cli import EXIT_FAILED, EXIT_USAGE, main
+from cli.main import EXIT_FAILED, EXIT_USAGE, main
 from tests.clientdata import write_dataset
 
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.column_mapping import map_columns, match_header
+from transforms.column_mapping import MappingError, map_columns, match_header
 
 # header → "kind.field" (kind "shared": company or contact, decided by context); None: no field
 HEADERS = {
@@ -105,9 +105,9 @@ def test_explicit_columns_win_and_name_missing_headers() -> None:
     assert mapping.company == {"name": ["Клиент"], "inn": ["ИНН"], "phone": ["Телефон", "Тел. доп."]}
     assert mapping.contact == {"full_name": ["Контактное лицо"], "phone": ["Мобильный"]}
     assert mapping.unmapped == ["Прочее"]
-    with pytest.raises(ValueError, match=r"columns: company\.inn: column 'ИНН клиента' not found"):
+    with pytest.raises(MappingError, match=r"columns: company\.inn: column 'ИНН клиента' not found"):
         map_columns(headers, explicit={"company": {"inn": "ИНН клиента"}})
-    with pytest.raises(ValueError, match=r"columns: company\.fax is not a field"):
+    with pytest.raises(MappingError, match=r"columns: company\.fax is not a field"):
         map_columns(headers, explicit={"company": {"fax": "Телефон"}})
 
 

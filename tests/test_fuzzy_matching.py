@@ -4,13 +4,9 @@ from __future__ import annotations
 import pandas as pd
 
 from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
-from transforms.matching import (
-    DECISION_COLUMNS,
-    match_companies,
-    match_contacts,
-    pair_key,
-)
-from transforms.review import parse_decisions, review_sheet
+from transforms.matching import match_companies, match_contacts
+from transforms.review import ReviewFileError, parse_decisions, review_sheet
+from vocabulary.pairs import DECISION_COLUMNS, pair_key
 
 
 def decisions(*rows: tuple[str, str, str, str]) -> pd.DataFrame:
@@ -97,7 +93,7 @@ def test_bad_decision_names_the_row() -> None:
     header = ["entity", "left_source", "left_key", "right_source", "right_key", "decision"]
     try:
         parse_decisions(header, [(7, ["company", "a", "1", "a", "2", "maybe"])], "review.xlsx")
-    except ValueError as exc:
+    except ReviewFileError as exc:
         assert str(exc) == "review.xlsx: row 7: decision 'maybe' is neither 'same' nor 'different'"
     else:
         raise AssertionError("a bad decision must not be accepted")

@@ -10,7 +10,7 @@ from sqlalchemy import create_engine, inspect, select
 from connectors.crm_db import schema as s
 from connectors.crm_db.journal import encode_key, key_of
 from connectors.crm_db.load import ReconciliationError, RunInfo, load, utcnow
-from pipelines.runner import execute
+from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 
 CRM_TABLES = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links")

@@ -5,20 +5,12 @@ import pandas as pd
 import pytest
 
 from pipelines.config import MatchingConfig
-from transforms.fields import (
-    COMPANY_FIELDS,
-    CONTACT_FIELDS,
-    EXTRA,
-    PAYLOAD,
-    REF_INN,
-    REF_KEY,
-    REF_NAME,
-    REF_ROW,
-)
 from transforms.golden import golden_companies, golden_contacts
 from transforms.matching import CLUSTER, match_companies, match_contacts
 from transforms.normalise import as_frame, normalise_companies, normalise_contacts
-from validators.references import COMPANY_RECORD
+from vocabulary.fields import (
+    COMPANY_FIELDS, COMPANY_RECORD, CONTACT_FIELDS, EXTRA, PAYLOAD, REF_INN, REF_KEY, REF_NAME, REF_ROW,
+)
 from vocabulary.messages import set_language
 
 REGIONS = {"a": "RU", "b": "RU"}

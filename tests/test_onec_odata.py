@@ -11,7 +11,7 @@ import pytest
 from connectors.errors import SourceError
 from connectors.onec_odata import odata_fingerprint, read_odata
 from tests.fake_onec import FakeOneC, bp_contact, counterparty, guid, partner, ut_contact
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, REF_KEY, SOURCE_KEY
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, REF_KEY, SOURCE_KEY
 from transforms.onec_records import onec_records
 
 PASSWORD = "Pa55-w0rd!"

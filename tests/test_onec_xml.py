@@ -13,7 +13,7 @@ import pytest
 
 from connectors.errors import SourceError
 from connectors.onec_xml import read_exchange_file
-from transforms.fields import ORIGIN, REF_KEY, SOURCE, SOURCE_KEY
+from vocabulary.fields import ORIGIN, REF_KEY, SOURCE, SOURCE_KEY
 from transforms.onec_records import OneCData, OneCEntity, onec_records
 
 FIXTURES = Path(__file__).parent / "fixtures" / "onec_xml"

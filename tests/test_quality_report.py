@@ -22,7 +22,7 @@ from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError
 from connectors.crm_db.report import COLUMN_NOTES, SHEETS, flatten_payload, quality_report
 from connectors.xlsx_writer import write_workbook
-from pipelines.runner import execute
+from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 from tests.conftest import _server_database  # the target_url databases, kept for a whole module here
 

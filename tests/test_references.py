@@ -5,7 +5,7 @@ import pandas as pd
 import pytest
 
 from tests.test_matching import companies
-from transforms.fields import (
+from vocabulary.fields import (
     COMPANY_RECORD,
     CONTACT_FIELDS,
     EXTRA,

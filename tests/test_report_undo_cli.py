@@ -8,7 +8,7 @@ import openpyxl
 import pytest
 from sqlalchemy import create_engine, text
 
-from pipelines.cli import EXIT_FAILED, main
+from cli.main import EXIT_FAILED, main
 from tests.clientdata import BUH_ROWS, write_dataset
 
 CRM_TABLES = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links")

@@ -7,7 +7,7 @@ import openpyxl
 import pytest
 from sqlalchemy import create_engine, text
 
-from pipelines.cli import EXIT_FAILED, main
+from cli.main import EXIT_FAILED, main
 from tests.clientdata import write_dataset
 
 # The 1C export spells two companies of the workbook differently: a typo and nothing else in common.

@@ -8,7 +8,7 @@ import pytest
 from sqlalchemy import create_engine, text
 
 from pipelines.config import DEFAULT_CONFIG
-from pipelines.runner import execute
+from cli.runner import execute
 
 EXPECTED = json.loads((DEFAULT_CONFIG.parent / "expected.json").read_text(encoding="utf-8"))
 

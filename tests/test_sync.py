@@ -7,7 +7,7 @@ import dagster as dg
 import pytest
 from sqlalchemy import create_engine, text
 
-from pipelines.cli import EXIT_FAILED, EXIT_USAGE, main
+from cli.main import EXIT_FAILED, EXIT_USAGE, main
 from pipelines.definitions import build_definitions
 from tests.clientdata import write_dataset
 from tests.fake_onec import FakeOneC, bp_contact, counterparty

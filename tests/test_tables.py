@@ -4,7 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from connectors.grid import Grid, RejectedRow
+from vocabulary.grid import Grid, RejectedRow
 from transforms.tables import ROW_COLUMN, NoHeaderError, find_table
 
 

@@ -17,10 +17,10 @@ from connectors.crm_db.engine import TargetError, connect
 from connectors.crm_db.journal import JOURNALED, decode, encode
 from connectors.crm_db.load import LoadResult, RunInfo, load, record_failure, run_row, utcnow
 from connectors.crm_db.undo import undo_run
-from pipelines.runner import execute
+from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
-from transforms.fields import QUARANTINE_COLUMNS
-from transforms.matching import LINK_COLUMNS
+from vocabulary.fields import QUARANTINE_COLUMNS
+from vocabulary.pairs import LINK_COLUMNS
 
 # Run A: the base data plus a company only the workbook has (Незабудка, Казань), one only 1C
 # has (Василёк) and one that will go (Тюльпан). Run B: the workbook's Незабудка is renamed

@@ -87,7 +87,7 @@ def test_values_keep_their_types(tmp_path: Path) -> None:
 
 
 def test_characters_xml_cannot_hold_are_removed(tmp_path: Path) -> None:
-    frame = pd.DataFrame({"value": ["a\x00b\x07c\x1fd", "lone \ud800 surrogate", "tab\tand\nnewline"]})
+    frame = pd.DataFrame({"value": ["a\x00b\x07c\x1fd", "lone \ud800 surrogate", "tab\tand\nnewline"]}, dtype=object)
     wb, _ = roundtrip(tmp_path, {"bad\x01name": frame})
     assert wb.sheetnames == ["badname"]
     assert [c.value for (c,) in wb["badname"].iter_rows(min_row=2)] == [

@@ -23,7 +23,8 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz, process
 
-from transforms.fields import COMPANY_FIELDS, CONTACT_FIELDS, ENTITY_KINDS, MULTI_VALUE_FIELDS
+from vocabulary.errors import RunFailure
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, ENTITY_KINDS, MULTI_VALUE_FIELDS
 
 COMPANY, CONTACT, SHARED = "company", "contact", "shared"
 FUZZY_CUTOFF = 85  # "Телфон"→телефон is 92, "Дата создания"→anything stays far below
@@ -100,6 +101,10 @@ _CONTACT_HINTS = "моб|мобильный|мобильного|сотовый|
 
 # For a contacts-only source, the company block names the person's company: only these.
 COMPANY_REFERENCES = ("key", "inn", "name")
+
+
+class MappingError(RunFailure):
+    """A `columns:`/`entity:`/`key:` setting that does not fit the file's headers (the message names them)."""
 
 
 def normalise_header(text: str) -> str:
@@ -241,7 +246,7 @@ def map_columns(headers: Sequence[str], *, entity: str | None = None,
     when ``explicit`` names a header that is not there or a field that does not exist.
     """
     if entity is not None and entity not in ENTITY_KINDS:
-        raise ValueError(f"unknown entity {entity!r} (expected one of: {', '.join(ENTITY_KINDS)})")
+        raise MappingError(f"unknown entity {entity!r} (expected one of: {', '.join(ENTITY_KINDS)})")
     if explicit and any(explicit.get(e) for e in (COMPANY, CONTACT)):
         return _explicit_mapping(headers, entity, explicit)
     return _automatic_mapping(headers, entity)
@@ -256,11 +261,11 @@ def _explicit_mapping(headers: Sequence[str], entity: str | None,
     for ent, allowed in ((COMPANY, COMPANY_FIELDS), (CONTACT, CONTACT_FIELDS)):
         for name, spec in (explicit.get(ent) or {}).items():
             if name not in allowed:
-                raise ValueError(f"columns: {ent}.{name} is not a field (fields: {', '.join(allowed)})")
+                raise MappingError(f"columns: {ent}.{name} is not a field (fields: {', '.join(allowed)})")
             for wanted in [spec] if isinstance(spec, str) else spec:
                 found = wanted if wanted in headers else by_norm.get(normalise_header(wanted))
                 if found is None:
-                    raise ValueError(f"columns: {ent}.{name}: column {wanted!r} not found "
+                    raise MappingError(f"columns: {ent}.{name}: column {wanted!r} not found "
                                      f"(columns: {', '.join(headers)})")
                 blocks[ent].setdefault(name, []).append(found)
     detected = entity or _entity_of(blocks, [])

@@ -13,22 +13,11 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from transforms.fields import (
-    COMPANY_RECORD,
-    EXTRA,
-    ISSUES,
-    ORIGIN,
-    PAYLOAD,
-    SOURCE,
-    SOURCE_KEY,
-)
-from transforms.fields import (
-    CRM_COMPANY_COLUMNS as COMPANY_COLUMNS,
-)
-from transforms.fields import (
-    CRM_CONTACT_COLUMNS as CONTACT_COLUMNS,
-)
 from transforms.matching import CLUSTER
+from vocabulary.fields import (
+    COMPANY_RECORD, CRM_COMPANY_COLUMNS as COMPANY_COLUMNS, CRM_CONTACT_COLUMNS as CONTACT_COLUMNS, EXTRA, ISSUES,
+    ORIGIN, PAYLOAD, SOURCE, SOURCE_KEY,
+)
 
 MEMBERS = "members"
 

@@ -15,7 +15,7 @@ import pandas as pd
 from transforms.cells import apply_distinct
 from transforms.company_names import parse_company_name
 from transforms.emails import Email, parse_emails
-from transforms.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
+from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
 from transforms.identifiers import company_type, normalise_inn, normalise_kpp, normalise_ogrn
 from transforms.person_names import clean_position, parse_person_name
 from transforms.phones import Phone, parse_phones

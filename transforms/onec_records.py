@@ -15,11 +15,12 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from transforms.fields import (
+from vocabulary.fields import (
     COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, MULTI_VALUE_FIELDS, ORIGIN, PAYLOAD, REF_INN, REF_KEY, REF_NAME,
     REF_ROW, SOURCE, SOURCE_KEY,
 )
-from transforms.records import SourceRecords, empty_rejects, reject
+from transforms.records import SourceRecords
+from vocabulary.rejects import empty_rejects, reject
 
 
 @dataclass

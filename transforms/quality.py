@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms.fields import ISSUES, SOURCE
+from vocabulary.fields import ISSUES, SOURCE
 
 QUALITY_COLUMNS = ("source", "rows_read", "companies", "contacts", "quarantined", "phones", "phones_valid_pct",
                    "emails", "emails_valid_pct", "records_with_warnings")

@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from transforms.column_mapping import ColumnMapping
-from transforms.fields import (
-    COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, ORIGIN, PAYLOAD, QUARANTINE_COLUMNS, REF_INN, REF_KEY,
+from transforms.column_mapping import ColumnMapping, MappingError
+from vocabulary.fields import (
+    COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, ORIGIN, PAYLOAD, REF_INN, REF_KEY,
     REF_NAME, REF_ROW, SOURCE, SOURCE_KEY,
 )
 from transforms.tables import ROW_COLUMN, SourceTable
+from vocabulary.rejects import reject, rejects_frame
 
 CONTACT_REFS = {"key": REF_KEY, "inn": REF_INN, "name": REF_NAME}
 # What makes a mixed row's contact a person: without one of these, no contact is made.
@@ -29,14 +30,6 @@ class SourceRecords:
     companies: pd.DataFrame
     contacts: pd.DataFrame
     rejects: pd.DataFrame  # QUARANTINE_COLUMNS
-
-
-def empty_rejects() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in QUARANTINE_COLUMNS})
-
-
-def reject(source: str, key: str, entity: str, origin: str, reasons: list[str], payload: dict) -> dict:
-    return dict(zip(QUARANTINE_COLUMNS, (source, key, entity, origin, reasons, payload)))
 
 
 def _clean(value: object) -> str | None:
@@ -59,7 +52,7 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
     own = mapping.company if mapping.entity != "contacts" else mapping.contact
     key_column = key_column or (own.get("key") or [None])[0]
     if key_column is not None and key_column not in headers:
-        raise ValueError(f"key column {key_column!r} not found (columns: {', '.join(headers)})")
+        raise MappingError(f"key column {key_column!r} not found (columns: {', '.join(headers)})")
     mapped = {c for m in (mapping.company, mapping.contact) for cols in m.values() for c in cols}
     unmapped = [h for h in headers if h not in mapped and h != key_column]
 
@@ -130,7 +123,7 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
     return SourceRecords(
         _frame(companies, COMPANY_FIELDS),
         _frame(contacts, CONTACT_FIELDS + (REF_KEY, REF_INN, REF_NAME, REF_ROW)),
-        pd.DataFrame(rejects, columns=list(QUARANTINE_COLUMNS), dtype=object) if rejects else empty_rejects(),
+        rejects_frame(rejects),
     )
 
 

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from transforms.fields import COMPANY_RECORD, ORIGIN, SOURCE, SOURCE_KEY
-from transforms.matching import LINK_COLUMNS
+from vocabulary.errors import RunFailure
+from vocabulary.fields import COMPANY_RECORD, ORIGIN, SOURCE, SOURCE_KEY
+from vocabulary.pairs import LINK_COLUMNS
 
 SHEET = "review"
 SIDE_FIELDS = ("name", "inn", "kpp", "city", "position", "company", "phones", "emails", "origin")
@@ -25,7 +26,7 @@ DECISION_WORDS = {
 KEY_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key")
 
 
-class ReviewFileError(ValueError):
+class ReviewFileError(RunFailure):
     """A review workbook that cannot be imported; the message names the row and the problem."""
 
 

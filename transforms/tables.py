@@ -20,7 +20,8 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
-from connectors.grid import Grid, RejectedRow
+from vocabulary.errors import RunFailure
+from vocabulary.grid import Grid, RejectedRow
 from transforms.column_mapping import is_known_header, normalise_header
 
 ROW_COLUMN = "_row"
@@ -32,7 +33,7 @@ _TOTALS = re.compile(r"(итого|всего|итог|total|totals|grand total|
 _TOTALS_INITIALS = frozenset("ИиВвTtGgSs")
 
 
-class NoHeaderError(ValueError):
+class NoHeaderError(RunFailure):
     """The grid has no row that looks like a header."""
 
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from transforms.fields import ORIGIN, PAYLOAD, QUARANTINE_COLUMNS, SOURCE, SOURCE_KEY
-from transforms.records import empty_rejects
+from vocabulary.rejects import empty_rejects, reject_record, rejects_frame
 from validators.schemas import READABLE
 
 
@@ -40,6 +39,5 @@ def split_valid(frame: pd.DataFrame, schema: pa.DataFrameSchema, entity: str) ->
         if text not in bag:
             bag.append(text)
     bad = frame.loc[list(reasons)]
-    rows = [dict(zip(QUARANTINE_COLUMNS, (r[SOURCE], r[SOURCE_KEY], entity, r[ORIGIN], reasons[i], r[PAYLOAD])))
-            for i, r in zip(bad.index, bad.to_dict("records"))]
-    return frame.drop(index=list(reasons)), pd.DataFrame(rows, columns=list(QUARANTINE_COLUMNS), dtype=object)
+    rows = [reject_record(r, entity, reasons[i]) for i, r in zip(bad.index, bad.to_dict("records"))]
+    return frame.drop(index=list(reasons)), rejects_frame(rows)

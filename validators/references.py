@@ -21,25 +21,14 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 from transforms.company_names import parse_company_name
-from transforms.fields import (
-    COMPANY_FIELDS,
-    COMPANY_RECORD,
-    EXTRA,
-    ISSUES,
-    ORIGIN,
-    PAYLOAD,
-    QUARANTINE_COLUMNS,
-    REF_INN,
-    REF_KEY,
-    REF_NAME,
-    REF_ROW,
-    SOURCE,
-    SOURCE_KEY,
-)
 from transforms.identifiers import normalise_inn
 from transforms.matching.features import branch_label
 from transforms.normalise import as_frame, normalise_companies
-from transforms.records import empty_rejects
+from vocabulary.fields import (
+    COMPANY_FIELDS, COMPANY_RECORD, EXTRA, ISSUES, ORIGIN, PAYLOAD, REF_INN, REF_KEY, REF_NAME, REF_ROW, SOURCE,
+    SOURCE_KEY,
+)
+from vocabulary.rejects import reject_record, rejects_frame
 
 NAME_SIMILARITY = 85  # a referenced name this alike (0-100) to exactly one company's name is that company
 
@@ -122,7 +111,7 @@ def attach_companies(contacts: pd.DataFrame, valid_companies: pd.DataFrame,
                      all_companies: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(contacts with ``company_record`` set, quarantine rows, companies created from unresolved references)."""
     if contacts.empty:
-        return contacts.assign(**{COMPANY_RECORD: pd.Series(dtype=object)}), empty_rejects(), valid_companies.iloc[:0]
+        return contacts.assign(**{COMPANY_RECORD: pd.Series(dtype=object)}), rejects_frame([]), valid_companies.iloc[:0]
     valid, everything = _Index(valid_companies), _Index(all_companies)
     found: list[Record | None] = []
     bad: list[dict] = []
@@ -133,17 +122,15 @@ def attach_companies(contacts: pd.DataFrame, valid_companies: pd.DataFrame,
         if record is None and any(refs):
             quarantined = everything.find(row[SOURCE], *refs)
             if quarantined:
-                bad.append(dict(zip(QUARANTINE_COLUMNS, (
-                    row[SOURCE], row[SOURCE_KEY], "contact", row[ORIGIN],
-                    [f"its company {_origin(all_companies, quarantined)} is quarantined"], row[PAYLOAD]))))
+                bad.append(reject_record(row, "contact",
+                                         [f"its company {_origin(all_companies, quarantined)} is quarantined"]))
             elif not isinstance(refs[0], tuple):
                 record = _reference_company(row, created)
         found.append(record)
     out = contacts.assign(**{COMPANY_RECORD: pd.Series(found, index=contacts.index, dtype=object)})
     bad_keys = {(b["source"], b["source_key"]) for b in bad}
     keep = [(s, k) not in bad_keys for s, k in zip(out[SOURCE], out[SOURCE_KEY])]
-    rejects = pd.DataFrame(bad, columns=list(QUARANTINE_COLUMNS), dtype=object) if bad else empty_rejects()
-    return out[keep], rejects, _created_frame(list(created.values()), valid_companies)
+    return out[keep], rejects_frame(bad), _created_frame(list(created.values()), valid_companies)
 
 
 def _reference_company(row: dict, created: dict[Record, dict]) -> Record:

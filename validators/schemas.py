@@ -12,7 +12,7 @@ from __future__ import annotations
 import pandas as pd
 import pandera.pandas as pa
 
-from transforms.fields import COMPANY_TYPES, ORIGIN, SOURCE, SOURCE_KEY
+from vocabulary.fields import COMPANY_TYPES, ORIGIN, SOURCE, SOURCE_KEY
 
 
 def _text(max_len: int) -> pa.Check:

@@ -9,7 +9,7 @@ from sqlalchemy import and_, insert, select, update
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import connect, reading, upgrade
 from connectors.crm_db.load import utcnow
-from transforms.matching import DECISION_COLUMNS, empty_decisions, pair_key
+from vocabulary.pairs import DECISION_COLUMNS, empty_decisions, pair_key
 
 
 def read_decisions(url: str) -> pd.DataFrame:

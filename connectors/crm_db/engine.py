@@ -11,12 +11,26 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, inspect
 from sqlalchemy.engine import make_url
+from sqlalchemy.exc import SQLAlchemyError
+
+from connectors.urls import mask_url, scrub
+from vocabulary.errors import RunFailure
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-class TargetError(Exception):
+class TargetError(RunFailure):
     """The target database cannot be used; the message is shown as one line."""
+
+
+@contextmanager
+def target_errors(url: str) -> Iterator[None]:
+    """Turn a database driver's error into one masked line naming the target (never raw SQL or parameters)."""
+    try:
+        yield
+    except SQLAlchemyError as exc:
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise TargetError(f"target {mask_url(url)}: {scrub(detail, url)}") from exc
 
 
 def connect(url: str) -> Engine:

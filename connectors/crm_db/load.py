@@ -29,7 +29,7 @@ from connectors.crm_db.engine import (
     TargetError, connect, current_revision, has_schema, head_revision, is_new_sqlite_file, upgrade,
 )
 from connectors.crm_db.journal import Journal, Key, chunks, key_in
-from transforms.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
+from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 
 
 @dataclass

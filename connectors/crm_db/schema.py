@@ -195,3 +195,20 @@ sync_state = Table(
     Column("synced_at", DateTime, nullable=False),
     Column("run_id", String(64), nullable=False),
 )
+
+# Delivery into a SaaS CRM (`push`): which remote record each CRM record became, and what was sent.
+# remote_id is NULL while a create is on its way (sent, answer not recorded yet): the next push
+# looks it up by its origin id before creating anything, so a lost answer never makes a twin.
+remote_links = Table(
+    "remote_links", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(10), nullable=False),  # company | contact
+    Column("crm_id", Integer, nullable=False),  # companies.id / contacts.id here
+    Column("crm_kind", String(16), nullable=False),  # bitrix24 | amocrm
+    Column("portal", String(KEY), nullable=False),  # the portal host (Bitrix24) or account subdomain (amoCRM)
+    Column("remote_id", String(64)),
+    Column("item_ids", LongText),  # JSON: remote ids of the phones/e-mails/requisite this tool sent
+    Column("sent_hash", String(64)),  # hash of what was last delivered; NULL until a delivery completed
+    Column("pushed_at", DateTime, nullable=False),
+    UniqueConstraint("crm_kind", "portal", "entity", "crm_id", name="uq_remote_links_record"),
+)

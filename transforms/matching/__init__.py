@@ -10,17 +10,8 @@ section «Matching».
 """
 from transforms.matching.companies import match_companies
 from transforms.matching.contacts import match_contacts
-from transforms.matching.engine import (
-    CLUSTER,
-    DECISION_COLUMNS,
-    LINK_COLUMNS,
-    WEIGHTS,
-    Matched,
-    Thresholds,
-    cluster_of,
-    empty_decisions,
-    pair_key,
-)
+from transforms.matching.engine import CLUSTER, WEIGHTS, Matched, Thresholds, cluster_of
+from vocabulary.pairs import DECISION_COLUMNS, LINK_COLUMNS, empty_decisions, pair_key
 
 __all__ = ["CLUSTER", "DECISION_COLUMNS", "LINK_COLUMNS", "WEIGHTS", "Matched", "Thresholds", "cluster_of",
            "empty_decisions", "match_companies", "match_contacts", "pair_key"]

@@ -12,7 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from transforms.fields import COMPANY_RECORD
+from vocabulary.fields import COMPANY_RECORD
 from transforms.matching.blocking import (
     BlockReport,
     block_pairs,

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from transforms.fields import SOURCE, SOURCE_KEY
+from vocabulary.fields import SOURCE, SOURCE_KEY
 from transforms.matching.blocking import BlockReport, Candidates
 from transforms.matching.clusters import (
     ClusterState,
@@ -31,14 +31,10 @@ from transforms.matching.comparisons import Comparison, PairView, gammas
 from transforms.matching.model import Model, probability
 from transforms.matching.rules import Facet
 from vocabulary.messages import text
+from vocabulary.pairs import LINK_COLUMNS, Record
 
 CLUSTER = "cluster"
-LINK_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons")
-DECISION_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key", "decision")
 WEIGHTS = "weights"  # per-field match weights (bits) of a link or review pair: its explanation as data
-
-Record = tuple[str, str]
-
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -55,16 +51,6 @@ class Matched:
     review: pd.DataFrame  # LINK_COLUMNS + weights: pairs awaiting a reviewer's decision
     ignored_decisions: list[str] = field(default_factory=list)  # "same" decisions a hard rule refused
     stats: dict = field(default_factory=dict)  # blocking, model and rule counts, for metadata and benchmarks
-
-
-def pair_key(entity: str, left: Record, right: Record) -> tuple[str, str, str, str, str]:
-    """A pair in its stored order (the smaller record first), so one pair has one decision."""
-    (ls, lk), (rs, rk) = sorted([left, right])
-    return entity, ls, lk, rs, rk
-
-
-def empty_decisions() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in DECISION_COLUMNS})
 
 
 def cluster_of(matched: pd.DataFrame) -> dict[Record, int]:

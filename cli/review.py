@@ -8,8 +8,8 @@ import pandas as pd
 from connectors.crm_db.decisions import SavedDecisions, save_decisions
 from connectors.excel import read_workbook
 from connectors.xlsx_writer import write_workbook
-from pipelines.match import Matched
-from pipelines.runner import execute
+from pipelines.stages import MatchedRecords
+from cli.runner import execute
 from transforms.review import SHEET, parse_decisions, review_sheet
 
 # What the reviewer reads above the table, in the workbook's second sheet.
@@ -25,7 +25,7 @@ HOW_TO = [
 
 def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False) -> int:
     """Write the pairs awaiting a decision (as of the sources now) to ``out``; return how many."""
-    matched: Matched = execute(config_path, target=target, dry_run=True, debug=debug, until="matched")
+    matched: MatchedRecords = execute(config_path, target=target, dry_run=True, debug=debug, until="matched")
     sheet = review_sheet(matched.review, matched.companies, matched.contacts)
     write_workbook(out, {SHEET: sheet, "how to": pd.DataFrame(HOW_TO, columns=["", "text"], dtype=object)})
     return len(sheet)

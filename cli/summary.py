@@ -1,8 +1,10 @@
 """The short summary ``crm-migrate run`` prints (DESIGN §5)."""
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from pipelines.config import MigrationConfig
-from pipelines.loading import RunSummary
+from pipelines.stages import RunSummary
 
 
 NOTES_SHOWN = 5
@@ -35,3 +37,13 @@ def format_summary(config: MigrationConfig, summary: RunSummary) -> str:
         f" (crm-migrate review export --config {config.config_path} --out review.xlsx)"
         if summary.review_pairs and not summary.dry_run else ""))
     return "\n".join(lines)
+
+
+def summary_data(summary: RunSummary) -> dict[str, object]:
+    """The run summary as plain data (``--json``): the same figures the text shows."""
+    r = summary.result
+    return {"run_id": summary.run_id, "target": summary.target, "dry_run": summary.dry_run,
+            "records_read": summary.rows_read, "quarantined": r.quarantined,
+            "quarantined_by_source": summary.quarantine_by_source,
+            "companies": asdict(r.companies), "contacts": asdict(r.contacts),
+            "review_pairs": summary.review_pairs, "notes": summary.notes}

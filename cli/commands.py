@@ -1,0 +1,126 @@
+"""What each command of the CLI does (DESIGN §5), behind the argument parsing of ``cli.main``.
+
+Each returns an ``Output``: the lines the CLI prints and, for `run`, `sync` and
+`push`, the summary as data for ``--json``. Every failure a user can cause is a
+``CrmMigrateError`` with a one-line message (the CLI prints it and exits).
+"""
+from __future__ import annotations
+
+import argparse
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from cli.review import export_review, import_review
+from cli.runner import execute
+from cli.summary import format_summary, summary_data
+from cli import delivery
+from connectors.crm_db.engine import target_errors
+from connectors.crm_db.report import COLUMN_NOTES, quality_report
+from connectors.crm_db.undo import undo_run
+from connectors.urls import mask_url
+from connectors.xlsx_writer import write_workbook
+from pipelines.config import DEFAULT_CONFIG, MigrationConfig
+from pipelines.sync import changed_sources, fingerprints, stored_fingerprints
+
+
+def _review(args: argparse.Namespace, url: str) -> str:
+    if args.review_command == "export":
+        count = export_review(args.config, args.out, target=args.target, debug=args.debug)
+        return (f"{count} pairs awaiting a decision written to {args.out} (sheet 'review'); fill in column "
+                f"'decision' with same/different, then: crm-migrate review import --config {args.config} {args.out}")
+    read, saved = import_review(args.workbook, url, reviewer=args.reviewer)
+    return (f"{read} decisions read from {args.workbook.name}: {saved.added} new, {saved.changed} changed, "
+            f"{saved.unchanged} unchanged; stored in {mask_url(url)}. They apply from the next "
+            f"`crm-migrate run --config {args.config}`.")
+
+
+def _report(args: argparse.Namespace, url: str) -> str:
+    sheets = quality_report(url, args.run)
+    write_workbook(args.out, sheets, column_notes=COLUMN_NOTES)
+    return f"Quality report written to {args.out} (sheets: {', '.join(sheets)})"
+
+
+def _undo(args: argparse.Namespace, url: str) -> str:
+    result = undo_run(url, args.run)
+    lines = [f"Undone {len(result.runs)} run(s), newest first: {', '.join(result.runs)}. "
+             f"The target {mask_url(url)} is as it was before run {result.runs[-1]}."]
+    lines += [f"  {table}: {c.removed} removed, {c.restored} put back, {c.reverted} reverted"
+              for table, c in result.tables.items()]
+    return "\n".join(lines)
+
+
+def _sync(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
+    now = fingerprints(config, args.source)
+    changed = changed_sources(now, stored_fingerprints(url))
+    if not changed:
+        return Output(f"No change in 1C since the last sync ({', '.join(now)}): nothing to load.",
+                      {"changed_sources": [], "run": None})
+    summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+    return Output(f"Changed in 1C since the last sync: {', '.join(changed)}\n" + format_summary(config, summary),
+                  {"changed_sources": changed, "run": summary_data(summary)})
+
+
+def _run(config_path: Path, config: MigrationConfig, target: str | None, args: argparse.Namespace) -> Output:
+    summary = execute(config_path, target=target, dry_run=getattr(args, "dry_run", False), debug=args.debug)
+    return Output(format_summary(config, summary), summary_data(summary))
+
+
+def demo_config(target: str | None) -> tuple[Path, str]:
+    """The sample dataset's config and its target (sample_data/crm.db unless --target says otherwise)."""
+    return DEFAULT_CONFIG, target or f"sqlite:///{DEFAULT_CONFIG.parent / 'crm.db'}"
+
+
+def _demo(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
+    config_path, target = demo_config(args.target)
+    done = _run(config_path, config, target, args)
+    here = Path.cwd()
+    options = f"--config {config_path.relative_to(here) if config_path.is_relative_to(here) else config_path}"
+    options += f" --target {mask_url(target)}" if args.target else ""
+    home = os.environ.get("DAGSTER_HOME")
+    lines = [done.text, "", f"The CRM database: {mask_url(target)}",
+             "Run `make demo` again: nothing changes (idempotent load).",
+             f"Data-quality workbook: .venv/bin/crm-migrate report {options} --out quality.xlsx",
+             f"Review queue:          .venv/bin/crm-migrate review export {options} --out review.xlsx",
+             "Open the Dagster UI: `make ui`, then http://127.0.0.1:3000"
+             + (f" (runs are stored in {home})" if home else "")]
+    return Output("\n".join(lines), done.data)
+
+
+def _push(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
+    summary = delivery.push(config, url, args.dry_run)
+    return Output(delivery.format_push(summary), summary)
+
+
+def _export(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
+    files = delivery.export(config, url, args.format, args.out)
+    return Output("\n".join(str(f) for f in files), {"files": [str(f) for f in files]})
+
+
+@dataclass
+class Output:
+    """What a command prints: ``text`` for people, ``data`` for ``--json``."""
+
+    text: str
+    data: dict[str, Any] = field(default_factory=dict)
+
+
+def dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
+    """Run the command ``args`` names against ``url``."""
+    if args.command == "run":
+        return _run(args.config, config, args.target, args)
+    if args.command == "demo":
+        return _demo(args, config, url)
+    if args.command == "sync":
+        return _sync(args, config, url)
+    if args.command == "push":
+        return _push(args, config, url)
+    with target_errors(url):
+        if args.command == "export":
+            return _export(args, config, url)
+        if args.command == "review":
+            return Output(_review(args, url))
+        if args.command == "report":
+            return Output(_report(args, url))
+        return Output(_undo(args, url))

@@ -1,0 +1,71 @@
+"""Execute the asset graph in-process for the CLI; with $DAGSTER_HOME set the run shows in the UI."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from sqlalchemy.exc import SQLAlchemyError
+
+from connectors.urls import mask_url, scrub
+from pipelines.definitions import build_definitions
+from pipelines.instance import local_instance
+from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from pipelines.stages import RunSummary
+from vocabulary.errors import CrmMigrateError, RunFailure
+from vocabulary.messages import text
+
+# The CLI's --target reaches the Dagster resource through this variable, so the URL (and any password in
+# it) is never stored in the run's resource config.
+TARGET_ENV = "CRM_MIGRATE_TARGET_URL"
+
+
+class RunFailed(RunFailure):
+    """The run failed and the target was left as it was; the message is already scrubbed of secrets."""
+
+
+def _explain(exc: BaseException, url: str) -> str:
+    if isinstance(exc, CrmMigrateError):
+        return scrub(str(exc), url)
+    if isinstance(exc, SQLAlchemyError):
+        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        return f"target {mask_url(url)}: {scrub(detail, url)}"
+    return text("common.bug", kind=type(exc).__name__, detail=scrub(str(exc), url))
+
+
+def _up_to(defs: dg.Definitions, asset: str) -> list[dg.AssetKey]:
+    """``asset`` and everything it depends on (with the other outputs of any multi-asset on the way)."""
+    selection = dg.AssetSelection.assets(asset).upstream().required_multi_asset_neighbors()
+    return sorted(selection.resolve(defs.resolve_asset_graph()), key=lambda k: k.to_user_string())
+
+
+def _target(target: str | None, dry_run: bool) -> CrmTargetResource:
+    if not target:
+        return CrmTargetResource(dry_run=dry_run)
+    os.environ[TARGET_ENV] = target
+    return CrmTargetResource(url=dg.EnvVar(TARGET_ENV), dry_run=dry_run)
+
+
+def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False,
+            until: str = "loaded") -> RunSummary | Any:
+    """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
+
+    Raises RunFailed with one line for the user when any step fails.
+    """
+    path = str(config_path)
+    url = MigrationConfigResource(path=path).load().target_url(target)
+    defs = build_definitions(path, target=_target(target, dry_run))
+    job = defs.resolve_implicit_global_asset_job_def()
+    level = "DEBUG" if debug else "CRITICAL"
+    with local_instance() as instance:
+        try:
+            result = job.execute_in_process(
+                instance=instance, asset_selection=None if until == "loaded" else _up_to(defs, until),
+                run_config={"loggers": {"console": {"config": {"log_level": level}}}},
+                tags={"crm-migrate/dry_run": str(dry_run).lower(), "crm-migrate/target": mask_url(url)},
+            )
+        except Exception as exc:  # noqa: BLE001 — every failure becomes one line (--debug re-raises)
+            cause = (exc.user_exception or exc) if isinstance(exc, dg.DagsterExecutionStepExecutionError) else exc
+            raise RunFailed(_explain(cause, url)) from cause
+        return result.output_for_node(until)

@@ -1,0 +1,97 @@
+"""What each stage of the asset graph hands to the next: the data classes assets, checks and the CLI share.
+
+Kept apart from the asset modules so checks and commands import a stage's shape, not its asset.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from connectors.crm_db.load import LoadResult
+from transforms.column_mapping import ColumnMapping
+from transforms.records import SourceRecords
+from vocabulary.fields import SOURCE, SOURCE_KEY
+
+RecordKey = tuple[str, str, str]  # (entity, source, source_key)
+
+
+@dataclass
+class TableIntake:
+    """What was found in one sheet/file: for the consultant to check."""
+
+    name: str
+    header_row: int
+    rows: int
+    mapping: ColumnMapping
+    notes: list[str]
+
+    def one_line(self) -> str:
+        """``Клиенты: header row 3, mixed; company.name ← Клиент, …; custom fields ← …``."""
+        fields = self.mapping.describe().splitlines()[1:]
+        return f"{self.name}: header row {self.header_row}, {self.mapping.entity}; " + \
+            "; ".join(" ".join(f.split()) for f in fields)
+
+
+@dataclass
+class ExtractedSource:
+    source: str
+    kind: str
+    records: SourceRecords
+    tables: list[TableIntake] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
+
+    @property
+    def rows_read(self) -> int:
+        rejected_rows = sum(1 for e in self.records.rejects["entity"] if e == "row")
+        if not self.tables:  # 1C: one record per counterparty / contact person
+            return len(self.records.companies) + len(self.records.contacts) + rejected_rows
+        return sum(t.rows for t in self.tables) + rejected_rows
+
+
+@dataclass
+class Normalised:
+    companies: pd.DataFrame
+    contacts: pd.DataFrame
+    rejects: pd.DataFrame  # rows the readers or the mapping could not use
+    rows_read: dict[str, int]
+    intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
+    fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
+    notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
+
+    def expected(self) -> set[RecordKey]:
+        """Every record read: each must end up linked or quarantined."""
+        keys = {("company", s, k) for s, k in zip(self.companies[SOURCE], self.companies[SOURCE_KEY])}
+        keys |= {("contact", s, k) for s, k in zip(self.contacts[SOURCE], self.contacts[SOURCE_KEY])}
+        keys |= {(e, s, k) for e, s, k in zip(self.rejects["entity"], self.rejects["source"],
+                                              self.rejects["source_key"])}
+        return keys
+
+
+@dataclass
+class MatchedRecords:
+    companies: pd.DataFrame  # records with ``cluster``
+    contacts: pd.DataFrame
+    links: pd.DataFrame  # why records were merged
+    review: pd.DataFrame  # candidate pairs awaiting a decision
+
+
+@dataclass
+class GoldenRecords:
+    companies: pd.DataFrame
+    contacts: pd.DataFrame
+    review: pd.DataFrame  # candidate pairs awaiting a decision (LINK_COLUMNS)
+
+
+@dataclass
+class RunSummary:
+    run_id: str
+    target: str  # masked URL
+    dry_run: bool
+    rows_read: dict[str, int]
+    intake: dict[str, list[TableIntake]]
+    result: LoadResult
+    quarantine_by_source: dict[str, int] = field(default_factory=dict)
+    review_pairs: int = 0
+    notes: dict[str, list[str]] = field(default_factory=dict)

@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 from tests.test_matching import companies
+from transforms.normalise import as_frame, normalise_contacts
 from vocabulary.fields import (
     COMPANY_RECORD,
     CONTACT_FIELDS,
@@ -15,7 +16,6 @@ from vocabulary.fields import (
     REF_NAME,
     REF_ROW,
 )
-from transforms.normalise import as_frame, normalise_contacts
 
 FIRMS = companies({"name": 'ООО "Дорпром-2000"', "inn": "7707083893"}, {"name": "ИП Акимов Роман Николаевич"},
                   {"name": 'АО "Вектор"', "inn": "7736050003", "kpp": "773601001"})

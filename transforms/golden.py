@@ -15,8 +15,19 @@ import pandas as pd
 
 from transforms.matching import CLUSTER
 from vocabulary.fields import (
-    COMPANY_RECORD, CRM_COMPANY_COLUMNS as COMPANY_COLUMNS, CRM_CONTACT_COLUMNS as CONTACT_COLUMNS, EXTRA, ISSUES,
-    ORIGIN, PAYLOAD, SOURCE, SOURCE_KEY,
+    COMPANY_RECORD,
+    EXTRA,
+    ISSUES,
+    ORIGIN,
+    PAYLOAD,
+    SOURCE,
+    SOURCE_KEY,
+)
+from vocabulary.fields import (
+    CRM_COMPANY_COLUMNS as COMPANY_COLUMNS,
+)
+from vocabulary.fields import (
+    CRM_CONTACT_COLUMNS as CONTACT_COLUMNS,
 )
 
 MEMBERS = "members"

@@ -119,6 +119,7 @@ class Scored:
     auto: np.ndarray  # bool: may merge without review
     review: np.ndarray  # bool: worth a reviewer's look when not merged
     plausible: np.ndarray | None = None  # bool: no cap forbids a merge and the review threshold is reached
+    strong: np.ndarray | None = None  # bool: the merge threshold is reached, whatever the caps say
 
     def lookup(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """(sorted pair codes, their edge index) to find a pair's edge quickly."""
@@ -128,8 +129,8 @@ class Scored:
 
 
 def demote_ambiguous(scored: Scored, n: int, state: ClusterState) -> np.ndarray:
-    """Edge indices whose record has two best partners that are not one cluster, with no clear winner."""
-    auto = np.flatnonzero(scored.auto)
+    """Auto edges of a record whose equally strong partners (caps aside) are not one company."""
+    auto = np.flatnonzero(scored.strong if scored.strong is not None else scored.auto)
     if not len(auto):
         return auto
     ends = np.concatenate([scored.a[auto], scored.b[auto]])
@@ -154,7 +155,7 @@ def demote_ambiguous(scored: Scored, n: int, state: ClusterState) -> np.ndarray:
         contenders = other[s:min(k, s + MAX_CONTENDERS)].tolist()
         if any(not _one_company(y, z, scored, codes, index, n, state)
                for i, y in enumerate(contenders) for z in contenders[i + 1:]):
-            demoted += edge[s:k].tolist()
+            demoted += [x for x in edge[s:k].tolist() if scored.auto[x]]
     return np.unique(np.array(demoted, dtype=np.int64))
 
 

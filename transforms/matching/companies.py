@@ -12,6 +12,8 @@ Caps — what the probability alone may not decide:
   an e-mail agreeing;
 * two entrepreneurs (people) merge automatically only with the INN, a phone or an
   e-mail agreeing: a namesake is too likely;
+* a record labelled a branch («филиал», «ОП», a KPP reason code other than 01) and one that
+  is not: review only, unless their KPPs agree;
 * an INN one digit or one transposition off: review only; an entrepreneur written with
   initials merges automatically only with the INN, a phone or an e-mail agreeing.
 """
@@ -67,8 +69,7 @@ def _review_only_levels(g: np.ndarray) -> np.ndarray:
 def _caps(features: dict) -> callable:
     def caps(view: PairView, g: np.ndarray):
         ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
-        shared = _level(g, "phone", "shared_mobile", "shared_landline") | _level(
-            g, "email", "shared_personal", "shared_role") | _level(g, "domain", "equal")
+        shared = _level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal")
         numbers = view.known("key") & (view.left("numbers") != view.right("numbers"))
         fuzzy = _level(g, "name", "similar_95", "similar_88", "similar_80", "different") & ~numbers
         sibling = numbers.copy()
@@ -78,10 +79,13 @@ def _caps(features: dict) -> callable:
         differ = _level(g, "name", "different")
         people = (view.left("kind") == "person") & (view.right("kind") == "person")
         elsewhere = _level(g, "city", "different") & ~ident & ~shared
+        office_a, office_b = view.left("office"), view.right("office")
+        one_branch = (office_a == "branch") != (office_b == "branch")
+        unlabelled = one_branch & ~_level(g, "kpp", "equal")
         initials_only = _level(g, "name", "initials") & ~ident & ~shared
         review_only = _review_only_levels(g) & ~_level(g, "name", "initials")
         may_merge = (~review_only & ~initials_only & ~(sibling & ~ident) & ~(differ & ~ident)
-                     & ~(people & ~(ident | shared)) & ~elsewhere)
+                     & ~(people & ~(ident | shared)) & ~elsewhere & ~unlabelled)
         may_review = ~(numbers & ~shared & ~ident)
 
         def notes(e: int) -> list[str]:
@@ -90,6 +94,8 @@ def _caps(features: dict) -> callable:
                 out.append(text("matching.sibling"))
             elif differ[e] and shared[e]:
                 out.append(text("matching.names_differ"))
+            if unlabelled[e]:
+                out.append(text("matching.branch_label"))
             if people[e] and not (ident[e] or shared[e]):
                 out.append(text("matching.uncorroborated"))
             return out

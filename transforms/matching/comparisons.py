@@ -199,8 +199,8 @@ COMPANY_COMPARISONS: tuple[Comparison, ...] = (
     )),
     Comparison("email", lambda v: v.missing("email"), (
         Level("shared_personal", _shared("email", False), 0.25, 1e-6, tf="email"),
-        Level("shared_role", _shared("email", True), 0.10, 1e-6, tf="email"),
-        Level("different", always, 0.65, 0.999),
+        Level("shared_role", _shared("email", True), 0.02, 1e-6, tf="email"),
+        Level("different", always, 0.73, 0.999),
     )),
     Comparison("domain", lambda v: v.missing("domain"), (
         Level("equal", lambda v: v.equal("domain"), 0.40, 1e-5, tf="domain"),

@@ -1,6 +1,6 @@
 """One matching run, the same for companies and people: block, score, cluster, explain.
 
-1. records in stable-key order ((source, source key)), so nothing depends on row order;
+1. records in a content order (``stable_order``), so nothing depends on row order;
 2. candidate pairs from the entity's blocking rules;
 3. comparison levels per pair, u measured on random pairs, m and λ by EM, the pair's
    match weight with term frequencies, its probability;
@@ -12,13 +12,15 @@
 """
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from vocabulary.fields import SOURCE, SOURCE_KEY
+from vocabulary.fields import PAYLOAD, SOURCE, SOURCE_KEY
 from transforms.matching.blocking import BlockReport, Candidates
 from transforms.matching.clusters import (
     ClusterState,
@@ -31,7 +33,7 @@ from transforms.matching.comparisons import Comparison, PairView, gammas
 from transforms.matching.model import Model, probability
 from transforms.matching.rules import Facet
 from vocabulary.messages import text
-from vocabulary.pairs import LINK_COLUMNS, Record
+from vocabulary.pairs import LINK_COLUMNS, Record, pair_key
 
 CLUSTER = "cluster"
 WEIGHTS = "weights"  # per-field match weights (bits) of a link or review pair: its explanation as data
@@ -59,8 +61,13 @@ def cluster_of(matched: pd.DataFrame) -> dict[Record, int]:
 
 
 def stable_order(frame: pd.DataFrame) -> pd.DataFrame:
-    """The records sorted by (source, source key): the one order every result is computed in."""
-    return frame.sort_values([SOURCE, SOURCE_KEY], kind="stable").reset_index(drop=True)
+    """The records in the one order every result is computed in: by source, then by what the record
+    says (a hash of its cells), then by key — so a file whose rows are keyed by their position
+    (``Клиенты!12``) gives the same result in any row order."""
+    content = [hashlib.blake2b(json.dumps(p, sort_keys=True, ensure_ascii=False, default=str).encode(),
+                               digest_size=8).hexdigest() for p in frame[PAYLOAD]]
+    order = frame.assign(_content=content).sort_values([SOURCE, "_content", SOURCE_KEY], kind="stable").index
+    return frame.loc[order].reset_index(drop=True)
 
 
 @dataclass
@@ -137,7 +144,7 @@ def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs:
     p = probability(total)
     may_merge, may_review, extra = entity.caps(view, g)
     scored = Scored(a, b, total, (p >= thresholds.auto_merge) & may_merge, (p >= thresholds.review) & may_review,
-                    (p >= thresholds.review) & may_merge)
+                    (p >= thresholds.review) & may_merge, p >= thresholds.auto_merge)
 
     state = ClusterState(entity.facets, {f.name: features[f.name] for f in entity.facets}, partial)
     same, different = _decisions(records, entity.name, decisions)
@@ -177,8 +184,7 @@ def _decided_mask(a: np.ndarray, b: np.ndarray, n: int, pairs: list[tuple[int, i
 
 
 def _row(entity: str, records: list[Record], x: int, y: int, score: int, reasons: str, weights: dict) -> tuple:
-    (ls, lk), (rs, rk) = records[x], records[y]
-    return entity, ls, lk, rs, rk, score, reasons, weights
+    return (*pair_key(entity, records[x], records[y]), score, reasons, weights)
 
 
 def _frame(rows: list[tuple]) -> pd.DataFrame:
@@ -192,6 +198,7 @@ def _link_rows(entity: Entity, records: list[Record], outcome: Outcome, g: np.nd
         if e < 0:
             rows.append(_row(entity.name, records, x, y, 100, text("matching.decided_same"), {}))
             continue
+        x, y = sorted((x, y), key=records.__getitem__)
         reasons, weights = explain(entity, g[e], w[e], x, y, float(p[e]), extra(e))
         rows.append(_row(entity.name, records, x, y, int(p[e] * 100), reasons, weights))
     return _frame(rows)
@@ -208,7 +215,7 @@ def _review_rows(entity: Entity, records: list[Record], reviewed: list[int], out
             more.append(text("matching.refused", rule=text(f"matching.rule.{refused[e]}")))
         if e in ambiguous:
             more.append(text("matching.ambiguous"))
-        x, y = int(a[e]), int(b[e])
+        x, y = sorted((int(a[e]), int(b[e])), key=records.__getitem__)
         reasons, weights = explain(entity, g[e], w[e], x, y, float(p[e]), more)
         rows.append(_row(entity.name, records, x, y, int(p[e] * 100), reasons, weights))
     return _frame(rows)

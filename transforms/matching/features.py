@@ -75,6 +75,15 @@ def place_key(city: str | None, address: str | None, phones: tuple = ()) -> str 
     return " ".join(city.replace("г.", " ").split()) or None if city else None
 
 
+def _office(label_city: str | None, kpp: str | None, name_key: str | None) -> str | None:
+    """head | branch | None: what the KPP's reason code or a «филиал / ОП» label says the record is."""
+    if kpp:
+        return "head" if kpp[4:6] == "01" else "branch"
+    if label_city or (name_key and branch_label(name_key)[0] != name_key):
+        return "branch"
+    return None
+
+
 def _address_key(address: str | None) -> str | None:
     if not address:
         return None
@@ -166,6 +175,8 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         "person_first": _obj([p[1] if p else None for p in people]),
         "person_middle": _obj([p[2] if len(p) > 2 else None for p in people]),
         "numbers": _obj(["".join(re.findall(r"\d+", k)) if k else None for k in keys]),
+        "office": _obj([_office(label, kpp, raw) for label, kpp, raw in zip(branch_cities, frame["kpp"],
+                                                                              frame["name_key"])]),
         "places_display": list(places),
     }
     _channels(features, phones, phone_kinds, emails)

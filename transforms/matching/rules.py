@@ -8,6 +8,7 @@ companies
     ``kpp``   the same INN with another KPP is a branch — its own company (``parent_id``);
     ``ogrn``  two different OGRNs;
     ``kind``  an entrepreneur (or a private person) is not a legal entity;
+    ``office`` a head office (KPP reason code 01) is not a branch (another code, or «филиал / ОП»);
     ``first``/``middle`` an entrepreneur's first name and patronymic, as for people;
 people
     ``first``  different first names (an initial agrees with the names it starts);
@@ -75,7 +76,7 @@ class Facet:
     combine: Callable[[object, object], object] = _exact_combine
 
 
-COMPANY_FACETS = (Facet("inn"), Facet("kpp"), Facet("ogrn"), Facet("kind"),
+COMPANY_FACETS = (Facet("inn"), Facet("kpp"), Facet("ogrn"), Facet("kind"), Facet("office"),
                   Facet("first", name_clash, name_combine), Facet("middle", name_clash, name_combine))
 CONTACT_FACETS = (Facet("first", name_clash, name_combine), Facet("middle", name_clash, name_combine),
                   Facet("gender"))

@@ -20,7 +20,8 @@ _LEVELS = {
 }
 _RULES = {
     "inn": ("разные ИНН", "different INNs"), "kpp": ("тот же ИНН, другой КПП: филиал", "same INN, other KPP: a branch"),
-    "ogrn": ("разные ОГРН", "different OGRNs"), "kind": ("ИП и юрлицо", "an entrepreneur and a legal entity"),
+    "ogrn": ("разные ОГРН", "different OGRNs"),
+    "office": ("головной офис и филиал", "a head office and a branch"), "kind": ("ИП и юрлицо", "an entrepreneur and a legal entity"),
     "first": ("разные имена", "different first names"), "middle": ("разные отчества", "different patronymics"),
     "gender": ("разный пол", "opposite genders"), "decision": ("эксперт решил: разные", "a reviewer decided: different"),
     "bridge": ("запись только с фамилией или только с именем связала бы двух людей",
@@ -43,6 +44,8 @@ MESSAGES = {
                               "en": "names differ: a shared number or mailbox, or a renamed company?"},
     "matching.namesake": {"ru": "то же ФИО в другой компании: перешёл или тёзка?",
                           "en": "same full name at another company: one person who moved, or a namesake?"},
+    "matching.branch_label": {"ru": "одна запись помечена как филиал/ОП, другая нет",
+                              "en": "one record is labelled a branch, the other is not"},
     "matching.uncorroborated": {"ru": "кроме имени ничего не совпадает", "en": "nothing but the name agrees"},
     "matching.ignored_decision": {
         "ru": "{entity} {left} = {right}: решение «same» не применено — {rule}",

@@ -22,6 +22,7 @@ from rapidfuzz.distance import OSA
 
 from transforms.company_names import parse_company_name
 from transforms.identifiers import normalise_inn
+from transforms.matching.engine import stable_order
 from transforms.matching.features import branch_label
 from transforms.normalise import as_frame, normalise_companies
 from vocabulary.fields import (
@@ -112,7 +113,8 @@ def attach_companies(contacts: pd.DataFrame, valid_companies: pd.DataFrame,
     """(contacts with ``company_record`` set, quarantine rows, companies created from unresolved references)."""
     if contacts.empty:
         return contacts.assign(**{COMPANY_RECORD: pd.Series(dtype=object)}), rejects_frame([]), valid_companies.iloc[:0]
-    valid, everything = _Index(valid_companies), _Index(all_companies)
+    # records in content order: which of several same-named records is found must not depend on row order
+    valid, everything = _Index(stable_order(valid_companies)), _Index(stable_order(all_companies))
     found: list[Record | None] = []
     bad: list[dict] = []
     created: dict[Record, dict] = {}

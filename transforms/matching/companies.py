@@ -11,7 +11,7 @@ Caps — what the probability alone may not decide:
 * the same name in another city merges automatically only with the INN, OGRN, a phone or
   an e-mail agreeing;
 * two entrepreneurs (people) merge automatically only with the INN, a phone or an
-  e-mail agreeing: a namesake is too likely;
+  e-mail agreeing, or the same full ФИО in the same city: a namesake is too likely;
 * a record labelled a branch («филиал», «ОП», a KPP reason code other than 01) and one that
   is not: review only, unless their KPPs agree;
 * an INN one digit or one transposition off: review only; an entrepreneur written with
@@ -78,6 +78,8 @@ def _caps(features: dict) -> callable:
             sibling[i] = minor_variant(keys[view.a[i]], keys[view.b[i]])
         differ = _level(g, "name", "different")
         people = (view.left("kind") == "person") & (view.right("kind") == "person")
+        full_name_here = _level(g, "name", "exact") & view.known("person_middle") & _level(g, "city", "equal")
+        people &= ~full_name_here  # the same full ФИО in the same city: not a namesake worth a question
         elsewhere = _level(g, "city", "different") & ~ident & ~shared
         office_a, office_b = view.left("office"), view.right("office")
         one_branch = (office_a == "branch") != (office_b == "branch")

@@ -13,14 +13,13 @@
 from __future__ import annotations
 
 import hashlib
-import json
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
-from vocabulary.fields import PAYLOAD, SOURCE, SOURCE_KEY
+from vocabulary.fields import SOURCE, SOURCE_KEY
 from transforms.matching.blocking import BlockReport, Candidates
 from transforms.matching.clusters import (
     ClusterState,
@@ -62,10 +61,11 @@ def cluster_of(matched: pd.DataFrame) -> dict[Record, int]:
 
 def stable_order(frame: pd.DataFrame) -> pd.DataFrame:
     """The records in the one order every result is computed in: by source, then by what the record
-    says (a hash of its cells), then by key — so a file whose rows are keyed by their position
-    (``Клиенты!12``) gives the same result in any row order."""
-    content = [hashlib.blake2b(json.dumps(p, sort_keys=True, ensure_ascii=False, default=str).encode(),
-                               digest_size=8).hexdigest() for p in frame[PAYLOAD]]
+    says (a hash of its canonical fields), then by key — so a file whose rows are keyed by their
+    position (``Клиенты!12``) or whose mixed rows carry another person gives the same result in any order."""
+    fields = [c for c in frame.columns if not c.startswith("_") and c != CLUSTER]
+    rows = frame[fields].itertuples(index=False, name=None)
+    content = [hashlib.blake2b(repr(row).encode(), digest_size=8).hexdigest() for row in rows]
     order = frame.assign(_content=content).sort_values([SOURCE, "_content", SOURCE_KEY], kind="stable").index
     return frame.loc[order].reset_index(drop=True)
 

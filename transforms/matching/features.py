@@ -45,14 +45,22 @@ _REGIONS = {
 # «Ромашка филиал г. Казань», «ОП в г. Уфа», «Ромашка (обособленное подразделение Самара)»
 _BRANCH_LABEL = re.compile(r"[\s,(\-]*\b(?:филиал|обособленное подразделение|оп|представительство)\b\.?"
                            r"(?:\s+(?:в|во))?(?:\s+(?:г|гор|город)\b\.?)?\s*([^\W\d_][\w\- ]*?)?\)?\s*$", re.IGNORECASE)
+_BRANCH_PREFIX = re.compile(r"^(?:филиал|обособленное подразделение|оп|представительство)\b\.?\s+(.+)$")
 _ADDRESS_NOISE = re.compile(r"\b(?:г|гор|город|ул|улица|д|дом|пр|пр-т|проспект|кв|офис|оф|стр|корп|к|пом|россия|"
                             r"обл|область|р-н|район)\b\.?|[^\w\s]")
 
 
 def branch_label(name_key: str | None) -> tuple[str | None, str | None]:
-    """(the name without a branch label, the label's city) for «ромашка филиал г казань»."""
+    """(the name without a branch label, the label's city) for «ромашка филиал г казань» and
+    «филиал ооо легион центр самара»."""
     if not name_key:
         return name_key, None
+    prefix = _BRANCH_PREFIX.match(name_key)
+    if prefix:
+        words = prefix.group(1).split()
+        city = find_city(words[-1]) if len(words) > 1 else None
+        rest = " ".join(words[:-1] if city else words)
+        return parse_company_name(rest).match_key or rest, city.name if city else None
     m = _BRANCH_LABEL.search(name_key)
     if not m or m.start() == 0:
         return name_key, None

@@ -27,7 +27,7 @@ from sqlalchemy.exc import ArgumentError
 from connectors.urls import mask_url
 from transforms.matching import Thresholds
 from vocabulary.errors import UsageError
-from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
@@ -133,6 +133,15 @@ class MatchingConfig(_Strict):
     review: float = Field(default=0.5, gt=0, lt=1)
     # From this probability a pair merges without review (when the caps and hard rules allow).
     auto_merge: float = Field(default=0.97, gt=0, lt=1)
+    # Per field, which source record's value the golden record keeps (transforms/golden.py);
+    # a field not named here: source_priority (the order of `sources:`).
+    survivorship: dict[str, Literal["source_priority", "most_complete", "most_recent", "valid"]] = Field(
+        default_factory=lambda: {"legal_name": "most_complete", "address": "most_complete"})
+
+    @field_validator("survivorship")
+    @classmethod
+    def _known_survivorship_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        return _known_fields(v, tuple(dict.fromkeys(CRM_COMPANY_COLUMNS + CRM_CONTACT_COLUMNS)))
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchingConfig:

@@ -36,9 +36,11 @@ def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResourc
 
 @dg.asset(group_name="match", description="One golden record per real company and person (field survivorship).")
 def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Output[GoldenRecords]:
-    priority = {s.name: i for i, s in enumerate(migration.load().sources)}
-    companies = golden_companies(matched.companies, priority)
-    contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority)
+    config = migration.load()
+    priority = {s.name: i for i, s in enumerate(config.sources)}
+    rules = config.matching.survivorship
+    companies = golden_companies(matched.companies, priority, rules)
+    contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
     return dg.Output(GoldenRecords(companies, contacts, matched.review), metadata={
         **frame_metadata(companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"]),
         "dagster/row_count": len(companies) + len(contacts),

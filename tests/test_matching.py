@@ -117,3 +117,12 @@ def test_people_merge_on_email_with_agreeing_names_only() -> None:
     golden = golden_contacts(result.frame, cluster_of, {"a": 0})
     ivanov = golden[golden["last_name"] == "Иванов"].iloc[0]
     assert ivanov["company_cluster"] == 0 and ivanov["company_clusters"] == [0, 1]
+
+
+def test_survivorship_per_field_and_provenance() -> None:
+    frame = companies({"name": "Ромашка", "inn": "7707083893", "address": "Москва"},
+                      {"name": 'ООО "Ромашка"', "inn": "7707083893", "address": "Москва, ул. Ленина, д. 1", "src": "b"})
+    rules = MatchingConfig().survivorship  # the defaults: the most complete address wins
+    (row,) = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0, "b": 1}, rules).to_dict("records")
+    assert row["address"] == "Москва, ул. Ленина, д. 1" and row["provenance"]["address"] == "b:1"
+    assert row["name"] == "Ромашка" and row["provenance"]["name"] == "a:0"  # source priority

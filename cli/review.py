@@ -11,6 +11,8 @@ from connectors.xlsx_writer import write_workbook
 from pipelines.stages import MatchedRecords
 from cli.runner import execute
 from transforms.review import SHEET, parse_decisions, review_sheet
+from vocabulary.messages import text
+from vocabulary.pairs import LINK_COLUMNS
 
 # What the reviewer reads above the table, in the workbook's second sheet.
 HOW_TO = [
@@ -23,10 +25,19 @@ HOW_TO = [
 ]
 
 
-def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False) -> int:
-    """Write the pairs awaiting a decision (as of the sources now) to ``out``; return how many."""
+def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False,
+                  include_merges: bool = False) -> int:
+    """Write the pairs awaiting a decision (as of the sources now) to ``out``; return how many.
+
+    ``include_merges`` (``--all``) adds every automatic merge, marked as such, so a data owner
+    can undo one with ``different``."""
     matched: MatchedRecords = execute(config_path, target=target, dry_run=True, debug=debug, until="matched")
-    sheet = review_sheet(matched.review, matched.companies, matched.contacts)
+    pairs = matched.review
+    if include_merges and not matched.links.empty:
+        merges = matched.links[list(LINK_COLUMNS)].copy()
+        merges["reasons"] = [f"{text('matching.already_merged')}; {r}" for r in merges["reasons"]]
+        pairs = pd.concat([pairs[list(LINK_COLUMNS)], merges], ignore_index=True)
+    sheet = review_sheet(pairs, matched.companies, matched.contacts)
     write_workbook(out, {SHEET: sheet, "how to": pd.DataFrame(HOW_TO, columns=["", "text"], dtype=object)})
     return len(sheet)
 

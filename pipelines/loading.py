@@ -25,7 +25,7 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
                   records_read=sum(normalised.rows_read.values()), review_pairs=len(golden.review))
     try:
         result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected(),
-                      review=golden.review, sync_state=normalised.fingerprints)
+                      review=golden.review, sync_state=normalised.fingerprints, merges=golden.links)
     except Exception as exc:
         record_failure(url, run, str(exc))
         raise

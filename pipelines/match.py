@@ -41,7 +41,7 @@ def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Ou
     rules = config.matching.survivorship
     companies = golden_companies(matched.companies, priority, rules)
     contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
-    return dg.Output(GoldenRecords(companies, contacts, matched.review), metadata={
+    return dg.Output(GoldenRecords(companies, contacts, matched.review, matched.links), metadata={
         **frame_metadata(companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"]),
         "dagster/row_count": len(companies) + len(contacts),
         "companies": len(companies), "contacts": len(contacts),

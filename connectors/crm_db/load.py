@@ -285,6 +285,12 @@ class _Loader:
         self.journal.delete(s.review_pairs, true())
         self.journal.insert(s.review_pairs, [review_row(pair, self.run.run_id) for pair in review.to_dict("records")])
 
+    def replace_merges(self, merges: pd.DataFrame) -> None:
+        """``merge_explanations`` becomes exactly this run's merges, each with its reasons and weights."""
+        self.journal.delete(s.merge_explanations, true())
+        self.journal.insert(s.merge_explanations, [
+            {**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})} for m in merges.to_dict("records")])
+
     def upsert_sync_state(self, fingerprints: dict[str, str]) -> None:
         """Record where each source's sync stopped (one row per source, so the table is read whole)."""
         have = set(self.conn.execute(select(s.sync_state.c.source)).scalars())
@@ -339,7 +345,7 @@ def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined
 
 def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame,
           quarantine: pd.DataFrame, expected: set[tuple[str, str, str]], review: pd.DataFrame | None,
-          sync_state: dict[str, str] | None) -> LoadResult:
+          sync_state: dict[str, str] | None, merges: pd.DataFrame | None = None) -> LoadResult:
     loader = _Loader(conn, run)
     company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
     loader.set_parents(companies, company_ids)
@@ -351,6 +357,8 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
     _reconcile(loader, expected, quarantined)
     if review is not None:
         loader.replace_review(review)
+    if merges is not None:
+        loader.replace_merges(merges)
     if sync_state:
         loader.upsert_sync_state(sync_state)
     loader.journal.flush()
@@ -361,13 +369,14 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
 
 def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
          expected: set[tuple[str, str, str]], review: pd.DataFrame | None = None,
-         sync_state: dict[str, str] | None = None) -> LoadResult:
+         sync_state: dict[str, str] | None = None, merges: pd.DataFrame | None = None) -> LoadResult:
     """Load into ``url`` in one transaction; a dry run computes the same result and writes nothing.
 
     ``expected`` holds (entity, source, source_key) of every record read: each must end up
     linked or quarantined, or the load is rolled back (the reconciliation invariant).
     ``review`` (LINK_COLUMNS), when given, replaces the contents of ``review_pairs``;
-    ``sync_state`` (source → fingerprint) records where each source's sync stopped.
+    ``sync_state`` (source → fingerprint) records where each source's sync stopped; ``merges``
+    (LINK_COLUMNS + weights), when given, replaces ``merge_explanations``.
     Every change is journaled, so the run can be undone (``undo.undo_run``).
     """
     # A dry run never creates anything: a missing SQLite file or schema reads as an empty target.
@@ -386,7 +395,7 @@ def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame
         with engine.connect() as conn:
             tx = conn.begin()
             try:
-                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state)
+                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state, merges)
             except BaseException:
                 tx.rollback()
                 raise

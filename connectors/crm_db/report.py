@@ -27,7 +27,7 @@ from connectors.crm_db.engine import (
 )
 from connectors.urls import mask_url
 
-SHEETS = ("summary", "by_source", "quarantine", "warnings", "duplicates", "branches", "review", "runs")
+SHEETS = ("summary", "by_source", "quarantine", "warnings", "duplicates", "branches", "review", "merges", "runs")
 
 # Header comments for the workbook (``write_workbook(..., column_notes=COLUMN_NOTES)``).
 COLUMN_NOTES: dict[str, dict[str, str]] = {
@@ -107,6 +107,7 @@ def _report(conn: Connection, run_id: str | None, shown: str) -> dict[str, pd.Da
         "duplicates": _duplicates(conn),
         "branches": _branches(conn),
         "review": review,
+        "merges": _merges(conn),
         "runs": _frame(conn, select(s.migration_runs).order_by(
             s.migration_runs.c.started_at.desc(), s.migration_runs.c.finished_at.desc())),
     }
@@ -314,6 +315,13 @@ def _branches(conn: Connection) -> pd.DataFrame:
         head.c.name.label("head_office"), head.c.kpp.label("head_office_kpp"),
     ).select_from(c.join(head, head.c.id == c.c.parent_id)).where(c.c.deleted_at.is_(None))
         .order_by(head.c.name, head.c.id, c.c.kpp, c.c.id))
+
+
+def _merges(conn: Connection) -> pd.DataFrame:
+    """Every merge of the last run with its probability, reasons and per-field weights (strongest last)."""
+    me = s.merge_explanations
+    return _frame(conn, select(me.c.entity, me.c.score, me.c.reasons, me.c.weights, me.c.left_source, me.c.left_key,
+                               me.c.right_source, me.c.right_key, me.c.run_id).order_by(me.c.score, me.c.id))
 
 
 def _review(conn: Connection) -> pd.DataFrame:

@@ -46,6 +46,8 @@ MESSAGES = {
                           "en": "same full name at another company: one person who moved, or a namesake?"},
     "matching.branch_label": {"ru": "одна запись помечена как филиал/ОП, другая нет",
                               "en": "one record is labelled a branch, the other is not"},
+    "matching.already_merged": {"ru": "уже объединено автоматически (напишите different, чтобы разъединить)",
+                                "en": "already merged automatically (write different to split)"},
     "matching.uncorroborated": {"ru": "кроме имени ничего не совпадает", "en": "nothing but the name agrees"},
     "matching.ignored_decision": {
         "ru": "{entity} {left} = {right}: решение «same» не применено — {rule}",

@@ -67,11 +67,11 @@ def _review_only_levels(g: np.ndarray) -> np.ndarray:
 
 
 def _caps(features: dict) -> callable:
-    def caps(view: PairView, g: np.ndarray):
+    def caps(view: PairView, g: np.ndarray, worth: np.ndarray):  # noqa: ANN202 — see Entity.caps
         ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
         shared = _level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal")
         numbers = view.known("key") & (view.left("numbers") != view.right("numbers"))
-        fuzzy = _level(g, "name", "similar_95", "similar_88", "similar_80", "different") & ~numbers
+        fuzzy = _level(g, "name", "similar_95", "similar_88", "similar_80", "different") & ~numbers & worth
         sibling = numbers.copy()
         keys = features["key"]
         for i in np.flatnonzero(fuzzy).tolist():
@@ -116,7 +116,7 @@ def _shown(features: dict) -> dict:
 
     def region(a: int, b: int) -> str:
         inn_side, city_side = (a, b) if features["inn_region"][a] else (b, a)
-        return f"{features['inn_region'][inn_side]} / {features['places_display'][city_side]}"
+        return f"{features['inn_region'][inn_side]:02d} / {features['places_display'][city_side]}"
     return {"name": pair("key"), "inn": pair("inn"), "kpp": pair("kpp"), "ogrn": pair("ogrn"),
             "phone": shared("phone"), "email": shared("email"), "domain": pair("domain"),
             "city": pair("places_display"), "address": pair("address"), "inn_region": region}

@@ -18,10 +18,12 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import pandas as pd
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import OSA
 
 Mask = np.ndarray
+SIMILARITY_FLOOR = 80  # below this, names are simply different: rapidfuzz stops early
 
 
 @dataclass(frozen=True)
@@ -58,6 +60,21 @@ class PairView:
             self._cache[key] = make()
         return self._cache[key]
 
+    def _record(self, kind: str, name: str, make: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
+        """A per-record array derived from feature ``name``, computed once for every view of these features."""
+        key = f"__{kind}__{name}"
+        if key not in self.features:
+            self.features[key] = make(np.asarray(self.features[name]))
+        return self.features[key]
+
+    def codes(self, name: str) -> np.ndarray:
+        """Per record an integer per distinct value (-1: none): equality of ints, not of Python objects."""
+        def make(values: np.ndarray) -> np.ndarray:
+            if values.dtype != object:
+                return np.where(_present(values), values, -1).astype(np.int64)
+            return pd.factorize(pd.Series(values, dtype=object).replace("", None), use_na_sentinel=True)[0]
+        return self._record("codes", name, make)
+
     def left(self, name: str) -> np.ndarray:
         return self._memo(("l", name), lambda: np.asarray(self.features[name])[self.a])
 
@@ -65,46 +82,64 @@ class PairView:
         return self._memo(("r", name), lambda: np.asarray(self.features[name])[self.b])
 
     def known(self, name: str) -> Mask:
-        return self._memo(("k", name), lambda: _present(self.left(name)) & _present(self.right(name)))
+        def make() -> Mask:
+            present = self._record("present", name, _present)
+            return present[self.a] & present[self.b]
+        return self._memo(("k", name), make)
 
     def missing(self, name: str) -> Mask:
         return ~self.known(name)
 
     def equal(self, name: str) -> Mask:
-        return self._memo(("eq", name), lambda: self.known(name) & (self.left(name) == self.right(name)))
+        def make() -> Mask:
+            codes = self.codes(name)
+            return self.known(name) & (codes[self.a] == codes[self.b])
+        return self._memo(("eq", name), make)
+
+    def _texts(self, name: str) -> tuple[np.ndarray, np.ndarray, Mask]:
+        known = self.known(name)
+        text = self._record("text", name, lambda v: np.where(_present(v), v, "").astype(object))
+        return np.where(known, text[self.a], ""), np.where(known, text[self.b], ""), known
 
     def similarity(self, name: str) -> np.ndarray:
-        """0–100: the better of plain edit similarity and the same words in another order."""
+        """0–100: the better of plain edit similarity and the same words in another order (below 80: 0)."""
         def make() -> np.ndarray:
-            known = self.known(name)
-            left = [x if k else "" for x, k in zip(self.left(name).tolist(), known.tolist())]
-            right = [x if k else "" for x, k in zip(self.right(name).tolist(), known.tolist())]
-            score = np.maximum(process.cpdist(left, right, scorer=fuzz.ratio, workers=-1),
-                               process.cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=-1))
-            return np.where(known, score, 0.0)
+            left, right, known = self._texts(name)
+            if not known.any():
+                return np.zeros(self.size)
+            score = np.zeros(self.size)
+            at = np.flatnonzero(known & ~self.equal(name))
+            l, r = left[at].tolist(), right[at].tolist()
+            score[at] = np.maximum(process.cpdist(l, r, scorer=fuzz.ratio, score_cutoff=SIMILARITY_FLOOR, workers=-1),
+                                   process.cpdist(l, r, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILARITY_FLOOR,
+                                                  workers=-1))
+            score[self.equal(name)] = 100.0
+            return score
         return self._memo(("sim", name), make)
 
     def typo(self, name: str) -> Mask:
         """One edit (a transposition counts as one) apart, in a word long enough for that to mean a typo."""
         def make() -> Mask:
-            known = self.known(name)
-            left = [x if k else "" for x, k in zip(self.left(name).tolist(), known.tolist())]
-            right = [x if k else "" for x, k in zip(self.right(name).tolist(), known.tolist())]
-            distance = process.cpdist(left, right, scorer=OSA.distance, workers=-1)
-            long = np.fromiter((min(len(x), len(y)) >= 5 for x, y in zip(left, right)), dtype=bool,
-                               count=len(left))
-            return known & (distance <= 1) & long
+            left, right, known = self._texts(name)
+            lengths = self._record("len", name, lambda v: np.fromiter(
+                (len(x) if isinstance(x, str) else 0 for x in v.tolist()), dtype=np.int64, count=len(v)))
+            long = np.minimum(lengths[self.a], lengths[self.b]) >= 5
+            at = np.flatnonzero(known & long)
+            out = np.zeros(self.size, dtype=bool)
+            if len(at):
+                distance = process.cpdist(left[at].tolist(), right[at].tolist(), scorer=OSA.distance, workers=-1)
+                out[at] = distance <= 1
+            return out
         return self._memo(("typo", name), make)
 
     def initial(self, name: str) -> Mask:
         """One side is an initial of the other (``а`` / ``андрей``)."""
         def make() -> Mask:
-            known = self.known(name)
-            out = np.zeros(self.size, dtype=bool)
-            for i in np.flatnonzero(known).tolist():
-                x, y = self.features[name][self.a[i]], self.features[name][self.b[i]]
-                out[i] = (len(x) == 1 or len(y) == 1) and x[0] == y[0]
-            return out
+            first = self._record("first", name, lambda v: pd.factorize(pd.Series(
+                [x[0] if isinstance(x, str) and x else None for x in v.tolist()], dtype=object))[0])
+            single = self._record("single", name, lambda v: np.fromiter(
+                (isinstance(x, str) and len(x) == 1 for x in v.tolist()), dtype=bool, count=len(v)))
+            return (self.known(name) & (single[self.a] | single[self.b]) & (first[self.a] == first[self.b]))
         return self._memo(("ini", name), make)
 
     def shared(self, name: str) -> tuple[Mask, np.ndarray, np.ndarray]:
@@ -164,10 +199,10 @@ def _inn_region(v: PairView) -> tuple[Mask, Mask]:
     """(known, agree): one record's INN region against the other's city region, when only one has an INN."""
     li, ri = v.left("inn_region"), v.right("inn_region")
     lc, rc = v.left("city_region"), v.right("city_region")
-    one = _present(li) ^ _present(ri)
-    inn_side = np.where(_present(li), li, ri)
-    city_side = np.where(_present(li), rc, lc)
-    known = one & _present(city_side)
+    one = (li > 0) ^ (ri > 0)
+    inn_side = np.where(li > 0, li, ri)
+    city_side = np.where(li > 0, rc, lc)
+    known = one & (city_side > 0)
     return known, known & (inn_side == city_side)
 
 

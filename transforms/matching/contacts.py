@@ -41,7 +41,7 @@ def _level(g: np.ndarray, comparison: str, *levels: str) -> np.ndarray:
     return np.isin(g[:, _C[comparison]], [_L[comparison][lv] for lv in levels])
 
 
-def _caps(view: PairView, g: np.ndarray):
+def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):  # noqa: ANN202, ARG001 — see Entity.caps
     same_company = _level(g, "company", "equal")
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")

@@ -176,8 +176,9 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         "inn": _obj(list(frame["inn"])), "kpp": _obj(list(frame["kpp"])), "ogrn": _obj(list(frame["ogrn"])),
         "kind": _obj(kinds), "place": _obj([fold(p) if p else None for p in places]),
         "address": _obj([_address_key(a) for a in frame["address"]]),
-        "inn_region": _obj([inn[:2] if inn else None for inn in frame["inn"]]),
-        "city_region": _obj([_REGIONS.get(p) if p else None for p in places]),
+        # region codes as numbers (0: unknown), so that comparing them is integer arithmetic
+        "inn_region": np.array([int(inn[:2]) if inn else 0 for inn in frame["inn"]], dtype=np.int64),
+        "city_region": np.array([int(_REGIONS.get(p, 0)) if p else 0 for p in places], dtype=np.int64),
         "domain": _obj([_domain(es, w) for es, w in zip(emails, frame["website"])]),
         "person_last": _obj([p[0] if p else None for p in people]),
         "person_first": _obj([p[1] if p else None for p in people]),

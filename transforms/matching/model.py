@@ -6,8 +6,8 @@ is ``log2(λ/(1-λ)) + Σ log2(m/u)`` over its fields, its match probability
 ``1 / (1 + 2^-weight)``.
 
 * **u** is measured on the client's data: for exact levels, the exact chance that two
-  random records agree (Σ count·(count-1) over values); for the others, on random pairs
-  of records drawn with a fixed seed.
+  random records agree (Σ count·(count-1) over values); for the others, on 100,000 random
+  pairs of records drawn with a fixed seed.
 * **m** and the share of duplicates **λ** are estimated by expectation–maximisation on
   the candidate pairs (the u-probabilities held fixed), starting from the priors of
   ``comparisons.py``; the priors count as ``PRIOR_PAIRS`` pseudo-pairs, so a small file
@@ -30,7 +30,7 @@ from transforms.matching.comparisons import Comparison, PairView, gammas
 PRIOR_PAIRS = 200.0  # weight of the prior m/λ, in pairs
 PRIOR_RECORDS = 10_000.0  # weight of the prior u, in records (exact levels and term frequencies)
 PRIOR_SAMPLE = 10_000.0  # weight of the prior u, in sampled pairs (other levels)
-SAMPLE_PAIRS = 300_000
+SAMPLE_PAIRS = 100_000
 EM_ROUNDS = 12
 PRIOR_LAMBDA = 0.1
 PRIOR_DUPLICATES = 0.1  # duplicate pairs per record before the data speak

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 MAX_EXACT_BLOCK = 64  # all pairs of a block up to this size; larger: sorted neighbourhood
 WINDOW = 12  # neighbours each record of an oversized block is paired with
+FUZZY_WINDOW = 6  # the same for rare-word blocks (each record sits in up to four of them)
 SMALL_FUZZY_BLOCK = 24  # fuzzy blocks up to this size: all pairs, filtered by name similarity afterwards
 MAX_FUZZY_BLOCK = 400  # fuzzy blocks up to this size: compared in C++; larger: sorted neighbourhood
 RARE_WORDS = 2  # rarest words of a name that make its fuzzy blocks
@@ -99,7 +100,9 @@ def _union(parts: list[tuple[np.ndarray, np.ndarray]], n: int) -> tuple[np.ndarr
     parts = [p for p in parts if len(p[0])]
     if not parts:
         return _empty()
-    codes = np.unique(np.concatenate([a * n + b for a, b in parts]))
+    codes = np.concatenate([a * n + b for a, b in parts])
+    codes.sort()
+    codes = codes[np.r_[True, codes[1:] != codes[:-1]]]
     return codes // n, codes % n
 
 
@@ -119,12 +122,25 @@ class Candidates:
 
 
 def unique_pairs(parts: dict[str, tuple[np.ndarray, np.ndarray]], n: int) -> Candidates:
-    """The union of the rules' pair lists, each pair once, sorted (a < b), with each rule's share."""
-    codes = {rule: a * n + b for rule, (a, b) in parts.items() if len(a)}
-    if not codes:
+    """The union of the rules' pair lists, each pair once, sorted (a < b), with each rule's share.
+
+    One sort of all codes: each code's position in the union gives every rule its mask."""
+    rules = [rule for rule, (a, _) in parts.items() if len(a)]
+    if not rules:
         return Candidates(*_empty())
-    union = np.unique(np.concatenate(list(codes.values())))
-    return Candidates(union // n, union % n, {rule: np.isin(union, c) for rule, c in codes.items()})
+    codes = np.concatenate([parts[r][0] * n + parts[r][1] for r in rules])
+    owner = np.concatenate([np.full(len(parts[r][0]), i, dtype=np.int16) for i, r in enumerate(rules)])
+    order = np.argsort(codes, kind="stable")
+    codes, owner = codes[order], owner[order]
+    first = np.r_[True, codes[1:] != codes[:-1]]
+    position = np.cumsum(first) - 1
+    union = codes[first]
+    masks = {}
+    for i, rule in enumerate(rules):
+        mask = np.zeros(len(union), dtype=bool)
+        mask[position[owner == i]] = True
+        masks[rule] = mask
+    return Candidates(union // n, union % n, masks)
 
 
 def rank_of(values: list) -> np.ndarray:
@@ -170,7 +186,7 @@ def fuzzy_pairs(keys: list[str | None], cutoff: int, rule: str, report: BlockRep
     parts: list[tuple[np.ndarray, np.ndarray]] = []
     small = size <= SMALL_FUZZY_BLOCK
     big = size > MAX_FUZZY_BLOCK
-    reach = np.where(small, size - 1, np.where(big, WINDOW, 0))
+    reach = np.where(small, size - 1, np.where(big, FUZZY_WINDOW, 0))
     out_a, out_b = [], []
     for k in range(1, int(reach.max(initial=0)) + 1):
         idx = np.flatnonzero((position + k < size) & (k <= reach))
@@ -194,6 +210,11 @@ def fuzzy_pairs(keys: list[str | None], cutoff: int, rule: str, report: BlockRep
 def _alike(a: np.ndarray, b: np.ndarray, keys: list[str | None], cutoff: int) -> tuple[np.ndarray, np.ndarray]:
     if not len(a):
         return a, b
+    lengths = np.array([len(k) if k else 0 for k in keys], dtype=np.int64)
+    la, lb = lengths[a], lengths[b]
+    # edit similarity 2·matches/(la+lb) can reach the cutoff only when the lengths are close
+    possible = 200 * np.minimum(la, lb) >= cutoff * (la + lb)
+    a, b = a[possible], b[possible]
     left = [keys[i] for i in a.tolist()]
     right = [keys[i] for i in b.tolist()]
     score = np.maximum(process.cpdist(left, right, scorer=fuzz.ratio, workers=-1),

@@ -124,12 +124,14 @@ def _shown(features: dict) -> dict:
 
 def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     """Candidate pairs: same name key, transliteration, INN, OGRN, domain, phone, personal e-mail,
-    entrepreneur's surname, or a rare-word affix with alike names."""
+    entrepreneur's surname and first initial, or a rare-word affix with alike names."""
     rank = rank_of(list(features["key"]))
     records = np.arange(n)
     parts = {rule: block_pairs(records, features[name], rank, rule, report) for name, rule in (
-        ("key", "name"), ("tkey", "translit"), ("inn", "inn"), ("ogrn", "ogrn"), ("domain", "domain"),
-        ("person_last", "surname"))}
+        ("key", "name"), ("tkey", "translit"), ("inn", "inn"), ("ogrn", "ogrn"), ("domain", "domain"))}
+    initials = [f"{last} {first[0]}" if last and first else None
+                for last, first in zip(features["person_last"], features["person_first"])]
+    parts["surname"] = block_pairs(records, initials, rank, "surname", report)
     phone_recs, phones = explode(features["phone_values"])
     parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)
     mail_recs, mails = explode([[e for e in es if not is_role_mailbox(e)] for es in features["email_values"]])

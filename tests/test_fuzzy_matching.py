@@ -27,7 +27,8 @@ def test_typo_with_corroboration_merges_and_uncorroborated_goes_to_review() -> N
     assert "name nearly the same «альфастрой» / «альфа строй»" in merge["reasons"]
     assert "city same «Казань»" in merge["reasons"]
     (pair,) = result.review.to_dict("records")
-    assert (pair["left_key"], pair["right_key"]) == ("2", "3") and 100 * LIMITS.review <= pair["score"] < 100 * LIMITS.auto_merge
+    assert (pair["left_key"], pair["right_key"]) == ("2", "3")
+    assert 100 * LIMITS.review <= pair["score"] < 100 * LIMITS.auto_merge
     assert "«техносфера» / «технасфера»" in pair["reasons"]
 
 

@@ -26,7 +26,17 @@ from transforms.matching.engine import stable_order
 from transforms.matching.features import branch_label
 from transforms.normalise import as_frame, normalise_companies
 from vocabulary.fields import (
-    COMPANY_FIELDS, COMPANY_RECORD, EXTRA, ISSUES, ORIGIN, PAYLOAD, REF_INN, REF_KEY, REF_NAME, REF_ROW, SOURCE,
+    COMPANY_FIELDS,
+    COMPANY_RECORD,
+    EXTRA,
+    ISSUES,
+    ORIGIN,
+    PAYLOAD,
+    REF_INN,
+    REF_KEY,
+    REF_NAME,
+    REF_ROW,
+    SOURCE,
     SOURCE_KEY,
 )
 from vocabulary.rejects import reject_record, rejects_frame

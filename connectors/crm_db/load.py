@@ -289,7 +289,8 @@ class _Loader:
         """``merge_explanations`` becomes exactly this run's merges, each with its reasons and weights."""
         self.journal.delete(s.merge_explanations, true())
         self.journal.insert(s.merge_explanations, [
-            {**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})} for m in merges.to_dict("records")])
+            {**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})}
+            for m in merges.to_dict("records")])
 
     def upsert_sync_state(self, fingerprints: dict[str, str]) -> None:
         """Record where each source's sync stopped (one row per source, so the table is read whole)."""

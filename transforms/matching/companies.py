@@ -26,6 +26,7 @@ import pandas as pd
 
 from transforms.matching.blocking import (
     BlockReport,
+    Candidates,
     block_pairs,
     explode,
     fuzzy_pairs,
@@ -67,7 +68,7 @@ def _review_only_levels(g: np.ndarray) -> np.ndarray:
 
 
 def _caps(features: dict) -> callable:
-    def caps(view: PairView, g: np.ndarray, worth: np.ndarray):  # noqa: ANN202 — see Entity.caps
+    def caps(view: PairView, g: np.ndarray, worth: np.ndarray):
         ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
         shared = _level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal")
         numbers = view.known("key") & (view.left("numbers") != view.right("numbers"))

@@ -109,10 +109,10 @@ class PairView:
                 return np.zeros(self.size)
             score = np.zeros(self.size)
             at = np.flatnonzero(known & ~self.equal(name))
-            l, r = left[at].tolist(), right[at].tolist()
-            score[at] = np.maximum(process.cpdist(l, r, scorer=fuzz.ratio, score_cutoff=SIMILARITY_FLOOR, workers=-1),
-                                   process.cpdist(l, r, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILARITY_FLOOR,
-                                                  workers=-1))
+            lefts, rights = left[at].tolist(), right[at].tolist()
+            score[at] = np.maximum(
+                process.cpdist(lefts, rights, scorer=fuzz.ratio, score_cutoff=SIMILARITY_FLOOR, workers=-1),
+                process.cpdist(lefts, rights, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILARITY_FLOOR, workers=-1))
             score[self.equal(name)] = 100.0
             return score
         return self._memo(("sim", name), make)

@@ -1,20 +1,20 @@
 """Contact matching: blocking rules, caps and the explanation's values for people.
 
 A person merges automatically only with corroboration — the same company, a shared mobile
-or a shared personal e-mail — and never when the surnames or first names differ; the same full name at another company is a question (moved,
-or a namesake?). Colleagues share the office line and ``info@``: term frequencies make
-those weigh little. The hard rules for people (``rules.py``) hold in every cluster, and a
-record with only a surname or only a first name («Ольга» on the office line) may join one
-person, never join two.
+or a shared personal e-mail — and never when the surnames or first names differ; the same
+full name at another company is a question (moved, or a namesake?). Colleagues share the
+office line and ``info@``: term frequencies make those weigh little. The hard rules for
+people (``rules.py``) hold in every cluster, and a record with only a surname or only a
+first name («Ольга» on the office line) may join one person, never join two.
 """
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
 
-from vocabulary.fields import COMPANY_RECORD
 from transforms.matching.blocking import (
     BlockReport,
+    Candidates,
     block_pairs,
     explode,
     rank_of,
@@ -31,6 +31,7 @@ from transforms.matching.engine import (
 )
 from transforms.matching.features import contact_features, is_role_mailbox
 from transforms.matching.rules import CONTACT_FACETS
+from vocabulary.fields import COMPANY_RECORD
 from vocabulary.messages import text
 
 _C = {c.field: i for i, c in enumerate(CONTACT_COMPARISONS)}
@@ -41,7 +42,7 @@ def _level(g: np.ndarray, comparison: str, *levels: str) -> np.ndarray:
     return np.isin(g[:, _C[comparison]], [_L[comparison][lv] for lv in levels])
 
 
-def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):  # noqa: ANN202, ARG001 — see Entity.caps
+def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
     same_company = _level(g, "company", "equal")
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")

@@ -19,7 +19,6 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from vocabulary.fields import SOURCE, SOURCE_KEY
 from transforms.matching.blocking import BlockReport, Candidates
 from transforms.matching.clusters import (
     ClusterState,
@@ -31,6 +30,7 @@ from transforms.matching.clusters import (
 from transforms.matching.comparisons import Comparison, PairView, gammas
 from transforms.matching.model import Model, probability
 from transforms.matching.rules import Facet
+from vocabulary.fields import SOURCE, SOURCE_KEY
 from vocabulary.messages import text
 from vocabulary.pairs import LINK_COLUMNS, Record, pair_key
 
@@ -127,8 +127,8 @@ def explain(entity: Entity, g_row: np.ndarray, w_row: np.ndarray, a: int, b: int
     return "; ".join([*terms, *extra]), weights
 
 
-def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs: Candidates, report: BlockReport, thresholds: Thresholds, decisions: pd.DataFrame | None,
-        partial: list[bool] | None = None) -> Matched:
+def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs: Candidates, report: BlockReport,
+        thresholds: Thresholds, decisions: pd.DataFrame | None, partial: list[bool] | None = None) -> Matched:
     """Score ``pairs`` of ``frame`` (stable order), cluster them under the hard rules, explain the result."""
     n = len(frame)
     records = list(zip(frame[SOURCE], frame[SOURCE_KEY]))
@@ -207,7 +207,8 @@ def _link_rows(entity: Entity, records: list[Record], outcome: Outcome, g: np.nd
 
 
 def _review_rows(entity: Entity, records: list[Record], reviewed: list[int], outcome: Outcome, g: np.ndarray,
-                 w: np.ndarray, p: np.ndarray, a: np.ndarray, b: np.ndarray, extra: Callable[[int], list[str]]) -> pd.DataFrame:
+                 w: np.ndarray, p: np.ndarray, a: np.ndarray, b: np.ndarray,
+                 extra: Callable[[int], list[str]]) -> pd.DataFrame:
     refused = dict(outcome.refused)
     ambiguous = set(outcome.demoted.tolist())
     rows = []

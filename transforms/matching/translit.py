@@ -19,7 +19,8 @@ from functools import lru_cache
 from transforms.cells import fold
 
 _CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєў",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "i", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f", "h", "ts", "ch", "sh", "sch", "_", "y", "_", "e", "yu", "ya", "i", "i", "e", "u"]))
+                     "a b v g d e e zh z i i k l m n o p r s t u f h ts ch sh sch _ y _ e yu ya i i e u".split(),
+                     strict=True))
 _CYRILLIC = {k: ("" if v == "_" else v) for k, v in _CYRILLIC.items()}
 
 # English business words → one token, with the Russian spellings clients use.

@@ -3,7 +3,8 @@
 _FIELDS = {
     "name": ("название", "name"), "inn": ("ИНН", "INN"), "kpp": ("КПП", "KPP"), "ogrn": ("ОГРН", "OGRN"),
     "phone": ("телефон", "phone"), "email": ("e-mail", "e-mail"), "domain": ("домен сайта/почты", "web/mail domain"),
-    "city": ("город", "city"), "address": ("адрес", "address"), "inn_region": ("регион ИНН и город", "INN region vs city"),
+    "city": ("город", "city"), "address": ("адрес", "address"),
+    "inn_region": ("регион ИНН и город", "INN region vs city"),
     "last_name": ("фамилия", "surname"), "first_name": ("имя", "first name"), "middle_name": ("отчество", "patronymic"),
     "company": ("компания", "company"),
 }
@@ -21,9 +22,11 @@ _LEVELS = {
 _RULES = {
     "inn": ("разные ИНН", "different INNs"), "kpp": ("тот же ИНН, другой КПП: филиал", "same INN, other KPP: a branch"),
     "ogrn": ("разные ОГРН", "different OGRNs"),
-    "office": ("головной офис и филиал", "a head office and a branch"), "kind": ("ИП и юрлицо", "an entrepreneur and a legal entity"),
+    "office": ("головной офис и филиал", "a head office and a branch"),
+    "kind": ("ИП и юрлицо", "an entrepreneur and a legal entity"),
     "first": ("разные имена", "different first names"), "middle": ("разные отчества", "different patronymics"),
-    "gender": ("разный пол", "opposite genders"), "decision": ("эксперт решил: разные", "a reviewer decided: different"),
+    "gender": ("разный пол", "opposite genders"),
+    "decision": ("эксперт решил: разные", "a reviewer decided: different"),
     "bridge": ("запись только с фамилией или только с именем связала бы двух людей",
                "a record with only a surname or only a first name would join two people"),
 }

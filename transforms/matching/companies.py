@@ -20,6 +20,7 @@ Caps — what the probability alone may not decide:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -34,20 +35,23 @@ from transforms.matching.blocking import (
     unique_pairs,
 )
 from transforms.matching.comparisons import COMPANY_COMPARISONS, PairView
-from transforms.matching.engine import Entity, Matched, Thresholds, run, stable_order
+from transforms.matching.engine import (
+    Entity,
+    Matched,
+    Thresholds,
+    level_mask,
+    run,
+    show_pair,
+    show_shared,
+    stable_order,
+)
 from transforms.matching.features import company_features, is_role_mailbox
 from transforms.matching.rules import COMPANY_FACETS
 from vocabulary.messages import text
 
 FUZZY_NAME_CUTOFF = 80
 STOCK_WORDS = frozenset({"тд", "тк", "гк", "пк", "ск", "нпп", "нпф"})  # «ТД Прогресс» is «Прогресс», not a sister
-_C = {c.field: i for i, c in enumerate(COMPANY_COMPARISONS)}
-_L = {c.field: {lv.name: i for i, lv in enumerate(c.levels)} for c in COMPANY_COMPARISONS}
-
-
-def _level(g: np.ndarray, comparison: str, *levels: str) -> np.ndarray:
-    column = g[:, _C[comparison]]
-    return np.isin(column, [_L[comparison][lv] for lv in levels])
+_level = level_mask(COMPANY_COMPARISONS)
 
 
 def minor_variant(a: str, b: str) -> bool:
@@ -107,13 +111,11 @@ def _caps(features: dict) -> callable:
 
 
 def _shown(features: dict) -> dict:
-    def pair(name: str):
-        column = features[name]
-        return lambda a, b: (f"«{column[a]}»" if column[a] == column[b] else f"«{column[a]}» / «{column[b]}»")
+    def pair(name: str) -> Callable[[int, int], str]:
+        return show_pair(features, name)
 
-    def shared(name: str):
-        values = features[f"{name}_values"]
-        return lambda a, b: ", ".join(sorted(set(values[a]) & set(values[b]))[:2])
+    def shared(name: str) -> Callable[[int, int], str]:
+        return show_shared(features, name)
 
     def region(a: int, b: int) -> str:
         inn_side, city_side = (a, b) if features["inn_region"][a] else (b, a)

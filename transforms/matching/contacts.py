@@ -26,7 +26,10 @@ from transforms.matching.engine import (
     Matched,
     Record,
     Thresholds,
+    level_mask,
     run,
+    show_pair,
+    show_shared,
     stable_order,
 )
 from transforms.matching.features import contact_features, is_role_mailbox
@@ -34,12 +37,7 @@ from transforms.matching.rules import CONTACT_FACETS
 from vocabulary.fields import COMPANY_RECORD
 from vocabulary.messages import text
 
-_C = {c.field: i for i, c in enumerate(CONTACT_COMPARISONS)}
-_L = {c.field: {lv.name: i for i, lv in enumerate(c.levels)} for c in CONTACT_COMPARISONS}
-
-
-def _level(g: np.ndarray, comparison: str, *levels: str) -> np.ndarray:
-    return np.isin(g[:, _C[comparison]], [_L[comparison][lv] for lv in levels])
+_level = level_mask(CONTACT_COMPARISONS)
 
 
 def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
@@ -57,15 +55,9 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
 
 
 def _shown(features: dict) -> dict:
-    def pair(name: str):
-        column = features[name]
-        return lambda a, b: (f"«{column[a]}»" if column[a] == column[b] else f"«{column[a]}» / «{column[b]}»")
-
-    def shared(name: str):
-        values = features[f"{name}_values"]
-        return lambda a, b: ", ".join(sorted(set(values[a]) & set(values[b]))[:2])
-    return {"last_name": pair("last"), "first_name": pair("first"), "middle_name": pair("middle"),
-            "phone": shared("phone"), "email": shared("email")}
+    return {"last_name": show_pair(features, "last"), "first_name": show_pair(features, "first"),
+            "middle_name": show_pair(features, "middle"), "phone": show_shared(features, "phone"),
+            "email": show_shared(features, "email")}
 
 
 def contact_pairs(features: dict, n: int, report: BlockReport) -> Candidates:

@@ -87,6 +87,28 @@ class Entity:
     sessions: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
 
 
+def show_pair(features: dict, name: str) -> Callable[[int, int], str]:
+    """How an explanation shows two records' values of a feature: «a», or «a» / «b»."""
+    column = features[name]
+    return lambda a, b: (f"«{column[a]}»" if column[a] == column[b] else f"«{column[a]}» / «{column[b]}»")
+
+
+def show_shared(features: dict, name: str) -> Callable[[int, int], str]:
+    """The values two records share of a multi-valued feature (their phones, e-mails)."""
+    values = features[f"{name}_values"]
+    return lambda a, b: ", ".join(sorted(set(values[a]) & set(values[b]))[:2])
+
+
+def level_mask(comparisons: tuple[Comparison, ...]) -> Callable[..., np.ndarray]:
+    """``mask(g, field, *levels)``: the pairs whose comparison of ``field`` is at one of ``levels``."""
+    column = {c.field: i for i, c in enumerate(comparisons)}
+    index = {c.field: {lv.name: i for i, lv in enumerate(c.levels)} for c in comparisons}
+
+    def mask(g: np.ndarray, field: str, *levels: str) -> np.ndarray:
+        return np.isin(g[:, column[field]], [index[field][lv] for lv in levels])
+    return mask
+
+
 def _empty_links() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in (*LINK_COLUMNS, WEIGHTS)})
 

@@ -3,7 +3,7 @@
 Each ``bench/bench_*.py`` module exposes ``run(workdir: Path) -> list[dict]``; a
 dict describes one measurement: ``name``, ``rows``, ``seconds``, ``peak_mb``,
 ``target_seconds`` (or None). Data is generated into ``workdir`` (git-ignored).
-Usage: ``python -m bench [NAME_SUBSTRING ...]``.
+Usage: ``python -m bench [NAME_SUBSTRING ...]``; with names, the other benchmarks' earlier results are kept.
 """
 from __future__ import annotations
 
@@ -37,6 +37,10 @@ def main(argv: list[str]) -> int:
             results.append(row)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
+    if argv and (out / "latest.json").is_file():  # a partial run replaces only what it measured
+        measured = {r["name"] for r in results}
+        earlier = json.loads((out / "latest.json").read_text())["results"]
+        results = [r for r in earlier if r["name"] not in measured] + results
     meta = {"when": time.strftime("%Y-%m-%d %H:%M"), "python": platform.python_version(),
             "machine": platform.machine(), "cpus": __import__("os").cpu_count()}
     (out / "latest.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2,

@@ -17,12 +17,14 @@ from cli.runner import execute
 from cli.summary import format_summary, summary_data
 from cli import delivery
 from connectors.crm_db.engine import target_errors
-from connectors.crm_db.report import COLUMN_NOTES, quality_report
+from connectors.crm_db.report import quality_report
+from connectors.crm_db.report_workbook import report_workbook
 from connectors.crm_db.undo import undo_run
 from connectors.urls import mask_url
 from connectors.xlsx_writer import write_workbook
 from pipelines.config import DEFAULT_CONFIG, MigrationConfig
 from pipelines.sync import changed_sources, fingerprints, stored_fingerprints
+from vocabulary.messages import text
 
 
 def _review(args: argparse.Namespace, url: str) -> str:
@@ -38,9 +40,9 @@ def _review(args: argparse.Namespace, url: str) -> str:
 
 
 def _report(args: argparse.Namespace, url: str) -> str:
-    sheets = quality_report(url, args.run)
-    write_workbook(args.out, sheets, column_notes=COLUMN_NOTES)
-    return f"Quality report written to {args.out} (sheets: {', '.join(sheets)})"
+    workbook = report_workbook(quality_report(url, args.run))
+    write_workbook(args.out, workbook)
+    return text("report.written", path=args.out, sheets=", ".join(workbook))
 
 
 def _undo(args: argparse.Namespace, url: str) -> str:
@@ -56,10 +58,10 @@ def _sync(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output
     now = fingerprints(config, args.source)
     changed = changed_sources(now, stored_fingerprints(url))
     if not changed:
-        return Output(f"No change in 1C since the last sync ({', '.join(now)}): nothing to load.",
+        return Output(text("summary.no_change", sources=", ".join(now)),
                       {"changed_sources": [], "run": None})
     summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
-    return Output(f"Changed in 1C since the last sync: {', '.join(changed)}\n" + format_summary(config, summary),
+    return Output(text("summary.changed", sources=", ".join(changed)) + "\n" + format_summary(config, summary),
                   {"changed_sources": changed, "run": summary_data(summary)})
 
 
@@ -80,12 +82,9 @@ def _demo(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output
     options = f"--config {config_path.relative_to(here) if config_path.is_relative_to(here) else config_path}"
     options += f" --target {mask_url(target)}" if args.target else ""
     home = os.environ.get("DAGSTER_HOME")
-    lines = [done.text, "", f"The CRM database: {mask_url(target)}",
-             "Run `make demo` again: nothing changes (idempotent load).",
-             f"Data-quality workbook: .venv/bin/crm-migrate report {options} --out quality.xlsx",
-             f"Review queue:          .venv/bin/crm-migrate review export {options} --out review.xlsx",
-             "Open the Dagster UI: `make ui`, then http://127.0.0.1:3000"
-             + (f" (runs are stored in {home})" if home else "")]
+    lines = [done.text, "", text("demo.database", target=mask_url(target)), text("demo.again"),
+             text("demo.report", options=options), text("demo.review", options=options),
+             text("demo.ui") + (text("demo.ui_home", home=home) if home else "")]
     return Output("\n".join(lines), done.data)
 
 

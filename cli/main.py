@@ -14,6 +14,7 @@ import warnings
 from importlib import metadata
 from pathlib import Path
 
+from cli.progress import shown
 from pipelines.config import load_config
 from vocabulary.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CrmMigrateError
 from vocabulary.messages import set_language, text
@@ -45,6 +46,7 @@ def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
     p.add_argument("--version", action="version", version=f"crm-migrate {_version()}")
+    p.add_argument("-q", "--quiet", action="store_true", help="no progress display (errors are still printed)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     _command(sub, "run", "extract, clean, match and load every source of the config", summary=True,
              dry_run="compute the same summary, write nothing")
@@ -70,6 +72,11 @@ def _parser() -> argparse.ArgumentParser:
     files = _command(sub, "export", "write the golden records as files for the CRM's own importer")
     files.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help="whose importer")
     files.add_argument("--out", required=True, type=Path, help="folder for the files")
+    init = sub.add_parser("init", help="write a commented migration.yaml from a folder of client files")
+    init.add_argument("folder", type=Path, help="the folder with the client's files (xlsx, xls, xlsb, ods, csv, 1C xml)")
+    init.add_argument("--out", type=Path, help="the config to write (default: FOLDER/migration.yaml)")
+    init.add_argument("--language", choices=("ru", "en"), default="ru", help="language of its comments and of the run")
+    init.add_argument("--force", action="store_true", help="overwrite --out if it exists")
     demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
     demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
     return p
@@ -99,17 +106,29 @@ def main(argv: list[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     from cli import commands  # Dagster and the connectors are imported only when a command runs
 
+    if args.command == "init":
+        return _init(args)
     if args.command == "demo":
         config_path, target = commands.demo_config(args.target)
     else:
         config_path, target = args.config, args.target
     config = load_config(config_path)
     set_language(config.language)
-    output = commands.dispatch(args, config, config.target_url(target))
+    with shown(quiet=args.quiet or getattr(args, "json", False) and not sys.stderr.isatty()):
+        output = commands.dispatch(args, config, config.target_url(target))
     if getattr(args, "json", False):
         print(json.dumps(output.data, ensure_ascii=False, default=str))
     else:
         print(output.text)
+    return EXIT_OK
+
+
+def _init(args: argparse.Namespace) -> int:
+    from cli.init_config import init_config
+
+    set_language(args.language)
+    out, scan = init_config(args.folder, args.out, language=args.language, force=args.force)
+    print(text("init.written", path=out, sources=len(scan.sources), skipped=len(scan.skipped)))
     return EXIT_OK
 
 

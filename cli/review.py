@@ -5,24 +5,31 @@ from pathlib import Path
 
 import pandas as pd
 
+from cli.runner import execute
 from connectors.crm_db.decisions import SavedDecisions, save_decisions
 from connectors.excel import read_workbook
-from connectors.xlsx_writer import write_workbook
+from connectors.xlsx_writer import Sheet, write_workbook
 from pipelines.stages import MatchedRecords
 from cli.runner import execute
-from transforms.review import SHEET, parse_decisions, review_sheet
+from transforms.review import DECISION_CHOICES, SHEET, parse_decisions, review_sheet
 from vocabulary.messages import text
 from vocabulary.pairs import LINK_COLUMNS
 
-# What the reviewer reads above the table, in the workbook's second sheet.
-HOW_TO = [
-    ("Как заполнять", "В листе review в столбце decision напишите same (это одна и та же компания/один человек) "
-                      "или different (разные). Пустые строки пропускаются."),
-    ("How to fill in", "In sheet review, column decision: same (one company/person) or different. "
-                       "Rows left empty are skipped."),
-    ("Then", "crm-migrate review import --config migration.yaml review.xlsx, then crm-migrate run: "
-             "decisions are kept in the CRM database and apply to every later run."),
-]
+HOW_TO_TOPICS = ("fill", "columns", "then")
+NOTED_COLUMNS = ("decision", "score", "reasons", "comment")
+
+
+def review_workbook(sheet: pd.DataFrame) -> dict[str, Sheet]:
+    """The review sheet (column keys as DESIGN §5 fixes them, a dropdown on ``decision``) and the instructions,
+    in the current language."""
+    how_to = pd.DataFrame([(text(f"review_book.how_to.{t}.topic"), text(f"review_book.how_to.{t}"))
+                           for t in HOW_TO_TOPICS], columns=["topic", "text"], dtype=object)
+    return {
+        SHEET: Sheet(sheet, table=True, choices={"decision": DECISION_CHOICES},
+                     notes={c: text(f"review_book.note.{c}") for c in NOTED_COLUMNS}),
+        text("review_book.sheet.how_to"): Sheet(how_to, headers={"topic": text("review_book.how_to.topic"),
+                                                                 "text": text("review_book.how_to.text")}),
+    }
 
 
 def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False,
@@ -38,7 +45,7 @@ def export_review(config_path: Path, out: Path, *, target: str | None, debug: bo
         merges["reasons"] = [f"{text('matching.already_merged')}; {r}" for r in merges["reasons"]]
         pairs = pd.concat([pairs[list(LINK_COLUMNS)], merges], ignore_index=True)
     sheet = review_sheet(pairs, matched.companies, matched.contacts)
-    write_workbook(out, {SHEET: sheet, "how to": pd.DataFrame(HOW_TO, columns=["", "text"], dtype=object)})
+    write_workbook(out, review_workbook(sheet))
     return len(sheet)
 
 

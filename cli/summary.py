@@ -4,38 +4,52 @@ from __future__ import annotations
 from dataclasses import asdict
 
 from pipelines.config import MigrationConfig
-from pipelines.stages import RunSummary
+from pipelines.stages import RunSummary, TableIntake
+from vocabulary.messages import text
 
 
 NOTES_SHOWN = 5
 
 
+def _table_line(table: TableIntake) -> str:
+    """``Клиенты: header row 3, mixed; company.name ← Клиент; …; custom fields ← …``."""
+    mapping = table.mapping
+    fields = [f"{entity}.{name} ← {', '.join(cols)}" for entity, block in (("company", mapping.company),
+                                                                        ("contact", mapping.contact))
+              for name, cols in block.items()]
+    if mapping.unmapped:
+        fields.append(f"{text('summary.custom_fields')} ← {', '.join(mapping.unmapped)}")
+    return text("summary.table", name=table.name, header_row=table.header_row, entity=mapping.entity,
+                fields="; ".join(fields))
+
+
 def format_summary(config: MigrationConfig, summary: RunSummary) -> str:
     r = summary.result
     width = max([len(s.name) for s in config.sources] + [8])
-    lines = [f"crm-migrate {config.name}: {'DRY RUN, nothing written — ' if summary.dry_run else ''}"
-             f"target {summary.target}, run {summary.run_id}", "Records read:"]
+    lines = [text("summary.title", name=config.name, dry=text("summary.dry_run") if summary.dry_run else "",
+                  target=summary.target, run_id=summary.run_id), text("summary.records_read")]
     for source in config.sources:
-        lines.append(f"  {source.name:<{width}} {summary.rows_read.get(source.name, 0):>7}"
-                     f"   quarantined {summary.quarantine_by_source.get(source.name, 0)}")
+        lines.append(text("summary.source_line", source=f"{source.name:<{width}}",
+                          read=summary.rows_read.get(source.name, 0),
+                          quarantined=summary.quarantine_by_source.get(source.name, 0)))
     if any(summary.intake.values()):
-        lines.append("Column mapping (copy into columns: to fix it):")
+        lines.append(text("summary.mapping"))
     for source in config.sources:
-        lines += [f"  {source.name} / {t.one_line()}" for t in summary.intake.get(source.name, [])]
+        lines += [f"  {source.name} / {_table_line(t)}" for t in summary.intake.get(source.name, [])]
     if summary.notes:
-        lines.append("Notes:")
+        lines.append(text("summary.notes"))
     for source, notes in summary.notes.items():
         lines += [f"  {source}: {n}" for n in notes[:NOTES_SHOWN]]
         if len(notes) > NOTES_SHOWN:
-            lines.append(f"  {source}: … {len(notes) - NOTES_SHOWN} more in the extract asset's metadata (make ui)")
-    lines.append(f"Quarantined: {r.quarantined}" + (" (see the quarantine table: each row says why)"
-                                                    if r.quarantined else ""))
-    for label, c in (("Companies", r.companies), ("Contacts", r.contacts)):
-        lines.append(f"{label + ':':<11}{c.created} created, {c.updated} updated, {c.unchanged} unchanged, "
-                     f"{c.merged} merged" + (f", {c.deleted} deleted" if c.deleted else ""))
-    lines.append(f"Pairs sent to review: {summary.review_pairs}" + (
-        f" (crm-migrate review export --config {config.config_path} --out review.xlsx)"
-        if summary.review_pairs and not summary.dry_run else ""))
+            lines.append(text("summary.more_notes", source=source, n=len(notes) - NOTES_SHOWN))
+    lines.append(text("summary.quarantined", n=r.quarantined) + (text("summary.quarantined_hint")
+                                                                 if r.quarantined else ""))
+    for label, c in ((text("summary.companies"), r.companies), (text("summary.contacts"), r.contacts)):
+        lines.append(f"{label:<11}" + text("summary.counts", created=c.created, updated=c.updated,
+                                           unchanged=c.unchanged, merged=c.merged)
+                     + (text("summary.deleted", n=c.deleted) if c.deleted else ""))
+    lines.append(text("summary.review", n=summary.review_pairs) + (
+        text("summary.review_hint", config=config.config_path) if summary.review_pairs and not summary.dry_run else ""))
     return "\n".join(lines)
 
 

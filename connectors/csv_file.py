@@ -16,9 +16,14 @@ Rows that cannot be trusted become ``RejectedRow`` entries (quarantine), never e
 
 * a record with more than ``W`` fields (after dropping empty trailing ones): a stray
   delimiter would shift its values into the wrong columns;
-* a quote that is never closed: the record runs over line ends and does not come out
-  at ``W`` fields (a quoted field with line breaks that does is a normal record). Its
-  first line is rejected and reading resumes on the next line;
+* a quote that is never closed, or closed only lines later: the record runs over line
+  ends and either does not come out at ``W`` fields, or its first line is a whole record
+  by itself (``W`` fields with the quote taken literally) and a later line of it is one
+  too — the quote would swallow records. Its first line is rejected and reading resumes
+  on the next line, so the swallowed lines load as the records they are. A quoted field
+  with line breaks inside a proper record (a note over several lines) is a normal record:
+  its first line is not a whole record, or its other lines are not;
+* a quote still open at the end of the file (on the last line);
 * a record cut in two by an unquoted line break: two consecutive short lines whose
   field counts add up to ``W + 1``; both lines go into one reject.
 
@@ -42,9 +47,10 @@ from pathlib import Path
 
 from charset_normalizer import from_bytes
 
-from connectors.errors import SourceError
+from connectors.errors import SourceError, reading
 from connectors.excel import read_source_bytes
 from vocabulary.grid import Grid, RejectedRow
+from vocabulary.messages import text as message
 
 DELIMITERS = (";", "\t", ",", "|")  # sniffing order; earlier wins a tie
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
@@ -68,28 +74,32 @@ def read_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> Gri
     """``path`` as one ``Grid`` named after the file; encoding/delimiter detected on ``auto``.
 
     Raises ``SourceError`` for an empty or unreadable file, an unknown encoding name or
-    a file that is not valid in the encoding the config names.
+    a file that is not valid in the encoding the config names; whatever else goes wrong
+    reading it becomes a ``SourceError`` naming the file too (:func:`connectors.errors.reading`).
     """
-    data = read_source_bytes(path)
-    text, notes = _decode(path, data, encoding)
-    del data
-    sep = _delimiter(path, text, delimiter, notes)
-    if (nul := text.count("\x00")):
-        notes.append(f"{nul} NUL character{'s' if nul > 1 else ''} in the file, kept in the cells")
-    lines, width = _lines(text), _width(text, sep)
-    del text  # the lines hold the same characters: keep one copy during the parse
-    cells, numbers, rejects = parse_lines(lines, sep, width)
+    with reading(path):
+        data = read_source_bytes(path)
+        text, notes = _decode(path, data, encoding)
+        del data
+        sep = _delimiter(path, text, delimiter, notes)
+        if (nul := text.count("\x00")):
+            notes.append(f"{nul} NUL character{'s' if nul > 1 else ''} in the file, kept in the cells")
+        lines, width = _lines(text), _width(text, sep)
+        del text  # the lines hold the same characters: keep one copy during the parse
+        cells, numbers, rejects = parse_lines(lines, sep, width)
     return Grid(path.name, cells, numbers, notes, rejects)
 
 
 def _decode(path: Path, data: bytes, encoding: str) -> tuple[str, list[str]]:
     if encoding.lower() != "auto":
         try:
-            codec = codecs.lookup(encoding).name
+            codec = codecs.lookup(encoding)
         except LookupError:
             raise SourceError(f"{path.name}: unknown encoding {encoding!r}") from None
+        if not getattr(codec, "_is_text_encoding", True):  # base64, rot13, zlib: codecs, not text encodings
+            raise SourceError(f"{path.name}: encoding {encoding!r} is not a text encoding (e.g. cp1251, utf-8)")
         try:
-            return data.decode(codec).removeprefix("\ufeff"), [f"encoding {encoding} (from the config)"]
+            return data.decode(codec.name).removeprefix("\ufeff"), [f"encoding {encoding} (from the config)"]
         except UnicodeDecodeError as exc:
             raise SourceError(f"{path.name}: not valid {encoding} (byte 0x{data[exc.start]:02x} at offset "
                               f"{exc.start}); try encoding: auto") from None
@@ -241,41 +251,104 @@ def _tokenise(lines: list[str], sep: str, width: int) -> tuple[list[list[str]], 
     start = 0
     while start < len(lines):
         broken = _tokenise_from(lines, start, sep, width, records, spans)
+        if broken is None and records and _open_quote_at_end(lines, spans[-1], sep):
+            del records[-1]
+            broken = spans.pop()[0], message("bad_input.csv_quote_unclosed")  # read on after the record's first line
         if broken is None:
             break
-        rejects.append(RejectedRow(broken + 1, "a quote opened on this line is never closed (the line was "
-                                               "skipped, reading went on with the next one)",
-                                   lines[broken].rstrip("\r\n")))
-        start = broken + 1
+        line, reason = broken
+        raw = lines[line].rstrip("\r\n")
+        rejects.append(RejectedRow(line + 1, reason, raw, _literal_fields(raw, sep)))
+        start = line + 1
     return records, spans, rejects
 
 
 def _tokenise_from(lines: list[str], start: int, sep: str, width: int, records: list[list[str]],
-                   spans: list[tuple[int, int]]) -> int | None:
-    """Records of ``lines[start:]``; the index of a line whose quote never closes, or None at the end.
+                   spans: list[tuple[int, int]]) -> tuple[int, str] | None:
+    """Records of ``lines[start:]``; None at the end, or the index of a line whose quote is broken and why.
 
     A record over several lines is a quoted field with line breaks only if it comes out at
-    ``width`` fields; otherwise a quote ran on over the line ends (or past the field size
-    limit), and the records from there on are dropped to be read again after that line.
+    ``width`` fields and does not swallow records (see :func:`_swallowed`); otherwise a
+    quote ran on over the line ends (or past the field size limit), and the records from
+    there on are dropped to be read again after that line.
     """
     reader = csv.reader(islice(lines, start, None), delimiter=sep)
     base = len(records)
     ends: list[int] = []
     add_record, add_end = records.append, ends.append
-    failed = False
+    failed: str | None = None
     try:
         for record in reader:
             add_record(record)
             add_end(reader.line_num)
-    except csv.Error:
-        failed = True
+    except csv.Error as exc:
+        failed = message("bad_input.csv_field_too_long", limit=csv.field_size_limit()) if "field limit" in str(exc) \
+            else message("bad_input.csv_quote_unclosed")
     firsts = [0, *ends[:-1]]
     spans.extend(zip(map(start.__add__, firsts), map(start.__add__, ends)))
     for i in (i for i, (first, end) in enumerate(zip(firsts, ends)) if end - first > 1):
-        if len(_trimmed(records[base + i], width)) != width:
+        swallowed = _swallowed(lines, start + firsts[i], start + ends[i], sep, width)
+        if swallowed or len(_trimmed(records[base + i], width)) != width:
             del records[base + i:], spans[base + i:]
-            return start + firsts[i]
-    return start + (ends[-1] if ends else 0) if failed else None
+            return start + firsts[i], swallowed or message("bad_input.csv_quote_unclosed")
+    return (start + (ends[-1] if ends else 0), failed) if failed else None
+
+
+def _literal_fields(line: str, sep: str) -> tuple[str | None, ...]:
+    """The fields of one line with every quote taken as a character (quotes then trimmed off the values)."""
+    try:
+        fields = next(csv.reader([line], delimiter=sep, quoting=csv.QUOTE_NONE), [])
+    except csv.Error:  # a field past the size limit: the plain split reads the same with no quoting
+        fields = line.rstrip("\r\n").split(sep)
+    return tuple(f.strip().strip('"').strip() or None for f in fields)
+
+
+def _full(fields: tuple[str | None, ...], width: int) -> int:
+    """The field count of a line read alone, without empty fields beyond ``width``."""
+    n = len(fields)
+    while n > width and fields[n - 1] is None:
+        n -= 1
+    return n
+
+
+def _swallowed(lines: list[str], first: int, end: int, sep: str, width: int) -> str | None:
+    """Why the quoted field of ``lines[first:end]`` is broken, when it swallows records (None: it does not).
+
+    A line that is a whole record by itself (``width`` fields with its quote taken
+    literally) followed by lines that are whole records too is a stray quote, not a
+    note with line breaks: in a proper multi-line record the first line stops inside
+    the field (fewer fields), or the other lines are fragments of text.
+    """
+    if _full(_literal_fields(lines[first].rstrip("\r\n"), sep), width) < width:
+        return None
+    whole = sum(1 for line in lines[first + 1:end] if _full(_literal_fields(line.rstrip("\r\n"), sep), width) == width)
+    if not whole:
+        return None
+    if _open_quote_at_end(lines, (first, end), sep):
+        return message("bad_input.csv_quote_swallows_unclosed", records=whole)
+    return message("bad_input.csv_quote_swallows", closed=end, records=whole)
+
+
+def _open_quote_at_end(lines: list[str], span: tuple[int, int], sep: str) -> bool:
+    """Whether the record of ``span`` (the file's last) ends inside a quoted field: its quote never closes."""
+    if span[1] != len(lines):
+        return False
+    quoted, at_start = False, True
+    text = "".join(lines[span[0]:span[1]])
+    i = 0
+    while i < len(text):
+        ch = text[i]
+        if quoted:
+            if ch == '"':
+                if text[i + 1:i + 2] == '"':
+                    i += 1
+                else:
+                    quoted = False
+        elif ch == '"' and at_start:
+            quoted = True
+        at_start = not quoted and ch in (sep, "\n", "\r")
+        i += 1
+    return quoted
 
 
 def _trimmed(record: list[str], width: int) -> list[str]:
@@ -283,6 +356,10 @@ def _trimmed(record: list[str], width: int) -> list[str]:
     while len(record) > width and not record[-1].strip():
         record.pop()
     return record
+
+
+def _cells(record: list[str]) -> tuple[str | None, ...]:
+    return tuple(c.strip() or None for c in record)
 
 
 def _check_widths(records: list[list[str]], spans: list[tuple[int, int]], lines: list[str], sep: str,
@@ -294,14 +371,14 @@ def _check_widths(records: list[list[str]], spans: list[tuple[int, int]], lines:
         n = len(_trimmed(records[i], width))
         if n > width:
             dropped.add(i)
-            rejects.append(RejectedRow(spans[i][0] + 1, f"{n} fields where the file has {width} (a stray "
-                                                        f"{sep!r} or quote?)", _raw(lines, spans[i])))
+            rejects.append(RejectedRow(spans[i][0] + 1, message("bad_input.csv_too_many_fields", n=n, width=width,
+                                                                sep=sep), _raw(lines, spans[i]), _cells(records[i])))
         elif 0 < n < width and short == i - 1 and spans[short][1] == spans[i][0] \
                 and len(records[short]) + n - 1 == width:
             dropped |= {short, i}
             first = spans[short][0] + 1
-            rejects.append(RejectedRow(first, f"record cut in two by a line break inside a field (lines "
-                                              f"{first}–{first + 1})", _raw(lines, (spans[short][0], spans[i][1]))))
+            rejects.append(RejectedRow(first, message("bad_input.csv_cut_in_two", first=first, second=first + 1),
+                                       _raw(lines, (spans[short][0], spans[i][1])), _cells(records[short])))
             short = -2
         elif 0 < n < width and spans[i][1] - spans[i][0] == 1:
             short = i

@@ -20,12 +20,14 @@ from pathlib import Path
 
 from python_calamine import CalamineWorkbook, PasswordError, SheetTypeEnum, SheetVisibleEnum
 
-from connectors.errors import SourceError
+from connectors.errors import SourceError, first_line, reading
 from vocabulary.grid import Grid
+from vocabulary.messages import text
 
 _ZIP = b"PK\x03\x04"
 _CFB = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # OLE compound file: .xls, or an encrypted xlsx
 _CFB_END = 0xFFFFFFFA  # sector numbers from here on are markers (end of chain, free, ...)
+_CFB_SECTOR_SHIFTS = (9, 12)  # 512-byte sectors (version 3) or 4096-byte ones (version 4)
 
 
 def read_workbook(path: Path, sheet: str | None = None) -> list[Grid]:
@@ -34,18 +36,20 @@ def read_workbook(path: Path, sheet: str | None = None) -> list[Grid]:
     Raises ``SourceError`` for a file that is not a readable workbook (empty, truncated,
     password-protected, CSV or HTML under an Excel name) or a ``sheet`` it does not have.
     """
-    data = read_source_bytes(path)
-    _check_format(path, data)
-    try:
-        with path.open("rb") as f:
-            book = CalamineWorkbook.from_filelike(f)
-    except Exception as exc:  # noqa: BLE001 — calamine's errors all mean "cannot read this workbook"
-        raise _unreadable(path, exc, "cannot read the workbook") from None
-    try:
-        wanted, notes = _choose_sheets(path, book, sheet)
-        grids = [_grid(path, book, name) for name in wanted]
-    finally:
-        book.close()
+    with reading(path):
+        data = read_source_bytes(path)
+        _check_format(path, data)
+        del data
+        try:
+            with path.open("rb") as f:
+                book = CalamineWorkbook.from_filelike(f)
+        except Exception as exc:  # noqa: BLE001 — calamine's errors all mean "cannot read this workbook"
+            raise _unreadable(path, exc, "cannot read the workbook") from None
+        try:
+            wanted, notes = _choose_sheets(path, book, sheet)
+            grids = [_grid(path, book, name) for name in wanted]
+        finally:
+            book.close()
     grids[0].notes[:0] = notes  # workbook-level notes (sheets skipped) go with the first grid
     return grids
 
@@ -53,7 +57,7 @@ def read_workbook(path: Path, sheet: str | None = None) -> list[Grid]:
 def _unreadable(path: Path, exc: Exception, what: str) -> SourceError:
     if isinstance(exc, PasswordError):
         return SourceError(f"{path.name}: the workbook is password-protected")
-    return SourceError(f"{path.name}: {what} ({_first_line(exc)})")
+    return SourceError(f"{path.name}: {what} ({first_line(exc)})")
 
 
 def read_source_bytes(path: Path) -> bytes:
@@ -81,9 +85,16 @@ def _check_format(path: Path, data: bytes) -> None:
 
 
 def _cfb_stream_names(path: Path, data: bytes) -> set[str]:
-    """Names in the directory of an OLE compound file (an encrypted xlsx has ``EncryptedPackage``)."""
+    """Names in the directory of an OLE compound file (an encrypted xlsx has ``EncryptedPackage``).
+
+    Every number of the header is checked before use: a hostile file could otherwise ask
+    for sectors of 2**65535 bytes or chains that never end.
+    """
     try:
-        size = 1 << struct.unpack_from("<H", data, 30)[0]
+        shift = struct.unpack_from("<H", data, 30)[0]
+        if shift not in _CFB_SECTOR_SHIFTS:
+            raise SourceError(text("bad_input.ole_sector_size", file=path.name, shift=shift))
+        size = 1 << shift
         fat: list[int] = []
         for sector in struct.unpack_from("<109I", data, 76):  # the first FAT sectors, listed in the header
             if sector >= _CFB_END:
@@ -98,7 +109,7 @@ def _cfb_stream_names(path: Path, data: bytes) -> set[str]:
                 names.add(data[entry: entry + max(length - 2, 0)].decode("utf-16-le", "replace"))
             sector = fat[sector]
     except struct.error:
-        raise SourceError(f"{path.name}: the workbook is damaged or truncated (incomplete OLE file)") from None
+        raise SourceError(text("bad_input.ole_truncated", file=path.name)) from None
     return names
 
 
@@ -112,10 +123,6 @@ def _describe_text(data: bytes) -> str:
     if head and printable / len(head) > 0.95:
         return "looks like CSV text; use kind: csv"
     return "unknown file format"
-
-
-def _first_line(exc: Exception) -> str:
-    return (str(exc).strip().splitlines() or [type(exc).__name__])[0]
 
 
 def _choose_sheets(path: Path, book: CalamineWorkbook, sheet: str | None) -> tuple[list[str], list[str]]:

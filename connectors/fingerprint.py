@@ -5,6 +5,7 @@ import hashlib
 from pathlib import Path
 
 from connectors.errors import SourceError
+from vocabulary.messages import text
 
 
 def file_fingerprint(path: Path) -> str:
@@ -15,5 +16,5 @@ def file_fingerprint(path: Path) -> str:
             for block in iter(lambda: fh.read(1 << 20), b""):
                 digest.update(block)
     except OSError as exc:
-        raise SourceError(f"{path.name}: cannot open ({exc.strerror or exc})") from None
+        raise SourceError(text("bad_input.file_unreadable", file=path.name, detail=exc.strerror or exc)) from None
     return digest.hexdigest()

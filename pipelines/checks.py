@@ -8,8 +8,9 @@ from sqlalchemy import select
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import connect
 from pipelines.stages import GoldenRecords, Normalised, RunSummary
-from pipelines.metadata import markdown_table
+from pipelines.metadata import sample
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from transforms.golden import MEMBERS
 from validators.schemas import COMPANY_SCHEMA, CONTACT_SCHEMA
 from validators.validate import Validated
 
@@ -31,31 +32,59 @@ def schema_conformance(validated: Validated) -> dg.AssetCheckResult:
     cases = pd.concat(failures) if failures else pd.DataFrame()
     return dg.AssetCheckResult(passed=cases.empty, metadata={
         "failure_cases": len(cases),
-        "sample": dg.MetadataValue.md(markdown_table(cases, ["entity", "column", "check", "failure_case"], SAMPLE))})
+        "sample": sample(cases, ["entity", "column", "check", "failure_case"], SAMPLE)})
 
 
 @dg.asset_check(asset="normalised", description=f"At least {PHONE_VALIDITY_MIN:.0%} of phone numbers are valid.")
-def phone_validity(normalised: Normalised) -> dg.AssetCheckResult:
-    rows = [(src, origin, p.raw, p.issue) for frame in (normalised.companies, normalised.contacts)
+def phone_validity(migration: MigrationConfigResource, normalised: Normalised) -> dg.AssetCheckResult:
+    rows = [(src, origin, p.raw, p.issue, p.e164) for frame in (normalised.companies, normalised.contacts)
             for src, origin, items in zip(frame["_source"], frame["_origin"], frame["phones"]) for p in items]
-    invalid = pd.DataFrame([r for r in rows if r[3]], columns=["source", "origin", "raw", "issue"])
+    invalid = pd.DataFrame([r[:4] for r in rows if r[4] is None], columns=["source", "origin", "raw", "issue"])
+    unverified = sum(1 for r in rows if r[4] is not None and r[3])
     rate = 1.0 if not rows else 1 - len(invalid) / len(rows)
     return dg.AssetCheckResult(
         passed=rate >= PHONE_VALIDITY_MIN, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"phones": len(rows), "invalid": len(invalid), "valid_rate": round(rate, 4),
-                  "sample": dg.MetadataValue.md(markdown_table(invalid, rows=SAMPLE))})
+        metadata={"phones": len(rows), "invalid": len(invalid), "unverified": unverified, "valid_rate": round(rate, 4),
+                  "sample": sample(invalid, rows=SAMPLE, previews=migration.load().privacy.previews)})
 
 
-@dg.asset_check(asset="golden", description="No two golden companies share INN+KPP; no two contacts share an email.")
-def duplicate_identifiers(golden: GoldenRecords) -> dg.AssetCheckResult:
+@dg.asset_check(asset="golden", blocking=True, additional_ins={"normalised": dg.AssetIn("normalised"),
+                                                                 "quarantine": dg.AssetIn("quarantine")},
+                description="Before the load: every record read is in a golden record or in quarantine.")
+def reconciliation_before_load(migration: MigrationConfigResource, golden: GoldenRecords, normalised: Normalised,
+                               quarantine: pd.DataFrame) -> dg.AssetCheckResult:
+    expected = normalised.expected()
+    kept = {(entity, m["source"], m["source_key"]) for entity, frame in (("company", golden.companies),
+                                                                       ("contact", golden.contacts))
+            for members in frame[MEMBERS] for m in members}
+    held = set(zip(quarantine["entity"], quarantine["source"], quarantine["source_key"]))
+    missing = sorted(expected - kept - held)
+    return dg.AssetCheckResult(passed=not missing, metadata={
+        "expected": len(expected), "in_golden_records": len(expected & kept), "quarantined": len(expected & held),
+        "missing": len(missing),
+        "sample": sample(pd.DataFrame(missing[:SAMPLE], columns=["entity", "source", "key"]),
+                         previews=migration.load().privacy.previews)})
+
+
+@dg.asset_check(asset="golden", blocking=True,
+                description="No two golden companies share INN and KPP (a duplicate the matching left behind).")
+def duplicate_identifiers(migration: MigrationConfigResource, golden: GoldenRecords) -> dg.AssetCheckResult:
     companies = golden.companies[golden.companies["inn"].notna()]
     dup_companies = companies[companies.duplicated(["inn", "kpp"], keep=False)]
+    return dg.AssetCheckResult(passed=dup_companies.empty, metadata={
+        "companies_sharing_inn_kpp": len(dup_companies),
+        "sample": sample(dup_companies, ["name", "inn", "kpp", "city"], SAMPLE,
+                         previews=migration.load().privacy.previews)})
+
+
+@dg.asset_check(asset="golden", description="No two golden contacts share a personal e-mail (a warning: an office "
+                                            "address may be shared on purpose).")
+def shared_emails(migration: MigrationConfigResource, golden: GoldenRecords) -> dg.AssetCheckResult:
     emails = golden.contacts[["full_name", "emails"]].explode("emails").dropna(subset=["emails"])
     dup_emails = emails[emails.duplicated("emails", keep=False)]
-    return dg.AssetCheckResult(passed=dup_companies.empty and dup_emails.empty, metadata={
-        "companies_sharing_inn_kpp": len(dup_companies), "contacts_sharing_email": len(dup_emails),
-        "sample": dg.MetadataValue.md(markdown_table(dup_companies, ["name", "inn", "kpp", "city"], SAMPLE)
-                                      + "\n\n" + markdown_table(dup_emails, rows=SAMPLE))})
+    return dg.AssetCheckResult(passed=dup_emails.empty, severity=dg.AssetCheckSeverity.WARN, metadata={
+        "contacts_sharing_email": len(dup_emails),
+        "sample": sample(dup_emails, rows=SAMPLE, previews=migration.load().privacy.previews)})
 
 
 @dg.asset_check(asset="loaded", additional_ins={"normalised": dg.AssetIn("normalised")},
@@ -80,8 +109,9 @@ def reconciliation(migration: MigrationConfigResource, target: CrmTargetResource
     return dg.AssetCheckResult(passed=not missing, metadata={
         "expected": len(expected), "linked": len(expected & linked), "quarantined": len(expected & held),
         "missing": len(missing),
-        "sample": dg.MetadataValue.md(markdown_table(pd.DataFrame(missing[:SAMPLE],
-                                                                  columns=["entity", "source", "key"])))})
+        "sample": sample(pd.DataFrame(missing[:SAMPLE], columns=["entity", "source", "key"]),
+                         previews=migration.load().privacy.previews)})
 
 
-ALL_CHECKS = [schema_conformance, phone_validity, duplicate_identifiers, reconciliation]
+ALL_CHECKS = [schema_conformance, phone_validity, reconciliation_before_load, duplicate_identifiers,
+              shared_emails, reconciliation]

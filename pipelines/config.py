@@ -7,10 +7,12 @@ string; secrets come only from the environment.
 """
 from __future__ import annotations
 
+import json
 import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
 from pydantic import (
@@ -28,8 +30,10 @@ from connectors.urls import mask_url
 from transforms.matching import Thresholds
 from vocabulary.errors import UsageError
 from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
+from vocabulary.messages import text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
+SOURCE_KINDS = "excel, csv, onec_odata, onec_xml"
 _ENV_REF = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 
 
@@ -45,8 +49,10 @@ ColumnSpec = str | list[str]
 
 
 class ColumnsConfig(_Strict):
-    company: dict[str, ColumnSpec] = Field(default_factory=dict)
-    contact: dict[str, ColumnSpec] = Field(default_factory=dict)
+    company: dict[str, ColumnSpec] = Field(default_factory=dict,
+                                           json_schema_extra={"propertyNames": {"enum": list(COMPANY_FIELDS)}})
+    contact: dict[str, ColumnSpec] = Field(default_factory=dict,
+                                           json_schema_extra={"propertyNames": {"enum": list(CONTACT_FIELDS)}})
 
     @field_validator("company")
     @classmethod
@@ -95,6 +101,8 @@ class ODataSource(_SourceBase):
     url: str
     user: str | None = None
     password_env: str | None = None
+    timeout: float = Field(default=60, gt=0, le=3600)  # seconds per request, each retried with backoff
+    page_size: int = Field(default=1000, ge=10, le=100_000)  # elements per request
 
     def password(self) -> str | None:
         """The password from the environment variable the config names (secrets never live in the file)."""
@@ -185,12 +193,36 @@ class AmoCrmConfig(_Strict):
 CrmConfig = Annotated[Bitrix24CrmConfig | AmoCrmConfig, Field(discriminator="kind")]
 
 
+class PrivacyConfig(_Strict):
+    """What of the client's data may appear in Dagster's metadata (the UI and its event log)."""
+
+    previews: bool = True  # false: counts and schemas only, no sample rows
+
+
+class SyncConfig(_Strict):
+    """When the nightly sync runs: a cron expression in ``timezone`` (the client's, not the server's)."""
+
+    cron: Annotated[str, Field(pattern=r"^\S+(\s+\S+){4}$")] = "0 2 * * *"
+    timezone: str = "Europe/Moscow"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, v: str) -> str:
+        try:
+            ZoneInfo(v)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(text("sync.bad_timezone", timezone=v)) from None
+        return v
+
+
 class MigrationConfig(_Strict):
     name: str
     default_region: str = "RU"
     target: TargetConfig
     sources: list[Source] = Field(min_length=1)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    sync: SyncConfig = Field(default_factory=SyncConfig)
+    privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
     crm: CrmConfig | None = None
     # Set by load_config, never read from the file (an unknown key there is an error).
@@ -225,6 +257,20 @@ class MigrationConfig(_Strict):
             if not db.is_absolute() and not override:
                 url = url.set(database=str(self.base_dir / db))
         return url.render_as_string(hide_password=False)
+
+
+def config_json_schema() -> dict[str, Any]:
+    """The JSON Schema of migration.yaml for editors (``docs/migration.schema.json``): the models above,
+    without the fields ``load_config`` sets itself."""
+    schema = MigrationConfig.model_json_schema()
+    for internal in ("base_dir", "config_path"):
+        schema["properties"].pop(internal, None)
+    return {"$schema": "https://json-schema.org/draft/2020-12/schema", **schema, "title": "crm-migrate migration.yaml"}
+
+
+def config_json_schema_text() -> str:
+    """``config_json_schema()`` as the committed file holds it (regenerate: see README, "init")."""
+    return json.dumps(config_json_schema(), ensure_ascii=False, indent=2) + "\n"
 
 
 def _expand_env(value: str, where: str) -> str:
@@ -265,9 +311,12 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
     elif kind in ("union_tag_invalid", "union_tag_not_found") and loc and loc[0] == "crm":
         msg = "kind must be one of bitrix24, amocrm"
     elif kind == "union_tag_invalid":
-        msg = "kind must be one of excel, csv, onec_odata, onec_xml"
+        msg = "kind: " + text("bad_input.config_not_one_of", value=error["ctx"]["tag"], allowed=SOURCE_KINDS)
+    elif kind == "union_tag_not_found":
+        msg = text("bad_input.config_kind_missing", allowed=SOURCE_KINDS)
     elif kind == "literal_error":
-        msg = f"must be {error['ctx']['expected']} (got {error['input']!r})"
+        allowed = ", ".join(re.findall(r"'([^']*)'", error["ctx"]["expected"]))
+        msg = text("bad_input.config_not_one_of", value=error["input"], allowed=allowed)
     else:
         msg = error["msg"].removeprefix("Value error, ")
     return f"{where}: {msg}" if where else msg

@@ -7,9 +7,11 @@ import yaml
 
 from pipelines.config import MigrationConfig
 from pipelines.intake import extract_source
-from pipelines.stages import ExtractedSource
 from pipelines.metadata import frame_metadata
-from pipelines.resources import MigrationConfigResource
+from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from pipelines.stages import ExtractedSource
+from vocabulary import progress
+from vocabulary.messages import text
 
 _KINDS = {"excel": "excel", "csv": "csv", "onec_odata": "1c", "onec_xml": "1c"}
 
@@ -29,13 +31,17 @@ def mapping_yaml(extracted: ExtractedSource) -> str:
 def _extract_asset(source_name: str, kind: str) -> dg.AssetsDefinition:
     @dg.asset(name=extract_asset_name(source_name), group_name="extract", kinds={_KINDS[kind]},
               description=f"Records of source '{source_name}' ({kind}) in canonical fields, with rejects.")
-    def _extract(migration: MigrationConfigResource) -> dg.Output[ExtractedSource]:
+    def _extract(migration: MigrationConfigResource, target: CrmTargetResource) -> dg.Output[ExtractedSource]:
         config = migration.load()
-        extracted = extract_source(config, config.source(source_name))
+        with progress.stage(text("progress.extract", source=source_name)) as step:
+            # a 1C OData source reads only what changed since the versions stored in the target
+            extracted = extract_source(config, config.source(source_name), target_url=target.resolve(config))
+            step.result = text("progress.records", n=extracted.rows_read)
         records = extracted.records
         notes = [*extracted.notes, *(f"{t.name}: {n}" for t in extracted.tables for n in t.notes)]
         return dg.Output(extracted, metadata={
-            **frame_metadata(records.companies, ["_origin", "name", "inn", "kpp", "phone", "email", "city"]),
+            **frame_metadata(records.companies, ["_origin", "name", "inn", "kpp", "phone", "email", "city"],
+                             previews=config.privacy.previews),
             "dagster/row_count": extracted.rows_read,
             "companies": len(records.companies),
             "contacts": len(records.contacts),

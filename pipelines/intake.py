@@ -1,55 +1,115 @@
 """Read one configured source into canonical records: file → grids → tables → mapping → records."""
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
 
+from connectors.crm_db.sync_state import VersionChanges, read_versions
 from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
 from connectors.fingerprint import file_fingerprint
-from vocabulary.grid import Grid
-from connectors.onec_odata import odata_fingerprint, read_odata
-from connectors.onec_xml import read_exchange_file
+from connectors.onec_odata import (
+    ODataOptions,
+    fetch_elements,
+    fingerprint_of,
+    read_catalogs,
+    scan_versions,
+)
+from connectors.onec_xml import exchange_elements
 from pipelines.config import FileSource, MigrationConfig, ODataSource
 from pipelines.stages import ExtractedSource, TableIntake
 from transforms.column_mapping import MappingError, map_columns
-from vocabulary.rejects import reject, rejects_frame
-from transforms.onec_records import OneCData, onec_records
-from transforms.records import SourceRecords, table_to_records
+from transforms.onec_catalogs import onec_data
+from transforms.onec_changes import catalog_changes, fetch_by_keys
+from transforms.onec_records import onec_records
+from transforms.onec_xml_mapping import exchange_data
+from transforms.records import SourceRecords, record_key_column, rejected_row_key, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
+from vocabulary.grid import Grid
+from vocabulary.messages import text
+from vocabulary.onec import OneCData
+from vocabulary.rejects import reject, rejects_frame
 
 
-ODATA_READ_ATTEMPTS = 3
+def read_odata(url: str, user: str | None, password: str | None, *, source_name: str, **options: object) -> OneCData:
+    """Counterparties and contact persons of the 1C base at ``url`` (``…/odata/standard.odata``)."""
+    return onec_data(read_catalogs(url, user, password, source_name=source_name, **options))
 
 
-def _read_odata_consistently(source: ODataSource) -> tuple[str, OneCData]:
-    """Read 1C between two equal fingerprints, so no record was added or removed under the paging.
+def read_exchange_file(path: Path, *, source_name: str) -> OneCData:
+    """Counterparties and contact persons of a CommerceML 2 or EnterpriseData file exported from 1C."""
+    return exchange_data(exchange_elements(path, source_name=source_name), path.name)
 
-    Paging with $skip over a catalog that changes can skip a record, which would then
-    look deleted; a read framed by the same fingerprint before and after is consistent.
+
+def odata_options(source: ODataSource) -> ODataOptions:
+    return ODataOptions(timeout=source.timeout, page_size=source.page_size)
+
+
+@dataclass
+class ODataRead:
+    """One read of a 1C OData source: every element (fetched now or rebuilt from the target) and what changed."""
+
+    fingerprint: str
+    elements: dict[str, list[dict]]
+    versions: VersionChanges
+    notes: list[str]
+
+
+def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead:
+    """Scan the versions, fetch in full only new and changed elements, rebuild the rest from ``sync_versions``.
+
+    The scan is the truth of what exists: an element that the fetch misses (deleted meanwhile) is
+    left out; one changed between scan and fetch is kept as fetched, with its newer version,
+    and the next sync sees the scan's fingerprint differ and looks again.
     """
-    password = source.password()
-    for _ in range(ODATA_READ_ATTEMPTS):
-        before = odata_fingerprint(source.url, source.user, password, source_name=source.name)
-        data = read_odata(source.url, source.user, password, source_name=source.name)
-        if odata_fingerprint(source.url, source.user, password, source_name=source.name) == before:
-            return before, data
-    raise SourceError(f"{source.name}: the 1C data changed while being read, {ODATA_READ_ATTEMPTS} times in a row; "
-                      "run again when users are not editing counterparties")
+    password, options = source.password(), odata_options(source)
+    login = (source.url, source.user, password)
+    now = scan_versions(*login, source_name=source.name, options=options)
+    stored = read_versions(target_url, source.name) if target_url else {}
+    elements: dict[str, list[dict]] = {}
+    changes = VersionChanges(source.name)
+    counts = dict.fromkeys(("new", "changed", "deleted", "unchanged", "fetched"), 0)
+    for catalog, versions in now.items():
+        before = stored.get(catalog, {})
+        plan = catalog_changes(versions, {key: version for key, (version, _) in before.items()})
+        if not plan.to_fetch:
+            fetched = []
+        elif fetch_by_keys(len(plan.to_fetch), len(versions)):
+            fetched = fetch_elements(*login, {catalog: plan.to_fetch}, source_name=source.name,
+                                     options=options)[catalog]
+        else:
+            fetched = [e for e in read_catalogs(*login, source_name=source.name, options=options).get(catalog, [])
+                       if str(e.get("Ref_Key")) in plan.to_fetch]
+        elements[catalog] = [before[key][1] for key in sorted(plan.unchanged)] + fetched
+        changes.fetched[catalog] = fetched
+        changes.gone[catalog] = plan.gone | (plan.to_fetch - {str(e.get("Ref_Key")) for e in fetched})
+        counts["new"] += len(plan.new)
+        counts["changed"] += len(plan.changed)
+        counts["unchanged"] += len(plan.unchanged)
+        counts["deleted"] += len(plan.gone) + sum(versions[k].deleted for k in plan.changed)
+        counts["fetched"] += len(fetched)
+    for catalog in set(stored) - set(now):  # a catalog no longer published: its elements are gone
+        changes.gone[catalog] = set(stored[catalog])
+    return ODataRead(fingerprint_of(now), elements, changes, [text("sync.delta", **counts)])
 
 
-def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource) -> ExtractedSource:
+def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource,
+                  target_url: str | None) -> ExtractedSource:
     """A 1C source with its fingerprint (taken before reading: a change made during the run is seen next time)."""
+    versions = None
     if isinstance(source, ODataSource):
-        fingerprint, data = _read_odata_consistently(source)
+        read = read_odata_changes(source, target_url)
+        fingerprint, data, versions = read.fingerprint, onec_data(read.elements), read.versions
+        data.notes[1:1] = read.notes
     else:
         path = config.resolve(source.path)
         fingerprint = file_fingerprint(path)
         data = read_exchange_file(path, source_name=source.name)
     return ExtractedSource(source.name, source.kind, onec_records(source.name, data), notes=data.notes,
-                           fingerprint=fingerprint)
+                           fingerprint=fingerprint, versions=versions)
 
 
 def _grids(path: Path, source: FileSource) -> list[Grid]:
@@ -66,14 +126,27 @@ def _expected_headers(source: FileSource) -> list[str]:
         [source.key] if source.key else [])
 
 
-def _label(kind: str, table: SourceTable):  # noqa: ANN202 — a small closure
+def _label(kind: str, table: SourceTable):
     return (lambda row: f"{table.name}!{row}") if kind == "excel" else (lambda row: f"{table.name}:{row}")
 
 
-def extract_source(config: MigrationConfig, source: FileSource | ODataSource) -> ExtractedSource:
-    """Every record of ``source`` in canonical fields, plus rejects; SourceError if unreadable."""
+def _header_cells(grid: Grid, header_row: int) -> list[str | None]:
+    """The header row of ``grid`` as written in the file (positions match the rows' cells)."""
+    try:
+        return list(grid.cells[grid.row_numbers.index(header_row)])
+    except ValueError:
+        return []
+
+
+def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
+                   target_url: str | None = None) -> ExtractedSource:
+    """Every record of ``source`` in canonical fields, plus rejects; SourceError if unreadable.
+
+    A 1C OData source compares its element versions with those stored in ``target_url`` and
+    fetches only new and changed elements (``read_odata_changes``).
+    """
     if source.kind in ("onec_odata", "onec_xml"):
-        return _extract_onec(config, source)
+        return _extract_onec(config, source, target_url)
     path = config.resolve(source.path)
     explicit = source.columns.model_dump() if source.columns else None
     parts: list[SourceRecords] = []
@@ -91,12 +164,14 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource) ->
         headers = [c for c in table.frame.columns if c != "_row"]
         label = _label(source.kind, table)
         try:
-            mapping = map_columns(headers, entity=source.entity, explicit=explicit)
+            mapping = map_columns(headers, entity=source.entity, explicit=explicit, groups=table.groups)
             records = table_to_records(table, mapping, source=source.name, key_column=source.key, label=label)
         except MappingError as exc:
             raise SourceError(f"{path.name}: sheet {table.name!r}: {exc}") from None
-        grid_rejects = [reject(source.name, label(r.row), "row", label(r.row), [r.reason], {"raw": r.raw})
-                        for r in table.rejects]
+        header = _header_cells(grid, table.header_row)
+        key_column = record_key_column(mapping, source.key)
+        grid_rejects = [reject(source.name, rejected_row_key(header, key_column, r.cells) or label(r.row), "row",
+                               label(r.row), [r.reason], {"raw": r.raw}) for r in table.rejects]
         if grid_rejects:
             records.rejects = pd.concat([records.rejects, rejects_frame(grid_rejects)], ignore_index=True)
         parts.append(records)

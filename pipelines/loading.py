@@ -8,9 +8,11 @@ import pandas as pd
 
 from connectors.crm_db.load import RunInfo, load, record_failure, utcnow
 from connectors.urls import mask_url
-from pipelines.metadata import markdown_table
+from pipelines.metadata import preview_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import GoldenRecords, Normalised, RunSummary
+from vocabulary import progress
+from vocabulary.messages import text
 from transforms.quality import quality_by_source
 
 
@@ -24,8 +26,11 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
                   dry_run=target.dry_run, sources=tuple(s.name for s in config.sources),
                   records_read=sum(normalised.rows_read.values()), review_pairs=len(golden.review))
     try:
-        result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected(),
-                      review=golden.review, sync_state=normalised.fingerprints, merges=golden.links)
+        with progress.stage(text("progress.load"), total=len(golden.companies) + len(golden.contacts)) as step:
+            result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected(),
+                          review=golden.review, sync_state=normalised.fingerprints,
+                          versions=normalised.versions, merges=golden.links)
+            step.advance(len(golden.companies) + len(golden.contacts))
     except Exception as exc:
         record_failure(url, run, str(exc))
         raise
@@ -50,4 +55,4 @@ def _run_start(context: dg.AssetExecutionContext) -> datetime:
 def quality_report(normalised: Normalised, quarantine: pd.DataFrame) -> dg.Output[pd.DataFrame]:
     report = quality_by_source(normalised.rows_read, normalised.companies, normalised.contacts, quarantine)
     return dg.Output(report, metadata={"dagster/row_count": len(report),
-                                       "by_source": dg.MetadataValue.md(markdown_table(report))})
+                                       "by_source": preview_table(report, rows=len(report))})

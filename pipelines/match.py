@@ -4,7 +4,7 @@ import dagster as dg
 import pandas as pd
 
 from connectors.crm_db.decisions import read_decisions
-from pipelines.metadata import frame_metadata, markdown_table
+from pipelines.metadata import frame_metadata, sample
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import GoldenRecords, MatchedRecords
 from transforms.golden import golden_companies, golden_contacts
@@ -26,12 +26,13 @@ def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResourc
     for line in companies.ignored_decisions + contacts.ignored_decisions:
         context.log.warning(line)
     return dg.Output(MatchedRecords(companies.frame, contacts.frame, links, review), metadata={
-        **frame_metadata(links, ["entity", "left_source", "left_key", "right_source", "right_key", "reasons"]),
+        **frame_metadata(links, ["entity", "left_source", "left_key", "right_source", "right_key", "reasons"],
+                         previews=config.privacy.previews),
         "dagster/row_count": len(companies.frame) + len(contacts.frame), "merges": len(links),
         "company_records": len(companies.frame), "companies": int(companies.frame[CLUSTER].nunique()),
         "contact_records": len(contacts.frame), "contacts": int(contacts.frame[CLUSTER].nunique()),
         "review_pairs": len(review), "decisions_applied": len(decisions),
-        "review_preview": dg.MetadataValue.md(markdown_table(review.head(20)))})
+        "review_preview": sample(review, rows=20, previews=config.privacy.previews)})
 
 
 @dg.asset(group_name="match", description="One golden record per real company and person (field survivorship).")
@@ -42,7 +43,8 @@ def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Ou
     companies = golden_companies(matched.companies, priority, rules)
     contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
     return dg.Output(GoldenRecords(companies, contacts, matched.review, matched.links), metadata={
-        **frame_metadata(companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"]),
+        **frame_metadata(companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"],
+                         previews=config.privacy.previews),
         "dagster/row_count": len(companies) + len(contacts),
         "companies": len(companies), "contacts": len(contacts),
         "branches": int(companies["parent_cluster"].notna().sum())})

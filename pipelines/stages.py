@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from connectors.crm_db.load import LoadResult
+from connectors.crm_db.sync_state import VersionChanges
 from transforms.column_mapping import ColumnMapping
 from transforms.records import SourceRecords
 from vocabulary.fields import SOURCE, SOURCE_KEY
@@ -26,12 +27,6 @@ class TableIntake:
     mapping: ColumnMapping
     notes: list[str]
 
-    def one_line(self) -> str:
-        """``Клиенты: header row 3, mixed; company.name ← Клиент, …; custom fields ← …``."""
-        fields = self.mapping.describe().splitlines()[1:]
-        return f"{self.name}: header row {self.header_row}, {self.mapping.entity}; " + \
-            "; ".join(" ".join(f.split()) for f in fields)
-
 
 @dataclass
 class ExtractedSource:
@@ -41,6 +36,7 @@ class ExtractedSource:
     tables: list[TableIntake] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
+    versions: VersionChanges | None = None  # the 1C OData elements read, for sync_versions
 
     @property
     def rows_read(self) -> int:
@@ -59,6 +55,7 @@ class Normalised:
     intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
     fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
     notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
+    versions: list[VersionChanges] = field(default_factory=list)  # 1C elements read, for sync_versions
 
     def expected(self) -> set[RecordKey]:
         """Every record read: each must end up linked or quarantined."""

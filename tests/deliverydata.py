@@ -9,7 +9,7 @@ from connectors.crm_db.engine import connect
 from connectors.crm_db.schema import remote_links as links_table
 from connectors.saas import Pacer, RetryPolicy
 from pipelines.config import MigrationConfig, load_config
-from pipelines.runner import execute
+from cli.runner import execute
 from tests.clientdata import write_dataset
 
 # Fast retries and no pacing pause in tests: the fakes' own limits decide what is refused.

@@ -17,7 +17,15 @@ published 1C base does for what a reader uses:
 * an unknown entity set gives 404 with an ``{"odata.error": {"code", "message": {"lang", "value"}}}``
   body, a bad query option 400 with the same shape (the exact codes and texts of real 1C
   vary by release: these are illustrative);
-* a query value's ``+`` is not a space (1C decodes only ``%20``).
+* a query value's ``+`` is not a space (1C decodes only ``%20``);
+* ``$filter`` also takes ``or`` between ``and`` groups, as a sync asks for a batch of keys
+  (``Ref_Key eq guid'…' or Ref_Key eq guid'…'``).
+
+Failure injection for resilience tests: ``fail(resource, status, times)`` answers 5xx,
+``drop(resource, times)`` closes the connection without an answer, ``slow(resource, seconds,
+times)`` answers late, ``cap_top = n`` answers at most n elements per page whatever ``$top``
+says (as a publication with a page limit does). ``full_records`` counts the elements sent
+without ``$select`` — what a sync fetched in full.
 
 Data lives in ``catalogs`` (entity set → elements as 1C sends them); ``add``/``change``/
 ``remove`` mutate it between calls (``change`` gives a new ``DataVersion``, as every write in
@@ -32,7 +40,9 @@ import itertools
 import json
 import re
 import threading
-from collections.abc import Iterable, Iterator
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
@@ -71,6 +81,11 @@ class FakeOneC:
         self.catalogs: dict[str, list[dict]] = {}
         self.requests: list[Request] = []
         self.raw: dict[str, tuple[int, str, bytes]] = {}
+        self.faults: list[_Fault] = []
+        self.cap_top: int | None = None
+        self.full_records: Counter[str] = Counter()  # entity set → elements sent in full (no $select)
+        # (catalog, $orderby) → the elements in that order and every property name they have
+        self._sorted: dict[tuple[str, str], tuple[list[dict], set[str]]] = {}
         self._lock = threading.Lock()
         self._versions = itertools.count(1)
         self._server: ThreadingHTTPServer | None = None
@@ -102,6 +117,7 @@ class FakeOneC:
         element = {"DataVersion": self._next_version(), **element}
         with self._lock:
             self.catalogs.setdefault(catalog, []).append(element)
+            self._sorted.clear()
         return element
 
     def change(self, catalog: str, ref_key: str, **fields: object) -> None:
@@ -109,11 +125,34 @@ class FakeOneC:
         with self._lock:
             element = self._find(catalog, ref_key)
             element.update(fields, DataVersion=self._next_version())
+            self._sorted.clear()
 
     def remove(self, catalog: str, ref_key: str) -> None:
         """Delete an element for good (as 1C's deletion of marked objects does)."""
         with self._lock:
             self.catalogs[catalog].remove(self._find(catalog, ref_key))
+            self._sorted.clear()
+
+    def fail(self, resource: str, status: int = 503, times: int = 1) -> None:
+        """The next ``times`` requests of ``resource`` get ``status`` (a busy or failing 1C server)."""
+        self.faults.append(_Fault(resource, times, status=status))
+
+    def drop(self, resource: str, times: int = 1) -> None:
+        """The next ``times`` requests of ``resource`` lose their connection before any answer."""
+        self.faults.append(_Fault(resource, times, drop=True))
+
+    def slow(self, resource: str, seconds: float, times: int = 1) -> None:
+        """The next ``times`` requests of ``resource`` are answered after ``seconds``."""
+        self.faults.append(_Fault(resource, times, delay=seconds))
+
+    def fault(self, resource: str) -> _Fault | None:
+        """The injected fault the next request of ``resource`` meets, if any (used up one by one)."""
+        with self._lock:
+            for fault in self.faults:
+                if fault.resource == resource and fault.times > 0:
+                    fault.times -= 1
+                    return fault
+        return None
 
     def serve_raw(self, resource: str, status: int, body: str | bytes, content_type: str = "text/html") -> None:
         """Answer ``resource`` ("" = service document, or an entity set) with exactly this, after auth."""
@@ -160,10 +199,34 @@ class FakeOneC:
             return 200, {"Content-Type": _JSON}, _dump({"odata.metadata": f"{root}/$metadata", "value": value})
         if resource not in self.catalogs:
             raise ODataError(404, "9", f"Не найден ресурс: {resource}")
-        rows = _query(resource, self.catalogs[resource], query)
+        ordered, known = self._ordered(resource, query.get("$orderby"))
+        rows = _query(resource, ordered, known, query, self.cap_top)
+        if not query.get("$select"):
+            self.full_records[resource] += len(rows)
         if not as_json:
             return 200, {"Content-Type": "application/atom+xml;charset=utf-8"}, _atom_feed(root, resource, rows)
         return 200, {"Content-Type": _JSON}, _dump({"odata.metadata": f"{root}/$metadata#{resource}", "value": rows})
+
+
+    def _ordered(self, catalog: str, orderby: str | None) -> tuple[list[dict], set[str]]:
+        """The catalog in ``$orderby`` order, sorted once per change of the data (50,000 elements page fast)."""
+        key = (catalog, orderby or "")
+        if key not in self._sorted:
+            known = {name for e in self.catalogs[catalog] for name in e} | set(_STANDARD_FIELDS)
+            rows = list(self.catalogs[catalog])
+            for name, descending in reversed(_order(orderby, known)):
+                rows.sort(key=lambda e, name=name: (e.get(name) is None, str(e.get(name, ""))), reverse=descending)
+            self._sorted[key] = rows, known
+        return self._sorted[key]
+
+
+@dataclass
+class _Fault:
+    resource: str
+    times: int
+    status: int | None = None
+    drop: bool = False
+    delay: float = 0.0
 
 
 def _handler(fake: FakeOneC) -> type[BaseHTTPRequestHandler]:
@@ -171,7 +234,18 @@ def _handler(fake: FakeOneC) -> type[BaseHTTPRequestHandler]:
         def do_GET(self) -> None:  # noqa: N802 — http.server's naming
             parts = urlsplit(self.path)
             query = dict(_split_query(parts.query))
-            status, headers, body = fake.answer(unquote(parts.path), query, self.headers.get("Authorization"))
+            path = unquote(parts.path)
+            fault = fake.fault(path[len(fake.base_path):].strip("/"))
+            if fault and fault.drop:
+                self.close_connection = True  # no status line: the client sees the connection dropped
+                return
+            if fault and fault.delay:
+                time.sleep(fault.delay)
+            if fault and fault.status:
+                body = _dump({"odata.error": {"code": "-1", "message": {"lang": "ru", "value": "Сервис недоступен"}}})
+                status, headers = fault.status, {"Content-Type": _JSON}
+            else:
+                status, headers, body = fake.answer(path, query, self.headers.get("Authorization"))
             self.send_response(status)
             for name, value in {**headers, "Content-Length": str(len(body))}.items():
                 self.send_header(name, value)
@@ -200,16 +274,17 @@ def _dump(body: object) -> bytes:
 
 
 # -- query options ---------------------------------------------------------------------------
-def _query(catalog: str, elements: list[dict], query: dict[str, str]) -> list[dict]:
-    known = {name for e in elements for name in e} | set(_STANDARD_FIELDS)
+def _query(catalog: str, elements: list[dict], known: set[str], query: dict[str, str],
+           cap: int | None = None) -> list[dict]:
+    """``elements`` (already in ``$orderby`` order, ``known`` their properties) filtered, paged, selected."""
     unknown = set(query) - {"$format", "$top", "$skip", "$orderby", "$select", "$filter"}
     if unknown:
         raise ODataError(400, "6", f"Неизвестный параметр запроса: {sorted(unknown)[0]}")
-    rows = [e for e in elements if _matches(e, query.get("$filter"), known)]
-    for name, descending in reversed(_order(query.get("$orderby"), known)):
-        rows.sort(key=lambda e: (e.get(name) is None, str(e.get(name, ""))), reverse=descending)
+    matches = _predicate(query.get("$filter"), known)
+    rows = [e for e in elements if matches(e)] if query.get("$filter") else elements
     rows = rows[_number(query, "$skip", 0):]
     top = _number(query, "$top", None)
+    top = min(top, cap) if top is not None and cap is not None else top if top is not None else cap
     rows = rows[:top] if top is not None else rows
     select = [s.strip() for s in query["$select"].split(",")] if query.get("$select") else None
     if select and (bad := [s for s in select if s not in known]):
@@ -245,17 +320,24 @@ def _order(orderby: str | None, known: set[str]) -> list[tuple[str, bool]]:
 _CONDITION = re.compile(r"\s*(\w+)\s+(eq|ne)\s+(true|false|'(?:[^']|'')*'|guid'[0-9a-fA-F-]{36}'|-?\d+(?:\.\d+)?)\s*$")
 
 
-def _matches(element: dict, expression: str | None, known: set[str]) -> bool:
+def _predicate(expression: str | None, known: set[str]) -> Callable[[dict], bool]:
+    """``$filter`` as a test of one element: ``or`` of ``and`` groups of ``F eq|ne literal``, parsed once."""
     if not expression:
-        return True
-    for condition in re.split(r"\s+and\s+", expression.strip()):
-        match = _CONDITION.match(condition)
-        if not match or match.group(1) not in known:
-            raise ODataError(400, "6", f"Ошибка разбора выражения отбора: {condition}")
-        name, op, literal = match.groups()
-        if (element.get(name) == _literal(literal)) != (op == "eq"):
-            return False
-    return True
+        return lambda element: True
+    groups = []
+    for group in re.split(r"\s+or\s+", expression.strip()):
+        conditions = []
+        for condition in re.split(r"\s+and\s+", group.strip()):
+            match = _CONDITION.match(condition)
+            if not match or match.group(1) not in known:
+                raise ODataError(400, "6", f"Ошибка разбора выражения отбора: {condition}")
+            name, op, literal = match.groups()
+            conditions.append((name, _literal(literal), op == "eq"))
+        groups.append(conditions)
+    if all(len(g) == 1 and g[0][0] == "Ref_Key" and g[0][2] for g in groups):  # a batch of keys: a set lookup
+        keys = {g[0][1] for g in groups}
+        return lambda element: element.get("Ref_Key") in keys
+    return lambda element: any(all((element.get(n) == v) == eq for n, v, eq in g) for g in groups)
 
 
 def _literal(text: str) -> object:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from transforms.column_mapping import MappingError, map_columns, match_header
+from transforms.column_mapping import MappingError, find_column, map_columns, match_header
 
 # header → "kind.field" (kind "shared": company or contact, decided by context); None: no field
 HEADERS = {
@@ -29,6 +29,10 @@ HEADERS = {
     "Контактное лицо ФИО": "contact.full_name", "Реквизиты ИНН": "company.inn",
     "Дата создания": None, "Дата": None, "Сумма": None, "№ п/п": None, "Контакты": None, "Пол": None,
     "Адрес доставки": None, "Наименование товара": None, "Статус": None, "": None,
+    # number columns are never a name, also with a qualifier; "№" and "#" are modifiers elsewhere
+    "№": None, "#": None, "No.": None, "Клиент №": None, "№ клиента": None, "Компания №": None,
+    "Компания № п/п": None, "Номер": None, "Телефон №2": "shared.phone", "Phone No.": "shared.phone",
+    "Компания Клиент": "company.name", "Компания Дата создания": None,
 }
 
 
@@ -126,3 +130,73 @@ def test_shown_mapping_can_be_pasted_back() -> None:
         "contact.email     ← E-mail",
         "custom fields     ← Дата создания",
     ]
+
+
+@pytest.mark.parametrize(("headers", "name"), [
+    (["Клиент", "Наименование"], "Наименование"),  # a synonym over a bare qualifier
+    (["Наименованние", "Клиент"], "Клиент"),  # a bare qualifier over a near miss
+    (["№", "Клиент №", "Контрагент", "Наименование"], "Наименование"),
+    (["Наименование", "Название"], "Наименование"),  # equals: the leftmost
+])
+def test_the_name_is_the_surest_name_column(headers: list[str], name: str) -> None:
+    mapping = map_columns(headers)
+    assert mapping.company["name"] == [name]
+    others = [h for h in headers if h != name and match_header(h)]
+    assert others and set(others) <= set(mapping.unmapped)
+    assert all(f"{h!r} also looks like company.name; took {name!r}, kept {h!r} as a custom field" in mapping.notes
+               for h in others)
+
+
+@pytest.mark.parametrize(("header", "group", "expected"), [
+    ("Компания E-mail", "Компания", ("shared", "email", "company")),
+    ("Контактное лицо E-mail", "Контактное лицо", ("shared", "email", "contact")),
+    ("Контактное лицо Name", "Контактное лицо", ("shared", "name", "contact")),
+    ("Компания №", "Компания", None),
+    ("Компания Клиент", "Компания", ("company", "name", "company")),
+    ("Клиент Контактное лицо", "Клиент", ("contact", "full_name", None)),  # its own name says whose
+    ("Компания Должность", "Компания", ("contact", "position", None)),  # a group decides shared fields only
+    ("Реквизиты ИНН", "Реквизиты", ("company", "inn", None)),
+    ("Телефон Рабочий", "Телефон", ("shared", "phone", None)),  # a lower cell that means nothing alone
+])
+def test_group_says_whose_field_the_lower_cell_is(header: str, group: str, expected: tuple | None) -> None:
+    match = match_header(header, group)
+    assert ((match.kind, match.field, match.qualifier) if match else None) == expected
+
+
+JOINED = ["Компания №", "Компания Клиент", "Компания E-mail", "Контактное лицо", "Контактное лицо ФИО",
+          "Контактное лицо E-mail", "E-mail"]
+GROUPS = {"Компания №": "Компания", "Компания Клиент": "Компания", "Компания E-mail": "Компания",
+          "Контактное лицо ФИО": "Контактное лицо", "Контактное лицо E-mail": "Контактное лицо"}  # the rest are plain
+
+
+@pytest.mark.parametrize(("wanted", "found"), [
+    ("Компания №", "Компания №"), ("компания  клиент", "Компания Клиент"),  # the joined name, however spelled
+    ("№", "Компания №"), ("Клиент", "Компания Клиент"), ("фио", "Контактное лицо ФИО"),  # the lower cell alone
+    ("Контактное лицо", "Контактное лицо"), ("E-mail", "E-mail"),  # a plain header wins over lower cells
+])
+def test_config_names_a_column_by_its_joined_name_or_lower_cell(wanted: str, found: str) -> None:
+    assert find_column(wanted, JOINED, GROUPS) == found
+
+
+def test_an_ambiguous_lower_cell_asks_for_the_full_name() -> None:
+    headers = [h for h in JOINED if h != "E-mail"]
+    with pytest.raises(MappingError, match=r"key column 'e-mail' is ambiguous: it is 'Компания E-mail', "
+                                           r"'Контактное лицо E-mail'; write the full name"):
+        find_column("e-mail", headers, GROUPS, "key column")
+    with pytest.raises(MappingError, match=r"key column 'Код' not found \(columns: Компания №, "):
+        find_column("Код", headers, GROUPS, "key column")
+    with pytest.raises(MappingError, match="column '№' not found"):  # without its group a lower cell is not a name
+        find_column("№", headers)
+
+
+@pytest.mark.parametrize("columns", [
+    {"company": {"name": "Компания Клиент", "email": "Компания E-mail"},
+     "contact": {"full_name": "Контактное лицо ФИО", "email": "Контактное лицо E-mail"}},  # as the reader joins them
+    {"company": {"name": "Клиент", "email": "Компания E-mail"},
+     "contact": {"full_name": "ФИО", "email": "контактное лицо e-mail"}},  # lower cells where they are unique
+])
+def test_explicit_columns_by_joined_name_or_lower_cell(columns: dict) -> None:
+    mapping = map_columns(JOINED, explicit=columns, groups=GROUPS)
+    assert mapping.company == {"name": ["Компания Клиент"], "email": ["Компания E-mail"]}
+    assert mapping.contact == {"full_name": ["Контактное лицо ФИО"], "email": ["Контактное лицо E-mail"]}
+    assert mapping.unmapped == ["Компания №", "Контактное лицо", "E-mail"]

@@ -7,6 +7,7 @@ import pytest
 
 from pipelines.config import ConfigError, load_config, mask_url
 from tests.clientdata import write_dataset
+from vocabulary.messages import text as message
 
 
 def write(folder: Path, body: str) -> Path:
@@ -25,7 +26,14 @@ sources:
 
 @pytest.mark.parametrize(("body", "message"), [
     (BASE + "matchng: {}\n", "matchng: unknown key"),
-    (BASE.replace("kind: csv", "kind: xls"), "kind must be one of excel, csv, onec_odata, onec_xml"),
+    (BASE.replace("kind: csv", "kind: xls"),
+     "sources[0] (buh): kind: " + message("bad_input.config_not_one_of", value="xls",
+                                          allowed="excel, csv, onec_odata, onec_xml")),
+    (BASE.replace("kind: csv, ", ""),
+     message("bad_input.config_kind_missing", allowed="excel, csv, onec_odata, onec_xml")),
+    (BASE.replace("kind: csv, path: data.csv", "kind: csv, path: data.csv, entity: firms"),
+     "sources[0] (buh).entity: " + message("bad_input.config_not_one_of", value="firms",
+                                           allowed="companies, contacts, mixed")),
     (BASE.replace("path: data.csv", "path: missing.csv"), "sources[0] (buh).path: file not found"),
     (BASE.replace("path: data.csv", "path: data.csv, sheet: A"), "sheet applies to excel sources only"),
     (BASE.replace("kind: csv, path: data.csv", "kind: csv, path: data.csv, colums: {}"),

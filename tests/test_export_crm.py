@@ -8,7 +8,7 @@ import openpyxl
 
 from cli.delivery import export
 from connectors.saas.import_files import write_csv_parts, write_xlsx_parts
-from pipelines.cli import main
+from cli.main import main
 from tests.deliverydata import build_target
 from transforms.crm_import_rows import AMO_COLUMNS, BITRIX_CONTACT_COLUMNS
 

@@ -10,6 +10,7 @@ from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from transforms.column_mapping import map_columns
 from transforms.tables import find_table
+from vocabulary.messages import text as message
 
 ROWS = [
     ["Наименование", "ИНН", "Телефон", "Адрес"],
@@ -117,9 +118,9 @@ def test_ragged_rows_and_broken_quotes_become_rejects(tmp_path: Path) -> None:
         (5, '"ООО Дельта;5260680903;111'),
         (7, "ООО Сплит;77058\n87970;33"),
     ]
-    assert grid.rejects[0].reason == "5 fields where the file has 3 (a stray ';' or quote?)"
-    assert "never closed" in grid.rejects[1].reason
-    assert "cut in two" in grid.rejects[2].reason
+    assert grid.rejects[0].reason == message("bad_input.csv_too_many_fields", n=5, width=3, sep=";")
+    assert grid.rejects[1].reason == message("bad_input.csv_quote_swallows_unclosed", records=1)
+    assert grid.rejects[2].reason == message("bad_input.csv_cut_in_two", first=7, second=8)
     assert grid.row_numbers == [1, 2, 4, 6, 9]
     assert grid.cells[2] == ["ООО Гамма", "1655450235", "789"]
     assert grid.cells[4] == ["ООО Омега", "2901822105"]

@@ -30,7 +30,7 @@ def _phone(p: Phone) -> str:
     if p.e164 is None:
         return f"!{p.issue}"
     return " ".join([p.e164] + ([f"x{p.extension}"] if p.extension else []) + ([p.kind] if p.kind else [])
-                    + (["inferred"] if p.inferred else []))
+                    + (["inferred"] if p.inferred else []) + (["unverified"] if p.unverified else []))
 
 
 def _email(e: Email) -> str:

@@ -9,10 +9,11 @@ import httpx
 import pytest
 
 from connectors.errors import SourceError
-from connectors.onec_odata import odata_fingerprint, read_odata
+from connectors.onec_odata import odata_fingerprint
+from pipelines.intake import read_odata
 from tests.fake_onec import FakeOneC, bp_contact, counterparty, guid, partner, ut_contact
-from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, REF_KEY, SOURCE_KEY
 from transforms.onec_records import onec_records
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, REF_KEY, SOURCE_KEY
 
 PASSWORD = "Pa55-w0rd!"
 COUNTERPARTIES = "Catalog_Контрагенты"
@@ -209,7 +210,7 @@ def test_fingerprint_is_stable_and_reads_only_keys_and_versions() -> None:
     lambda onec: onec.remove(COUNTERPARTIES, guid(3)),
     lambda onec: onec.add(UT_CONTACTS, ut_contact(41, "Новый контакт", 101)),  # a catalog gets published
 ], ids=["changed", "contact changed", "marked for deletion", "added", "deleted", "catalog published"])
-def test_fingerprint_changes_when_1c_data_changes(change) -> None:  # noqa: ANN001
+def test_fingerprint_changes_when_1c_data_changes(change) -> None:
     with FakeOneC(bp_base()) as onec:
         before = fingerprint(onec)
         change(onec)
@@ -258,11 +259,17 @@ def test_connection_refused() -> None:
     assert "cannot connect" in failure(url) and "check the url" in failure(url)
 
 
-def test_timeout() -> None:
+def test_timeout_is_retried_then_names_the_key_to_raise() -> None:
+    calls = []
+
     def hang(request: httpx.Request) -> httpx.Response:
+        calls.append(request)
         raise httpx.ReadTimeout("timed out", request=request)
-    message = failure("http://1c.local/base/odata/standard.odata", timeout=5, transport=httpx.MockTransport(hang))
-    assert "no answer within 5 s" in message
+    message = failure("http://1c.local/base/odata/standard.odata", timeout=5, backoff=0,
+                      transport=httpx.MockTransport(hang))
+    assert message.endswith("нет ответа за 5 с, попыток: 5 — сервер 1С занят или недоступен; повторите позже "
+                            "или увеличьте timeout: этого источника в конфигурации")
+    assert len(calls) == 5
 
 
 def test_non_json_answer() -> None:
@@ -277,7 +284,7 @@ def test_1c_error_body_is_quoted() -> None:
         onec.serve_raw(COUNTERPARTIES, 500, json.dumps({"odata.error": {"code": "-1", "message": {
             "lang": "ru", "value": "Произошла внутренняя ошибка OData сервиса.\nСм. журнал."}}}, ensure_ascii=False),
             "application/json;charset=utf-8")
-        message = failure(onec.url)
+        message = failure(onec.url, backoff=0)  # retried, then the last answer is told
     assert message.endswith("500 Internal Server Error for Catalog_Контрагенты: "
                             "1C says «Произошла внутренняя ошибка OData сервиса. См. журнал.»")
 

@@ -12,9 +12,10 @@ from pathlib import Path
 import pytest
 
 from connectors.errors import SourceError
-from connectors.onec_xml import read_exchange_file
+from pipelines.intake import read_exchange_file
+from transforms.onec_records import onec_records
 from vocabulary.fields import ORIGIN, REF_KEY, SOURCE, SOURCE_KEY
-from transforms.onec_records import OneCData, OneCEntity, onec_records
+from vocabulary.onec import OneCData, OneCEntity
 
 FIXTURES = Path(__file__).parent / "fixtures" / "onec_xml"
 ROMASHKA = "a1f3c2d4-5e6f-11ec-80e1-00155d4c2b01"
@@ -238,7 +239,7 @@ def test_canonical_frames_from_a_commerceml_classifier() -> None:
 
 def test_truncated_file_names_the_line_and_the_open_element(tmp_path: Path) -> None:
     data = (FIXTURES / "orders.xml").read_bytes()
-    cut = data.index("+7 (812) 555-01-02".encode())
+    cut = data.index(b"+7 (812) 555-01-02")
     path = tmp_path / "orders.xml"
     path.write_bytes(data[:cut])  # a download interrupted in the second order
 

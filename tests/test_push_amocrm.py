@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from cli.delivery import push
-from pipelines.cli import main
+from cli.main import main
 from tests.clientdata import BUH_ROWS
 from tests.deliverydata import FAST, build_target
 from tests.fake_amocrm import FakeAmoCrm

@@ -7,7 +7,7 @@ import pytest
 
 from cli.delivery import push
 from connectors.crm_db.remote_links import RemoteLinkStore
-from pipelines.cli import main
+from cli.main import main
 from tests.clientdata import BUH_ROWS
 from tests.deliverydata import FAST, build_target, remote_links
 from tests.fake_bitrix24 import FakeBitrix24

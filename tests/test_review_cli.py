@@ -87,7 +87,7 @@ def test_automatic_merges_are_explained_in_the_target_and_can_be_undone(tmp_path
     try:
         with engine.connect() as conn:
             merges = conn.execute(text("SELECT entity, left_key, right_key, score, reasons, weights "
-                                       "FROM merge_explanations")).all()
+                                       "FROM merges")).all()
     finally:
         engine.dispose()
     assert merges and all(m.reasons and m.weights for m in merges if not m.reasons.startswith("эксперт"))

@@ -9,8 +9,10 @@ from sqlalchemy import create_engine, text
 
 from cli.main import EXIT_FAILED, EXIT_USAGE, main
 from pipelines.definitions import build_definitions
+from pipelines.sync import next_request
 from tests.clientdata import write_dataset
 from tests.fake_onec import FakeOneC, bp_contact, counterparty
+from vocabulary.messages import set_language
 
 PASSWORD = "s3cret-1c"
 FIXTURES = Path(__file__).parent / "fixtures" / "onec_xml"
@@ -47,7 +49,7 @@ def rows(url: str, sql: str) -> list[tuple]:
 
 
 @pytest.fixture
-def onec(monkeypatch: pytest.MonkeyPatch):  # noqa: ANN201
+def onec(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ONEC_TEST_PASSWORD", PASSWORD)
     with FakeOneC(onec_catalogs(), user="odata", password=PASSWORD) as fake:
         yield fake
@@ -64,14 +66,14 @@ def test_sync_loads_only_when_1c_changed(tmp_path: Path, onec: FakeOneC, target_
     capsys.readouterr()
 
     assert main(["sync", "--config", config]) == 0
-    assert "No change in 1C since the last sync (buh_1c)" in capsys.readouterr().out
+    assert "В 1С ничего не изменилось с прошлой синхронизации (buh_1c)" in capsys.readouterr().out
 
     onec.change(COUNTERPARTIES, onec.catalogs[COUNTERPARTIES][1]["Ref_Key"], Description="Василёк-Плюс ООО")
     assert main(["sync", "--config", config]) == 0
     out = capsys.readouterr().out
-    assert "Changed in 1C since the last sync: buh_1c" in out and "Companies: 0 created, 1 updated" in out
+    assert "Изменилось в 1С с прошлой синхронизации: buh_1c" in out and "создано 0, обновлено 1" in out
     assert main(["sync", "--config", config]) == 0
-    assert "No change" in capsys.readouterr().out
+    assert "ничего не изменилось" in capsys.readouterr().out
 
     onec.remove(COUNTERPARTIES, onec.catalogs[COUNTERPARTIES][1]["Ref_Key"])
     assert main(["sync", "--config", config]) == 0
@@ -92,18 +94,45 @@ def test_sync_errors_are_one_line(tmp_path: Path, onec: FakeOneC, capsys: pytest
     assert "401" in err and PASSWORD not in err and len(err.strip().splitlines()) == 1
 
 
-def test_sensor_requests_a_run_once_per_change(tmp_path: Path, onec: FakeOneC) -> None:
+def test_sensor_requests_a_run_per_change_and_reads_the_schedule_from_the_config(tmp_path: Path,
+                                                                              onec: FakeOneC) -> None:
     config = onec_config(tmp_path, onec.url, f"sqlite:///{tmp_path / 'crm.db'}")
+    config.write_text(config.read_text() + "sync: {cron: '30 1 * * *', timezone: Asia/Vladivostok}\n")
     defs = build_definitions(str(config))
     sensor = defs.resolve_sensor_def("onec_changes")
     first = sensor.evaluate_tick(dg.build_sensor_context(cursor=None))
     assert len(first.run_requests) == 1 and first.run_requests[0].tags["crm-migrate/sync"] == "buh_1c"
-    quiet = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
-    assert not quiet.run_requests and "no change" in quiet.skip_message
+    unsynced = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))  # no run recorded: same request
+    assert [r.run_key for r in unsynced.run_requests] == [first.run_requests[0].run_key]
     onec.add(COUNTERPARTIES, counterparty(3, "Лютик АО", inn="7736050003"))
     again = sensor.evaluate_tick(dg.build_sensor_context(cursor=first.cursor))
     assert len(again.run_requests) == 1 and again.run_requests[0].run_key != first.run_requests[0].run_key
-    assert defs.resolve_schedule_def("nightly_sync").cron_schedule == "0 2 * * *"
+    schedule = defs.resolve_schedule_def("nightly_sync")
+    assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 1 * * *", "Asia/Vladivostok")
+
+
+@pytest.mark.parametrize(("synced", "cursor", "status", "expected_key", "why"), [
+    ({"buh": "fp1"}, {}, None, None, "no change"),  # the target has what 1C has
+    ({}, {}, None, "K", "buh"),  # never synced
+    ({"buh": "old"}, {"key": "K", "attempt": 1, "run_key": "K"}, None, "K", "buh"),  # not launched yet: same key
+    ({"buh": "old"}, {"key": "K", "attempt": 1, "run_key": "K"}, dg.DagsterRunStatus.STARTED, None, "still running"),
+    ({"buh": "old"}, {"key": "K", "attempt": 1, "run_key": "K"}, dg.DagsterRunStatus.FAILURE, "K-2", "buh"),
+    ({"buh": "old"}, {"key": "K", "attempt": 2, "run_key": "K-2"}, dg.DagsterRunStatus.CANCELED, "K-3", "buh"),
+    # the run succeeded but 1C changed again meanwhile: a new state, a new key
+    ({"buh": "old"}, {"key": "other", "attempt": 1, "run_key": "other"}, dg.DagsterRunStatus.SUCCESS, "K", "buh"),
+], ids=["synced", "first", "pending", "running", "failed", "failed twice", "changed again"])
+def test_sensor_cursor_advances_only_past_a_successful_sync(synced: dict, cursor: dict, status: object,
+                                                           expected_key: str | None, why: str,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("pipelines.sync._request_key", lambda now: "K")
+    set_language("en")
+    try:
+        run_key, new_cursor, reason = next_request({"buh": "fp1"}, synced, cursor, status)
+    finally:
+        set_language("ru")
+    assert run_key == expected_key and why in reason
+    if run_key:
+        assert new_cursor["run_key"] == run_key
 
 
 def test_exchange_file_source_runs_and_syncs_on_a_new_export(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
@@ -112,13 +141,13 @@ def test_exchange_file_source_runs_and_syncs_on_a_new_export(tmp_path: Path, cap
     config = str(write_dataset(tmp_path, extra_yaml="  - name: site\n    kind: onec_xml\n    path: orders.xml\n"))
     assert main(["run", "--config", config]) == 0
     read = capsys.readouterr().out
-    assert "site " in read and "Companies:" in read
+    assert "site " in read and "Компании:" in read
     db = f"sqlite:///{tmp_path / 'crm.db'}"
     linked = rows(db, "SELECT COUNT(*) FROM source_links WHERE source = 'site' AND deleted_at IS NULL")[0][0]
     assert linked > 0
     assert main(["sync", "--config", config]) == 0
-    assert "No change in 1C since the last sync (site)" in capsys.readouterr().out
+    assert "В 1С ничего не изменилось с прошлой синхронизации (site)" in capsys.readouterr().out
     orders.write_bytes(orders.read_bytes().replace(b"</", b"\n</", 1))  # the same data, exported again
     assert main(["sync", "--config", config, "--source", "site"]) == 0
     out = capsys.readouterr().out
-    assert "Changed in 1C since the last sync: site" in out and " 0 created, 0 updated" in out
+    assert "Изменилось в 1С с прошлой синхронизации: site" in out and "создано 0, обновлено 0" in out

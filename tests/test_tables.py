@@ -4,15 +4,16 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from vocabulary.grid import Grid, RejectedRow
+from transforms.column_mapping import map_columns, own_name
 from transforms.tables import ROW_COLUMN, NoHeaderError, find_table
+from vocabulary.grid import Grid, RejectedRow
 
 
 def _grid(rows: list[list[str | None]], first: int = 1) -> Grid:
     return Grid("Лист1", rows, list(range(first, first + len(rows))))
 
 
-def _headers(table) -> list[str]:  # noqa: ANN001
+def _headers(table) -> list[str]:
     return [c for c in table.frame.columns if c != ROW_COLUMN]
 
 
@@ -115,3 +116,75 @@ def test_header_only_gives_an_empty_frame_and_rejects_travel() -> None:
     assert table.rejects == [rejected]
     assert table.notes[0] == "encoding cp1251 (detected)"
     assert isinstance(table.frame, pd.DataFrame)
+
+
+# Real-shaped group headers: rows as the reader gives them (merged cells filled), and what the mapping makes of them.
+GROUP_LAYOUTS = {
+    "old CRM: company block and contact block, merged": (
+        [["Компания"] * 6 + ["Контактное лицо"] * 4,
+         ["№", "Клиент", "ИНН", "Город", "Телефон", "E-mail", "ФИО", "Должность", "Моб. телефон", "E-mail"]],
+        {"name": ["Компания Клиент"], "inn": ["Компания ИНН"], "city": ["Компания Город"],
+         "phone": ["Компания Телефон"], "email": ["Компания E-mail"]},
+        {"full_name": ["Контактное лицо ФИО"], "position": ["Контактное лицо Должность"],
+         "phone": ["Контактное лицо Моб. телефон"], "email": ["Контактное лицо E-mail"]},
+        ["Компания №"]),
+    "three title rows, then the group written once (no merge)": (
+        [["Отчёт по клиентам", None, None, None, None, None],
+         ["Сформирован 01.11.2026", None, None, None, None, None],
+         ["Менеджер: все", None, None, None, None, None],
+         ["Организация", None, None, "Контактное лицо", None, None],
+         ["№ п/п", "Наименование", "Телефон", "ФИО", "Телефон", "Эл. почта"]],
+        {"name": ["Организация Наименование"], "phone": ["Организация Телефон"]},
+        {"full_name": ["Контактное лицо ФИО"], "phone": ["Контактное лицо Телефон"],
+         "email": ["Контактное лицо Эл. почта"]},
+        ["Организация № п/п"]),
+    "a group over some columns only, vertical merges elsewhere": (
+        [["#", "Клиент", "ИНН", "Контакт", "Контакт", "Контакт", "Комментарий"],
+         ["#", "Клиент", "ИНН", "Имя", "E-mail", "Телефон", "Комментарий"]],
+        {"name": ["Клиент"], "inn": ["ИНН"]},
+        {"first_name": ["Контакт Имя"], "email": ["Контакт E-mail"], "phone": ["Контакт Телефон"],
+         "note": ["Комментарий"]},
+        ["#"]),
+    "English headers": (
+        [["Customer"] * 4 + ["Contact person"] * 3,
+         ["No.", "Name", "Tax ID", "Email", "Name", "Title", "Email"]],
+        {"name": ["Customer Name"], "inn": ["Customer Tax ID"], "email": ["Customer Email"]},
+        {"full_name": ["Contact person Name"], "position": ["Contact person Title"],
+         "email": ["Contact person Email"]},
+        ["Customer No."]),
+    "a group that names no entity («Служебное») and a field group over its kinds": (
+        [["Компания", "Компания", "Телефон", "Телефон", "Служебное", "Служебное"],
+         ["Код", "Название", "Рабочий", "Мобильный", "Менеджер", "Дата создания"]],
+        {"key": ["Компания Код"], "name": ["Компания Название"], "phone": ["Телефон Рабочий", "Телефон Мобильный"],
+         "manager": ["Служебное Менеджер"]},
+        {},
+        ["Служебное Дата создания"]),
+}
+
+
+@pytest.mark.parametrize("layout", GROUP_LAYOUTS.values(), ids=GROUP_LAYOUTS.keys())
+def test_group_header_qualifies_the_lower_cell(layout) -> None:
+    header, company, contact, unmapped = layout
+    width = len(header[-1])
+    table = find_table(_grid([*header, ["1", "ООО Ромашка", *[f"v{j}" for j in range(width - 2)]]]))
+    headers = _headers(table)
+    assert table.header_row == len(header) - 1 and table.frame[ROW_COLUMN].tolist() == [len(header) + 1]
+    assert all(own_name(h, table.groups.get(h)) in header[-1] for h in headers)
+    mapping = map_columns(headers, groups=table.groups)
+    entity = "mixed" if contact else "companies"
+    assert (mapping.entity, mapping.company, mapping.contact, mapping.unmapped) == (entity, company, contact, unmapped)
+
+
+def test_groups_are_kept_per_column_also_when_renamed() -> None:
+    table = find_table(_grid([["Клиент", "Контакт", "Контакт", "Контакт"], ["Клиент", "ФИО", "Телефон", "Телефон"],
+                              ["ООО Ромашка", "Иванов", "1", "2"]]))
+    assert table.groups == {"Контакт ФИО": "Контакт", "Контакт Телефон": "Контакт", "Контакт Телефон (2)": "Контакт"}
+
+
+def test_configured_lower_cells_choose_the_two_row_header() -> None:
+    """`columns:` naming the lower cells alone still finds the group row above them (and so the groups)."""
+    grid = _grid([["Выгрузка", None, None], ["Компания", "Компания", "Контактное лицо"],
+                  ["№", "Наименование клиента", "ФИО"], ["1", "ООО Ромашка", "Иванов"]])
+    table = find_table(grid, ["№", "Наименование клиента", "ФИО"])
+    assert (table.header_row, _headers(table)) == (2, ["Компания №", "Компания Наименование клиента",
+                                                      "Контактное лицо ФИО"])

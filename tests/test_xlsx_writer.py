@@ -2,10 +2,14 @@
 
 Every workbook is read back twice: with openpyxl (cell types and styles as stored) and with
 python-calamine (what a reader computes: a formula would come back as its empty cached value).
+Excel stores a carriage return in a cell as ``_x000D_``; Excel and calamine decode it, openpyxl
+does not, so its text values are decoded here (``unescape``).
 """
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from decimal import Decimal
 from pathlib import Path
 
@@ -13,6 +17,9 @@ import numpy as np
 import openpyxl
 import pandas as pd
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from openpyxl.utils.escape import unescape
 from python_calamine import CalamineWorkbook
 
 from connectors import xlsx_writer
@@ -37,7 +44,7 @@ DANGEROUS = [
 ]
 
 
-def roundtrip(tmp_path: Path, sheets: dict[str, pd.DataFrame], **kwargs) -> tuple[openpyxl.Workbook, Path]:  # noqa: ANN003
+def roundtrip(tmp_path: Path, sheets: dict[str, pd.DataFrame], **kwargs) -> tuple[openpyxl.Workbook, Path]:
     path = tmp_path / "out.xlsx"
     write_workbook(path, sheets, **kwargs)
     return openpyxl.load_workbook(path), path
@@ -50,7 +57,7 @@ def calamine_rows(path: Path, index: int = 0) -> list[list]:
 def test_client_text_is_never_a_formula(tmp_path: Path) -> None:
     wb, path = roundtrip(tmp_path, {"data": pd.DataFrame({"value": DANGEROUS})})
     cells = [row[0] for row in wb["data"].iter_rows(min_row=2)]
-    assert [c.value for c in cells] == DANGEROUS
+    assert [unescape(c.value) for c in cells] == DANGEROUS
     assert {c.data_type for c in cells} == {"s"}
     assert all(c.quotePrefix for c in cells)  # editing the cell in Excel keeps it text
     assert [r[0] for r in calamine_rows(path)[1:]] == DANGEROUS
@@ -153,11 +160,11 @@ def test_a_failed_write_leaves_the_old_file_and_no_debris(tmp_path: Path, monkey
     path = tmp_path / "quality.xlsx"
     path.write_bytes(b"the previous report")
 
-    def disk_full(package, out, rows) -> None:  # noqa: ANN001
+    def disk_full(out, sheets) -> None:
         out.write(b"PK half a zip")
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr(xlsx_writer, "_assemble", disk_full)
+    monkeypatch.setattr(xlsx_writer, "_write_package", disk_full)
     with pytest.raises(OutputError, match=r"quality\.xlsx: No space left on device"):
         write_workbook(path, {"a": pd.DataFrame({"x": [1]})})
     assert path.read_bytes() == b"the previous report"
@@ -178,3 +185,71 @@ def test_a_folder_in_the_way_is_a_one_line_error(tmp_path: Path) -> None:
         write_workbook(tmp_path / "quality.xlsx", {"a": pd.DataFrame({"x": [1]})})
     assert "\n" not in str(error.value)
     assert [p.name for p in tmp_path.iterdir()] == ["quality.xlsx"]
+
+
+# -- presentation: tables, dropdowns, shading, charts -------------------------------------
+
+def test_a_table_sheet_is_an_excel_table_with_translated_headers(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"source": ["=buh", "crm"], "rate": [12.5, 90.0]})
+    sheet = xlsx_writer.Sheet(frame, headers={"source": "Источник", "rate": "Заполнено, %"},
+                              notes={"rate": "Доля записей"}, table=True)
+    wb, path = roundtrip(tmp_path, {"fill": sheet})
+    ws = wb["fill"]
+    (table,) = ws.tables.values()
+    assert table.ref == "A1:B3" and table.autoFilter is not None
+    assert [c.name for c in table.tableColumns] == ["Источник", "Заполнено, %"]
+    assert [c.value for c in ws[1]] == ["Источник", "Заполнено, %"] and ws.freeze_panes == "A2"
+    assert ws["B1"].comment.text == "Доля записей"
+    assert (ws["A2"].value, ws["A2"].data_type, ws["A2"].quotePrefix) == ("=buh", "s", True)
+    assert calamine_rows(path) == [["Источник", "Заполнено, %"], ["=buh", 12.5], ["crm", 90.0]]
+
+
+@pytest.mark.parametrize("headers", [["a", "A"], ["a", ""]], ids=["same-but-case", "empty"])
+def test_headers_a_table_cannot_take_fall_back_to_a_filter(tmp_path: Path, headers: list[str]) -> None:
+    frame = pd.DataFrame([[1, 2]], columns=["x", "y"])
+    wb, _ = roundtrip(tmp_path, {"s": xlsx_writer.Sheet(frame, headers=dict(zip("xy", headers)), table=True)})
+    assert not wb["s"].tables and wb["s"].auto_filter.ref == "A1:B2"
+
+
+def test_dropdowns_and_low_values_cover_the_data_rows(tmp_path: Path) -> None:
+    frame = pd.DataFrame({"decision": [None, None, None], "rate": [10.0, 80.0, 49.9]}, dtype=object)
+    sheet = xlsx_writer.Sheet(frame, choices={"decision": ["same", "different", "да", "нет"]},
+                              low_below={"rate": 50})
+    wb, _ = roundtrip(tmp_path, {"s": sheet})
+    (validation,) = wb["s"].data_validations.dataValidation
+    assert (validation.type, str(validation.sqref), validation.formula1) == ("list", "A2:A4", '"same,different,да,нет"')
+    (rules,) = wb["s"].conditional_formatting
+    assert str(rules.sqref) == "B2:B4"
+    (rule,) = rules.rules
+    assert (rule.type, rule.operator, rule.formula) == ("cellIs", "lessThan", ["50"])
+
+
+def test_charts_refer_to_the_data_sheet(tmp_path: Path) -> None:
+    """A chart names its data sheet by key; the formulas use the title it was written under (quoted)."""
+    per_source = pd.DataFrame({"source": ["crm", "buh"], "records": [10, 4], "quarantined": [1, 0]})
+    charts = [xlsx_writer.Chart("По источникам", data="O'Hara", categories="source", series=["records", "quarantined"]),
+              xlsx_writer.Chart("Пусто", data="nothing", categories="x", series=["y"])]
+    path = tmp_path / "charts.xlsx"
+    write_workbook(path, {"summary": xlsx_writer.Sheet(pd.DataFrame({"item": ["a"]}), charts=charts),
+                          "O'Hara": per_source, "nothing": pd.DataFrame({"x": [], "y": []})})
+    with zipfile.ZipFile(path) as package:
+        names = [n for n in package.namelist() if n.startswith("xl/charts/chart")]
+        xml = package.read(names[0]).decode("utf-8")
+    assert len(names) == 1  # the chart of the empty sheet is left out
+    assert "По источникам" in xml
+    assert re.findall(r"<c:f>([^<]*)</c:f>", xml) == [
+        "'O''Hara'!$B$1", "'O''Hara'!$A$2:$A$3", "'O''Hara'!$B$2:$B$3",
+        "'O''Hara'!$C$1", "'O''Hara'!$A$2:$A$3", "'O''Hara'!$C$2:$C$3"]
+
+
+@given(st.text(min_size=1, max_size=12))
+def test_the_quick_guard_test_never_misses(text: str) -> None:
+    """``may_need_guard`` only spares the full test where that test would say no."""
+    assert xlsx_writer.may_need_guard(text) or not xlsx_writer.needs_text_guard(text)
+
+
+@given(st.text(max_size=20))
+def test_cleaned_text_holds_nothing_xml_cannot(text: str) -> None:
+    cleaned = xlsx_writer.clean_text(text)
+    assert not xlsx_writer._ILLEGAL_XML.search(cleaned)
+    assert cleaned == "".join(ch for ch in text if not xlsx_writer._ILLEGAL_XML.match(ch))

@@ -69,17 +69,27 @@ def excel_number(text: str) -> tuple[str, bool] | None:
     return mantissa, len(mantissa) == width
 
 
+def failure(exc: BaseException) -> str:
+    """An exception as a short phrase for a warning: its type and the first line of its message."""
+    detail = (str(exc).strip().splitlines() or [""])[0][:200]
+    return f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+
+
 def fold(text: str) -> str:
     """Lower case with ё → е: the form every matching key and table look-up uses."""
     return text.lower().replace("ё", "е")
 
 
-def apply_distinct(fn: Callable[..., Any], *columns: Sequence[Any] | pd.Series) -> pd.Series:
+def apply_distinct(fn: Callable[..., Any], *columns: Sequence[Any] | pd.Series,
+                   on_error: Callable[[tuple[Any, ...], Exception], Any] | None = None) -> pd.Series:
     """``fn(*row)`` for every row of the given columns, calling ``fn`` once per distinct row.
 
     Exports repeat values (the same phone on every order of a client), so a column of a
     million cells costs what its distinct values cost. The result is an object Series on
     the index of the first column (a fresh RangeIndex when it is not a Series).
+
+    ``on_error(row, exception)``, when given, is the result for a row ``fn`` fails on: one
+    odd value becomes a flagged value instead of a failed run.
     """
     if not columns:
         raise TypeError("apply_distinct needs at least one column")
@@ -88,7 +98,13 @@ def apply_distinct(fn: Callable[..., Any], *columns: Sequence[Any] | pd.Series) 
     distinct = [np.asarray(c, dtype=object)[first_rows].tolist() for c in columns]
     results = np.empty(len(first_rows), dtype=object)
     for i, args in enumerate(zip(*distinct)):
-        results[i] = fn(*args)
+        if on_error is None:
+            results[i] = fn(*args)
+            continue
+        try:
+            results[i] = fn(*args)
+        except Exception as exc:  # noqa: BLE001 — any failure on one value is that value's problem only
+            results[i] = on_error(args, exc)
     return pd.Series(results[codes], index=index, dtype=object)
 
 

@@ -4,11 +4,18 @@ A header is read in steps, each one a little less certain (and said so in ``note
 
 1. the whole normalised header is a known synonym (``"Эл. почта"`` → email);
 2. a qualifier names whose field it is (``"Телефон контактного лица"``, ``"ИНН контрагента"``,
-   ``"Контакт: Телефон"``, a two-row header group ``"Контактное лицо ФИО"``); a qualifier
-   alone is itself a field (``"Компания"`` → company name, ``"Контактное лицо"`` → ФИО);
+   ``"Контакт: Телефон"``); a qualifier alone is itself a field (``"Компания"`` → company
+   name, ``"Контактное лицо"`` → ФИО);
 3. modifiers are dropped (``"Телефон 2"``, ``"Доп. телефон"``, ``"Мобильный телефон"``);
 4. rapidfuzz finds near misses (``"Телфон"``) above a threshold that keeps
    ``"Дата создания"`` unmapped.
+
+A number column (``"№"``, ``"№ п/п"``, ``"#"``, ``"Клиент №"``) names no field, least of all a name.
+Under a two-row header the lower cell is the column's own name and the group above it
+(``"Компания"`` over ``"№ | Клиент | E-mail"``, ``"Контактное лицо"`` over ``"ФИО | E-mail"``)
+only says whose field it is: ``groups`` maps such a column to its group. When two columns
+name one single-value field, the surer reading wins (a synonym over a bare qualifier over
+a modified or fuzzy header), the first among equals.
 
 Phone, e-mail, note and key exist for companies and contacts alike; in a mixed source
 they go to the contact when a qualifier or a hint (``моб.``, ``личный``) says so or when
@@ -18,7 +25,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import lru_cache
 
 from rapidfuzz import fuzz, process
@@ -82,6 +89,7 @@ _VOCABULARY: dict[tuple[str, str], str] = {
 }
 # Headers that name no field although they are close to one ("Контакты" ≈ "Контакт"): never fuzzy-matched.
 _NOT_FIELDS = "контакты|контактная информация|контактные данные|дата|дата создания|дата изменения|статус|" \
+              "№|№ п п|п п|no|nr|номер|номер п п|порядковый номер|number|" \
               "источник|пол|тип|вид|регион|область|страна|индекс|почтовый индекс|факс|fax|доб|добавочный|" \
               "сумма|количество|цена|комментарий менеджера|created|modified|status|source|region|country"
 # Words naming whose field a header is; alone, a qualifier is that entity's name field.
@@ -95,7 +103,7 @@ _QUALIFIERS: dict[str, str] = {
              "contact person|person",
 }
 # Words that change nothing about the field ("Телефон 2"); some hint at the contact.
-_MODIFIERS = "доп|дополнительный|дополнительная|основной|основная|второй|рабочий|рабочая|офисный|" \
+_MODIFIERS = "№|no|nr|доп|дополнительный|дополнительная|основной|основная|второй|рабочий|рабочая|офисный|" \
              "городской|старый|новый|другой|ещё|еще|main|other|work|office|second|alt|additional"
 _CONTACT_HINTS = "моб|мобильный|мобильного|сотовый|личный|личная|личного|mobile|cell|personal|private"
 
@@ -108,8 +116,9 @@ class MappingError(RunFailure):
 
 
 def normalise_header(text: str) -> str:
-    """Lower case, ё→е, punctuation and spacing folded: ``" Эл. почта:"`` → ``"эл почта"``."""
-    return " ".join(re.sub(r"[\W_]+", " ", text.casefold().replace("ё", "е")).split())
+    """Lower case, ё→е, punctuation and spacing folded, ``#`` read as ``№``: ``" Эл. почта:"`` → ``"эл почта"``."""
+    folded = text.casefold().replace("ё", "е").replace("#", "№").replace("№", " № ")
+    return " ".join(re.sub(r"[^\w№]+|_", " ", folded).split())
 
 
 def _words(spec: str) -> list[str]:
@@ -127,21 +136,45 @@ _SHARED_FIELDS = {"name": ("name", "full_name"), "phone": ("phone", "phone"), "e
                   "note": ("note", "note"), "key": ("key", "key")}
 
 
+# How sure a reading is: when two columns name one single-value field, the surer one is taken.
+FUZZY, MODIFIED, QUALIFIER_ALONE, SYNONYM = range(4)
+
+
 @dataclass(frozen=True)
 class HeaderMatch:
     """What one header names: ``kind`` is company, contact or shared (decided by context)."""
 
     kind: str
     field: str
-    qualifier: str | None = None  # entity named by the header itself ("Телефон клиента")
+    qualifier: str | None = None  # entity named by the header itself ("Телефон клиента") or by its group
     contact_hint: bool = False  # "моб.", "личный": a person's rather than an office's
     fuzzy: int | None = None  # rapidfuzz score when the header was a near miss
+    rank: int = SYNONYM  # FUZZY … SYNONYM
 
 
 @lru_cache(maxsize=4096)
-def match_header(header: str) -> HeaderMatch | None:
-    """The field ``header`` names, or None; pure vocabulary, no context."""
-    words = normalise_header(header)
+def match_header(header: str, group: str | None = None) -> HeaderMatch | None:
+    """The field ``header`` names, or None; pure vocabulary, no context.
+
+    ``group`` is the upper cell of a two-row header (``header`` is then the joined name,
+    ``"Компания E-mail"``): the lower cell is read as the header, the group says whose it is.
+    """
+    if group:
+        return _under_group(header, group)
+    return _match_words(normalise_header(header))
+
+
+def is_known_header(header: str, group: str | None = None) -> bool:
+    """True when ``header`` names a canonical field (used to find the header row)."""
+    return match_header(header, group) is not None
+
+
+def own_name(header: str, group: str | None) -> str:
+    """The lower cell of a two-row header's joined name: ``"Компания E-mail"`` under ``"Компания"`` → ``"E-mail"``."""
+    return header[len(group) + 1:] if group and header.startswith(group + " ") else header
+
+
+def _match_words(words: str) -> HeaderMatch | None:
     if not words or words in _NOT_FIELD_WORDS:
         return None
     hit = _exact(words)
@@ -149,15 +182,21 @@ def match_header(header: str) -> HeaderMatch | None:
         return hit
     qualifier, rest = _strip_qualifier(words)
     if qualifier is not None:
-        base = _exact(rest) if rest else HeaderMatch(*_SELF_FIELD[qualifier])
-        base = base or _fuzzy(rest)
-        return HeaderMatch(base.kind, base.field, qualifier, base.contact_hint, base.fuzzy) if base else None
+        base = _match_words(rest) if rest else HeaderMatch(*_SELF_FIELD[qualifier], rank=QUALIFIER_ALONE)
+        return replace(base, qualifier=base.qualifier or qualifier) if base else None
     return _group_suffix(words) or _fuzzy(words)
 
 
-def is_known_header(header: str) -> bool:
-    """True when ``header`` names a canonical field (used to find the header row)."""
-    return match_header(header) is not None
+def _under_group(header: str, group: str) -> HeaderMatch | None:
+    """A column of a two-row header: its own name's field; a company/contact group decides a shared field's owner.
+
+    A lower cell that names nothing alone is read with its group ("Телефон" over "Рабочий").
+    """
+    hit = match_header(own_name(header, group)) or match_header(header)
+    entity = _strip_qualifier(normalise_header(group))[0]
+    if hit is None or entity is None or hit.qualifier is not None or hit.kind != SHARED:
+        return hit
+    return replace(hit, qualifier=entity)
 
 
 def _exact(words: str) -> HeaderMatch | None:
@@ -167,7 +206,7 @@ def _exact(words: str) -> HeaderMatch | None:
         return HeaderMatch(*_SYNONYMS[words], contact_hint=hint)
     kept = [t for t in tokens if t not in _MODIFIER_WORDS and t not in _HINT_WORDS and not t.isdigit()]
     if kept and len(kept) < len(tokens) and (key := _SYNONYMS.get(" ".join(kept))):
-        return HeaderMatch(*key, contact_hint=hint)
+        return HeaderMatch(*key, contact_hint=hint, rank=MODIFIED)
     return None
 
 
@@ -186,7 +225,8 @@ def _strip_qualifier(words: str) -> tuple[str | None, str]:
 def _group_suffix(words: str) -> HeaderMatch | None:
     """A two-row header under a group that names no entity: "Реквизиты ИНН" → the ИНН part."""
     tokens = words.split()
-    return next((hit for i in range(1, len(tokens)) if (hit := _exact(" ".join(tokens[i:])))), None)
+    hit = next((hit for i in range(1, len(tokens)) if (hit := _exact(" ".join(tokens[i:])))), None)
+    return replace(hit, rank=MODIFIED) if hit else None
 
 
 def _fuzzy(words: str) -> HeaderMatch | None:
@@ -196,7 +236,7 @@ def _fuzzy(words: str) -> HeaderMatch | None:
     if best is None:
         return None
     kind, name = _SYNONYMS[best[0]]
-    return HeaderMatch(kind, name, fuzzy=round(best[1]))
+    return HeaderMatch(kind, name, fuzzy=round(best[1]), rank=FUZZY)
 
 
 @dataclass
@@ -239,34 +279,53 @@ class ColumnMapping:
 
 
 def map_columns(headers: Sequence[str], *, entity: str | None = None,
-                explicit: Mapping[str, Mapping[str, str | list[str]] | None] | None = None) -> ColumnMapping:
+                explicit: Mapping[str, Mapping[str, str | list[str]] | None] | None = None,
+                groups: Mapping[str, str] | None = None) -> ColumnMapping:
     """Choose the mapping for ``headers``: ``explicit`` (the config's ``columns:``) wins, else the vocabulary.
 
-    ``entity`` (companies | contacts | mixed) is detected when None. Raises ``ValueError``
-    when ``explicit`` names a header that is not there or a field that does not exist.
+    ``entity`` (companies | contacts | mixed) is detected when None. ``groups`` maps the
+    columns of a two-row header to their group cell (``SourceTable.groups``). Raises
+    ``MappingError`` when ``explicit`` names a header that is not there or a field that does not exist.
     """
     if entity is not None and entity not in ENTITY_KINDS:
         raise MappingError(f"unknown entity {entity!r} (expected one of: {', '.join(ENTITY_KINDS)})")
+    groups = groups or {}
     if explicit and any(explicit.get(e) for e in (COMPANY, CONTACT)):
-        return _explicit_mapping(headers, entity, explicit)
-    return _automatic_mapping(headers, entity)
+        return _explicit_mapping(headers, entity, explicit, groups)
+    return _automatic_mapping(headers, entity, groups)
+
+
+def find_column(wanted: str, headers: Sequence[str], groups: Mapping[str, str] | None = None,
+                what: str = "column") -> str:
+    """The header a config entry names: as written, spelled differently, or by its lower cell alone.
+
+    Under a two-row header ``"Компания №"`` is also ``"№"`` — when no other column's lower
+    cell is ``"№"``; otherwise the message lists the full names to choose from.
+    """
+    if wanted in headers:
+        return wanted
+    norm = normalise_header(wanted)
+    found = [h for h in headers if normalise_header(h) == norm]
+    if not found and groups:
+        found = [h for h in headers if h in groups and normalise_header(own_name(h, groups[h])) == norm]
+        if len(found) > 1:
+            raise MappingError(f"{what} {wanted!r} is ambiguous: it is {', '.join(map(repr, found))}; "
+                               "write the full name")
+    if not found:
+        raise MappingError(f"{what} {wanted!r} not found (columns: {', '.join(headers)})")
+    return found[0]
 
 
 def _explicit_mapping(headers: Sequence[str], entity: str | None,
-                      explicit: Mapping[str, Mapping[str, str | list[str]] | None]) -> ColumnMapping:
-    by_norm: dict[str, str] = {}
-    for h in headers:
-        by_norm.setdefault(normalise_header(h), h)
+                      explicit: Mapping[str, Mapping[str, str | list[str]] | None],
+                      groups: Mapping[str, str]) -> ColumnMapping:
     blocks: dict[str, dict[str, list[str]]] = {COMPANY: {}, CONTACT: {}}
     for ent, allowed in ((COMPANY, COMPANY_FIELDS), (CONTACT, CONTACT_FIELDS)):
         for name, spec in (explicit.get(ent) or {}).items():
             if name not in allowed:
                 raise MappingError(f"columns: {ent}.{name} is not a field (fields: {', '.join(allowed)})")
             for wanted in [spec] if isinstance(spec, str) else spec:
-                found = wanted if wanted in headers else by_norm.get(normalise_header(wanted))
-                if found is None:
-                    raise MappingError(f"columns: {ent}.{name}: column {wanted!r} not found "
-                                     f"(columns: {', '.join(headers)})")
+                found = find_column(wanted, headers, groups, f"columns: {ent}.{name}: column")
                 blocks[ent].setdefault(name, []).append(found)
     detected = entity or _entity_of(blocks, [])
     return ColumnMapping(detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks),
@@ -278,8 +337,8 @@ def _unmapped(headers: Iterable[str], blocks: Mapping[str, Mapping[str, list[str
     return [h for h in headers if h not in used]
 
 
-def _automatic_mapping(headers: Sequence[str], entity: str | None) -> ColumnMapping:
-    matches = [match_header(h) for h in headers]
+def _automatic_mapping(headers: Sequence[str], entity: str | None, groups: Mapping[str, str]) -> ColumnMapping:
+    matches = [match_header(h, groups.get(h)) for h in headers]
     detected = entity or _entity_of(_assign(headers, matches, "mixed")[0], headers)
     blocks, notes = _assign(headers, matches, detected)
     fuzzy = [f"{h!r} mapped to {m.kind}.{m.field} (fuzzy {m.fuzzy})" for h, m in zip(headers, matches)
@@ -291,21 +350,31 @@ def _automatic_mapping(headers: Sequence[str], entity: str | None) -> ColumnMapp
 
 def _assign(headers: Sequence[str], matches: Sequence[HeaderMatch | None],
             entity: str) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
-    """Blocks of a source of kind ``entity``, and notes on columns kept as custom fields."""
-    blocks: dict[str, dict[str, list[str]]] = {COMPANY: {}, CONTACT: {}}
+    """Blocks of a source of kind ``entity``, and notes on columns kept as custom fields.
+
+    A single-value field claimed by several columns takes the surest reading (``rank``),
+    the leftmost among equals: "Наименование" over "Клиент" over "Наименованние".
+    """
+    claims: dict[tuple[str, str], list[tuple[int, str]]] = {}
     notes: list[str] = []
     for i, (h, m) in enumerate(zip(headers, matches)):
         if m is None:
             continue
         owner = _entity_for(m, i, matches, entity)
         name = m.field if m.kind != SHARED else _SHARED_FIELDS[m.field][owner == CONTACT]
-        taken = blocks[owner].get(name)
-        if not _fits(owner, name, entity):
-            notes.append(f"{h!r} looks like {owner}.{name}, kept as a custom field in a {entity} source")
-        elif taken and name not in MULTI_VALUE_FIELDS:
-            notes.append(f"{h!r} also looks like {owner}.{name}; took {taken[0]!r}, kept {h!r} as a custom field")
+        if _fits(owner, name, entity):
+            claims.setdefault((owner, name), []).append((m.rank, h))
         else:
-            blocks[owner].setdefault(name, []).append(h)
+            notes.append(f"{h!r} looks like {owner}.{name}, kept as a custom field in a {entity} source")
+    blocks: dict[str, dict[str, list[str]]] = {COMPANY: {}, CONTACT: {}}
+    for (owner, name), columns in claims.items():
+        if name in MULTI_VALUE_FIELDS:
+            blocks[owner][name] = [h for _, h in columns]
+            continue
+        taken = max(columns, key=lambda c: c[0])[1]
+        blocks[owner][name] = [taken]
+        notes += [f"{h!r} also looks like {owner}.{name}; took {taken!r}, kept {h!r} as a custom field"
+                  for _, h in columns if h != taken]
     return blocks, notes
 
 

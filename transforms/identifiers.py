@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 from transforms.cells import EXCEL_DIGITS_LOST, cell_text, excel_number
-from transforms.company_names import legal_form_kind
+from transforms.company_names import legal_form_kind, parse_company_name
 
 
 @dataclass(frozen=True)
@@ -145,18 +145,38 @@ def normalise_ogrn(raw: str | None) -> Identifier:
     return Identifier(number, text, None, kind)
 
 
-def company_type(inn: str | None, legal_form: str | None) -> str | None:
-    """legal | entrepreneur, from the legal form, else from a valid INN's length.
+def company_type(inn: str | None, legal_form: str | None = None, declared: str | None = None) -> str | None:
+    """legal | entrepreneur | person: the one rule for every source.
 
-    The form wins (``ИП`` → entrepreneur, ``ООО`` → legal); without one (or with an
-    ambiguous one such as КФХ) a 12-digit INN means an entrepreneur and a 10-digit one a
-    legal entity. "person" cannot be told from these two and is left to the caller.
+    Evidence, strongest first:
+
+    1. the legal form the company writes in its name (``ИП`` → entrepreneur, ``ООО`` → legal);
+    2. a type the source declares (1C's ``ЮридическоеФизическоеЛицо``) of ``entrepreneur``;
+    3. a 12-digit INN: only individuals have one, and an individual in a counterparty list who has
+       an INN is an ИП — so a record declared ``legal`` or ``person`` with it is an entrepreneur
+       (БП files an ИП as ФизическоеЛицо; an ИП filed as ЮридическоеЛицо is the commonest slip);
+    4. the declared type;
+    5. a 10-digit INN: a legal entity.
+
+    "person" is never guessed: only a source can declare it.
     """
     kind = legal_form_kind(legal_form)
     if kind:
         return kind
-    if inn and len(inn) == 12:
+    if declared == "entrepreneur" or _inn_digits(inn) == 12:
         return "entrepreneur"
-    if inn and len(inn) == 10:
-        return "legal"
-    return None
+    if declared:
+        return declared
+    return "legal" if _inn_digits(inn) == 10 else None
+
+
+def declared_company_type(inn: str | None, declared: str | None, *names: str | None) -> str | None:
+    """``company_type`` of a record whose source declares a type (1C), the legal form read from its names."""
+    form = next((f for name in names if (f := parse_company_name(name).legal_form)), None)
+    return company_type(inn, form, declared)
+
+
+def _inn_digits(inn: str | None) -> int:
+    """How many digits the INN has: a valid one's, else the cell's digits (a mistyped INN keeps its length)."""
+    identifier = normalise_inn(inn)
+    return len(identifier.value or re.sub(r"\D", "", identifier.raw or ""))

@@ -4,6 +4,10 @@ Each scalar normaliser is pure and cached; here it is called once per distinct
 input, so a column of a million repeated cells costs what its distinct values
 cost. Invalid values are never loaded as valid: they are cleared from the
 canonical column, kept in the record's payload and listed in ``_issues``.
+
+Every normaliser runs under a guard: a value one of them fails on (a bug, a pathological
+input) is kept as written with a warning naming the error, so one bad cell never stops
+a run.
 """
 from __future__ import annotations
 
@@ -12,13 +16,14 @@ from typing import Any
 
 import pandas as pd
 
-from transforms.cells import apply_distinct
-from transforms.company_names import parse_company_name
+from transforms.cells import apply_distinct, failure
+from transforms.company_names import CompanyName, parse_company_name
 from transforms.emails import Email, parse_emails
-from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
-from transforms.identifiers import company_type, normalise_inn, normalise_kpp, normalise_ogrn
-from transforms.person_names import clean_position, parse_person_name
+from transforms.identifiers import Identifier, company_type, normalise_inn, normalise_kpp, normalise_ogrn
+from transforms.person_names import PersonName, clean_position, parse_person_name
 from transforms.phones import Phone, parse_phones
+from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
+from vocabulary.messages import text
 
 # How clients write the company type in their own columns.
 _TYPE_WORDS = {"юр": "legal", "юл": "legal", "ооо": "legal", "legal": "legal", "company": "legal",
@@ -26,9 +31,59 @@ _TYPE_WORDS = {"юр": "legal", "юл": "legal", "ооо": "legal", "legal": "le
                "физ": "person", "фл": "person", "частное": "person", "person": "person"}
 
 
-def _each(fn: Callable[..., Any], *columns: list) -> list:
-    """``fn`` over the rows of ``columns``, once per distinct row (exports repeat values a lot)."""
-    return apply_distinct(fn, *columns).tolist() if columns[0] else []
+Fallback = Callable[[str | None, str], Any]  # (the value as written, why it failed) → the normaliser's result
+
+
+def _written(values: tuple[Any, ...]) -> str | None:
+    """Cells as written, joined (a name given in parts): what a failed normaliser keeps."""
+    return " ".join(str(v).strip() for v in values if v is not None and not _missing(v)).strip() or None
+
+
+def _each(fn: Callable[..., Any], *columns: list, fallback: Fallback, values: int = 1) -> list:
+    """``fn`` over the rows of ``columns``, once per distinct row (exports repeat values a lot).
+
+    A row ``fn`` raises on gets ``fallback(value, issue)``: the value columns (``values``
+    of them, the rest are context such as the region) kept as written, flagged with the error.
+    """
+    def guarded(args: tuple[Any, ...], exc: Exception) -> Any:
+        return fallback(_written(args[:values]), text("bad_input.value_failed", error=failure(exc)))
+    return apply_distinct(fn, *columns, on_error=guarded).tolist() if columns[0] else []
+
+
+def _cleaned(fn: Callable[[str | None], str | None], column: list, issues: list[list[str]], field: str) -> list:
+    """A text cleaner over a column; a value it fails on stays as written, with a warning on its record."""
+    failed: dict[str | None, str] = {}
+
+    def as_written(value: str | None, issue: str) -> str | None:
+        failed[value] = issue
+        return value
+    out = _each(fn, column, fallback=as_written)
+    if failed:
+        for bag, value in zip(issues, column):
+            written = _written((value,))
+            if written in failed:
+                bag.append(f"{field} {written!r}: {failed[written]}")
+    return out
+
+
+def _phone_failed(value: str | None, issue: str) -> tuple[Phone, ...]:
+    return (Phone(value or "", None, issue=issue),)
+
+
+def _email_failed(value: str | None, issue: str) -> tuple[Email, ...]:
+    return (Email(value or "", None, issue=issue),)
+
+
+def _company_failed(value: str | None, issue: str) -> CompanyName:
+    return CompanyName(value, None, None, issue)
+
+
+def _person_failed(value: str | None, issue: str) -> PersonName:
+    return PersonName(value, None, None, None, issue=issue)
+
+
+def _identifier_failed(value: str | None, issue: str) -> Identifier:
+    return Identifier(None, value, issue)
 
 
 def _missing(value: object) -> bool:
@@ -43,7 +98,13 @@ def _type_word(text: str | None) -> str | None:
 
 
 def _phone_issues(phones: tuple[Phone, ...]) -> list[str]:
-    return [f"phone {p.raw!r}: {p.issue}" for p in phones if p.issue and p.e164 is None]
+    out = []
+    for p in phones:
+        if p.unverified:
+            out.append(text("bad_input.phone_unverified", raw=p.raw, e164=p.e164))
+        elif p.issue and p.e164 is None:
+            out.append(f"phone {p.raw!r}: {p.issue}")
+    return out
 
 
 def _email_issues(emails: tuple[Email, ...]) -> list[str]:
@@ -65,8 +126,8 @@ def _column(frame: pd.DataFrame, name: str) -> list:
 
 def _channels(cols: dict[str, list], issues: list[list[str]], regions: list[str], cities: list) -> None:
     """Split phone and email cells into Phone/Email tuples; their problems become warnings."""
-    cols["phones"] = _each(parse_phones, cols.pop("phone"), regions, cities)
-    cols["emails"] = _each(parse_emails, cols.pop("email"))
+    cols["phones"] = _each(parse_phones, cols.pop("phone"), regions, cities, fallback=_phone_failed)
+    cols["emails"] = _each(parse_emails, cols.pop("email"), fallback=_email_failed)
     for bag, phones, emails in zip(issues, cols["phones"], cols["emails"]):
         bag.extend(_phone_issues(phones) + _email_issues(emails))
 
@@ -76,14 +137,18 @@ def normalise_companies(frame: pd.DataFrame, regions: Mapping[str, str]) -> pd.D
     cols = {c: _column(frame, c) for c in frame.columns}
     issues: list[list[str]] = [[] for _ in range(len(frame))]
     names = _each(parse_company_name,
-                  [n if n is not None else lg for n, lg in zip(cols["name"], cols["legal_name"])])
-    legal = _each(parse_company_name, cols["legal_name"])
+                  [n if n is not None else lg for n, lg in zip(cols["name"], cols["legal_name"])],
+                  fallback=_company_failed)
+    legal = _each(parse_company_name, cols["legal_name"], fallback=_company_failed)
+    for bag, name, written in zip(issues, names, cols["name"]):
+        if name.issue:
+            bag.append(f"name {written!r}: {name.issue}")
     cols["name"] = [n.display for n in names]
     cols["legal_name"] = [n.display for n in legal]
     cols["name_key"] = [n.match_key or lg.match_key for n, lg in zip(names, legal)]
     cols["legal_form"] = [n.legal_form or lg.legal_form for n, lg in zip(names, legal)]
     for field, fn in (("inn", normalise_inn), ("kpp", normalise_kpp), ("ogrn", normalise_ogrn)):
-        ids = _each(fn, cols[field])
+        ids = _each(fn, cols[field], fallback=_identifier_failed)
         cols[field] = [i.value for i in ids]
         for bag, i in zip(issues, ids):
             if i.issue:
@@ -91,7 +156,7 @@ def normalise_companies(frame: pd.DataFrame, regions: Mapping[str, str]) -> pd.D
     cols["type"] = [_type_word(t) or company_type(inn, form)
                     for t, inn, form in zip(cols["type"], cols["inn"], cols["legal_form"])]
     for col in ("address", "city", "website", "manager", "note"):
-        cols[col] = _each(_squash, cols[col])
+        cols[col] = _cleaned(_squash, cols[col], issues, col)
     places = [city or address for city, address in zip(cols["city"], cols["address"])]  # the city may be in the address
     _channels(cols, issues, [regions[s] for s in cols[SOURCE]], places)
     cols[ISSUES] = issues
@@ -104,16 +169,16 @@ def normalise_contacts(frame: pd.DataFrame, companies: pd.DataFrame,
     cols = {c: _column(frame, c) for c in frame.columns}
     issues: list[list[str]] = [[] for _ in range(len(frame))]
     names = _each(parse_person_name, cols["full_name"], cols["last_name"], cols["first_name"],
-                  cols["middle_name"])
+                  cols["middle_name"], fallback=_person_failed, values=4)
     for attr in ("full_name", "last_name", "first_name", "middle_name", "gender"):
         cols[attr] = [getattr(n, attr) for n in names]
     cols["name_key"] = [n.match_key for n in names]
     for bag, n in zip(issues, names):
         if n.issue:
             bag.append(f"name: {n.issue}")
-    cols["position"] = _each(clean_position, cols["position"])
-    cols["note"] = _each(_squash, cols["note"])
-    refs = _each(normalise_inn, cols[REF_INN])
+    cols["position"] = _cleaned(clean_position, cols["position"], issues, "position")
+    cols["note"] = _cleaned(_squash, cols["note"], issues, "note")
+    refs = _each(normalise_inn, cols[REF_INN], fallback=_identifier_failed)
     cols[REF_INN] = [r.value or r.raw for r in refs]
     city_of = {key: city or address for key, city, address in zip(
         zip(companies[SOURCE], companies[SOURCE_KEY]), companies["city"], companies["address"])}

@@ -1,4 +1,4 @@
-"""1C OData catalog entities (``standard.odata`` JSON) → ``OneCEntity`` (pure, no I/O).
+"""1C OData catalog elements (``standard.odata`` JSON, as ``connectors.onec_odata`` reads them) → ``OneCEntity`` (pure).
 
 What the readers hand in is the JSON of the 1C standard OData interface as it comes:
 one dict per catalog element with ``Ref_Key``, ``DataVersion``, ``DeletionMark``,
@@ -15,21 +15,17 @@ owned by a partner, which reaches its counterparty through ``Catalog_Контр�
 """
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
-from transforms.onec_records import OneCData, OneCEntity
+from transforms.identifiers import declared_company_type
+from vocabulary.onec import CONTACT_CATALOGS, COUNTERPARTIES, UT_CONTACTS, OneCData, OneCEntity
 
-COUNTERPARTIES = "Catalog_Контрагенты"
-BP_CONTACTS = "Catalog_КонтактныеЛица"  # БП 3.0: owner = ОбъектВладелец (a counterparty)
-UT_CONTACTS = "Catalog_КонтактныеЛицаПартнеров"  # УТ 11, КА 2, ERP: owner = a partner
-CONTACT_CATALOGS = (BP_CONTACTS, UT_CONTACTS)
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 CONTACT_INFO = "КонтактнаяИнформация"
 
-# ЮридическоеФизическоеЛицо (БП) / ЮрФизЛицо (УТ, КА, ERP) → canonical company type;
-# "person" turns into "entrepreneur" when the INN has 12 digits (an ИП is a ФизическоеЛицо).
+# ЮридическоеФизическоеЛицо (БП) / ЮрФизЛицо (УТ, КА, ERP) → the type 1C declares
+# (``transforms.identifiers.company_type`` decides with the INN and the names).
 _COMPANY_TYPES = {
     "ЮридическоеЛицо": "legal", "ЮрЛицо": "legal", "ЮрЛицоНеРезидент": "legal",
     "ФизическоеЛицо": "person", "ФизЛицо": "person", "ИндивидуальныйПредприниматель": "entrepreneur",
@@ -128,11 +124,9 @@ def _extra(entity: Mapping[str, object]) -> dict[str, str]:
 
 
 def company_type(entity: Mapping[str, object]) -> str | None:
-    kind = _COMPANY_TYPES.get(_text(entity, "ЮридическоеФизическоеЛицо", "ЮрФизЛицо") or "")
-    inn = _text(entity, "ИНН") or ""
-    if kind == "person" and re.fullmatch(r"\d{12}", inn.replace(" ", "")):
-        return "entrepreneur"
-    return kind
+    declared = _COMPANY_TYPES.get(_text(entity, "ЮридическоеФизическоеЛицо", "ЮрФизЛицо") or "")
+    return declared_company_type(_text(entity, "ИНН"), declared, _text(entity, "Description"),
+                                 _text(entity, "НаименованиеПолное"))
 
 
 def counterparty(entity: Mapping[str, object]) -> OneCEntity:
@@ -232,11 +226,13 @@ def _elements(catalog: str, rows: Iterable[Mapping[str, object]], what: tuple[st
     return entities
 
 
-def onec_data(counterparties: list[Mapping[str, object]],
-              contacts: Mapping[str, list[Mapping[str, object]]]) -> OneCData:
-    """What a 1C base holds: ``counterparties`` are the ``Catalog_Контрагенты`` elements,
-    ``contacts`` the elements of each published contact person catalog (``CONTACT_CATALOGS``)."""
-    data = OneCData()
+def onec_data(catalogs: Mapping[str, list[Mapping[str, object]]]) -> OneCData:
+    """What a 1C base holds, from the elements of each catalog read (``Catalog_Контрагенты`` and
+    each published contact person catalog of ``CONTACT_CATALOGS``)."""
+    counterparties = catalogs.get(COUNTERPARTIES, [])
+    contacts = {catalog: rows for catalog, rows in catalogs.items() if catalog in CONTACT_CATALOGS}
+    read = ", ".join(f"{catalog} {len(rows)}" for catalog, rows in catalogs.items())
+    data = OneCData(notes=[f"elements read from 1C: {read}"])
     data.companies = _elements(COUNTERPARTIES, counterparties, ("counterparty", "counterparties"),
                                counterparty, data)
     if not contacts:

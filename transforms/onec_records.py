@@ -11,49 +11,25 @@ soft-deletes their CRM records like any record gone from its source.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-
 import pandas as pd
 
-from vocabulary.fields import (
-    COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, MULTI_VALUE_FIELDS, ORIGIN, PAYLOAD, REF_INN, REF_KEY, REF_NAME,
-    REF_ROW, SOURCE, SOURCE_KEY,
-)
 from transforms.records import SourceRecords
+from vocabulary.fields import (
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    EXTRA,
+    MULTI_VALUE_FIELDS,
+    ORIGIN,
+    PAYLOAD,
+    REF_INN,
+    REF_KEY,
+    REF_NAME,
+    REF_ROW,
+    SOURCE,
+    SOURCE_KEY,
+)
+from vocabulary.onec import OneCData, OneCEntity
 from vocabulary.rejects import empty_rejects, reject
-
-
-@dataclass
-class OneCEntity:
-    """One counterparty or contact person as read from 1C.
-
-    ``key`` is the stable 1C reference (``Ref_Key`` GUID, or the exchange ``Ид``);
-    ``origin`` tells a consultant where to find it (``Catalog_Контрагенты(guid'…')``,
-    ``orders.xml: Контрагент 12``); ``fields`` holds canonical fields, a list for
-    several phones/emails; ``company_key`` is a contact's owner (the company's ``key``);
-    ``payload`` is the raw record as read, kept on its source link.
-    """
-
-    key: str
-    origin: str
-    fields: dict[str, str | list[str] | None]
-    payload: dict[str, object]
-    company_key: str | None = None
-    extra: dict[str, str] = field(default_factory=dict)
-    # a contact whose counterparty is marked for deletion: that counterparty's name and INN, so the
-    # contact follows the CRM record the counterparty became (matched through the other sources)
-    company_ref: dict[str, str | None] = field(default_factory=dict)
-
-
-@dataclass
-class OneCData:
-    """What one 1C source holds: counterparties, contact persons and what the reader noticed."""
-
-    companies: list[OneCEntity] = field(default_factory=list)
-    contacts: list[OneCEntity] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    # records read but unusable (no key, broken element): (origin, reason, raw payload)
-    broken: list[tuple[str, str, dict]] = field(default_factory=list)
 
 
 def _value(name: str, value: str | list[str] | None) -> str | None:

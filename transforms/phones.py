@@ -15,13 +15,21 @@ on top of it come the habits of Russian-speaking exports:
   the default region cannot read it.
 
 Nothing is guessed: a number that stays invalid keeps its text in ``raw``, ``e164`` is
-None and ``issue`` says why in plain words.
+None and ``issue`` says why in plain words. One exception keeps callable numbers: a
+number outside the numbering plan phonenumbers knows but of the right length for an
+explicitly written country code (``+375 25 …``, ``00 7 727 …``) or a 10-digit +7
+number (``8 727 …`` dialled from RU/KZ) gets its E.164 with ``unverified=True`` (plans
+gain new ranges faster than the library's metadata); only impossible numbers stay raw.
+
+Every path is bounded: a cell is cut into fragments once, and a fragment too long for
+one number is split into glued numbers at most once (the pieces are never split again),
+so no input, however long, recurses.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 import pandas as pd
@@ -48,6 +56,7 @@ class Phone:
     inferred: bool = False  # area code completed from the record's city
     issue: str | None = None
     country: str | None = None  # ISO region of the number: RU, KZ, BY, ...
+    unverified: bool = False  # possible for its country code but outside the known plan (``issue`` = UNVERIFIED)
 
 
 _SEPARATOR = re.compile(r"[,;/|\n\r]+|\s(?:или|либо|or)\s", re.IGNORECASE)
@@ -69,6 +78,7 @@ NO_DIGITS = "no digits; not a phone number"
 TOO_SHORT = "too short for a phone number"
 TOO_LONG = "too long for a phone number"
 LOCAL_NO_CITY = "local number without area code; no city to complete it"
+UNVERIFIED = "unverified"  # the right length for its country code, a range the numbering plan does not list
 
 
 class _Reading(NamedTuple):
@@ -134,7 +144,7 @@ def _desc(desc: phonenumbers.PhoneNumberDesc | None) -> _Desc | None:
     return _Desc(frozenset(desc.possible_length), re.compile(desc.national_number_pattern))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _plan(region: str) -> _Plan:
     m = phonenumbers.PhoneMetadata.metadata_for_region(region)
     descs = [d for d in (m.premium_rate, m.toll_free, m.shared_cost, m.voip, m.personal_number, m.pager, m.uan,
@@ -273,39 +283,110 @@ def _fallback(candidate: str, digits: str, plus: bool, region: str, alt_region: 
     return next((r for r in (_read(c, region) for c in _candidates(digits, plus)) if r.e164), None)
 
 
+def _explicit_candidates(digits: str, plus: bool, region: str) -> list[str]:
+    """``+digits`` readings where the writer gave the country: a plus, an international prefix, a +7 trunk."""
+    if plus:
+        return ["+" + digits]
+    out = ["+" + digits[len(prefix):] for prefix in ("00", "810") if digits.startswith(prefix)]
+    if region in _PLUS7_REGIONS and (len(digits) == 10 or (len(digits) == 11 and digits[0] in "78")):
+        out.append("+7" + digits[-10:])  # a 10-digit +7 number, with or without its trunk 8 / code 7
+    return out
+
+
+def _possible(digits: str, plus: bool, region: str) -> _Reading | None:
+    """An E.164 for a number the plan does not list but its explicit country code allows (see the docstring).
+
+    "Allows" is the length of a fixed-line or mobile number of that country (not of any
+    number: short codes and pagers make nearly every length possible somewhere).
+    """
+    for candidate in _explicit_candidates(digits, plus, region):
+        try:
+            num = phonenumbers.parse(candidate, None)
+        except NumberParseException:
+            continue
+        nsn = phonenumbers.national_significant_number(num)
+        if nsn[:1] in ("", "0") or (num.country_code == 7 and nsn[0] == "1"):
+            continue  # no national number of +7 (nor of most plans) starts with 0; +7 1xx is unused
+        if any(phonenumbers.is_possible_number_for_type_with_reason(num, kind) == ValidationResult.IS_POSSIBLE
+               for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE)):
+            return _Reading(f"+{num.country_code}{nsn}", None, _country_of(num.country_code, nsn), UNVERIFIED)
+    return None
+
+
+def _country_of(country_code: int, nsn: str) -> str | None:
+    """The region of a country code shared by several (+7: RU, KZ) as their leading digits tell."""
+    regions = phonenumbers.region_codes_for_country_code(country_code)
+    leading = [r for r in regions if r != "001" and (p := _plan(r).leading_digits) is not None and p.match(nsn)]
+    return (leading or list(regions) or [None])[0]
+
+
 @lru_cache(maxsize=200_000)
 def _parse_fragment(fragment: str, region: str, alt_region: str | None) -> tuple[Phone, ...]:
-    """One fragment of a cell → usually one Phone; two when two numbers were glued together."""
+    """One fragment of a cell → usually one Phone; two or more when numbers were glued together."""
+    phone, digits, too_long = _parse_number(fragment, region, alt_region)
+    if phone.e164 is None and (too_long or len(digits) >= 2 * 10):
+        glued = _glued_numbers(_split_extension(fragment)[0], region)
+        if glued:
+            return glued
+    return (phone,)
+
+
+def _parse_number(fragment: str, region: str, alt_region: str | None) -> tuple[Phone, str, bool]:
+    """One fragment read as one number: the Phone, its digits, and whether they are too many for one number."""
     body, extension = _split_extension(fragment)
     excel = excel_number(body)
     if excel is not None:
         digits, complete = excel
         plus = False
         if not complete:
-            return (Phone(fragment, None, extension, issue=EXCEL_DIGITS_LOST.format(body.strip())),)
+            return Phone(fragment, None, extension, issue=EXCEL_DIGITS_LOST.format(body.strip())), "", False
     else:
         digits = _NON_DIGIT.sub("", body)
         sign = _FIRST_SIGN.search(body)
         plus = sign is not None and sign.group() == "+"
     if not digits:
-        return (Phone(fragment, None, extension, issue=NO_DIGITS),)
+        return Phone(fragment, None, extension, issue=NO_DIGITS), digits, False
     candidate = ("+" if plus else "") + digits
     first = _read(candidate, region)
     valid = first if first.e164 else _fallback(candidate, digits, plus, region, alt_region)
     if valid:
-        return (Phone(fragment, valid.e164, extension, valid.kind, False, None, valid.country),)
-    if first.issue == TOO_LONG or len(digits) >= 2 * 10:
-        glued = _glued_numbers(body, region)
-        if glued:
-            return glued
-    return (Phone(fragment, None, extension, issue=first.issue),)
+        return Phone(fragment, valid.e164, extension, valid.kind, False, None, valid.country), digits, False
+    if first.issue not in (TOO_SHORT, TOO_LONG, LOCAL_NO_CITY) and (possible := _possible(digits, plus, region)):
+        return Phone(fragment, possible.e164, extension, None, False, UNVERIFIED, possible.country,
+                     unverified=True), digits, False
+    return Phone(fragment, None, extension, issue=first.issue), digits, first.issue == TOO_LONG
+
+
+# A text longer than this is no cell of glued numbers (phonenumbers' own parser stops at 250 characters).
+_GLUED_MAX_CHARS = 250
 
 
 def _glued_numbers(text: str, region: str) -> tuple[Phone, ...]:
-    """Two or more numbers written one after another with only spaces between them."""
-    found = tuple(_parse_fragment(m.raw_string, region, None)[0]
+    """Two or more numbers written one after another with only spaces between them.
+
+    Each piece the matcher finds is read as one number and never split again, so the
+    work is bounded whatever the text (the matcher may report the whole text as one
+    number with a long extension, which must not send it back here).
+    """
+    if len(text) > _GLUED_MAX_CHARS:
+        return ()
+    if text.strip().isdigit():
+        return _glued_digits(text.strip(), region)
+    found = tuple(_parse_number(m.raw_string, region, None)[0]
                   for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
     return found if len(found) >= 2 and all(p.e164 for p in found) else ()
+
+
+def _glued_digits(digits: str, region: str) -> tuple[Phone, ...]:
+    """Numbers of one length written with no space at all ("7916123456779161234567"): each must be valid."""
+    for size in (11, 10):
+        if len(digits) % size == 0 and 2 <= len(digits) // size <= 5:
+            parts = [digits[i:i + size] for i in range(0, len(digits), size)]
+            readings = [_read(part, region) for part in parts]
+            if all(r.e164 for r in readings):
+                return tuple(Phone(part, r.e164, None, r.kind, False, None, r.country)
+                             for part, r in zip(parts, readings))
+    return ()
 
 
 def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> Phone:

@@ -7,17 +7,28 @@ columns are joined with newlines, to be split by the normalisers.
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
 import pandas as pd
 
-from transforms.column_mapping import ColumnMapping, MappingError
-from vocabulary.fields import (
-    COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, ORIGIN, PAYLOAD, REF_INN, REF_KEY,
-    REF_NAME, REF_ROW, SOURCE, SOURCE_KEY,
-)
+from transforms.cells import failure
+from transforms.column_mapping import ColumnMapping, find_column
 from transforms.tables import ROW_COLUMN, SourceTable
+from vocabulary.fields import (
+    COMPANY_FIELDS,
+    CONTACT_FIELDS,
+    EXTRA,
+    ORIGIN,
+    PAYLOAD,
+    REF_INN,
+    REF_KEY,
+    REF_NAME,
+    REF_ROW,
+    SOURCE,
+    SOURCE_KEY,
+)
+from vocabulary.messages import text
 from vocabulary.rejects import reject, rejects_frame
 
 CONTACT_REFS = {"key": REF_KEY, "inn": REF_INN, "name": REF_NAME}
@@ -45,14 +56,39 @@ def _field(row: dict[str, str | None], columns: list[str]) -> str | None:
     return "\n".join(dict.fromkeys(values)) or None
 
 
+def record_key_column(mapping: ColumnMapping, key_column: str | None) -> str | None:
+    """The column holding the records' keys: the config's ``key:``, else the one mapped to ``key``."""
+    own = mapping.company if mapping.entity != "contacts" else mapping.contact
+    return key_column or (own.get("key") or [None])[0]
+
+
+def _header_word(text: str | None) -> str:
+    return " ".join((text or "").split()).casefold()
+
+
+def rejected_row_key(header: Sequence[str | None], key_column: str | None,
+                     cells: Sequence[str | None]) -> str | None:
+    """The key a row the reader rejected holds in the key column, read from its best-effort ``cells``.
+
+    ``header`` is the header row as in the file (one name per position). None when the
+    table has no key column, the column is not found, or the row has no value there.
+    """
+    if key_column is None:
+        return None
+    names = [_header_word(h) for h in header]
+    wanted = _header_word(key_column)
+    if wanted not in names:
+        return None
+    position = names.index(wanted)
+    return _clean(cells[position]) if position < len(cells) else None
+
+
 def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
                      key_column: str | None, label: Callable[[int], str]) -> SourceRecords:
     """Records of one table; ``label(row)`` names a row for people ("Клиенты!12")."""
     headers = [c for c in table.frame.columns if c != ROW_COLUMN]
-    own = mapping.company if mapping.entity != "contacts" else mapping.contact
-    key_column = key_column or (own.get("key") or [None])[0]
-    if key_column is not None and key_column not in headers:
-        raise MappingError(f"key column {key_column!r} not found (columns: {', '.join(headers)})")
+    key_column = (find_column(key_column, headers, table.groups, "key column") if key_column
+                  else record_key_column(mapping, None))
     mapped = {c for m in (mapping.company, mapping.contact) for cols in m.values() for c in cols}
     unmapped = [h for h in headers if h not in mapped and h != key_column]
 
@@ -68,57 +104,62 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
 
     for row, key in zip(rows, keys):
         origin = label(row[ROW_COLUMN])
-        payload = {h: v for h in headers if (v := _clean(row.get(h)))}
-        extra = {h: payload[h] for h in unmapped if h in payload}
-        base = {SOURCE: source, ORIGIN: origin, EXTRA: extra, PAYLOAD: payload}
-        company = {f: _field(row, mapping.company.get(f, [])) for f in COMPANY_FIELDS}
-        contact = {f: _field(row, mapping.contact.get(f, [])) for f in CONTACT_FIELDS}
-        if mapping.entity == "mixed" and not any(contact.get(f) for f in PERSON_FIELDS):
-            # no person on this row: its phone and e-mail are the company's, not a nameless contact's
-            for f in ("phone", "email"):
-                company[f] = "\n".join(dict.fromkeys(v for v in (company[f], contact[f]) if v)) or None
-                contact[f] = None
-        has_company = any(v for f, v in company.items() if f != "key")
-        has_contact = any(v for f, v in contact.items() if f != "key")
-        seen[key] += 1
+        try:
+            payload = {h: v for h in headers if (v := _clean(row.get(h)))}
+            extra = {h: payload[h] for h in unmapped if h in payload}
+            base = {SOURCE: source, ORIGIN: origin, EXTRA: extra, PAYLOAD: payload}
+            company = {f: _field(row, mapping.company.get(f, [])) for f in COMPANY_FIELDS}
+            contact = {f: _field(row, mapping.contact.get(f, [])) for f in CONTACT_FIELDS}
+            if mapping.entity == "mixed" and not any(contact.get(f) for f in PERSON_FIELDS):
+                # no person on this row: its phone and e-mail are the company's, not a nameless contact's
+                for f in ("phone", "email"):
+                    company[f] = "\n".join(dict.fromkeys(v for v in (company[f], contact[f]) if v)) or None
+                    contact[f] = None
+            has_company = any(v for f, v in company.items() if f != "key")
+            has_contact = any(v for f, v in contact.items() if f != "key")
+            seen[key] += 1
 
-        if mapping.entity == "contacts":
-            if not has_contact:
-                rejects.append(reject(source, key, "contact", origin, _nothing_mapped(payload), payload))
-                continue
-            refs = {CONTACT_REFS[f]: company.get(f) for f in CONTACT_REFS}
-            contacts.append({**contact, **refs, REF_ROW: None, **base, SOURCE_KEY: key})
-            continue
-
-        if has_company:
-            if key in company_by_key and mapping.entity == "mixed":
-                previous = company_by_key[key]
-                if any(previous[f] != company[f] for f in COMPANY_FIELDS):
-                    rejects.append(reject(source, f"{key}#{seen[key]}", "company", origin, [
-                        f"key {key!r} repeats {previous[ORIGIN]} with different company data"], payload))
+            if mapping.entity == "contacts":
+                if not has_contact:
+                    rejects.append(reject(source, key, "contact", origin, _nothing_mapped(payload), payload))
                     continue
-                last_company = previous
-            elif key in company_by_key:
-                rejects.append(reject(source, f"{key}#{seen[key]}", "company", origin,
-                                      [f"key {key!r} repeats {company_by_key[key][ORIGIN]}"], payload))
+                refs = {CONTACT_REFS[f]: company.get(f) for f in CONTACT_REFS}
+                contacts.append({**contact, **refs, REF_ROW: None, **base, SOURCE_KEY: key})
                 continue
-            else:
-                record = {**company, **base, SOURCE_KEY: key}
-                companies.append(record)
-                company_by_key[key] = last_company = record
-        elif mapping.entity == "companies" or not has_contact:
-            rejects.append(reject(source, key, "company", origin, _nothing_mapped(payload), payload))
-            continue
 
-        if mapping.entity == "mixed" and has_contact:
-            contact_key = f"{key}/{seen[key]}" if key in repeats else key
-            owner = last_company if not has_company else company_by_key[key]
-            if owner is None:
-                rejects.append(reject(source, contact_key, "contact", origin,
-                                      ["contact row with no company on it or above it"], payload))
+            if has_company:
+                if key in company_by_key and mapping.entity == "mixed":
+                    previous = company_by_key[key]
+                    if any(previous[f] != company[f] for f in COMPANY_FIELDS):
+                        rejects.append(reject(source, f"{key}#{seen[key]}", "company", origin, [
+                            f"key {key!r} repeats {previous[ORIGIN]} with different company data"], payload))
+                        continue
+                    last_company = previous
+                elif key in company_by_key:
+                    rejects.append(reject(source, f"{key}#{seen[key]}", "company", origin,
+                                          [f"key {key!r} repeats {company_by_key[key][ORIGIN]}"], payload))
+                    continue
+                else:
+                    record = {**company, **base, SOURCE_KEY: key}
+                    companies.append(record)
+                    company_by_key[key] = last_company = record
+            elif mapping.entity == "companies" or not has_contact:
+                rejects.append(reject(source, key, "company", origin, _nothing_mapped(payload), payload))
                 continue
-            contacts.append({**contact, REF_KEY: None, REF_INN: None, REF_NAME: None,
-                             REF_ROW: (source, owner[SOURCE_KEY]), **base, SOURCE_KEY: contact_key})
+
+            if mapping.entity == "mixed" and has_contact:
+                contact_key = f"{key}/{seen[key]}" if key in repeats else key
+                owner = last_company if not has_company else company_by_key[key]
+                if owner is None:
+                    rejects.append(reject(source, contact_key, "contact", origin,
+                                          ["contact row with no company on it or above it"], payload))
+                    continue
+                contacts.append({**contact, REF_KEY: None, REF_INN: None, REF_NAME: None,
+                                 REF_ROW: (source, owner[SOURCE_KEY]), **base, SOURCE_KEY: contact_key})
+        except Exception as exc:  # noqa: BLE001 — a record the mapping fails on is quarantined, not the run
+            entity = "contact" if mapping.entity == "contacts" else "company"  # a table row ("row": a file line)
+            rejects.append(reject(source, key, entity, origin, [text("bad_input.record_failed", error=failure(exc))],
+                                  {h: str(row.get(h)) for h in headers if row.get(h) is not None}))
 
     return SourceRecords(
         _frame(companies, COMPANY_FIELDS),

@@ -23,6 +23,8 @@ DECISION_WORDS = {
     "да": "same", "дубль": "same", "одно и то же": "same", "один": "same", "тот же": "same", "объединить": "same",
     "нет": "different", "разные": "different", "не дубль": "different", "разный": "different",
 }
+# The review workbook's dropdown on ``decision``: the contract's words, then the Russian a reviewer would pick.
+DECISION_CHOICES = ("same", "different", "да", "нет", "дубль", "разные")
 KEY_COLUMNS = ("entity", "left_source", "left_key", "right_source", "right_key")
 
 

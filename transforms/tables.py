@@ -5,9 +5,11 @@ among the first ``SCAN_ROWS`` non-empty rows that names the most known fields
 (vocabulary of ``transforms.column_mapping``); the config's explicit column names,
 when given, decide instead. A two-row header — a group row above such as
 "Контактное лицо" spanning "ФИО | Телефон" — becomes "Контактное лицо ФИО",
-"Контактное лицо Телефон", so the mapping can tell the contact's phone from the
-company's. Below the header, empty rows, totals rows ("Итого", "Всего", "Total")
-and repeated header rows are dropped and counted in ``notes``; nothing else is.
+"Контактное лицо Телефон", and ``SourceTable.groups`` keeps each such column's group:
+the lower cell is what the column is, the group whose (the contact's phone, not the
+company's), and the config may name the column by either. Below the header, empty rows,
+totals rows ("Итого", "Всего", "Total") and repeated header rows are dropped and counted
+in ``notes``; nothing else is.
 """
 from __future__ import annotations
 
@@ -20,9 +22,9 @@ from itertools import islice
 import numpy as np
 import pandas as pd
 
+from transforms.column_mapping import is_known_header, normalise_header, own_name
 from vocabulary.errors import RunFailure
 from vocabulary.grid import Grid, RejectedRow
-from transforms.column_mapping import is_known_header, normalise_header
 
 ROW_COLUMN = "_row"
 SCAN_ROWS = 50  # the header must start within the first 50 non-empty rows
@@ -43,7 +45,8 @@ class SourceTable:
 
     ``frame`` has one column per (unique) header name with ``str``/``None`` values,
     plus ``_row`` — the row number in the file — so provenance survives.
-    ``header_row`` is the (first) header row's number in the file.
+    ``header_row`` is the (first) header row's number in the file. ``groups`` maps each
+    column under a group of a two-row header to that group ("Компания №" → "Компания").
     """
 
     name: str
@@ -51,6 +54,7 @@ class SourceTable:
     header_row: int
     notes: list[str] = field(default_factory=list)
     rejects: list[RejectedRow] = field(default_factory=list)
+    groups: dict[str, str] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -58,6 +62,11 @@ class _Header:
     index: int  # position in grid.cells of the first header row
     depth: int  # 1 or 2 rows
     names: list[str | None]  # per grid column, None where the header cell is empty
+    groups: list[str | None]  # per grid column, the group cell above it in a two-row header
+
+
+def _plain(index: int, names: list[str | None]) -> _Header:
+    return _Header(index, 1, names, [None] * len(names))
 
 
 def find_table(grid: Grid, expected_headers: Collection[str] = ()) -> SourceTable:
@@ -68,7 +77,7 @@ def find_table(grid: Grid, expected_headers: Collection[str] = ()) -> SourceTabl
     header = _find_header(grid.cells, expected_headers)
     start = header.index + header.depth
     body, numbers, notes = _data_rows(grid.cells[start:], grid.row_numbers[start:], header.names)
-    renamed, frame = _frame(header.names, body)
+    renamed, columns, frame = _frame(header.names, body)
     frame[ROW_COLUMN] = pd.array(numbers, dtype="int64")
     first = grid.row_numbers[header.index]
     titles = sum(1 for row in grid.cells[: header.index] if any(row))
@@ -78,7 +87,8 @@ def find_table(grid: Grid, expected_headers: Collection[str] = ()) -> SourceTabl
         lead.append(f"{titles} title row{'s' if titles > 1 else ''} above the header skipped")
     if renamed:
         lead.append(f"columns named to keep them apart: {', '.join(renamed)}")
-    return SourceTable(grid.name, frame, first, [*grid.notes, *lead, *notes], list(grid.rejects))
+    groups = {name: group for name, group in zip(columns, header.groups) if name is not None and group}
+    return SourceTable(grid.name, frame, first, [*grid.notes, *lead, *notes], list(grid.rejects), groups)
 
 
 def _find_header(cells: Sequence[Sequence[str | None]], expected: Collection[str]) -> _Header:
@@ -104,11 +114,11 @@ def _find_header(cells: Sequence[Sequence[str | None]], expected: Collection[str
 def _candidates(cells: Sequence[Sequence[str | None]], i: int) -> list[_Header]:
     """Row ``i`` as a header, and rows ``i, i+1`` as a two-row header when they look like one."""
     top = [_header_text(v) for v in cells[i]]
-    out = [_Header(i, 1, top)] if _text_row(cells[i]) else []
+    out = [_plain(i, top)] if _text_row(cells[i]) else []
     if i + 1 < len(cells) and out and _text_row(cells[i + 1]):
         combined = _combine(top, [_header_text(v) for v in cells[i + 1]])
         if combined is not None:
-            out.append(_Header(i, 2, combined))
+            out.append(_Header(i, 2, *combined))
     return out
 
 
@@ -123,15 +133,18 @@ def _text_row(row: Sequence[str | None]) -> bool:
 
 
 def _known(header: _Header) -> int:
-    return sum(1 for name in set(header.names) if name and is_known_header(name))
+    return sum(1 for name, group in set(zip(header.names, header.groups)) if name and is_known_header(name, group))
 
 
 def _hits(header: _Header, wanted: set[str]) -> int:
-    return len({normalise_header(n) for n in header.names if n} & wanted)
+    """How many configured names the header has, as joined names or as lower cells alone."""
+    names = {normalise_header(n) for n in header.names if n}
+    names |= {normalise_header(own_name(n, g)) for n, g in zip(header.names, header.groups) if n and g}
+    return len(names & wanted)
 
 
-def _combine(top: list[str | None], bottom: list[str | None]) -> list[str | None] | None:
-    """Names of a two-row header, or None when ``top`` is not a group row over ``bottom``.
+def _combine(top: list[str | None], bottom: list[str | None]) -> tuple[list[str | None], list[str | None]] | None:
+    """Names and groups of a two-row header, or None when ``top`` is not a group row over ``bottom``.
 
     A group is a top cell over a different bottom cell, continued to the right by merged
     copies of itself or by empty top cells over filled bottom cells. Equal cells (a
@@ -153,7 +166,7 @@ def _combine(top: list[str | None], bottom: list[str | None]) -> list[str | None
     named = [j for j in range(width) if top[j] or bottom[j]]
     if not any(n >= 2 for n in widths.values()) or (len(spans) == 1 and all(groups[j] for j in named)):
         return None
-    return [f"{g} {b}" if g else (b or t) for g, t, b in zip(groups, top, bottom)]
+    return [f"{g} {b}" if g else (b or t) for g, t, b in zip(groups, top, bottom)], groups
 
 
 def _data_rows(rows: Sequence[list[str | None]], numbers: Sequence[int],
@@ -190,7 +203,8 @@ def _data_rows(rows: Sequence[list[str | None]], numbers: Sequence[int],
 
 def _listed(numbers: list[int], what: str) -> str:
     shown = ", ".join(map(str, numbers[:10])) + (", …" if len(numbers) > 10 else "")
-    return f"{len(numbers)} {what} row{'s' if len(numbers) > 1 else ''} skipped (row{'s' if len(numbers) > 1 else ''} {shown})"
+    plural = "s" if len(numbers) > 1 else ""
+    return f"{len(numbers)} {what} row{plural} skipped (row{plural} {shown})"
 
 
 def _is_totals(first: str, row: Sequence[str | None]) -> bool:
@@ -198,8 +212,9 @@ def _is_totals(first: str, row: Sequence[str | None]) -> bool:
     return _TOTALS.fullmatch(first) is not None and all(_NUMERIC.fullmatch(v) for v in [v for v in row if v][1:])
 
 
-def _frame(header: list[str | None], body: list[list[str | None]]) -> tuple[list[str], pd.DataFrame]:
-    """The frame, and the names given to keep columns apart.
+def _frame(header: list[str | None], body: list[list[str | None]]
+           ) -> tuple[list[str], list[str | None], pd.DataFrame]:
+    """The names given to keep columns apart, each grid column's name in the frame (None: dropped), the frame.
 
     An unnamed column is kept (as ``column_N``) only when it has data; a repeated name
     gets a number (``Телефон``, ``Телефон (2)``).
@@ -210,6 +225,7 @@ def _frame(header: list[str | None], body: list[list[str | None]]) -> tuple[list
     if padded:
         grid[:] = padded
     renamed: list[str] = []
+    columns: list[str | None] = [None] * width
     data: dict[str, np.ndarray] = {}
     seen: Counter[str] = Counter()
     for j in range(width):
@@ -223,4 +239,5 @@ def _frame(header: list[str | None], body: list[list[str | None]]) -> tuple[list
         if unique != name:
             renamed.append(unique)
         data[unique] = values
-    return renamed, pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(len(body)))
+        columns[j] = unique
+    return renamed, columns, pd.DataFrame(data, dtype=object) if data else pd.DataFrame(index=range(len(body)))

@@ -19,6 +19,7 @@ class RejectedRow:
     row: int  # 1-based line/row number in the file
     reason: str
     raw: str
+    cells: tuple[str | None, ...] = ()  # the line's fields as best they can be read: where its key is found
 
 
 @dataclass

@@ -52,11 +52,11 @@ def write_config(data: Path, auto_columns: bool = False) -> Path:
 
 
 def cli_module() -> str:
-    """The CLI's module in this checkout: ``cli.main`` once the CLI has moved there, ``pipelines.cli`` before.
+    """The CLI's module in this checkout: ``cli.main`` once the CLI has moved there, ``cli.main`` before.
 
     Only this checkout counts: the shared venv's editable install may offer another tree's ``cli``.
     """
-    for name in ("cli.main", "pipelines.cli"):
+    for name in ("cli.main", "cli.main"):
         if (REPO / Path(*name.split("."))).with_suffix(".py").is_file():
             return name
     raise SystemExit(f"no crm-migrate CLI module in {REPO} (cli/main.py, pipelines/cli.py)")

@@ -22,14 +22,25 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import ColumnElement, Connection, Date, DateTime, Table, bindparam, delete, insert, select, tuple_, \
-    update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Date,
+    DateTime,
+    Table,
+    bindparam,
+    delete,
+    insert,
+    select,
+    tuple_,
+    update,
+)
 
 from connectors.crm_db import schema as s
 
 # The CRM tables a load writes and an undo restores; quarantine and migration_runs are history.
 JOURNALED: tuple[str, ...] = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links",
-                              "review_pairs", "sync_state")
+                              "review_pairs", "sync_state", "sync_versions")
 BATCH = 500  # rows per statement (and ids per IN list)
 _FLUSH_AT = 5000  # journal rows held in memory before they are written
 _ENTRY_COLUMNS = tuple(c.name for c in s.change_journal.c if c.name != "id")  # a journal row, in table order

@@ -26,9 +26,16 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
-    TargetError, connect, current_revision, has_schema, head_revision, is_new_sqlite_file, upgrade,
+    TargetError,
+    connect,
+    current_revision,
+    has_schema,
+    head_revision,
+    is_new_sqlite_file,
+    upgrade,
 )
 from connectors.crm_db.journal import Journal, Key, chunks, key_in
+from connectors.crm_db.sync_state import VersionChanges, write_versions
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 
 
@@ -286,11 +293,15 @@ class _Loader:
         self.journal.insert(s.review_pairs, [review_row(pair, self.run.run_id) for pair in review.to_dict("records")])
 
     def replace_merges(self, merges: pd.DataFrame) -> None:
-        """``merge_explanations`` becomes exactly this run's merges, each with its reasons and weights."""
-        self.journal.delete(s.merge_explanations, true())
-        self.journal.insert(s.merge_explanations, [
-            {**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})}
-            for m in merges.to_dict("records")])
+        """``merges`` becomes exactly this run's merges, each with its reasons and weights (unchanged: no write)."""
+        rows = [{**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})}
+                for m in merges.to_dict("records")]
+        fields = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons", "weights")
+        have = {tuple(r) for r in self.conn.execute(select(*(s.merges.c[f] for f in fields)))}
+        if have == {tuple(r[f] for f in fields) for r in rows}:
+            return
+        self.journal.delete(s.merges, true())
+        self.journal.insert(s.merges, rows)
 
     def upsert_sync_state(self, fingerprints: dict[str, str]) -> None:
         """Record where each source's sync stopped (one row per source, so the table is read whole)."""
@@ -346,7 +357,8 @@ def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined
 
 def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame,
           quarantine: pd.DataFrame, expected: set[tuple[str, str, str]], review: pd.DataFrame | None,
-          sync_state: dict[str, str] | None, merges: pd.DataFrame | None = None) -> LoadResult:
+          sync_state: dict[str, str] | None, versions: list[VersionChanges],
+          merges: pd.DataFrame | None = None) -> LoadResult:
     loader = _Loader(conn, run)
     company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
     loader.set_parents(companies, company_ids)
@@ -362,6 +374,8 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
         loader.replace_merges(merges)
     if sync_state:
         loader.upsert_sync_state(sync_state)
+    for changes in versions:
+        write_versions(conn, loader.journal, run.run_id, changes)
     loader.journal.flush()
     loader.record_quarantine(quarantine)
     loader.record_run("success")
@@ -370,14 +384,16 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
 
 def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
          expected: set[tuple[str, str, str]], review: pd.DataFrame | None = None,
-         sync_state: dict[str, str] | None = None, merges: pd.DataFrame | None = None) -> LoadResult:
+         sync_state: dict[str, str] | None = None, versions: list[VersionChanges] | None = None,
+         merges: pd.DataFrame | None = None) -> LoadResult:
     """Load into ``url`` in one transaction; a dry run computes the same result and writes nothing.
 
     ``expected`` holds (entity, source, source_key) of every record read: each must end up
     linked or quarantined, or the load is rolled back (the reconciliation invariant).
     ``review`` (LINK_COLUMNS), when given, replaces the contents of ``review_pairs``;
-    ``sync_state`` (source → fingerprint) records where each source's sync stopped; ``merges``
-    (LINK_COLUMNS + weights), when given, replaces ``merge_explanations``.
+    ``sync_state`` (source → fingerprint) records where each source's sync stopped, ``versions``
+    the 1C elements it read (``sync_versions``); ``merges`` (LINK_COLUMNS + weights), when given,
+    replaces the ``merges`` table (every merge with its explanation).
     Every change is journaled, so the run can be undone (``undo.undo_run``).
     """
     # A dry run never creates anything: a missing SQLite file or schema reads as an empty target.
@@ -396,7 +412,8 @@ def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame
         with engine.connect() as conn:
             tx = conn.begin()
             try:
-                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state, merges)
+                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state,
+                               versions or [], merges)
             except BaseException:
                 tx.rollback()
                 raise

@@ -9,13 +9,15 @@ without ``deleted_at``.
 from __future__ import annotations
 
 import json
+import re
+from collections import Counter
 from collections.abc import Iterable, Mapping
 from itertools import groupby
 from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
-    Connection, FromClause, Select, Table, and_, case, exists, func, not_, or_, select,
+    Connection, FromClause, MetaData, Select, Table, and_, case, exists, func, inspect, not_, or_, select,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -26,32 +28,12 @@ from connectors.crm_db.engine import (
     TargetError, connect, current_revision, head_revision, is_new_sqlite_file,
 )
 from connectors.urls import mask_url
+from vocabulary.messages import text
 
-SHEETS = ("summary", "by_source", "quarantine", "warnings", "duplicates", "branches", "review", "merges", "runs")
-
-# Header comments for the workbook (``write_workbook(..., column_notes=COLUMN_NOTES)``).
-COLUMN_NOTES: dict[str, dict[str, str]] = {
-    "summary": {"value": "Run figures come from the run's log; 'CRM now' figures are the live records "
-                         "in the CRM at the time of the report (deleted and merged-away records excluded)."},
-    "by_source": {
-        "companies": "Live source records of this source linked to a CRM company.",
-        "contacts": "Live source records of this source linked to a CRM contact.",
-        "gone_from_source": "Records loaded earlier that are no longer in the source (their link is marked "
-                            "deleted; a CRM record with no live link left is soft-deleted).",
-        "quarantined": "Records of this source not loaded in the reported run: see the quarantine sheet.",
-        "with_warnings": "Live records with values that could not be made canonical: see the warnings sheet.",
-    },
-    "quarantine": {"origin": "Where the record is in its source: sheet!row or file:line.",
-                   "reasons": "Why the record was not loaded.",
-                   "record": "The record as read from the source (column: value)."},
-    "warnings": {"warning": "A value left out of the CRM (invalid INN, phone, email, …): fix it at the source.",
-                 "crm_name": "The CRM record the source record was loaded into."},
-    "duplicates": {"records": "How many live source records were merged into this CRM record.",
-                   "origins": "Each source record: source, place in the source [key]."},
-    "branches": {"head_office": "The company with the same INN this branch belongs to (parent_id)."},
-    "review": {"score": "Similarity of the two records (0-100); they were not merged automatically.",
-               "left_name": "Name of the CRM record the left source record is linked to (if any)."},
-}
+# Sheets in workbook order; ``merges`` and ``conflicts`` appear only when the target has those tables.
+SHEETS = ("summary", "by_source", "fill_rate", "quarantine_reasons", "quarantine", "warnings", "duplicates",
+          "merges", "branches", "review", "conflicts", "runs")
+OPTIONAL_TABLES = ("merges", "conflicts")
 
 
 def quality_report(url: str, run_id: str | None = None) -> dict[str, pd.DataFrame]:
@@ -99,19 +81,22 @@ def _report(conn: Connection, run_id: str | None, shown: str) -> dict[str, pd.Da
                           f"{head_revision()}: run `crm-migrate run` once to upgrade it")
     run = _pick_run(conn, run_id, shown)
     review = _review(conn)
+    quarantine = _quarantine(conn, run["id"])
     sheets = {
         "summary": _summary(conn, run, len(review)),
         "by_source": _by_source(conn, run["id"]),
-        "quarantine": _quarantine(conn, run["id"]),
+        "fill_rate": _fill_rate(conn),
+        "quarantine_reasons": quarantine_reasons(quarantine),
+        "quarantine": quarantine,
         "warnings": _warnings(conn),
         "duplicates": _duplicates(conn),
         "branches": _branches(conn),
         "review": review,
-        "merges": _merges(conn),
         "runs": _frame(conn, select(s.migration_runs).order_by(
             s.migration_runs.c.started_at.desc(), s.migration_runs.c.finished_at.desc())),
     }
-    return {name: sheets[name] for name in SHEETS}
+    sheets |= _optional_tables(conn)
+    return {name: sheets[name] for name in SHEETS if name in sheets}
 
 
 def _frame(conn: Connection, query: Select) -> pd.DataFrame:
@@ -145,19 +130,21 @@ def _pick_run(conn: Connection, run_id: str | None, shown: str) -> Mapping[str, 
 
 # -- summary -------------------------------------------------------------------------
 
-_RUN_ITEMS = (("run id", "id"), ("config", "config_name"), ("started (UTC)", "started_at"),
-              ("finished (UTC)", "finished_at"), ("status", "status"), ("records read", "records_read"),
-              ("quarantined", "quarantined"), ("review pairs", "review_pairs"))
+_RUN_ITEMS = (("run_id", "id"), ("config", "config_name"), ("started", "started_at"), ("finished", "finished_at"),
+              ("status", "status"), ("records_read", "records_read"), ("quarantined", "quarantined"),
+              ("review_pairs", "review_pairs"))
 _COUNTS = ("created", "updated", "unchanged", "merged", "deleted")
 
 
 def _summary(conn: Connection, run: Mapping[str, Any], review_waiting: int) -> pd.DataFrame:
-    items: list[tuple[str, Any]] = [(label, run[column]) for label, column in _RUN_ITEMS]
-    items += [(f"{entity} {count}", run[f"{entity}_{count}"]) for entity in ("companies", "contacts")
+    """Items (labels in the report's language) and their values: the run's figures, then the live CRM."""
+    items: list[tuple[str, Any]] = [(key, run[column]) for key, column in _RUN_ITEMS]
+    items += [(f"{entity}_{count}", run[f"{entity}_{count}"]) for entity in ("companies", "contacts")
               for count in _COUNTS]
-    items += [(f"CRM now: {label}", value) for label, value in _live_totals(conn)]
-    items.append(("CRM now: review pairs waiting", review_waiting))
-    return pd.DataFrame(items, columns=["item", "value"], dtype=object)
+    items += _live_totals(conn)
+    items.append(("crm_review_waiting", review_waiting))
+    return pd.DataFrame([(text(f"report.item.{key}"), value) for key, value in items],
+                        columns=["item", "value"], dtype=object)
 
 
 def _live_totals(conn: Connection) -> list[tuple[str, Any]]:
@@ -174,12 +161,11 @@ def _live_totals(conn: Connection) -> list[tuple[str, Any]]:
     phones, raw_phones = conn.execute(select(func.count(), _count_if(ph.c.e164.is_(None)))
                                       .where(_owner_live(ph))).one()
     emails = conn.execute(select(func.count()).where(_owner_live(em))).scalar_one()
-    items: list[tuple[str, Any]] = [("companies", companies), ("branches", branches), ("contacts", contacts),
-                                    ("phones", phones), ("phones not valid (kept as written)", raw_phones),
-                                    ("emails", emails)]
-    for label, n in (("with INN", with_inn), ("with a valid phone (own or a contact's)", with_phone),
-                     ("with an email (own or a contact's)", with_email)):
-        items += [(f"companies {label}", n), (f"companies {label}, %", _percent(n, companies))]
+    items: list[tuple[str, Any]] = [("crm_companies", companies), ("crm_branches", branches),
+                                    ("crm_contacts", contacts), ("crm_phones", phones),
+                                    ("crm_phones_invalid", raw_phones), ("crm_emails", emails)]
+    for key, n in (("crm_with_inn", with_inn), ("crm_with_phone", with_phone), ("crm_with_email", with_email)):
+        items += [(key, n), (f"{key}_pct", _percent(n, companies))]
     return items
 
 
@@ -260,6 +246,54 @@ def _plain(value: Any) -> str:
     return str(value)
 
 
+_VALUE_SHOWN = re.compile(r""" \([^()'"]*('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")\)""")
+
+
+def quarantine_reasons(quarantine: pd.DataFrame) -> pd.DataFrame:
+    """How many quarantined records have each reason (the offending value left out), most frequent first."""
+    counts: Counter[str] = Counter()
+    for reasons in quarantine["reasons"]:
+        counts.update({r.strip() for r in _VALUE_SHOWN.sub("", reasons if isinstance(reasons, str) else "").split("; ") if r.strip()})
+    return _records(["reason", "records"], sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+# What "filled" means per field of a CRM record: a non-empty column, or a phone/email row of its own.
+_COMPANY_FILL = ("legal_name", "inn", "kpp", "ogrn", "address", "city", "website", "manager", "phone", "email")
+_CONTACT_FILL = ("last_name", "first_name", "middle_name", "position", "company", "phone", "email")
+
+
+def _filled(table: Table, entity: str, field: str) -> ColumnElement[bool]:
+    owner = s.phones if field == "phone" else s.emails
+    if field in ("phone", "email"):
+        own = owner.c.company_id == table.c.id if entity == "company" else owner.c.contact_id == table.c.id
+        extra = [owner.c.contact_id.is_(None)] if entity == "company" else []
+        valid = [owner.c.e164.is_not(None)] if field == "phone" else []
+        return exists().where(own, *extra, *valid)
+    if field == "company":
+        return table.c.company_id.is_not(None)
+    return and_(table.c[field].is_not(None), table.c[field] != "")
+
+
+def _fill_rate(conn: Connection) -> pd.DataFrame:
+    """Per field (rows) and source (columns): % of the live CRM records the source's live records were loaded into
+    that have the field (after merging, so a value another source brought counts too)."""
+    sl = s.source_links
+    rates: dict[str, dict[str, float | None]] = {}
+    sources: set[str] = set()
+    for entity, table, fields in (("company", s.companies, _COMPANY_FILL), ("contact", s.contacts, _CONTACT_FILL)):
+        rows = conn.execute(select(sl.c.source, func.count(), *(_count_if(_filled(table, entity, f)) for f in fields))
+                            .select_from(sl.join(table, table.c.id == sl.c.crm_id))
+                            .where(sl.c.entity == entity, sl.c.deleted_at.is_(None), table.c.deleted_at.is_(None))
+                            .group_by(sl.c.source)).all()
+        for source, total, *filled in rows:
+            sources.add(source)
+            for f, n in zip(fields, filled):
+                rates.setdefault(text(f"report.field.{entity}.{f}"), {})[source] = _percent(n, total)
+    columns = ["field", *sorted(sources)]
+    return _records(columns, ([label, *(by_source.get(src) for src in columns[1:])]
+                              for label, by_source in rates.items()))
+
+
 def _join_crm(from_: FromClause, link: FromClause) -> tuple[FromClause, ColumnElement[str], FromClause]:
     """``from_`` joined to the CRM record of ``link`` (a source_links alias): (join, record name, company)."""
     company, contact = s.companies.alias(), s.contacts.alias()
@@ -307,6 +341,20 @@ def _origin(source: str, origin: str | None, key: str) -> str:
     return f"{source} {origin} [{key}]" if origin and origin != key else f"{source} {origin or key}"
 
 
+def _optional_tables(conn: Connection) -> dict[str, pd.DataFrame]:
+    """A sheet per table of ``OPTIONAL_TABLES`` the target has (added by later schema revisions), as stored."""
+    present = inspect(conn)
+    out = {}
+    for name in OPTIONAL_TABLES:
+        if not present.has_table(name):
+            continue
+        table = Table(name, MetaData(), autoload_with=conn)
+        shown = [c for c in table.c if c.name != "id"]
+        order = [table.c.id] if "id" in table.c else []
+        out[name] = _frame(conn, select(*shown).order_by(*order))
+    return out
+
+
 def _branches(conn: Connection) -> pd.DataFrame:
     c = s.companies
     head = c.alias("head")
@@ -315,13 +363,6 @@ def _branches(conn: Connection) -> pd.DataFrame:
         head.c.name.label("head_office"), head.c.kpp.label("head_office_kpp"),
     ).select_from(c.join(head, head.c.id == c.c.parent_id)).where(c.c.deleted_at.is_(None))
         .order_by(head.c.name, head.c.id, c.c.kpp, c.c.id))
-
-
-def _merges(conn: Connection) -> pd.DataFrame:
-    """Every merge of the last run with its probability, reasons and per-field weights (strongest last)."""
-    me = s.merge_explanations
-    return _frame(conn, select(me.c.entity, me.c.score, me.c.reasons, me.c.weights, me.c.left_source, me.c.left_key,
-                               me.c.right_source, me.c.right_key, me.c.run_id).order_by(me.c.score, me.c.id))
 
 
 def _review(conn: Connection) -> pd.DataFrame:

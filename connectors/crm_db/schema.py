@@ -7,7 +7,16 @@ Timestamps are naive UTC (MariaDB DATETIME has no time zone).
 from __future__ import annotations
 
 from sqlalchemy import (
-    Boolean, Column, DateTime, ForeignKey, Index, Integer, MetaData, String, Table, Text,
+    Boolean,
+    Column,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.dialects import mysql
@@ -178,8 +187,8 @@ review_pairs = Table(
 
 # Why records became one: every merge of the last run (automatic or a reviewer's `same`), with the
 # match probability (score, %), the explanation and the per-field weights (JSON, bits). Replaced by every run.
-merge_explanations = Table(
-    "merge_explanations", metadata,
+merges = Table(
+    "merges", metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(64), nullable=False, index=True),
     *_pair_columns(),
@@ -223,4 +232,18 @@ remote_links = Table(
     Column("sent_hash", String(64)),  # hash of what was last delivered; NULL until a delivery completed
     Column("pushed_at", DateTime, nullable=False),
     UniqueConstraint("crm_kind", "portal", "entity", "crm_id", name="uq_remote_links_record"),
+)
+
+
+# What a sync last saw of each 1C element: its DataVersion, deletion mark and the element itself,
+# so the next sync fetches only new and changed elements and rebuilds the others from here.
+sync_versions = Table(
+    "sync_versions", metadata,
+    Column("source", String(64), primary_key=True),
+    Column("catalog", String(100), primary_key=True),
+    Column("ref_key", String(64), primary_key=True),
+    Column("data_version", String(64), nullable=False),
+    Column("deleted", Boolean, nullable=False),
+    Column("element", LongText, nullable=False),  # JSON, as 1C sent it
+    Column("run_id", String(64), nullable=False),
 )

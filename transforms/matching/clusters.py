@@ -185,9 +185,11 @@ class Outcome:
 def cluster(state: ClusterState, scored: Scored, same: list[tuple[int, int]]) -> Outcome:
     """Apply the decisions, then the merge-worthy pairs strongest first, under the hard rules."""
     n = len(state.parent)
-    for e in np.flatnonzero(scored.auto).tolist():  # the records themselves say they differ: never a merge
-        if state.record_clash(int(scored.a[e]), int(scored.b[e])) is not None:
+    strong = scored.strong if scored.strong is not None else scored.auto
+    for e in np.flatnonzero(strong | scored.auto).tolist():  # the records themselves say they differ: never a
+        if state.record_clash(int(scored.a[e]), int(scored.b[e])) is not None:  # merge, nor a rival partner
             scored.auto[e] = False
+            strong[e] = False
     demoted = demote_ambiguous(scored, n, state)
     auto = scored.auto.copy()
     auto[demoted] = False

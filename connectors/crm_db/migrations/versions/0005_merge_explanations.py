@@ -1,7 +1,7 @@
 """merge explanations: why records became one (every merge with its probability and per-field weights)
 
 Revision ID: 0005
-Revises: 0003
+Revises: 0006
 Create Date: 2026-12-02
 """
 from alembic import op
@@ -12,13 +12,13 @@ LONG_TEXT = sa.Text().with_variant(mysql.LONGTEXT(), 'mysql', 'mariadb')  # TEXT
 
 
 revision = '0005'
-down_revision = '0003'  # the brief says 0002; main has 0003 on 0002 already (one head), the lead re-chains
+down_revision = '0006'  # the brief says 0002; main's head is 0006 now (one head), the lead re-chains
 branch_labels = None
 depends_on = None
 
 
 def upgrade() -> None:
-    op.create_table('merge_explanations',
+    op.create_table('merges',
     sa.Column('id', sa.Integer(), autoincrement=True, nullable=False),
     sa.Column('run_id', sa.String(length=64), nullable=False),
     sa.Column('entity', sa.String(length=10), nullable=False),
@@ -31,9 +31,9 @@ def upgrade() -> None:
     sa.Column('weights', LONG_TEXT, nullable=True),
     sa.PrimaryKeyConstraint('id')
     )
-    op.create_index('ix_merge_explanations_run_id', 'merge_explanations', ['run_id'])
+    op.create_index('ix_merges_run_id', 'merges', ['run_id'])
 
 
 def downgrade() -> None:
-    op.drop_index('ix_merge_explanations_run_id', table_name='merge_explanations')
-    op.drop_table('merge_explanations')
+    op.drop_index('ix_merges_run_id', table_name='merges')
+    op.drop_table('merges')

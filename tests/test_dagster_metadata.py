@@ -1,0 +1,48 @@
+"""What a consultant sees in the Dagster UI: typed column schemas, table previews, privacy, blocking checks."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import dagster as dg
+import pandas as pd
+
+from cli.runner import execute
+from pipelines.checks import duplicate_identifiers
+from pipelines.resources import MigrationConfigResource
+from pipelines.stages import GoldenRecords
+from tests.clientdata import write_dataset
+
+
+def _metadata(asset: str) -> dict:
+    with dg.DagsterInstance.get() as instance:
+        event = instance.get_latest_materialization_event(dg.AssetKey(asset))
+    return event.asset_materialization.metadata
+
+
+def test_column_schema_has_real_types_and_the_preview_is_a_table(tmp_path: Path) -> None:
+    execute(write_dataset(tmp_path), target=None, dry_run=True)
+    normalised = _metadata("normalised")
+    types = {c.name: c.type for c in normalised["dagster/column_schema"].schema.columns}
+    assert types["name"] == "text" and types["phones"] == "list of Phone" and types["_payload"] == "mapping"
+    assert isinstance(normalised["preview"], dg.TableMetadataValue) and normalised["preview"].records
+    validated = {c.name: c for c in _metadata("validated")["dagster/column_schema"].schema.columns}
+    assert validated["name"].constraints.nullable is False
+    assert any("text of 1 to 500" in o for o in validated["name"].constraints.other)
+
+
+def test_previews_off_keeps_client_rows_out_of_the_metadata(tmp_path: Path) -> None:
+    execute(write_dataset(tmp_path, extra_yaml="privacy: {previews: false}\n"), target=None, dry_run=True)
+    for asset in ("extract_old_crm", "normalised", "validated", "quarantine", "matched", "golden"):
+        metadata = _metadata(asset)
+        assert "preview" not in metadata and metadata["dagster/row_count"].value >= 0
+
+
+def test_duplicate_identifiers_fails_and_blocks_the_load(tmp_path: Path) -> None:
+    companies = pd.DataFrame({"name": ["Альфа", "Альфа-М"], "inn": ["7701234567"] * 2, "kpp": ["770101001"] * 2,
+                              "city": ["Москва"] * 2}, dtype=object)
+    golden = GoldenRecords(companies, pd.DataFrame(), pd.DataFrame())
+    result = duplicate_identifiers(migration=MigrationConfigResource(path=str(write_dataset(tmp_path))),
+                                   golden=golden)
+    assert not result.passed and result.metadata["companies_sharing_inn_kpp"].value == 2
+    assert all(
+        spec.blocking for spec in duplicate_identifiers.check_specs)

@@ -1,0 +1,38 @@
+"""Messages of the incremental sync from 1C: change detection, the 1C OData client, the sensor."""
+
+MESSAGES = {
+    "sync.timeout": {
+        "ru": "нет ответа за {seconds} с, попыток: {attempts} — сервер 1С занят или недоступен; повторите позже "
+              "или увеличьте timeout: этого источника в конфигурации",
+        "en": "no answer within {seconds} s, {attempts} attempts — the 1C server is busy or unreachable; retry later "
+              "or raise timeout: of this source in the config",
+    },
+    "sync.top_capped": {
+        "ru": "{catalog}: сервер отдаёт не больше {cap} элементов за запрос (запрошено {asked}); "
+              "чтение страницами по {cap}",
+        "en": "{catalog}: the server answers at most {cap} elements per page (asked for {asked}); "
+              "reading in pages of {cap}",
+    },
+    "sync.delta": {
+        "ru": "изменения в 1С: новых {new}, изменённых {changed}, удалённых {deleted}, без изменений {unchanged}; "
+              "полностью загружено элементов: {fetched}",
+        "en": "changes in 1C: {new} new, {changed} changed, {deleted} deleted, {unchanged} unchanged; "
+              "elements fetched in full: {fetched}",
+    },
+    "sync.sensor_no_change": {
+        "ru": "с последней успешной синхронизации в 1С ничего не изменилось",
+        "en": "no change in 1C since the last successful sync",
+    },
+    "sync.sensor_running": {
+        "ru": "синхронизация {run_key} ещё идёт",
+        "en": "the sync {run_key} is still running",
+    },
+    "sync.sensor_cannot_look": {
+        "ru": "не удалось заглянуть в 1С: {error}",
+        "en": "cannot look at 1C: {error}",
+    },
+    "sync.bad_timezone": {
+        "ru": "неизвестный часовой пояс {timezone!r} (пример: Europe/Moscow)",
+        "en": "unknown time zone {timezone!r} (e.g. Europe/Moscow)",
+    },
+}

@@ -40,7 +40,7 @@ def decide(workbook: Path, decision: str) -> None:
 def test_review_export_decide_import_and_run(tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture) -> None:
     config = str(write_dataset(tmp_path, buh_rows=BUH_ROWS, target=target_url))
     assert main(["run", "--config", config]) == 0
-    assert "Pairs sent to review: 1" in capsys.readouterr().out
+    assert "Пар на проверку: 1" in capsys.readouterr().out
     assert live_companies(target_url).count('ООО "Техносфера"') == 1
 
     review = tmp_path / "review.xlsx"
@@ -58,7 +58,7 @@ def test_review_export_decide_import_and_run(tmp_path: Path, target_url: str, ca
     assert "1 decisions read" in capsys.readouterr().out
     assert main(["run", "--config", config]) == 0
     out = capsys.readouterr().out
-    assert "Pairs sent to review: 0" in out
+    assert "Пар на проверку: 0" in out
     assert len([n for n in live_companies(target_url) if "Техн" in n]) == 1  # one company now
 
     decide(review, "different")  # the reviewer changes their mind: the merge is split again
@@ -81,7 +81,8 @@ def test_import_of_a_bad_workbook_saves_nothing(tmp_path: Path, capsys: pytest.C
 
 def test_automatic_merges_are_explained_in_the_target_and_can_be_undone(tmp_path: Path, target_url: str,
                                                                          capsys: pytest.CaptureFixture) -> None:
-    config = str(write_dataset(tmp_path, buh_rows=BUH_ROWS, target=target_url))
+    without_kpp = [["001", 'ООО "Ромашка"', "7707083893", None, "84951234567"], *BUH_ROWS[1:]]
+    config = str(write_dataset(tmp_path, buh_rows=without_kpp, target=target_url))
     assert main(["run", "--config", config]) == 0
     engine = create_engine(target_url)
     try:
@@ -91,7 +92,8 @@ def test_automatic_merges_are_explained_in_the_target_and_can_be_undone(tmp_path
     finally:
         engine.dispose()
     assert merges and all(m.reasons and m.weights for m in merges if not m.reasons.startswith("эксперт"))
-    romashka = next(m for m in merges if m.entity == "company" and "ромашка" in m.reasons)  # 1C + workbook
+    # a merge the identifiers do not settle (same INN and KPP would be one company whatever a reviewer says)
+    romashka = next(m for m in merges if m.entity == "company" and m.left_key == "001")
     capsys.readouterr()
 
     review = tmp_path / "all.xlsx"
@@ -106,7 +108,7 @@ def test_automatic_merges_are_explained_in_the_target_and_can_be_undone(tmp_path
                 row[header.index("reasons")].value):
             row[header.index("decision")].value = "different"
     sheet.parent.save(review)
-    before = live_companies(target_url).count('ООО "Ромашка"')
+    before = len(live_companies(target_url))
     assert main(["review", "import", "--config", config, str(review)]) == 0
     assert main(["run", "--config", config]) == 0
-    assert live_companies(target_url).count('ООО "Ромашка"') > before  # the data owner split it
+    assert len(live_companies(target_url)) > before  # the data owner split it

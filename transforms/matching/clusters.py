@@ -120,6 +120,7 @@ class Scored:
     review: np.ndarray  # bool: worth a reviewer's look when not merged
     plausible: np.ndarray | None = None  # bool: no cap forbids a merge and the review threshold is reached
     strong: np.ndarray | None = None  # bool: the merge threshold is reached, whatever the caps say
+    settled: np.ndarray | None = None  # bool: the identifiers say one entity (same INN and KPP): never ambiguous
 
     def lookup(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """(sorted pair codes, their edge index) to find a pair's edge quickly."""
@@ -155,7 +156,8 @@ def demote_ambiguous(scored: Scored, n: int, state: ClusterState) -> np.ndarray:
         contenders = other[s:min(k, s + MAX_CONTENDERS)].tolist()
         if any(not _one_company(y, z, scored, codes, index, n, state)
                for i, y in enumerate(contenders) for z in contenders[i + 1:]):
-            demoted += [x for x in edge[s:k].tolist() if scored.auto[x]]
+            settled = scored.settled if scored.settled is not None else np.zeros(len(scored.a), dtype=bool)
+            demoted += [x for x in edge[s:k].tolist() if scored.auto[x] and not settled[x]]
     return np.unique(np.array(demoted, dtype=np.int64))
 
 

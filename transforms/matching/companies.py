@@ -88,7 +88,10 @@ def _caps(features: dict) -> callable:
         elsewhere = _level(g, "city", "different") & ~ident & ~shared
         office_a, office_b = view.left("office"), view.right("office")
         one_branch = (office_a == "branch") != (office_b == "branch")
-        unlabelled = one_branch & ~_level(g, "kpp", "equal")
+        kpp_codes = view.codes("kpp")
+        no_kpp = (kpp_codes[view.a] < 0) & (kpp_codes[view.b] < 0)
+        same_inn_no_kpp = _level(g, "inn", "equal") & no_kpp  # one legal entity, and no KPP says which office
+        unlabelled = one_branch & ~_level(g, "kpp", "equal") & ~same_inn_no_kpp
         initials_only = _level(g, "name", "initials") & ~ident & ~shared
         review_only = _review_only_levels(g) & ~_level(g, "name", "initials")
         may_merge = (~review_only & ~initials_only & ~(sibling & ~ident) & ~(differ & ~ident)
@@ -106,7 +109,9 @@ def _caps(features: dict) -> callable:
             if people[e] and not (ident[e] or shared[e]):
                 out.append(text("matching.uncorroborated"))
             return out
-        return may_merge, may_review, notes
+        # the same INN and KPP, or the same INN with no KPP on either side and no branch label on one only
+        settled = _level(g, "inn", "equal") & (_level(g, "kpp", "equal") | no_kpp)
+        return may_merge, may_review, notes, settled
     return caps
 
 

@@ -51,7 +51,7 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
 
     def notes(e: int) -> list[str]:
         return [text("matching.namesake")] if namesake[e] else []
-    return may_merge, may_review, notes
+    return may_merge, may_review, notes, np.zeros(len(g), dtype=bool)
 
 
 def _shown(features: dict) -> dict:

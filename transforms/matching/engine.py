@@ -78,10 +78,10 @@ class Entity:
     comparisons: tuple[Comparison, ...]
     facets: Sequence[Facet]
     shown: dict[str, Callable[[int, int], str]]  # comparison field → the two values, as a reader sees them
-    # (view, gammas, pairs worth a look) → (may merge automatically, may be reviewed, notes: pair → extra reasons);
-    # costly checks need only be made on the pairs worth a look (probability from the review threshold)
+    # (view, gammas, pairs worth a look) → (may merge automatically, may be reviewed, notes: pair → extra reasons,
+    # settled: the identifiers alone say one entity); costly checks need only be made on the pairs worth a look
     caps: Callable[[PairView, np.ndarray, np.ndarray],
-                   tuple[np.ndarray, np.ndarray, Callable[[int], list[str]]]]
+                   tuple[np.ndarray, np.ndarray, Callable[[int], list[str]], np.ndarray]]
     exact_values: dict[str, list]  # features whose u is the exact collision chance
     # EM sessions: (blocking rules whose pairs are used, comparisons whose m is learnt on them)
     sessions: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
@@ -166,9 +166,9 @@ def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs:
     w = model.pair_weights(g, view)
     total = w.sum(axis=1) + prior
     p = probability(total)
-    may_merge, may_review, extra = entity.caps(view, g, p >= thresholds.review)
+    may_merge, may_review, extra, settled = entity.caps(view, g, p >= thresholds.review)
     scored = Scored(a, b, total, (p >= thresholds.auto_merge) & may_merge, (p >= thresholds.review) & may_review,
-                    (p >= thresholds.review) & may_merge, p >= thresholds.auto_merge)
+                    (p >= thresholds.review) & may_merge, p >= thresholds.auto_merge, settled)
 
     state = ClusterState(entity.facets, {f.name: features[f.name] for f in entity.facets}, partial)
     same, different = _decisions(records, entity.name, decisions)

@@ -135,12 +135,13 @@ def is_role_mailbox(email: str) -> bool:
 
 
 def _domain(emails: list[str], website: str | None) -> str | None:
-    """The company's own domain: of its website, else of a non-free-mail address."""
+    """The company's own domain: of its website, else of a personal address off free mail
+    (``info@`` / ``reception@`` of a business centre is shared by its tenants: not a domain of theirs)."""
     if website:
         host = re.sub(r"^(?:https?://)?(?:www\.)?", "", website.strip().lower()).split("/")[0]
         if "." in host:
             return host
-    own = sorted({e.split("@", 1)[1] for e in emails} - FREE_MAIL)
+    own = sorted({e.split("@", 1)[1] for e in emails if not is_role_mailbox(e)} - FREE_MAIL)
     return own[0] if own else None
 
 

@@ -35,7 +35,8 @@ from vocabulary.messages import text
 
 def _review(args: argparse.Namespace, url: str) -> str:
     if args.review_command == "export":
-        count = export_review(args.config, args.out, target=args.target, debug=args.debug)
+        count = export_review(args.config, args.out, target=args.target, debug=args.debug,
+                              include_merges=args.all)
         return (f"{count} pairs awaiting a decision written to {args.out} (sheet 'review'); fill in column "
                 f"'decision' with same/different, then: crm-migrate review import --config {args.config} {args.out}")
     read, saved = import_review(args.workbook, url, reviewer=args.reviewer)

@@ -70,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     review_sub = review.add_subparsers(dest="review_command", required=True, metavar="export|import")
     export = _command(review_sub, "export", "write the pairs awaiting a decision to a workbook")
     export.add_argument("--out", required=True, type=Path, help="review.xlsx to write")
+    export.add_argument("--all", action="store_true",
+                        help="also list every automatic merge, so one can be undone with 'different'")
     imported = _writes(_command(review_sub, "import", "store the decisions of a filled-in review workbook"))
     imported.add_argument("workbook", type=Path, help="the review.xlsx filled in by the reviewer")
     imported.add_argument("--reviewer", help="who decided (kept with each decision)")

@@ -239,8 +239,14 @@ def onec_data(catalogs: Mapping[str, list[Mapping[str, object]]]) -> OneCData:
         data.notes.append(f"no contact person catalog is published ({' or '.join(CONTACT_CATALOGS)}): "
                           "counterparties only — publish it in 1C to migrate contact persons")
     partners = partner_counterparties(counterparties) if UT_CONTACTS in contacts else {}
+    deleted = {ref(e.get("Ref_Key")): counterparty(e).fields for e in counterparties
+               if e.get("DeletionMark") and not e.get("IsFolder") and ref(e.get("Ref_Key"))}
     for catalog, rows in contacts.items():
         def make(entity: Mapping[str, object], catalog: str = catalog) -> OneCEntity:
             return contact_person(catalog, entity, company_of(catalog, entity, partners))
         data.contacts += _elements(catalog, rows, ("contact person", "contact persons"), make, data)
+    for person in data.contacts:
+        if person.company_key in deleted:
+            fields = deleted[person.company_key]
+            person.company_ref = {"inn": fields.get("inn"), "name": fields.get("name")}
     return data

@@ -32,6 +32,8 @@ from vocabulary.messages import text
 from vocabulary.rejects import reject, rejects_frame
 
 CONTACT_REFS = {"key": REF_KEY, "inn": REF_INN, "name": REF_NAME}
+# What makes a mixed row's contact a person: without one of these, no contact is made.
+PERSON_FIELDS = ("full_name", "last_name", "first_name", "middle_name", "position")
 
 
 @dataclass
@@ -117,6 +119,11 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
             base = {SOURCE: source, ORIGIN: origin, EXTRA: extra, PAYLOAD: payload}
             company = dict.fromkeys(COMPANY_FIELDS) | {f: _field(payload, c) for f, c in company_columns.items()}
             contact = dict.fromkeys(CONTACT_FIELDS) | {f: _field(payload, c) for f, c in contact_columns.items()}
+            if mapping.entity == "mixed" and not any(contact.get(f) for f in PERSON_FIELDS):
+                # no person on this row: its phone and e-mail are the company's, not a nameless contact's
+                for f in ("phone", "email"):
+                    company[f] = "\n".join(dict.fromkeys(v for v in (company[f], contact[f]) if v)) or None
+                    contact[f] = None
             has_company = any(v for f, v in company.items() if f != "key")
             has_contact = any(v for f, v in contact.items() if f != "key")
             seen[key] += 1

@@ -10,10 +10,8 @@ from __future__ import annotations
 import pandas as pd
 
 from vocabulary.errors import RunFailure
-
-from vocabulary.fields import ORIGIN, SOURCE, SOURCE_KEY
+from vocabulary.fields import COMPANY_RECORD, ORIGIN, SOURCE, SOURCE_KEY
 from vocabulary.pairs import LINK_COLUMNS
-from vocabulary.fields import COMPANY_RECORD
 
 SHEET = "review"
 SIDE_FIELDS = ("name", "inn", "kpp", "city", "position", "company", "phones", "emails", "origin")

@@ -13,6 +13,8 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
+from vocabulary.messages import set_language
+
 SERVERS = {
     "postgres": os.environ.get("CRM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
     "mariadb": os.environ.get("CRM_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/test"),
@@ -52,3 +54,11 @@ def target_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # no
         yield f"sqlite:///{tmp_path / 'crm.db'}"
     else:
         yield from _server_database(request.param)
+
+
+@pytest.fixture(autouse=True)
+def _russian_by_default() -> Iterator[None]:
+    """Every test starts in the default language (a run with `language: en` sets it for the process)."""
+    set_language("ru")
+    yield
+    set_language("ru")

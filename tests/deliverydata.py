@@ -17,9 +17,12 @@ FAST = {"policy": RetryPolicy(attempts=30, first_wait=0.01, max_wait=0.2), "pace
 
 
 def build_target(folder: Path, url: str, crm_yaml: str, **rows: list) -> MigrationConfig:
-    """Run the pipeline on clientdata (``crm_rows``/``buh_rows`` override) into ``url``; the config."""
+    """Run the pipeline on clientdata (``crm_rows``/``buh_rows`` override) into ``url``; the config.
+
+    Deletions are allowed: the tests drop records from a tiny source on purpose.
+    """
     config = write_dataset(folder, extra_yaml=f"crm: {crm_yaml}\n", **rows)
-    execute(config, target=url, dry_run=False)
+    execute(config, target=url, dry_run=False, allow_deletes=True)
     return load_config(config)
 
 

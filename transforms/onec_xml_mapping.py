@@ -271,7 +271,8 @@ class _Collector:
             return
         what = f"{entry.element.tag} «{entry.name() or entry.fields.get('inn') or key}»"
         what += f" of «{owner_name}»" if owner_name else ""
-        drafts[key] = _Draft(what, [entry.line], OneCEntity(key, "", entry.fields, payload, owner, entry.extra))
+        drafts[key] = _Draft(what, [entry.line], OneCEntity(key, "", entry.fields, payload, owner,
+                                                                              extra=entry.extra))
 
     def _broken(self, entry: _Entry, reason: str) -> None:
         raw = _xml(entry.element)

@@ -70,12 +70,13 @@ def reconciliation_before_load(migration: MigrationConfigResource, golden: Golde
     return _reconciled(expected, {"in_golden_records": kept, "quarantined": held}, migration.load().privacy.previews)
 
 
-@dg.asset_check(asset="golden", blocking=True,
-                description="No two golden companies share INN and KPP (a duplicate the matching left behind).")
+@dg.asset_check(asset="golden",
+                description="No two golden companies share INN and KPP (a duplicate the matching left behind, "
+                            "for review; it does not stop the load: one doubtful pair never blocks a migration).")
 def duplicate_identifiers(migration: MigrationConfigResource, golden: GoldenRecords) -> dg.AssetCheckResult:
     companies = golden.companies[golden.companies["inn"].notna()]
     dup_companies = companies[companies.duplicated(["inn", "kpp"], keep=False)]
-    return dg.AssetCheckResult(passed=dup_companies.empty, metadata={
+    return dg.AssetCheckResult(passed=dup_companies.empty, severity=dg.AssetCheckSeverity.WARN, metadata={
         "companies_sharing_inn_kpp": len(dup_companies),
         "sample": sample(dup_companies, ["name", "inn", "kpp", "city"], SAMPLE,
                          previews=migration.load().privacy.previews)})

@@ -38,15 +38,15 @@ def test_previews_off_keeps_client_rows_out_of_the_metadata(tmp_path: Path) -> N
         assert "preview" not in metadata and metadata["dagster/row_count"].value >= 0
 
 
-def test_duplicate_identifiers_fails_and_blocks_the_load(tmp_path: Path) -> None:
+def test_duplicate_identifiers_warns_without_blocking_the_load(tmp_path: Path) -> None:
     companies = pd.DataFrame({"name": ["Альфа", "Альфа-М"], "inn": ["7701234567"] * 2, "kpp": ["770101001"] * 2,
                               "city": ["Москва"] * 2}, dtype=object)
     golden = GoldenRecords(companies, pd.DataFrame(), pd.DataFrame())
     result = duplicate_identifiers(migration=MigrationConfigResource(path=str(write_dataset(tmp_path))),
                                    golden=golden)
     assert not result.passed and result.metadata["companies_sharing_inn_kpp"].value == 2
-    assert all(
-        spec.blocking for spec in duplicate_identifiers.check_specs)
+    assert result.severity == dg.AssetCheckSeverity.WARN
+    assert not any(spec.blocking for spec in duplicate_identifiers.check_specs)
 
 
 def test_each_run_writes_its_quality_workbook_and_the_asset_points_at_it(tmp_path: Path) -> None:
@@ -62,20 +62,21 @@ def test_report_dir_null_writes_no_workbook(tmp_path: Path) -> None:
 
 
 def test_a_failed_blocking_check_stops_the_run_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Two golden companies with one INN+KPP (forced here): the load never starts, the message names the check."""
+    """A record neither in a golden record nor quarantined (forced here): the load never starts, the message
+    names the check."""
     from cli.runner import RunFailed
     from pipelines import checks, definitions
 
     failing = dg.AssetCheckResult(passed=False)
     config = write_dataset(tmp_path)
 
-    @dg.asset_check(asset="golden", blocking=True, name="duplicate_identifiers")
+    @dg.asset_check(asset="golden", blocking=True, name="reconciliation_before_load")
     def always_fails() -> dg.AssetCheckResult:
         return failing
 
-    monkeypatch.setattr(definitions, "ALL_CHECKS", [always_fails if c is checks.duplicate_identifiers else c
+    monkeypatch.setattr(definitions, "ALL_CHECKS", [always_fails if c is checks.reconciliation_before_load else c
                                                     for c in checks.ALL_CHECKS])
     with pytest.raises(RunFailed) as failed:
         execute(config, target=None, dry_run=False)
-    assert str(failed.value).startswith("проверка перед загрузкой не пройдена (golden: duplicate_identifiers)")
+    assert str(failed.value).startswith("проверка перед загрузкой не пройдена (golden: reconciliation_before_load)")
     assert "\n" not in str(failed.value) and not (tmp_path / "crm.db").exists()

@@ -52,3 +52,12 @@ def target_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # no
         yield f"sqlite:///{tmp_path / 'crm.db'}"
     else:
         yield from _server_database(request.param)
+
+
+@pytest.fixture
+def english() -> Iterator[None]:
+    """Messages in English for a test that reads them (Russian is the default); back to Russian after."""
+    from vocabulary.messages import set_language
+    set_language("en")
+    yield
+    set_language("ru")

@@ -114,7 +114,7 @@ def payload(entity: Mapping[str, object]) -> dict[str, object]:
 def origin(catalog: str, entity: Mapping[str, object]) -> str:
     """Where a consultant finds the element: ``Catalog_Контрагенты(guid'…') «Description»``."""
     key = ref(entity.get("Ref_Key"))
-    where = f"{catalog}(guid'{key}')" if key else f"{catalog} (no Ref_Key)"
+    where = f"{catalog}(guid'{key}')" if key else message("mapping.onec.no_ref_key_origin", catalog=catalog)
     name = _text(entity, "Description")
     return f"{where} «{name}»" if name else where
 

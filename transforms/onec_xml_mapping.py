@@ -212,7 +212,8 @@ class _Draft:
     def origin(self, file_name: str) -> str:
         first, *more = self.lines
         shown = ", ".join(map(str, more[:5])) + (", …" if len(more) > 5 else "")
-        also = message("mapping.xml.also_lines", lines=shown) if more else ""
+        key = "mapping.xml.also_lines" if len(more) > 1 else "mapping.xml.also_line"
+        also = message(key, lines=shown) if more else ""
         return message("mapping.xml.lines", file=file_name, what=self.what, first=first, also=also)
 
 

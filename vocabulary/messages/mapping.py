@@ -54,6 +54,10 @@ MESSAGES = {
         "ru": "{catalog}: элемент без Ref_Key",
         "en": "{catalog}: element without Ref_Key",
     },
+    "mapping.onec.no_ref_key_origin": {
+        "ru": "{catalog} (без Ref_Key)",
+        "en": "{catalog} (no Ref_Key)",
+    },
     "mapping.onec.folders_skipped": {
         "ru": "{catalog}: групп (папок) пропущено: {n}",
         "en": "{catalog}: groups (folders) skipped: {n}",
@@ -84,6 +88,10 @@ MESSAGES = {
     "mapping.xml.lines": {
         "ru": "{file}: {what} (строка {first}{also})",
         "en": "{file}: {what} (line {first}{also})",
+    },
+    "mapping.xml.also_line": {
+        "ru": "; также строка {lines}",
+        "en": "; also line {lines}",
     },
     "mapping.xml.also_lines": {
         "ru": "; также строки {lines}",

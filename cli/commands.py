@@ -30,12 +30,10 @@ from vocabulary.messages import text
 def _review(args: argparse.Namespace, url: str) -> str:
     if args.review_command == "export":
         count = export_review(args.config, args.out, target=args.target, debug=args.debug)
-        return (f"{count} pairs awaiting a decision written to {args.out} (sheet 'review'); fill in column "
-                f"'decision' with same/different, then: crm-migrate review import --config {args.config} {args.out}")
+        return text("cli.review.exported", count=count, out=args.out, config=args.config)
     read, saved = import_review(args.workbook, url, reviewer=args.reviewer)
-    return (f"{read} decisions read from {args.workbook.name}: {saved.added} new, {saved.changed} changed, "
-            f"{saved.unchanged} unchanged; stored in {mask_url(url)}. They apply from the next "
-            f"`crm-migrate run --config {args.config}`.")
+    return text("cli.review.imported", read=read, file=args.workbook.name, added=saved.added, changed=saved.changed,
+                unchanged=saved.unchanged, target=mask_url(url), config=args.config)
 
 
 def _report(args: argparse.Namespace, url: str) -> str:
@@ -46,9 +44,9 @@ def _report(args: argparse.Namespace, url: str) -> str:
 
 def _undo(args: argparse.Namespace, url: str) -> str:
     result = undo_run(url, args.run)
-    lines = [f"Undone {len(result.runs)} run(s), newest first: {', '.join(result.runs)}. "
-             f"The target {mask_url(url)} is as it was before run {result.runs[-1]}."]
-    lines += [f"  {table}: {c.removed} removed, {c.restored} put back, {c.reverted} reverted"
+    lines = [text("cli.undo.done", n=len(result.runs), runs=", ".join(result.runs), target=mask_url(url),
+                  first=result.runs[-1])]
+    lines += [text("cli.undo.table", table=table, removed=c.removed, restored=c.restored, reverted=c.reverted)
               for table, c in result.tables.items()]
     return "\n".join(lines)
 

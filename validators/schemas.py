@@ -3,7 +3,8 @@
 Every length bound of the CRM tables is checked here, so an over-long value
 quarantines its record instead of failing the whole load on a strict server.
 A row that fails is not loaded: ``validators.quarantine`` turns each failure
-case into a plain reason. Values the normalisers could not make canonical are
+case into a plain reason (a check's ``error`` is its id, ``name(argument)``, worded by the
+message catalogue's ``validation.check.<name>``). Values the normalisers could not make canonical are
 already cleared (and flagged) before this point, so a failure here means the
 record cannot stand in a CRM at all: no name, nothing to reach the person by.
 """
@@ -17,7 +18,7 @@ from vocabulary.fields import COMPANY_TYPES, ORIGIN, SOURCE, SOURCE_KEY
 
 def _text(max_len: int) -> pa.Check:
     return pa.Check(lambda v: isinstance(v, str) and 0 < len(v.strip()) <= max_len, element_wise=True,
-                    error=f"must be text of 1 to {max_len} characters")
+                    error=f"text_length({max_len})")
 
 
 def _filled(series: pd.Series) -> pd.Series:
@@ -54,7 +55,7 @@ COMPANY_SCHEMA = pa.DataFrameSchema(
         "manager": pa.Column(nullable=True, checks=_text(500)),
     },
     checks=[pa.Check(lambda df: ~_filled(df["name"]) | _filled(df["name_key"]),
-                     error="name holds no words besides the legal form")],
+                     error="name_only_legal_form")],
     name="company",
     strict=False,
 )
@@ -68,13 +69,7 @@ CONTACT_SCHEMA = pa.DataFrameSchema(
         "middle_name": pa.Column(nullable=True, checks=_text(200)),
         "position": pa.Column(nullable=True, checks=_text(500)),
     },
-    checks=[_has_any("full_name", "phones", "emails", error="no name, no phone and no email")],
+    checks=[_has_any("full_name", "phones", "emails", error="no_name_phone_email")],
     name="contact",
     strict=False,
 )
-
-# How a failed check reads in a quarantine reason.
-READABLE = {
-    "not_nullable": "is empty",
-    "column_in_dataframe": "column is missing",
-}

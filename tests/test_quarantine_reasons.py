@@ -17,7 +17,7 @@ GOOD_CONTACT = {SOURCE: "buh", SOURCE_KEY: "2", ORIGIN: "buh.csv:3", PAYLOAD: {}
                 "phones": None, "emails": None}
 
 
-def reasons(schema, row: dict) -> str:  # noqa: ANN001
+def reasons(schema, row: dict) -> str:
     valid, quarantine = split_valid(pd.DataFrame([row]), schema, "company")
     assert valid.empty and len(quarantine) == 1
     return "; ".join(quarantine["reasons"].iloc[0])
@@ -35,7 +35,7 @@ def reasons(schema, row: dict) -> str:  # noqa: ANN001
      "name holds no words besides the legal form"),
     (CONTACT_SCHEMA, {"full_name": None}, "нет ни имени, ни телефона, ни email", "no name, no phone and no email"),
 ])
-def test_a_failed_check_reads_in_both_languages(schema, change: dict, ru: str, en: str) -> None:  # noqa: ANN001
+def test_a_failed_check_reads_in_both_languages(schema, change: dict, ru: str, en: str) -> None:
     row = (GOOD_COMPANY if schema is COMPANY_SCHEMA else GOOD_CONTACT) | change
     assert ru in reasons(schema, row)
     set_language("en")

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from cli import delivery
 from cli.review import export_review, import_review
 from cli.runner import execute
 from cli.summary import format_summary, summary_data
-from cli import delivery
 from connectors.crm_db.engine import target_errors
-from connectors.crm_db.report import quality_report
+from connectors.crm_db.lock import DEFAULT_WAIT, target_lock
+from connectors.crm_db.report import report_sheets
 from connectors.crm_db.report_workbook import report_workbook
-from connectors.crm_db.undo import undo_run
+from connectors.crm_db.undo import describe_changes, undo_run
 from connectors.urls import mask_url
 from connectors.xlsx_writer import write_workbook
 from pipelines.config import DEFAULT_CONFIG, MigrationConfig
@@ -37,17 +39,19 @@ def _review(args: argparse.Namespace, url: str) -> str:
 
 
 def _report(args: argparse.Namespace, url: str) -> str:
-    workbook = report_workbook(quality_report(url, args.run))
+    workbook = report_workbook(report_sheets(url, args.run))
     write_workbook(args.out, workbook)
     return text("report.written", path=args.out, sheets=", ".join(workbook))
 
 
 def _undo(args: argparse.Namespace, url: str) -> str:
-    result = undo_run(url, args.run)
-    lines = [text("cli.undo.done", n=len(result.runs), runs=", ".join(result.runs), target=mask_url(url),
-                  first=result.runs[-1])]
-    lines += [text("cli.undo.table", table=table, removed=c.removed, restored=c.restored, reverted=c.reverted)
+    result = undo_run(url, args.run, force=args.force, dry_run=args.dry_run)
+    lines = [text("live_crm.undo_preview", run=args.run) if result.dry_run
+             else text("live_crm.undo_done", run=args.run, target=mask_url(url))]
+    lines += [text("live_crm.undo_table", table=table, removed=c.removed, restored=c.restored, reverted=c.reverted)
               for table, c in result.tables.items()]
+    if result.dry_run and result.changed_since:
+        lines.append(text("live_crm.undo_would_refuse", detail=describe_changes(result.changed_since)))
     return "\n".join(lines)
 
 
@@ -57,14 +61,17 @@ def _sync(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output
     if not changed:
         return Output(text("summary.no_change", sources=", ".join(now)),
                       {"changed_sources": [], "run": None})
-    summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug)
+    summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug,
+                      allow_deletes=args.allow_deletes)
     return Output(text("summary.changed", sources=", ".join(changed)) + "\n" + format_summary(config, summary),
                   {"changed_sources": changed, "run": summary_data(summary)})
 
 
 def _run(config_path: Path, config: MigrationConfig, target: str | None, args: argparse.Namespace) -> Output:
-    summary = execute(config_path, target=target, dry_run=getattr(args, "dry_run", False), debug=args.debug)
-    return Output(format_summary(config, summary), summary_data(summary))
+    diff = getattr(args, "diff", None)
+    summary = execute(config_path, target=target, dry_run=getattr(args, "dry_run", False), debug=args.debug,
+                      allow_deletes=getattr(args, "allow_deletes", False), diff=diff)
+    return Output(format_summary(config, summary, diff), summary_data(summary))
 
 
 def demo_config(target: str | None) -> tuple[Path, str]:
@@ -103,8 +110,26 @@ class Output:
     data: dict[str, Any] = field(default_factory=dict)
 
 
+def _writes(args: argparse.Namespace) -> bool:
+    """Whether the command writes into the target (and so holds its lock for the whole command, extract included)."""
+    if args.command in ("run", "sync", "undo", "push", "demo"):
+        return not getattr(args, "dry_run", False)
+    return args.command == "review" and args.review_command == "import"
+
+
+def _tell(line: str) -> None:
+    print(f"crm-migrate: {line}", file=sys.stderr, flush=True)
+
+
 def dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
-    """Run the command ``args`` names against ``url``."""
+    """Run the command ``args`` names against ``url``; a command that writes holds the target's lock."""
+    if _writes(args):
+        with target_lock(url, getattr(args, "wait", DEFAULT_WAIT), on_wait=_tell):
+            return _dispatch(args, config, url)
+    return _dispatch(args, config, url)
+
+
+def _dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
     if args.command == "run":
         return _run(args.config, config, args.target, args)
     if args.command == "demo":

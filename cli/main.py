@@ -16,7 +16,7 @@ from pathlib import Path
 
 from cli.progress import shown
 from pipelines.config import load_config
-from vocabulary.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CrmMigrateError
+from vocabulary.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CrmMigrateError, UsageError
 from vocabulary.messages import set_language, text
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
@@ -42,31 +42,44 @@ def _command(sub: argparse._SubParsersAction, name: str, help_text: str, *, summ
     return cmd
 
 
+def _writes(cmd: argparse.ArgumentParser, deletes: bool = False) -> argparse.ArgumentParser:
+    """Options of a command that writes into the target: how long to wait for another one (DESIGN §5)."""
+    cmd.add_argument("--wait", type=float, default=60, metavar="SECONDS",
+                     help="wait this long for another crm-migrate command on the same target (default 60)")
+    if deletes:
+        cmd.add_argument("--allow-deletes", action="store_true",
+                         help="soft-delete even more than max_delete_share of a source's records")
+    return cmd
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
     p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
     p.add_argument("--version", action="version", version=f"crm-migrate {_version()}")
     p.add_argument("-q", "--quiet", action="store_true", help="no progress display (errors are still printed)")
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    _command(sub, "run", "extract, clean, match and load every source of the config", summary=True,
-             dry_run="compute the same summary, write nothing")
-    sync = _command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync",
-                    summary=True, dry_run="compute the same summary, write nothing")
+    run = _writes(_command(sub, "run", "extract, clean, match and load every source of the config", summary=True,
+                           dry_run="compute the same summary, write nothing"), deletes=True)
+    run.add_argument("--diff", type=Path, metavar="FILE", help="with --dry-run: every record's changes to FILE.xlsx")
+    sync = _writes(_command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync",
+                            summary=True, dry_run="compute the same summary, write nothing"), deletes=True)
     sync.add_argument("--source", help="the 1C source to check (default: every onec_odata/onec_xml source)")
     review = sub.add_parser("review", help="the review queue of uncertain duplicate pairs, as a workbook")
     review_sub = review.add_subparsers(dest="review_command", required=True, metavar="export|import")
     export = _command(review_sub, "export", "write the pairs awaiting a decision to a workbook")
     export.add_argument("--out", required=True, type=Path, help="review.xlsx to write")
-    imported = _command(review_sub, "import", "store the decisions of a filled-in review workbook")
+    imported = _writes(_command(review_sub, "import", "store the decisions of a filled-in review workbook"))
     imported.add_argument("workbook", type=Path, help="the review.xlsx filled in by the reviewer")
     imported.add_argument("--reviewer", help="who decided (kept with each decision)")
     report = _command(sub, "report", "write the data-quality workbook of the last run")
     report.add_argument("--out", required=True, type=Path, help="quality.xlsx to write")
     report.add_argument("--run", help="a run id (default: the last successful run)")
-    undo = _command(sub, "undo", "restore the target as it was before a run (and every later run)")
+    undo = _writes(_command(sub, "undo", "restore what one run wrote as it was before that run",
+                            dry_run="show what the undo would do, change nothing"))
     undo.add_argument("--run", required=True, help="the run id printed by `run` (or listed by `report`)")
-    _command(sub, "push", "send the golden records to the CRM of crm: (Bitrix24 or amoCRM) over its REST API",
-             summary=True, dry_run="send no write; print what would be done")
+    undo.add_argument("--force", action="store_true", help="undo even rows later runs or CRM users changed since")
+    _writes(_command(sub, "push", "send the golden records to the CRM of crm: (Bitrix24 or amoCRM) over its REST API",
+                     summary=True, dry_run="send no write; print what would be done"))
     files = _command(sub, "export", "write the golden records as files for the CRM's own importer")
     files.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help="whose importer")
     files.add_argument("--out", required=True, type=Path, help="folder for the files")
@@ -112,6 +125,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         config_path, target = args.config, args.target
     config = load_config(config_path)
     set_language(config.language)
+    if getattr(args, "diff", None) and not args.dry_run:
+        raise UsageError(text("live_crm.diff_needs_dry_run"))
     with shown(quiet=args.quiet or getattr(args, "json", False) and not sys.stderr.isatty()):
         output = commands.dispatch(args, config, config.target_url(target))
     if getattr(args, "json", False):

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import os
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from sqlalchemy.exc import SQLAlchemyError
 
+from connectors.crm_db.engine import scrub_error
+from connectors.crm_db.lock import target_lock
 from connectors.urls import mask_url, scrub
 from pipelines.definitions import build_definitions
 from pipelines.instance import local_instance
@@ -29,8 +32,7 @@ def _explain(exc: BaseException, url: str) -> str:
     if isinstance(exc, CrmMigrateError):
         return scrub(str(exc), url)
     if isinstance(exc, SQLAlchemyError):
-        detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        return f"target {mask_url(url)}: {scrub(detail, url)}"
+        return f"target {mask_url(url)}: {scrub_error(exc, url)}"
     return text("common.bug", kind=type(exc).__name__, detail=scrub(str(exc), url))
 
 
@@ -40,22 +42,32 @@ def _up_to(defs: dg.Definitions, asset: str) -> list[dg.AssetKey]:
     return sorted(selection.resolve(defs.resolve_asset_graph()), key=lambda k: k.to_user_string())
 
 
-def _target(target: str | None, dry_run: bool) -> CrmTargetResource:
+def _target(target: str | None, dry_run: bool, allow_deletes: bool, diff: Path | None) -> CrmTargetResource:
+    options = {"dry_run": dry_run, "allow_deletes": allow_deletes, "diff": str(diff) if diff else ""}
     if not target:
-        return CrmTargetResource(dry_run=dry_run)
+        return CrmTargetResource(**options)
     os.environ[TARGET_ENV] = target
-    return CrmTargetResource(url=dg.EnvVar(TARGET_ENV), dry_run=dry_run)
+    return CrmTargetResource(url=dg.EnvVar(TARGET_ENV), **options)
 
 
 def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False,
-            until: str = "loaded") -> RunSummary | Any:
+            until: str = "loaded", allow_deletes: bool = False, diff: Path | None = None) -> RunSummary | Any:
     """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
 
-    Raises RunFailed with one line for the user when any step fails.
+    A run that writes holds the target's lock (``connectors.crm_db.lock``) from before the extract to the
+    commit; the CLI takes it first, with its ``--wait`` (re-entrant). Raises RunFailed with one line for
+    the user when any step fails.
     """
     path = str(config_path)
     url = MigrationConfigResource(path=path).load().target_url(target)
-    defs = build_definitions(path, target=_target(target, dry_run))
+    with target_lock(url) if not dry_run and until == "loaded" else nullcontext():
+        return _execute(path, url, target=target, dry_run=dry_run, debug=debug, until=until,
+                        allow_deletes=allow_deletes, diff=diff)
+
+
+def _execute(path: str, url: str, *, target: str | None, dry_run: bool, debug: bool, until: str,
+             allow_deletes: bool, diff: Path | None) -> RunSummary | Any:
+    defs = build_definitions(path, target=_target(target, dry_run, allow_deletes, diff))
     job = defs.resolve_implicit_global_asset_job_def()
     level = "DEBUG" if debug else "CRITICAL"
     with local_instance() as instance:

@@ -7,7 +7,7 @@ from sqlalchemy import select
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import connect
-from pipelines.stages import GoldenRecords, Normalised, RunSummary
+from pipelines.stages import GoldenRecords, Normalised, RecordKey, RunSummary
 from pipelines.metadata import sample
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from transforms.golden import MEMBERS
@@ -48,6 +48,15 @@ def phone_validity(migration: MigrationConfigResource, normalised: Normalised) -
                   "sample": sample(invalid, rows=SAMPLE, previews=migration.load().privacy.previews)})
 
 
+def _reconciled(expected: set[RecordKey], found: dict[str, set[RecordKey]], previews: bool) -> dg.AssetCheckResult:
+    """Passed when every expected record is in one of ``found``'s sets; counts per set and a sample of the missing."""
+    missing = sorted(expected.difference(*found.values()))
+    return dg.AssetCheckResult(passed=not missing, metadata={
+        "expected": len(expected), **{name: len(expected & keys) for name, keys in found.items()},
+        "missing": len(missing),
+        "sample": sample(pd.DataFrame(missing[:SAMPLE], columns=["entity", "source", "key"]), previews=previews)})
+
+
 @dg.asset_check(asset="golden", blocking=True, additional_ins={"normalised": dg.AssetIn("normalised"),
                                                                  "quarantine": dg.AssetIn("quarantine")},
                 description="Before the load: every record read is in a golden record or in quarantine.")
@@ -58,12 +67,7 @@ def reconciliation_before_load(migration: MigrationConfigResource, golden: Golde
                                                                        ("contact", golden.contacts))
             for members in frame[MEMBERS] for m in members}
     held = set(zip(quarantine["entity"], quarantine["source"], quarantine["source_key"]))
-    missing = sorted(expected - kept - held)
-    return dg.AssetCheckResult(passed=not missing, metadata={
-        "expected": len(expected), "in_golden_records": len(expected & kept), "quarantined": len(expected & held),
-        "missing": len(missing),
-        "sample": sample(pd.DataFrame(missing[:SAMPLE], columns=["entity", "source", "key"]),
-                         previews=migration.load().privacy.previews)})
+    return _reconciled(expected, {"in_golden_records": kept, "quarantined": held}, migration.load().privacy.previews)
 
 
 @dg.asset_check(asset="golden", blocking=True,
@@ -105,12 +109,7 @@ def reconciliation(migration: MigrationConfigResource, target: CrmTargetResource
                 .where(s.quarantine.c.run_id == loaded.run_id))}
     finally:
         engine.dispose()
-    missing = sorted(expected - linked - held)
-    return dg.AssetCheckResult(passed=not missing, metadata={
-        "expected": len(expected), "linked": len(expected & linked), "quarantined": len(expected & held),
-        "missing": len(missing),
-        "sample": sample(pd.DataFrame(missing[:SAMPLE], columns=["entity", "source", "key"]),
-                         previews=migration.load().privacy.previews)})
+    return _reconciled(expected, {"linked": linked, "quarantined": held}, migration.load().privacy.previews)
 
 
 ALL_CHECKS = [schema_conformance, phone_validity, reconciliation_before_load, duplicate_identifiers,

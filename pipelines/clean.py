@@ -38,7 +38,8 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
                             {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts},
                             {p.source: p.fingerprint for p in parts if p.fingerprint},
                             {p.source: p.notes for p in parts if p.notes},
-                            [p.versions for p in parts if p.versions])
+                            [p.versions for p in parts if p.versions],
+                            tuple(p.source for p in parts if not p.complete))
         phones = [p for items in companies["phones"].tolist() + contacts["phones"].tolist() for p in items]
         warnings = pd.DataFrame([(src, origin, w) for frame in (companies, contacts)
                                  for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])

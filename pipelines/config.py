@@ -12,6 +12,7 @@ import os
 import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
+from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import yaml
@@ -212,9 +213,13 @@ class MigrationConfig(_Strict):
     target: TargetConfig
     sources: list[Source] = Field(min_length=1)
     matching: MatchingConfig = Field(default_factory=MatchingConfig)
+    # A run that would soft-delete more than this share of a source's live records stops (--allow-deletes).
+    max_delete_share: float = Field(default=0.1, ge=0, le=1)
     sync: SyncConfig = Field(default_factory=SyncConfig)
     privacy: PrivacyConfig = Field(default_factory=PrivacyConfig)
     language: Literal["ru", "en"] = "ru"  # messages, quarantine reasons, report and review texts
+    # Each run writes its data-quality workbook here (relative to the config; null: none; `report` makes one any time).
+    report_dir: Path | None = Path("reports")
     crm: CrmConfig | None = None
     # Set by load_config, never read from the file (an unknown key there is an error).
     base_dir: Path = Field(default=Path("."), exclude=True)
@@ -250,6 +255,16 @@ class MigrationConfig(_Strict):
         return url.render_as_string(hide_password=False)
 
 
+def _url_escaped_until(template: str) -> tuple[int, int]:
+    """In a URL template: where its user:password part ends, and where its query starts (-1: none)."""
+    if "://" not in template:
+        return -1, -1
+    start = template.index("://") + 3
+    authority = re.split(r"[/?]", template[start:], maxsplit=1)[0]
+    at = authority.rfind("@")
+    return (start + at if at >= 0 else -1), template.find("?", start)
+
+
 def config_json_schema() -> dict[str, Any]:
     """The JSON Schema of migration.yaml for editors (``docs/migration.schema.json``): the models above,
     without the fields ``load_config`` sets itself."""
@@ -265,10 +280,16 @@ def config_json_schema_text() -> str:
 
 
 def _expand_env(value: str, where: str) -> str:
+    """``${VAR}`` replaced by its value; inside a URL's user, password or query it is percent-encoded,
+    so a password holding ``@``, ``:`` or ``/`` stays a password (and is masked whole)."""
+    userinfo_end, query_start = _url_escaped_until(value)
+
     def repl(m: re.Match[str]) -> str:
         if m.group(1) not in os.environ:
             raise ConfigError(text("config.env_not_set", where=where, env=m.group(1)))
-        return os.environ[m.group(1)]
+        found = os.environ[m.group(1)]
+        in_url_part = m.start() < userinfo_end or 0 <= query_start < m.start()
+        return quote(found, safe="") if in_url_part else found
     return _ENV_REF.sub(repl, value)
 
 

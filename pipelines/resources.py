@@ -32,6 +32,8 @@ class CrmTargetResource(dg.ConfigurableResource):
 
     url: str = ""
     dry_run: bool = False
+    allow_deletes: bool = False  # --allow-deletes: no max_delete_share check
+    diff: str = ""  # --diff FILE: the dry run's per-record changes as a workbook
 
     def resolve(self, config: MigrationConfig) -> str:
         return config.target_url(self.url or None)

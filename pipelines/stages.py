@@ -37,6 +37,9 @@ class ExtractedSource:
     notes: list[str] = field(default_factory=list)
     fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
     versions: VersionChanges | None = None  # the 1C OData elements read, for sync_versions
+    # False when the reader knows it did not see every record (a sheet it could not read, a header it no
+    # longer recognises, a capped page): the load then retires none of this source's records.
+    complete: bool = True
 
     @property
     def rows_read(self) -> int:
@@ -56,6 +59,7 @@ class Normalised:
     fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
     notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
     versions: list[VersionChanges] = field(default_factory=list)  # 1C elements read, for sync_versions
+    incomplete: tuple[str, ...] = ()  # sources read incompletely (ExtractedSource.complete): nothing retired
 
     def expected(self) -> set[RecordKey]:
         """Every record read: each must end up linked or quarantined."""

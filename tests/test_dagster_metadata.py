@@ -46,3 +46,15 @@ def test_duplicate_identifiers_fails_and_blocks_the_load(tmp_path: Path) -> None
     assert not result.passed and result.metadata["companies_sharing_inn_kpp"].value == 2
     assert all(
         spec.blocking for spec in duplicate_identifiers.check_specs)
+
+
+def test_each_run_writes_its_quality_workbook_and_the_asset_points_at_it(tmp_path: Path) -> None:
+    summary = execute(write_dataset(tmp_path), target=None, dry_run=False)
+    workbook = tmp_path / "reports" / f"quality-{summary.run_id}.xlsx"
+    assert workbook.is_file() and workbook.stat().st_size > 0
+    assert _metadata("quality_report")["workbook"].value == str(workbook)
+
+
+def test_report_dir_null_writes_no_workbook(tmp_path: Path) -> None:
+    execute(write_dataset(tmp_path, extra_yaml="report_dir: null\n"), target=None, dry_run=False)
+    assert not (tmp_path / "reports").exists() and "workbook" not in _metadata("quality_report")

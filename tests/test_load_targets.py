@@ -39,8 +39,8 @@ def rows(url: str, table: str, where: str = "") -> list[dict]:
         engine.dispose()
 
 
-def run(config: Path, url: str, dry_run: bool = False):
-    return execute(config, target=url, dry_run=dry_run)
+def run(config: Path, url: str, dry_run: bool = False, allow_deletes: bool = False):
+    return execute(config, target=url, dry_run=dry_run, allow_deletes=allow_deletes)
 
 
 def test_first_run_loads_one_record_per_real_company(tmp_path: Path, target_url: str) -> None:
@@ -102,14 +102,15 @@ def test_changed_source_record_updates_its_crm_record(tmp_path: Path, target_url
 
 def test_record_deleted_at_source_soft_deletes_once_unlinked(tmp_path: Path, target_url: str) -> None:
     run(write_dataset(tmp_path), target_url)
-    summary = run(write_dataset(tmp_path, buh_rows=[BUH_ROWS[0]]), target_url)  # Лютик gone from 1C
+    # Half of the 1C source gone is more than max_delete_share (10%): only --allow-deletes goes on.
+    summary = run(write_dataset(tmp_path, buh_rows=[BUH_ROWS[0]]), target_url, allow_deletes=True)  # Лютик gone
     companies = {c["inn"] + (c["kpp"] or ""): c for c in rows(target_url, "companies")}
     assert companies["7736050003"]["deleted_at"] is not None
     assert summary.result.companies.deleted == 1
     # Ромашка lost its 1C record too? No: 001 is still there; and its CRM records still link it.
     assert companies["7707083893773601001"]["deleted_at"] is None
     # Removing one of Ромашка's three records keeps the company: other live records link to it.
-    run(write_dataset(tmp_path, buh_rows=[]), target_url)
+    run(write_dataset(tmp_path, buh_rows=[]), target_url, allow_deletes=True)
     companies = {c["inn"] + (c["kpp"] or ""): c for c in rows(target_url, "companies")}
     assert companies["7707083893773601001"]["deleted_at"] is None
     # It comes back when the record reappears.
@@ -122,7 +123,7 @@ def test_failed_load_leaves_target_unchanged(tmp_path: Path, target_url: str) ->
     config = write_dataset(tmp_path)
     run(config, target_url)
     before = snapshot(target_url)
-    info = RunInfo("failing-run", "test", utcnow(), False, ("old_crm", "buh"), 1)
+    info = RunInfo("failing-run", "test", utcnow(), False, ("old_crm", "buh"), 1, allow_deletes=True)
     golden = pd.DataFrame(columns=["cluster", "members", "parent_cluster", "company_cluster", "company_clusters"])
     never_read = {("company", "buh", "does-not-exist")}
     with pytest.raises(ReconciliationError, match="neither loaded nor quarantined"):

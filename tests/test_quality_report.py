@@ -21,7 +21,7 @@ from sqlalchemy.engine import make_url
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError
-from connectors.crm_db.report import OPTIONAL_TABLES, SHEETS, flatten_payload, quality_report
+from connectors.crm_db.report import OPTIONAL_TABLES, SHEETS, flatten_payload, report_sheets
 from connectors.crm_db.report_workbook import LOW_FILL, report_workbook
 from connectors.xlsx_writer import Sheet, write_workbook
 from cli.runner import execute
@@ -80,7 +80,7 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
                     for buh in (BUH, [r for r in BUH if r is not LUTIK])]
         _add_review_pairs(url, runs[-1])
         path = folder / "quality.xlsx"
-        report = quality_report(url)
+        report = report_sheets(url)
         book = report_workbook(report)
         write_workbook(path, book)
         yield Built(url, runs, report, book, openpyxl.load_workbook(path), path)
@@ -223,7 +223,7 @@ def test_client_text_never_becomes_a_formula(built: Built) -> None:
 
 
 def test_an_earlier_run_by_id_prefix(built: Built) -> None:
-    report = quality_report(built.url, built.runs[0][:8])
+    report = report_sheets(built.url, built.runs[0][:8])
     summary = dict(zip(report["summary"]["item"], report["summary"]["value"]))
     assert summary["Запуск"] == built.runs[0] and summary["Компании: удалены"] == 0
     assert summary["Компании: созданы"] == 5
@@ -232,7 +232,7 @@ def test_an_earlier_run_by_id_prefix(built: Built) -> None:
 
 def test_an_unknown_run_is_a_one_line_error(built: Built) -> None:
     with pytest.raises(TargetError, match=r"^no run nosuchrun in .*\(the runs sheet") as error:
-        quality_report(built.url, "nosuchrun")
+        report_sheets(built.url, "nosuchrun")
     assert "\n" not in str(error.value)
 
 
@@ -241,7 +241,7 @@ def test_a_target_without_data_is_a_one_line_error(target_url: str) -> None:
     url = target_url if target_url.startswith("sqlite") else \
         make_url(target_url).set(password="s3cret").render_as_string(hide_password=False)
     with pytest.raises(TargetError) as error:
-        quality_report(url)
+        report_sheets(url)
     message = str(error.value)
     assert "\n" not in message and "s3cret" not in message
     assert message.startswith(("no crm-migrate data in", "target "))
@@ -318,7 +318,7 @@ def test_merges_and_conflicts_sheets_come_with_their_tables(tmp_path: Path, buil
         conn.exec_driver_sql("CREATE TABLE conflicts (id INTEGER PRIMARY KEY, run_id TEXT, entity TEXT, crm_id INTEGER,"
                              " field TEXT, crm_value TEXT, source_value TEXT)")
     engine.dispose()
-    report = quality_report(url)
+    report = report_sheets(url)
     assert list(report) == list(SHEETS)
     assert report["merges"].to_dict("records") == [{"entity": "company", "left_source": "old_crm",
                                                     "left_key": "Клиенты!4", "right_source": "buh", "right_key": "001",

@@ -51,7 +51,7 @@ def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys
     assert formulas == []
 
     assert main(["undo", "--config", str(config), "--run", second]) == 0
-    assert f"отменено запусков: 1, от новых к старым: {second}" in capsys.readouterr().out
+    assert f"Запуск {second} отменён." in capsys.readouterr().out
     assert snapshot(target_url) == before
     assert main(["undo", "--config", str(config), "--run", second]) == EXIT_FAILED
     assert len(capsys.readouterr().err.strip().splitlines()) == 1

@@ -76,7 +76,8 @@ def test_sync_loads_only_when_1c_changed(tmp_path: Path, onec: FakeOneC, target_
     assert "ничего не изменилось" in capsys.readouterr().out
 
     onec.remove(COUNTERPARTIES, onec.catalogs[COUNTERPARTIES][1]["Ref_Key"])
-    assert main(["sync", "--config", config]) == 0
+    assert main(["sync", "--config", config]) == EXIT_FAILED  # 1 of 3 is more than max_delete_share (10%)
+    assert main(["sync", "--config", config, "--allow-deletes"]) == 0
     assert rows(target_url, "SELECT COUNT(*) FROM companies WHERE inn = '7702070139' AND deleted_at IS NOT NULL"
                 ) == [(1,)]
 

@@ -6,7 +6,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import insert, inspect, select
 
 from connectors.crm_db import schema as s
-from connectors.crm_db.engine import connect, current_revision, head_revision, upgrade
+from connectors.crm_db.engine import VERSION_TABLE, connect, current_revision, head_revision, upgrade
 from connectors.crm_db.schema import metadata
 
 
@@ -17,7 +17,8 @@ def test_migrations_match_the_schema_and_are_idempotent(target_url: str) -> None
         upgrade(engine)  # a second upgrade is a no-op
         with engine.connect() as conn:
             assert current_revision(conn) == head_revision()
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True}), metadata)
+            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
+                                                                          "version_table": VERSION_TABLE}), metadata)
         assert diff == []
         assert set(metadata.tables) <= set(inspect(engine).get_table_names())
     finally:

@@ -1,14 +1,17 @@
 """The undo journal: what a load changed in the CRM tables, so ``undo_run`` can put it back.
 
 Every write of a load goes through one :class:`Journal` inside the load's transaction. For
-each row the statement touches it records one ``change_journal`` row: the primary key of a
-row it inserts, the whole row as it was (the before-image) for a row it updates or deletes.
-Before-images come from a SELECT of the rows the statement's WHERE hits, run just before the
-statement, one SELECT per batch.
+each row the statement touches it records one ``change_journal`` row: the primary key, the
+whole row as it was (the before-image; none for an insert) and, for an update, as the
+statement left it (the after-image: the before-image with the new values). Before-images
+come from a SELECT of the rows the statement's WHERE hits, run just before the statement,
+one SELECT per batch. The after-image is what lets ``undo`` see that someone changed a row
+since the run wrote it; an inserted CRM record carries its own (``loaded``), and an inserted
+row needs none to be seen gone.
 
 A row may be recorded several times in a run (updated twice, inserted then updated). Only
-its oldest entry tells what the row was before the run, and that is the one the undo uses;
-later entries are harmless. This is what lets the loader defer and batch its updates.
+its oldest entry tells what the row was before the run, and its newest what the run left.
+This is what lets the loader defer and batch its updates.
 
 Values travel as JSON: datetimes as ISO text, turned back into datetimes by the column
 type (so they round-trip to the microsecond), booleans as JSON booleans.
@@ -18,7 +21,7 @@ from __future__ import annotations
 import functools
 import json
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, datetime
 from typing import Any
 
@@ -27,9 +30,11 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
+    Integer,
     Table,
     bindparam,
     delete,
+    func,
     insert,
     select,
     tuple_,
@@ -37,11 +42,13 @@ from sqlalchemy import (
 )
 
 from connectors.crm_db import schema as s
+from connectors.crm_db.engine import WRITE_LOCKED
 
 # The CRM tables a load writes and an undo restores; quarantine and migration_runs are history.
 JOURNALED: tuple[str, ...] = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links",
                               "review_pairs", "sync_state", "sync_versions")
 BATCH = 500  # rows per statement (and ids per IN list)
+_CONSECUTIVE_BATCH = 1000  # rows per multi-row INSERT on MariaDB (well under max_allowed_packet)
 _FLUSH_AT = 5000  # journal rows held in memory before they are written
 _ENTRY_COLUMNS = tuple(c.name for c in s.change_journal.c if c.name != "id")  # a journal row, in table order
 
@@ -110,34 +117,131 @@ class Journal:
     def __init__(self, conn: Connection, run_id: str, enabled: bool = True) -> None:
         self.conn, self.run_id, self.enabled = conn, run_id, enabled
         self._pending: list[tuple] = []  # journal rows (_ENTRY_COLUMNS) not written yet
+        self._next_id: dict[str, int] = {}  # SQLite: the next id to hand out, per table
+        self._consecutive: bool | None = None  # MariaDB: does a multi-row INSERT get consecutive ids?
 
     def insert(self, table: Table, rows: Sequence[dict], ordered: bool = False) -> list[Key]:
-        """Insert ``rows`` in batches; their primary keys (generated ids come back by RETURNING).
+        """Insert ``rows`` in batches; their primary keys, in the order of ``rows`` when ``ordered``.
 
-        The keys come in the order of ``rows`` only when ``ordered``: SQLite then inserts one
-        row per statement, so only a caller that maps keys back to its rows asks for it.
+        Generated ids come back by RETURNING (PostgreSQL, MariaDB); on SQLite, where RETURNING
+        in order would cost a statement per row, they are counted on from the table's highest id:
+        the load's transaction holds SQLite's write lock from its start (``BEGIN IMMEDIATE``), so
+        no one else can take them. An insert is journaled by its key alone: the row as inserted is
+        the row as the run left it, unless a later run or a CRM user changed it (see ``undo``).
         """
         if not rows:
             return []
         pk = list(table.primary_key.columns)
         generated = any(c.name not in rows[0] for c in pk)
         keys: list[Key] = []
-        for chunk in chunks(rows):
-            if generated:
+        how = self._id_source(table) if generated else "given"
+        if how == "consecutive":
+            keys = self._insert_consecutive(table, rows)
+        elif how == "returning":
+            for chunk in chunks(rows):
                 returning = insert(table).returning(*pk, sort_by_parameter_order=ordered)
-                result = self.conn.execute(returning, list(chunk))
-                keys.extend(tuple(r) for r in result)
-            else:
-                self.conn.execute(insert(table), list(chunk))
-                keys.extend(key_of(table, r) for r in chunk)
+                keys.extend(tuple(r) for r in self.conn.execute(returning, list(chunk)))
+        else:
+            if how != "given":
+                rows = self._with_ids(table, rows, how)
+            self._insert_plain(table, rows)
+            keys = [key_of(table, r) for r in rows]
         if self.enabled:
-            self._pending.extend(self._entry(table, "insert", k, None) for k in keys)
+            self._pending.extend(self._entry(table, "insert", k, None, None) for k in keys)
             self._maybe_flush()
         return keys
 
+    def _id_source(self, table: Table) -> str:
+        """How the new rows of ``table`` get their generated ids, the cheapest way the server allows:
+
+        - ``counted`` (SQLite, inside a write-locked transaction): on from the highest id;
+        - ``sequence`` (PostgreSQL): a batch of the table's sequence in one query, then COPY;
+        - ``consecutive`` (MariaDB/MySQL with consecutive AUTO_INCREMENT locking): one multi-row
+          INSERT per batch, whose rows get the ids from LAST_INSERT_ID() on;
+        - ``returning``: INSERT … RETURNING, in batches (anything else).
+        """
+        pk = list(table.primary_key.columns)
+        if len(pk) != 1 or not isinstance(pk[0].type, Integer):
+            return "returning"
+        dialect = self.conn.dialect.name
+        if dialect == "sqlite" and self.conn.get_execution_options().get(WRITE_LOCKED):
+            return "counted"
+        if dialect == "postgresql":
+            return "sequence"
+        if dialect in ("mysql", "mariadb") and self._consecutive_auto_increment():
+            return "consecutive"
+        return "returning"
+
+    def _consecutive_auto_increment(self) -> bool:
+        if self._consecutive is None:
+            mode, step = self.conn.exec_driver_sql(
+                "SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment").one()
+            self._consecutive = int(mode) in (0, 1) and int(step) == 1
+        return self._consecutive
+
+    def _with_ids(self, table: Table, rows: Sequence[dict], how: str) -> list[dict]:
+        name = table.primary_key.columns[0].name
+        if how == "sequence":
+            ids = sorted(self.conn.exec_driver_sql(
+                f"SELECT nextval(pg_get_serial_sequence('{table.name}', '{name}')) FROM generate_series(1, %(n)s)",
+                {"n": len(rows)}).scalars())
+            return [r | {name: i} for r, i in zip(rows, ids)]
+        if table.name not in self._next_id:
+            highest = self.conn.execute(select(func.max(table.c[name]))).scalar()
+            self._next_id[table.name] = (highest or 0) + 1
+        first = self._next_id[table.name]
+        self._next_id[table.name] += len(rows)
+        return [r | {name: first + i} for i, r in enumerate(rows)]
+
+    def _insert_consecutive(self, table: Table, rows: Sequence[dict]) -> list[Key]:
+        """MariaDB: a multi-row INSERT takes consecutive AUTO_INCREMENT ids, the first of them is LAST_INSERT_ID()."""
+        columns = list(rows[0])
+        quote = self.conn.dialect.identifier_preparer.quote
+        head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
+        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+        processors = self._processors(table, columns)
+        cursor = self.conn.connection.driver_connection.cursor()
+        keys: list[Key] = []
+        try:
+            for chunk in chunks(rows, _CONSECUTIVE_BATCH):
+                params = [p for r in self._processed(chunk, processors) for p in (r[c] for c in columns)]
+                cursor.execute(head + ", ".join([one] * len(chunk)), params)
+                first = cursor.lastrowid
+                keys.extend((first + i,) for i in range(len(chunk)))
+        finally:
+            cursor.close()
+        return keys
+
+    def _processors(self, table: Table, columns: list[str]) -> dict:
+        dialect = self.conn.dialect
+        return {c: p for c in columns if (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect))}
+
+    @staticmethod
+    def _processed(rows: Sequence[dict], processors: dict) -> Sequence[dict]:
+        return [r | {c: p(r[c]) for c, p in processors.items()} for r in rows] if processors else rows
+
+    def _insert_plain(self, table: Table, rows: Sequence[dict]) -> None:
+        """INSERT through the driver (COPY on psycopg, executemany elsewhere), without SQLAlchemy's per-row
+        parameter handling (several times cheaper); values pass the column types' bind processors if any."""
+        columns = list(rows[0])
+        processors = self._processors(table, columns)
+        if self.conn.dialect.driver == "psycopg":
+            quote = self.conn.dialect.identifier_preparer.quote
+            copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
+            with self.conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
+                for r in self._processed(rows, processors):
+                    copy.write_row(tuple(r[c] for c in columns))
+            return
+        statement = insert(table).inline().compile(dialect=self.conn.dialect, column_keys=columns)
+        order = statement.positiontup if statement.positional else columns
+        for chunk in chunks(rows, _FLUSH_AT):
+            chunk = self._processed(chunk, processors)
+            params = [tuple(r[c] for c in order) for r in chunk] if statement.positional else list(chunk)
+            self.conn.exec_driver_sql(str(statement), params)
+
     def update(self, table: Table, where: ColumnElement[bool], values: dict) -> int:
         """UPDATE the rows ``where`` hits; the number of rows updated."""
-        self._capture(table, "update", where)
+        self._capture(table, "update", where, lambda _key: values)
         return self.conn.execute(update(table).where(where).values(**values)).rowcount
 
     def delete(self, table: Table, where: ColumnElement[bool]) -> int:
@@ -150,7 +254,7 @@ class Journal:
         before-images, one executemany per set of changed columns."""
         keys = list(changes)
         for chunk in chunks(keys):
-            self._capture(table, "update", key_in(table, chunk))
+            self._capture(table, "update", key_in(table, chunk), changes.__getitem__)
         pk = list(table.primary_key.columns)
         by_columns: dict[tuple[str, ...], list[dict]] = defaultdict(list)
         for key, values in changes.items():
@@ -192,15 +296,19 @@ class Journal:
         for chunk in chunks(params, _FLUSH_AT):
             self.conn.exec_driver_sql(str(statement), list(chunk))
 
-    def _capture(self, table: Table, op: str, where: ColumnElement[bool]) -> None:
+    def _capture(self, table: Table, op: str, where: ColumnElement[bool],
+                 new_values: Callable[[Key], Mapping[str, Any]] | None = None) -> None:
+        """Journal the rows ``where`` hits before the statement; ``new_values`` (by key) make the after-image."""
         if not self.enabled:
             return
         for row in self.conn.execute(select(table).where(where)).mappings():
-            self._pending.append(self._entry(table, op, key_of(table, row), encode(row)))
+            key = key_of(table, row)
+            after = None if new_values is None else encode(dict(row) | dict(new_values(key)))
+            self._pending.append(self._entry(table, op, key, encode(row), after))
         self._maybe_flush()
 
-    def _entry(self, table: Table, op: str, key: Key, before: str | None) -> tuple:
-        return self.run_id, table.name, op, encode_key(table, key), before
+    def _entry(self, table: Table, op: str, key: Key, before: str | None, after: str | None) -> tuple:
+        return self.run_id, table.name, op, encode_key(table, key), before, after
 
     def _maybe_flush(self) -> None:
         if len(self._pending) >= _FLUSH_AT:

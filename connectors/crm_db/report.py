@@ -25,7 +25,11 @@ from sqlalchemy.sql.elements import ColumnElement
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import (
-    TargetError, connect, current_revision, head_revision, is_new_sqlite_file,
+    TargetError,
+    connect,
+    current_revision,
+    head_revision,
+    is_new_sqlite_file,
 )
 from connectors.urls import mask_url
 from vocabulary.messages import text
@@ -36,7 +40,7 @@ SHEETS = ("summary", "by_source", "fill_rate", "quarantine_reasons", "quarantine
 OPTIONAL_TABLES = ("merges", "conflicts")
 
 
-def quality_report(url: str, run_id: str | None = None) -> dict[str, pd.DataFrame]:
+def report_sheets(url: str, run_id: str | None = None) -> dict[str, pd.DataFrame]:
     """Sheets (in ``SHEETS`` order) for the last successful run, or for ``run_id`` (a unique prefix is enough).
 
     Raises ``TargetError`` (one line, password masked) when the target holds no crm-migrate data,

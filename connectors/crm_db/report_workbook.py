@@ -1,4 +1,4 @@
-"""The quality report's frames (``report.quality_report``) dressed as a workbook in the run's language.
+"""The quality report's frames (``report.report_sheets``) dressed as a workbook in the run's language.
 
 Sheet names, headers, notes, entity and status words come from the message catalogue
 (``vocabulary/messages/report.py``); every sheet is an Excel table with filter buttons;

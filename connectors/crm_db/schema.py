@@ -38,6 +38,9 @@ def _record_lifecycle(table: str) -> list[Column]:
         Column("created_at", DateTime, nullable=False),
         Column("updated_at", DateTime, nullable=False),
         Column("deleted_at", DateTime),
+        # JSON: the fields, phones and e-mails as crm-migrate last loaded them (the after-image of the
+        # three-way merge): a field whose value differs from it was changed by a CRM user since.
+        Column("loaded", LongText),
     ]
 
 
@@ -194,6 +197,7 @@ change_journal = Table(
     Column("op", String(6), nullable=False),  # insert | update | delete
     Column("row_key", LongText, nullable=False),  # JSON of the primary key
     Column("before_row", LongText),  # JSON of the whole row before the change (NULL for an insert)
+    Column("after_row", LongText),  # JSON of the whole row after the change (NULL for a delete)
 )
 
 # Where the last incremental sync of a source stopped (the 1C change fingerprint).
@@ -234,4 +238,18 @@ sync_versions = Table(
     Column("deleted", Boolean, nullable=False),
     Column("element", LongText, nullable=False),  # JSON, as 1C sent it
     Column("run_id", String(64), nullable=False),
+)
+
+
+# Fields both a CRM user and the source changed since the last load: the CRM user's value was kept.
+conflicts = Table(
+    "conflicts", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False, index=True),
+    Column("entity", String(10), nullable=False),
+    Column("crm_id", Integer, nullable=False),
+    Column("field", String(64), nullable=False),
+    Column("crm_value", LongText),  # the value a CRM user set (kept)
+    Column("source_value", LongText),  # the value the sources have now (not loaded)
+    Column("source_keys", LongText),  # the source records of the CRM record: "source:key", one per line
 )

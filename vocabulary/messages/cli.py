@@ -1,4 +1,4 @@
-"""Result lines and usage errors of the CLI commands not covered by their own domain (review, undo, sync)."""
+"""Result lines and usage errors of the CLI commands not covered by their own domain (review, sync)."""
 
 MESSAGES = {
     "cli.review.exported": {
@@ -12,15 +12,6 @@ MESSAGES = {
               "{unchanged}); сохранены в {target}. Они применятся при следующем `crm-migrate run --config {config}`.",
         "en": "{read} decisions read from {file}: {added} new, {changed} changed, {unchanged} unchanged; "
               "stored in {target}. They apply from the next `crm-migrate run --config {config}`.",
-    },
-    "cli.undo.done": {
-        "ru": "отменено запусков: {n}, от новых к старым: {runs}. Целевая база {target} — в том состоянии, "
-              "что до запуска {first}.",
-        "en": "Undone {n} run(s), newest first: {runs}. The target {target} is as it was before run {first}.",
-    },
-    "cli.undo.table": {
-        "ru": "  {table}: удалено {removed}, возвращено {restored}, откачено изменений {reverted}",
-        "en": "  {table}: {removed} removed, {restored} put back, {reverted} reverted",
     },
     "cli.sync.not_onec": {
         "ru": "--source {name}: это источник вида {kind}; sync следит только за источниками 1С ({kinds}), "

@@ -26,6 +26,7 @@ with examples written to ``workdir/matching_quality_<size>.json``.
 from __future__ import annotations
 
 import json
+import os
 import random
 import resource
 import time
@@ -562,15 +563,26 @@ def normalise_child(raw: str, out: str) -> dict:
 
 def match_child(normalised: str, examples_path: str) -> dict:
     """Time ``match_companies``, read the peak memory, then judge the clusters against the truth."""
+    from pipelines.config import MatchingConfig
     from transforms.matching import match_companies
     frame = pd.read_pickle(normalised)
     t0 = time.perf_counter()
-    matched = match_companies(frame)
+    matched = match_companies(frame, MatchingConfig().thresholds)
     seconds = time.perf_counter() - t0
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     quality, examples = _quality(matched.frame, matched.links, matched.review)
     Path(examples_path).write_text(json.dumps(examples, ensure_ascii=False, indent=1), encoding="utf-8")
-    return {"seconds": seconds, "peak_mb": peak_mb, "rows": len(frame), **quality}
+    return {"seconds": seconds, "peak_mb": peak_mb, "rows": len(frame), **quality,
+            "hard_rule_violations": _violations(matched.frame), "engine": matched.stats}
+
+
+def _violations(frame: pd.DataFrame) -> int:
+    """Clusters holding two INNs, or one INN with two KPPs: must be zero."""
+    bad = 0
+    for inns, kpps in frame.groupby("cluster").agg({"inn": lambda s: s.dropna().nunique(),
+                                                     "kpp": lambda s: s.dropna().nunique()}).itertuples(index=False):
+        bad += inns > 1 or kpps > 1
+    return bad
 
 
 # ---------------------------------------------------------------- quality
@@ -716,7 +728,10 @@ def _quality(frame: pd.DataFrame, links: pd.DataFrame, review: pd.DataFrame) -> 
 
 def run(workdir: Path) -> list[dict]:
     results = []
+    only = os.environ.get("BENCH_MATCHING_SIZES")  # e.g. "20k" to run one size
     for label, true_companies, duplicates in SIZES:
+        if only and label not in only.split(","):
+            continue
         stem = f"matching_{label}_v{GENERATOR_VERSION}"
         raw = make_records(workdir / f"{stem}_raw.pkl", true_companies, duplicates, seed=true_companies)
         normalised = workdir / f"{stem}_normalised.pkl"

@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -18,20 +19,24 @@ from cli.review import export_review, import_review
 from cli.runner import execute
 from cli.summary import format_summary, summary_data
 from connectors.crm_db.engine import target_errors
+from connectors.crm_db.load import utcnow
 from connectors.crm_db.lock import DEFAULT_WAIT, target_lock
 from connectors.crm_db.report import report_sheets
 from connectors.crm_db.report_workbook import report_workbook
+from connectors.crm_db.run_log import record_unchanged_run
 from connectors.crm_db.undo import describe_changes, undo_run
 from connectors.urls import mask_url
 from connectors.xlsx_writer import write_workbook
 from pipelines.config import DEFAULT_CONFIG, MigrationConfig
 from pipelines.sync import changed_sources, fingerprints, stored_fingerprints
+from pipelines.unchanged import Unchanged, run_inputs, unchanged_since
 from vocabulary.messages import text
 
 
 def _review(args: argparse.Namespace, url: str) -> str:
     if args.review_command == "export":
-        count = export_review(args.config, args.out, target=args.target, debug=args.debug)
+        count = export_review(args.config, args.out, target=args.target, debug=args.debug,
+                              include_merges=args.all)
         return text("cli.review.exported", count=count, out=args.out, config=args.config)
     read, saved = import_review(args.workbook, url, reviewer=args.reviewer)
     return text("cli.review.imported", read=read, file=args.workbook.name, added=saved.added, changed=saved.changed,
@@ -68,10 +73,36 @@ def _sync(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output
 
 
 def _run(config_path: Path, config: MigrationConfig, target: str | None, args: argparse.Namespace) -> Output:
+    """The whole graph; a real run (not --dry-run, not --full) whose inputs are as the last load left them
+    writes only its migration_runs row (pipelines.unchanged)."""
+    dry_run = getattr(args, "dry_run", False)
+    inputs = None
+    if not dry_run:
+        url = config.target_url(target)
+        with target_errors(url):
+            inputs = run_inputs(config, url)
+            previous = None if getattr(args, "full", False) else unchanged_since(url, inputs)
+            if previous is not None:
+                return _nothing_changed(config_path, config, url, previous)
     diff = getattr(args, "diff", None)
-    summary = execute(config_path, target=target, dry_run=getattr(args, "dry_run", False), debug=args.debug,
-                      allow_deletes=getattr(args, "allow_deletes", False), diff=diff)
+    summary = execute(config_path, target=target, dry_run=dry_run, debug=args.debug,
+                      allow_deletes=getattr(args, "allow_deletes", False), diff=diff, inputs=inputs)
     return Output(format_summary(config, summary, diff), summary_data(summary))
+
+
+def _nothing_changed(config_path: Path, config: MigrationConfig, url: str, previous: Unchanged) -> Output:
+    run_id, last = str(uuid.uuid4()), previous.run
+    counts = record_unchanged_run(url, run_id, utcnow(), last)
+    lines = [text("summary.title", name=config.name, dry="", target=mask_url(url), run_id=run_id),
+             text("rerun.unchanged", previous=last["id"], when=f"{last['finished_at']:%Y-%m-%d %H:%M}", run=run_id),
+             text("rerun.as_loaded", records=last["records_read"], quarantined=last["quarantined"],
+                  review=last["review_pairs"] or 0)]
+    lines += [text("rerun.entity", label=text(f"rerun.{entity}"), **counts[entity]) for entity in counts]
+    lines.append(text("rerun.full", config=config_path))
+    data = {"run_id": run_id, "target": mask_url(url), "dry_run": False, "unchanged_since": last["id"],
+            "records_read": last["records_read"], "quarantined": last["quarantined"],
+            "review_pairs": last["review_pairs"] or 0, **counts}
+    return Output("\n".join(lines), data)
 
 
 def demo_config(target: str | None) -> tuple[Path, str]:

@@ -60,6 +60,8 @@ def _parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
     run = _writes(_command(sub, "run", "extract, clean, match and load every source of the config", summary=True,
                            dry_run="compute the same summary, write nothing"), deletes=True)
+    run.add_argument("--full", action="store_true",
+                     help="run every stage even when no source, config or decision changed since the last load")
     run.add_argument("--diff", type=Path, metavar="FILE", help="with --dry-run: every record's changes to FILE.xlsx")
     sync = _writes(_command(sub, "sync", "incremental sync: load again when a 1C source changed since the last sync",
                             summary=True, dry_run="compute the same summary, write nothing"), deletes=True)
@@ -68,6 +70,8 @@ def _parser() -> argparse.ArgumentParser:
     review_sub = review.add_subparsers(dest="review_command", required=True, metavar="export|import")
     export = _command(review_sub, "export", "write the pairs awaiting a decision to a workbook")
     export.add_argument("--out", required=True, type=Path, help="review.xlsx to write")
+    export.add_argument("--all", action="store_true",
+                        help="also list every automatic merge, so one can be undone with 'different'")
     imported = _writes(_command(review_sub, "import", "store the decisions of a filled-in review workbook"))
     imported.add_argument("workbook", type=Path, help="the review.xlsx filled in by the reviewer")
     imported.add_argument("--reviewer", help="who decided (kept with each decision)")

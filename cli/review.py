@@ -12,6 +12,7 @@ from connectors.xlsx_writer import Sheet, write_workbook
 from pipelines.stages import MatchedRecords
 from transforms.review import DECISION_CHOICES, SHEET, parse_decisions, review_sheet
 from vocabulary.messages import text
+from vocabulary.pairs import LINK_COLUMNS
 
 HOW_TO_TOPICS = ("fill", "columns", "then")
 NOTED_COLUMNS = ("decision", "score", "reasons", "comment")
@@ -30,10 +31,19 @@ def review_workbook(sheet: pd.DataFrame) -> dict[str, Sheet]:
     }
 
 
-def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False) -> int:
-    """Write the pairs awaiting a decision (as of the sources now) to ``out``; return how many."""
+def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False,
+                  include_merges: bool = False) -> int:
+    """Write the pairs awaiting a decision (as of the sources now) to ``out``; return how many.
+
+    ``include_merges`` (``--all``) adds every automatic merge, marked as such, so a data owner
+    can undo one with ``different``."""
     matched: MatchedRecords = execute(config_path, target=target, dry_run=True, debug=debug, until="matched")
-    sheet = review_sheet(matched.review, matched.companies, matched.contacts)
+    pairs = matched.review
+    if include_merges and not matched.links.empty:
+        merges = matched.links[list(LINK_COLUMNS)].copy()
+        merges["reasons"] = [f"{text('matching.already_merged')}; {r}" for r in merges["reasons"]]
+        pairs = pd.concat([pairs[list(LINK_COLUMNS)], merges], ignore_index=True)
+    sheet = review_sheet(pairs, matched.companies, matched.contacts)
     write_workbook(out, review_workbook(sheet))
     return len(sheet)
 

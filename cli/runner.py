@@ -7,6 +7,7 @@ from pathlib import Path
 from typing import Any
 
 import dagster as dg
+from dagster._core.errors import DagsterAssetCheckFailedError
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db.engine import scrub_error
@@ -16,6 +17,7 @@ from pipelines.definitions import build_definitions
 from pipelines.instance import local_instance
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import RunSummary
+from pipelines.unchanged import RunInputs
 from vocabulary.errors import CrmMigrateError, RunFailure
 from vocabulary.messages import text
 
@@ -33,6 +35,9 @@ def _explain(exc: BaseException, url: str) -> str:
         return scrub(str(exc), url)
     if isinstance(exc, SQLAlchemyError):
         return f"target {mask_url(url)}: {scrub_error(exc, url)}"
+    if isinstance(exc, DagsterAssetCheckFailedError):  # a blocking check stopped the run before the load
+        checks = ", ".join(line.strip() for line in str(exc).splitlines()[1:])
+        return text("common.check_failed", checks=checks)
     return text("common.bug", kind=type(exc).__name__, detail=scrub(str(exc), url))
 
 
@@ -42,8 +47,10 @@ def _up_to(defs: dg.Definitions, asset: str) -> list[dg.AssetKey]:
     return sorted(selection.resolve(defs.resolve_asset_graph()), key=lambda k: k.to_user_string())
 
 
-def _target(target: str | None, dry_run: bool, allow_deletes: bool, diff: Path | None) -> CrmTargetResource:
-    options = {"dry_run": dry_run, "allow_deletes": allow_deletes, "diff": str(diff) if diff else ""}
+def _target(target: str | None, dry_run: bool, allow_deletes: bool, diff: Path | None,
+            inputs: RunInputs | None) -> CrmTargetResource:
+    options = {"dry_run": dry_run, "allow_deletes": allow_deletes, "diff": str(diff) if diff else "",
+               "inputs": inputs.to_json() if inputs else ""}
     if not target:
         return CrmTargetResource(**options)
     os.environ[TARGET_ENV] = target
@@ -51,23 +58,25 @@ def _target(target: str | None, dry_run: bool, allow_deletes: bool, diff: Path |
 
 
 def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False,
-            until: str = "loaded", allow_deletes: bool = False, diff: Path | None = None) -> RunSummary | Any:
+            until: str = "loaded", allow_deletes: bool = False, diff: Path | None = None,
+            inputs: RunInputs | None = None) -> RunSummary | Any:
     """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
 
     A run that writes holds the target's lock (``connectors.crm_db.lock``) from before the extract to the
-    commit; the CLI takes it first, with its ``--wait`` (re-entrant). Raises RunFailed with one line for
-    the user when any step fails.
+    commit; the CLI takes it first, with its ``--wait`` (re-entrant). ``inputs`` (fingerprinted before the
+    run) are stored with the load, for the next run to compare. Raises RunFailed with one line for the user
+    when any step fails.
     """
     path = str(config_path)
     url = MigrationConfigResource(path=path).load().target_url(target)
     with target_lock(url) if not dry_run and until == "loaded" else nullcontext():
         return _execute(path, url, target=target, dry_run=dry_run, debug=debug, until=until,
-                        allow_deletes=allow_deletes, diff=diff)
+                        allow_deletes=allow_deletes, diff=diff, inputs=inputs)
 
 
 def _execute(path: str, url: str, *, target: str | None, dry_run: bool, debug: bool, until: str,
-             allow_deletes: bool, diff: Path | None) -> RunSummary | Any:
-    defs = build_definitions(path, target=_target(target, dry_run, allow_deletes, diff))
+             allow_deletes: bool, diff: Path | None, inputs: RunInputs | None) -> RunSummary | Any:
+    defs = build_definitions(path, target=_target(target, dry_run, allow_deletes, diff, inputs))
     job = defs.resolve_implicit_global_asset_job_def()
     level = "DEBUG" if debug else "CRITICAL"
     with local_instance() as instance:

@@ -1,5 +1,7 @@
 """Normalise and validate (group ``clean``): one frame of companies and one of contacts."""
 
+from itertools import islice
+
 import dagster as dg
 import pandas as pd
 
@@ -40,10 +42,11 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
                             {p.source: p.notes for p in parts if p.notes},
                             [p.versions for p in parts if p.versions],
                             tuple(p.source for p in parts if not p.complete))
-        phones = [p for items in companies["phones"].tolist() + contacts["phones"].tolist() for p in items]
-        warnings = pd.DataFrame([(src, origin, w) for frame in (companies, contacts)
-                                 for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])
-                                 for w in bag], columns=["source", "origin", "warning"])
+        phones = [p for frame in (companies, contacts) for items in frame["phones"] for p in items]
+        every = ((src, origin, w) for frame in (companies, contacts)
+                 for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"]) for w in bag)
+        shown = islice(every, WARNINGS_SHOWN) if config.privacy.previews else every  # only what the preview shows
+        warnings = pd.DataFrame(list(shown), columns=["source", "origin", "warning"])
         return dg.Output(result, metadata={
             **frame_metadata(companies, ["_source", "_origin", "name", "inn", "kpp", "type", "phones", "emails"],
                              previews=config.privacy.previews),

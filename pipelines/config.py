@@ -28,9 +28,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError
 
 from connectors.urls import mask_url
-from transforms.fuzzy import Thresholds
+from transforms.matching import Thresholds
 from vocabulary.errors import UsageError
-from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS
+from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 from vocabulary.messages import text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
@@ -133,15 +133,24 @@ class TargetConfig(_Strict):
 
 
 class MatchingConfig(_Strict):
-    """Thresholds for duplicate detection; defaults are documented in the README."""
+    """Duplicate detection (README «Matching»): match probabilities of the Fellegi–Sunter model.
 
-    # Two companies sharing a phone or an email merge only when their names are this alike
-    # (rapidfuzz token_set_ratio of the name keys, 0-100).
-    name_similarity: int = Field(default=85, ge=50, le=100)
-    # Fuzzy pairs (0-100 score, README "Matching"): from `review` a pair goes to the review queue;
-    # from `auto_merge`, with a phone/email/city/company also agreeing, it merges without review.
-    review: int = Field(default=90, ge=50, le=100)
-    auto_merge: int = Field(default=95, ge=50, le=101)
+    The only place the defaults are defined; the matcher takes them from this object.
+    """
+
+    # From this probability a pair goes to the review queue (when no rule settles it).
+    review: float = Field(default=0.5, gt=0, lt=1)
+    # From this probability a pair merges without review (when the caps and hard rules allow).
+    auto_merge: float = Field(default=0.97, gt=0, lt=1)
+    # Per field, which source record's value the golden record keeps (transforms/golden.py);
+    # a field not named here: source_priority (the order of `sources:`).
+    survivorship: dict[str, Literal["source_priority", "most_complete", "most_recent", "valid"]] = Field(
+        default_factory=lambda: {"legal_name": "most_complete", "address": "most_complete"})
+
+    @field_validator("survivorship")
+    @classmethod
+    def _known_survivorship_fields(cls, v: dict[str, str]) -> dict[str, str]:
+        return _known_fields(v, tuple(dict.fromkeys(CRM_COMPANY_COLUMNS + CRM_CONTACT_COLUMNS)))
 
     @model_validator(mode="after")
     def _ordered(self) -> MatchingConfig:

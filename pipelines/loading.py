@@ -37,8 +37,9 @@ def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource
     try:
         with progress.stage(text("progress.load"), total=len(golden.companies) + len(golden.contacts)) as step:
             result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected(),
-                          review=golden.review, sync_state=normalised.fingerprints,
-                          versions=normalised.versions, identity=same_identity, diff=bool(target.diff))
+                          review=golden.review, sync_state=target.sync_state(normalised.fingerprints),
+                          versions=normalised.versions, identity=same_identity, diff=bool(target.diff),
+                          merges=golden.links)
             step.advance(len(golden.companies) + len(golden.contacts))
     except Exception as exc:
         record_failure(url, run, exc)

@@ -19,7 +19,7 @@ def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResourc
     config = migration.load()
     decisions = read_decisions(target.resolve(config))
     limits = config.matching.thresholds
-    companies = match_companies(validated.companies, config.matching.name_similarity, limits, decisions)
+    companies = match_companies(validated.companies, limits, decisions)
     contacts = match_contacts(validated.contacts, cluster_of(companies.frame), limits, decisions)
     links = pd.concat([companies.links, contacts.links], ignore_index=True)
     review = pd.concat([companies.review, contacts.review], ignore_index=True)
@@ -39,9 +39,10 @@ def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResourc
 def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Output[GoldenRecords]:
     config = migration.load()
     priority = {s.name: i for i, s in enumerate(config.sources)}
-    companies = golden_companies(matched.companies, priority)
-    contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority)
-    return dg.Output(GoldenRecords(companies, contacts, matched.review), metadata={
+    rules = config.matching.survivorship
+    companies = golden_companies(matched.companies, priority, rules)
+    contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
+    return dg.Output(GoldenRecords(companies, contacts, matched.review, matched.links), metadata={
         **frame_metadata(companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"],
                          previews=config.privacy.previews),
         "dagster/row_count": len(companies) + len(contacts),

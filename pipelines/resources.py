@@ -6,6 +6,7 @@ import os
 import dagster as dg
 
 from pipelines.config import DEFAULT_CONFIG, MigrationConfig, load_config
+from pipelines.unchanged import RunInputs
 from vocabulary.messages import set_language
 
 CONFIG_ENV = "CRM_MIGRATE_CONFIG"
@@ -34,6 +35,12 @@ class CrmTargetResource(dg.ConfigurableResource):
     dry_run: bool = False
     allow_deletes: bool = False  # --allow-deletes: no max_delete_share check
     diff: str = ""  # --diff FILE: the dry run's per-record changes as a workbook
+    inputs: str = ""  # RunInputs as JSON (pipelines.unchanged): stored with the load, so a re-run can skip
+
+    def sync_state(self, read: dict[str, str]) -> dict[str, str]:
+        """What the load stores in ``sync_state``: the inputs fingerprinted before the run, and ``read``
+        (the 1C fingerprints taken when each was read)."""
+        return {**(RunInputs.from_json(self.inputs).sync_state() if self.inputs else {}), **read}
 
     def resolve(self, config: MigrationConfig) -> str:
         return config.target_url(self.url or None)

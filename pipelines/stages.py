@@ -83,6 +83,7 @@ class GoldenRecords:
     companies: pd.DataFrame
     contacts: pd.DataFrame
     review: pd.DataFrame  # candidate pairs awaiting a decision (LINK_COLUMNS)
+    links: pd.DataFrame | None = None  # every merge with its explanation (LINK_COLUMNS + weights)
 
 
 @dataclass

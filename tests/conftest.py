@@ -54,10 +54,16 @@ def target_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # no
         yield from _server_database(request.param)
 
 
+@pytest.fixture(autouse=True)
+def _russian_after_each_test() -> Iterator[None]:
+    """A command run in-process sets the language of its config (``language: en``): never for the next test."""
+    from vocabulary.messages import DEFAULT_LANGUAGE, set_language
+    yield
+    set_language(DEFAULT_LANGUAGE)
+
+
 @pytest.fixture
-def english() -> Iterator[None]:
-    """Messages in English for a test that reads them (Russian is the default); back to Russian after."""
+def english() -> None:
+    """Messages in English for a test that reads them (Russian is the default, set again after each test)."""
     from vocabulary.messages import set_language
     set_language("en")
-    yield
-    set_language("ru")

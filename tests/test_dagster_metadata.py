@@ -5,6 +5,7 @@ from pathlib import Path
 
 import dagster as dg
 import pandas as pd
+import pytest
 
 from cli.runner import execute
 from pipelines.checks import duplicate_identifiers
@@ -58,3 +59,23 @@ def test_each_run_writes_its_quality_workbook_and_the_asset_points_at_it(tmp_pat
 def test_report_dir_null_writes_no_workbook(tmp_path: Path) -> None:
     execute(write_dataset(tmp_path, extra_yaml="report_dir: null\n"), target=None, dry_run=False)
     assert not (tmp_path / "reports").exists() and "workbook" not in _metadata("quality_report")
+
+
+def test_a_failed_blocking_check_stops_the_run_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two golden companies with one INN+KPP (forced here): the load never starts, the message names the check."""
+    from cli.runner import RunFailed
+    from pipelines import checks, definitions
+
+    failing = dg.AssetCheckResult(passed=False)
+    config = write_dataset(tmp_path)
+
+    @dg.asset_check(asset="golden", blocking=True, name="duplicate_identifiers")
+    def always_fails() -> dg.AssetCheckResult:
+        return failing
+
+    monkeypatch.setattr(definitions, "ALL_CHECKS", [always_fails if c is checks.duplicate_identifiers else c
+                                                    for c in checks.ALL_CHECKS])
+    with pytest.raises(RunFailed) as failed:
+        execute(config, target=None, dry_run=False)
+    assert str(failed.value).startswith("проверка перед загрузкой не пройдена (golden: duplicate_identifiers)")
+    assert "\n" not in str(failed.value) and not (tmp_path / "crm.db").exists()

@@ -3,13 +3,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tests.test_matching import clusters, companies, contacts
-from transforms.fuzzy import Thresholds
+from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
 from transforms.matching import match_companies, match_contacts
-from vocabulary.pairs import DECISION_COLUMNS, pair_key
 from transforms.review import ReviewFileError, parse_decisions, review_sheet
-
-LIMITS = Thresholds(review=90, auto_merge=95)
+from vocabulary.pairs import DECISION_COLUMNS, pair_key
 
 
 def decisions(*rows: tuple[str, str, str, str]) -> pd.DataFrame:
@@ -24,33 +21,35 @@ def test_typo_with_corroboration_merges_and_uncorroborated_goes_to_review() -> N
                       {"name": 'ООО "Техносфера"'},
                       {"name": "Технасфера"},  # a typo, nothing else agrees
                       {"name": "Лютик", "city": "Казань"})
-    result = match_companies(frame, thresholds=LIMITS)
+    result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}, {"4"}]
     merge = result.links[result.links["left_key"] == "0"].iloc[0]
-    assert "names 95% alike" in merge["reasons"] and "same city Казань" in merge["reasons"]
+    assert "name nearly the same «альфастрой» / «альфа строй»" in merge["reasons"]
+    assert "city same «Казань»" in merge["reasons"]
     (pair,) = result.review.to_dict("records")
-    assert (pair["left_key"], pair["right_key"]) == ("2", "3") and 80 <= pair["score"] < 95
-    assert "'техносфера' ~ 'технасфера'" in pair["reasons"]
+    assert (pair["left_key"], pair["right_key"]) == ("2", "3")
+    assert 100 * LIMITS.review <= pair["score"] < 100 * LIMITS.auto_merge
+    assert "«техносфера» / «технасфера»" in pair["reasons"]
 
 
 def test_other_city_shared_number_and_guards() -> None:
     frame = companies({"name": "Вектор", "city": "Самара"}, {"name": "Вектор", "city": "Омск"},
                       {"name": "Орион", "phone": "+74951234567"}, {"name": "Бизнес-центр", "phone": "84951234567"},
                       {"name": "Ромашка", "inn": "7707083893"}, {"name": "Ромашкa", "inn": "7736050003"})
-    result = match_companies(frame, thresholds=LIMITS)
+    result = match_companies(frame, LIMITS)
     assert len(clusters(result.frame)) == 6  # nothing merges by itself
     reasons = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
-    assert "different cities: Самара / Омск" in reasons[("0", "1")]
-    assert "same phone +74951234567" in reasons[("2", "3")] and "names differ" in reasons[("2", "3")]
+    assert "city differs «Самара» / «Омск»" in reasons[("0", "1")]
+    assert "+74951234567" in reasons[("2", "3")] and "names differ" in reasons[("2", "3")]
     assert ("4", "5") not in reasons  # different INNs are different companies: not even a question
 
 
 def test_decisions_join_split_and_silence_pairs() -> None:
     frame = companies({"name": 'ООО "Техносфера"'}, {"name": "Технасфера"},
                       {"name": "Ромашка", "phone": "+74951234567"}, {"name": "Ромашка", "phone": "+74951234567"})
-    assert clusters(match_companies(frame).frame) == [{"0"}, {"1"}, {"2", "3"}]
+    assert clusters(match_companies(frame, LIMITS).frame) == [{"0"}, {"1"}, {"2", "3"}]
     decided = decisions(("company", "0", "1", "same"), ("company", "2", "3", "different"))
-    result = match_companies(frame, thresholds=LIMITS, decisions=decided)
+    result = match_companies(frame, LIMITS, decisions=decided)
     assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}]  # a wrong automatic merge is undone
     assert result.review.empty  # decided pairs never come back
     assert "a reviewer decided: same" in set(result.links["reasons"])
@@ -58,7 +57,7 @@ def test_decisions_join_split_and_silence_pairs() -> None:
 
 def test_same_decision_never_joins_different_inns() -> None:
     frame = companies({"name": "Ромашка", "inn": "7707083893"}, {"name": "Ромашка", "inn": "7736050003"})
-    result = match_companies(frame, decisions=decisions(("company", "0", "1", "same")))
+    result = match_companies(frame, LIMITS, decisions=decisions(("company", "0", "1", "same")))
     assert clusters(result.frame) == [{"0"}, {"1"}] and len(result.ignored_decisions) == 1
 
 
@@ -79,7 +78,7 @@ def test_people_typo_at_one_company_and_namesakes_elsewhere() -> None:
 
 def test_review_sheet_shows_both_records_and_decisions_come_back() -> None:
     frame = companies({"name": 'ООО "Техносфера"', "inn": "7707083893", "city": "Москва"}, {"name": "Технасфера"})
-    result = match_companies(frame, thresholds=LIMITS)
+    result = match_companies(frame, LIMITS)
     people = contacts(result.frame, {"full_name": "Иванов Иван", "company": "0"})
     sheet = review_sheet(result.review, result.frame, people)
     row = sheet.iloc[0]
@@ -104,16 +103,16 @@ def test_bad_decision_names_the_row() -> None:
 def test_entrepreneur_written_with_initials_is_a_question() -> None:
     frame = companies({"name": "ИП Громов Тимур Ильич", "city": "Москва"}, {"name": "Громов Т. И. ИП"},
                       {"name": "ИП Громов Павел Ильич"})
-    result = match_companies(frame, thresholds=LIMITS)
+    result = match_companies(frame, LIMITS)
     assert len(clusters(result.frame)) == 3
     pairs = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
-    assert "same entrepreneur by initials" in pairs[("0", "1")] and ("1", "2") not in pairs
+    assert "initials agree" in pairs[("0", "1")] and ("1", "2") not in pairs
 
 
 def test_numbered_names_are_other_entities() -> None:
     frame = companies({"name": "Клиент 16527", "city": "Уфа"}, {"name": "Клиент 16575", "city": "Уфа"},
                       {"name": "Атлант 1", "phone": "+74951234567"}, {"name": "Атлант 10", "phone": "84951234567"})
-    result = match_companies(frame, thresholds=LIMITS)
+    result = match_companies(frame, LIMITS)
     assert len(clusters(result.frame)) == 4  # never merged by themselves
     pairs = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
     assert ("0", "1") not in pairs  # a number alone: not even a question

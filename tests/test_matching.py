@@ -2,14 +2,35 @@
 from __future__ import annotations
 
 import pandas as pd
+import pytest
 
-from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, EXTRA, PAYLOAD, REF_INN, REF_KEY, REF_NAME, REF_ROW
+from pipelines.config import MatchingConfig
 from transforms.golden import golden_companies, golden_contacts
 from transforms.matching import CLUSTER, match_companies, match_contacts
 from transforms.normalise import as_frame, normalise_companies, normalise_contacts
-from vocabulary.fields import COMPANY_RECORD
+from vocabulary.fields import (
+    COMPANY_FIELDS,
+    COMPANY_RECORD,
+    CONTACT_FIELDS,
+    EXTRA,
+    PAYLOAD,
+    REF_INN,
+    REF_KEY,
+    REF_NAME,
+    REF_ROW,
+)
+from vocabulary.messages import set_language
 
 REGIONS = {"a": "RU", "b": "RU"}
+LIMITS = MatchingConfig().thresholds  # the defaults a run uses
+
+
+@pytest.fixture(autouse=True)
+def english() -> None:
+    """Explanations in English here (Russian is the default)."""
+    set_language("en")
+    yield
+    set_language("ru")
 
 
 def companies(*records: dict) -> pd.DataFrame:
@@ -35,17 +56,18 @@ def test_spellings_of_one_company_merge_with_reasons() -> None:
     frame = companies({"name": 'ООО "Ромашка"', "inn": "7707083893", "kpp": "773601001"},
                       {"name": "Ромашка ООО", "inn": "7707083893"},
                       {"name": "ООО «Ромашка»", "city": "Москва", "src": "b"})
-    result = match_companies(frame)
+    result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0", "1", "2"}]
-    assert set(result.links["reasons"]) == {"same INN 7707083893 (head office KPP 773601001)", "same name 'ромашка'"}
+    assert len(result.links) == 2 and all(w["name"] > 0 for w in result.links["weights"])  # why: per-field weights
+    assert any("inn" in w and "7707083893" in r for w, r in zip(result.links["weights"], result.links["reasons"]))
 
 
 def test_branches_and_different_inns_never_merge() -> None:
     frame = companies({"name": "Ромашка", "inn": "7707083893", "kpp": "773601001"},
                       {"name": "Ромашка", "inn": "7707083893", "kpp": "781043001"},  # branch
                       {"name": "Ромашка", "inn": "7736050003"})  # another company, same name
-    assert clusters(match_companies(frame).frame) == [{"0"}, {"1"}, {"2"}]
-    golden = golden_companies(match_companies(frame).frame, {"a": 0})
+    assert clusters(match_companies(frame, LIMITS).frame) == [{"0"}, {"1"}, {"2"}]
+    golden = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0})
     by_kpp = dict(zip(golden["kpp"], golden[CLUSTER]))
     branch = golden[golden["kpp"] == "781043001"].iloc[0]
     assert branch["parent_cluster"] == by_kpp["773601001"]
@@ -54,7 +76,7 @@ def test_branches_and_different_inns_never_merge() -> None:
 def test_same_name_in_other_cities_stays_apart_and_an_unplaced_record_is_a_question() -> None:
     frame = companies({"name": "Альфа", "city": "Москва"}, {"name": "Альфа", "city": "Казань"},
                       {"name": "Альфа"}, {"name": "Бета", "city": "г. Москва"}, {"name": "Бета"})
-    result = match_companies(frame)
+    result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0"}, {"1"}, {"2"}, {"3", "4"}]  # one Бета: the city-less record is it
     questions = {(p["left_key"], p["right_key"]) for p in result.review.to_dict("records")}
     assert {("0", "2"), ("1", "2")} <= questions  # which Альфа is the city-less one? a person decides
@@ -64,18 +86,18 @@ def test_shared_phone_merges_only_similar_names() -> None:
     frame = companies({"name": "Ромашка", "phone": "8 495 123-45-67"}, {"name": "Рамашка", "phone": "+74951234567"},
                       {"name": "Ромашка плюс", "phone": "+74951234567"},
                       {"name": "Бизнес-центр Орион", "phone": "+7 (495) 123-45-67"})
-    result = match_companies(frame)
+    result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}]
-    assert result.links["reasons"].iloc[0].startswith("same phone +74951234567 and similar name")
-    sister = result.review[(result.review["left_key"] == "0") & (result.review["right_key"] == "2")]
-    assert "same phone +74951234567" in sister["reasons"].iloc[0]  # «Ромашка плюс» may be a sister company
+    assert "phone shared landline +74951234567" in result.links["reasons"].iloc[0]
+    sister = result.review[result.review["left_key"].isin(["0", "1"]) & (result.review["right_key"] == "2")]
+    assert "phone shared landline +74951234567" in sister["reasons"].iloc[0]  # «Ромашка плюс» may be a sister company
 
 
 def test_survivorship_prefers_source_order_and_unions_phones() -> None:
-    frame = companies({"name": "Ромашка", "inn": "7707083893", "address": "Москва, ул. Ленина 1", "phone": "84951234567",
-                       "src": "b"},
+    frame = companies({"name": "Ромашка", "inn": "7707083893", "address": "Москва, ул. Ленина 1",
+                       "phone": "84951234567", "src": "b"},
                       {"name": 'ООО "Ромашка"', "inn": "7707083893", "phone": "8 916 123-45-67"})
-    golden = golden_companies(match_companies(frame).frame, {"a": 0, "b": 1})
+    golden = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0, "b": 1})
     (row,) = golden.to_dict("records")
     assert row["name"] == 'ООО "Ромашка"' and row["address"] == "Москва, ул. Ленина 1"
     assert {p[0] for p in row["phones"]} == {"+74951234567", "+79161234567"}
@@ -90,8 +112,17 @@ def test_people_merge_on_email_with_agreeing_names_only() -> None:
                       {"full_name": "Петров Пётр", "email": "ivanov@mail.ru", "company": "1"},  # shared mailbox
                       {"full_name": "Иванов Иван", "company": "0"})  # same name at the same company
     cluster_of = {("a", "0"): 0, ("a", "1"): 1}
-    result = match_contacts(people, cluster_of)
+    result = match_contacts(people, cluster_of, LIMITS)
     assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
     golden = golden_contacts(result.frame, cluster_of, {"a": 0})
     ivanov = golden[golden["last_name"] == "Иванов"].iloc[0]
     assert ivanov["company_cluster"] == 0 and ivanov["company_clusters"] == [0, 1]
+
+
+def test_survivorship_per_field_and_provenance() -> None:
+    frame = companies({"name": "Ромашка", "inn": "7707083893", "address": "Москва"},
+                      {"name": 'ООО "Ромашка"', "inn": "7707083893", "address": "Москва, ул. Ленина, д. 1", "src": "b"})
+    rules = MatchingConfig().survivorship  # the defaults: the most complete address wins
+    (row,) = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0, "b": 1}, rules).to_dict("records")
+    assert row["address"] == "Москва, ул. Ленина, д. 1" and row["provenance"]["address"] == "b:1"
+    assert row["name"] == "Ромашка" and row["provenance"]["name"] == "a:0"  # source priority

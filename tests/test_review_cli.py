@@ -77,3 +77,38 @@ def test_import_of_a_bad_workbook_saves_nothing(tmp_path: Path, capsys: pytest.C
     assert "review.xlsx: строка 2: решение 'может быть'" in err and len(err.strip().splitlines()) == 1
     assert main(["review", "import", "--config", config, str(tmp_path / "missing.xlsx")]) == EXIT_FAILED
     assert "missing.xlsx" in capsys.readouterr().err
+
+
+def test_automatic_merges_are_explained_in_the_target_and_can_be_undone(tmp_path: Path, target_url: str,
+                                                                         capsys: pytest.CaptureFixture) -> None:
+    without_kpp = [["001", 'ООО "Ромашка"', "7707083893", None, "84951234567"], *BUH_ROWS[1:]]
+    config = str(write_dataset(tmp_path, buh_rows=without_kpp, target=target_url))
+    assert main(["run", "--config", config]) == 0
+    engine = create_engine(target_url)
+    try:
+        with engine.connect() as conn:
+            merges = conn.execute(text("SELECT entity, left_key, right_key, score, reasons, weights "
+                                       "FROM merges")).all()
+    finally:
+        engine.dispose()
+    assert merges and all(m.reasons and m.weights for m in merges if not m.reasons.startswith("эксперт"))
+    # a merge the identifiers do not settle (same INN and KPP would be one company whatever a reviewer says)
+    romashka = next(m for m in merges if m.entity == "company" and m.left_key == "001")
+    capsys.readouterr()
+
+    review = tmp_path / "all.xlsx"
+    assert main(["review", "export", "--config", config, "--out", str(review), "--all"]) == 0
+    sheet = openpyxl.load_workbook(review)["review"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, (c.value for c in row))) for row in sheet.iter_rows(min_row=2)]
+    merged = [r for r in rows if "уже объединено" in str(r["reasons"])]
+    assert {(r["left_key"], r["right_key"]) for r in merged} >= {(romashka.left_key, romashka.right_key)}
+    for row in sheet.iter_rows(min_row=2):
+        if str(row[header.index("left_key")].value) == romashka.left_key and "уже" in str(
+                row[header.index("reasons")].value):
+            row[header.index("decision")].value = "different"
+    sheet.parent.save(review)
+    before = len(live_companies(target_url))
+    assert main(["review", "import", "--config", config, str(review)]) == 0
+    assert main(["run", "--config", config]) == 0
+    assert len(live_companies(target_url)) > before  # the data owner split it

@@ -1,8 +1,17 @@
 """Golden records: one per cluster, field by field from its source records.
 
-Survivorship: for each field, the first non-empty value in source priority
-order (the order of ``sources:`` in migration.yaml, then file order); phones
-and emails are the union of all records. A branch (a cluster whose KPP is not
+Survivorship is chosen per field (``matching.survivorship`` in migration.yaml):
+
+* ``source_priority`` — the first non-empty value in source order (the order of
+  ``sources:``), then the matcher's record order;
+* ``most_complete`` — the longest value (an address with the house number, the full
+  legal name), ties by source order;
+* ``most_recent`` — the value of the most recently changed record, when the records carry
+  a ``_updated`` time (else as ``source_priority``);
+* ``valid`` — a value no warning was raised about (``_issues``), then source order.
+
+Phones and e-mails are the union of all records. ``provenance`` names, per field, the
+source record its value came from (``source:key``). A branch (a cluster whose KPP is not
 a head-office KPP) points at the head office cluster with the same INN.
 """
 from __future__ import annotations
@@ -13,12 +22,22 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from vocabulary.fields import (
-    CRM_COMPANY_COLUMNS as COMPANY_COLUMNS, CRM_CONTACT_COLUMNS as CONTACT_COLUMNS, EXTRA, ISSUES, ORIGIN,
-    PAYLOAD, SOURCE, SOURCE_KEY,
-)
 from transforms.matching import CLUSTER
-from vocabulary.fields import COMPANY_RECORD
+from vocabulary.fields import (
+    COMPANY_RECORD,
+    EXTRA,
+    ISSUES,
+    ORIGIN,
+    PAYLOAD,
+    SOURCE,
+    SOURCE_KEY,
+)
+from vocabulary.fields import (
+    CRM_COMPANY_COLUMNS as COMPANY_COLUMNS,
+)
+from vocabulary.fields import (
+    CRM_CONTACT_COLUMNS as CONTACT_COLUMNS,
+)
 
 MEMBERS = "members"
 
@@ -42,10 +61,37 @@ def _clusters(matched: pd.DataFrame, priority: Mapping[str, int]) -> list[tuple[
     return sorted(groups.items())
 
 
-def _survive(group: list[dict], columns: tuple[str, ...]) -> dict:
+SURVIVORSHIP_RULES = ("source_priority", "most_complete", "most_recent", "valid")
+
+
+def _present(value: object) -> bool:
+    return value is not None and value == value and value != ""  # not None, not NaN
+
+
+def _pick(group: list[dict], col: str, rule: str) -> dict | None:
+    """The record whose value of ``col`` survives (``group`` is in source priority order)."""
+    filled = [r for r in group if _present(r.get(col))]
+    if not filled:
+        return None
+    if rule == "most_complete":
+        return max(filled, key=lambda r: len(str(r[col])))  # max keeps the first of equals: source order
+    if rule == "most_recent" and any(_present(r.get("_updated")) for r in filled):
+        return max(filled, key=lambda r: str(r.get("_updated") or ""))
+    if rule == "valid":
+        clean = [r for r in filled if not any(str(i).startswith((f"{col} ", f"{col}:")) for i in r[ISSUES])]
+        return (clean or filled)[0]
+    return filled[0]
+
+
+def _survive(group: list[dict], columns: tuple[str, ...], rules: Mapping[str, str]) -> dict:
     out: dict = {}
+    provenance: dict[str, str] = {}
     for col in columns:
-        out[col] = next((r[col] for r in group if r[col] is not None and r[col] == r[col]), None)  # skip NaN
+        chosen = _pick(group, col, rules.get(col, "source_priority"))
+        out[col] = chosen[col] if chosen else None
+        if chosen:
+            provenance[col] = f"{chosen[SOURCE]}:{chosen[SOURCE_KEY]}"
+    out["provenance"] = provenance
     phones: dict = {}
     emails: dict = {}
     extra: dict = {}
@@ -66,13 +112,14 @@ def _survive(group: list[dict], columns: tuple[str, ...]) -> dict:
     return out
 
 
-def golden_companies(matched: pd.DataFrame, priority: Mapping[str, int]) -> pd.DataFrame:
-    """One row per company cluster, with ``parent_cluster`` for branches."""
+def golden_companies(matched: pd.DataFrame, priority: Mapping[str, int],
+                     rules: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """One row per company cluster, with ``parent_cluster`` for branches; ``rules``: field → survivorship rule."""
     rows = []
     for cluster, group in _clusters(matched, priority):
-        rows.append({CLUSTER: cluster, **_survive(group, COMPANY_COLUMNS)})
-    golden = pd.DataFrame(rows, columns=[CLUSTER, *COMPANY_COLUMNS, "phones", "emails", "extra", ISSUES, MEMBERS],
-                          dtype=object)
+        rows.append({CLUSTER: cluster, **_survive(group, COMPANY_COLUMNS, rules or {})})
+    golden = pd.DataFrame(rows, columns=[CLUSTER, *COMPANY_COLUMNS, "phones", "emails", "extra", ISSUES, MEMBERS,
+                                         "provenance"], dtype=object)
     heads: dict[str, list[int]] = {}
     for cluster, inn, kpp in zip(golden[CLUSTER], golden["inn"], golden["kpp"]):
         if inn and (not kpp or kpp[4:6] == "01"):
@@ -84,13 +131,13 @@ def golden_companies(matched: pd.DataFrame, priority: Mapping[str, int]) -> pd.D
 
 
 def golden_contacts(matched: pd.DataFrame, company_cluster_of: Mapping[tuple[str, str], int],
-                    priority: Mapping[str, int]) -> pd.DataFrame:
+                    priority: Mapping[str, int], rules: Mapping[str, str] | None = None) -> pd.DataFrame:
     """One row per person; ``company_cluster`` from the highest-priority record, all in ``company_clusters``."""
     rows = []
     for cluster, group in _clusters(matched, priority):
         companies = [company_cluster_of[r[COMPANY_RECORD]] for r in group if isinstance(r[COMPANY_RECORD], tuple)]
-        rows.append({CLUSTER: cluster, **_survive(group, CONTACT_COLUMNS),
+        rows.append({CLUSTER: cluster, **_survive(group, CONTACT_COLUMNS, rules or {}),
                      "company_cluster": companies[0] if companies else None,
                      "company_clusters": sorted(set(companies))})
     return pd.DataFrame(rows, columns=[CLUSTER, *CONTACT_COLUMNS, "phones", "emails", "extra", ISSUES, MEMBERS,
-                                       "company_cluster", "company_clusters"], dtype=object)
+                                       "provenance", "company_cluster", "company_clusters"], dtype=object)

@@ -235,8 +235,14 @@ def onec_data(catalogs: Mapping[str, list[Mapping[str, object]]]) -> OneCData:
     if not contacts:
         data.notes.append(message("mapping.onec.no_contact_catalog", catalogs=" | ".join(CONTACT_CATALOGS)))
     partners = partner_counterparties(counterparties) if UT_CONTACTS in contacts else {}
+    deleted = {ref(e.get("Ref_Key")): counterparty(e).fields for e in counterparties
+               if e.get("DeletionMark") and not e.get("IsFolder") and ref(e.get("Ref_Key"))}
     for catalog, rows in contacts.items():
         def make(entity: Mapping[str, object], catalog: str = catalog) -> OneCEntity:
             return contact_person(catalog, entity, company_of(catalog, entity, partners))
         data.contacts += _elements(catalog, rows, "mapping.onec.deleted_contacts", make, data)
+    for person in data.contacts:
+        if person.company_key in deleted:
+            fields = deleted[person.company_key]
+            person.company_ref = {"inn": fields.get("inn"), "name": fields.get("name")}
     return data

@@ -75,7 +75,8 @@ def onec_records(source: str, data: OneCData) -> SourceRecords:
             seen[entity.key] = entity.origin
             row = _row(source, entity, names)
             if entity_name == "contact":
-                row.update({REF_KEY: entity.company_key, REF_INN: None, REF_NAME: None, REF_ROW: None})
+                row.update({REF_KEY: entity.company_key, REF_INN: entity.company_ref.get("inn"),
+                            REF_NAME: entity.company_ref.get("name"), REF_ROW: None})
             out.append(row)
     return SourceRecords(
         _frame(companies, COMPANY_FIELDS),

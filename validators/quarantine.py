@@ -6,6 +6,7 @@ import re
 import pandas as pd
 import pandera.pandas as pa
 
+from validators.schemas import CHECK_MESSAGES
 from vocabulary.messages import CATALOGUE, text
 from vocabulary.rejects import empty_rejects, reject_record, rejects_frame
 
@@ -17,7 +18,10 @@ def _short(value: object, limit: int = 60) -> object:
 
 
 def _readable(check: str) -> str:
-    """A check id of ``validators.schemas`` or pandera (``not_nullable``, ``isin(…)``) in the current language."""
+    """A check of ``validators.schemas`` or of pandera (``not_nullable``, ``isin(…)``) in the current language."""
+    if check in CHECK_MESSAGES:
+        key, values = CHECK_MESSAGES[check]
+        return text(key, **values)
     call = _CALL.match(check)
     name, argument = (call.group(1), call.group(2)) if call else (check, "")
     key = f"validation.check.{name}"

@@ -2,19 +2,47 @@
 
 A mixed row's contact points at the company from the same row. A contacts-only
 source refers by company key (same source first, then any other source), by
-INN (the head office when branches share it), or by name. A contact whose
-reference matches nothing is quarantined: a consultant must decide where that
-person belongs. A contact with no reference at all is loaded without a company.
+INN (the head office when branches share it; one mistyped digit or two swapped
+digits still find a unique company), or by name — the matching key with legal
+forms and branch labels removed, an entrepreneur's initials agreeing with his
+full name, or a name at least ``NAME_SIMILARITY`` alike to exactly one company.
+
+A reference that matches nothing *creates* the company from what it says (name,
+INN) with a warning: a person is never quarantined because their company is not
+found elsewhere. Only a reference to a company that is itself quarantined holds
+the contact back with it. A contact with no reference at all is loaded without a company.
 """
 from __future__ import annotations
 
 from collections import defaultdict
 
 import pandas as pd
+from rapidfuzz import fuzz, process
+from rapidfuzz.distance import OSA
 
 from transforms.company_names import parse_company_name
-from vocabulary.fields import COMPANY_RECORD, ORIGIN, REF_INN, REF_KEY, REF_NAME, REF_ROW, SOURCE, SOURCE_KEY
-from vocabulary.rejects import empty_rejects, reject_record, rejects_frame
+from transforms.identifiers import normalise_inn
+from transforms.matching.engine import stable_order
+from transforms.matching.features import branch_label
+from transforms.normalise import as_frame, normalise_companies
+from vocabulary.fields import (
+    COMPANY_FIELDS,
+    COMPANY_RECORD,
+    EXTRA,
+    ISSUES,
+    ORIGIN,
+    PAYLOAD,
+    REF_INN,
+    REF_KEY,
+    REF_NAME,
+    REF_ROW,
+    SOURCE,
+    SOURCE_KEY,
+)
+from vocabulary.rejects import reject_record, rejects_frame
+
+NAME_SIMILARITY = 85  # a referenced name this alike (0-100) to exactly one company's name is that company
+
 
 Record = tuple[str, str]
 
@@ -35,7 +63,11 @@ class _Index:
             if inn:
                 self.by_inn[inn].append((rec, kpp))
             if name_key:
-                self.by_name[name_key].append(rec)
+                self.by_name[branch_label(name_key)[0]].append(rec)
+        self.keys = sorted(self.by_name)
+        self.by_surname: dict[str, list[str]] = defaultdict(list)
+        for key in self.keys:
+            self.by_surname[key.split()[0]].append(key)
 
     def find(self, source: str, ref_row: object, key: str | None, inn: str | None,
              name: str | None) -> Record | None:
@@ -46,13 +78,38 @@ class _Index:
             other = self.by_key.get(key, [])
             if same or len(other) == 1:
                 return (same or other)[0]
-        if inn and inn in self.by_inn:
-            candidates = self.by_inn[inn]
-            head = [r for r, kpp in candidates if not kpp or kpp[4:6] == "01"]
-            return (head or [r for r, _ in candidates])[0]
-        name_key = parse_company_name(name).match_key if name else None
-        if name_key and name_key in self.by_name:
-            return self.by_name[name_key][0]
+        if inn:
+            found = self._by_inn(inn)
+            if found:
+                return found
+        return self._by_name(name) if name else None
+
+    def _by_inn(self, inn: str) -> Record | None:
+        candidates = self.by_inn.get(inn)
+        if not candidates:  # one digit mistyped or two swapped: only when that finds exactly one INN
+            near = [other for other in self.by_inn if len(other) == len(inn) and OSA.distance(other, inn) <= 1] \
+                if len(self.by_inn) <= 50_000 else []
+            if len(near) != 1:
+                return None
+            candidates = self.by_inn[near[0]]
+        head = [r for r, kpp in candidates if not kpp or kpp[4:6] == "01"]
+        return (head or [r for r, _ in candidates])[0]
+
+    def _by_name(self, name: str) -> Record | None:
+        key = branch_label(parse_company_name(name).match_key)[0]
+        if not key:
+            return None
+        if key in self.by_name:
+            return self.by_name[key][0]
+        words = key.split()
+        if len(words) >= 2 and all(len(w) == 1 for w in words[1:]):  # «ип акимов р н» ~ «акимов роман николаевич»
+            people = [k for k in self.by_surname.get(words[0], ())
+                      if len(k.split()) == len(words) and all(p[0] == w for p, w in zip(k.split()[1:], words[1:]))]
+            if len(people) == 1:
+                return self.by_name[people[0]][0]
+        best = process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=2)
+        if len(best) == 1 or (len(best) == 2 and best[0][1] > best[1][1]):
+            return self.by_name[best[0][0]][0]
         return None
 
 
@@ -62,26 +119,53 @@ def _describe_ref(key: str | None, inn: str | None, name: str | None) -> str:
 
 
 def attach_companies(contacts: pd.DataFrame, valid_companies: pd.DataFrame,
-                     all_companies: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """(contacts with ``company_record`` set, quarantine rows for references that fail)."""
+                     all_companies: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """(contacts with ``company_record`` set, quarantine rows, companies created from unresolved references)."""
     if contacts.empty:
-        return contacts.assign(**{COMPANY_RECORD: pd.Series(dtype=object)}), empty_rejects()
-    valid, everything = _Index(valid_companies), _Index(all_companies)
+        return contacts.assign(**{COMPANY_RECORD: pd.Series(dtype=object)}), rejects_frame([]), valid_companies.iloc[:0]
+    # records in content order: which of several same-named records is found must not depend on row order
+    valid, everything = _Index(stable_order(valid_companies)), _Index(stable_order(all_companies))
     found: list[Record | None] = []
     bad: list[dict] = []
+    created: dict[Record, dict] = {}
     for row in contacts.to_dict("records"):
         refs = (row[REF_ROW], row[REF_KEY], row[REF_INN], row[REF_NAME])
         record = valid.find(row[SOURCE], *refs)
-        found.append(record)
         if record is None and any(refs):
             quarantined = everything.find(row[SOURCE], *refs)
-            reason = (f"its company {_origin(all_companies, quarantined)} is quarantined" if quarantined
-                      else f"company {_describe_ref(*refs[1:])} not found in any source")
-            bad.append(reject_record(row, "contact", [reason]))
+            if quarantined:
+                bad.append(reject_record(row, "contact",
+                                         [f"its company {_origin(all_companies, quarantined)} is quarantined"]))
+            elif not isinstance(refs[0], tuple):
+                record = _reference_company(row, created)
+        found.append(record)
     out = contacts.assign(**{COMPANY_RECORD: pd.Series(found, index=contacts.index, dtype=object)})
     bad_keys = {(b["source"], b["source_key"]) for b in bad}
     keep = [(s, k) not in bad_keys for s, k in zip(out[SOURCE], out[SOURCE_KEY])]
-    return out[keep], rejects_frame(bad)
+    return out[keep], rejects_frame(bad), _created_frame(list(created.values()), valid_companies)
+
+
+def _reference_company(row: dict, created: dict[Record, dict]) -> Record:
+    """The company a contact names but no source holds, made from the reference (one per reference)."""
+    key, inn, name = row[REF_KEY], row[REF_INN], row[REF_NAME]
+    name_key = parse_company_name(name).match_key if name else None
+    record = (row[SOURCE], "ref:" + (normalise_inn(inn).value or inn if inn else name_key or key or ""))
+    if record not in created:
+        warning = f"company {_describe_ref(key, inn, name)} is in no source: created from {row[ORIGIN]}'s reference"
+        created[record] = {SOURCE: record[0], SOURCE_KEY: record[1], ORIGIN: row[ORIGIN],
+                           **{f: None for f in COMPANY_FIELDS}, "name": name or (f"ИНН {inn}" if inn else key),
+                           "inn": inn, EXTRA: {}, PAYLOAD: {"reference": _describe_ref(key, inn, name)},
+                           ISSUES: [warning]}
+    return record
+
+
+def _created_frame(rows: list[dict], like: pd.DataFrame) -> pd.DataFrame:
+    if not rows:
+        return like.iloc[:0]
+    issues = [r.pop(ISSUES) for r in rows]
+    frame = normalise_companies(as_frame({k: [r[k] for r in rows] for k in rows[0]}), {r[SOURCE]: "RU" for r in rows})
+    frame[ISSUES] = [a + b for a, b in zip(frame[ISSUES], issues)]
+    return frame
 
 
 def _origin(companies: pd.DataFrame, record: Record) -> str:

@@ -41,6 +41,9 @@ class OneCEntity:
     fields: dict[str, str | list[str] | None]
     payload: dict[str, object]
     company_key: str | None = None
+    # a contact whose counterparty is marked for deletion: that counterparty's name and INN, so the
+    # contact follows the CRM record the counterparty became (matched through the other sources)
+    company_ref: dict[str, str | None] = field(default_factory=dict)
     extra: dict[str, str] = field(default_factory=dict)
 
 

@@ -348,9 +348,19 @@ def _xml_counterparties(r: _Renderer, world: World) -> list[_Counterparty]:
 
 # ---------------------------------------------------------------- writing the files
 
+def _merge_down(sheet: xlsxwriter.worksheet.Worksheet, row: int, col: int, last_row: int) -> None:
+    """Merge ``row..last_row`` of ``col`` without writing ahead (``constant_memory`` writes rows in order).
+
+    ``merge_range`` pads the whole area with blank cells at once, which in constant-memory mode
+    flushes the first row before its other cells are written; the padding is written row by row instead.
+    """
+    sheet.merge.append([row, col, last_row, col])
+
+
 def _write_xlsx(path: Path, cards: list[Card]) -> list[dict]:
+    """The old CRM's workbook, streamed row by row (constant memory: a million rows in a few hundred MB)."""
     book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                           "strings_to_urls": False})
+                                           "strings_to_urls": False, "constant_memory": True})
     book.set_properties({"created": datetime(2026, 11, 1, 9, 0)})  # byte-identical files for one seed
     sheet = book.add_worksheet(SHEET)
     bold = book.add_format({"bold": True, "align": "center", "border": 1})
@@ -371,13 +381,16 @@ def _write_xlsx(path: Path, cards: list[Card]) -> list[dict]:
                 value = line.get(title, "")
                 if col < COMPANY_COLUMNS and len(lines) > 1:
                     if i == 0:
-                        sheet.merge_range(row, col, row + len(lines) - 1, col, None, merged)
+                        _merge_down(sheet, row, col, row + len(lines) - 1)
                     else:
+                        sheet.write_blank(row, col, None, merged)
                         continue
                 if title in ("№", "ИНН") and str(value).isdigit():
                     sheet.write_number(row, col, int(value))  # the old CRM exports numbers
                 elif value:
                     sheet.write_string(row, col, str(value))
+                elif col < COMPANY_COLUMNS and len(lines) > 1:
+                    sheet.write_blank(row, col, None, merged)
             row += 1
         truth.append(_truth_row("old_crm", str(card.no), card.truth))
         for i, (_, t) in enumerate(card.people, 1):
@@ -456,13 +469,20 @@ def _write_xml(path: Path, counterparties: list[_Counterparty]) -> list[dict]:
 
 # ---------------------------------------------------------------- entry points
 
-def generate(out: Path, companies: int = DEFAULT_COMPANIES, seed: int = 1, shuffle: int | None = None) -> dict:
-    """Write the four source files, ``truth.csv`` and ``manifest.json`` into ``out``; return the manifest.
+@dataclass
+class Sources:
+    """Every record of the four files, rendered and in file order (``write_sources`` lays them out)."""
 
-    The records depend only on ``companies`` and ``seed``; ``shuffle`` reorders every file's rows
-    (cards, people inside a card, counterparties, contacts) and nothing else.
+    cards: list[Card]
+    onec: list[tuple[str, dict, Truth]]  # (Код, row, truth)
+    contacts: list[tuple[dict, Truth]]
+    xml: list[_Counterparty]
+
+
+def render(companies: int = DEFAULT_COMPANIES, seed: int = 1, shuffle: int | None = None) -> tuple[World, Sources]:
+    """The world and the records the client's files hold; the records depend only on ``companies`` and ``seed``,
+    ``shuffle`` reorders every file's rows (cards, people inside a card, counterparties, contacts) and nothing else.
     """
-    out.mkdir(parents=True, exist_ok=True)
     world = build_world(companies, seed)
     r = _Renderer(world, random.Random(seed + 1))
     cards, onec, contacts, xml = _crm_cards(r, world), _onec_rows(r, world), _contacts_rows(r, world), \
@@ -495,8 +515,21 @@ def generate(out: Path, companies: int = DEFAULT_COMPANIES, seed: int = 1, shuff
             mix.shuffle(card.people)
         for cp in xml:
             mix.shuffle(cp.people)
-    truth = (_write_xlsx(out / SOURCES["old_crm"], cards) + _write_onec(out / SOURCES["buh_1c"], onec_keyed)
-             + _write_contacts(out / SOURCES["contacts"], contacts) + _write_xml(out / SOURCES["exchange"], xml))
+    return world, Sources(cards, onec_keyed, contacts, xml)
+
+
+def write_sources(out: Path, sources: Sources) -> list[dict]:
+    """The four source files into ``out``; their truth rows."""
+    out.mkdir(parents=True, exist_ok=True)
+    return (_write_xlsx(out / SOURCES["old_crm"], sources.cards) + _write_onec(out / SOURCES["buh_1c"], sources.onec)
+            + _write_contacts(out / SOURCES["contacts"], sources.contacts) + _write_xml(out / SOURCES["exchange"],
+                                                                                       sources.xml))
+
+
+def generate(out: Path, companies: int = DEFAULT_COMPANIES, seed: int = 1, shuffle: int | None = None) -> dict:
+    """Write the four source files, ``truth.csv`` and ``manifest.json`` into ``out``; return the manifest."""
+    world, sources = render(companies, seed, shuffle)
+    truth = write_sources(out, sources)
     with (out / "truth.csv").open("w", encoding="utf-8", newline="") as f:
         writer = csv.DictWriter(f, TRUTH_COLUMNS)
         writer.writeheader()

@@ -468,6 +468,17 @@ class _Loader:
         self.journal.delete(s.review_pairs, true())
         self.journal.insert(s.review_pairs, [review_row(pair, self.run.run_id) for pair in review.to_dict("records")])
 
+    def replace_merges(self, merges: pd.DataFrame) -> None:
+        """``merges`` becomes exactly this run's merges, each with its reasons and weights (unchanged: no write)."""
+        rows = [{**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})}
+                for m in merges.to_dict("records")]
+        fields = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons", "weights")
+        have = {tuple(r) for r in self.conn.execute(select(*(s.merges.c[f] for f in fields)))}
+        if have == {tuple(r[f] for f in fields) for r in rows}:
+            return
+        self.journal.delete(s.merges, true())
+        self.journal.insert(s.merges, rows)
+
     def upsert_sync_state(self, fingerprints: dict[str, str]) -> None:
         """Record where each source's sync stopped (one row per source, so the table is read whole)."""
         have = set(self.conn.execute(select(s.sync_state.c.source)).scalars())
@@ -533,7 +544,7 @@ def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined
 def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame,
           quarantine: pd.DataFrame, expected: set[tuple[str, str, str]], review: pd.DataFrame | None,
           sync_state: dict[str, str] | None, versions: list[VersionChanges], identity: Identity | None,
-          diff: bool) -> LoadResult:
+          diff: bool, merges: pd.DataFrame | None) -> LoadResult:
     loader = _Loader(conn, run, identity, diff)
     quarantined = {(r["entity"], r["source"], str(r["source_key"])) for r in quarantine.to_dict("records")}
     loader.check_deletes(expected | quarantined)
@@ -546,6 +557,8 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
     _reconcile(loader, expected, quarantined)
     if review is not None:
         loader.replace_review(review)
+    if merges is not None:
+        loader.replace_merges(merges)
     if sync_state:
         loader.upsert_sync_state(sync_state)
     for changes in versions:
@@ -560,20 +573,21 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
 def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
          expected: set[tuple[str, str, str]], review: pd.DataFrame | None = None,
          sync_state: dict[str, str] | None = None, versions: list[VersionChanges] | None = None,
-         identity: Identity | None = None, diff: bool = False) -> LoadResult:
+         identity: Identity | None = None, diff: bool = False, merges: pd.DataFrame | None = None) -> LoadResult:
     """Load into ``url`` in one transaction; a dry run computes the same result and writes nothing.
 
     ``expected`` holds (entity, source, source_key) of every record read: each must end up
     linked or quarantined, or the load is rolled back (the reconciliation invariant).
     ``review`` (LINK_COLUMNS), when given, replaces the contents of ``review_pairs``;
     ``sync_state`` (source → fingerprint) records where each source's sync stopped, ``versions``
-    the 1C elements it read (``sync_versions``).
+    the 1C elements it read (``sync_versions``); ``merges`` (LINK_COLUMNS + weights), when given,
+    replaces the ``merges`` table (every merge with its explanation).
     ``identity`` tells whether a record keyed by row position is still the same company/person
     (``transforms.identity.same_identity``); ``diff`` collects the per-record changes in ``changes``.
     Every change is journaled, so the run can be undone (``undo.undo_run``). A load that writes
     holds the target's lock (``lock.target_lock``) from its first read to its commit.
     """
-    args = (url, run, companies, contacts, quarantine, expected, review, sync_state, versions, identity, diff)
+    args = (url, run, companies, contacts, quarantine, expected, review, sync_state, versions, identity, diff, merges)
     if run.dry_run:
         return _load_once(*args)
     with target_lock(url):
@@ -582,7 +596,8 @@ def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame
 
 def _load_once(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
                expected: set[tuple[str, str, str]], review: pd.DataFrame | None, sync_state: dict[str, str] | None,
-               versions: list[VersionChanges] | None, identity: Identity | None, diff: bool) -> LoadResult:
+               versions: list[VersionChanges] | None, identity: Identity | None, diff: bool,
+               merges: pd.DataFrame | None) -> LoadResult:
     # A dry run never creates anything: a missing SQLite file or schema reads as an empty target.
     engine = connect("sqlite://" if run.dry_run and is_new_sqlite_file(url) else url)
     try:
@@ -600,7 +615,7 @@ def _load_once(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.Dat
             tx = conn.execution_options(**{WRITE_LOCKED: True}).begin()
             try:
                 result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state,
-                               versions or [], identity, diff)
+                               versions or [], identity, diff, merges)
             except BaseException:
                 tx.rollback()
                 raise

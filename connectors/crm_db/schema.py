@@ -188,6 +188,18 @@ review_pairs = Table(
     Column("reasons", LongText, nullable=False),
 )
 
+# Why records became one: every merge of the last run (automatic or a reviewer's `same`), with the
+# match probability (score, %), the explanation and the per-field weights (JSON, bits). Replaced by every run.
+merges = Table(
+    "merges", metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("run_id", String(64), nullable=False, index=True),
+    *_pair_columns(),
+    Column("score", Integer, nullable=False),
+    Column("reasons", LongText, nullable=False),
+    Column("weights", LongText),
+)
+
 # Before-images of every row a run wrote, so `undo --run` can restore the target exactly.
 change_journal = Table(
     "change_journal", metadata,

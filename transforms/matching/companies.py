@@ -1,0 +1,169 @@
+"""Company matching: blocking rules, caps and the explanation's values for companies.
+
+Caps — what the probability alone may not decide:
+
+* names that differ by a number («СМУ-1» / «СМУ-2», «Клиент 16527» / «Клиент 16575») are
+  other entities: not even a question, unless a phone or an e-mail is shared (then: a
+  sister company?); names that differ by a short word or a sign («Вертикаль Трейд» /
+  «Вертикаль Трейд+») are reviewed, never merged automatically;
+* names that do not agree at all merge automatically only on the same INN or OGRN (a
+  shared phone or mailbox with another name is a question: a business centre? renamed?);
+* the same name in another city merges automatically only with the INN, OGRN, a phone or
+  an e-mail agreeing;
+* two entrepreneurs (people) merge automatically only with the INN, a phone or an
+  e-mail agreeing, or the same full ФИО in the same city: a namesake is too likely;
+* a record labelled a branch («филиал», «ОП», a KPP reason code other than 01) and one that
+  is not: review only, unless their KPPs agree;
+* an INN one digit or one transposition off: review only; an entrepreneur written with
+  initials merges automatically only with the INN, a phone or an e-mail agreeing.
+"""
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from transforms.matching.blocking import (
+    BlockReport,
+    Candidates,
+    block_pairs,
+    explode,
+    fuzzy_pairs,
+    rank_of,
+    unique_pairs,
+)
+from transforms.matching.comparisons import COMPANY_COMPARISONS, PairView
+from transforms.matching.engine import (
+    Entity,
+    Matched,
+    Thresholds,
+    level_mask,
+    run,
+    show_pair,
+    show_shared,
+    stable_order,
+)
+from transforms.matching.features import company_features, is_role_mailbox
+from transforms.matching.rules import COMPANY_FACETS
+from vocabulary.messages import text
+
+FUZZY_NAME_CUTOFF = 80
+STOCK_WORDS = frozenset({"тд", "тк", "гк", "пк", "ск", "нпп", "нпф"})  # «ТД Прогресс» is «Прогресс», not a sister
+_level = level_mask(COMPANY_COMPARISONS)
+
+
+def minor_variant(a: str, b: str) -> bool:
+    """«Атлант 1» / «Атлант 10», «Вертикаль Трейд» / «Вертикаль Трейд+»: siblings, not spellings."""
+    if re.findall(r"\d+", a) != re.findall(r"\d+", b):
+        return True
+    extra = (set(a.split()) ^ set(b.split())) - STOCK_WORDS
+    return any(len(t) <= 2 or not t.isalpha() for t in extra)
+
+
+def _review_only_levels(g: np.ndarray) -> np.ndarray:
+    out = np.zeros(len(g), dtype=bool)
+    for c, comparison in enumerate(COMPANY_COMPARISONS):
+        for index, level in enumerate(comparison.levels):
+            if level.review_only:
+                out |= g[:, c] == index
+    return out
+
+
+def _caps(features: dict) -> callable:
+    def caps(view: PairView, g: np.ndarray, worth: np.ndarray):
+        ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
+        shared = _level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal")
+        numbers = view.known("key") & (view.left("numbers") != view.right("numbers"))
+        fuzzy = _level(g, "name", "similar_95", "similar_88", "similar_80", "different") & ~numbers & worth
+        sibling = numbers.copy()
+        keys = features["key"]
+        for i in np.flatnonzero(fuzzy).tolist():
+            sibling[i] = minor_variant(keys[view.a[i]], keys[view.b[i]])
+        differ = _level(g, "name", "different")
+        people = (view.left("kind") == "person") & (view.right("kind") == "person")
+        full_name_here = _level(g, "name", "exact") & view.known("person_middle") & _level(g, "city", "equal")
+        people &= ~full_name_here  # the same full ФИО in the same city: not a namesake worth a question
+        elsewhere = _level(g, "city", "different") & ~ident & ~shared
+        office_a, office_b = view.left("office"), view.right("office")
+        one_branch = (office_a == "branch") != (office_b == "branch")
+        kpp_codes = view.codes("kpp")
+        no_kpp = (kpp_codes[view.a] < 0) & (kpp_codes[view.b] < 0)
+        same_inn_no_kpp = _level(g, "inn", "equal") & no_kpp  # one legal entity, and no KPP says which office
+        unlabelled = one_branch & ~_level(g, "kpp", "equal") & ~same_inn_no_kpp
+        initials_only = _level(g, "name", "initials") & ~ident & ~shared
+        review_only = _review_only_levels(g) & ~_level(g, "name", "initials")
+        may_merge = (~review_only & ~initials_only & ~(sibling & ~ident) & ~(differ & ~ident)
+                     & ~(people & ~(ident | shared)) & ~elsewhere & ~unlabelled)
+        may_review = ~(numbers & ~shared & ~ident)
+
+        def notes(e: int) -> list[str]:
+            out = []
+            if sibling[e] and not ident[e]:
+                out.append(text("matching.sibling"))
+            elif differ[e] and shared[e]:
+                out.append(text("matching.names_differ"))
+            if unlabelled[e]:
+                out.append(text("matching.branch_label"))
+            if people[e] and not (ident[e] or shared[e]):
+                out.append(text("matching.uncorroborated"))
+            return out
+        # the same INN and KPP, or the same INN with no KPP on either side and no branch label on one only
+        settled = _level(g, "inn", "equal") & (_level(g, "kpp", "equal") | no_kpp)
+        return may_merge, may_review, notes, settled
+    return caps
+
+
+def _shown(features: dict) -> dict:
+    def pair(name: str) -> Callable[[int, int], str]:
+        return show_pair(features, name)
+
+    def shared(name: str) -> Callable[[int, int], str]:
+        return show_shared(features, name)
+
+    def region(a: int, b: int) -> str:
+        inn_side, city_side = (a, b) if features["inn_region"][a] else (b, a)
+        return f"{features['inn_region'][inn_side]:02d} / {features['places_display'][city_side]}"
+    return {"name": pair("key"), "inn": pair("inn"), "kpp": pair("kpp"), "ogrn": pair("ogrn"),
+            "phone": shared("phone"), "email": shared("email"), "domain": pair("domain"),
+            "city": pair("places_display"), "address": pair("address"), "inn_region": region}
+
+
+def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
+    """Candidate pairs: same name key, transliteration, INN, OGRN, domain, phone, personal e-mail,
+    entrepreneur's surname and first initial, or a rare-word affix with alike names."""
+    rank = rank_of(list(features["key"]))
+    records = np.arange(n)
+    parts = {rule: block_pairs(records, features[name], rank, rule, report) for name, rule in (
+        ("key", "name"), ("tkey", "translit"), ("inn", "inn"), ("ogrn", "ogrn"), ("domain", "domain"))}
+    initials = [f"{last} {first[0]}" if last and first else None
+                for last, first in zip(features["person_last"], features["person_first"])]
+    parts["surname"] = block_pairs(records, initials, rank, "surname", report)
+    phone_recs, phones = explode(features["phone_values"])
+    parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)
+    mail_recs, mails = explode([[e for e in es if not is_role_mailbox(e)] for es in features["email_values"]])
+    parts["email"] = block_pairs(mail_recs, mails, rank, "email", report)
+    parts["name_fuzzy"] = fuzzy_pairs(list(features["key"]), FUZZY_NAME_CUTOFF, "name_fuzzy", report)
+    return unique_pairs(parts, n)
+
+
+# EM sessions (blocking rules, comparisons learnt): the name on pairs found by identifiers and channels,
+# the identifiers and channels on pairs found by name.
+SESSIONS = (
+    (frozenset({"inn", "ogrn", "phone", "email", "domain"}), frozenset({"name", "city", "address", "inn_region"})),
+    (frozenset({"name", "translit", "name_fuzzy", "surname"}),
+     frozenset(c.field for c in COMPANY_COMPARISONS) - {"name"}),
+)
+
+
+def match_companies(companies: pd.DataFrame, thresholds: Thresholds, decisions: pd.DataFrame | None = None) -> Matched:
+    """Cluster company records; branches (same INN, other KPP) stay apart (see the README, «Matching»)."""
+    frame = stable_order(companies)
+    features = company_features(frame)
+    report = BlockReport()
+    pairs = company_pairs(features, len(frame), report)
+    entity = Entity("company", COMPANY_COMPARISONS, COMPANY_FACETS, _shown(features), _caps(features),
+                    {name: list(features[name]) for name in ("key", "inn", "kpp", "ogrn", "place", "address",
+                                                             "domain")}, SESSIONS)
+    return run(entity, frame, features, pairs, report, thresholds, decisions)

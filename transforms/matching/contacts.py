@@ -1,0 +1,97 @@
+"""Contact matching: blocking rules, caps and the explanation's values for people.
+
+A person merges automatically only with corroboration — the same company, a shared mobile
+or a shared personal e-mail — and never when the surnames or first names differ; the same
+full name at another company is a question (moved, or a namesake?). Colleagues share the
+office line and ``info@``: term frequencies make those weigh little. The hard rules for
+people (``rules.py``) hold in every cluster, and a record with only a surname or only a
+first name («Ольга» on the office line) may join one person, never join two.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from transforms.matching.blocking import (
+    BlockReport,
+    Candidates,
+    block_pairs,
+    explode,
+    rank_of,
+    unique_pairs,
+)
+from transforms.matching.comparisons import CONTACT_COMPARISONS, PairView
+from transforms.matching.engine import (
+    Entity,
+    Matched,
+    Record,
+    Thresholds,
+    level_mask,
+    run,
+    show_pair,
+    show_shared,
+    stable_order,
+)
+from transforms.matching.features import contact_features, is_role_mailbox
+from transforms.matching.rules import CONTACT_FACETS
+from vocabulary.fields import COMPANY_RECORD
+from vocabulary.messages import text
+
+_level = level_mask(CONTACT_COMPARISONS)
+
+
+def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
+    same_company = _level(g, "company", "equal")
+    personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
+    full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")
+    namesake = full & ~same_company & ~personal
+    names_differ = _level(g, "last_name", "different") | _level(g, "first_name", "different")
+    may_merge = (same_company | personal) & ~names_differ
+    may_review = np.ones(len(g), dtype=bool)
+
+    def notes(e: int) -> list[str]:
+        return [text("matching.namesake")] if namesake[e] else []
+    return may_merge, may_review, notes, np.zeros(len(g), dtype=bool)
+
+
+def _shown(features: dict) -> dict:
+    return {"last_name": show_pair(features, "last"), "first_name": show_pair(features, "first"),
+            "middle_name": show_pair(features, "middle"), "phone": show_shared(features, "phone"),
+            "email": show_shared(features, "email")}
+
+
+def contact_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
+    """Candidate pairs: same company, same surname and initial, same name, phone or personal e-mail."""
+    rank = rank_of(list(features["key"]))
+    records = np.arange(n)
+    company = [c or None for c in features["company"].tolist()]
+    initial = [f"{t} {f[0]}" if t and f else None for t, f in zip(features["tlast"], features["first"])]
+    parts = {"company": block_pairs(records, company, rank, "company", report),
+             "surname_initial": block_pairs(records, initial, rank, "surname_initial", report),
+             "name": block_pairs(records, features["key"], rank, "name", report)}
+    phone_recs, phones = explode(features["phone_values"])
+    parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)
+    mail_recs, mails = explode([[e for e in es if not is_role_mailbox(e)] for es in features["email_values"]])
+    parts["email"] = block_pairs(mail_recs, mails, rank, "email", report)
+    return unique_pairs(parts, n)
+
+
+# EM sessions: names and company learnt on pairs found by a phone or e-mail, channels on pairs found by name.
+SESSIONS = (
+    (frozenset({"phone", "email"}), frozenset({"last_name", "first_name", "middle_name", "company"})),
+    (frozenset({"company", "surname_initial", "name"}), frozenset({"phone", "email", "company"})),
+)
+
+
+def match_contacts(contacts: pd.DataFrame, company_cluster_of: dict[Record, int], thresholds: Thresholds,
+                   decisions: pd.DataFrame | None = None) -> Matched:
+    """Cluster contact records: one person per cluster, whatever the order of the rows."""
+    frame = stable_order(contacts)
+    companies = [company_cluster_of.get(r) if isinstance(r, tuple) else None for r in frame[COMPANY_RECORD]]
+    features = contact_features(frame, companies)
+    report = BlockReport()
+    pairs = contact_pairs(features, len(frame), report)
+    partial = [not (last and first) for last, first in zip(features["last"], features["first"])]
+    entity = Entity("contact", CONTACT_COMPARISONS, CONTACT_FACETS, _shown(features), _caps,
+                    {name: list(features[name]) for name in ("last", "first", "middle")}, SESSIONS)
+    return run(entity, frame, features, pairs, report, thresholds, decisions, partial)

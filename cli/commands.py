@@ -37,12 +37,10 @@ def _review(args: argparse.Namespace, url: str) -> str:
     if args.review_command == "export":
         count = export_review(args.config, args.out, target=args.target, debug=args.debug,
                               include_merges=args.all)
-        return (f"{count} pairs awaiting a decision written to {args.out} (sheet 'review'); fill in column "
-                f"'decision' with same/different, then: crm-migrate review import --config {args.config} {args.out}")
+        return text("cli.review.exported", count=count, out=args.out, config=args.config)
     read, saved = import_review(args.workbook, url, reviewer=args.reviewer)
-    return (f"{read} decisions read from {args.workbook.name}: {saved.added} new, {saved.changed} changed, "
-            f"{saved.unchanged} unchanged; stored in {mask_url(url)}. They apply from the next "
-            f"`crm-migrate run --config {args.config}`.")
+    return text("cli.review.imported", read=read, file=args.workbook.name, added=saved.added, changed=saved.changed,
+                unchanged=saved.unchanged, target=mask_url(url), config=args.config)
 
 
 def _report(args: argparse.Namespace, url: str) -> str:

@@ -83,7 +83,7 @@ def read_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> Gri
         del data
         sep = _delimiter(path, text, delimiter, notes)
         if (nul := text.count("\x00")):
-            notes.append(f"{nul} NUL character{'s' if nul > 1 else ''} in the file, kept in the cells")
+            notes.append(message("sources.csv.nul", n=nul))
         lines, width = _lines(text), _width(text, sep)
         del text  # the lines hold the same characters: keep one copy during the parse
         cells, numbers, rejects = parse_lines(lines, sep, width)
@@ -95,21 +95,22 @@ def _decode(path: Path, data: bytes, encoding: str) -> tuple[str, list[str]]:
         try:
             codec = codecs.lookup(encoding)
         except LookupError:
-            raise SourceError(f"{path.name}: unknown encoding {encoding!r}") from None
+            raise SourceError(message("sources.csv.unknown_encoding", file=path.name, encoding=encoding)) from None
         if not getattr(codec, "_is_text_encoding", True):  # base64, rot13, zlib: codecs, not text encodings
-            raise SourceError(f"{path.name}: encoding {encoding!r} is not a text encoding (e.g. cp1251, utf-8)")
+            raise SourceError(message("sources.csv.not_text_encoding", file=path.name, encoding=encoding))
         try:
-            return data.decode(codec.name).removeprefix("\ufeff"), [f"encoding {encoding} (from the config)"]
+            return (data.decode(codec.name).removeprefix("\ufeff"),
+                    [message("sources.csv.encoding_configured", encoding=encoding)])
         except UnicodeDecodeError as exc:
-            raise SourceError(f"{path.name}: not valid {encoding} (byte 0x{data[exc.start]:02x} at offset "
-                              f"{exc.start}); try encoding: auto") from None
+            raise SourceError(message("sources.csv.not_valid_encoding", file=path.name, encoding=encoding,
+                                      byte=f"{data[exc.start]:02x}", offset=exc.start)) from None
     codec = detect_encoding(data)
     try:
         text = data.decode(codec)
-        notes = [f"encoding {codec} (detected)"]
+        notes = [message("sources.csv.encoding_detected", encoding=codec)]
     except UnicodeDecodeError:
         text = data.decode(codec, errors="replace")
-        notes = [f"encoding {codec} (detected); {text.count(chr(0xFFFD))} undecodable bytes replaced with '\ufffd'"]
+        notes = [message("sources.csv.encoding_replaced", encoding=codec, n=text.count(chr(0xFFFD)))]
     return text.removeprefix("\ufeff"), notes
 
 
@@ -165,10 +166,10 @@ def _delimiter(path: Path, text: str, delimiter: str, notes: list[str]) -> str:
     if delimiter != "auto":
         sep = _DELIMITER_NAMES.get(delimiter.lower(), delimiter)
         if len(sep) != 1:
-            raise SourceError(f"{path.name}: delimiter must be one character, got {delimiter!r}")
+            raise SourceError(message("sources.csv.bad_delimiter", file=path.name, delimiter=delimiter))
         return sep
     sep = sniff_delimiter(text)
-    notes.append(f"delimiter {sep!r} (detected)")
+    notes.append(message("sources.csv.delimiter_detected", delimiter=sep))
     return sep
 
 

@@ -44,7 +44,7 @@ def read_workbook(path: Path, sheet: str | None = None) -> list[Grid]:
             with path.open("rb") as f:
                 book = CalamineWorkbook.from_filelike(f)
         except Exception as exc:  # noqa: BLE001 — calamine's errors all mean "cannot read this workbook"
-            raise _unreadable(path, exc, "cannot read the workbook") from None
+            raise _unreadable(path, exc, "sources.excel.unreadable") from None
         try:
             wanted, notes = _choose_sheets(path, book, sheet)
             grids = [_grid(path, book, name) for name in wanted]
@@ -54,10 +54,10 @@ def read_workbook(path: Path, sheet: str | None = None) -> list[Grid]:
     return grids
 
 
-def _unreadable(path: Path, exc: Exception, what: str) -> SourceError:
+def _unreadable(path: Path, exc: Exception, key: str, **values: str) -> SourceError:
     if isinstance(exc, PasswordError):
-        return SourceError(f"{path.name}: the workbook is password-protected")
-    return SourceError(f"{path.name}: {what} ({first_line(exc)})")
+        return SourceError(text("sources.excel.password", file=path.name))
+    return SourceError(text(key, file=path.name, detail=first_line(exc), **values))
 
 
 def read_source_bytes(path: Path) -> bytes:
@@ -65,9 +65,9 @@ def read_source_bytes(path: Path) -> bytes:
     try:
         data = path.read_bytes()
     except OSError as exc:
-        raise SourceError(f"{path.name}: cannot open ({exc.strerror or exc})") from None
+        raise SourceError(text("sources.cannot_open", file=path.name, detail=exc.strerror or exc)) from None
     if not data:
-        raise SourceError(f"{path.name}: empty file (0 bytes)")
+        raise SourceError(text("sources.empty_file", file=path.name))
     return data
 
 
@@ -75,13 +75,13 @@ def _check_format(path: Path, data: bytes) -> None:
     """Raise ``SourceError`` unless ``data`` looks like a workbook calamine can open."""
     if data.startswith(_ZIP):
         if b"PK\x05\x06" not in data[-65_557:]:  # the zip's end-of-directory record is missing
-            raise SourceError(f"{path.name}: the workbook is damaged or truncated (incomplete zip archive)")
+            raise SourceError(text("sources.excel.truncated", file=path.name))
         return
     if data.startswith(_CFB):
         if "EncryptedPackage" in _cfb_stream_names(path, data):
-            raise SourceError(f"{path.name}: the workbook is password-protected")
+            raise SourceError(text("sources.excel.password", file=path.name))
         return
-    raise SourceError(f"{path.name}: not an Excel workbook ({_describe_text(data)})")
+    raise SourceError(text("sources.excel.not_a_workbook", file=path.name, what=_describe_text(data)))
 
 
 def _cfb_stream_names(path: Path, data: bytes) -> set[str]:
@@ -116,13 +116,13 @@ def _cfb_stream_names(path: Path, data: bytes) -> set[str]:
 def _describe_text(data: bytes) -> str:
     head = data[:4096].lstrip(b"\xef\xbb\xbf\xff\xfe \t\r\n").lower()
     if head.startswith((b"<!doctype html", b"<html", b"<table", b"<meta")):
-        return "looks like an HTML page; open it in Excel and save as .xlsx"
+        return text("sources.excel.looks_html")
     if head.startswith(b"<?xml"):
-        return "looks like an XML file (Excel 2003 XML?); open it in Excel and save as .xlsx"
+        return text("sources.excel.looks_xml")
     printable = sum(1 for b in head if b >= 0x20 or b in b"\t\r\n")
     if head and printable / len(head) > 0.95:
-        return "looks like CSV text; use kind: csv"
-    return "unknown file format"
+        return text("sources.excel.looks_csv")
+    return text("sources.excel.unknown_format")
 
 
 def _choose_sheets(path: Path, book: CalamineWorkbook, sheet: str | None) -> tuple[list[str], list[str]]:
@@ -133,20 +133,20 @@ def _choose_sheets(path: Path, book: CalamineWorkbook, sheet: str | None) -> tup
         found = sheet if sheet in names else next(
             (n for n in names if n.strip().casefold() == sheet.strip().casefold()), None)
         if found is None:
-            raise SourceError(f"{path.name}: no sheet {sheet!r} (sheets: {', '.join(names)})")
+            raise SourceError(text("sources.excel.no_sheet", file=path.name, sheet=sheet, sheets=", ".join(names)))
         hidden = any(m.name == found and m.visible != SheetVisibleEnum.Visible for m in meta)
-        return [found], [f"sheet {found!r} is hidden in the workbook; read because the config names it"] \
-            if hidden else []
+        return [found], [text("sources.excel.hidden_named", sheet=found)] if hidden else []
     wanted, notes = [], []
     for m in meta:
         if m.typ != SheetTypeEnum.WorkSheet:
-            notes.append(f"{str(m.typ).rsplit('.', 1)[-1].lower()} {m.name!r} skipped (not a worksheet)")
+            notes.append(text("sources.excel.not_worksheet", kind=str(m.typ).rsplit(".", 1)[-1].lower(), sheet=m.name))
         elif m.visible != SheetVisibleEnum.Visible:
-            notes.append(f"hidden sheet {m.name!r} skipped (name it with sheet: to read it)")
+            notes.append(text("sources.excel.hidden_skipped", sheet=m.name))
         else:
             wanted.append(m.name)
     if not wanted:
-        raise SourceError(f"{path.name}: no visible worksheet ({'; '.join(notes) or 'the workbook has no sheets'})")
+        raise SourceError(text("sources.excel.no_visible_sheet", file=path.name,
+                                why="; ".join(notes) or text("sources.excel.no_sheets")))
     return wanted, notes
 
 
@@ -156,7 +156,7 @@ def _grid(path: Path, book: CalamineWorkbook, name: str) -> Grid:
         values = sheet.to_python(skip_empty_area=False)
         merged = sheet.merged_cell_ranges or []
     except Exception as exc:  # noqa: BLE001 — a sheet calamine cannot parse makes the file unreadable
-        raise _unreadable(path, exc, f"sheet {name!r} cannot be read") from None
+        raise _unreadable(path, exc, "sources.excel.sheet_unreadable", sheet=name) from None
     cells = [[_text(v) for v in row] for row in values]
     _fill_merged(cells, merged)
     return Grid(name, cells, list(range(1, len(cells) + 1)))

@@ -39,8 +39,6 @@ BACKOFF = 1.0  # seconds before the first retry; doubled each time, with jitter,
 MAX_BACKOFF = 30.0
 MAX_QUERY_CHARS = 1800  # a $filter on a batch of keys stays under the 2 KB URL limit of IIS and proxies
 FINGERPRINT_FIELDS = ("Ref_Key", "DataVersion", "DeletionMark")
-_PUBLISH_HINT = ("publish it in 1C (Администрирование → Синхронизация данных → "
-                 "Настройка стандартного интерфейса OData)")
 
 
 @dataclass(frozen=True)
@@ -89,12 +87,12 @@ class _Service:
 
     def entity_sets(self) -> set[str]:
         """Names of the entity sets the service document lists (what is published)."""
-        return {str(item.get("name")) for item in self._get("", {}, "the service document")
+        return {str(item.get("name")) for item in self._get("", {}, text("sources.odata.service_document"))
                 if isinstance(item, dict)}
 
     def require(self, entity_set: str, published: set[str]) -> None:
         if entity_set not in published:
-            raise self._error(f"the OData interface does not publish {entity_set} — {_PUBLISH_HINT}")
+            raise self._error(text("sources.odata.not_published", what=entity_set))
 
     def catalogs(self) -> list[str]:
         """The counterparty catalog and the contact person catalogs this base publishes."""
@@ -144,20 +142,20 @@ class _Service:
             raise self._error(text("sync.timeout", seconds=f"{self._options.timeout:g}",
                                    attempts=self._options.retries + 1)) from None
         except httpx.ConnectError as exc:
-            raise self._error(f"cannot connect ({_one_line(str(exc)) or 'connection refused'}) — "
-                              "check the url and that the 1C web server is running") from None
+            detail = _one_line(str(exc)) or text("sources.odata.connection_refused")
+            raise self._error(text("sources.odata.cannot_connect", detail=detail)) from None
         except httpx.HTTPError as exc:
-            raise self._error(f"cannot read {what}: {type(exc).__name__} {_one_line(str(exc))}") from None
+            raise self._error(text("sources.odata.cannot_read", what=what, kind=type(exc).__name__,
+                                   detail=_one_line(str(exc)))) from None
         if response.status_code >= 400:
-            raise self._error(self._status_problem(response, what))
+            raise self._error(self._status_problem(response, what, service_document=not path))
         body = _json(response)
         if not isinstance(body, dict):
-            raise self._error(f"the answer to {what} is not OData JSON ({_describe(response)}) — "
-                              "the url must point at the base's …/odata/standard.odata")
+            raise self._error(text("sources.odata.not_json", what=what, detail=_describe(response)))
         if "odata.error" in body:
-            raise self._error(f"1C refused {what}: {_odata_message(body)}")
+            raise self._error(text("sources.odata.refused", what=what, detail=_odata_message(body)))
         if not isinstance(body.get("value"), list):
-            raise self._error(f"the answer to {what} has no «value» list — not a 1C OData answer")
+            raise self._error(text("sources.odata.no_value", what=what))
         return body["value"]
 
     def _answer(self, url: str) -> httpx.Response:
@@ -166,20 +164,20 @@ class _Service:
             raise _Busy(response)
         return response
 
-    def _status_problem(self, response: httpx.Response, what: str) -> str:
+    def _status_problem(self, response: httpx.Response, what: str, *, service_document: bool) -> str:
         status = f"{response.status_code} {response.reason_phrase}".strip()
         said = _odata_message(_json(response))
         if response.status_code == 401:
-            return f"{status} — " + ("check user and password_env" if self._user
-                                     else "the base needs a 1C user: set user and password_env")
+            return text("sources.odata.check_password" if self._user else "sources.odata.needs_user", status=status)
         if response.status_code == 403:
-            return f"{status} — the 1C user {self._user!r} may not read {what}: grant it read rights in 1C"
-        if response.status_code == 404 and what == "the service document":
-            return (f"{status} — no 1C OData service at this URL: it ends in /odata/standard.odata and the "
-                    "base must be published on the web server with the standard OData interface enabled")
+            return text("sources.odata.forbidden", status=status, user=self._user, what=what)
+        if response.status_code == 404 and service_document:
+            return text("sources.odata.no_service", status=status)
         if response.status_code == 404:
-            return f"the OData interface does not publish {what} — {_PUBLISH_HINT}"
-        return f"{status} for {what}" + (f": 1C says «{said}»" if said else f" ({_describe(response)})")
+            return text("sources.odata.not_published", what=what)
+        if said:
+            return text("sources.odata.status_said", status=status, what=what, said=said)
+        return text("sources.odata.status", status=status, what=what, detail=_describe(response))
 
     def _error(self, problem: str) -> SourceError:
         return SourceError(f"{self._label}: {problem}")
@@ -196,17 +194,17 @@ def _odata_message(body: object) -> str:
     """The text of 1C's ``{"odata.error": {"code": …, "message": {"lang": "ru", "value": …}}}``."""
     error = body.get("odata.error") if isinstance(body, dict) else None
     message = error.get("message") if isinstance(error, dict) else None
-    text = message.get("value") if isinstance(message, dict) else message
-    return _one_line(str(text)) if text else ""
+    said = message.get("value") if isinstance(message, dict) else message
+    return _one_line(str(said)) if said else ""
 
 
 def _describe(response: httpx.Response) -> str:
     """What came instead of JSON: the content type and the start of the text (an HTML page's title)."""
-    text = _one_line(response.text)
-    if title := re.search(r"<title>(.*?)</title>", text, re.IGNORECASE):
-        text = title.group(1).strip()
-    kind = response.headers.get("content-type", "no content type").split(";")[0]
-    return f"{kind}: «{text[:80]}»" if text else f"{kind}, empty body"
+    shown = _one_line(response.text)
+    if title := re.search(r"<title>(.*?)</title>", shown, re.IGNORECASE):
+        shown = title.group(1).strip()
+    kind = response.headers.get("content-type", "").split(";")[0] or text("sources.odata.no_content_type")
+    return f"{kind}: «{shown[:80]}»" if shown else text("sources.odata.empty_body", kind=kind)
 
 
 def _one_line(text: str) -> str:

@@ -29,6 +29,7 @@ from pathlib import Path
 from xml.parsers import expat
 
 from connectors.errors import SourceError
+from vocabulary.messages import text as message
 from vocabulary.onec import ExchangeElement, XmlNode
 
 CHUNK_BYTES = 1 << 16  # expat buffers about twice what it is fed at once
@@ -83,8 +84,7 @@ class _Scanner:
         if self.wants is None:
             self.wants = self.on_root(uri, tag, _local_names(attrs))
         if len(self.stack) >= MAX_DEPTH:
-            raise _Refused(f"elements nested more than {MAX_DEPTH} levels deep (line "
-                           f"{self.parser.CurrentLineNumber}): not a 1C exchange file")
+            raise _Refused(message("sources.xml.too_deep", depth=MAX_DEPTH, line=self.parser.CurrentLineNumber))
         starts = not self.open and self.wants(self.stack, uri, tag)
         if starts:
             self.record_depth = len(self.stack)
@@ -113,8 +113,7 @@ class _Scanner:
             self.parser.CharacterDataHandler = None
 
     def _entity(self, name: str, *_: object) -> None:
-        raise _Refused(f"declares the XML entity {name!r} (line {self.parser.CurrentLineNumber}); 1C exchange "
-                       "files never declare entities, and entities are how XML bombs and file reads are built")
+        raise _Refused(message("sources.xml.entity", name=name, line=self.parser.CurrentLineNumber))
 
 
 def _markup(text: str) -> XmlNode | None:
@@ -127,7 +126,7 @@ def _markup(text: str) -> XmlNode | None:
 
 
 class _CommerceML:
-    label, unit, counterparties = "CommerceML", "file", "Контрагенты/Контрагент"
+    label, counterparties = "CommerceML", "Контрагенты/Контрагент"
 
     def __init__(self, attrs: dict[str, str]) -> None:
         self.version = attrs.get("ВерсияСхемы")
@@ -140,7 +139,7 @@ class _CommerceML:
 
 
 class _EnterpriseData:
-    label, unit, counterparties = "EnterpriseData", "message", "Справочник.Контрагенты"
+    label, counterparties = "EnterpriseData", "Справочник.Контрагенты"
 
     def __init__(self) -> None:
         self.version: str | None = None
@@ -171,8 +170,7 @@ def exchange_elements(path: Path, *, source_name: str) -> Iterator[ExchangeEleme
         elif tag == "Message":
             formats.append(_EnterpriseData())
         else:
-            raise _Refused(f"the root element is <{tag}>: neither CommerceML (КоммерческаяИнформация) "
-                           "nor EnterpriseData (Message)")
+            raise _Refused(message("sources.xml.root", tag=tag))
         return formats[0].wants
 
     scanner = _Scanner(on_root)
@@ -182,29 +180,30 @@ def exchange_elements(path: Path, *, source_name: str) -> Iterator[ExchangeEleme
         with path.open("rb") as file:
             head = file.read(4)
             if not head:
-                raise fail("empty file (0 bytes)")
+                raise SourceError(message("sources.empty_file", file=f"{source_name}: {path.name}"))
             file.seek(0)
             for node in scanner.records(iter(lambda: file.read(CHUNK_BYTES), b"")):
                 fmt = formats[0]
                 counterparties += fmt.is_counterparty(node)
                 yield ExchangeElement(fmt.label, fmt.version, node)
     except OSError as exc:
-        raise fail(f"cannot open ({exc.strerror or exc})") from None
+        raise SourceError(message("sources.cannot_open", file=f"{source_name}: {path.name}",
+                                  detail=exc.strerror or exc)) from None
     except _Refused as exc:
         raise fail(str(exc)) from None
     except expat.ExpatError as exc:
         raise fail(_parse_problem(exc, scanner.stack, bool(formats), head)) from None
     if not counterparties:
         fmt = formats[0]
-        raise fail(f"no counterparties in this {fmt.label} {fmt.unit} (no {fmt.counterparties} element)")
+        raise fail(message("sources.xml.no_counterparties", format=fmt.label, element=fmt.counterparties))
 
 
 def _parse_problem(exc: expat.ExpatError, open_tags: list[str], rooted: bool, head: bytes) -> str:
-    message, where = expat.ErrorString(exc.code), f"line {exc.lineno}, column {exc.offset}"
+    where = {"error": expat.ErrorString(exc.code), "line": exc.lineno, "column": exc.offset}
     if not rooted:
         if head.startswith(b"PK\x03\x04"):
-            return "not XML but a ZIP archive (1C zips exchange messages: unpack the .xml inside)"
-        return f"not an XML file ({message} at {where})"
+            return message("sources.xml.zip")
+        return message("sources.xml.not_xml", **where)
     if exc.code in _TRUNCATION_CODES and open_tags:
-        return f"truncated XML: the file ends inside <{open_tags[-1]}> ({where})"
-    return f"broken XML: {message} at {where}"
+        return message("sources.xml.truncated", tag=open_tags[-1], **where)
+    return message("sources.xml.broken", **where)

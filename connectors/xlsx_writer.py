@@ -36,6 +36,7 @@ from xlsxwriter.exceptions import XlsxFileError
 from xlsxwriter.worksheet import Worksheet
 
 from vocabulary.errors import RunFailure
+from vocabulary.messages import text as message
 
 
 class OutputError(RunFailure):
@@ -386,7 +387,7 @@ def _save_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Call ``write(file)`` on a temporary file next to ``path``, then rename it: a reader never sees
     half a workbook, and a failure leaves an existing file as it was."""
     if not path.parent.is_dir():
-        raise OutputError(f"cannot write {path}: folder {path.parent} does not exist")
+        raise OutputError(message("cli.output.no_folder", path=path, folder=path.parent))
     temp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.tmp")
     try:
         with open(temp, "xb") as f:
@@ -394,6 +395,7 @@ def _save_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
         os.replace(temp, path)
     except (OSError, XlsxFileError) as exc:
         cause = exc.args[0] if isinstance(exc, XlsxFileError) and exc.args else exc
-        raise OutputError(f"cannot write {path}: {getattr(cause, 'strerror', None) or cause}") from exc
+        raise OutputError(message("cli.output.cannot_write", path=path,
+                                  detail=getattr(cause, "strerror", None) or cause)) from exc
     finally:
         temp.unlink(missing_ok=True)

@@ -69,7 +69,7 @@ class ColumnsConfig(_Strict):
 def _known_fields(mapping: dict[str, ColumnSpec], allowed: tuple[str, ...]) -> dict[str, ColumnSpec]:
     unknown = sorted(set(mapping) - set(allowed))
     if unknown:
-        raise ValueError(f"unknown field {unknown[0]!r} (known: {', '.join(allowed)})")
+        raise ValueError(text("config.unknown_field", field=unknown[0], known=", ".join(allowed)))
     return mapping
 
 
@@ -91,9 +91,9 @@ class FileSource(_SourceBase):
     @model_validator(mode="after")
     def _options_fit_kind(self) -> FileSource:
         if self.kind != "csv" and (self.encoding != "auto" or self.delimiter != "auto"):
-            raise ValueError(f"encoding/delimiter apply to csv sources only (kind is {self.kind})")
+            raise ValueError(text("config.csv_only", kind=self.kind))
         if self.kind != "excel" and self.sheet is not None:
-            raise ValueError(f"sheet applies to excel sources only (kind is {self.kind})")
+            raise ValueError(text("config.excel_only", kind=self.kind))
         return self
 
 
@@ -111,8 +111,8 @@ class ODataSource(_SourceBase):
             return None
         value = os.environ.get(self.password_env)
         if value is None:
-            raise ConfigError(f"sources {self.name}: password_env: environment variable {self.password_env} "
-                              "is not set")
+            raise ConfigError(text("config.env_not_set", where=f"sources {self.name}: password_env",
+                                   env=self.password_env))
         return value
 
 
@@ -128,7 +128,7 @@ class TargetConfig(_Strict):
         try:
             make_url(v)
         except ArgumentError:
-            raise ValueError(f"not a database URL: {mask_url(v)!r}") from None
+            raise ValueError(text("config.not_database_url", url=mask_url(v))) from None
         return v
 
 
@@ -155,7 +155,7 @@ class MatchingConfig(_Strict):
     @model_validator(mode="after")
     def _ordered(self) -> MatchingConfig:
         if self.review > self.auto_merge:
-            raise ValueError(f"review ({self.review}) must not be above auto_merge ({self.auto_merge})")
+            raise ValueError(text("config.review_above_auto_merge", review=self.review, auto_merge=self.auto_merge))
         return self
 
     @property
@@ -170,7 +170,7 @@ _ENV_NAME = r"^[A-Za-z_][A-Za-z0-9_]*$"
 def _secret(env: str, key: str) -> str:
     value = os.environ.get(env, "").strip()
     if not value:
-        raise ConfigError(f"crm.{key}: environment variable {env} is not set")
+        raise ConfigError(text("config.env_not_set", where=f"crm.{key}", env=env))
     return value
 
 
@@ -239,7 +239,7 @@ class MigrationConfig(_Strict):
         seen: set[str] = set()
         for s in self.sources:
             if s.name in seen:
-                raise ValueError(f"source name {s.name!r} is used twice")
+                raise ValueError(text("config.source_twice", name=s.name))
             seen.add(s.name)
         return self
 
@@ -247,8 +247,8 @@ class MigrationConfig(_Strict):
         for s in self.sources:
             if s.name == name:
                 return s
-        raise ConfigError(f"{self.config_path}: no source named {name!r} "
-                          f"(sources: {', '.join(s.name for s in self.sources)})")
+        raise ConfigError(text("config.no_source", path=self.config_path, name=name,
+                               sources=", ".join(s.name for s in self.sources)))
 
     def resolve(self, path: Path) -> Path:
         """A path from the config, relative to the config file's folder."""
@@ -295,7 +295,7 @@ def _expand_env(value: str, where: str) -> str:
 
     def repl(m: re.Match[str]) -> str:
         if m.group(1) not in os.environ:
-            raise ConfigError(f"{where}: environment variable {m.group(1)} is not set")
+            raise ConfigError(text("config.env_not_set", where=where, env=m.group(1)))
         found = os.environ[m.group(1)]
         in_url_part = m.start() < userinfo_end or 0 <= query_start < m.start()
         return quote(found, safe="") if in_url_part else found
@@ -326,11 +326,11 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
             pass
     kind = error["type"]
     if kind == "extra_forbidden":
-        msg = "unknown key"
+        msg = text("config.unknown_key")
     elif kind == "missing":
-        msg = "required key is missing"
+        msg = text("config.missing_key")
     elif kind in ("union_tag_invalid", "union_tag_not_found") and loc and loc[0] == "crm":
-        msg = "kind must be one of bitrix24, amocrm"
+        msg = text("config.crm_kind")
     elif kind == "union_tag_invalid":
         msg = "kind: " + text("bad_input.config_not_one_of", value=error["ctx"]["tag"], allowed=SOURCE_KINDS)
     elif kind == "union_tag_not_found":
@@ -339,22 +339,47 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
         allowed = ", ".join(re.findall(r"'([^']*)'", error["ctx"]["expected"]))
         msg = text("bad_input.config_not_one_of", value=error["input"], allowed=allowed)
     else:
-        msg = error["msg"].removeprefix("Value error, ")
+        msg = _pydantic_phrase(error)
     return f"{where}: {msg}" if where else msg
+
+
+_LIMITS = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}
+_SHAPES = {"string_type": "config.text", "dict_type": "config.mapping", "model_type": "config.mapping",
+           "list_type": "config.list"}
+
+
+def _pydantic_phrase(error: dict[str, Any]) -> str:
+    """pydantic's message for the checks a consultant meets, in the current language; its own English otherwise."""
+    kind, ctx, value = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind in _LIMITS:
+        limit = ctx[_LIMITS[kind]]
+        return text(f"config.{kind}", limit=f"{limit:g}" if isinstance(limit, float) else limit)
+    if kind in ("int_parsing", "float_parsing", "int_from_float", "int_type", "float_type"):
+        return text("config.number", value=value)
+    if kind in ("bool_parsing", "bool_type"):
+        return text("config.yes_no", value=value)
+    if kind in _SHAPES:
+        return text(_SHAPES[kind])
+    if kind == "too_short" and "min_length" in ctx:
+        return text("config.too_short", min=ctx["min_length"])
+    if kind == "string_pattern_mismatch":
+        return text("config.pattern", value=value, pattern=ctx["pattern"])
+    return error["msg"].removeprefix("Value error, ")
 
 
 def load_config(path: str | Path) -> MigrationConfig:
     """Parse, expand and validate ``path``; check that every source file exists."""
     path = Path(path)
     if not path.is_file():
-        raise ConfigError(f"{path}: config file not found")
+        raise ConfigError(text("config.file_not_found", path=path))
     try:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise ConfigError(f"{path}: not valid YAML" + (f" (line {line + 1})" if line is not None else "")) from None
+        raise ConfigError(text("config.not_yaml", path=path) if line is None
+                          else text("config.not_yaml_at", path=path, line=line + 1)) from None
     if not isinstance(raw, dict):
-        raise ConfigError(f"{path}: expected a mapping with name, target and sources")
+        raise ConfigError(text("config.not_mapping", path=path))
     try:
         expanded = _expand_all(raw, "")
     except ConfigError as exc:
@@ -362,16 +387,16 @@ def load_config(path: str | Path) -> MigrationConfig:
     try:
         reserved = {"base_dir", "config_path"} & set(expanded)
         if reserved:
-            raise ConfigError(f"{path}: {sorted(reserved)[0]}: unknown key")
+            raise ConfigError(f"{path}: {sorted(reserved)[0]}: {text('config.unknown_key')}")
         config = MigrationConfig.model_validate(expanded).model_copy(
             update={"base_dir": path.resolve().parent, "config_path": path})
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_describe(exc.errors()[0], raw)}") from None
     for i, source in enumerate(config.sources):
         if isinstance(source, FileSource) and not config.resolve(source.path).is_file():
-            raise ConfigError(f"{path}: sources[{i}] ({source.name}).path: file not found: "
-                              f"{config.resolve(source.path)}")
+            raise ConfigError(text("config.file_missing", where=f"{path}: sources[{i}] ({source.name}).path",
+                                   file=config.resolve(source.path)))
         if isinstance(source, ODataSource) and source.password_env and source.password_env not in os.environ:
-            raise ConfigError(f"{path}: sources[{i}] ({source.name}).password_env: "
-                              f"environment variable {source.password_env} is not set")
+            raise ConfigError(text("config.env_not_set", where=f"{path}: sources[{i}] ({source.name}).password_env",
+                                   env=source.password_env))
     return config

@@ -159,7 +159,7 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
         except NoHeaderError as exc:
             if source.sheet or source.kind == "csv":
                 raise SourceError(f"{path.name}: {exc}") from None
-            notes.append(f"{grid.name}: skipped, {exc}")
+            notes.append(text("sources.sheet_skipped", sheet=grid.name, why=exc))
             continue
         headers = [c for c in table.frame.columns if c != "_row"]
         label = _label(source.kind, table)
@@ -167,7 +167,7 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
             mapping = map_columns(headers, entity=source.entity, explicit=explicit, groups=table.groups)
             records = table_to_records(table, mapping, source=source.name, key_column=source.key, label=label)
         except MappingError as exc:
-            raise SourceError(f"{path.name}: sheet {table.name!r}: {exc}") from None
+            raise SourceError(text("sources.sheet_problem", file=path.name, sheet=table.name, problem=exc)) from None
         header = _header_cells(grid, table.header_row)
         key_column = record_key_column(mapping, source.key)
         grid_rejects = [reject(source.name, rejected_row_key(header, key_column, r.cells) or label(r.row), "row",
@@ -178,7 +178,7 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
         tables.append(TableIntake(table.name, table.header_row, len(table.frame), mapping,
                                   [*table.notes, *mapping.notes]))
     if not tables:
-        raise SourceError(f"{path.name}: no sheet with a recognisable header row")
+        raise SourceError(text("sources.no_header_sheet", file=path.name))
     records = SourceRecords(*(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
                               for f in ("companies", "contacts", "rejects")))
     return ExtractedSource(source.name, source.kind, records, tables, notes)

@@ -38,13 +38,11 @@ def onec_sources(config: MigrationConfig, name: str | None = None) -> list[FileS
     if name is not None:
         source = config.source(name)
         if source.kind not in ONEC_KINDS:
-            raise UsageError(f"--source {name}: is a {source.kind} source; sync follows 1C sources "
-                             f"({', '.join(ONEC_KINDS)}), use `crm-migrate run` for files")
+            raise UsageError(text("cli.sync.not_onec", name=name, kind=source.kind, kinds=", ".join(ONEC_KINDS)))
         return [source]
     sources = [s for s in config.sources if s.kind in ONEC_KINDS]
     if not sources:
-        raise UsageError(f"{config.config_path}: no 1C source (kind onec_odata or onec_xml) to sync; "
-                         "use `crm-migrate run`")
+        raise UsageError(text("cli.sync.no_onec", config=config.config_path))
     return sources
 
 

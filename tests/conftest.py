@@ -13,7 +13,7 @@ import pytest
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
-from vocabulary.messages import set_language
+from vocabulary.messages import DEFAULT_LANGUAGE, set_language
 
 SERVERS = {
     "postgres": os.environ.get("CRM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
@@ -58,7 +58,13 @@ def target_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # no
 
 @pytest.fixture(autouse=True)
 def _russian_by_default() -> Iterator[None]:
-    """Every test starts in the default language (a run with `language: en` sets it for the process)."""
-    set_language("ru")
+    """Every test starts in the default language; a run with `language: en` sets it for the process."""
+    set_language(DEFAULT_LANGUAGE)
     yield
-    set_language("ru")
+    set_language(DEFAULT_LANGUAGE)
+
+
+@pytest.fixture
+def english() -> None:
+    """Messages in English for a test that reads them (Russian is the default, set again after each test)."""
+    set_language("en")

@@ -260,8 +260,8 @@ def _ole(sector_shift: int, directory_sector: int = 0) -> bytes:
 @pytest.mark.parametrize(("content", "expected"), [
     (_ole(35087), message("bad_input.ole_sector_size", file="x.xlsx", shift=35087)),  # once: "Exceeds the limit"
     (_ole(9) + b"\x00" * 100, message("bad_input.ole_truncated", file="x.xlsx")),
-    (b"PK\x03\x04" + b"\x00" * 50, "x.xlsx: the workbook is damaged or truncated"),
-    (b"\x00\x01\x02\x03" * 100, "x.xlsx: not an Excel workbook"),
+    (b"PK\x03\x04" + b"\x00" * 50, "x.xlsx: книга повреждена или обрезана"),
+    (b"\x00\x01\x02\x03" * 100, "x.xlsx: это не книга Excel"),
 ])
 def test_a_workbook_that_cannot_be_read_is_named(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "x.xlsx"
@@ -273,9 +273,9 @@ def test_a_workbook_that_cannot_be_read_is_named(tmp_path: Path, content: bytes,
 
 
 @pytest.mark.parametrize(("encoding", "expected"), [
-    ("rot13", "k.csv: encoding 'rot13' is not a text encoding"),
-    ("klingon", "k.csv: unknown encoding 'klingon'"),
-    ("utf-8", "k.csv: not valid utf-8"),
+    ("rot13", "k.csv: 'rot13' — не текстовая кодировка"),
+    ("klingon", "k.csv: неизвестная кодировка 'klingon'"),
+    ("utf-8", "k.csv: файл не в кодировке utf-8"),
 ])
 def test_a_csv_in_a_wrong_encoding_is_named(tmp_path: Path, encoding: str, expected: str) -> None:
     path = tmp_path / "k.csv"

@@ -37,9 +37,9 @@ def test_runs_are_stored_in_a_new_dagster_home(tmp_path: Path, monkeypatch: pyte
 
 
 @pytest.mark.parametrize(("setup", "code", "message"), [
-    (lambda d: d / "missing.yaml", EXIT_USAGE, "config file not found"),
+    (lambda d: d / "missing.yaml", EXIT_USAGE, "файл конфигурации не найден"),
     (lambda d: _edit(write_dataset(d), "name: test-client", "name: x\nsurprise: 1"), EXIT_USAGE,
-     "surprise: unknown key"),
+     "surprise: неизвестный ключ"),
     (lambda d: _broken_workbook(d), EXIT_FAILED, "clients.xlsx"),
 ])
 def test_user_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, setup, code: int,
@@ -62,7 +62,7 @@ def test_console_script_is_installed(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "crm-migrate"
     done = subprocess.run([str(exe), "run", "--config", str(tmp_path / "nope.yaml")], capture_output=True,
                           text=True, timeout=120)
-    assert done.returncode == EXIT_USAGE and "config file not found" in done.stderr
+    assert done.returncode == EXIT_USAGE and "файл конфигурации не найден" in done.stderr
 
 
 def _edit(path: Path, old: str, new: str) -> Path:

@@ -67,7 +67,7 @@ def test_contact_hint_wins_over_position() -> None:
 def test_entity_detection(headers: list[str], entity: str) -> None:
     mapping = map_columns(headers)
     assert mapping.entity == entity
-    assert f"source detected as {entity}" in mapping.notes
+    assert f"вид источника определён автоматически: {entity}" in mapping.notes
 
 
 def test_contacts_source_keeps_only_company_references() -> None:
@@ -76,7 +76,8 @@ def test_contacts_source_keeps_only_company_references() -> None:
     assert mapping.contact == {"key": ["Код"], "full_name": ["ФИО"], "phone": ["Телефон"]}
     assert mapping.company == {"key": ["Код контрагента"], "name": ["Компания"], "inn": ["ИНН"]}
     assert mapping.unmapped == ["Город"]
-    assert "'Город' looks like company.city, kept as a custom field in a contacts source" in mapping.notes
+    assert ("'Город' похож на company.city, но оставлен дополнительным полем в источнике вида contacts"
+            in mapping.notes)
 
 
 def test_companies_source_keeps_person_columns_as_custom_fields() -> None:
@@ -92,13 +93,13 @@ def test_several_columns_per_field() -> None:
     assert mapping.company["email"] == ["E-mail", "Эл. почта"]
     assert mapping.company["address"] == ["Юридический адрес"]  # one value only: the first, the other kept aside
     assert mapping.unmapped == ["Факс", "Фактический адрес"]
-    assert any("'Фактический адрес' also looks like company.address" in n for n in mapping.notes)
+    assert any("'Фактический адрес' тоже похож на company.address" in n for n in mapping.notes)
 
 
 def test_fuzzy_choices_are_explained() -> None:
     mapping = map_columns(["Наименованние", "Телфон"])
     assert mapping.company == {"name": ["Наименованние"], "phone": ["Телфон"]}
-    assert "'Телфон' mapped to shared.phone (fuzzy 92)" in mapping.notes
+    assert "'Телфон' сопоставлен с shared.phone (нечёткое совпадение 92)" in mapping.notes
 
 
 def test_explicit_columns_win_and_name_missing_headers() -> None:
@@ -109,9 +110,9 @@ def test_explicit_columns_win_and_name_missing_headers() -> None:
     assert mapping.company == {"name": ["Клиент"], "inn": ["ИНН"], "phone": ["Телефон", "Тел. доп."]}
     assert mapping.contact == {"full_name": ["Контактное лицо"], "phone": ["Мобильный"]}
     assert mapping.unmapped == ["Прочее"]
-    with pytest.raises(MappingError, match=r"columns: company\.inn: column 'ИНН клиента' not found"):
+    with pytest.raises(MappingError, match=r"columns: company\.inn: столбец 'ИНН клиента' не найден"):
         map_columns(headers, explicit={"company": {"inn": "ИНН клиента"}})
-    with pytest.raises(MappingError, match=r"columns: company\.fax is not a field"):
+    with pytest.raises(MappingError, match=r"columns: company\.fax — нет такого поля"):
         map_columns(headers, explicit={"company": {"fax": "Телефон"}})
 
 
@@ -128,7 +129,7 @@ def test_shown_mapping_can_be_pasted_back() -> None:
         "company.phone     ← Телефон",
         "contact.full_name ← Контактное лицо",
         "contact.email     ← E-mail",
-        "custom fields     ← Дата создания",
+        "доп. поля         ← Дата создания",
     ]
 
 
@@ -143,8 +144,8 @@ def test_the_name_is_the_surest_name_column(headers: list[str], name: str) -> No
     assert mapping.company["name"] == [name]
     others = [h for h in headers if h != name and match_header(h)]
     assert others and set(others) <= set(mapping.unmapped)
-    assert all(f"{h!r} also looks like company.name; took {name!r}, kept {h!r} as a custom field" in mapping.notes
-               for h in others)
+    assert all(f"{h!r} тоже похож на company.name; взят {name!r}, а {h!r} оставлен дополнительным полем"
+               in mapping.notes for h in others)
 
 
 @pytest.mark.parametrize(("header", "group", "expected"), [
@@ -180,12 +181,12 @@ def test_config_names_a_column_by_its_joined_name_or_lower_cell(wanted: str, fou
 
 def test_an_ambiguous_lower_cell_asks_for_the_full_name() -> None:
     headers = [h for h in JOINED if h != "E-mail"]
-    with pytest.raises(MappingError, match=r"key column 'e-mail' is ambiguous: it is 'Компания E-mail', "
-                                           r"'Контактное лицо E-mail'; write the full name"):
-        find_column("e-mail", headers, GROUPS, "key column")
-    with pytest.raises(MappingError, match=r"key column 'Код' not found \(columns: Компания №, "):
-        find_column("Код", headers, GROUPS, "key column")
-    with pytest.raises(MappingError, match="column '№' not found"):  # without its group a lower cell is not a name
+    with pytest.raises(MappingError, match=r"ключевой столбец 'e-mail' неоднозначен: это 'Компания E-mail', "
+                                           r"'Контактное лицо E-mail'; напишите полное имя"):
+        find_column("e-mail", headers, GROUPS, "ключевой столбец")
+    with pytest.raises(MappingError, match=r"ключевой столбец 'Код' не найден \(столбцы: Компания №, "):
+        find_column("Код", headers, GROUPS, "ключевой столбец")
+    with pytest.raises(MappingError, match="^столбец '№' не найден"):  # without its group a lower cell is not a name
         find_column("№", headers)
 
 

@@ -25,7 +25,7 @@ sources:
 
 
 @pytest.mark.parametrize(("body", "message"), [
-    (BASE + "matchng: {}\n", "matchng: unknown key"),
+    (BASE + "matchng: {}\n", "matchng: неизвестный ключ"),
     (BASE.replace("kind: csv", "kind: xls"),
      "sources[0] (buh): kind: " + message("bad_input.config_not_one_of", value="xls",
                                           allowed="excel, csv, onec_odata, onec_xml")),
@@ -34,19 +34,25 @@ sources:
     (BASE.replace("kind: csv, path: data.csv", "kind: csv, path: data.csv, entity: firms"),
      "sources[0] (buh).entity: " + message("bad_input.config_not_one_of", value="firms",
                                            allowed="companies, contacts, mixed")),
-    (BASE.replace("path: data.csv", "path: missing.csv"), "sources[0] (buh).path: file not found"),
-    (BASE.replace("path: data.csv", "path: data.csv, sheet: A"), "sheet applies to excel sources only"),
+    (BASE.replace("path: data.csv", "path: missing.csv"), "sources[0] (buh).path: файл не найден"),
+    (BASE.replace("path: data.csv", "path: data.csv, sheet: A"), "sheet применим только к источникам excel (здесь kind csv)"),
     (BASE.replace("kind: csv, path: data.csv", "kind: csv, path: data.csv, colums: {}"),
-     "sources[0] (buh).colums: unknown key"),
+     "sources[0] (buh).colums: неизвестный ключ"),
     (BASE.replace("{name: buh, kind: csv, path: data.csv}",
                   "{name: buh, kind: csv, path: data.csv, columns: {company: {phon: Тел}}}"),
-     "unknown field 'phon'"),
-    (BASE.replace('"sqlite:///crm.db"', '"not a url"'), "target.url: not a database URL"),
-    (BASE.replace("name: t\n", ""), "name: required key is missing"),
-    (BASE + "  - {name: buh, kind: csv, path: data.csv}\n", "source name 'buh' is used twice"),
+     "неизвестное поле 'phon'"),
+    (BASE.replace('"sqlite:///crm.db"', '"not a url"'), "target.url: это не адрес базы данных"),
+    (BASE.replace("name: t\n", ""), "name: обязательный ключ отсутствует"),
+    (BASE + "  - {name: buh, kind: csv, path: data.csv}\n", "имя источника 'buh' используется дважды"),
     (BASE.replace('"sqlite:///crm.db"', '"postgresql://u:${NO_SUCH_VAR}@h/db"'),
-     "environment variable NO_SUCH_VAR is not set"),
-    ("name: [unclosed\n", "not valid YAML (line "),
+     "переменная окружения NO_SUCH_VAR не задана"),
+    ("name: [unclosed\n", "это не корректный YAML (строка "),
+    (BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/odata, timeout: 0"),
+     "sources[0] (buh).timeout: должно быть больше 0"),
+    (BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/odata, page_size: many"),
+     "sources[0] (buh).page_size: ожидается число, а указано 'many'"),
+    (BASE.replace("name: buh", "name: 'два слова'"), "sources[0] (два слова).name: 'два слова' не подходит под шаблон"),
+    ("name: t\ntarget: {url: 'sqlite:///crm.db'}\nsources: []\n", "sources: нужен хотя бы 1 элемент"),
 ])
 def test_bad_config_gives_one_line_naming_the_key(tmp_path: Path, body: str, message: str) -> None:
     path = write(tmp_path, body)
@@ -56,8 +62,17 @@ def test_bad_config_gives_one_line_naming_the_key(tmp_path: Path, body: str, mes
     assert message in text and text.startswith(str(path)) and "\n" not in text
 
 
+@pytest.mark.usefixtures("english")
+def test_config_errors_in_english(tmp_path: Path) -> None:
+    with pytest.raises(ConfigError, match=r"matchng: unknown key$"):
+        load_config(write(tmp_path, BASE + "matchng: {}\n"))
+    with pytest.raises(ConfigError, match=r"sources\[0\] \(buh\)\.timeout: must be greater than 0$"):
+        load_config(write(tmp_path, BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/o, "
+                                                                            "timeout: 0")))
+
+
 def test_missing_config_file(tmp_path: Path) -> None:
-    with pytest.raises(ConfigError, match="config file not found"):
+    with pytest.raises(ConfigError, match="файл конфигурации не найден"):
         load_config(tmp_path / "nope.yaml")
 
 
@@ -78,5 +93,5 @@ def test_sample_like_config_loads(tmp_path: Path) -> None:
     config = load_config(write_dataset(tmp_path))
     assert [s.name for s in config.sources] == ["old_crm", "buh"]
     assert config.source("buh").key == "Код"
-    with pytest.raises(ConfigError, match="no source named 'x'"):
+    with pytest.raises(ConfigError, match="нет источника с именем 'x'"):
         config.source("x")

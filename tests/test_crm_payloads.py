@@ -81,11 +81,11 @@ def test_titles_are_unique_in_the_file() -> None:
 
 
 @pytest.mark.parametrize(("crm", "message"), [
-    ("{kind: bitrix}", "crm: kind must be one of bitrix24, amocrm"),
-    ("{kind: bitrix24}", "crm.url_env: required key is missing"),
-    ("{kind: bitrix24, url_env: X, url: y}", "crm.url: unknown key"),
-    ("{kind: amocrm, url: 'https://acme.amocrm.ru'}", "crm.token_env: required key is missing"),
-    ("{kind: amocrm, url: 'acme', token_env: T}", "crm.url: String should match pattern"),
+    ("{kind: bitrix}", "crm: kind должен быть одним из bitrix24, amocrm"),
+    ("{kind: bitrix24}", "crm.url_env: обязательный ключ отсутствует"),
+    ("{kind: bitrix24, url_env: X, url: y}", "crm.url: неизвестный ключ"),
+    ("{kind: amocrm, url: 'https://acme.amocrm.ru'}", "crm.token_env: обязательный ключ отсутствует"),
+    ("{kind: amocrm, url: 'acme', token_env: T}", "crm.url: 'acme' не подходит под шаблон"),
 ])
 def test_crm_config_errors_name_the_key(tmp_path: Path, crm: str, message: str) -> None:
     with pytest.raises(ConfigError, match=message.replace(".", r"\.").replace("(", r"\(")):

@@ -95,5 +95,5 @@ def test_an_ambiguous_lower_cell_in_the_config_is_one_line(tmp_path: Path, capsy
     assert main(["-q", "run", "--config", str(config)]) == EXIT_FAILED
     err = capsys.readouterr().err.strip()
     assert len(err.splitlines()) == 1 and "Traceback" not in err
-    assert ("columns: company.email: column 'E-mail' is ambiguous: "
-            "it is 'Компания E-mail', 'Контактное лицо E-mail'") in err
+    assert ("columns: company.email: столбец 'E-mail' неоднозначен: "
+            "это 'Компания E-mail', 'Контактное лицо E-mail'") in err

@@ -43,7 +43,8 @@ def test_encodings_are_detected(tmp_path: Path, encoding: str, detected: str, de
     grid = read_csv(_write(tmp_path / "k.csv", _csv_text(ROWS, delimiter), encoding))
     assert grid.cells == ROWS
     assert grid.row_numbers == [1, 2, 3, 4]
-    assert grid.notes == [f"encoding {detected} (detected)", f"delimiter {delimiter!r} (detected)"]
+    assert grid.notes == [f"кодировка {detected} (определена автоматически)",
+                          f"разделитель {delimiter!r} (определён автоматически)"]
 
 
 @pytest.mark.parametrize("encoding", ["cp1251", "koi8-r", "mac-cyrillic"])
@@ -75,11 +76,11 @@ def test_config_fixes_encoding_and_delimiter(tmp_path: Path) -> None:
     path = _write(tmp_path / "k.csv", _csv_text(ROWS, "\t"), "cp1251")
     grid = read_csv(path, encoding="cp1251", delimiter=";")
     assert grid.cells[0] == ["\t".join(ROWS[0])]
-    assert grid.notes == ["encoding cp1251 (from the config)"]
+    assert grid.notes == ["кодировка cp1251 (из конфигурации)"]
     assert read_csv(path, encoding="windows-1251", delimiter="tab").cells == ROWS
 
 
-def test_unknown_and_wrong_encodings_are_one_line_errors(tmp_path: Path) -> None:
+def test_unknown_and_wrong_encodings_are_one_line_errors(tmp_path: Path, english: None) -> None:
     path = _write(tmp_path / "kontragenty.csv", _csv_text(ROWS), "cp1251")
     with pytest.raises(SourceError, match=r"^kontragenty\.csv: unknown encoding 'cp-1251-rus'$"):
         read_csv(path, encoding="cp-1251-rus")
@@ -91,7 +92,7 @@ def test_zero_byte_file(tmp_path: Path) -> None:
     (tmp_path / "kontragenty.csv").write_bytes(b"")
     with pytest.raises(SourceError) as err:
         read_csv(tmp_path / "kontragenty.csv")
-    assert str(err.value) == "kontragenty.csv: empty file (0 bytes)"
+    assert str(err.value) == "kontragenty.csv: пустой файл (0 байт)"
 
 
 def test_quoted_newlines_keep_line_numbers(tmp_path: Path) -> None:
@@ -137,7 +138,7 @@ def test_nul_bytes_survive(tmp_path: Path) -> None:
     path.write_bytes("Клиент;ИНН\nООО Альфа\x00;7707083893\n\x00\x00;1\n".encode("cp1251"))
     grid = read_csv(path)
     assert grid.cells[1:] == [["ООО Альфа\x00", "7707083893"], ["\x00\x00", "1"]]
-    assert "3 NUL characters in the file, kept in the cells" in grid.notes
+    assert "символов NUL в файле: 3, оставлены в ячейках" in grid.notes
 
 
 def test_csv_to_mapping_end_to_end(tmp_path: Path) -> None:

@@ -50,7 +50,7 @@ def test_title_rows_merged_cells_and_numbers_as_text(tmp_path: Path) -> None:
     assert rows[5][5] == "2020-01-02 13:04:00"
     assert rows[6][1:3] == ["274062111", "79161234500"]  # digits, no ".0" and no exponent
     assert rows[6][5] == "12.5"
-    assert grid.notes == ["hidden sheet 'Справочник' skipped (name it with sheet: to read it)"]
+    assert grid.notes == ["скрытый лист 'Справочник' пропущен (укажите его в sheet:, чтобы прочитать)"]
 
 
 def test_workbook_to_mapping_end_to_end(tmp_path: Path) -> None:
@@ -58,7 +58,7 @@ def test_workbook_to_mapping_end_to_end(tmp_path: Path) -> None:
     table = find_table(grid)
     assert table.header_row == 3
     assert list(table.frame["_row"]) == [4, 5, 6]
-    assert "1 totals row skipped (row 7)" in table.notes
+    assert "строк итогов пропущено: 1 (строки: 7)" in table.notes
     mapping = map_columns([c for c in table.frame.columns if c != "_row"])
     assert mapping.entity == "mixed"
     assert mapping.company == {"name": ["Клиент"], "inn": ["ИНН"], "phone": ["Телефон"]}
@@ -71,11 +71,11 @@ def test_named_sheet_even_when_hidden(tmp_path: Path) -> None:
     [grid] = read_workbook(path, "справочник")  # case and spacing forgiven
     assert grid.name == "Справочник"
     assert grid.cells == [["Клиент", "ИНН"]]
-    assert "hidden in the workbook" in grid.notes[0]
+    assert "скрыт в книге" in grid.notes[0]
 
 
 def test_missing_sheet_lists_the_sheets(tmp_path: Path) -> None:
-    with pytest.raises(SourceError, match=r"^clients\.xlsx: no sheet 'Контакты' \(sheets: Клиенты, Справочник\)$"):
+    with pytest.raises(SourceError, match=r"^clients\.xlsx: нет листа 'Контакты' \(листы: Клиенты, Справочник\)$"):
         read_workbook(_workbook(tmp_path / "clients.xlsx"), "Контакты")
 
 
@@ -122,7 +122,7 @@ def test_legacy_xls(tmp_path: Path) -> None:
     [grid] = read_workbook(tmp_path / "old.xls")
     assert grid.cells[2] == ['АО "Лютик"', "7736050003", "79161234567", "Сидоров Олег"]
     assert grid.cells[3][0] == 'АО "Лютик"'
-    assert grid.notes == ["hidden sheet 'Архив' skipped (name it with sheet: to read it)"]
+    assert grid.notes == ["скрытый лист 'Архив' пропущен (укажите его в sheet:, чтобы прочитать)"]
 
 
 def _encrypted_ole(path: Path) -> Path:
@@ -144,12 +144,12 @@ def _encrypted_ole(path: Path) -> Path:
 
 
 @pytest.mark.parametrize(("name", "content", "message"), [
-    ("empty.xlsx", b"", "empty file (0 bytes)"),
+    ("empty.xlsx", b"", "пустой файл (0 байт)"),
     ("clients.xlsx", "Клиент;ИНН\nООО Ромашка;7707083893\n".encode("cp1251"),
-     "not an Excel workbook (looks like CSV text; use kind: csv)"),
+     "это не книга Excel (похоже на текст CSV; укажите kind: csv)"),
     ("report.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>",
-     "not an Excel workbook (looks like an HTML page; open it in Excel and save as .xlsx)"),
-    ("photo.xlsx", bytes(range(256)) * 4, "not an Excel workbook (unknown file format)"),
+     "это не книга Excel (похоже на HTML-страницу; откройте её в Excel и сохраните как .xlsx)"),
+    ("photo.xlsx", bytes(range(256)) * 4, "это не книга Excel (неизвестный формат файла)"),
 ])
 def test_files_that_are_not_workbooks(tmp_path: Path, name: str, content: bytes, message: str) -> None:
     (tmp_path / name).write_bytes(content)
@@ -161,14 +161,14 @@ def test_files_that_are_not_workbooks(tmp_path: Path, name: str, content: bytes,
 def test_truncated_workbook(tmp_path: Path) -> None:
     full = _workbook(tmp_path / "full.xlsx").read_bytes()
     (tmp_path / "cut.xlsx").write_bytes(full[: len(full) // 2])
-    with pytest.raises(SourceError, match=r"^cut\.xlsx: the workbook is damaged or truncated"):
+    with pytest.raises(SourceError, match=r"^cut\.xlsx: книга повреждена или обрезана"):
         read_workbook(tmp_path / "cut.xlsx")
 
 
 def test_password_protected_workbook(tmp_path: Path) -> None:
     with pytest.raises(SourceError) as err:
         read_workbook(_encrypted_ole(tmp_path / "secret.xlsx"))
-    assert str(err.value) == "secret.xlsx: the workbook is password-protected"
+    assert str(err.value) == "secret.xlsx: книга защищена паролем"
 
 
 def test_xlsx_renamed_to_xls_still_reads(tmp_path: Path) -> None:

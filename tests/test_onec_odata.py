@@ -140,17 +140,16 @@ def test_folders_and_deletion_marks_are_skipped_and_counted() -> None:
         data = read(onec)
     assert [e.key for e in data.companies] == [guid(1)]
     assert data.contacts == []
-    assert "Catalog_Контрагенты: 2 groups (folders) skipped" in data.notes
-    assert ("2 counterparties marked for deletion in 1C: their CRM records will be soft-deleted"
-            in data.notes)
-    assert "1 contact person marked for deletion in 1C: their CRM records will be soft-deleted" in data.notes
+    assert "Catalog_Контрагенты: групп (папок) пропущено: 2" in data.notes
+    assert "контрагентов с пометкой удаления в 1С: 2; их записи в CRM будут помечены удалёнными" in data.notes
+    assert "контактных лиц с пометкой удаления в 1С: 1; их записи в CRM будут помечены удалёнными" in data.notes
 
 
 def test_without_a_contact_catalog_only_counterparties_are_read() -> None:
     with FakeOneC({COUNTERPARTIES: [counterparty(1, "Ромашка")]}) as onec:
         data = read(onec)
     assert len(data.companies) == 1 and data.contacts == []
-    assert any(n.startswith("no contact person catalog is published") for n in data.notes)
+    assert any(n.startswith("справочник контактных лиц не опубликован") for n in data.notes)
 
 
 def test_an_element_without_ref_key_is_broken_not_dropped() -> None:
@@ -159,8 +158,8 @@ def test_an_element_without_ref_key_is_broken_not_dropped() -> None:
         data = read(onec)
     assert [e.key for e in data.companies] == [guid(1)]
     [(origin, reason, payload)] = data.broken
-    assert origin == "Catalog_Контрагенты (no Ref_Key) «Безключевой»"
-    assert "without Ref_Key" in reason and payload["Description"] == "Безключевой"
+    assert origin == "Catalog_Контрагенты (без Ref_Key) «Безключевой»"
+    assert reason == "Catalog_Контрагенты: элемент без Ref_Key" and payload["Description"] == "Безключевой"
 
 
 def test_payload_keeps_scalar_values_and_readable_contact_information() -> None:
@@ -229,14 +228,14 @@ def failure(onec_url: str, user: str | None = "odata", password: str | None = PA
 
 def test_wrong_password_is_401() -> None:
     with FakeOneC(bp_base(), password="the-right-one") as onec:
-        assert failure(onec.url) == f"buh ({onec.url}): 401 Unauthorized — check user and password_env"
-        assert "set user and password_env" in failure(onec.url, user=None, password=None)
+        assert failure(onec.url) == f"buh ({onec.url}): 401 Unauthorized — проверьте user и password_env"
+        assert "задайте user и password_env" in failure(onec.url, user=None, password=None)
 
 
 def test_unpublished_counterparty_catalog_is_named() -> None:
     with FakeOneC({BP_CONTACTS: []}, password=PASSWORD) as onec:
         message = failure(onec.url)
-    assert message.endswith("the OData interface does not publish Catalog_Контрагенты — publish it in 1C "
+    assert message.endswith("интерфейс OData не публикует Catalog_Контрагенты — опубликуйте его в 1С "
                             "(Администрирование → Синхронизация данных → Настройка стандартного интерфейса OData)")
 
 
@@ -244,19 +243,19 @@ def test_a_listed_set_answering_404_is_named_too() -> None:
     with FakeOneC(bp_base(), password=PASSWORD) as onec:
         onec.serve_raw(COUNTERPARTIES, 404, json.dumps({"odata.error": {"code": "9", "message": {
             "lang": "ru", "value": "Не найден"}}}, ensure_ascii=False), "application/json")
-        assert "does not publish Catalog_Контрагенты" in failure(onec.url)
+        assert "не публикует Catalog_Контрагенты" in failure(onec.url)
 
 
 def test_wrong_service_url_is_404() -> None:
     with FakeOneC(bp_base(), password=PASSWORD) as onec:
         message = failure(onec.url.replace("/odata/standard.odata", "/odata"))
-    assert "404 Not Found — no 1C OData service at this URL" in message
+    assert "404 Not Found — по этому адресу нет сервиса OData 1С" in message
 
 
 def test_connection_refused() -> None:
     with FakeOneC(bp_base()) as onec:
         url = onec.url
-    assert "cannot connect" in failure(url) and "check the url" in failure(url)
+    assert "не удаётся подключиться" in failure(url) and "проверьте url" in failure(url)
 
 
 def test_timeout_is_retried_then_names_the_key_to_raise() -> None:
@@ -276,7 +275,7 @@ def test_non_json_answer() -> None:
     with FakeOneC(bp_base(), password=PASSWORD) as onec:
         onec.serve_raw(COUNTERPARTIES, 200, "<html>\n<head><title>Ошибка публикации</title></head><body/></html>")
         message = failure(onec.url)
-    assert "the answer to Catalog_Контрагенты is not OData JSON (text/html: «Ошибка публикации»)" in message
+    assert "ответ на запрос Catalog_Контрагенты — не OData JSON (text/html: «Ошибка публикации»)" in message
 
 
 def test_1c_error_body_is_quoted() -> None:
@@ -285,8 +284,8 @@ def test_1c_error_body_is_quoted() -> None:
             "lang": "ru", "value": "Произошла внутренняя ошибка OData сервиса.\nСм. журнал."}}}, ensure_ascii=False),
             "application/json;charset=utf-8")
         message = failure(onec.url, backoff=0)  # retried, then the last answer is told
-    assert message.endswith("500 Internal Server Error for Catalog_Контрагенты: "
-                            "1C says «Произошла внутренняя ошибка OData сервиса. См. журнал.»")
+    assert message.endswith("500 Internal Server Error на запрос Catalog_Контрагенты: "
+                            "1С отвечает «Произошла внутренняя ошибка OData сервиса. См. журнал.»")
 
 
 def test_credentials_in_the_url_are_masked() -> None:

@@ -15,7 +15,10 @@ from connectors.errors import SourceError
 from pipelines.intake import read_exchange_file
 from transforms.onec_records import onec_records
 from vocabulary.fields import ORIGIN, REF_KEY, SOURCE, SOURCE_KEY
+from vocabulary.messages import set_language
 from vocabulary.onec import OneCData, OneCEntity
+
+pytestmark = pytest.mark.usefixtures("english")  # the tests read the English notes; Russian: see the last tests
 
 FIXTURES = Path(__file__).parent / "fixtures" / "onec_xml"
 ROMASHKA = "a1f3c2d4-5e6f-11ec-80e1-00155d4c2b01"
@@ -344,3 +347,27 @@ def test_memory_stays_flat_on_a_large_orders_file(tmp_path: Path) -> None:
 
     assert len(data.companies) == 2 and len(data.companies[0].origin) < 200
     assert path.stat().st_size > 4_000_000 and peak < 1_000_000
+
+
+# ---------------------------------------------------------------- in Russian (the default)
+
+
+def test_notes_reasons_and_errors_are_russian_by_default(tmp_path: Path) -> None:
+    set_language("ru")  # the module's fixture sets English, and Russian again afterwards
+    data = read("classifier.xml")
+    assert data.notes[:3] == [
+        "CommerceML 2.08 файл: 6 Контрагент, 3 Представитель",
+        "контрагенты с пометкой удаления в 1С не перенесены: 1",
+        "контактные лица контрагентов с пометкой удаления не перенесены: 1",
+    ]
+    [(origin, reason, _)] = data.broken
+    assert origin.startswith("classifier.xml: Контрагент (строка ")
+    assert reason == "контрагент без Ид/Ссылки, ИНН и наименования"
+    assert by_key(data.contacts)["b7e0a9c1-5e6f-11ec-80e1-00155d4c2b01"].origin.startswith(
+        "classifier.xml: Представитель «Петров Пётр Петрович» контрагента «Ромашка ООО» (строка ")
+    data_bytes = (FIXTURES / "orders.xml").read_bytes()
+    cut = data_bytes.index(b"+7 (812) 555-01-02")
+    (tmp_path / "orders.xml").write_bytes(data_bytes[:cut])
+    line = data_bytes[:cut].count(b"\n") + 1
+    assert read_error(tmp_path / "orders.xml") == (
+        f"buh_xml: orders.xml: XML обрезан: файл кончается внутри <Значение> (строка {line}, позиция 16)")

@@ -159,4 +159,4 @@ def test_dry_run_sends_no_write_and_the_webhook_code_is_never_shown(tmp_path: Pa
     assert "INVALID_CREDENTIALS" in err and portal.code not in err and "/rest/7/***/" in err
     monkeypatch.delenv("TEST_B24_WEBHOOK")
     assert main(["push", "--config", str(config.config_path)]) == 2
-    assert "crm.url_env: environment variable TEST_B24_WEBHOOK is not set" in capsys.readouterr().err
+    assert "crm.url_env: переменная окружения TEST_B24_WEBHOOK не задана" in capsys.readouterr().err

@@ -45,7 +45,7 @@ def test_review_export_decide_import_and_run(tmp_path: Path, target_url: str, ca
 
     review = tmp_path / "review.xlsx"
     assert main(["review", "export", "--config", config, "--out", str(review)]) == 0
-    assert "1 pairs awaiting a decision" in capsys.readouterr().out
+    assert "пар, ожидающих решения: 1" in capsys.readouterr().out
     sheet = openpyxl.load_workbook(review)["review"]
     header = [c.value for c in sheet[1]]
     assert header[:7] == ["entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons"]
@@ -55,7 +55,7 @@ def test_review_export_decide_import_and_run(tmp_path: Path, target_url: str, ca
 
     decide(review, "same")
     assert main(["review", "import", "--config", config, str(review)]) == 0
-    assert "1 decisions read" in capsys.readouterr().out
+    assert "решений прочитано из review.xlsx: 1" in capsys.readouterr().out
     assert main(["run", "--config", config]) == 0
     out = capsys.readouterr().out
     assert "Пар на проверку: 0" in out
@@ -74,7 +74,7 @@ def test_import_of_a_bad_workbook_saves_nothing(tmp_path: Path, capsys: pytest.C
     decide(review, "может быть")
     assert main(["review", "import", "--config", config, str(review)]) == EXIT_FAILED
     err = capsys.readouterr().err
-    assert "review.xlsx: row 2: decision 'может быть'" in err and len(err.strip().splitlines()) == 1
+    assert "review.xlsx: строка 2: решение 'может быть'" in err and len(err.strip().splitlines()) == 1
     assert main(["review", "import", "--config", config, str(tmp_path / "missing.xlsx")]) == EXIT_FAILED
     assert "missing.xlsx" in capsys.readouterr().err
 

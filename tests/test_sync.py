@@ -85,10 +85,10 @@ def test_sync_loads_only_when_1c_changed(tmp_path: Path, onec: FakeOneC, target_
 def test_sync_errors_are_one_line(tmp_path: Path, onec: FakeOneC, capsys: pytest.CaptureFixture) -> None:
     plain = write_dataset(tmp_path)
     assert main(["sync", "--config", str(plain)]) == EXIT_USAGE
-    assert "no 1C source" in capsys.readouterr().err
+    assert "нет источника 1С" in capsys.readouterr().err
     config = str(onec_config(tmp_path, onec.url, "sqlite:///crm.db"))
     assert main(["sync", "--config", config, "--source", "old_crm"]) == EXIT_USAGE
-    assert "is a excel source" in capsys.readouterr().err
+    assert "это источник вида excel" in capsys.readouterr().err
     onec.password = "changed-in-1c"
     assert main(["sync", "--config", config]) == EXIT_FAILED
     err = capsys.readouterr().err

@@ -32,7 +32,8 @@ def test_header_below_title_and_blank_rows() -> None:
     assert table.frame[ROW_COLUMN].tolist() == [5, 7]
     assert table.frame["Телефон"].tolist() == [None, "84951234567"]
     assert all(table.frame[c].dtype == object for c in _headers(table))
-    assert table.notes == ["header on row 4", "2 title rows above the header skipped", "1 empty row skipped"]
+    assert table.notes == ["строка заголовка: 4", "строк над заголовком пропущено (название таблицы): 2",
+                           "пустых строк пропущено: 1"]
 
 
 @pytest.mark.parametrize("rows", [
@@ -46,7 +47,7 @@ def test_two_row_headers(rows: list[list[str | None]]) -> None:
                               ["ООО Ромашка", "7707083893", "Иванов Иван", "89161234567"]]))
     assert _headers(table) == ["Клиент", "ИНН", "Контактное лицо ФИО", "Контактное лицо Телефон"]
     assert table.header_row == 2
-    assert table.notes[0] == "header on rows 2–3 (two-row header)"
+    assert table.notes[0] == "заголовок в строках 2–3 (заголовок из двух строк)"
 
 
 def test_a_title_over_the_header_is_not_a_group() -> None:
@@ -65,7 +66,7 @@ def test_duplicate_and_missing_header_names() -> None:
         ["ООО Ромашка", "111", "222", "заметка без заголовка", None],
     ]))
     assert _headers(table) == ["Клиент", "Телефон", "Телефон (2)", "column_4"]
-    assert "columns named to keep them apart: Телефон (2), column_4" in table.notes
+    assert "столбцы переименованы, чтобы различать их: Телефон (2), column_4" in table.notes
 
 
 def test_rows_wider_than_the_header_keep_their_cells() -> None:
@@ -87,8 +88,8 @@ def test_totals_and_repeated_headers_are_dropped_with_a_note() -> None:
         ["Total: 2 clients", None, None],
     ]))
     assert table.frame["Клиент"].tolist() == ["ООО Ромашка", "Итого ООО"]
-    assert "3 totals rows skipped (rows 3, 6, 7)" in table.notes
-    assert "1 repeated header row skipped (row 4)" in table.notes
+    assert "строк итогов пропущено: 3 (строки: 3, 6, 7)" in table.notes
+    assert "повторов строки заголовка пропущено: 1 (строки: 4)" in table.notes
 
 
 def test_expected_headers_choose_the_header_row() -> None:
@@ -97,14 +98,14 @@ def test_expected_headers_choose_the_header_row() -> None:
     table = find_table(grid, ["организация", "Код партнёра"])
     assert table.header_row == 2
     assert _headers(table) == ["Организация", "Код партнёра"]
-    with pytest.raises(NoHeaderError, match=r"no header row with the configured columns \(Контрагент\)"):
+    with pytest.raises(NoHeaderError, match=r"нет строки заголовка с указанными в конфигурации столбцами \(Контрагент\)"):
         find_table(grid, ["Контрагент"])
 
 
 def test_no_header_is_a_clear_error() -> None:
-    with pytest.raises(NoHeaderError, match="no header row found in the first 50 rows"):
+    with pytest.raises(NoHeaderError, match="в первых 50 строках не найдена строка заголовка"):
         find_table(_grid([["1", "2"], ["Дата", "Сумма"], ["2024-01-01", "5"]]))
-    with pytest.raises(NoHeaderError, match="empty"):
+    with pytest.raises(NoHeaderError, match=r"^пусто \(нет заполненных ячеек\)$"):
         find_table(_grid([[None, None], []]))
 
 

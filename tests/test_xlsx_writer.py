@@ -176,7 +176,7 @@ def test_a_missing_folder_is_a_one_line_error(tmp_path: Path) -> None:
     with pytest.raises(OutputError) as error:
         write_workbook(path, {"a": pd.DataFrame({"x": [1]})})
     message = str(error.value)
-    assert str(path) in message and "does not exist" in message and "\n" not in message
+    assert str(path) in message and "не существует" in message and "\n" not in message
 
 
 def test_a_folder_in_the_way_is_a_one_line_error(tmp_path: Path) -> None:

@@ -32,6 +32,7 @@ from rapidfuzz import fuzz, process
 
 from vocabulary.errors import RunFailure
 from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, ENTITY_KINDS, MULTI_VALUE_FIELDS
+from vocabulary.messages import text
 
 COMPANY, CONTACT, SHARED = "company", "contact", "shared"
 FUZZY_CUTOFF = 85  # "Телфон"→телефон is 92, "Дата создания"→anything stays far below
@@ -273,7 +274,7 @@ class ColumnMapping:
                 for entity, block in ((COMPANY, self.company), (CONTACT, self.contact))
                 for name, cols in block.items()]
         if self.unmapped:
-            rows.append(("custom fields", ", ".join(self.unmapped)))
+            rows.append((text("mapping.custom_fields"), ", ".join(self.unmapped)))
         width = max((len(label) for label, _ in rows), default=0)
         return "\n".join([f"entity: {self.entity}", *(f"{label:<{width}} ← {cols}" for label, cols in rows)])
 
@@ -288,7 +289,7 @@ def map_columns(headers: Sequence[str], *, entity: str | None = None,
     ``MappingError`` when ``explicit`` names a header that is not there or a field that does not exist.
     """
     if entity is not None and entity not in ENTITY_KINDS:
-        raise MappingError(f"unknown entity {entity!r} (expected one of: {', '.join(ENTITY_KINDS)})")
+        raise MappingError(text("mapping.unknown_entity", entity=entity, allowed=", ".join(ENTITY_KINDS)))
     groups = groups or {}
     if explicit and any(explicit.get(e) for e in (COMPANY, CONTACT)):
         return _explicit_mapping(headers, entity, explicit, groups)
@@ -296,7 +297,7 @@ def map_columns(headers: Sequence[str], *, entity: str | None = None,
 
 
 def find_column(wanted: str, headers: Sequence[str], groups: Mapping[str, str] | None = None,
-                what: str = "column") -> str:
+                what: str | None = None) -> str:
     """The header a config entry names: as written, spelled differently, or by its lower cell alone.
 
     Under a two-row header ``"Компания №"`` is also ``"№"`` — when no other column's lower
@@ -304,15 +305,15 @@ def find_column(wanted: str, headers: Sequence[str], groups: Mapping[str, str] |
     """
     if wanted in headers:
         return wanted
+    what = what or text("mapping.column")
     norm = normalise_header(wanted)
     found = [h for h in headers if normalise_header(h) == norm]
     if not found and groups:
         found = [h for h in headers if h in groups and normalise_header(own_name(h, groups[h])) == norm]
         if len(found) > 1:
-            raise MappingError(f"{what} {wanted!r} is ambiguous: it is {', '.join(map(repr, found))}; "
-                               "write the full name")
+            raise MappingError(text("mapping.ambiguous", what=what, wanted=wanted, found=", ".join(map(repr, found))))
     if not found:
-        raise MappingError(f"{what} {wanted!r} not found (columns: {', '.join(headers)})")
+        raise MappingError(text("mapping.not_found", what=what, wanted=wanted, columns=", ".join(headers)))
     return found[0]
 
 
@@ -323,13 +324,13 @@ def _explicit_mapping(headers: Sequence[str], entity: str | None,
     for ent, allowed in ((COMPANY, COMPANY_FIELDS), (CONTACT, CONTACT_FIELDS)):
         for name, spec in (explicit.get(ent) or {}).items():
             if name not in allowed:
-                raise MappingError(f"columns: {ent}.{name} is not a field (fields: {', '.join(allowed)})")
+                raise MappingError(text("mapping.not_a_field", entity=ent, field=name, allowed=", ".join(allowed)))
             for wanted in [spec] if isinstance(spec, str) else spec:
-                found = find_column(wanted, headers, groups, f"columns: {ent}.{name}: column")
+                found = find_column(wanted, headers, groups, text("mapping.config_column", entity=ent, field=name))
                 blocks[ent].setdefault(name, []).append(found)
     detected = entity or _entity_of(blocks, [])
     return ColumnMapping(detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks),
-                         ["mapping taken from the config's columns: block"])
+                         [text("mapping.from_config")])
 
 
 def _unmapped(headers: Iterable[str], blocks: Mapping[str, Mapping[str, list[str]]]) -> list[str]:
@@ -341,9 +342,9 @@ def _automatic_mapping(headers: Sequence[str], entity: str | None, groups: Mappi
     matches = [match_header(h, groups.get(h)) for h in headers]
     detected = entity or _entity_of(_assign(headers, matches, "mixed")[0], headers)
     blocks, notes = _assign(headers, matches, detected)
-    fuzzy = [f"{h!r} mapped to {m.kind}.{m.field} (fuzzy {m.fuzzy})" for h, m in zip(headers, matches)
-             if m and m.fuzzy is not None]
-    detection = [] if entity else [f"source detected as {detected}"]
+    fuzzy = [text("mapping.fuzzy", header=h, field=f"{m.kind}.{m.field}", score=m.fuzzy)
+             for h, m in zip(headers, matches) if m and m.fuzzy is not None]
+    detection = [] if entity else [text("mapping.detected", entity=detected)]
     return ColumnMapping(detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks),
                          [*detection, *fuzzy, *notes])
 
@@ -365,7 +366,7 @@ def _assign(headers: Sequence[str], matches: Sequence[HeaderMatch | None],
         if _fits(owner, name, entity):
             claims.setdefault((owner, name), []).append((m.rank, h))
         else:
-            notes.append(f"{h!r} looks like {owner}.{name}, kept as a custom field in a {entity} source")
+            notes.append(text("mapping.kept_custom", header=h, field=f"{owner}.{name}", entity=entity))
     blocks: dict[str, dict[str, list[str]]] = {COMPANY: {}, CONTACT: {}}
     for (owner, name), columns in claims.items():
         if name in MULTI_VALUE_FIELDS:
@@ -373,7 +374,7 @@ def _assign(headers: Sequence[str], matches: Sequence[HeaderMatch | None],
             continue
         taken = max(columns, key=lambda c: c[0])[1]
         blocks[owner][name] = [taken]
-        notes += [f"{h!r} also looks like {owner}.{name}; took {taken!r}, kept {h!r} as a custom field"
+        notes += [text("mapping.also_looks_like", header=h, field=f"{owner}.{name}", taken=taken)
                   for _, h in columns if h != taken]
     return blocks, notes
 

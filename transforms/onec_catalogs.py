@@ -19,6 +19,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 
 from transforms.identifiers import declared_company_type
+from vocabulary.messages import text as message
 from vocabulary.onec import CONTACT_CATALOGS, COUNTERPARTIES, UT_CONTACTS, OneCData, OneCEntity
 
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
@@ -113,7 +114,7 @@ def payload(entity: Mapping[str, object]) -> dict[str, object]:
 def origin(catalog: str, entity: Mapping[str, object]) -> str:
     """Where a consultant finds the element: ``Catalog_Контрагенты(guid'…') «Description»``."""
     key = ref(entity.get("Ref_Key"))
-    where = f"{catalog}(guid'{key}')" if key else f"{catalog} (no Ref_Key)"
+    where = f"{catalog}(guid'{key}')" if key else message("mapping.onec.no_ref_key_origin", catalog=catalog)
     name = _text(entity, "Description")
     return f"{where} «{name}»" if name else where
 
@@ -199,11 +200,7 @@ def partner_counterparties(counterparties: Iterable[Mapping[str, object]]) -> di
     return {partner: min(keys)[1] for partner, keys in candidates.items()}
 
 
-def _plural(n: int, one: str, many: str) -> str:
-    return f"{n} {one if n == 1 else many}"
-
-
-def _elements(catalog: str, rows: Iterable[Mapping[str, object]], what: tuple[str, str],
+def _elements(catalog: str, rows: Iterable[Mapping[str, object]], deleted_note: str,
               make: Callable[[Mapping[str, object]], OneCEntity], data: OneCData) -> list[OneCEntity]:
     """Elements of one catalog: folders and deletion-marked elements are left out and counted
     in ``data.notes``; an element without a Ref_Key goes to ``data.broken``."""
@@ -213,16 +210,16 @@ def _elements(catalog: str, rows: Iterable[Mapping[str, object]], what: tuple[st
         if entity.get("IsFolder"):
             folders += 1
         elif ref(entity.get("Ref_Key")) is None:
-            data.broken.append((origin(catalog, entity), f"{catalog}: element without Ref_Key", payload(entity)))
+            data.broken.append((origin(catalog, entity), message("mapping.onec.no_ref_key", catalog=catalog),
+                                payload(entity)))
         elif entity.get("DeletionMark"):
             deleted += 1
         else:
             entities.append(make(entity))
     if folders:
-        data.notes.append(f"{catalog}: {_plural(folders, 'group (folder)', 'groups (folders)')} skipped")
+        data.notes.append(message("mapping.onec.folders_skipped", catalog=catalog, n=folders))
     if deleted:
-        data.notes.append(f"{_plural(deleted, what[0], what[1])} marked for deletion in 1C: "
-                          "their CRM records will be soft-deleted")
+        data.notes.append(message(deleted_note, n=deleted))
     return entities
 
 
@@ -232,19 +229,18 @@ def onec_data(catalogs: Mapping[str, list[Mapping[str, object]]]) -> OneCData:
     counterparties = catalogs.get(COUNTERPARTIES, [])
     contacts = {catalog: rows for catalog, rows in catalogs.items() if catalog in CONTACT_CATALOGS}
     read = ", ".join(f"{catalog} {len(rows)}" for catalog, rows in catalogs.items())
-    data = OneCData(notes=[f"elements read from 1C: {read}"])
-    data.companies = _elements(COUNTERPARTIES, counterparties, ("counterparty", "counterparties"),
+    data = OneCData(notes=[message("mapping.onec.elements_read", read=read)])
+    data.companies = _elements(COUNTERPARTIES, counterparties, "mapping.onec.deleted_counterparties",
                                counterparty, data)
     if not contacts:
-        data.notes.append(f"no contact person catalog is published ({' or '.join(CONTACT_CATALOGS)}): "
-                          "counterparties only — publish it in 1C to migrate contact persons")
+        data.notes.append(message("mapping.onec.no_contact_catalog", catalogs=" | ".join(CONTACT_CATALOGS)))
     partners = partner_counterparties(counterparties) if UT_CONTACTS in contacts else {}
     deleted = {ref(e.get("Ref_Key")): counterparty(e).fields for e in counterparties
                if e.get("DeletionMark") and not e.get("IsFolder") and ref(e.get("Ref_Key"))}
     for catalog, rows in contacts.items():
         def make(entity: Mapping[str, object], catalog: str = catalog) -> OneCEntity:
             return contact_person(catalog, entity, company_of(catalog, entity, partners))
-        data.contacts += _elements(catalog, rows, ("contact person", "contact persons"), make, data)
+        data.contacts += _elements(catalog, rows, "mapping.onec.deleted_contacts", make, data)
     for person in data.contacts:
         if person.company_key in deleted:
             fields = deleted[person.company_key]

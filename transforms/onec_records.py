@@ -28,6 +28,7 @@ from vocabulary.fields import (
     SOURCE,
     SOURCE_KEY,
 )
+from vocabulary.messages import text
 from vocabulary.onec import OneCData, OneCEntity
 from vocabulary.rejects import empty_rejects, reject
 
@@ -67,8 +68,9 @@ def onec_records(source: str, data: OneCData) -> SourceRecords:
         seen: dict[str, str] = {}
         for entity in entities:
             if entity.key in seen:
-                rejects.append(reject(source, f"{entity.key}#dup", entity_name, entity.origin,
-                                      [f"1C reference {entity.key} repeats {seen[entity.key]}"], entity.payload))
+                repeats = text("mapping.onec.reference_repeats", key=entity.key, first=seen[entity.key])
+                rejects.append(reject(source, f"{entity.key}#dup", entity_name, entity.origin, [repeats],
+                                      entity.payload))
                 continue
             seen[entity.key] = entity.origin
             row = _row(source, entity, names)

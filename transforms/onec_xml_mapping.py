@@ -30,12 +30,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 from transforms.identifiers import declared_company_type
 from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, MULTI_VALUE_FIELDS
+from vocabulary.messages import text as message
 from vocabulary.onec import ExchangeElement, OneCData, OneCEntity, XmlNode
 
 RAW_CHARS = 4000  # how much of a broken record's XML is kept for the consultant
 _ADDRESS_RANK = ("юридическ", "регистрац", "фактическ", "почтов")  # which address becomes `address`
 _TRUE = frozenset({"true", "1", "истина", "да"})
-_UNITS = {"CommerceML": "file", "EnterpriseData": "message"}  # what one exchange file is called
+# what one exchange file is called
+_UNITS = {"CommerceML": "mapping.xml.unit_file", "EnterpriseData": "mapping.xml.unit_message"}
 
 
 def _xml(node: XmlNode) -> str:
@@ -209,8 +211,10 @@ class _Draft:
 
     def origin(self, file_name: str) -> str:
         first, *more = self.lines
-        also = f"; also line{'s' if len(more) > 1 else ''} {', '.join(map(str, more[:5]))}" if more else ""
-        return f"{file_name}: {self.what} (line {first}{also}{', …' if len(more) > 5 else ''})"
+        shown = ", ".join(map(str, more[:5])) + (", …" if len(more) > 5 else "")
+        key = "mapping.xml.also_lines" if len(more) > 1 else "mapping.xml.also_line"
+        also = message(key, lines=shown) if more else ""
+        return message("mapping.xml.lines", file=file_name, what=self.what, first=first, also=also)
 
 
 class _Collector:
@@ -238,7 +242,7 @@ class _Collector:
         if key is None and entry.name():
             key = f"name={entry.name()}"
         if key is None:
-            self._broken(entry, "counterparty without Ид/Ссылка, ИНН or name")
+            self._broken(entry, message("mapping.xml.counterparty_without_key"))
             return None
         self.keyless += entry.ref is None
         if entry.deleted:
@@ -255,7 +259,7 @@ class _Collector:
         entry.fields["full_name"] = name
         key = entry.ref or (f"{owner}/{name}" if owner and name else None) or (f"name={name}" if name else None)
         if key is None:
-            self._broken(entry, "contact person without Ид/Ссылка or name")
+            self._broken(entry, message("mapping.xml.contact_without_key"))
         elif entry.deleted:
             self.deleted_contacts += 1
         else:
@@ -270,13 +274,14 @@ class _Collector:
             drafts[key].merge(entry, payload)
             return
         what = f"{entry.element.tag} «{entry.name() or entry.fields.get('inn') or key}»"
-        what += f" of «{owner_name}»" if owner_name else ""
+        what += message("mapping.xml.of_owner", owner=owner_name) if owner_name else ""
         drafts[key] = _Draft(what, [entry.line], OneCEntity(key, "", entry.fields, payload, owner,
                                                                               extra=entry.extra))
 
     def _broken(self, entry: _Entry, reason: str) -> None:
         raw = _xml(entry.element)
-        self.broken.append((f"{self.file}: {entry.element.tag} (line {entry.line})", reason,
+        self.broken.append((message("mapping.xml.element_line", file=self.file, tag=entry.element.tag, line=entry.line),
+                            reason,
                             {"raw": raw if len(raw) <= RAW_CHARS else raw[:RAW_CHARS] + "…"}))
 
     def data(self, summary: str) -> OneCData:
@@ -287,21 +292,20 @@ class _Collector:
         contacts = [d.entity for d in self.drafts["contacts"].values() if d.entity.company_key not in gone]
         orphaned = len(self.drafts["contacts"]) - len(contacts)
         notes = [
-            (len(self.repeated["companies"]), "counterparties repeated in the file (e.g. once per order), merged"),
-            (len(self.repeated["contacts"]), "contact persons repeated in the file, merged"),
-            (len(gone), "counterparties marked for deletion in 1C left out"),
-            (orphaned, "contact persons of deletion-marked counterparties left out"),
-            (self.deleted_contacts, "contact persons marked for deletion in 1C left out"),
-            (self.keyless, ("counterparty entries without Ид/Ссылка: keyed by INN+KPP or by name "
-                            "(the key changes if those are edited in 1C)")),
-            (sum(1 for e in contacts if e.company_key is None), "contact persons without an owner counterparty"),
+            (len(self.repeated["companies"]), message("mapping.xml.repeated_counterparties")),
+            (len(self.repeated["contacts"]), message("mapping.xml.repeated_contacts")),
+            (len(gone), message("mapping.xml.deleted_counterparties")),
+            (orphaned, message("mapping.xml.orphaned_contacts")),
+            (self.deleted_contacts, message("mapping.xml.deleted_contacts")),
+            (self.keyless, message("mapping.xml.keyless")),
+            (sum(1 for e in contacts if e.company_key is None), message("mapping.xml.no_owner")),
             (sum(1 for e in contacts if e.company_key and e.company_key not in companies),
-             "contact persons refer to a counterparty not in this file"),
-            *((n, f"representatives with Отношение «{relation}» left out (only contact persons become contacts)")
+             message("mapping.xml.unknown_owner")),
+            *((n, message("mapping.xml.relation_left_out", relation=relation))
               for relation, n in self.skipped_relations.items()),
         ]
         return OneCData([d.entity for d in companies.values()], contacts,
-                        [summary, *(f"{text}: {n}" for n, text in notes if n)], self.broken)
+                        [summary, *(f"{what}: {n}" for n, what in notes if n)], self.broken)
 
 
 # ---------------------------------------------------------------- the two formats
@@ -411,5 +415,5 @@ def exchange_data(elements: Iterable[ExchangeElement], file_name: str) -> OneCDa
         label, version = element.format, element.version
         _FORMATS[label].read(element.node, out)
     head = f"{label} {version}" if version else str(label)
-    return out.data(f"{head} {_UNITS.get(str(label), 'file')}: "
+    return out.data(f"{head} {message(_UNITS.get(str(label), 'mapping.xml.unit_file'))}: "
                     + ", ".join(f"{n} {tag}" for tag, n in out.entries.items()))

@@ -11,6 +11,7 @@ import pandas as pd
 
 from vocabulary.errors import RunFailure
 from vocabulary.fields import COMPANY_RECORD, ORIGIN, SOURCE, SOURCE_KEY
+from vocabulary.messages import text
 from vocabulary.pairs import LINK_COLUMNS
 
 SHEET = "review"
@@ -84,8 +85,7 @@ def parse_decisions(header: list[object], rows: list[tuple[int, list[object]]], 
     names = [_cell(h).lower() for h in header]
     missing = [c for c in (*KEY_COLUMNS, "decision") if c not in names]
     if missing:
-        raise ReviewFileError(f"{file_name}: sheet {SHEET!r} has no column {missing[0]!r} "
-                              "(export a fresh one with `crm-migrate review export`)")
+        raise ReviewFileError(text("validation.review.missing_column", file=file_name, sheet=SHEET, column=missing[0]))
     at = {c: names.index(c) for c in (*KEY_COLUMNS, "decision", "comment") if c in names}
     out: list[dict] = []
     for number, cells in rows:
@@ -95,11 +95,11 @@ def parse_decisions(header: list[object], rows: list[tuple[int, list[object]]], 
             continue
         decision = DECISION_WORDS.get(" ".join(word.split()))
         if decision is None:
-            raise ReviewFileError(f"{file_name}: row {number}: decision {word!r} is neither 'same' nor 'different'")
+            raise ReviewFileError(text("validation.review.bad_decision", file=file_name, row=number, word=word))
         record = {c: _cell(cells[at[c]]) for c in KEY_COLUMNS}
         if record["entity"] not in ("company", "contact") or not all(record.values()):
-            raise ReviewFileError(f"{file_name}: row {number}: the pair columns ({', '.join(KEY_COLUMNS)}) "
-                                  "must be filled as exported")
+            raise ReviewFileError(text("validation.review.keys_missing", file=file_name, row=number,
+                                       columns=", ".join(KEY_COLUMNS)))
         comment = _cell(cells[at["comment"]]) if "comment" in at else ""
         out.append(record | {"decision": decision, "comment": comment or None})
     return out

@@ -25,6 +25,7 @@ import pandas as pd
 from transforms.column_mapping import is_known_header, normalise_header, own_name
 from vocabulary.errors import RunFailure
 from vocabulary.grid import Grid, RejectedRow
+from vocabulary.messages import text
 
 ROW_COLUMN = "_row"
 SCAN_ROWS = 50  # the header must start within the first 50 non-empty rows
@@ -81,12 +82,12 @@ def find_table(grid: Grid, expected_headers: Collection[str] = ()) -> SourceTabl
     frame[ROW_COLUMN] = pd.array(numbers, dtype="int64")
     first = grid.row_numbers[header.index]
     titles = sum(1 for row in grid.cells[: header.index] if any(row))
-    lead = [f"header on rows {first}–{grid.row_numbers[start - 1]} (two-row header)" if header.depth == 2
-            else f"header on row {first}"]
+    lead = [text("sources.table.header_rows", first=first, last=grid.row_numbers[start - 1]) if header.depth == 2
+            else text("sources.table.header_row", row=first)]
     if titles:
-        lead.append(f"{titles} title row{'s' if titles > 1 else ''} above the header skipped")
+        lead.append(text("sources.table.titles_skipped", n=titles))
     if renamed:
-        lead.append(f"columns named to keep them apart: {', '.join(renamed)}")
+        lead.append(text("sources.table.renamed", columns=", ".join(renamed)))
     groups = {name: group for name, group in zip(columns, header.groups) if name is not None and group}
     return SourceTable(grid.name, frame, first, [*grid.notes, *lead, *notes], list(grid.rejects), groups)
 
@@ -94,20 +95,18 @@ def find_table(grid: Grid, expected_headers: Collection[str] = ()) -> SourceTabl
 def _find_header(cells: Sequence[Sequence[str | None]], expected: Collection[str]) -> _Header:
     scanned = list(islice((i for i, row in enumerate(cells) if any(row)), SCAN_ROWS))
     if not scanned:
-        raise NoHeaderError("empty (no filled cells)")
+        raise NoHeaderError(text("sources.table.empty"))
     candidates = [h for i in scanned for h in _candidates(cells, i)]
     wanted = {normalise_header(e) for e in expected}
     if wanted:
         best = max(candidates, key=lambda h: (_hits(h, wanted), _known(h), h.depth, -h.index), default=None)
         if best is None or not _hits(best, wanted):
             shown = ", ".join(sorted(expected)[:6]) + (", …" if len(wanted) > 6 else "")
-            raise NoHeaderError(f"no header row with the configured columns ({shown}) "
-                                f"in the first {SCAN_ROWS} rows")
+            raise NoHeaderError(text("sources.table.no_configured_header", columns=shown, rows=SCAN_ROWS))
         return best
     best = max(candidates, key=lambda h: (_known(h), h.depth, -h.index), default=None)
     if best is None or not _known(best):
-        raise NoHeaderError(f"no header row found in the first {SCAN_ROWS} rows "
-                            "(no row names a known column such as Наименование, ИНН, Телефон, ФИО)")
+        raise NoHeaderError(text("sources.table.no_header", rows=SCAN_ROWS))
     return best
 
 
@@ -192,19 +191,19 @@ def _data_rows(rows: Sequence[list[str | None]], numbers: Sequence[int],
         elif first == header_first and [_header_text(v) for v in row] == header[: len(row)]:
             repeats.append(i)
     dropped = {*empty, *totals, *repeats}
-    notes = [f"{len(empty)} empty row{'s' if len(empty) > 1 else ''} skipped"] if empty else []
-    notes += [_listed([numbers[i] for i in found], what)
-              for found, what in ((totals, "totals"), (repeats, "repeated header")) if found]
+    notes = [text("sources.table.empty_rows", n=len(empty))] if empty else []
+    notes += [_listed([numbers[i] for i in found], key)
+              for found, key in ((totals, "sources.table.totals_rows"), (repeats, "sources.table.repeated_header_rows"))
+              if found]
     if not dropped:
         return list(rows), list(numbers), notes
     kept = [i for i in range(len(rows)) if i not in dropped]
     return [rows[i] for i in kept], [numbers[i] for i in kept], notes
 
 
-def _listed(numbers: list[int], what: str) -> str:
+def _listed(numbers: list[int], key: str) -> str:
     shown = ", ".join(map(str, numbers[:10])) + (", …" if len(numbers) > 10 else "")
-    plural = "s" if len(numbers) > 1 else ""
-    return f"{len(numbers)} {what} row{plural} skipped (row{plural} {shown})"
+    return text(key, n=len(numbers), rows=shown)
 
 
 def _is_totals(first: str, row: Sequence[str | None]) -> bool:

@@ -3,7 +3,9 @@
 Every length bound of the CRM tables is checked here, so an over-long value
 quarantines its record instead of failing the whole load on a strict server.
 A row that fails is not loaded: ``validators.quarantine`` turns each failure
-case into a plain reason. Values the normalisers could not make canonical are
+case into a plain reason in the current language: ``CHECK_MESSAGES`` gives the message of
+each check defined here (its ``error`` stays the English phrase pandera reports and the Dagster
+column schema shows), pandera's own checks are worded by their name. Values the normalisers could not make canonical are
 already cleared (and flagged) before this point, so a failure here means the
 record cannot stand in a CRM at all: no name, nothing to reach the person by.
 """
@@ -14,10 +16,19 @@ import pandera.pandas as pa
 
 from vocabulary.fields import COMPANY_TYPES, ORIGIN, SOURCE, SOURCE_KEY
 
+# A check's error text → its message key and values in the catalogue (``vocabulary/messages/validation.py``).
+CHECK_MESSAGES: dict[str, tuple[str, dict[str, object]]] = {}
+
+
+def _worded(error: str, key: str, **values: object) -> str:
+    CHECK_MESSAGES[error] = (key, values)
+    return error
+
 
 def _text(max_len: int) -> pa.Check:
     return pa.Check(lambda v: isinstance(v, str) and 0 < len(v.strip()) <= max_len, element_wise=True,
-                    error=f"must be text of 1 to {max_len} characters")
+                    error=_worded(f"must be text of 1 to {max_len} characters", "validation.check.text_length",
+                                  arg=max_len))
 
 
 def _filled(series: pd.Series) -> pd.Series:
@@ -54,7 +65,8 @@ COMPANY_SCHEMA = pa.DataFrameSchema(
         "manager": pa.Column(nullable=True, checks=_text(500)),
     },
     checks=[pa.Check(lambda df: ~_filled(df["name"]) | _filled(df["name_key"]),
-                     error="name holds no words besides the legal form")],
+                     error=_worded("name holds no words besides the legal form",
+                                   "validation.check.name_only_legal_form"))],
     name="company",
     strict=False,
 )
@@ -68,13 +80,8 @@ CONTACT_SCHEMA = pa.DataFrameSchema(
         "middle_name": pa.Column(nullable=True, checks=_text(200)),
         "position": pa.Column(nullable=True, checks=_text(500)),
     },
-    checks=[_has_any("full_name", "phones", "emails", error="no name, no phone and no email")],
+    checks=[_has_any("full_name", "phones", "emails",
+                     error=_worded("no name, no phone and no email", "validation.check.no_name_phone_email"))],
     name="contact",
     strict=False,
 )
-
-# How a failed check reads in a quarantine reason.
-READABLE = {
-    "not_nullable": "is empty",
-    "column_in_dataframe": "column is missing",
-}

@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 export DAGSTER_HOME ?= $(CURDIR)/.dagster_home
 
-.PHONY: install demo test ui bench clean
+.PHONY: install demo lint test ui bench clean
 
 install: $(STAMP)
 
@@ -18,7 +18,13 @@ $(STAMP): pyproject.toml
 demo: install
 	$(BIN)/crm-migrate demo
 
-test: install
+# The layer contracts (import-linter) and ruff run first: a layer break or a lint error fails CI.
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
+
+test: lint
 	$(BIN)/python -m pytest -n 2 -q
 
 ui: install
@@ -26,6 +32,7 @@ ui: install
 	$(BIN)/dagster dev -w workspace.yaml
 
 bench: install
+	$(BIN)/python -m pip install --quiet -e ".[postgres,mysql,dev,bench]"
 	$(BIN)/python -m bench
 
 clean:

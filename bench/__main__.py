@@ -5,6 +5,7 @@ dict describes one measurement: ``name``, ``rows``, ``seconds``, ``peak_mb``,
 ``target_seconds`` (or None). Data is generated into ``workdir`` (git-ignored).
 Usage: ``python -m bench [NAME_SUBSTRING ...]``; with names, the other benchmarks' earlier results are kept.
 """
+
 from __future__ import annotations
 
 import importlib
@@ -30,10 +31,12 @@ def main(argv: list[str]) -> int:
             row["rows_per_s"] = round(row["rows"] / row["seconds"]) if row["seconds"] else None
             target = row.get("target_seconds")
             row["ok"] = None if target is None else row["seconds"] <= target
-            print(f"   {row['name']}: {row['rows']:,} rows in {row['seconds']:.1f} s "
-                  f"({row['rows_per_s']:,}/s), peak {row['peak_mb']:.0f} MB"
-                  + ("" if target is None else f", target {target} s: {'OK' if row['ok'] else 'MISSED'}"),
-                  flush=True)
+            print(
+                f"   {row['name']}: {row['rows']:,} rows in {row['seconds']:.1f} s "
+                f"({row['rows_per_s']:,}/s), peak {row['peak_mb']:.0f} MB"
+                + ("" if target is None else f", target {target} s: {'OK' if row['ok'] else 'MISSED'}"),
+                flush=True,
+            )
             results.append(row)
     out = HERE / "results"
     out.mkdir(exist_ok=True)
@@ -41,16 +44,25 @@ def main(argv: list[str]) -> int:
         measured = {r["name"] for r in results}
         earlier = json.loads((out / "latest.json").read_text())["results"]
         results = [r for r in earlier if r["name"] not in measured] + results
-    meta = {"when": time.strftime("%Y-%m-%d %H:%M"), "python": platform.python_version(),
-            "machine": platform.machine(), "cpus": __import__("os").cpu_count()}
-    (out / "latest.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2,
-                                                ensure_ascii=False))
-    lines = [f"# Benchmark results ({meta['when']}, Python {meta['python']}, {meta['cpus']} CPUs)", "",
-             "| benchmark | rows | seconds | rows/s | peak MB | target s | ok |", "|---|---:|---:|---:|---:|---:|---|"]
+    meta = {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "python": platform.python_version(),
+        "machine": platform.machine(),
+        "cpus": __import__("os").cpu_count(),
+    }
+    (out / "latest.json").write_text(json.dumps({"meta": meta, "results": results}, indent=2, ensure_ascii=False))
+    lines = [
+        f"# Benchmark results ({meta['when']}, Python {meta['python']}, {meta['cpus']} CPUs)",
+        "",
+        "| benchmark | rows | seconds | rows/s | peak MB | target s | ok |",
+        "|---|---:|---:|---:|---:|---:|---|",
+    ]
     for r in results:
-        lines.append(f"| {r['name']} | {r['rows']:,} | {r['seconds']:.1f} | {r['rows_per_s']:,} | "
-                     f"{r['peak_mb']:.0f} | {r.get('target_seconds') or ''} | "
-                     f"{'' if r['ok'] is None else ('yes' if r['ok'] else 'NO')} |")
+        lines.append(
+            f"| {r['name']} | {r['rows']:,} | {r['seconds']:.1f} | {r['rows_per_s']:,} | "
+            f"{r['peak_mb']:.0f} | {r.get('target_seconds') or ''} | "
+            f"{'' if r['ok'] is None else ('yes' if r['ok'] else 'NO')} |"
+        )
     (out / "latest.md").write_text("\n".join(lines) + "\n")
     print(f"results written to {out / 'latest.md'}")
     return 0 if all(r["ok"] is not False for r in results) else 1

@@ -17,6 +17,7 @@ polled every 0.2 s) and its own ``ru_maxrss``. ``--profile`` samples the first r
 writes the top functions to ``bench/results/e2e_profile_<N>.txt``. Results: ``bench/results/e2e.md``
 and ``e2e.json`` (one entry per size, the latest measurement of each).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -49,6 +50,7 @@ SCENARIOS = ("first", "unchanged", "changed 1%")
 
 
 # ---------------------------------------------------------------- the client's files
+
 
 def _edit_share(sources: Sources, share: float, seed: int) -> int:
     """Edit ``share`` of the records in place, as users do between two exports: an address, a position."""
@@ -113,6 +115,7 @@ def generate(workdir: Path, records: int, seed: int = 1) -> Generated:
 
 # ---------------------------------------------------------------- one measured child
 
+
 def measure(argv: list[str], log: Path, env: dict[str, str]) -> dict:
     """Wall time, CPU time and peak memory of one child.
 
@@ -154,8 +157,13 @@ def measure(argv: list[str], log: Path, env: dict[str, str]) -> dict:
     if code == 0 and not summary:  # py-spy exits 0 whatever its child did: no summary means the run failed
         code = 1
     cpu_s = max(usage.ru_utime + usage.ru_stime, sum(cpu.values()))
-    return {"seconds": round(time.perf_counter() - start, 1), "cpu_s": round(cpu_s, 1),
-            "peak_mb": round(max(peak[0], usage.ru_maxrss * 1024) / 2 ** 20), "exit_code": code, "summary": summary}
+    return {
+        "seconds": round(time.perf_counter() - start, 1),
+        "cpu_s": round(cpu_s, 1),
+        "peak_mb": round(max(peak[0], usage.ru_maxrss * 1024) / 2**20),
+        "exit_code": code,
+        "summary": summary,
+    }
 
 
 def _cli(config: Path, url: str) -> list[str]:
@@ -173,6 +181,7 @@ def _counts(summary: dict) -> dict:
 
 # ---------------------------------------------------------------- targets
 
+
 class PostgresDatabase:
     """A fresh database on the local server, dropped afterwards."""
 
@@ -186,12 +195,14 @@ class PostgresDatabase:
 
     def __enter__(self) -> str:
         from sqlalchemy import text
+
         with self.engine.connect() as conn:
             conn.execute(text(f"CREATE DATABASE {self.name}"))
         return self.admin_url.set(database=self.name).render_as_string(hide_password=False)
 
     def __exit__(self, *exc: object) -> None:
         from sqlalchemy import text
+
         with self.engine.connect() as conn:
             conn.execute(text(f"DROP DATABASE IF EXISTS {self.name} WITH (FORCE)"))
         self.engine.dispose()
@@ -211,7 +222,7 @@ def run_target(kind: str, data: Generated, profile: bool, scenarios: tuple[str, 
     env = {**os.environ, "PYTHONPATH": str(REPO), "DAGSTER_HOME": str(run_dir / "dagster_home")}
     env.pop("CRM_MIGRATE_TARGET_URL", None)
     rows = []
-    with (PostgresDatabase() if kind == "postgres" else _SqliteFile(run_dir / "crm.db")) as url:
+    with PostgresDatabase() if kind == "postgres" else _SqliteFile(run_dir / "crm.db") as url:
         for scenario in (s for s in SCENARIOS if s in scenarios):
             if scenario == "changed 1%":
                 for name in SOURCES.values():
@@ -220,12 +231,16 @@ def run_target(kind: str, data: Generated, profile: bool, scenarios: tuple[str, 
             spy = _py_spy() if profile and scenario == "first" else None
             raw = run_dir / f"profile_{scenario.split()[0]}.txt"
             if spy:
-                argv = [spy, "record", "--format", "raw", "--rate", str(RATE_HZ), "--idle", "-o", str(raw), "--",
-                        *argv]
+                argv = [spy, "record", "--format", "raw", "--rate", str(RATE_HZ), "--idle", "-o", str(raw), "--", *argv]
             print(f"   {kind} {scenario}: running", flush=True)
             m = measure(argv, run_dir / f"stderr_{scenario.split()[0]}.log", env)
-            row = {"target": kind, "scenario": scenario, "records": data.records, **m,
-                   "counts": _counts(m.pop("summary"))}
+            row = {
+                "target": kind,
+                "scenario": scenario,
+                "records": data.records,
+                **m,
+                "counts": _counts(m.pop("summary")),
+            }
             if m["exit_code"]:
                 errors = (run_dir / f"stderr_{scenario.split()[0]}.log").read_text(encoding="utf-8").splitlines()
                 row["error"] = next((e for e in reversed(errors) if e.startswith("crm-migrate:")), "")[:300]
@@ -252,6 +267,7 @@ class _SqliteFile:
 
 # ---------------------------------------------------------------- results
 
+
 def save_results(key: str, found: dict, section: str | None = None) -> None:
     """Merge one measurement into ``e2e.json`` (under ``section`` when given) and rewrite ``e2e.md``."""
     RESULTS.mkdir(exist_ok=True)
@@ -263,46 +279,71 @@ def save_results(key: str, found: dict, section: str | None = None) -> None:
 
 
 def _write_markdown(sizes: dict) -> None:
-    lines = ["# End-to-end benchmark: `crm-migrate run` on client-shaped files", "",
-             "Generated by `python -m bench.bench_e2e` (see bench/README.md). Targets (issue 15, at 1,000,000 "
-             f"records, 2 cores): first run ≤ {TARGETS_S['first']} s, unchanged re-run ≤ {TARGETS_S['unchanged']} s, "
-             f"1 %-changed re-run ≤ {TARGETS_S['changed 1%']} s, peak ≤ {PEAK_TARGET_MB} MB.", ""]
+    lines = [
+        "# End-to-end benchmark: `crm-migrate run` on client-shaped files",
+        "",
+        "Generated by `python -m bench.bench_e2e` (see bench/README.md). Targets (issue 15, at 1,000,000 "
+        f"records, 2 cores): first run ≤ {TARGETS_S['first']} s, unchanged re-run ≤ {TARGETS_S['unchanged']} s, "
+        f"1 %-changed re-run ≤ {TARGETS_S['changed 1%']} s, peak ≤ {PEAK_TARGET_MB} MB.",
+        "",
+    ]
     for key in sorted((k for k in sizes if k.isdigit()), key=int):
         s = sizes[key]
-        lines += [f"## {int(key):,} source records ({s['when']}, load average {s['load_average']})", "",
-                  f"Files: {s['files_mb']} MB; generated in {s['generate_s']} s; {s['edited']:,} records edited "
-                  "for the 1 % run.", "",
-                  "| target | run | wall s | CPU s | peak MB | exit | companies c/u/= | contacts c/u/= |",
-                  "|---|---|---:|---:|---:|---:|---|---|"]
+        lines += [
+            f"## {int(key):,} source records ({s['when']}, load average {s['load_average']})",
+            "",
+            f"Files: {s['files_mb']} MB; generated in {s['generate_s']} s; {s['edited']:,} records edited "
+            "for the 1 % run.",
+            "",
+            "| target | run | wall s | CPU s | peak MB | exit | companies c/u/= | contacts c/u/= |",
+            "|---|---|---:|---:|---:|---:|---|---|",
+        ]
         for r in s["runs"]:
             c = r["counts"]
-            lines.append(f"| {r['target']} | {r['scenario']} | {r['seconds']} | {r.get('cpu_s') or ''} | "
-                         f"{r['peak_mb']:,} | {r['exit_code']} | "
-                         + " | ".join("/".join(str(c[e].get(k, "")) for k in ("created", "updated", "unchanged"))
-                                      for e in ("companies", "contacts")) + " |")
+            lines.append(
+                f"| {r['target']} | {r['scenario']} | {r['seconds']} | {r.get('cpu_s') or ''} | "
+                f"{r['peak_mb']:,} | {r['exit_code']} | "
+                + " | ".join(
+                    "/".join(str(c[e].get(k, "")) for k in ("created", "updated", "unchanged"))
+                    for e in ("companies", "contacts")
+                )
+                + " |"
+            )
         lines += [f"- {r['target']} {r['scenario']} failed: {r['error']}" for r in s["runs"] if r.get("error")]
         lines += [f"- {s['note']}"] if s.get("note") else []
         lines.append("")
     partitions = sizes.get("partitions", {})
     if partitions:
-        lines += ["## Two sources' extract + normalise in parallel (`python -m bench.bench_partitions`)", "",
-                  "| records | sources | in-process s | multiprocess (2) s | speed-up | load average |",
-                  "|---:|---|---:|---:|---:|---:|"]
-        lines += [f"| {p['records']:,} | {', '.join(p['sources'])} | {p['in_process_s']} | {p['multiprocess_2_s']} | "
-                  f"{p['speed_up']} | {p['load_average']} |" for p in partitions.values()]
+        lines += [
+            "## Two sources' extract + normalise in parallel (`python -m bench.bench_partitions`)",
+            "",
+            "| records | sources | in-process s | multiprocess (2) s | speed-up | load average |",
+            "|---:|---|---:|---:|---:|---:|",
+        ]
+        lines += [
+            f"| {p['records']:,} | {', '.join(p['sources'])} | {p['in_process_s']} | {p['multiprocess_2_s']} | "
+            f"{p['speed_up']} | {p['load_average']} |"
+            for p in partitions.values()
+        ]
         lines.append("")
     (RESULTS / "e2e.md").write_text("\n".join(lines), encoding="utf-8")
 
 
-def bench(records: int, targets: list[str], workdir: Path, profile: bool = False,
-          scenarios: tuple[str, ...] = SCENARIOS) -> dict:
+def bench(
+    records: int, targets: list[str], workdir: Path, profile: bool = False, scenarios: tuple[str, ...] = SCENARIOS
+) -> dict:
     data = generate(workdir, records)
     print(f"   {data.records:,} records in {data.base} (generated in {data.seconds} s)", flush=True)
     runs = [row for kind in targets for row in run_target(kind, data, profile, scenarios)]
-    size = {"records": data.records, "when": time.strftime("%Y-%m-%d %H:%M"), "edited": data.edited,
-            "generate_s": data.seconds, "load_average": round(os.getloadavg()[0], 1),
-            "files_mb": round(sum(f.stat().st_size for f in data.base.iterdir()) / 2 ** 20),
-            "runs": runs}
+    size = {
+        "records": data.records,
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "edited": data.edited,
+        "generate_s": data.seconds,
+        "load_average": round(os.getloadavg()[0], 1),
+        "files_mb": round(sum(f.stat().st_size for f in data.base.iterdir()) / 2**20),
+        "runs": runs,
+    }
     save_results(str(size["records"]), size)
     return size
 
@@ -313,9 +354,16 @@ def run(workdir: Path) -> list[dict]:
     targets = os.environ.get("BENCH_E2E_TARGETS", "sqlite").split(",")
     size = bench(records, targets, workdir)
     scale = records / 1_000_000
-    return [{"name": f"e2e {r['target']} {r['scenario']}", "rows": r["records"], "seconds": r["seconds"],
-             "peak_mb": r["peak_mb"], "target_seconds": round(TARGETS_S[r["scenario"]] * max(scale, 0.1))}
-            for r in size["runs"]]
+    return [
+        {
+            "name": f"e2e {r['target']} {r['scenario']}",
+            "rows": r["records"],
+            "seconds": r["seconds"],
+            "peak_mb": r["peak_mb"],
+            "target_seconds": round(TARGETS_S[r["scenario"]] * max(scale, 0.1)),
+        }
+        for r in size["runs"]
+    ]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -323,8 +371,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--records", type=int, default=1_000_000)
     parser.add_argument("--targets", nargs="+", default=["sqlite", "postgres"], choices=("sqlite", "postgres"))
     parser.add_argument("--profile", action="store_true", help="sample the first run of each target with py-spy")
-    parser.add_argument("--scenarios", nargs="+", default=list(SCENARIOS), choices=SCENARIOS,
-                        help="which runs (the changed one needs the first)")
+    parser.add_argument(
+        "--scenarios",
+        nargs="+",
+        default=list(SCENARIOS),
+        choices=SCENARIOS,
+        help="which runs (the changed one needs the first)",
+    )
     parser.add_argument("--workdir", type=Path, default=REPO / "bench" / "data")
     args = parser.parse_args(argv)
     size = bench(args.records, args.targets, args.workdir, args.profile, tuple(args.scenarios))

@@ -4,6 +4,7 @@ Each measurement runs in a fresh child process, so its peak memory
 (``ru_maxrss``, interpreter and imports included) belongs to that read alone.
 The generated files are kept in ``workdir`` and reused by later runs.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,8 +15,19 @@ from bench import measure_in_child
 
 XLSX_ROWS = 100_000
 CSV_ROWS = 1_000_000
-HEADER = ["Код", "Клиент", "ИНН", "КПП", "Город", "Телефон", "Контактное лицо", "Должность",
-          "Моб. телефон", "E-mail", "Дата создания"]
+HEADER = [
+    "Код",
+    "Клиент",
+    "ИНН",
+    "КПП",
+    "Город",
+    "Телефон",
+    "Контактное лицо",
+    "Должность",
+    "Моб. телефон",
+    "E-mail",
+    "Дата создания",
+]
 CITIES = ["Москва", "Санкт-Петербург", "Казань", "Екатеринбург", "Новосибирск", "Самара", "Уфа", "Тверь"]
 NAMES = ["Иванов Иван Иванович", "Петрова Анна Сергеевна", "Сидоров Олег Петрович", "Кузнецова Ольга"]
 POSITIONS = ["Директор", "Главный бухгалтер", "Менеджер по закупкам", "Инженер", None]
@@ -44,16 +56,26 @@ print(json.dumps({"rows": sum(len(t.frame) for t in tables), "seconds": t2 - t0,
 def _record(rng: random.Random, i: int) -> list[object]:
     """One client row: numbers stay numbers (the xlsx gets numeric INN/phone cells, as clients' files do)."""
     inn = rng.randrange(10**9, 10**10)
-    return [i, f'{rng.choice(FORMS)} "Клиент {i}"', inn, rng.choice([None, 770101001]), rng.choice(CITIES),
-            rng.randrange(74950000000, 74959999999), rng.choice(NAMES), rng.choice(POSITIONS),
-            rng.randrange(79000000000, 79999999999), f"client{i}@example.ru",
-            dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650))]
+    return [
+        i,
+        f'{rng.choice(FORMS)} "Клиент {i}"',
+        inn,
+        rng.choice([None, 770101001]),
+        rng.choice(CITIES),
+        rng.randrange(74950000000, 74959999999),
+        rng.choice(NAMES),
+        rng.choice(POSITIONS),
+        rng.randrange(79000000000, 79999999999),
+        f"client{i}@example.ru",
+        dt.date(2015, 1, 1) + dt.timedelta(days=rng.randrange(3650)),
+    ]
 
 
 def make_xlsx(path: Path, rows: int = XLSX_ROWS) -> Path:
     if path.exists():
         return path
     import openpyxl
+
     rng = random.Random(4)
     wb = openpyxl.Workbook(write_only=True)
     ws = wb.create_sheet("Клиенты")
@@ -91,6 +113,14 @@ def run(workdir: Path) -> list[dict]:
         m = measure_in_child(_CHILD, str(path))
         if m["rows"] != expected or m["entity"] != "mixed":
             raise AssertionError(f"{name}: read {m['rows']} rows as {m['entity']}, expected {expected} mixed")
-        results.append({"name": name, "rows": m["rows"], "seconds": m["seconds"], "peak_mb": m["peak_mb"],
-                        "target_seconds": target, "read_seconds": round(m["read_seconds"], 2)})
+        results.append(
+            {
+                "name": name,
+                "rows": m["rows"],
+                "seconds": m["seconds"],
+                "peak_mb": m["peak_mb"],
+                "target_seconds": target,
+                "read_seconds": round(m["read_seconds"], 2),
+            }
+        )
     return results

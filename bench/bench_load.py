@@ -8,6 +8,7 @@ person, each with a phone and an e-mail (bench/golden_data.py): 5 CRM rows and 2
 (default: sqlite,postgres,mariadb; a server that cannot be reached is skipped).
 Results: bench/results/load.md.
 """
+
 from __future__ import annotations
 
 import os
@@ -21,8 +22,10 @@ from sqlalchemy.engine import make_url
 from bench import measure_in_child
 
 TARGET_FIRST = {"postgres": 120, "sqlite": 180}  # seconds for 1M records
-SERVERS = {"postgres": os.environ.get("CRM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
-           "mariadb": os.environ.get("CRM_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/test")}
+SERVERS = {
+    "postgres": os.environ.get("CRM_TEST_POSTGRES", "postgresql+psycopg://postgres@127.0.0.1:5432/test"),
+    "mariadb": os.environ.get("CRM_TEST_MARIADB", "mysql+pymysql://root@127.0.0.1:3306/test"),
+}
 
 _CHILD = """
 import json, resource, sys, time
@@ -73,6 +76,7 @@ def _database(kind: str, workdir: Path) -> tuple[str, object]:
         with admin.connect() as conn:
             conn.execute(text(f"DROP DATABASE {name}" + (" WITH (FORCE)" if kind == "postgres" else "")))
         admin.dispose()
+
     return make_url(SERVERS[kind]).set(database=name).render_as_string(hide_password=False), drop
 
 
@@ -94,28 +98,46 @@ def run(workdir: Path) -> list[dict]:
             drop()
         target = TARGET_FIRST.get(kind)
         scale = n / 1_000_000
-        rows += [{"name": f"load {n:,} golden records → {kind}, first load", "rows": n, "seconds": m["first"],
-                  "peak_mb": m["peak_mb"], "target_seconds": round(target * scale, 1) if target else None,
-                  "detail": m},
-                 {"name": f"load {n:,} golden records → {kind}, re-load (wrote {m['again_written']} rows)",
-                  "rows": n, "seconds": m["again"], "peak_mb": m["peak_mb"],
-                  "target_seconds": round(m["first"] / 3, 1), "detail": m}]
+        rows += [
+            {
+                "name": f"load {n:,} golden records → {kind}, first load",
+                "rows": n,
+                "seconds": m["first"],
+                "peak_mb": m["peak_mb"],
+                "target_seconds": round(target * scale, 1) if target else None,
+                "detail": m,
+            },
+            {
+                "name": f"load {n:,} golden records → {kind}, re-load (wrote {m['again_written']} rows)",
+                "rows": n,
+                "seconds": m["again"],
+                "peak_mb": m["peak_mb"],
+                "target_seconds": round(m["first"] / 3, 1),
+                "detail": m,
+            },
+        ]
     _write(rows, n)
     return rows
 
 
 def _write(rows: list[dict], n: int) -> None:
     out = Path(__file__).parent / "results" / ("load.md" if n >= 1_000_000 else f"load_{n // 1000}k.md")
-    lines = [f"# Loader benchmark: {n:,} golden records ({time.strftime('%Y-%m-%d %H:%M')}, 2 shared CPUs)", "",
-             "A record = a company + its contact, each with a phone and an e-mail: 5 CRM rows, 2 source links.",
-             "Peak memory includes the golden frames themselves. *Loader CPU* is the loading process's own",
-             "CPU time (the database server's work is not in it): on a machine shared with other jobs it is",
-             "the steadier figure; *seconds* is wall-clock time.", "",
-             "| measurement | seconds | loader CPU s | target s | peak MB | CRM rows after |",
-             "|---|---:|---:|---:|---:|---|"]
+    lines = [
+        f"# Loader benchmark: {n:,} golden records ({time.strftime('%Y-%m-%d %H:%M')}, 2 shared CPUs)",
+        "",
+        "A record = a company + its contact, each with a phone and an e-mail: 5 CRM rows, 2 source links.",
+        "Peak memory includes the golden frames themselves. *Loader CPU* is the loading process's own",
+        "CPU time (the database server's work is not in it): on a machine shared with other jobs it is",
+        "the steadier figure; *seconds* is wall-clock time.",
+        "",
+        "| measurement | seconds | loader CPU s | target s | peak MB | CRM rows after |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
     for r in rows:
         counts = ", ".join(f"{t} {c:,}" for t, c in r["detail"]["rows"].items())
         cpu = r["detail"]["first_cpu" if "first load" in r["name"] else "again_cpu"]
-        lines.append(f"| {r['name']} | {r['seconds']:.1f} | {cpu:.1f} | {r['target_seconds'] or ''} "
-                     f"| {r['peak_mb']:.0f} | {counts} |")
+        lines.append(
+            f"| {r['name']} | {r['seconds']:.1f} | {cpu:.1f} | {r['target_seconds'] or ''} "
+            f"| {r['peak_mb']:.0f} | {counts} |"
+        )
     out.write_text("\n".join(lines) + "\n", encoding="utf-8")

@@ -8,6 +8,7 @@ the pipeline uses (one cached call per distinct value) in a fresh child process,
 peak memory (``ru_maxrss``: interpreter, pandas and the column included) is that run's.
 Generated columns are pickled in ``workdir`` and reused.
 """
+
 from __future__ import annotations
 
 import random
@@ -48,6 +49,7 @@ def _skewed(rng: random.Random, size: int) -> int:
 
 def _phone_pool(rng: random.Random, size: int) -> list[tuple[str, str]]:
     """(country code, national number) of real-shaped numbers: mobile, city, KZ, foreign, local."""
+
     def fill(code: str, length: int) -> str:
         return code + str(rng.randrange(2, 10)) + "".join(rng.choices("0123456789", k=length - len(code) - 1))
 
@@ -74,10 +76,21 @@ def _render_phone(rng: random.Random, cc: str, nsn: str) -> str:
     if cc != "7":
         return rng.choice([f"+{cc} {nsn[:2]} {nsn[2:5]}-{nsn[5:7]}-{nsn[7:]}", f"{cc}{nsn}", f"8-10-{cc}-{nsn}"])
     a, b, c, d = nsn[:3], nsn[3:6], nsn[6:8], nsn[8:]
-    return rng.choice([
-        f"+7 ({a}) {b}-{c}-{d}", f"8 ({a}) {b}-{c}-{d}", f"8{nsn}", f"7{nsn}", nsn, f"8-{a}-{b}-{c}-{d}",
-        f"+7 {a} {b} {c} {d}", f"+7{nsn}", f"8 {a} {b}{c}{d}", f"7{nsn}.0", f"7.{nsn}E+10",
-    ])
+    return rng.choice(
+        [
+            f"+7 ({a}) {b}-{c}-{d}",
+            f"8 ({a}) {b}-{c}-{d}",
+            f"8{nsn}",
+            f"7{nsn}",
+            nsn,
+            f"8-{a}-{b}-{c}-{d}",
+            f"+7 {a} {b} {c} {d}",
+            f"+7{nsn}",
+            f"8 {a} {b}{c}{d}",
+            f"7{nsn}.0",
+            f"7.{nsn}E+10",
+        ]
+    )
 
 
 def _phone_cell(rng: random.Random, pool: list[tuple[str, str]]) -> str | None:
@@ -112,18 +125,86 @@ def make_phones(path: Path, rows: int = ROWS) -> Path:
     return path
 
 
-_ROOTS = ["Строй", "Техно", "Агро", "Энерго", "Мед", "Авто", "Инвест", "Транс", "Пром", "Евро", "Сиб", "Урал",
-          "Волга", "Нефте", "Газ", "Инфо", "Софт", "Лес", "Металл", "Хим", "Торг", "Снаб", "Север", "Юг", "Альфа"]
-_TAILS = ["сервис", "торг", "снаб", "монтаж", "проект", "систем", "ресурс", "групп", "трейд", "комплект", "маркет",
-          "лайн", "холдинг", "логистик", "строй", "тех"]
+_ROOTS = [
+    "Строй",
+    "Техно",
+    "Агро",
+    "Энерго",
+    "Мед",
+    "Авто",
+    "Инвест",
+    "Транс",
+    "Пром",
+    "Евро",
+    "Сиб",
+    "Урал",
+    "Волга",
+    "Нефте",
+    "Газ",
+    "Инфо",
+    "Софт",
+    "Лес",
+    "Металл",
+    "Хим",
+    "Торг",
+    "Снаб",
+    "Север",
+    "Юг",
+    "Альфа",
+]
+_TAILS = [
+    "сервис",
+    "торг",
+    "снаб",
+    "монтаж",
+    "проект",
+    "систем",
+    "ресурс",
+    "групп",
+    "трейд",
+    "комплект",
+    "маркет",
+    "лайн",
+    "холдинг",
+    "логистик",
+    "строй",
+    "тех",
+]
 _EXTRAS = ["", "", "", "-М", " Плюс", "-2000", " Групп", " Центр", "-Сибирь", " и К"]
 _PREFIXES = ["", "", "", "", "Торговый дом ", "ТД ", "ПКФ ", "НПП ", "Компания "]
-_SURNAMES = ["Иванов", "Петров", "Сидоров", "Смирнов", "Кузнецов", "Попов", "Васильев", "Соколов", "Михайлов",
-             "Новиков", "Фёдоров", "Морозов", "Волков", "Алексеев", "Лебедев", "Семёнов", "Егоров", "Павлов"]
+_SURNAMES = [
+    "Иванов",
+    "Петров",
+    "Сидоров",
+    "Смирнов",
+    "Кузнецов",
+    "Попов",
+    "Васильев",
+    "Соколов",
+    "Михайлов",
+    "Новиков",
+    "Фёдоров",
+    "Морозов",
+    "Волков",
+    "Алексеев",
+    "Лебедев",
+    "Семёнов",
+    "Егоров",
+    "Павлов",
+]
 _FIRST = ["Иван", "Пётр", "Сергей", "Андрей", "Алексей", "Дмитрий", "Николай", "Михаил", "Олег", "Юрий"]
 _PATRONYMICS = ["Иванович", "Петрович", "Сергеевич", "Андреевич", "Алексеевич", "Николаевич", "Юрьевич"]
-_FORMS = [("ООО", 50), ("АО", 8), ("ПАО", 2), ("ЗАО", 5), ("ОАО", 3), ("Общество с ограниченной ответственностью", 4),
-          ("Акционерное общество", 1), ("МУП", 1), ("", 6)]
+_FORMS = [
+    ("ООО", 50),
+    ("АО", 8),
+    ("ПАО", 2),
+    ("ЗАО", 5),
+    ("ОАО", 3),
+    ("Общество с ограниченной ответственностью", 4),
+    ("Акционерное общество", 1),
+    ("МУП", 1),
+    ("", 6),
+]
 _QUOTES = [('"', '"'), ("«", "»"), ("“", "”"), ("'", "'"), ("", ""), ('""', '""')]
 
 
@@ -134,10 +215,22 @@ def _company_pool(rng: random.Random, size: int) -> list[tuple[str, str]]:
     for _ in range(size):
         if rng.random() < 0.2:
             person = f"{rng.choice(_SURNAMES)} {rng.choice(_FIRST)} {rng.choice(_PATRONYMICS)}"
-            pool.append(("ИП", person if rng.random() < 0.7 else f"{person.split()[0]} {person.split()[1][0]}.{person.split()[2][0]}."))
+            pool.append(
+                (
+                    "ИП",
+                    person
+                    if rng.random() < 0.7
+                    else f"{person.split()[0]} {person.split()[1][0]}.{person.split()[2][0]}.",
+                )
+            )
         else:
-            name = (rng.choice(_PREFIXES) + rng.choice(_ROOTS) + rng.choice(_TAILS) + rng.choice(_EXTRAS)
-                    + (f" {rng.randrange(1, 99)}" if rng.random() < 0.3 else ""))
+            name = (
+                rng.choice(_PREFIXES)
+                + rng.choice(_ROOTS)
+                + rng.choice(_TAILS)
+                + rng.choice(_EXTRAS)
+                + (f" {rng.randrange(1, 99)}" if rng.random() < 0.3 else "")
+            )
             pool.append((rng.choices(forms, weights)[0], name))
     return pool
 
@@ -166,8 +259,9 @@ def make_companies(path: Path, rows: int = ROWS) -> Path:
     names = []
     for _ in range(rows):
         i = _skewed(rng, len(clients))
-        names.append(None if rng.random() < 0.02 else _render_company(rng, *companies[i]) if rng.random() < 0.2
-                     else clients[i])
+        names.append(
+            None if rng.random() < 0.02 else _render_company(rng, *companies[i]) if rng.random() < 0.2 else clients[i]
+        )
     pd.DataFrame({"name": names}).to_pickle(path)
     return path
 
@@ -179,7 +273,15 @@ def run(workdir: Path) -> list[dict]:
         ("companies", "normalise 1M company names", make_companies(workdir / "normalise_companies_1m.pkl")),
     ):
         m = measure_in_child(_CHILD, kind, str(path))
-        results.append({"name": f"{name} ({m['distinct'] // 1000}k distinct)", "rows": m["rows"],
-                        "seconds": m["seconds"], "peak_mb": m["peak_mb"],
-                        "target_seconds": TARGET_SECONDS, "distinct": m["distinct"], "flagged": m["flagged"]})
+        results.append(
+            {
+                "name": f"{name} ({m['distinct'] // 1000}k distinct)",
+                "rows": m["rows"],
+                "seconds": m["seconds"],
+                "peak_mb": m["peak_mb"],
+                "target_seconds": TARGET_SECONDS,
+                "distinct": m["distinct"],
+                "flagged": m["flagged"],
+            }
+        )
     return results

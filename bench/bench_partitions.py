@@ -11,6 +11,7 @@ processes and the filesystem IO manager (outputs pickled between steps, as any e
 runs steps in other processes or on other machines needs). Results go into ``bench/results/e2e.json``
 under ``partitions``.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -56,11 +57,13 @@ def partition_job() -> dg.JobDefinition:
     defs = dg.Definitions(
         assets=[*extract, *(_normalise_asset(s) for s in SOURCES)],
         jobs=[dg.define_asset_job("two_sources", selection=dg.AssetSelection.all())],
-        executor=dg.multiprocess_executor.configured({"max_concurrent": 2}) if multiprocess
-        else dg.in_process_executor,
-        resources={"migration": MigrationConfigResource(path=path), "target": CrmTargetResource(url="sqlite://"),
-                   "io_manager": dg.FilesystemIOManager(base_dir=multiprocess) if multiprocess
-                   else dg.InMemoryIOManager()})
+        executor=dg.multiprocess_executor.configured({"max_concurrent": 2}) if multiprocess else dg.in_process_executor,
+        resources={
+            "migration": MigrationConfigResource(path=path),
+            "target": CrmTargetResource(url="sqlite://"),
+            "io_manager": dg.FilesystemIOManager(base_dir=multiprocess) if multiprocess else dg.InMemoryIOManager(),
+        },
+    )
     return defs.resolve_job_def("two_sources")
 
 
@@ -93,9 +96,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         in_process = _timed(False, Path(tmp))
         multiprocess = _timed(True, Path(tmp))
-    found = {"records": data.records, "sources": list(SOURCES), "in_process_s": in_process,
-             "multiprocess_2_s": multiprocess, "speed_up": round(in_process / multiprocess, 2),
-             "load_average": round(os.getloadavg()[0], 1), "when": time.strftime("%Y-%m-%d %H:%M")}
+    found = {
+        "records": data.records,
+        "sources": list(SOURCES),
+        "in_process_s": in_process,
+        "multiprocess_2_s": multiprocess,
+        "speed_up": round(in_process / multiprocess, 2),
+        "load_average": round(os.getloadavg()[0], 1),
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+    }
     print(json.dumps(found))
     save_results(str(data.records), found, section="partitions")
     return 0

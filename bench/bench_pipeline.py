@@ -3,6 +3,7 @@
 Measures a first load and an idempotent re-run. No target is set by an issue yet: the
 figures tell where time goes as client bases grow.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -30,10 +31,25 @@ print(json.dumps({"first": times[0], "rerun": times[1], "created_then_unchanged"
 def run(workdir: Path) -> list[dict]:
     workbook = make_xlsx(workdir / "intake_100k.xlsx")
     config = workdir / "pipeline_100k.yaml"
-    config.write_text(f"name: bench\ntarget: {{url: 'sqlite:///{workdir / 'pipeline.db'}'}}\n"
-                      f"sources:\n  - {{name: crm, kind: excel, path: {workbook.name}, key: Код}}\n", encoding="utf-8")
+    config.write_text(
+        f"name: bench\ntarget: {{url: 'sqlite:///{workdir / 'pipeline.db'}'}}\n"
+        f"sources:\n  - {{name: crm, kind: excel, path: {workbook.name}, key: Код}}\n",
+        encoding="utf-8",
+    )
     m = measure_in_child(_CHILD, str(config), str(workdir / "pipeline.db"))
-    return [{"name": "pipeline 100k mixed rows → SQLite, first load", "rows": XLSX_ROWS, "seconds": m["first"],
-             "peak_mb": m["peak_mb"], "target_seconds": None},
-            {"name": "pipeline 100k mixed rows → SQLite, re-run (nothing changes)", "rows": XLSX_ROWS,
-             "seconds": m["rerun"], "peak_mb": m["peak_mb"], "target_seconds": None}]
+    return [
+        {
+            "name": "pipeline 100k mixed rows → SQLite, first load",
+            "rows": XLSX_ROWS,
+            "seconds": m["first"],
+            "peak_mb": m["peak_mb"],
+            "target_seconds": None,
+        },
+        {
+            "name": "pipeline 100k mixed rows → SQLite, re-run (nothing changes)",
+            "rows": XLSX_ROWS,
+            "seconds": m["rerun"],
+            "peak_mb": m["peak_mb"],
+            "target_seconds": None,
+        },
+    ]

@@ -3,6 +3,7 @@
 ``make bench`` measures 2,000 companies; ``BENCH_QUALITY_COMPANIES=2000,20000`` sets the sizes,
 ``python -m bench.quality --companies N`` runs one size alone. Tables: ``bench/results/quality.md``.
 """
+
 from __future__ import annotations
 
 import os
@@ -17,8 +18,14 @@ def run(workdir: Path) -> list[dict]:
         result = measure(n)
         write_results(n, result)
         for tool, r in result["tools"].items():
-            rows.append({"name": f"quality {n:,} companies, {tool}: company F1 {r['company']['f1']:.3f}, "
-                                 f"contact F1 {r['contact']['f1']:.3f}",
-                         "rows": result["manifest"]["records"], "seconds": r["seconds"], "peak_mb": r["peak_mb"],
-                         "target_seconds": None})
+            rows.append(
+                {
+                    "name": f"quality {n:,} companies, {tool}: company F1 {r['company']['f1']:.3f}, "
+                    f"contact F1 {r['contact']['f1']:.3f}",
+                    "rows": result["manifest"]["records"],
+                    "seconds": r["seconds"],
+                    "peak_mb": r["peak_mb"],
+                    "target_seconds": None,
+                }
+            )
     return rows

@@ -6,6 +6,7 @@ closed and renamed; CPU seconds are given too, as the wall clock depends on the 
 Every tenth client value looks like a formula or a phone (``=…``,
 ``+7 …``, ``-1``), so the text guard and quote-prefixed cells are part of the cost.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,7 +44,13 @@ def run(workdir: Path) -> list[dict]:
     out = []
     for width, what in ((6, "the quarantine sheet's 6 text columns"), (8, "8 columns")):
         m = measure_in_child(_CHILD, str(ROWS), str(workdir / "report_200k.xlsx"), str(width))
-        out.append({"name": f"write_workbook 200k rows x {what}, Excel table ({m['mb']:.0f} MB, "
-                            f"{m['cpu']:.1f} s CPU)", "rows": ROWS, "seconds": m["seconds"],
-                    "peak_mb": m["peak_mb"], "target_seconds": 10})
+        out.append(
+            {
+                "name": f"write_workbook 200k rows x {what}, Excel table ({m['mb']:.0f} MB, {m['cpu']:.1f} s CPU)",
+                "rows": ROWS,
+                "seconds": m["seconds"],
+                "peak_mb": m["peak_mb"],
+                "target_seconds": 10,
+            }
+        )
     return out

@@ -4,6 +4,7 @@ Raw profiles are collapsed stacks, one ``frame;frame;… count`` line per distin
 main thread counts (stacks rooted at ``_run_module_as_main``): it does the work, Dagster's other
 threads mostly wait. Sampled with ``--idle``, time spent waiting on the database is included.
 """
+
 from __future__ import annotations
 
 import re
@@ -11,10 +12,19 @@ from collections import Counter
 
 RATE_HZ = 20  # bench_e2e samples at this rate
 # Asset and check functions of pipelines/ → the stage a consultant knows.
-STAGES = {"_extract": "extract", "normalised": "normalise", "validate": "validate", "matched": "match",
-          "golden": "golden", "loaded": "load", "quality_report": "quality report",
-          "schema_conformance": "checks", "phone_validity": "checks", "duplicate_identifiers": "checks",
-          "reconciliation": "checks"}
+STAGES = {
+    "_extract": "extract",
+    "normalised": "normalise",
+    "validate": "validate",
+    "matched": "match",
+    "golden": "golden",
+    "loaded": "load",
+    "quality_report": "quality report",
+    "schema_conformance": "checks",
+    "phone_validity": "checks",
+    "duplicate_identifiers": "checks",
+    "reconciliation": "checks",
+}
 _FRAME = re.compile(r"^(?P<func>.+?) \((?P<file>[^()]*?)(?::(?P<line>\d+))?\)$")
 REPO_DIRS = ("cli/", "pipelines/", "connectors/", "transforms/", "validators/", "vocabulary/")
 
@@ -66,8 +76,18 @@ def summarise_py_spy(raw: str, rate: int = RATE_HZ, top: int = 25) -> str:
     def table(counter: Counter[str], limit: int) -> list[str]:
         return [f"{n / rate:8.1f} s {n / samples:6.1%}  {name}" for name, n in counter.most_common(limit)]
 
-    return "\n".join([f"main thread: {samples / rate:.1f} s sampled", "", "by stage:", *table(stages, 20), "",
-                      "by own time:", *table(own, top), "",
-                      "by total time (project functions):",
-                      *table(Counter({k: v for k, v in total.items() if any(f"({d}" in k for d in REPO_DIRS)}), top),
-                      ""])
+    return "\n".join(
+        [
+            f"main thread: {samples / rate:.1f} s sampled",
+            "",
+            "by stage:",
+            *table(stages, 20),
+            "",
+            "by own time:",
+            *table(own, top),
+            "",
+            "by total time (project functions):",
+            *table(Counter({k: v for k, v in total.items() if any(f"({d}" in k for d in REPO_DIRS)}), top),
+            "",
+        ]
+    )

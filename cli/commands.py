@@ -4,6 +4,7 @@ Each returns an ``Output``: the lines the CLI prints and, for `run`, `sync` and
 `push`, the summary as data for ``--json``. Every failure a user can cause is a
 ``CrmMigrateError`` with a one-line message (the CLI prints it and exits).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,12 +36,19 @@ from vocabulary.messages import text
 
 def _review(args: argparse.Namespace, url: str) -> str:
     if args.review_command == "export":
-        count = export_review(args.config, args.out, target=args.target, debug=args.debug,
-                              include_merges=args.all)
+        count = export_review(args.config, args.out, target=args.target, debug=args.debug, include_merges=args.all)
         return text("cli.review.exported", count=count, out=args.out, config=args.config)
     read, saved = import_review(args.workbook, url, reviewer=args.reviewer)
-    return text("cli.review.imported", read=read, file=args.workbook.name, added=saved.added, changed=saved.changed,
-                unchanged=saved.unchanged, target=mask_url(url), config=args.config)
+    return text(
+        "cli.review.imported",
+        read=read,
+        file=args.workbook.name,
+        added=saved.added,
+        changed=saved.changed,
+        unchanged=saved.unchanged,
+        target=mask_url(url),
+        config=args.config,
+    )
 
 
 def _report(args: argparse.Namespace, url: str) -> str:
@@ -51,10 +59,15 @@ def _report(args: argparse.Namespace, url: str) -> str:
 
 def _undo(args: argparse.Namespace, url: str) -> str:
     result = undo_run(url, args.run, force=args.force, dry_run=args.dry_run)
-    lines = [text("live_crm.undo_preview", run=args.run) if result.dry_run
-             else text("live_crm.undo_done", run=args.run, target=mask_url(url))]
-    lines += [text("live_crm.undo_table", table=table, removed=c.removed, restored=c.restored, reverted=c.reverted)
-              for table, c in result.tables.items()]
+    lines = [
+        text("live_crm.undo_preview", run=args.run)
+        if result.dry_run
+        else text("live_crm.undo_done", run=args.run, target=mask_url(url))
+    ]
+    lines += [
+        text("live_crm.undo_table", table=table, removed=c.removed, restored=c.restored, reverted=c.reverted)
+        for table, c in result.tables.items()
+    ]
     if result.dry_run and result.changed_since:
         lines.append(text("live_crm.undo_would_refuse", detail=describe_changes(result.changed_since)))
     return "\n".join(lines)
@@ -64,12 +77,14 @@ def _sync(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output
     now = fingerprints(config, args.source)
     changed = changed_sources(now, stored_fingerprints(url))
     if not changed:
-        return Output(text("summary.no_change", sources=", ".join(now)),
-                      {"changed_sources": [], "run": None})
-    summary = execute(args.config, target=args.target, dry_run=args.dry_run, debug=args.debug,
-                      allow_deletes=args.allow_deletes)
-    return Output(text("summary.changed", sources=", ".join(changed)) + "\n" + format_summary(config, summary),
-                  {"changed_sources": changed, "run": summary_data(summary)})
+        return Output(text("summary.no_change", sources=", ".join(now)), {"changed_sources": [], "run": None})
+    summary = execute(
+        args.config, target=args.target, dry_run=args.dry_run, debug=args.debug, allow_deletes=args.allow_deletes
+    )
+    return Output(
+        text("summary.changed", sources=", ".join(changed)) + "\n" + format_summary(config, summary),
+        {"changed_sources": changed, "run": summary_data(summary)},
+    )
 
 
 def _run(config_path: Path, config: MigrationConfig, target: str | None, args: argparse.Namespace) -> Output:
@@ -85,23 +100,43 @@ def _run(config_path: Path, config: MigrationConfig, target: str | None, args: a
             if previous is not None:
                 return _nothing_changed(config_path, config, url, previous)
     diff = getattr(args, "diff", None)
-    summary = execute(config_path, target=target, dry_run=dry_run, debug=args.debug,
-                      allow_deletes=getattr(args, "allow_deletes", False), diff=diff, inputs=inputs)
+    summary = execute(
+        config_path,
+        target=target,
+        dry_run=dry_run,
+        debug=args.debug,
+        allow_deletes=getattr(args, "allow_deletes", False),
+        diff=diff,
+        inputs=inputs,
+    )
     return Output(format_summary(config, summary, diff), summary_data(summary))
 
 
 def _nothing_changed(config_path: Path, config: MigrationConfig, url: str, previous: Unchanged) -> Output:
     run_id, last = str(uuid.uuid4()), previous.run
     counts = record_unchanged_run(url, run_id, utcnow(), last)
-    lines = [text("summary.title", name=config.name, dry="", target=mask_url(url), run_id=run_id),
-             text("rerun.unchanged", previous=last["id"], when=f"{last['finished_at']:%Y-%m-%d %H:%M}", run=run_id),
-             text("rerun.as_loaded", records=last["records_read"], quarantined=last["quarantined"],
-                  review=last["review_pairs"] or 0)]
+    lines = [
+        text("summary.title", name=config.name, dry="", target=mask_url(url), run_id=run_id),
+        text("rerun.unchanged", previous=last["id"], when=f"{last['finished_at']:%Y-%m-%d %H:%M}", run=run_id),
+        text(
+            "rerun.as_loaded",
+            records=last["records_read"],
+            quarantined=last["quarantined"],
+            review=last["review_pairs"] or 0,
+        ),
+    ]
     lines += [text("rerun.entity", label=text(f"rerun.{entity}"), **counts[entity]) for entity in counts]
     lines.append(text("rerun.full", config=config_path))
-    data = {"run_id": run_id, "target": mask_url(url), "dry_run": False, "unchanged_since": last["id"],
-            "records_read": last["records_read"], "quarantined": last["quarantined"],
-            "review_pairs": last["review_pairs"] or 0, **counts}
+    data = {
+        "run_id": run_id,
+        "target": mask_url(url),
+        "dry_run": False,
+        "unchanged_since": last["id"],
+        "records_read": last["records_read"],
+        "quarantined": last["quarantined"],
+        "review_pairs": last["review_pairs"] or 0,
+        **counts,
+    }
     return Output("\n".join(lines), data)
 
 
@@ -117,9 +152,15 @@ def _demo(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output
     options = f"--config {config_path.relative_to(here) if config_path.is_relative_to(here) else config_path}"
     options += f" --target {mask_url(target)}" if args.target else ""
     home = os.environ.get("DAGSTER_HOME")
-    lines = [done.text, "", text("demo.database", target=mask_url(target)), text("demo.again"),
-             text("demo.report", options=options), text("demo.review", options=options),
-             text("demo.ui") + (text("demo.ui_home", home=home) if home else "")]
+    lines = [
+        done.text,
+        "",
+        text("demo.database", target=mask_url(target)),
+        text("demo.again"),
+        text("demo.report", options=options),
+        text("demo.review", options=options),
+        text("demo.ui") + (text("demo.ui_home", home=home) if home else ""),
+    ]
     return Output("\n".join(lines), done.data)
 
 

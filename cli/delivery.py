@@ -4,6 +4,7 @@
 database, which remote record each became and a hash of what was sent: a second push of an
 unchanged target sends no write. ``export`` writes the files the CRM's own importer takes.
 """
+
 from __future__ import annotations
 
 from dataclasses import fields
@@ -55,8 +56,14 @@ def _engine(target_url: str):
     return engine
 
 
-def push(config: MigrationConfig, target_url: str, dry_run: bool, *, pacer: Pacer | None = None,
-         policy: RetryPolicy | None = None) -> dict:
+def push(
+    config: MigrationConfig,
+    target_url: str,
+    dry_run: bool,
+    *,
+    pacer: Pacer | None = None,
+    policy: RetryPolicy | None = None,
+) -> dict:
     """Deliver the live golden records into ``config.crm``; the summary (see ``PushReport``) as a dict."""
     client = _client(config, pacer, policy)
     engine = _engine(target_url)
@@ -104,19 +111,41 @@ def export(config: MigrationConfig, target_url: str, fmt: str, out_dir: Path) ->
 
     def place(rows: list[dict], placed: list[tuple[Path, int]], entity: str | None, *title: str) -> None:
         for row, (path, line) in zip(rows, placed, strict=True):
-            crosswalk.append({"file": path.name, "row": line, "entity": entity or row["_entity"],
-                              "crm_id": row["_crm_id"], "title": " ".join(row[t] for t in title if row[t])})
+            crosswalk.append(
+                {
+                    "file": path.name,
+                    "row": line,
+                    "entity": entity or row["_entity"],
+                    "crm_id": row["_crm_id"],
+                    "title": " ".join(row[t] for t in title if row[t]),
+                }
+            )
 
     if fmt == "bitrix24":
         companies, contacts, _ = bitrix_rows(records)
-        place(companies, write_csv_parts(out_dir, "bitrix24_companies", BITRIX_COMPANY_COLUMNS, companies),
-              "company", "Название компании")
-        place(contacts, write_csv_parts(out_dir, "bitrix24_contacts", BITRIX_CONTACT_COLUMNS, contacts),
-              "contact", "Фамилия", "Имя", "Отчество")
+        place(
+            companies,
+            write_csv_parts(out_dir, "bitrix24_companies", BITRIX_COMPANY_COLUMNS, companies),
+            "company",
+            "Название компании",
+        )
+        place(
+            contacts,
+            write_csv_parts(out_dir, "bitrix24_contacts", BITRIX_CONTACT_COLUMNS, contacts),
+            "contact",
+            "Фамилия",
+            "Имя",
+            "Отчество",
+        )
     else:
         rows = amo_rows(records)
-        place(rows, write_xlsx_parts(out_dir, "amocrm_import", "Импорт", AMO_COLUMNS, rows), None,
-              "Полное имя контакта", "Название компании")
+        place(
+            rows,
+            write_xlsx_parts(out_dir, "amocrm_import", "Импорт", AMO_COLUMNS, rows),
+            None,
+            "Полное имя контакта",
+            "Название компании",
+        )
     columns = ("file", "row", "entity", "crm_id", "title")
     titles = tuple(text(f"export.crosswalk.{c}") for c in columns)
     cross = [dict(zip(titles, (r[c] for c in columns))) for r in crosswalk]

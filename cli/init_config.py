@@ -8,6 +8,7 @@ its kind, encoding, delimiter, sheet, entity, stable key column and column mappi
 header row and the columns left unmapped are written as comments. Files that are not
 client data (no header row, not a 1C export, unreadable) are listed as skipped.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,11 +36,64 @@ XML_SUFFIXES = (".xml",)
 MAX_LINE = 110
 SCHEMA = Path(__file__).resolve().parent.parent / "docs" / "migration.schema.json"
 # Headers a stable record key is usually under, when the mapping did not take the column as a key.
-_KEY_HEADERS = frozenset({"№", "n", "no", "код", "код клиента", "код контрагента", "id", "ид", "идентификатор",
-                          "номер", "номер карточки", "key", "uid", "guid"})
-_TRANSLIT = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
-                     ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s",
-                      "t", "u", "f", "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"]))
+_KEY_HEADERS = frozenset(
+    {
+        "№",
+        "n",
+        "no",
+        "код",
+        "код клиента",
+        "код контрагента",
+        "id",
+        "ид",
+        "идентификатор",
+        "номер",
+        "номер карточки",
+        "key",
+        "uid",
+        "guid",
+    }
+)
+_TRANSLIT = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+        [
+            "a",
+            "b",
+            "v",
+            "g",
+            "d",
+            "e",
+            "e",
+            "zh",
+            "z",
+            "i",
+            "y",
+            "k",
+            "l",
+            "m",
+            "n",
+            "o",
+            "p",
+            "r",
+            "s",
+            "t",
+            "u",
+            "f",
+            "kh",
+            "ts",
+            "ch",
+            "sh",
+            "shch",
+            "",
+            "y",
+            "",
+            "e",
+            "yu",
+            "ya",
+        ],
+    )
+)
 
 
 @dataclass
@@ -70,8 +124,9 @@ class Scan:
     skipped: list[Skipped] = field(default_factory=list)
 
 
-def init_config(folder: Path, out: Path | None = None, *, language: str = "ru",
-                force: bool = False) -> tuple[Path, Scan]:
+def init_config(
+    folder: Path, out: Path | None = None, *, language: str = "ru", force: bool = False
+) -> tuple[Path, Scan]:
     """Scan ``folder`` and write the config to ``out`` (default ``folder/migration.yaml``); UsageError when
     the folder is missing, holds no client file, or ``out`` exists (unless ``force``)."""
     if not folder.is_dir():
@@ -91,6 +146,7 @@ def init_config(folder: Path, out: Path | None = None, *, language: str = "ru",
 
 
 # -- detection --------------------------------------------------------------------------
+
 
 def scan_folder(folder: Path, skip: Iterable[Path] = ()) -> Scan:
     """Every client file under ``folder`` (sub-folders too; hidden files and Excel lock files ignored)."""
@@ -135,8 +191,12 @@ def _detect(path: Path, relative: Path, taken: set[str]) -> list[DetectedSource]
 def _onec(path: Path, relative: Path, taken: set[str]) -> DetectedSource:
     name = _unique(source_name(relative.stem), taken)
     data = read_exchange_file(path, source_name=name)
-    return DetectedSource(name, "onec_xml", relative, ("init.onec_source", {
-        "file": relative, "companies": len(data.companies), "contacts": len(data.contacts)}))
+    return DetectedSource(
+        name,
+        "onec_xml",
+        relative,
+        ("init.onec_source", {"file": relative, "companies": len(data.companies), "contacts": len(data.contacts)}),
+    )
 
 
 def _csv(path: Path, relative: Path, taken: set[str]) -> DetectedSource:
@@ -148,8 +208,16 @@ def _csv(path: Path, relative: Path, taken: set[str]) -> DetectedSource:
     table = find_table(read_csv(path))
     source = _table_source(table, relative, "csv", _unique(source_name(relative.stem), taken))
     source.encoding, source.delimiter = encoding, delimiter
-    source.describe = ("init.csv_source", {"file": relative, "encoding": encoding, "delimiter": repr(delimiter),
-                                           "header_row": table.header_row, "rows": len(table.frame)})
+    source.describe = (
+        "init.csv_source",
+        {
+            "file": relative,
+            "encoding": encoding,
+            "delimiter": repr(delimiter),
+            "header_row": table.header_row,
+            "rows": len(table.frame),
+        },
+    )
     return source
 
 
@@ -169,8 +237,10 @@ def _workbook(path: Path, relative: Path, taken: set[str]) -> list[DetectedSourc
         name = _unique(stem if len(tables) == 1 else f"{stem}_{source_name(table.name)}", taken)
         source = _table_source(table, relative, "excel", name)
         source.sheet = table.name
-        source.describe = ("init.sheet_source", {"file": relative, "sheet": table.name,
-                                                 "header_row": table.header_row, "rows": len(table.frame)})
+        source.describe = (
+            "init.sheet_source",
+            {"file": relative, "sheet": table.name, "header_row": table.header_row, "rows": len(table.frame)},
+        )
         out.append(source)
     return out
 
@@ -213,6 +283,7 @@ def _unique(name: str, taken: set[str]) -> str:
 
 # -- rendering --------------------------------------------------------------------------
 
+
 def render_config(scan: Scan, *, folder: Path, out: Path, language: str) -> str:
     """The migration.yaml text: values from ``scan``, comments in ``language``."""
     from vocabulary.messages import current_language, set_language  # the file's language, not the CLI's
@@ -230,10 +301,17 @@ def _render(scan: Scan, *, folder: Path, out: Path, language: str) -> str:
     if SCHEMA.is_file():
         lines.append(f"# yaml-language-server: $schema={SCHEMA.as_uri()}")
     lines += _comment_block(text("init.header", folder=folder, date=dt.date.today().isoformat(), config=out.name))
-    lines += ["", _pair("name", folder.resolve().name or "migration", text("init.name")),
-              _pair("default_region", "RU", text("init.region")),
-              _pair("language", language, text("init.language")), "",
-              "target:", _pair("url", "sqlite:///crm.db", text("init.target"), indent=2), "", "sources:"]
+    lines += [
+        "",
+        _pair("name", folder.resolve().name or "migration", text("init.name")),
+        _pair("default_region", "RU", text("init.region")),
+        _pair("language", language, text("init.language")),
+        "",
+        "target:",
+        _pair("url", "sqlite:///crm.db", text("init.target"), indent=2),
+        "",
+        "sources:",
+    ]
     base = out.resolve().parent
     for source in scan.sources:
         lines += _render_source(source, Path(os.path.relpath(folder.resolve() / source.path, base)))
@@ -248,8 +326,13 @@ def _render(scan: Scan, *, folder: Path, out: Path, language: str) -> str:
 def _render_source(source: DetectedSource, path: Path) -> list[str]:
     key, values = source.describe
     lines = [*_comment_block(text(key, **values), indent=2), f"  - {_scalar_pair('name', source.name)}"]
-    item = [("kind", source.kind, None), ("path", path.as_posix(), None), ("sheet", source.sheet, None),
-            ("encoding", source.encoding, None), ("delimiter", source.delimiter, None)]
+    item = [
+        ("kind", source.kind, None),
+        ("path", path.as_posix(), None),
+        ("sheet", source.sheet, None),
+        ("encoding", source.encoding, None),
+        ("delimiter", source.delimiter, None),
+    ]
     if source.entity:
         item.append(("entity", source.entity, text(f"init.entity.{source.entity}")))
     if source.mapping is not None:

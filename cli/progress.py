@@ -2,6 +2,7 @@
 
 Everything goes to stderr, so ``--json`` keeps stdout to one JSON object.
 """
+
 from __future__ import annotations
 
 import sys
@@ -11,8 +12,15 @@ from contextlib import contextmanager
 from typing import TextIO
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TaskID, TextColumn, TimeElapsedColumn, \
-    TimeRemainingColumn
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    TaskID,
+    TextColumn,
+    TimeElapsedColumn,
+    TimeRemainingColumn,
+)
 
 from vocabulary import progress
 from vocabulary.messages import text
@@ -36,8 +44,9 @@ class RichListener:
     def finished(self, stage: str, result: str) -> None:
         task = self.tasks.pop(stage)
         total = self.display.tasks[task].total
-        self.display.update(task, completed=total or 1, total=total or 1,
-                            description=f"{stage}: {result}" if result else stage)
+        self.display.update(
+            task, completed=total or 1, total=total or 1, description=f"{stage}: {result}" if result else stage
+        )
 
 
 class PlainListener:
@@ -83,7 +92,14 @@ def shown(quiet: bool, out: TextIO | None = None) -> Iterator[None]:
         with progress.listening(PlainListener(out)):
             yield
         return
-    display = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                       TimeRemainingColumn(), console=Console(file=out), transient=False)
+    display = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=out),
+        transient=False,
+    )
     with display, progress.listening(RichListener(display)):
         yield

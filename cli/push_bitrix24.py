@@ -7,6 +7,7 @@ Per entity (companies first, so contacts can be bound to them):
    what should be there, and only the differences are sent; their item ids and hash are then recorded.
 A batch whose answer was lost is re-read and re-planned (never re-sent blindly), so nothing is doubled.
 """
+
 from __future__ import annotations
 
 from cli.push_report import Delivery
@@ -31,9 +32,8 @@ METHODS = {"company": "crm.company", "contact": "crm.contact"}
 SELECT = {"company": ["*", "PHONE", "EMAIL", "WEB"], "contact": ["*", "PHONE", "EMAIL"]}
 
 
-
 def _chunks(ids: list[int], size: int) -> list[list[int]]:
-    return [ids[i:i + size] for i in range(0, len(ids), size)]
+    return [ids[i : i + size] for i in range(0, len(ids), size)]
 
 
 def presets(client: Bitrix24) -> dict[str, str]:
@@ -41,8 +41,9 @@ def presets(client: Bitrix24) -> dict[str, str]:
     rows = list(client.list_all("crm.requisite.preset.list", {"select": ["ID", "NAME", "XML_ID"]}))
     found: dict[str, str] = {}
     for kind, xml_id in PRESET_XML_IDS.items():
-        row = next((r for r in rows if r.get("XML_ID") == xml_id), None) or \
-            next((r for r in rows if r.get("NAME") == PRESET_NAMES[kind]), None)
+        row = next((r for r in rows if r.get("XML_ID") == xml_id), None) or next(
+            (r for r in rows if r.get("NAME") == PRESET_NAMES[kind]), None
+        )
         if row is not None:
             found[kind] = str(row["ID"])
     for kind in ("legal", "entrepreneur"):
@@ -58,8 +59,11 @@ class BitrixDelivery(Delivery):
         kinds = presets(self.client)
         companies = {c.id: bitrix_company(c, self.originator, kinds) for c in records.live_companies()}
         self._entity("company", companies, {c.id for c in records.companies if c.deleted})
-        remote_companies = {crm_id: link.remote_id for (entity, crm_id), link in self.links.items()
-                            if entity == "company" and link.remote_id is not None}
+        remote_companies = {
+            crm_id: link.remote_id
+            for (entity, crm_id), link in self.links.items()
+            if entity == "company" and link.remote_id is not None
+        }
         if self.store is None:  # dry run: companies to be created count as bound
             remote_companies |= {i: f"new:{i}" for i in companies if i not in remote_companies}
         contacts = {c.id: bitrix_contact(c, self.originator, remote_companies) for c in records.live_contacts()}
@@ -98,14 +102,25 @@ class BitrixDelivery(Delivery):
         """crm id → remote id of the records already in Bitrix24 (sent before, answer lost)."""
         if not crm_ids:
             return {}
-        commands = {f"find{n}": (f"{METHODS[entity]}.list", {
-            "filter": {"ORIGINATOR_ID": self.originator, "ORIGIN_ID": [str(i) for i in chunk]},
-            "select": ["ID", "ORIGIN_ID"]}) for n, chunk in enumerate(_chunks(crm_ids, 50))}
+        commands = {
+            f"find{n}": (
+                f"{METHODS[entity]}.list",
+                {
+                    "filter": {"ORIGINATOR_ID": self.originator, "ORIGIN_ID": [str(i) for i in chunk]},
+                    "select": ["ID", "ORIGIN_ID"],
+                },
+            )
+            for n, chunk in enumerate(_chunks(crm_ids, 50))
+        }
         results, errors = self.client.batch(commands, write=False)
         if errors:
             raise RemoteCrmError(f"Bitrix24 {self.client.masked} {METHODS[entity]}.list: {next(iter(errors.values()))}")
-        found = {int(row["ORIGIN_ID"]): str(row["ID"]) for rows in results.values() for row in rows or []
-                 if str(row.get("ORIGIN_ID", "")).isdigit()}
+        found = {
+            int(row["ORIGIN_ID"]): str(row["ID"])
+            for rows in results.values()
+            for row in rows or []
+            if str(row.get("ORIGIN_ID", "")).isdigit()
+        }
         self._save([RemoteLink(entity, i, remote_id) for i, remote_id in found.items()])
         return found
 
@@ -119,9 +134,13 @@ class BitrixDelivery(Delivery):
             return
         self.store.mark_sending(entity, pending)
         self.links.update({(entity, i): RemoteLink(entity, i) for i in pending})
-        commands = {f"add{i}": (f"{METHODS[entity]}.add", {"fields": records[i].add_fields(),
-                                                           "params": {"REGISTER_SONET_EVENT": "N"}})
-                    for i in pending}
+        commands = {
+            f"add{i}": (
+                f"{METHODS[entity]}.add",
+                {"fields": records[i].add_fields(), "params": {"REGISTER_SONET_EVENT": "N"}},
+            )
+            for i in pending
+        }
         results, errors = self.client.batch(commands, write=True)
         self._save([RemoteLink(entity, i, str(results[f"add{i}"])) for i in pending if results.get(f"add{i}")])
         refused = [i for i in pending if f"add{i}" in errors]
@@ -134,8 +153,10 @@ class BitrixDelivery(Delivery):
         """remote id → the record (with multifields), and company remote id → its requisites."""
         commands = {"records": (f"{METHODS[entity]}.list", {"filter": {"ID": remote_ids}, "select": SELECT[entity]})}
         if entity == "company":
-            commands["requisites"] = ("crm.requisite.list", {
-                "filter": {"ENTITY_TYPE_ID": 4, "ENTITY_ID": remote_ids}, "select": ["*"]})
+            commands["requisites"] = (
+                "crm.requisite.list",
+                {"filter": {"ENTITY_TYPE_ID": 4, "ENTITY_ID": remote_ids}, "select": ["*"]},
+            )
         results, errors = self.client.batch(commands, write=False)
         if errors:
             raise RemoteCrmError(f"Bitrix24 {self.client.masked}: {next(iter(errors.values()))}")
@@ -156,10 +177,11 @@ class BitrixDelivery(Delivery):
             link = self.links[(entity, i)]
             fields = record_update(records[i], remote[remote_id], link.item_ids)
             if fields:
-                commands[f"upd{i}"] = (f"{METHODS[entity]}.update", {"id": remote_id, "fields": fields,
-                                                                     "params": {"REGISTER_SONET_EVENT": "N"}})
-                appended |= any("ID" not in item for kind in ("PHONE", "EMAIL", "WEB")
-                                for item in fields.get(kind, []))
+                commands[f"upd{i}"] = (
+                    f"{METHODS[entity]}.update",
+                    {"id": remote_id, "fields": fields, "params": {"REGISTER_SONET_EVENT": "N"}},
+                )
+                appended |= any("ID" not in item for kind in ("PHONE", "EMAIL", "WEB") for item in fields.get(kind, []))
             change = requisite_change(records[i], remote_id, requisites.get(remote_id, []), link.item_ids)
             if change is not None:
                 action, params = change

@@ -1,4 +1,5 @@
 """What a push did, per entity: the summary `push` prints (and `--json` returns)."""
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
@@ -44,8 +45,17 @@ class PushReport:
         out = [text("push.header", crm=self.crm, portal=self.portal, dry=text("push.dry") if self.dry_run else "")]
         for name in ("company", "contact"):
             e, label = self.entity(name), text(f"push.label.{name}")
-            out.append(text("push.would" if self.dry_run else "push.counts", label=label, created=e.created,
-                            updated=e.updated, unchanged=e.unchanged, found=e.found, failed=e.failed))
+            out.append(
+                text(
+                    "push.would" if self.dry_run else "push.counts",
+                    label=label,
+                    created=e.created,
+                    updated=e.updated,
+                    unchanged=e.unchanged,
+                    found=e.found,
+                    failed=e.failed,
+                )
+            )
             if e.deleted_here:
                 out.append(text("push.deleted_here", label=label, ids=_ids(e.deleted_here)))
             if e.deleted_there:
@@ -68,8 +78,14 @@ class Delivery:
     ``store`` is None for a dry run: nothing is sent, nothing is recorded.
     """
 
-    def __init__(self, client: Any, store: RemoteLinkStore | None, links: dict[tuple[str, int], RemoteLink],
-                 originator: str, report: PushReport) -> None:
+    def __init__(
+        self,
+        client: Any,
+        store: RemoteLinkStore | None,
+        links: dict[tuple[str, int], RemoteLink],
+        originator: str,
+        report: PushReport,
+    ) -> None:
         self.client, self.store, self.links, self.originator, self.report = client, store, links, originator, report
 
     def _save(self, links: list[RemoteLink]) -> None:

@@ -1,4 +1,5 @@
 """`crm-migrate review export|import`: the review queue as a workbook a client's data owner can fill."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -21,18 +22,27 @@ NOTED_COLUMNS = ("decision", "score", "reasons", "comment")
 def review_workbook(sheet: pd.DataFrame) -> dict[str, Sheet]:
     """The review sheet (column keys as DESIGN §5 fixes them, a dropdown on ``decision``) and the instructions,
     in the current language."""
-    how_to = pd.DataFrame([(text(f"review_book.how_to.{t}.topic"), text(f"review_book.how_to.{t}"))
-                           for t in HOW_TO_TOPICS], columns=["topic", "text"], dtype=object)
+    how_to = pd.DataFrame(
+        [(text(f"review_book.how_to.{t}.topic"), text(f"review_book.how_to.{t}")) for t in HOW_TO_TOPICS],
+        columns=["topic", "text"],
+        dtype=object,
+    )
     return {
-        SHEET: Sheet(sheet, table=True, choices={"decision": DECISION_CHOICES},
-                     notes={c: text(f"review_book.note.{c}") for c in NOTED_COLUMNS}),
-        text("review_book.sheet.how_to"): Sheet(how_to, headers={"topic": text("review_book.how_to.topic"),
-                                                                 "text": text("review_book.how_to.text")}),
+        SHEET: Sheet(
+            sheet,
+            table=True,
+            choices={"decision": DECISION_CHOICES},
+            notes={c: text(f"review_book.note.{c}") for c in NOTED_COLUMNS},
+        ),
+        text("review_book.sheet.how_to"): Sheet(
+            how_to, headers={"topic": text("review_book.how_to.topic"), "text": text("review_book.how_to.text")}
+        ),
     }
 
 
-def export_review(config_path: Path, out: Path, *, target: str | None, debug: bool = False,
-                  include_merges: bool = False) -> int:
+def export_review(
+    config_path: Path, out: Path, *, target: str | None, debug: bool = False, include_merges: bool = False
+) -> int:
     """Write the pairs awaiting a decision (as of the sources now) to ``out``; return how many.
 
     ``include_merges`` (``--all``) adds every automatic merge, marked as such, so a data owner

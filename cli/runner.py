@@ -1,4 +1,5 @@
 """Execute the asset graph in-process for the CLI; with $DAGSTER_HOME set the run shows in the UI."""
+
 from __future__ import annotations
 
 import os
@@ -47,19 +48,32 @@ def _up_to(defs: dg.Definitions, asset: str) -> list[dg.AssetKey]:
     return sorted(selection.resolve(defs.resolve_asset_graph()), key=lambda k: k.to_user_string())
 
 
-def _target(target: str | None, dry_run: bool, allow_deletes: bool, diff: Path | None,
-            inputs: RunInputs | None) -> CrmTargetResource:
-    options = {"dry_run": dry_run, "allow_deletes": allow_deletes, "diff": str(diff) if diff else "",
-               "inputs": inputs.to_json() if inputs else ""}
+def _target(
+    target: str | None, dry_run: bool, allow_deletes: bool, diff: Path | None, inputs: RunInputs | None
+) -> CrmTargetResource:
+    options = {
+        "dry_run": dry_run,
+        "allow_deletes": allow_deletes,
+        "diff": str(diff) if diff else "",
+        "inputs": inputs.to_json() if inputs else "",
+    }
     if not target:
         return CrmTargetResource(**options)
     os.environ[TARGET_ENV] = target
     return CrmTargetResource(url=dg.EnvVar(TARGET_ENV), **options)
 
 
-def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool = False,
-            until: str = "loaded", allow_deletes: bool = False, diff: Path | None = None,
-            inputs: RunInputs | None = None) -> RunSummary | Any:
+def execute(
+    config_path: Path,
+    *,
+    target: str | None,
+    dry_run: bool,
+    debug: bool = False,
+    until: str = "loaded",
+    allow_deletes: bool = False,
+    diff: Path | None = None,
+    inputs: RunInputs | None = None,
+) -> RunSummary | Any:
     """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
 
     A run that writes holds the target's lock (``connectors.crm_db.lock``) from before the extract to the
@@ -70,19 +84,39 @@ def execute(config_path: Path, *, target: str | None, dry_run: bool, debug: bool
     path = str(config_path)
     url = MigrationConfigResource(path=path).load().target_url(target)
     with target_lock(url) if not dry_run and until == "loaded" else nullcontext():
-        return _execute(path, url, target=target, dry_run=dry_run, debug=debug, until=until,
-                        allow_deletes=allow_deletes, diff=diff, inputs=inputs)
+        return _execute(
+            path,
+            url,
+            target=target,
+            dry_run=dry_run,
+            debug=debug,
+            until=until,
+            allow_deletes=allow_deletes,
+            diff=diff,
+            inputs=inputs,
+        )
 
 
-def _execute(path: str, url: str, *, target: str | None, dry_run: bool, debug: bool, until: str,
-             allow_deletes: bool, diff: Path | None, inputs: RunInputs | None) -> RunSummary | Any:
+def _execute(
+    path: str,
+    url: str,
+    *,
+    target: str | None,
+    dry_run: bool,
+    debug: bool,
+    until: str,
+    allow_deletes: bool,
+    diff: Path | None,
+    inputs: RunInputs | None,
+) -> RunSummary | Any:
     defs = build_definitions(path, target=_target(target, dry_run, allow_deletes, diff, inputs))
     job = defs.resolve_implicit_global_asset_job_def()
     level = "DEBUG" if debug else "CRITICAL"
     with local_instance() as instance:
         try:
             result = job.execute_in_process(
-                instance=instance, asset_selection=None if until == "loaded" else _up_to(defs, until),
+                instance=instance,
+                asset_selection=None if until == "loaded" else _up_to(defs, until),
                 run_config={"loggers": {"console": {"config": {"log_level": level}}}},
                 tags={"crm-migrate/dry_run": str(dry_run).lower(), "crm-migrate/target": mask_url(url)},
             )

@@ -31,6 +31,7 @@ Other short rows are kept (trailing empty fields are often left out by exporters
 padded later. NUL characters are kept in the cell text (the parser copes with them);
 ``notes`` counts them, as later stages or a database may not.
 """
+
 from __future__ import annotations
 
 import codecs
@@ -54,15 +55,57 @@ from vocabulary.messages import text as message
 
 DELIMITERS = (";", "\t", ",", "|")  # sniffing order; earlier wins a tie
 _DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "semicolon": ";", "comma": ",", "pipe": "|"}
-_BOMS = ((codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"), (codecs.BOM_UTF8, "utf-8-sig"),
-         (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"))
+_BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
 _CYRILLIC_CODECS = ("cp1251", "koi8_r", "mac_cyrillic", "cp866")
 SAMPLE_BYTES = 65_536
 SNIFF_RECORDS = 50
 # Russian letter frequencies (%), for telling single-byte Cyrillic encodings apart.
-_FREQ = dict(zip("оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё", (
-    10.97, 8.45, 8.01, 7.35, 6.70, 6.26, 5.47, 4.73, 4.54, 4.40, 3.49, 3.21, 2.98, 2.81, 2.62, 2.01, 1.90,
-    1.74, 1.70, 1.65, 1.59, 1.44, 1.21, 0.97, 0.94, 0.73, 0.64, 0.48, 0.36, 0.32, 0.26, 0.04, 0.04)))
+_FREQ = dict(
+    zip(
+        "оеаинтсрвлкмдпуяыьгзбчйхжшюцщэфъё",
+        (
+            10.97,
+            8.45,
+            8.01,
+            7.35,
+            6.70,
+            6.26,
+            5.47,
+            4.73,
+            4.54,
+            4.40,
+            3.49,
+            3.21,
+            2.98,
+            2.81,
+            2.62,
+            2.01,
+            1.90,
+            1.74,
+            1.70,
+            1.65,
+            1.59,
+            1.44,
+            1.21,
+            0.97,
+            0.94,
+            0.73,
+            0.64,
+            0.48,
+            0.36,
+            0.32,
+            0.26,
+            0.04,
+            0.04,
+        ),
+    )
+)
 _LETTER_SCORE = {ch: math.log(f / 100) for ch, f in _FREQ.items()}
 _TYPOGRAPHY = frozenset("№«»—–…“”„‘’•·°±€‰\u00a0")
 _CYRILLIC_WORD = re.compile(r"\w*[а-яёА-ЯЁ]\w*")
@@ -82,7 +125,7 @@ def read_csv(path: Path, encoding: str = "auto", delimiter: str = "auto") -> Gri
         text, notes = _decode(path, data, encoding)
         del data
         sep = _delimiter(path, text, delimiter, notes)
-        if (nul := text.count("\x00")):
+        if nul := text.count("\x00"):
             notes.append(message("sources.csv.nul", n=nul))
         lines, width = _lines(text), _width(text, sep)
         del text  # the lines hold the same characters: keep one copy during the parse
@@ -99,11 +142,20 @@ def _decode(path: Path, data: bytes, encoding: str) -> tuple[str, list[str]]:
         if not getattr(codec, "_is_text_encoding", True):  # base64, rot13, zlib: codecs, not text encodings
             raise SourceError(message("sources.csv.not_text_encoding", file=path.name, encoding=encoding))
         try:
-            return (data.decode(codec.name).removeprefix("\ufeff"),
-                    [message("sources.csv.encoding_configured", encoding=encoding)])
+            return (
+                data.decode(codec.name).removeprefix("\ufeff"),
+                [message("sources.csv.encoding_configured", encoding=encoding)],
+            )
         except UnicodeDecodeError as exc:
-            raise SourceError(message("sources.csv.not_valid_encoding", file=path.name, encoding=encoding,
-                                      byte=f"{data[exc.start]:02x}", offset=exc.start)) from None
+            raise SourceError(
+                message(
+                    "sources.csv.not_valid_encoding",
+                    file=path.name,
+                    encoding=encoding,
+                    byte=f"{data[exc.start]:02x}",
+                    offset=exc.start,
+                )
+            ) from None
     codec = detect_encoding(data)
     try:
         text = data.decode(codec)
@@ -183,6 +235,7 @@ def sniff_delimiter(text: str) -> str:
         counts = _field_counts(head, sep)
         width, n = counts.most_common(1)[0] if counts else (1, 0)
         return (round(n / sum(counts.values()), 1) if width > 1 else 0.0), -DELIMITERS.index(sep)
+
     return max(DELIMITERS, key=consistency)
 
 
@@ -240,11 +293,12 @@ def _width(text: str, sep: str) -> int:
 
 
 def _raw(lines: list[str], span: tuple[int, int]) -> str:
-    return "".join(lines[span[0]:span[1]]).rstrip("\r\n")
+    return "".join(lines[span[0] : span[1]]).rstrip("\r\n")
 
 
-def _tokenise(lines: list[str], sep: str, width: int) -> tuple[list[list[str]], list[tuple[int, int]],
-                                                                 list[RejectedRow]]:
+def _tokenise(
+    lines: list[str], sep: str, width: int
+) -> tuple[list[list[str]], list[tuple[int, int]], list[RejectedRow]]:
     """Records, the (first, end) line indexes of each, and rejects for quotes never closed."""
     records: list[list[str]] = []
     spans: list[tuple[int, int]] = []
@@ -264,8 +318,9 @@ def _tokenise(lines: list[str], sep: str, width: int) -> tuple[list[list[str]], 
     return records, spans, rejects
 
 
-def _tokenise_from(lines: list[str], start: int, sep: str, width: int, records: list[list[str]],
-                   spans: list[tuple[int, int]]) -> tuple[int, str] | None:
+def _tokenise_from(
+    lines: list[str], start: int, sep: str, width: int, records: list[list[str]], spans: list[tuple[int, int]]
+) -> tuple[int, str] | None:
     """Records of ``lines[start:]``; None at the end, or the index of a line whose quote is broken and why.
 
     A record over several lines is a quoted field with line breaks only if it comes out at
@@ -283,14 +338,17 @@ def _tokenise_from(lines: list[str], start: int, sep: str, width: int, records: 
             add_record(record)
             add_end(reader.line_num)
     except csv.Error as exc:
-        failed = message("bad_input.csv_field_too_long", limit=csv.field_size_limit()) if "field limit" in str(exc) \
+        failed = (
+            message("bad_input.csv_field_too_long", limit=csv.field_size_limit())
+            if "field limit" in str(exc)
             else message("bad_input.csv_quote_unclosed")
+        )
     firsts = [0, *ends[:-1]]
     spans.extend(zip(map(start.__add__, firsts), map(start.__add__, ends)))
     for i in (i for i, (first, end) in enumerate(zip(firsts, ends)) if end - first > 1):
         swallowed = _swallowed(lines, start + firsts[i], start + ends[i], sep, width)
         if swallowed or len(_trimmed(records[base + i], width)) != width:
-            del records[base + i:], spans[base + i:]
+            del records[base + i :], spans[base + i :]
             return start + firsts[i], swallowed or message("bad_input.csv_quote_unclosed")
     return (start + (ends[-1] if ends else 0), failed) if failed else None
 
@@ -322,7 +380,9 @@ def _swallowed(lines: list[str], first: int, end: int, sep: str, width: int) -> 
     """
     if _full(_literal_fields(lines[first].rstrip("\r\n"), sep), width) < width:
         return None
-    whole = sum(1 for line in lines[first + 1:end] if _full(_literal_fields(line.rstrip("\r\n"), sep), width) == width)
+    whole = sum(
+        1 for line in lines[first + 1 : end] if _full(_literal_fields(line.rstrip("\r\n"), sep), width) == width
+    )
     if not whole:
         return None
     if _open_quote_at_end(lines, (first, end), sep):
@@ -335,13 +395,13 @@ def _open_quote_at_end(lines: list[str], span: tuple[int, int], sep: str) -> boo
     if span[1] != len(lines):
         return False
     quoted, at_start = False, True
-    text = "".join(lines[span[0]:span[1]])
+    text = "".join(lines[span[0] : span[1]])
     i = 0
     while i < len(text):
         ch = text[i]
         if quoted:
             if ch == '"':
-                if text[i + 1:i + 2] == '"':
+                if text[i + 1 : i + 2] == '"':
                     i += 1
                 else:
                     quoted = False
@@ -363,8 +423,14 @@ def _cells(record: list[str]) -> tuple[str | None, ...]:
     return tuple(c.strip() or None for c in record)
 
 
-def _check_widths(records: list[list[str]], spans: list[tuple[int, int]], lines: list[str], sep: str,
-                  width: int, rejects: list[RejectedRow]) -> set[int]:
+def _check_widths(
+    records: list[list[str]],
+    spans: list[tuple[int, int]],
+    lines: list[str],
+    sep: str,
+    width: int,
+    rejects: list[RejectedRow],
+) -> set[int]:
     """Indexes of records to reject for their field count (too many, or one record cut in two)."""
     dropped: set[int] = set()
     short = -2  # index of the last short one-line record
@@ -372,14 +438,27 @@ def _check_widths(records: list[list[str]], spans: list[tuple[int, int]], lines:
         n = len(_trimmed(records[i], width))
         if n > width:
             dropped.add(i)
-            rejects.append(RejectedRow(spans[i][0] + 1, message("bad_input.csv_too_many_fields", n=n, width=width,
-                                                                sep=sep), _raw(lines, spans[i]), _cells(records[i])))
-        elif 0 < n < width and short == i - 1 and spans[short][1] == spans[i][0] \
-                and len(records[short]) + n - 1 == width:
+            rejects.append(
+                RejectedRow(
+                    spans[i][0] + 1,
+                    message("bad_input.csv_too_many_fields", n=n, width=width, sep=sep),
+                    _raw(lines, spans[i]),
+                    _cells(records[i]),
+                )
+            )
+        elif (
+            0 < n < width and short == i - 1 and spans[short][1] == spans[i][0] and len(records[short]) + n - 1 == width
+        ):
             dropped |= {short, i}
             first = spans[short][0] + 1
-            rejects.append(RejectedRow(first, message("bad_input.csv_cut_in_two", first=first, second=first + 1),
-                                       _raw(lines, (spans[short][0], spans[i][1])), _cells(records[short])))
+            rejects.append(
+                RejectedRow(
+                    first,
+                    message("bad_input.csv_cut_in_two", first=first, second=first + 1),
+                    _raw(lines, (spans[short][0], spans[i][1])),
+                    _cells(records[short]),
+                )
+            )
             short = -2
         elif 0 < n < width and spans[i][1] - spans[i][0] == 1:
             short = i

@@ -1,4 +1,5 @@
 """The one error type a connector raises for a file or service it cannot read."""
+
 from __future__ import annotations
 
 import csv
@@ -22,8 +23,19 @@ class SourceError(RunFailure):
 # What a reader's libraries raise on a hostile file: a number too long to convert ("Exceeds the
 # limit (4300 digits) for integer string conversion"), a field past the size limit, a bogus
 # codec, a structure that points outside the file, nesting too deep, a CSV field past the size limit.
-_FILE_FAULTS = (csv.Error, ValueError, OverflowError, LookupError, UnicodeError, struct.error, IndexError, KeyError,
-                RecursionError, EOFError, OSError)
+_FILE_FAULTS = (
+    csv.Error,
+    ValueError,
+    OverflowError,
+    LookupError,
+    UnicodeError,
+    struct.error,
+    IndexError,
+    KeyError,
+    RecursionError,
+    EOFError,
+    OSError,
+)
 
 
 def first_line(exc: BaseException) -> str:

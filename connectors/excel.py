@@ -11,6 +11,7 @@ decimal notation, dates as ``YYYY-MM-DD`` (with `` HH:MM:SS`` when there is a ti
 Hidden sheets and chart sheets are skipped; what was skipped is said in the notes
 of the first grid returned.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -106,7 +107,7 @@ def _cfb_stream_names(path: Path, data: bytes) -> set[str]:
             seen.add(sector)
             for entry in range((sector + 1) * size, (sector + 2) * size, 128):
                 length = struct.unpack_from("<H", data, entry + 64)[0]
-                names.add(data[entry: entry + max(length - 2, 0)].decode("utf-16-le", "replace"))
+                names.add(data[entry : entry + max(length - 2, 0)].decode("utf-16-le", "replace"))
             sector = fat[sector]
     except struct.error:
         raise SourceError(text("bad_input.ole_truncated", file=path.name)) from None
@@ -130,8 +131,11 @@ def _choose_sheets(path: Path, book: CalamineWorkbook, sheet: str | None) -> tup
     meta = book.sheets_metadata
     if sheet is not None:
         names = [m.name for m in meta]
-        found = sheet if sheet in names else next(
-            (n for n in names if n.strip().casefold() == sheet.strip().casefold()), None)
+        found = (
+            sheet
+            if sheet in names
+            else next((n for n in names if n.strip().casefold() == sheet.strip().casefold()), None)
+        )
         if found is None:
             raise SourceError(text("sources.excel.no_sheet", file=path.name, sheet=sheet, sheets=", ".join(names)))
         hidden = any(m.name == found and m.visible != SheetVisibleEnum.Visible for m in meta)
@@ -145,8 +149,13 @@ def _choose_sheets(path: Path, book: CalamineWorkbook, sheet: str | None) -> tup
         else:
             wanted.append(m.name)
     if not wanted:
-        raise SourceError(text("sources.excel.no_visible_sheet", file=path.name,
-                                why="; ".join(notes) or text("sources.excel.no_sheets")))
+        raise SourceError(
+            text(
+                "sources.excel.no_visible_sheet",
+                file=path.name,
+                why="; ".join(notes) or text("sources.excel.no_sheets"),
+            )
+        )
     return wanted, notes
 
 
@@ -168,8 +177,8 @@ def _fill_merged(cells: list[list[str | None]], ranges: list[tuple[tuple[int, in
         if top >= len(cells) or left >= len(cells[top]):
             continue
         value = cells[top][left]
-        for row in cells[top: bottom + 1]:
-            row[left: right + 1] = [value] * len(row[left: right + 1])
+        for row in cells[top : bottom + 1]:
+            row[left : right + 1] = [value] * len(row[left : right + 1])
 
 
 def _text(value: object) -> str | None:

@@ -1,4 +1,5 @@
 """Cheap change detectors for sources a sync watches."""
+
 from __future__ import annotations
 
 import hashlib

@@ -10,6 +10,7 @@ The interface is the platform's ``…/odata/standard.odata`` (OData 3): every re
 dropped connections are retried with exponential backoff and jitter (tenacity); query values are
 percent-encoded with ``%20`` because 1C does not read ``+`` as a space.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -61,23 +62,36 @@ class _Busy(Exception):
 
 def _transient(exc: BaseException) -> bool:
     """Worth a retry: 5xx, a timeout, a connection dropped mid-answer (not a refused one: a wrong URL fails fast)."""
-    return isinstance(exc, _Busy | httpx.TimeoutException | httpx.RemoteProtocolError | httpx.ReadError
-                      | httpx.WriteError)
+    return isinstance(
+        exc, _Busy | httpx.TimeoutException | httpx.RemoteProtocolError | httpx.ReadError | httpx.WriteError
+    )
 
 
 class _Service:
     """One 1C OData service: GET requests that either return the ``value`` list or raise ``SourceError``."""
 
-    def __init__(self, url: str, user: str | None, password: str | None, *, label: str, options: ODataOptions,
-                 transport: httpx.BaseTransport | None) -> None:
+    def __init__(
+        self,
+        url: str,
+        user: str | None,
+        password: str | None,
+        *,
+        label: str,
+        options: ODataOptions,
+        transport: httpx.BaseTransport | None,
+    ) -> None:
         self._root = url.rstrip("/")
         self._user = user
         self._label = label
         self._options = options
         self.notes: list[str] = []
-        self._client = httpx.Client(auth=httpx.BasicAuth(user, password or "") if user else None,
-                                    timeout=options.timeout, transport=transport, follow_redirects=True,
-                                    headers={"Accept": "application/json"})
+        self._client = httpx.Client(
+            auth=httpx.BasicAuth(user, password or "") if user else None,
+            timeout=options.timeout,
+            transport=transport,
+            follow_redirects=True,
+            headers={"Accept": "application/json"},
+        )
 
     def __enter__(self) -> _Service:
         return self
@@ -87,8 +101,11 @@ class _Service:
 
     def entity_sets(self) -> set[str]:
         """Names of the entity sets the service document lists (what is published)."""
-        return {str(item.get("name")) for item in self._get("", {}, text("sources.odata.service_document"))
-                if isinstance(item, dict)}
+        return {
+            str(item.get("name"))
+            for item in self._get("", {}, text("sources.odata.service_document"))
+            if isinstance(item, dict)
+        }
 
     def require(self, entity_set: str, published: set[str]) -> None:
         if entity_set not in published:
@@ -130,23 +147,29 @@ class _Service:
     def _get(self, path: str, query: dict[str, str], what: str) -> list:
         params = "&".join(f"{k}={quote(v, safe=',')}" for k, v in {"$format": "json", **query}.items())
         url = f"{self._root}{path or '/'}?{params}"
-        retrying = Retrying(stop=stop_after_attempt(self._options.retries + 1), reraise=True,
-                            wait=wait_exponential_jitter(multiplier=self._options.backoff, max=MAX_BACKOFF,
-                                                         jitter=self._options.backoff),
-                            retry=retry_if_exception(_transient))
+        retrying = Retrying(
+            stop=stop_after_attempt(self._options.retries + 1),
+            reraise=True,
+            wait=wait_exponential_jitter(
+                multiplier=self._options.backoff, max=MAX_BACKOFF, jitter=self._options.backoff
+            ),
+            retry=retry_if_exception(_transient),
+        )
         try:
             response = retrying(self._answer, url)
         except _Busy as busy:
             response = busy.response
         except httpx.TimeoutException:
-            raise self._error(text("sync.timeout", seconds=f"{self._options.timeout:g}",
-                                   attempts=self._options.retries + 1)) from None
+            raise self._error(
+                text("sync.timeout", seconds=f"{self._options.timeout:g}", attempts=self._options.retries + 1)
+            ) from None
         except httpx.ConnectError as exc:
             detail = _one_line(str(exc)) or text("sources.odata.connection_refused")
             raise self._error(text("sources.odata.cannot_connect", detail=detail)) from None
         except httpx.HTTPError as exc:
-            raise self._error(text("sources.odata.cannot_read", what=what, kind=type(exc).__name__,
-                                   detail=_one_line(str(exc)))) from None
+            raise self._error(
+                text("sources.odata.cannot_read", what=what, kind=type(exc).__name__, detail=_one_line(str(exc)))
+            ) from None
         if response.status_code >= 400:
             raise self._error(self._status_problem(response, what, service_document=not path))
         body = _json(response)
@@ -216,15 +239,29 @@ def _label(url: str, source_name: str | None) -> str:
     return f"{source_name} ({masked})" if source_name else masked
 
 
-def _service(url: str, user: str | None, password: str | None, source_name: str | None,
-             options: ODataOptions | None, transport: httpx.BaseTransport | None) -> _Service:
-    return _Service(url, user, password, label=_label(url, source_name), options=options or ODataOptions(),
-                    transport=transport)
+def _service(
+    url: str,
+    user: str | None,
+    password: str | None,
+    source_name: str | None,
+    options: ODataOptions | None,
+    transport: httpx.BaseTransport | None,
+) -> _Service:
+    return _Service(
+        url, user, password, label=_label(url, source_name), options=options or ODataOptions(), transport=transport
+    )
 
 
-def read_catalogs(url: str, user: str | None, password: str | None, *, source_name: str,
-                  options: ODataOptions | None = None, transport: httpx.BaseTransport | None = None,
-                  **settings: float) -> dict[str, list[dict]]:
+def read_catalogs(
+    url: str,
+    user: str | None,
+    password: str | None,
+    *,
+    source_name: str,
+    options: ODataOptions | None = None,
+    transport: httpx.BaseTransport | None = None,
+    **settings: float,
+) -> dict[str, list[dict]]:
     """Every element of the counterparty catalog and of each published contact person catalog, by catalog.
 
     The contact person catalog is whichever the configuration publishes (БП 3.0:
@@ -235,25 +272,45 @@ def read_catalogs(url: str, user: str | None, password: str | None, *, source_na
         return {catalog: service.rows(catalog) for catalog in service.catalogs()}
 
 
-def scan_versions(url: str, user: str | None, password: str | None, *, source_name: str | None = None,
-                  options: ODataOptions | None = None,
-                  transport: httpx.BaseTransport | None = None) -> dict[str, dict[str, Version]]:
+def scan_versions(
+    url: str,
+    user: str | None,
+    password: str | None,
+    *,
+    source_name: str | None = None,
+    options: ODataOptions | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> dict[str, dict[str, Version]]:
     """catalog → Ref_Key → (DataVersion, DeletionMark) of every element: three short fields per element,
     so 100,000 counterparties are a hundred small pages."""
     with _service(url, user, password, source_name, options, transport) as service:
-        return {catalog: {str(row["Ref_Key"]): Version(str(row.get("DataVersion")), bool(row.get("DeletionMark")))
-                          for row in service.rows(catalog, select=FINGERPRINT_FIELDS) if row.get("Ref_Key")}
-                for catalog in service.catalogs()}
+        return {
+            catalog: {
+                str(row["Ref_Key"]): Version(str(row.get("DataVersion")), bool(row.get("DeletionMark")))
+                for row in service.rows(catalog, select=FINGERPRINT_FIELDS)
+                if row.get("Ref_Key")
+            }
+            for catalog in service.catalogs()
+        }
 
 
-def fetch_elements(url: str, user: str | None, password: str | None, keys: dict[str, Iterable[str]], *,
-                   source_name: str | None = None, options: ODataOptions | None = None,
-                   transport: httpx.BaseTransport | None = None) -> dict[str, list[dict]]:
+def fetch_elements(
+    url: str,
+    user: str | None,
+    password: str | None,
+    keys: dict[str, Iterable[str]],
+    *,
+    source_name: str | None = None,
+    options: ODataOptions | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> dict[str, list[dict]]:
     """The full elements of ``keys`` (catalog → Ref_Keys), in batches of ``Ref_Key eq guid'…' or …`` filters
     that keep each URL under ``MAX_QUERY_CHARS``. A key deleted meanwhile is simply not returned."""
     with _service(url, user, password, source_name, options, transport) as service:
-        return {catalog: [row for where in _key_filters(sorted(refs)) for row in service.rows(catalog, where=where)]
-                for catalog, refs in keys.items()}
+        return {
+            catalog: [row for where in _key_filters(sorted(refs)) for row in service.rows(catalog, where=where)]
+            for catalog, refs in keys.items()
+        }
 
 
 def _key_filters(keys: list[str]) -> Iterator[str]:
@@ -278,9 +335,24 @@ def fingerprint_of(versions: dict[str, dict[str, Version]]) -> str:
     return digest.hexdigest()
 
 
-def odata_fingerprint(url: str, user: str | None, password: str | None, *, source_name: str | None = None,
-                      options: ODataOptions | None = None, transport: httpx.BaseTransport | None = None,
-                      **settings: float) -> str:
+def odata_fingerprint(
+    url: str,
+    user: str | None,
+    password: str | None,
+    *,
+    source_name: str | None = None,
+    options: ODataOptions | None = None,
+    transport: httpx.BaseTransport | None = None,
+    **settings: float,
+) -> str:
     """A cheap change detector for a sensor: ``fingerprint_of`` a ``scan_versions``."""
-    return fingerprint_of(scan_versions(url, user, password, source_name=source_name,
-                                        options=options or ODataOptions(**settings), transport=transport))
+    return fingerprint_of(
+        scan_versions(
+            url,
+            user,
+            password,
+            source_name=source_name,
+            options=options or ODataOptions(**settings),
+            transport=transport,
+        )
+    )

@@ -22,6 +22,7 @@ there can entity declarations be refused outright: 1C never writes a DTD, so a f
 entities (billion laughs, external entities) is rejected whatever the expat version. expat itself
 never fetches external entities or DTDs and, since 2.4.0, stops entity amplification.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
@@ -34,9 +35,15 @@ from vocabulary.onec import ExchangeElement, XmlNode
 
 CHUNK_BYTES = 1 << 16  # expat buffers about twice what it is fed at once
 MAX_DEPTH = 256  # real exchange files nest < 20 levels; deeper means a crafted file
-_TRUNCATION_CODES = frozenset(expat.errors.codes[m] for m in (
-    expat.errors.XML_ERROR_NO_ELEMENTS, expat.errors.XML_ERROR_UNCLOSED_TOKEN,
-    expat.errors.XML_ERROR_PARTIAL_CHAR, expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION))
+_TRUNCATION_CODES = frozenset(
+    expat.errors.codes[m]
+    for m in (
+        expat.errors.XML_ERROR_NO_ELEMENTS,
+        expat.errors.XML_ERROR_UNCLOSED_TOKEN,
+        expat.errors.XML_ERROR_PARTIAL_CHAR,
+        expat.errors.XML_ERROR_UNCLOSED_CDATA_SECTION,
+    )
+)
 Wants = Callable[[list[str], str, str], bool]  # (open ancestors, namespace, tag) → build this element?
 
 
@@ -159,6 +166,7 @@ def exchange_elements(path: Path, *, source_name: str) -> Iterator[ExchangeEleme
     Raises ``SourceError`` (one line naming the source and the file) for a missing, empty, non-XML,
     truncated or crafted file, an unknown root element, or a file without counterparties.
     """
+
     def fail(problem: str) -> SourceError:
         return SourceError(f"{source_name}: {path.name}: {problem}")
 
@@ -187,8 +195,9 @@ def exchange_elements(path: Path, *, source_name: str) -> Iterator[ExchangeEleme
                 counterparties += fmt.is_counterparty(node)
                 yield ExchangeElement(fmt.label, fmt.version, node)
     except OSError as exc:
-        raise SourceError(message("sources.cannot_open", file=f"{source_name}: {path.name}",
-                                  detail=exc.strerror or exc)) from None
+        raise SourceError(
+            message("sources.cannot_open", file=f"{source_name}: {path.name}", detail=exc.strerror or exc)
+        ) from None
     except _Refused as exc:
         raise fail(str(exc)) from None
     except expat.ExpatError as exc:

@@ -3,6 +3,7 @@
 The one place that masks secrets in URLs and in error texts: every printed or stored
 message goes through ``mask_url`` or ``scrub``.
 """
+
 from __future__ import annotations
 
 import re

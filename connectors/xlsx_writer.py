@@ -15,6 +15,7 @@ a 200,000-row sheet needs no more memory than a short one. A sheet can be an Exc
 The file appears at its path only when it is complete (temporary file in the same
 folder + rename): a failure leaves an existing file as it was and no debris.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -60,8 +61,12 @@ _GUARD_FIRST = frozenset("=+-@#.,0123456789")
 _NUMBER_LIKE = re.compile(r"\s*[-+]?(\d[\d\s]*)?[.,]?\d+([eE][-+]?\d+)?\s*")
 _ERROR_CODES = frozenset(("#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"))
 
-_OPTIONS = {"constant_memory": True, "strings_to_formulas": False, "strings_to_numbers": False,
-            "strings_to_urls": False}
+_OPTIONS = {
+    "constant_memory": True,
+    "strings_to_formulas": False,
+    "strings_to_numbers": False,
+    "strings_to_urls": False,
+}
 _HEADER = {"bold": True, "bg_color": "#DDEBF7", "valign": "top", "text_wrap": True, "border": 1}
 _WRAP = {"valign": "top", "text_wrap": True}
 _DATE_FORMATS = {dt.datetime: "yyyy-mm-dd hh:mm:ss", dt.date: "yyyy-mm-dd", dt.time: "hh:mm:ss"}
@@ -96,14 +101,20 @@ class Sheet:
     charts: Sequence[Chart] = ()
 
 
-def write_workbook(path: Path, sheets: Mapping[str, pd.DataFrame | Sheet], *,
-                   column_notes: Mapping[str, Mapping[str, str]] | None = None) -> None:
+def write_workbook(
+    path: Path,
+    sheets: Mapping[str, pd.DataFrame | Sheet],
+    *,
+    column_notes: Mapping[str, Mapping[str, str]] | None = None,
+) -> None:
     """Write ``sheets`` (name → frame or ``Sheet``, in order) to ``path``; ``column_notes[sheet][column]`` becomes
     a comment on that header cell (for plain frames). Raises ``OutputError`` when the file cannot be written."""
     if not sheets:
         raise ValueError("write_workbook needs at least one sheet")
-    specs = {name: s if isinstance(s, Sheet) else Sheet(s, notes=(column_notes or {}).get(name, {}))
-             for name, s in sheets.items()}
+    specs = {
+        name: s if isinstance(s, Sheet) else Sheet(s, notes=(column_notes or {}).get(name, {}))
+        for name, s in sheets.items()
+    }
     _save_atomically(Path(path), lambda out: _write_package(out, specs))
 
 
@@ -115,7 +126,7 @@ def sheet_title(name: str, taken: Collection[str] = ()) -> str:
     while title.casefold() in taken or title.casefold() == "history":  # "History" is reserved by Excel
         n += 1
         suffix = f" ({n})"
-        title = base[:SHEET_NAME_MAX - len(suffix)].rstrip(" '") + suffix
+        title = base[: SHEET_NAME_MAX - len(suffix)].rstrip(" '") + suffix
     return title
 
 
@@ -124,10 +135,11 @@ def _row_chunks(frame: pd.DataFrame) -> Iterator[pd.DataFrame]:
     per_sheet = MAX_ROWS - 1
     yield frame.iloc[:per_sheet]
     for start in range(per_sheet, len(frame), per_sheet):
-        yield frame.iloc[start:start + per_sheet]
+        yield frame.iloc[start : start + per_sheet]
 
 
 # -- values ----------------------------------------------------------------------------
+
 
 def cell_value(value: Any) -> Any:
     """What a cell holds for ``value``: None for missing or empty, numbers and dates as such, text
@@ -161,7 +173,7 @@ def clean_text(text: str) -> str:
     """``text`` without characters an .xlsx cannot hold, cut to what Excel holds in a cell."""
     if not text.isprintable():  # none of _ILLEGAL_XML is printable: most text skips the regex
         text = _ILLEGAL_XML.sub("", text)
-    return text if len(text) <= MAX_CELL_TEXT else text[:MAX_CELL_TEXT - 1] + "…"
+    return text if len(text) <= MAX_CELL_TEXT else text[: MAX_CELL_TEXT - 1] + "…"
 
 
 def _number(value: float | Decimal | np.floating) -> float | str | None:
@@ -224,6 +236,7 @@ def _display_len(value: Any) -> int:
 
 # -- the workbook ----------------------------------------------------------------------
 
+
 class _Formats:
     """The cell formats of a workbook, created once (XlsxWriter keeps one style per distinct format)."""
 
@@ -246,6 +259,7 @@ class _Formats:
 @dataclass
 class _Placed:
     """Where a sheet's first part landed: its title and size, for charts that refer to it."""
+
     title: str
     columns: list[str]
     rows: int
@@ -296,11 +310,17 @@ def _write_sheet(ws: Worksheet, spec: Sheet, frame: pd.DataFrame, formats: _Form
         if note:
             ws.write_comment(0, col, clean_text(note), {"author": "crm-migrate", "x_scale": 2.5, "y_scale": 2})
         if last_row and key in spec.choices:
-            ws.data_validation(1, col, last_row, col, {
-                "validate": "list", "source": list(spec.choices[key]), "error_type": "warning"})
+            ws.data_validation(
+                1, col, last_row, col, {"validate": "list", "source": list(spec.choices[key]), "error_type": "warning"}
+            )
         if last_row and key in spec.low_below:
-            ws.conditional_format(1, col, last_row, col, {
-                "type": "cell", "criteria": "<", "value": spec.low_below[key], "format": formats.low})
+            ws.conditional_format(
+                1,
+                col,
+                last_row,
+                col,
+                {"type": "cell", "criteria": "<", "value": spec.low_below[key], "format": formats.low},
+            )
     _write_rows(ws, columns, widths, formats)
 
 
@@ -315,8 +335,9 @@ def _table_headers_ok(headers: list[str]) -> bool:
     return all(folded) and len(set(folded)) == len(folded)
 
 
-def _add_table_before_rows(ws: Worksheet, last_row: int, last_col: int, name: str, headers: list[str],
-                           header_formats: list[Any]) -> None:
+def _add_table_before_rows(
+    ws: Worksheet, last_row: int, last_col: int, name: str, headers: list[str], header_formats: list[Any]
+) -> None:
     """An Excel table over the header and ``last_row`` data rows, declared before any row is written.
 
     XlsxWriter refuses tables in constant-memory mode because a table may carry data or formulas
@@ -326,9 +347,17 @@ def _add_table_before_rows(ws: Worksheet, last_row: int, last_col: int, name: st
     """
     ws.constant_memory = False
     try:
-        refused = ws.add_table(0, 0, last_row, last_col, {
-            "name": name, "style": "Table Style Light 9",
-            "columns": [{"header": h, "header_format": f} for h, f in zip(headers, header_formats)]})
+        refused = ws.add_table(
+            0,
+            0,
+            last_row,
+            last_col,
+            {
+                "name": name,
+                "style": "Table Style Light 9",
+                "columns": [{"header": h, "header_format": f} for h, f in zip(headers, header_formats)],
+            },
+        )
     finally:
         ws.constant_memory = True
     if refused:
@@ -371,8 +400,13 @@ def _insert_charts(wb: xlsxwriter.Workbook, ws: Worksheet, spec: Sheet, placed: 
         for key in chart_spec.series:
             if key in data.columns:
                 col = data.columns.index(key)
-                chart.add_series({"name": [data.title, 0, col], "categories": [data.title, 1, cat, data.rows, cat],
-                                  "values": [data.title, 1, col, data.rows, col]})
+                chart.add_series(
+                    {
+                        "name": [data.title, 0, col],
+                        "categories": [data.title, 1, cat, data.rows, cat],
+                        "values": [data.title, 1, col, data.rows, col],
+                    }
+                )
         chart.set_title({"name": chart_spec.title})
         value_axis = chart.set_x_axis if chart_spec.kind == "bar" else chart.set_y_axis
         value_axis({"min": 0, "max": 100} if chart_spec.percent else {"min": 0})
@@ -382,6 +416,7 @@ def _insert_charts(wb: xlsxwriter.Workbook, ws: Worksheet, spec: Sheet, placed: 
 
 
 # -- the file --------------------------------------------------------------------------
+
 
 def _save_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Call ``write(file)`` on a temporary file next to ``path``, then rename it: a reader never sees
@@ -395,7 +430,8 @@ def _save_atomically(path: Path, write: Callable[[IO[bytes]], None]) -> None:
         os.replace(temp, path)
     except (OSError, XlsxFileError) as exc:
         cause = exc.args[0] if isinstance(exc, XlsxFileError) and exc.args else exc
-        raise OutputError(message("cli.output.cannot_write", path=path,
-                                  detail=getattr(cause, "strerror", None) or cause)) from exc
+        raise OutputError(
+            message("cli.output.cannot_write", path=path, detail=getattr(cause, "strerror", None) or cause)
+        ) from exc
     finally:
         temp.unlink(missing_ok=True)

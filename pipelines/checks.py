@@ -7,9 +7,9 @@ from sqlalchemy import select
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import connect
-from pipelines.stages import GoldenRecords, Normalised, RecordKey, RunSummary
 from pipelines.metadata import sample
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
+from pipelines.stages import GoldenRecords, Normalised, RecordKey, RunSummary
 from transforms.golden import MEMBERS
 from validators.schemas import COMPANY_SCHEMA, CONTACT_SCHEMA
 from validators.validate import Validated
@@ -21,8 +21,10 @@ SAMPLE = 10
 @dg.asset_check(asset="validated", description="Every validated record conforms to its pandera schema.")
 def schema_conformance(validated: Validated) -> dg.AssetCheckResult:
     failures = []
-    for name, frame, schema in (("companies", validated.companies, COMPANY_SCHEMA),
-                                ("contacts", validated.contacts, CONTACT_SCHEMA)):
+    for name, frame, schema in (
+        ("companies", validated.companies, COMPANY_SCHEMA),
+        ("contacts", validated.contacts, CONTACT_SCHEMA),
+    ):
         if frame.empty:
             continue
         try:
@@ -30,88 +32,151 @@ def schema_conformance(validated: Validated) -> dg.AssetCheckResult:
         except pa.errors.SchemaErrors as exc:
             failures.append(exc.failure_cases.assign(entity=name))
     cases = pd.concat(failures) if failures else pd.DataFrame()
-    return dg.AssetCheckResult(passed=cases.empty, metadata={
-        "failure_cases": len(cases),
-        "sample": sample(cases, ["entity", "column", "check", "failure_case"], SAMPLE)})
+    return dg.AssetCheckResult(
+        passed=cases.empty,
+        metadata={
+            "failure_cases": len(cases),
+            "sample": sample(cases, ["entity", "column", "check", "failure_case"], SAMPLE),
+        },
+    )
 
 
 @dg.asset_check(asset="normalised", description=f"At least {PHONE_VALIDITY_MIN:.0%} of phone numbers are valid.")
 def phone_validity(migration: MigrationConfigResource, normalised: Normalised) -> dg.AssetCheckResult:
-    rows = [(src, origin, p.raw, p.issue, p.e164) for frame in (normalised.companies, normalised.contacts)
-            for src, origin, items in zip(frame["_source"], frame["_origin"], frame["phones"]) for p in items]
+    rows = [
+        (src, origin, p.raw, p.issue, p.e164)
+        for frame in (normalised.companies, normalised.contacts)
+        for src, origin, items in zip(frame["_source"], frame["_origin"], frame["phones"])
+        for p in items
+    ]
     invalid = pd.DataFrame([r[:4] for r in rows if r[4] is None], columns=["source", "origin", "raw", "issue"])
     unverified = sum(1 for r in rows if r[4] is not None and r[3])
     rate = 1.0 if not rows else 1 - len(invalid) / len(rows)
     return dg.AssetCheckResult(
-        passed=rate >= PHONE_VALIDITY_MIN, severity=dg.AssetCheckSeverity.WARN,
-        metadata={"phones": len(rows), "invalid": len(invalid), "unverified": unverified, "valid_rate": round(rate, 4),
-                  "sample": sample(invalid, rows=SAMPLE, previews=migration.load().privacy.previews)})
+        passed=rate >= PHONE_VALIDITY_MIN,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "phones": len(rows),
+            "invalid": len(invalid),
+            "unverified": unverified,
+            "valid_rate": round(rate, 4),
+            "sample": sample(invalid, rows=SAMPLE, previews=migration.load().privacy.previews),
+        },
+    )
 
 
 def _reconciled(expected: set[RecordKey], found: dict[str, set[RecordKey]], previews: bool) -> dg.AssetCheckResult:
     """Passed when every expected record is in one of ``found``'s sets; counts per set and a sample of the missing."""
     missing = sorted(expected.difference(*found.values()))
-    return dg.AssetCheckResult(passed=not missing, metadata={
-        "expected": len(expected), **{name: len(expected & keys) for name, keys in found.items()},
-        "missing": len(missing),
-        "sample": sample(pd.DataFrame(missing[:SAMPLE], columns=["entity", "source", "key"]), previews=previews)})
+    return dg.AssetCheckResult(
+        passed=not missing,
+        metadata={
+            "expected": len(expected),
+            **{name: len(expected & keys) for name, keys in found.items()},
+            "missing": len(missing),
+            "sample": sample(pd.DataFrame(missing[:SAMPLE], columns=["entity", "source", "key"]), previews=previews),
+        },
+    )
 
 
-@dg.asset_check(asset="golden", blocking=True, additional_ins={"normalised": dg.AssetIn("normalised"),
-                                                                 "quarantine": dg.AssetIn("quarantine")},
-                description="Before the load: every record read is in a golden record or in quarantine.")
-def reconciliation_before_load(migration: MigrationConfigResource, golden: GoldenRecords, normalised: Normalised,
-                               quarantine: pd.DataFrame) -> dg.AssetCheckResult:
+@dg.asset_check(
+    asset="golden",
+    blocking=True,
+    additional_ins={"normalised": dg.AssetIn("normalised"), "quarantine": dg.AssetIn("quarantine")},
+    description="Before the load: every record read is in a golden record or in quarantine.",
+)
+def reconciliation_before_load(
+    migration: MigrationConfigResource, golden: GoldenRecords, normalised: Normalised, quarantine: pd.DataFrame
+) -> dg.AssetCheckResult:
     expected = normalised.expected()
-    kept = {(entity, m["source"], m["source_key"]) for entity, frame in (("company", golden.companies),
-                                                                       ("contact", golden.contacts))
-            for members in frame[MEMBERS] for m in members}
+    kept = {
+        (entity, m["source"], m["source_key"])
+        for entity, frame in (("company", golden.companies), ("contact", golden.contacts))
+        for members in frame[MEMBERS]
+        for m in members
+    }
     held = set(zip(quarantine["entity"], quarantine["source"], quarantine["source_key"]))
     return _reconciled(expected, {"in_golden_records": kept, "quarantined": held}, migration.load().privacy.previews)
 
 
-@dg.asset_check(asset="golden",
-                description="No two golden companies share INN and KPP (a duplicate the matching left behind, "
-                            "for review; it does not stop the load: one doubtful pair never blocks a migration).")
+@dg.asset_check(
+    asset="golden",
+    description="No two golden companies share INN and KPP (a duplicate the matching left behind, "
+    "for review; it does not stop the load: one doubtful pair never blocks a migration).",
+)
 def duplicate_identifiers(migration: MigrationConfigResource, golden: GoldenRecords) -> dg.AssetCheckResult:
     companies = golden.companies[golden.companies["inn"].notna()]
     dup_companies = companies[companies.duplicated(["inn", "kpp"], keep=False)]
-    return dg.AssetCheckResult(passed=dup_companies.empty, severity=dg.AssetCheckSeverity.WARN, metadata={
-        "companies_sharing_inn_kpp": len(dup_companies),
-        "sample": sample(dup_companies, ["name", "inn", "kpp", "city"], SAMPLE,
-                         previews=migration.load().privacy.previews)})
+    return dg.AssetCheckResult(
+        passed=dup_companies.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "companies_sharing_inn_kpp": len(dup_companies),
+            "sample": sample(
+                dup_companies, ["name", "inn", "kpp", "city"], SAMPLE, previews=migration.load().privacy.previews
+            ),
+        },
+    )
 
 
-@dg.asset_check(asset="golden", description="No two golden contacts share a personal e-mail (a warning: an office "
-                                            "address may be shared on purpose).")
+@dg.asset_check(
+    asset="golden",
+    description="No two golden contacts share a personal e-mail (a warning: an office "
+    "address may be shared on purpose).",
+)
 def shared_emails(migration: MigrationConfigResource, golden: GoldenRecords) -> dg.AssetCheckResult:
     emails = golden.contacts[["full_name", "emails"]].explode("emails").dropna(subset=["emails"])
     dup_emails = emails[emails.duplicated("emails", keep=False)]
-    return dg.AssetCheckResult(passed=dup_emails.empty, severity=dg.AssetCheckSeverity.WARN, metadata={
-        "contacts_sharing_email": len(dup_emails),
-        "sample": sample(dup_emails, rows=SAMPLE, previews=migration.load().privacy.previews)})
+    return dg.AssetCheckResult(
+        passed=dup_emails.empty,
+        severity=dg.AssetCheckSeverity.WARN,
+        metadata={
+            "contacts_sharing_email": len(dup_emails),
+            "sample": sample(dup_emails, rows=SAMPLE, previews=migration.load().privacy.previews),
+        },
+    )
 
 
-@dg.asset_check(asset="loaded", additional_ins={"normalised": dg.AssetIn("normalised")},
-                description="Every source record read is linked in source_links or quarantined in this run.")
-def reconciliation(migration: MigrationConfigResource, target: CrmTargetResource, loaded: RunSummary,
-                   normalised: Normalised) -> dg.AssetCheckResult:
+@dg.asset_check(
+    asset="loaded",
+    additional_ins={"normalised": dg.AssetIn("normalised")},
+    description="Every source record read is linked in source_links or quarantined in this run.",
+)
+def reconciliation(
+    migration: MigrationConfigResource, target: CrmTargetResource, loaded: RunSummary, normalised: Normalised
+) -> dg.AssetCheckResult:
     expected = normalised.expected()
     if loaded.dry_run:
         return dg.AssetCheckResult(passed=True, metadata={"expected": len(expected), "dry_run": True})
     engine = connect(target.resolve(migration.load()))
     try:
         with engine.connect() as conn:
-            linked = {(r.entity, r.source, r.source_key) for r in conn.execute(
-                select(s.source_links.c.entity, s.source_links.c.source, s.source_links.c.source_key)
-                .where(s.source_links.c.deleted_at.is_(None)))}
-            held = {(r.entity, r.source, r.source_key) for r in conn.execute(
-                select(s.quarantine.c.entity, s.quarantine.c.source, s.quarantine.c.source_key)
-                .where(s.quarantine.c.run_id == loaded.run_id))}
+            linked = {
+                (r.entity, r.source, r.source_key)
+                for r in conn.execute(
+                    select(s.source_links.c.entity, s.source_links.c.source, s.source_links.c.source_key).where(
+                        s.source_links.c.deleted_at.is_(None)
+                    )
+                )
+            }
+            held = {
+                (r.entity, r.source, r.source_key)
+                for r in conn.execute(
+                    select(s.quarantine.c.entity, s.quarantine.c.source, s.quarantine.c.source_key).where(
+                        s.quarantine.c.run_id == loaded.run_id
+                    )
+                )
+            }
     finally:
         engine.dispose()
     return _reconciled(expected, {"linked": linked, "quarantined": held}, migration.load().privacy.previews)
 
 
-ALL_CHECKS = [schema_conformance, phone_validity, reconciliation_before_load, duplicate_identifiers,
-              shared_emails, reconciliation]
+ALL_CHECKS = [
+    schema_conformance,
+    phone_validity,
+    reconciliation_before_load,
+    duplicate_identifiers,
+    shared_emails,
+    reconciliation,
+]

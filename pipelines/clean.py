@@ -9,11 +9,11 @@ from pipelines.extract import extract_asset_name
 from pipelines.metadata import frame_metadata, sample
 from pipelines.resources import MigrationConfigResource
 from pipelines.stages import ExtractedSource, Normalised
-from vocabulary import progress
-from vocabulary.messages import text
 from transforms.normalise import normalise_companies, normalise_contacts
 from validators.schemas import COMPANY_SCHEMA
 from validators.validate import validate_records
+from vocabulary import progress
+from vocabulary.messages import text
 
 WARNINGS_SHOWN = 30  # the rest are in source_links.warnings after the load
 
@@ -26,8 +26,11 @@ def _concat(frames: list[pd.DataFrame]) -> pd.DataFrame:
 def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
     ins = {extract_asset_name(n): dg.AssetIn() for n in source_names}
 
-    @dg.asset(group_name="clean", ins=ins,
-              description="All sources' records with phones in E.164, emails, ФИО, names and INN/KPP/OGRN normalised.")
+    @dg.asset(
+        group_name="clean",
+        ins=ins,
+        description="All sources' records with phones in E.164, emails, ФИО, names and INN/KPP/OGRN normalised.",
+    )
     def normalised(migration: MigrationConfigResource, **extracted: ExtractedSource) -> dg.Output[Normalised]:
         config = migration.load()
         regions = {s.name: s.default_region or config.default_region for s in config.sources}
@@ -36,45 +39,80 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
             companies = normalise_companies(_concat([p.records.companies for p in parts]), regions)
             contacts = normalise_contacts(_concat([p.records.contacts for p in parts]), companies, regions)
             step.result = text("progress.companies_contacts", companies=len(companies), contacts=len(contacts))
-        result = Normalised(companies, contacts, _concat([p.records.rejects for p in parts]),
-                            {p.source: p.rows_read for p in parts}, {p.source: p.tables for p in parts},
-                            {p.source: p.fingerprint for p in parts if p.fingerprint},
-                            {p.source: p.notes for p in parts if p.notes},
-                            [p.versions for p in parts if p.versions],
-                            tuple(p.source for p in parts if not p.complete))
+        result = Normalised(
+            companies,
+            contacts,
+            _concat([p.records.rejects for p in parts]),
+            {p.source: p.rows_read for p in parts},
+            {p.source: p.tables for p in parts},
+            {p.source: p.fingerprint for p in parts if p.fingerprint},
+            {p.source: p.notes for p in parts if p.notes},
+            [p.versions for p in parts if p.versions],
+            tuple(p.source for p in parts if not p.complete),
+        )
         phones = [p for frame in (companies, contacts) for items in frame["phones"] for p in items]
-        every = ((src, origin, w) for frame in (companies, contacts)
-                 for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"]) for w in bag)
+        every = (
+            (src, origin, w)
+            for frame in (companies, contacts)
+            for src, origin, bag in zip(frame["_source"], frame["_origin"], frame["_issues"])
+            for w in bag
+        )
         shown = islice(every, WARNINGS_SHOWN) if config.privacy.previews else every  # only what the preview shows
         warnings = pd.DataFrame(list(shown), columns=["source", "origin", "warning"])
-        return dg.Output(result, metadata={
-            **frame_metadata(companies, ["_source", "_origin", "name", "inn", "kpp", "type", "phones", "emails"],
-                             previews=config.privacy.previews),
-            "dagster/row_count": len(companies) + len(contacts),
-            "companies": len(companies), "contacts": len(contacts),
-            "phones": len(phones), "phones_valid": sum(1 for p in phones if p.e164),
-            "records_with_warnings": int(sum(map(bool, companies["_issues"])) + sum(map(bool, contacts["_issues"]))),
-            "warnings": sample(warnings, rows=WARNINGS_SHOWN, previews=config.privacy.previews),
-        })
+        return dg.Output(
+            result,
+            metadata={
+                **frame_metadata(
+                    companies,
+                    ["_source", "_origin", "name", "inn", "kpp", "type", "phones", "emails"],
+                    previews=config.privacy.previews,
+                ),
+                "dagster/row_count": len(companies) + len(contacts),
+                "companies": len(companies),
+                "contacts": len(contacts),
+                "phones": len(phones),
+                "phones_valid": sum(1 for p in phones if p.e164),
+                "records_with_warnings": int(
+                    sum(map(bool, companies["_issues"])) + sum(map(bool, contacts["_issues"]))
+                ),
+                "warnings": sample(warnings, rows=WARNINGS_SHOWN, previews=config.privacy.previews),
+            },
+        )
 
-    @dg.multi_asset(group_name="clean", outs={
-        "validated": dg.AssetOut(description="Records that pass the schemas, contacts attached to their company."),
-        "quarantine": dg.AssetOut(description="Records that cannot be loaded, each with its reasons."),
-    })
-    def validate(migration: MigrationConfigResource, normalised: Normalised):  # noqa: ANN202 — outputs
+    @dg.multi_asset(
+        group_name="clean",
+        outs={
+            "validated": dg.AssetOut(description="Records that pass the schemas, contacts attached to their company."),
+            "quarantine": dg.AssetOut(description="Records that cannot be loaded, each with its reasons."),
+        },
+    )
+    def validate(migration: MigrationConfigResource, normalised: Normalised):
         previews = migration.load().privacy.previews
         with progress.stage(text("progress.validate")) as step:
             checked = validate_records(normalised.companies, normalised.contacts)
-            step.result = text("progress.companies_contacts", companies=len(checked.companies),
-                               contacts=len(checked.contacts))
+            step.result = text(
+                "progress.companies_contacts", companies=len(checked.companies), contacts=len(checked.contacts)
+            )
         quarantine = _concat([normalised.rejects, checked.quarantine])
-        yield dg.Output(checked, output_name="validated", metadata={
-            **frame_metadata(checked.companies, ["_source", "_origin", "name", "inn", "kpp"], previews=previews,
-                             schema=COMPANY_SCHEMA),
-            "dagster/row_count": len(checked.companies) + len(checked.contacts),
-            "companies": len(checked.companies), "contacts": len(checked.contacts)})
-        yield dg.Output(quarantine, output_name="quarantine",
-                        metadata=frame_metadata(quarantine, ["source", "origin", "entity", "reasons"],
-                                                previews=previews))
+        yield dg.Output(
+            checked,
+            output_name="validated",
+            metadata={
+                **frame_metadata(
+                    checked.companies,
+                    ["_source", "_origin", "name", "inn", "kpp"],
+                    previews=previews,
+                    schema=COMPANY_SCHEMA,
+                ),
+                "dagster/row_count": len(checked.companies) + len(checked.contacts),
+                "companies": len(checked.companies),
+                "contacts": len(checked.contacts),
+            },
+        )
+        yield dg.Output(
+            quarantine,
+            output_name="quarantine",
+            metadata=frame_metadata(quarantine, ["source", "origin", "entity", "reasons"], previews=previews),
+        )
 
     return [normalised, validate]

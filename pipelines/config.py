@@ -5,6 +5,7 @@ file and the key, e.g. ``migration.yaml: sources[1].kind: must be one of excel,
 csv, onec_odata, onec_xml (got 'xls')``. ``${ENV_VAR}`` is expanded in every
 string; secrets come only from the environment.
 """
+
 from __future__ import annotations
 
 import json
@@ -50,10 +51,12 @@ ColumnSpec = str | list[str]
 
 
 class ColumnsConfig(_Strict):
-    company: dict[str, ColumnSpec] = Field(default_factory=dict,
-                                           json_schema_extra={"propertyNames": {"enum": list(COMPANY_FIELDS)}})
-    contact: dict[str, ColumnSpec] = Field(default_factory=dict,
-                                           json_schema_extra={"propertyNames": {"enum": list(CONTACT_FIELDS)}})
+    company: dict[str, ColumnSpec] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"enum": list(COMPANY_FIELDS)}}
+    )
+    contact: dict[str, ColumnSpec] = Field(
+        default_factory=dict, json_schema_extra={"propertyNames": {"enum": list(CONTACT_FIELDS)}}
+    )
 
     @field_validator("company")
     @classmethod
@@ -111,8 +114,9 @@ class ODataSource(_SourceBase):
             return None
         value = os.environ.get(self.password_env)
         if value is None:
-            raise ConfigError(text("config.env_not_set", where=f"sources {self.name}: password_env",
-                                   env=self.password_env))
+            raise ConfigError(
+                text("config.env_not_set", where=f"sources {self.name}: password_env", env=self.password_env)
+            )
         return value
 
 
@@ -145,7 +149,8 @@ class MatchingConfig(_Strict):
     # Per field, which source record's value the golden record keeps (transforms/golden.py);
     # a field not named here: source_priority (the order of `sources:`).
     survivorship: dict[str, Literal["source_priority", "most_complete", "most_recent", "valid"]] = Field(
-        default_factory=lambda: {"legal_name": "most_complete", "address": "most_complete"})
+        default_factory=lambda: {"legal_name": "most_complete", "address": "most_complete"}
+    )
 
     @field_validator("survivorship")
     @classmethod
@@ -247,8 +252,9 @@ class MigrationConfig(_Strict):
         for s in self.sources:
             if s.name == name:
                 return s
-        raise ConfigError(text("config.no_source", path=self.config_path, name=name,
-                               sources=", ".join(s.name for s in self.sources)))
+        raise ConfigError(
+            text("config.no_source", path=self.config_path, name=name, sources=", ".join(s.name for s in self.sources))
+        )
 
     def resolve(self, path: Path) -> Path:
         """A path from the config, relative to the config file's folder."""
@@ -299,6 +305,7 @@ def _expand_env(value: str, where: str) -> str:
         found = os.environ[m.group(1)]
         in_url_part = m.start() < userinfo_end or 0 <= query_start < m.start()
         return quote(found, safe="") if in_url_part else found
+
     return _ENV_REF.sub(repl, value)
 
 
@@ -314,8 +321,15 @@ def _expand_all(node: Any, where: str) -> Any:
 
 def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
     """One readable phrase for a pydantic error: location and what is wrong."""
-    loc = [p for p in error["loc"] if not (isinstance(p, str) and p in {"FileSource", "ODataSource"}
-                                           or p in ("excel", "csv", "onec_xml", "onec_odata", "bitrix24", "amocrm"))]
+    loc = [
+        p
+        for p in error["loc"]
+        if not (
+            isinstance(p, str)
+            and p in {"FileSource", "ODataSource"}
+            or p in ("excel", "csv", "onec_xml", "onec_odata", "bitrix24", "amocrm")
+        )
+    ]
     where = ""
     for p in loc:
         where += f"[{p}]" if isinstance(p, int) else (f".{p}" if where else str(p))
@@ -344,8 +358,12 @@ def _describe(error: dict[str, Any], raw: dict[str, Any]) -> str:
 
 
 _LIMITS = {"greater_than": "gt", "greater_than_equal": "ge", "less_than": "lt", "less_than_equal": "le"}
-_SHAPES = {"string_type": "config.text", "dict_type": "config.mapping", "model_type": "config.mapping",
-           "list_type": "config.list"}
+_SHAPES = {
+    "string_type": "config.text",
+    "dict_type": "config.mapping",
+    "model_type": "config.mapping",
+    "list_type": "config.list",
+}
 
 
 def _pydantic_phrase(error: dict[str, Any]) -> str:
@@ -376,8 +394,9 @@ def load_config(path: str | Path) -> MigrationConfig:
         raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (yaml.YAMLError, UnicodeDecodeError) as exc:
         line = getattr(getattr(exc, "problem_mark", None), "line", None)
-        raise ConfigError(text("config.not_yaml", path=path) if line is None
-                          else text("config.not_yaml_at", path=path, line=line + 1)) from None
+        raise ConfigError(
+            text("config.not_yaml", path=path) if line is None else text("config.not_yaml_at", path=path, line=line + 1)
+        ) from None
     if not isinstance(raw, dict):
         raise ConfigError(text("config.not_mapping", path=path))
     try:
@@ -389,14 +408,25 @@ def load_config(path: str | Path) -> MigrationConfig:
         if reserved:
             raise ConfigError(f"{path}: {sorted(reserved)[0]}: {text('config.unknown_key')}")
         config = MigrationConfig.model_validate(expanded).model_copy(
-            update={"base_dir": path.resolve().parent, "config_path": path})
+            update={"base_dir": path.resolve().parent, "config_path": path}
+        )
     except ValidationError as exc:
         raise ConfigError(f"{path}: {_describe(exc.errors()[0], raw)}") from None
     for i, source in enumerate(config.sources):
         if isinstance(source, FileSource) and not config.resolve(source.path).is_file():
-            raise ConfigError(text("config.file_missing", where=f"{path}: sources[{i}] ({source.name}).path",
-                                   file=config.resolve(source.path)))
+            raise ConfigError(
+                text(
+                    "config.file_missing",
+                    where=f"{path}: sources[{i}] ({source.name}).path",
+                    file=config.resolve(source.path),
+                )
+            )
         if isinstance(source, ODataSource) and source.password_env and source.password_env not in os.environ:
-            raise ConfigError(text("config.env_not_set", where=f"{path}: sources[{i}] ({source.name}).password_env",
-                                   env=source.password_env))
+            raise ConfigError(
+                text(
+                    "config.env_not_set",
+                    where=f"{path}: sources[{i}] ({source.name}).password_env",
+                    env=source.password_env,
+                )
+            )
     return config

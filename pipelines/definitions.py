@@ -7,6 +7,7 @@ Every job runs in one process with in-memory IO: stage outputs (client names,
 phones, raw payloads) are handed from asset to asset in memory and never pickled
 into $DAGSTER_HOME/storage, in the UI and sensor runs as in the CLI.
 """
+
 from __future__ import annotations
 
 import dagster as dg

@@ -22,15 +22,25 @@ def extract_asset_name(source: str) -> str:
 
 def mapping_yaml(extracted: ExtractedSource) -> str:
     """The mapping chosen for each table, as a ``columns:`` block to paste into the config."""
-    blocks = {t.name: {"entity": t.mapping.entity, "header_row": t.header_row,
-                       "columns": t.mapping.as_config(), "custom_fields": t.mapping.unmapped}
-              for t in extracted.tables}
+    blocks = {
+        t.name: {
+            "entity": t.mapping.entity,
+            "header_row": t.header_row,
+            "columns": t.mapping.as_config(),
+            "custom_fields": t.mapping.unmapped,
+        }
+        for t in extracted.tables
+    }
     return yaml.safe_dump(blocks, allow_unicode=True, sort_keys=False)
 
 
 def _extract_asset(source_name: str, kind: str) -> dg.AssetsDefinition:
-    @dg.asset(name=extract_asset_name(source_name), group_name="extract", kinds={_KINDS[kind]},
-              description=f"Records of source '{source_name}' ({kind}) in canonical fields, with rejects.")
+    @dg.asset(
+        name=extract_asset_name(source_name),
+        group_name="extract",
+        kinds={_KINDS[kind]},
+        description=f"Records of source '{source_name}' ({kind}) in canonical fields, with rejects.",
+    )
     def _extract(migration: MigrationConfigResource, target: CrmTargetResource) -> dg.Output[ExtractedSource]:
         config = migration.load()
         with progress.stage(text("progress.extract", source=source_name)) as step:
@@ -39,16 +49,23 @@ def _extract_asset(source_name: str, kind: str) -> dg.AssetsDefinition:
             step.result = text("progress.records", n=extracted.rows_read)
         records = extracted.records
         notes = [*extracted.notes, *(f"{t.name}: {n}" for t in extracted.tables for n in t.notes)]
-        return dg.Output(extracted, metadata={
-            **frame_metadata(records.companies, ["_origin", "name", "inn", "kpp", "phone", "email", "city"],
-                             previews=config.privacy.previews),
-            "dagster/row_count": extracted.rows_read,
-            "companies": len(records.companies),
-            "contacts": len(records.contacts),
-            "rejected_rows": len(records.rejects),
-            "column_mapping": dg.MetadataValue.md(f"```yaml\n{mapping_yaml(extracted)}```"),
-            "notes": dg.MetadataValue.md("\n".join(f"- {n}" for n in notes) or "_none_"),
-        })
+        return dg.Output(
+            extracted,
+            metadata={
+                **frame_metadata(
+                    records.companies,
+                    ["_origin", "name", "inn", "kpp", "phone", "email", "city"],
+                    previews=config.privacy.previews,
+                ),
+                "dagster/row_count": extracted.rows_read,
+                "companies": len(records.companies),
+                "contacts": len(records.contacts),
+                "rejected_rows": len(records.rejects),
+                "column_mapping": dg.MetadataValue.md(f"```yaml\n{mapping_yaml(extracted)}```"),
+                "notes": dg.MetadataValue.md("\n".join(f"- {n}" for n in notes) or "_none_"),
+            },
+        )
+
     return _extract
 
 

@@ -1,4 +1,5 @@
 """The local Dagster instance folder ($DAGSTER_HOME) that `make ui` and the CLI share."""
+
 from __future__ import annotations
 
 import os

@@ -1,4 +1,5 @@
 """Read one configured source into canonical records: file → grids → tables → mapping → records."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -78,11 +79,15 @@ def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead
         if not plan.to_fetch:
             fetched = []
         elif fetch_by_keys(len(plan.to_fetch), len(versions)):
-            fetched = fetch_elements(*login, {catalog: plan.to_fetch}, source_name=source.name,
-                                     options=options)[catalog]
+            fetched = fetch_elements(*login, {catalog: plan.to_fetch}, source_name=source.name, options=options)[
+                catalog
+            ]
         else:
-            fetched = [e for e in read_catalogs(*login, source_name=source.name, options=options).get(catalog, [])
-                       if str(e.get("Ref_Key")) in plan.to_fetch]
+            fetched = [
+                e
+                for e in read_catalogs(*login, source_name=source.name, options=options).get(catalog, [])
+                if str(e.get("Ref_Key")) in plan.to_fetch
+            ]
         elements[catalog] = [before[key][1] for key in sorted(plan.unchanged)] + fetched
         changes.fetched[catalog] = fetched
         changes.gone[catalog] = plan.gone | (plan.to_fetch - {str(e.get("Ref_Key")) for e in fetched})
@@ -96,8 +101,7 @@ def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead
     return ODataRead(fingerprint_of(now), elements, changes, [text("sync.delta", **counts)])
 
 
-def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource,
-                  target_url: str | None) -> ExtractedSource:
+def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource, target_url: str | None) -> ExtractedSource:
     """A 1C source with its fingerprint (taken before reading: a change made during the run is seen next time)."""
     versions = None
     if isinstance(source, ODataSource):
@@ -108,8 +112,14 @@ def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource,
         path = config.resolve(source.path)
         fingerprint = file_fingerprint(path)
         data = read_exchange_file(path, source_name=source.name)
-    return ExtractedSource(source.name, source.kind, onec_records(source.name, data), notes=data.notes,
-                           fingerprint=fingerprint, versions=versions)
+    return ExtractedSource(
+        source.name,
+        source.kind,
+        onec_records(source.name, data),
+        notes=data.notes,
+        fingerprint=fingerprint,
+        versions=versions,
+    )
 
 
 def _grids(path: Path, source: FileSource) -> list[Grid]:
@@ -123,7 +133,8 @@ def _expected_headers(source: FileSource) -> list[str]:
         return []
     specs = [*source.columns.company.values(), *source.columns.contact.values()]
     return [h for spec in specs for h in ([spec] if isinstance(spec, str) else spec)] + (
-        [source.key] if source.key else [])
+        [source.key] if source.key else []
+    )
 
 
 def _label(kind: str, table: SourceTable):
@@ -138,8 +149,9 @@ def _header_cells(grid: Grid, header_row: int) -> list[str | None]:
         return []
 
 
-def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
-                   target_url: str | None = None) -> ExtractedSource:
+def extract_source(
+    config: MigrationConfig, source: FileSource | ODataSource, target_url: str | None = None
+) -> ExtractedSource:
     """Every record of ``source`` in canonical fields, plus rejects; SourceError if unreadable.
 
     A 1C OData source compares its element versions with those stored in ``target_url`` and
@@ -170,15 +182,26 @@ def extract_source(config: MigrationConfig, source: FileSource | ODataSource,
             raise SourceError(text("sources.sheet_problem", file=path.name, sheet=table.name, problem=exc)) from None
         header = _header_cells(grid, table.header_row)
         key_column = record_key_column(mapping, source.key)
-        grid_rejects = [reject(source.name, rejected_row_key(header, key_column, r.cells) or label(r.row), "row",
-                               label(r.row), [r.reason], {"raw": r.raw}) for r in table.rejects]
+        grid_rejects = [
+            reject(
+                source.name,
+                rejected_row_key(header, key_column, r.cells) or label(r.row),
+                "row",
+                label(r.row),
+                [r.reason],
+                {"raw": r.raw},
+            )
+            for r in table.rejects
+        ]
         if grid_rejects:
             records.rejects = pd.concat([records.rejects, rejects_frame(grid_rejects)], ignore_index=True)
         parts.append(records)
-        tables.append(TableIntake(table.name, table.header_row, len(table.frame), mapping,
-                                  [*table.notes, *mapping.notes]))
+        tables.append(
+            TableIntake(table.name, table.header_row, len(table.frame), mapping, [*table.notes, *mapping.notes])
+        )
     if not tables:
         raise SourceError(text("sources.no_header_sheet", file=path.name))
-    records = SourceRecords(*(pd.concat([getattr(p, f) for p in parts], ignore_index=True)
-                              for f in ("companies", "contacts", "rejects")))
+    records = SourceRecords(
+        *(pd.concat([getattr(p, f) for p in parts], ignore_index=True) for f in ("companies", "contacts", "rejects"))
+    )
     return ExtractedSource(source.name, source.kind, records, tables, notes)

@@ -11,8 +11,8 @@ from connectors.crm_db.diff import write_diff
 from connectors.crm_db.load import RunInfo, load, record_failure, utcnow
 from connectors.crm_db.report import report_sheets
 from connectors.crm_db.report_workbook import report_workbook
-from connectors.xlsx_writer import write_workbook
 from connectors.urls import mask_url
+from connectors.xlsx_writer import write_workbook
 from pipelines.metadata import preview_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import GoldenRecords, Normalised, RunSummary
@@ -22,41 +22,85 @@ from vocabulary import progress
 from vocabulary.messages import text
 
 
-@dg.asset(group_name="load", kinds={"sql"},
-          description="Golden records upserted into the CRM database via source_links, in one transaction.")
-def loaded(context: dg.AssetExecutionContext, migration: MigrationConfigResource, target: CrmTargetResource,
-           normalised: Normalised, golden: GoldenRecords, quarantine: pd.DataFrame) -> dg.Output[RunSummary]:
+@dg.asset(
+    group_name="load",
+    kinds={"sql"},
+    description="Golden records upserted into the CRM database via source_links, in one transaction.",
+)
+def loaded(
+    context: dg.AssetExecutionContext,
+    migration: MigrationConfigResource,
+    target: CrmTargetResource,
+    normalised: Normalised,
+    golden: GoldenRecords,
+    quarantine: pd.DataFrame,
+) -> dg.Output[RunSummary]:
     config = migration.load()
     url = target.resolve(config)
-    run = RunInfo(run_id=context.run.run_id, config_name=config.name, started_at=_run_start(context),
-                  dry_run=target.dry_run, sources=tuple(s.name for s in config.sources),
-                  records_read=sum(normalised.rows_read.values()), review_pairs=len(golden.review),
-                  positional_sources=tuple(s.name for s in config.sources if s.kind in ("excel", "csv") and not s.key),
-                  max_delete_share=config.max_delete_share, allow_deletes=target.allow_deletes,
-                  incomplete_sources=normalised.incomplete)
+    run = RunInfo(
+        run_id=context.run.run_id,
+        config_name=config.name,
+        started_at=_run_start(context),
+        dry_run=target.dry_run,
+        sources=tuple(s.name for s in config.sources),
+        records_read=sum(normalised.rows_read.values()),
+        review_pairs=len(golden.review),
+        positional_sources=tuple(s.name for s in config.sources if s.kind in ("excel", "csv") and not s.key),
+        max_delete_share=config.max_delete_share,
+        allow_deletes=target.allow_deletes,
+        incomplete_sources=normalised.incomplete,
+    )
     try:
         with progress.stage(text("progress.load"), total=len(golden.companies) + len(golden.contacts)) as step:
-            result = load(url, run, golden.companies, golden.contacts, quarantine, normalised.expected(),
-                          review=golden.review, sync_state=target.sync_state(normalised.fingerprints),
-                          versions=normalised.versions, identity=same_identity, diff=bool(target.diff),
-                          merges=golden.links)
+            result = load(
+                url,
+                run,
+                golden.companies,
+                golden.contacts,
+                quarantine,
+                normalised.expected(),
+                review=golden.review,
+                sync_state=target.sync_state(normalised.fingerprints),
+                versions=normalised.versions,
+                identity=same_identity,
+                diff=bool(target.diff),
+                merges=golden.links,
+            )
             step.advance(len(golden.companies) + len(golden.contacts))
     except Exception as exc:
         record_failure(url, run, exc)
         raise
     if target.diff:
         write_diff(Path(target.diff), result.changes or [])
-    summary = RunSummary(context.run.run_id, mask_url(url), target.dry_run, normalised.rows_read, normalised.intake,
-                         result,
-                         quarantine["source"].value_counts().to_dict(), len(golden.review), normalised.notes)
-    counts = {f"{entity}_{k}": v for entity in ("companies", "contacts")
-              for k, v in asdict(getattr(result, entity)).items()}
+    summary = RunSummary(
+        context.run.run_id,
+        mask_url(url),
+        target.dry_run,
+        normalised.rows_read,
+        normalised.intake,
+        result,
+        quarantine["source"].value_counts().to_dict(),
+        len(golden.review),
+        normalised.notes,
+    )
+    counts = {
+        f"{entity}_{k}": v for entity in ("companies", "contacts") for k, v in asdict(getattr(result, entity)).items()
+    }
     written = len(golden.companies) + len(golden.contacts)
-    return dg.Output(summary, metadata={"dagster/row_count": written, "target": mask_url(url),
-                                        "dry_run": target.dry_run, "quarantined": result.quarantined, **counts,
-                                        "conflicts": result.conflicts, "crm_edits_kept": result.crm_kept,
-                                        "crm_deleted_not_revived": result.crm_deleted,
-                                        "row_position_identity_changed": result.identity_changed})
+    return dg.Output(
+        summary,
+        metadata={
+            "dagster/row_count": written,
+            "target": mask_url(url),
+            "dry_run": target.dry_run,
+            "quarantined": result.quarantined,
+            **counts,
+            "conflicts": result.conflicts,
+            "crm_edits_kept": result.crm_kept,
+            "crm_deleted_not_revived": result.crm_deleted,
+            "row_position_identity_changed": result.identity_changed,
+        },
+    )
 
 
 def _run_start(context: dg.AssetExecutionContext) -> datetime:
@@ -66,13 +110,24 @@ def _run_start(context: dg.AssetExecutionContext) -> datetime:
     return datetime.fromtimestamp(stats.start_time, UTC).replace(tzinfo=None, microsecond=0)
 
 
-@dg.asset(group_name="load", description="Quality figures per source (counts, quarantine, phone/email validity) "
-                                           "and the data-quality workbook of the run, next to the config.")
-def quality_report(migration: MigrationConfigResource, target: CrmTargetResource, loaded: RunSummary,
-                   normalised: Normalised, quarantine: pd.DataFrame) -> dg.Output[pd.DataFrame]:
+@dg.asset(
+    group_name="load",
+    description="Quality figures per source (counts, quarantine, phone/email validity) "
+    "and the data-quality workbook of the run, next to the config.",
+)
+def quality_report(
+    migration: MigrationConfigResource,
+    target: CrmTargetResource,
+    loaded: RunSummary,
+    normalised: Normalised,
+    quarantine: pd.DataFrame,
+) -> dg.Output[pd.DataFrame]:
     config = migration.load()
     report = quality_by_source(normalised.rows_read, normalised.companies, normalised.contacts, quarantine)
-    metadata: dict[str, object] = {"dagster/row_count": len(report), "by_source": preview_table(report, rows=len(report))}
+    metadata: dict[str, object] = {
+        "dagster/row_count": len(report),
+        "by_source": preview_table(report, rows=len(report)),
+    }
     if config.report_dir is not None and not loaded.dry_run:
         path = config.resolve(config.report_dir) / f"quality-{loaded.run_id}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -12,10 +12,17 @@ from transforms.matching import CLUSTER, cluster_of, match_companies, match_cont
 from validators.validate import Validated
 
 
-@dg.asset(group_name="match", description="Source records grouped per real company and person, with reasons; "
-                                            "uncertain pairs go to the review queue.")
-def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResource, target: CrmTargetResource,
-            validated: Validated) -> dg.Output[MatchedRecords]:
+@dg.asset(
+    group_name="match",
+    description="Source records grouped per real company and person, with reasons; "
+    "uncertain pairs go to the review queue.",
+)
+def matched(
+    context: dg.AssetExecutionContext,
+    migration: MigrationConfigResource,
+    target: CrmTargetResource,
+    validated: Validated,
+) -> dg.Output[MatchedRecords]:
     config = migration.load()
     decisions = read_decisions(target.resolve(config))
     limits = config.matching.thresholds
@@ -25,14 +32,25 @@ def matched(context: dg.AssetExecutionContext, migration: MigrationConfigResourc
     review = pd.concat([companies.review, contacts.review], ignore_index=True)
     for line in companies.ignored_decisions + contacts.ignored_decisions:
         context.log.warning(line)
-    return dg.Output(MatchedRecords(companies.frame, contacts.frame, links, review), metadata={
-        **frame_metadata(links, ["entity", "left_source", "left_key", "right_source", "right_key", "reasons"],
-                         previews=config.privacy.previews),
-        "dagster/row_count": len(companies.frame) + len(contacts.frame), "merges": len(links),
-        "company_records": len(companies.frame), "companies": int(companies.frame[CLUSTER].nunique()),
-        "contact_records": len(contacts.frame), "contacts": int(contacts.frame[CLUSTER].nunique()),
-        "review_pairs": len(review), "decisions_applied": len(decisions),
-        "review_preview": sample(review, rows=20, previews=config.privacy.previews)})
+    return dg.Output(
+        MatchedRecords(companies.frame, contacts.frame, links, review),
+        metadata={
+            **frame_metadata(
+                links,
+                ["entity", "left_source", "left_key", "right_source", "right_key", "reasons"],
+                previews=config.privacy.previews,
+            ),
+            "dagster/row_count": len(companies.frame) + len(contacts.frame),
+            "merges": len(links),
+            "company_records": len(companies.frame),
+            "companies": int(companies.frame[CLUSTER].nunique()),
+            "contact_records": len(contacts.frame),
+            "contacts": int(contacts.frame[CLUSTER].nunique()),
+            "review_pairs": len(review),
+            "decisions_applied": len(decisions),
+            "review_preview": sample(review, rows=20, previews=config.privacy.previews),
+        },
+    )
 
 
 @dg.asset(group_name="match", description="One golden record per real company and person (field survivorship).")
@@ -42,9 +60,15 @@ def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Ou
     rules = config.matching.survivorship
     companies = golden_companies(matched.companies, priority, rules)
     contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
-    return dg.Output(GoldenRecords(companies, contacts, matched.review, matched.links), metadata={
-        **frame_metadata(companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"],
-                         previews=config.privacy.previews),
-        "dagster/row_count": len(companies) + len(contacts),
-        "companies": len(companies), "contacts": len(contacts),
-        "branches": int(companies["parent_cluster"].notna().sum())})
+    return dg.Output(
+        GoldenRecords(companies, contacts, matched.review, matched.links),
+        metadata={
+            **frame_metadata(
+                companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"], previews=config.privacy.previews
+            ),
+            "dagster/row_count": len(companies) + len(contacts),
+            "companies": len(companies),
+            "contacts": len(contacts),
+            "branches": int(companies["parent_cluster"].notna().sum()),
+        },
+    )

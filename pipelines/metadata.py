@@ -5,6 +5,7 @@ constraints), else from the values themselves — frames hold Python objects, so
 ``object`` would say nothing. Previews of client rows can be turned off for the whole
 run (``privacy: {previews: false}``): then only counts and the schema are recorded.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterable
@@ -16,8 +17,15 @@ import pandera.pandas as pa
 PREVIEW_ROWS = 10
 CELL_TEXT = 80
 
-_TYPE_NAMES = {str: "text", int: "integer", float: "number", bool: "boolean", list: "list", tuple: "list",
-               dict: "mapping"}
+_TYPE_NAMES = {
+    str: "text",
+    int: "integer",
+    float: "number",
+    bool: "boolean",
+    list: "list",
+    tuple: "list",
+    dict: "mapping",
+}
 
 
 def _cell(value: object) -> str:
@@ -52,33 +60,50 @@ def column_schema(frame: pd.DataFrame, schema: pa.DataFrameSchema | None = None)
     columns = []
     for name in frame.columns:
         rule = schema.columns.get(name) if schema is not None else None
-        constraints = None if rule is None else dg.TableColumnConstraints(
-            nullable=rule.nullable, unique=rule.unique, other=[c for c in [_check_names(rule)] if c])
+        constraints = (
+            None
+            if rule is None
+            else dg.TableColumnConstraints(
+                nullable=rule.nullable, unique=rule.unique, other=[c for c in [_check_names(rule)] if c]
+            )
+        )
         columns.append(dg.TableColumn(str(name), _value_type(frame[name]), constraints=constraints))
     return dg.TableSchema(columns=columns)
 
 
-def preview_table(frame: pd.DataFrame, columns: Iterable[str] | None = None,
-                  rows: int = PREVIEW_ROWS) -> dg.TableMetadataValue:
+def preview_table(
+    frame: pd.DataFrame, columns: Iterable[str] | None = None, rows: int = PREVIEW_ROWS
+) -> dg.TableMetadataValue:
     """The first ``rows`` rows of ``columns`` as a Dagster table (cells as short text)."""
     cols = [c for c in (columns or frame.columns) if c in frame.columns]
-    records = [dg.TableRecord({c: _cell(v) for c, v in zip(cols, row)})
-               for row in frame[cols].head(rows).itertuples(index=False)]
-    return dg.MetadataValue.table(records=records, schema=dg.TableSchema(
-        columns=[dg.TableColumn(c, "text") for c in cols]))
+    records = [
+        dg.TableRecord({c: _cell(v) for c, v in zip(cols, row)})
+        for row in frame[cols].head(rows).itertuples(index=False)
+    ]
+    return dg.MetadataValue.table(
+        records=records, schema=dg.TableSchema(columns=[dg.TableColumn(c, "text") for c in cols])
+    )
 
 
-def frame_metadata(frame: pd.DataFrame, preview: Iterable[str] | None = None, *, previews: bool = True,
-                   schema: pa.DataFrameSchema | None = None) -> dict[str, object]:
+def frame_metadata(
+    frame: pd.DataFrame,
+    preview: Iterable[str] | None = None,
+    *,
+    previews: bool = True,
+    schema: pa.DataFrameSchema | None = None,
+) -> dict[str, object]:
     """``dagster/row_count``, ``dagster/column_schema`` and, unless ``previews`` is off, a preview of ``frame``."""
-    metadata: dict[str, object] = {"dagster/row_count": len(frame),
-                                   "dagster/column_schema": column_schema(frame, schema)}
+    metadata: dict[str, object] = {
+        "dagster/row_count": len(frame),
+        "dagster/column_schema": column_schema(frame, schema),
+    }
     if previews:
         metadata["preview"] = preview_table(frame, preview)
     return metadata
 
 
-def sample(frame: pd.DataFrame, columns: Iterable[str] | None = None, rows: int = PREVIEW_ROWS, *,
-           previews: bool = True) -> dg.TableMetadataValue | str:
+def sample(
+    frame: pd.DataFrame, columns: Iterable[str] | None = None, rows: int = PREVIEW_ROWS, *, previews: bool = True
+) -> dg.TableMetadataValue | str:
     """A sample of offending or noteworthy rows for a check, or a count only when previews are off."""
     return preview_table(frame, columns, rows) if previews else f"{len(frame)} rows (previews are off)"

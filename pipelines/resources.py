@@ -1,4 +1,5 @@
 """Dagster resources: where the config lives and where the CRM database is."""
+
 from __future__ import annotations
 
 import os

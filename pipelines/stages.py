@@ -2,6 +2,7 @@
 
 Kept apart from the asset modules so checks and commands import a stage's shape, not its asset.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -65,8 +66,9 @@ class Normalised:
         """Every record read: each must end up linked or quarantined."""
         keys = {("company", s, k) for s, k in zip(self.companies[SOURCE], self.companies[SOURCE_KEY])}
         keys |= {("contact", s, k) for s, k in zip(self.contacts[SOURCE], self.contacts[SOURCE_KEY])}
-        keys |= {(e, s, k) for e, s, k in zip(self.rejects["entity"], self.rejects["source"],
-                                              self.rejects["source_key"])}
+        keys |= {
+            (e, s, k) for e, s, k in zip(self.rejects["entity"], self.rejects["source"], self.rejects["source_key"])
+        }
         return keys
 
 

@@ -11,6 +11,7 @@ The sensor compares the fingerprints with the target's ``sync_state`` — what s
 was requested. Its JSON cursor remembers the last request (fingerprint and attempt); a request
 whose run failed is asked again under a new run key (``…-2``, ``…-3``), one still running is waited for.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -29,8 +30,13 @@ from vocabulary.messages import text
 
 ONEC_KINDS = ("onec_odata", "onec_xml")
 SENSOR_INTERVAL = 300  # seconds between two looks at 1C
-_UNFINISHED = (dg.DagsterRunStatus.QUEUED, dg.DagsterRunStatus.NOT_STARTED, dg.DagsterRunStatus.STARTING,
-               dg.DagsterRunStatus.STARTED, dg.DagsterRunStatus.CANCELING)
+_UNFINISHED = (
+    dg.DagsterRunStatus.QUEUED,
+    dg.DagsterRunStatus.NOT_STARTED,
+    dg.DagsterRunStatus.STARTING,
+    dg.DagsterRunStatus.STARTED,
+    dg.DagsterRunStatus.CANCELING,
+)
 
 
 def onec_sources(config: MigrationConfig, name: str | None = None) -> list[FileSource | ODataSource]:
@@ -49,8 +55,9 @@ def onec_sources(config: MigrationConfig, name: str | None = None) -> list[FileS
 def source_fingerprint(config: MigrationConfig, source: FileSource | ODataSource) -> str:
     """What the source looks like now, as one string that changes whenever a record does."""
     if isinstance(source, ODataSource):
-        return odata_fingerprint(source.url, source.user, source.password(), source_name=source.name,
-                                 options=odata_options(source))
+        return odata_fingerprint(
+            source.url, source.user, source.password(), source_name=source.name, options=odata_options(source)
+        )
     return file_fingerprint(config.resolve(source.path))
 
 
@@ -71,8 +78,9 @@ def _request_key(now: dict[str, str]) -> str:
     return hashlib.sha256(json.dumps(now, sort_keys=True).encode()).hexdigest()[:16]
 
 
-def next_request(now: dict[str, str], synced: dict[str, str], cursor: dict,
-                 status_of: dg.DagsterRunStatus | None) -> tuple[str | None, dict, str]:
+def next_request(
+    now: dict[str, str], synced: dict[str, str], cursor: dict, status_of: dg.DagsterRunStatus | None
+) -> tuple[str | None, dict, str]:
     """(run key to request or None, the new cursor, why) for one sensor tick.
 
     ``synced`` are the fingerprints of the last successful load; ``cursor`` the last request
@@ -105,12 +113,17 @@ def _run_status(context: dg.SensorEvaluationContext, run_key: str | None) -> dg.
 
 def build_sync_automation(config_path: str, job_name: str = "migration_job") -> list:
     """The job, sensor and schedule for ``dagster dev`` / a daemon: both start stopped, an operator turns them on."""
-    job = dg.define_asset_job(job_name, selection=dg.AssetSelection.all(),
-                              description="The whole migration: extract, clean, match and load.")
+    job = dg.define_asset_job(
+        job_name, selection=dg.AssetSelection.all(), description="The whole migration: extract, clean, match and load."
+    )
 
-    @dg.sensor(job=job, minimum_interval_seconds=SENSOR_INTERVAL, default_status=dg.DefaultSensorStatus.STOPPED,
-               description="Starts a sync when a 1C source changed since the last successful sync; "
-                           "a failed sync is asked again on the next tick.")
+    @dg.sensor(
+        job=job,
+        minimum_interval_seconds=SENSOR_INTERVAL,
+        default_status=dg.DefaultSensorStatus.STOPPED,
+        description="Starts a sync when a 1C source changed since the last successful sync; "
+        "a failed sync is asked again on the next tick.",
+    )
     def onec_changes(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
         try:
             config = load_config(config_path)
@@ -129,9 +142,12 @@ def build_sync_automation(config_path: str, job_name: str = "migration_job") -> 
         return dg.SensorResult(run_requests=[request], cursor=json.dumps(cursor, sort_keys=True))
 
     config = load_config(config_path)
-    schedule = dg.ScheduleDefinition(name="nightly_sync", job=job, cron_schedule=config.sync.cron,
-                                     execution_timezone=config.sync.timezone,
-                                     default_status=dg.DefaultScheduleStatus.STOPPED,
-                                     description="A full sync every night (migration.yaml sync: cron, timezone), "
-                                                 "whatever the sensor saw.")
+    schedule = dg.ScheduleDefinition(
+        name="nightly_sync",
+        job=job,
+        cron_schedule=config.sync.cron,
+        execution_timezone=config.sync.timezone,
+        default_status=dg.DefaultScheduleStatus.STOPPED,
+        description="A full sync every night (migration.yaml sync: cron, timezone), whatever the sensor saw.",
+    )
     return [job, onec_changes, schedule]

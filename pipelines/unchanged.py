@@ -11,6 +11,7 @@ reconciliation of that load still holds, and the run only records itself in ``mi
 Anything else a run depends on lives in the target and is left alone by an unchanged run anyway:
 fields CRM users changed keep their values, records they deleted stay deleted.
 """
+
 from __future__ import annotations
 
 import hashlib

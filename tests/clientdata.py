@@ -3,6 +3,7 @@
 The data is written here, not taken from sample_data/, so tests pin behaviour
 with values they state themselves.
 """
+
 from __future__ import annotations
 
 import csv
@@ -12,12 +13,39 @@ import openpyxl
 
 CRM_HEADER = ["Клиент", "ИНН", "КПП", "Город", "Телефон", "Контактное лицо", "Должность", "E-mail", "Дата создания"]
 CRM_ROWS = [
-    ['ООО "Ромашка"', "7707083893", "773601001", "Москва", "8 (495) 123-45-67", "Иванов Иван Иванович",
-     "директор", "ivanov@romashka.ru", "2019-03-01"],
-    ["Ромашка ООО", "7707083893", "773601001", "Москва", "+7 495 1234567", "Петрова Анна", "бухгалтер",
-     "petrova@romashka.ru", None],
-    ['ООО "Ромашка"', "7707083893", "781043001", "Санкт-Петербург", "8 (812) 555-12-12", "Сидоров Олег",
-     "управляющий", None, None],  # a branch: same INN, other KPP
+    [
+        'ООО "Ромашка"',
+        "7707083893",
+        "773601001",
+        "Москва",
+        "8 (495) 123-45-67",
+        "Иванов Иван Иванович",
+        "директор",
+        "ivanov@romashka.ru",
+        "2019-03-01",
+    ],
+    [
+        "Ромашка ООО",
+        "7707083893",
+        "773601001",
+        "Москва",
+        "+7 495 1234567",
+        "Петрова Анна",
+        "бухгалтер",
+        "petrova@romashka.ru",
+        None,
+    ],
+    [
+        'ООО "Ромашка"',
+        "7707083893",
+        "781043001",
+        "Санкт-Петербург",
+        "8 (812) 555-12-12",
+        "Сидоров Олег",
+        "управляющий",
+        None,
+        None,
+    ],  # a branch: same INN, other KPP
     ["ИП Кузнецов Павел Андреевич", "500100732259", None, "Тверь", "8-916-123-45-67", None, None, None, None],
     [None, None, None, None, "123", None, None, None, "2020-01-01"],  # no name: quarantined
 ]
@@ -28,8 +56,14 @@ BUH_ROWS = [
 ]
 
 
-def write_dataset(folder: Path, *, crm_rows: list[list] | None = None, buh_rows: list[list] | None = None,
-                  target: str = "sqlite:///crm.db", extra_yaml: str = "") -> Path:
+def write_dataset(
+    folder: Path,
+    *,
+    crm_rows: list[list] | None = None,
+    buh_rows: list[list] | None = None,
+    target: str = "sqlite:///crm.db",
+    extra_yaml: str = "",
+) -> Path:
     """Write clients.xlsx (title row + header + rows), buh.csv (cp1251, ;) and migration.yaml."""
     wb = openpyxl.Workbook()
     ws = wb.active
@@ -45,7 +79,8 @@ def write_dataset(folder: Path, *, crm_rows: list[list] | None = None, buh_rows:
         writer.writerow(BUH_HEADER)
         writer.writerows(BUH_ROWS if buh_rows is None else buh_rows)
     config = folder / "migration.yaml"
-    config.write_text(f"""name: test-client
+    config.write_text(
+        f"""name: test-client
 default_region: RU
 target: {{url: "{target}"}}
 sources:
@@ -63,5 +98,7 @@ sources:
     key: Код
     columns:
       company: {{name: Наименование, inn: ИНН, kpp: КПП, phone: Телефон}}
-{extra_yaml}""", encoding="utf-8")
+{extra_yaml}""",
+        encoding="utf-8",
+    )
     return config

@@ -3,6 +3,7 @@
 Servers come from $CRM_TEST_POSTGRES / $CRM_TEST_MARIADB (defaults: the local
 CI services). A server that cannot be reached skips its tests with the reason.
 """
+
 from __future__ import annotations
 
 import os
@@ -41,14 +42,19 @@ def _server_database(kind: str) -> Iterator[str]:
 
 
 @pytest.fixture(autouse=True)
-def _own_dagster_home(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:  # noqa: ANN001
+def _own_dagster_home(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     """Each test gets its own Dagster instance folder (not yet created), whatever the caller's $DAGSTER_HOME."""
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
-                        pytest.param("mariadb", marks=pytest.mark.mariadb)])
-def target_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:  # noqa: ANN001
+@pytest.fixture(
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mariadb", marks=pytest.mark.mariadb),
+    ]
+)
+def target_url(request: pytest.FixtureRequest, tmp_path) -> Iterator[str]:
     """A URL of an empty database of each kind, dropped after the test."""
     if request.param == "sqlite":
         yield f"sqlite:///{tmp_path / 'crm.db'}"

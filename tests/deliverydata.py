@@ -1,15 +1,16 @@
 """A target database made by the real pipeline from tests/clientdata, with a ``crm:`` section."""
+
 from __future__ import annotations
 
 from pathlib import Path
 
 from sqlalchemy import select
 
+from cli.runner import execute
 from connectors.crm_db.engine import connect
 from connectors.crm_db.schema import remote_links as links_table
 from connectors.saas import Pacer, RetryPolicy
 from pipelines.config import MigrationConfig, load_config
-from cli.runner import execute
 from tests.clientdata import write_dataset
 
 # Fast retries and no pacing pause in tests: the fakes' own limits decide what is refused.

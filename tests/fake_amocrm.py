@@ -7,6 +7,7 @@ each custom field it names; the system fields PHONE/EMAIL (enum codes), POSITION
 lists page by ``page``/``limit`` with ``_links.next``, 204 when empty, ``query`` searches names and
 field values; 7 requests per second, then 429; dropped connections and lost answers on demand.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -19,8 +20,12 @@ from tests.fake_saas import FakeSaas
 ENUMS = {"PHONE": ["WORK", "WORKDD", "MOB", "FAX", "HOME", "OTHER"], "EMAIL": ["WORK", "PRIV", "OTHER"]}
 SYSTEM_FIELDS = {
     "contacts": [("PHONE", "Телефон", "multitext"), ("EMAIL", "Email", "multitext"), ("POSITION", "Должность", "text")],
-    "companies": [("PHONE", "Телефон", "multitext"), ("EMAIL", "Email", "multitext"), ("WEB", "Web", "url"),
-                  ("ADDRESS", "Адрес", "textarea")],
+    "companies": [
+        ("PHONE", "Телефон", "multitext"),
+        ("EMAIL", "Email", "multitext"),
+        ("WEB", "Web", "url"),
+        ("ADDRESS", "Адрес", "textarea"),
+    ],
 }
 
 
@@ -89,10 +94,16 @@ class FakeAmoCrm(FakeSaas):
         return self._write(method, entity, data)
 
     def _add_field(self, entity: str, field: dict, system: bool = False) -> dict:
-        made = {"id": next(self._field_ids), "name": field["name"], "code": field.get("code"),
-                "type": field.get("type", "text"), "is_api_only": False, "sort": field.get("sort", 500),
-                "enums": [{"id": n, "value": v} for n, v in enumerate(ENUMS.get(field.get("code"), []), 1)] or None,
-                "_system": system}
+        made = {
+            "id": next(self._field_ids),
+            "name": field["name"],
+            "code": field.get("code"),
+            "type": field.get("type", "text"),
+            "is_api_only": False,
+            "sort": field.get("sort", 500),
+            "enums": [{"id": n, "value": v} for n, v in enumerate(ENUMS.get(field.get("code"), []), 1)] or None,
+            "_system": system,
+        }
         self.fields[entity].append(made)
         return {k: v for k, v in made.items() if k != "_system"}
 
@@ -109,7 +120,7 @@ class FakeAmoCrm(FakeSaas):
     def _list(self, rows: list[dict], params: list[tuple[str, str]], key: str) -> tuple[int, dict, object]:
         args = dict(params)
         page, limit = int(args.get("page", 1)), min(int(args.get("limit", 50)), 250)
-        chunk = rows[(page - 1) * limit:page * limit]
+        chunk = rows[(page - 1) * limit : page * limit]
         if not chunk:
             return 204, {}, None
         links = {"self": {"href": f"/api/v4/{key}?page={page}"}}
@@ -128,8 +139,16 @@ class FakeAmoCrm(FakeSaas):
             if errors:
                 problems.append({"request_id": str(item.get("request_id", n)), "errors": errors})
         if problems:  # amoCRM refuses the whole request
-            return 400, {}, {"validation-errors": problems, "title": "Bad Request", "status": 400,
-                             "detail": "Request validation failed"}
+            return (
+                400,
+                {},
+                {
+                    "validation-errors": problems,
+                    "title": "Bad Request",
+                    "status": 400,
+                    "detail": "Request validation failed",
+                },
+            )
         out = []
         for item in items:
             self.writes[f"{method} {entity}"] += 1
@@ -142,13 +161,25 @@ class FakeAmoCrm(FakeSaas):
                 if key in item:
                     record[key] = item[key]
             self._set_values(entity, record, item.get("custom_fields_values") or [])
-            out.append({"id": record["id"], "request_id": item.get("request_id"),
-                        "_links": {"self": {"href": f"/api/v4/{entity}/{record['id']}"}}})
+            out.append(
+                {
+                    "id": record["id"],
+                    "request_id": item.get("request_id"),
+                    "_links": {"self": {"href": f"/api/v4/{entity}/{record['id']}"}},
+                }
+            )
         return 200, {}, {"_links": {"self": {"href": f"/api/v4/{entity}"}}, "_embedded": {entity: out}}
 
     def _field(self, entity: str, entry: dict) -> dict | None:
-        return next((f for f in self.fields[entity] if f["id"] == entry.get("field_id")
-                     or (entry.get("field_code") and f["code"] == entry.get("field_code"))), None)
+        return next(
+            (
+                f
+                for f in self.fields[entity]
+                if f["id"] == entry.get("field_id")
+                or (entry.get("field_code") and f["code"] == entry.get("field_code"))
+            ),
+            None,
+        )
 
     def _validate(self, method: str, entity: str, item: dict) -> list[dict]:
         errors = []
@@ -161,16 +192,31 @@ class FakeAmoCrm(FakeSaas):
         for n, entry in enumerate(item.get("custom_fields_values") or []):
             field = self._field(entity, entry)
             if field is None:
-                errors.append({"code": "NotSupportedChoice", "path": f"custom_fields_values.{n}.field_id",
-                               "detail": "The value you selected is not a valid choice."})
+                errors.append(
+                    {
+                        "code": "NotSupportedChoice",
+                        "path": f"custom_fields_values.{n}.field_id",
+                        "detail": "The value you selected is not a valid choice.",
+                    }
+                )
                 continue
             for value in entry.get("values") or []:
                 if field["enums"] and value.get("enum_code") not in {e["value"] for e in field["enums"]}:
-                    errors.append({"code": "NotSupportedChoice", "path": f"custom_fields_values.{n}.values.enum_code",
-                                   "detail": "The value you selected is not a valid choice."})
+                    errors.append(
+                        {
+                            "code": "NotSupportedChoice",
+                            "path": f"custom_fields_values.{n}.values.enum_code",
+                            "detail": "The value you selected is not a valid choice.",
+                        }
+                    )
                 if field["code"] == "EMAIL" and "@" not in str(value.get("value")):
-                    errors.append({"code": "InvalidEmail", "path": f"custom_fields_values.{n}.values.value",
-                                   "detail": "This value is not a valid email address."})
+                    errors.append(
+                        {
+                            "code": "InvalidEmail",
+                            "path": f"custom_fields_values.{n}.values.value",
+                            "detail": "This value is not a valid email address.",
+                        }
+                    )
         return errors
 
     def _set_values(self, entity: str, record: dict, entries: list[dict]) -> None:
@@ -179,11 +225,19 @@ class FakeAmoCrm(FakeSaas):
         for entry in entries:
             field = self._field(entity, entry)
             enums = {e["value"]: e["id"] for e in field["enums"] or []}
-            values = [{"value": v["value"]} | ({"enum_code": v["enum_code"], "enum_id": enums[v["enum_code"]]}
-                                               if v.get("enum_code") else {}) for v in entry.get("values") or []]
+            values = [
+                {"value": v["value"]}
+                | ({"enum_code": v["enum_code"], "enum_id": enums[v["enum_code"]]} if v.get("enum_code") else {})
+                for v in entry.get("values") or []
+            ]
             if values:
-                current[field["id"]] = {"field_id": field["id"], "field_name": field["name"],
-                                        "field_code": field["code"], "field_type": field["type"], "values": values}
+                current[field["id"]] = {
+                    "field_id": field["id"],
+                    "field_name": field["name"],
+                    "field_code": field["code"],
+                    "field_type": field["type"],
+                    "values": values,
+                }
             else:
                 current.pop(field["id"], None)
         record["custom_fields_values"] = list(current.values()) or None
@@ -193,11 +247,21 @@ class FakeAmoCrm(FakeSaas):
         for item in items:
             contact = contact_id or int(item["entity_id"])
             company = int(item["to_entity_id"])
-            if item.get("to_entity_type") != "companies" or contact not in self.records["contacts"] \
-                    or company not in self.records["companies"]:
+            if (
+                item.get("to_entity_type") != "companies"
+                or contact not in self.records["contacts"]
+                or company not in self.records["companies"]
+            ):
                 return 400, {}, {"title": "Bad Request", "status": 400, "detail": "entity not found"}
             self.writes["link"] += 1
             self.links.add((contact, company))
-            done.append({"entity_id": contact, "entity_type": "contacts", "to_entity_id": company,
-                         "to_entity_type": "companies", "metadata": None})
+            done.append(
+                {
+                    "entity_id": contact,
+                    "entity_type": "contacts",
+                    "to_entity_id": company,
+                    "to_entity_type": "companies",
+                    "metadata": None,
+                }
+            )
         return 200, {}, {"_total_items": len(done), "_embedded": {"links": done}}

@@ -9,6 +9,7 @@ the default presets; a leaky bucket (50, draining 2/s) answering 503 QUERY_LIMIT
 OPERATION_TIME_LIMIT and dropped connections on demand. Not modelled: ``$result[…]`` references
 inside a batch, user fields, the `select` of related entities.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -19,12 +20,27 @@ from tests.fake_saas import FakeSaas, php_params
 
 MULTIFIELDS = ("PHONE", "EMAIL", "WEB", "IM")
 PRESETS = [
-    {"ID": "1", "ENTITY_TYPE_ID": "8", "NAME": "Организация", "XML_ID": "#CRM_REQUISITE_PRESET_DEF_RU_COMPANY#",
-     "ACTIVE": "Y"},
-    {"ID": "2", "ENTITY_TYPE_ID": "8", "NAME": "ИП", "XML_ID": "#CRM_REQUISITE_PRESET_DEF_RU_INDIVIDUAL#",
-     "ACTIVE": "Y"},
-    {"ID": "3", "ENTITY_TYPE_ID": "8", "NAME": "Физ. лицо", "XML_ID": "#CRM_REQUISITE_PRESET_DEF_RU_PERSON#",
-     "ACTIVE": "Y"},
+    {
+        "ID": "1",
+        "ENTITY_TYPE_ID": "8",
+        "NAME": "Организация",
+        "XML_ID": "#CRM_REQUISITE_PRESET_DEF_RU_COMPANY#",
+        "ACTIVE": "Y",
+    },
+    {
+        "ID": "2",
+        "ENTITY_TYPE_ID": "8",
+        "NAME": "ИП",
+        "XML_ID": "#CRM_REQUISITE_PRESET_DEF_RU_INDIVIDUAL#",
+        "ACTIVE": "Y",
+    },
+    {
+        "ID": "3",
+        "ENTITY_TYPE_ID": "8",
+        "NAME": "Физ. лицо",
+        "XML_ID": "#CRM_REQUISITE_PRESET_DEF_RU_PERSON#",
+        "ACTIVE": "Y",
+    },
 ]
 WRITES = {"add", "update", "delete"}
 
@@ -38,8 +54,9 @@ class BitrixError(Exception):
 class FakeBitrix24(FakeSaas):
     """``with FakeBitrix24() as portal: portal.webhook`` → ``http://127.0.0.1:PORT/rest/1/CODE/``."""
 
-    def __init__(self, *, user_id: str = "7", code: str = "k3yw0rdSecret42", capacity: float = 50,
-                 drain: float = 2.0) -> None:
+    def __init__(
+        self, *, user_id: str = "7", code: str = "k3yw0rdSecret42", capacity: float = 50, drain: float = 2.0
+    ) -> None:
         super().__init__(capacity, drain)
         self.user_id, self.code = user_id, code
         self.tables: dict[str, dict[str, dict]] = {"crm.company": {}, "crm.contact": {}, "crm.requisite": {}}
@@ -69,7 +86,7 @@ class FakeBitrix24(FakeSaas):
     # -- HTTP ---------------------------------------------------------------------------------
     def _method(self, path: str) -> str | None:
         prefix = f"/rest/{self.user_id}/{self.code}/"
-        return path[len(prefix):].removesuffix(".json") if path.startswith(prefix) else None
+        return path[len(prefix) :].removesuffix(".json") if path.startswith(prefix) else None
 
     def is_write(self, method: str, path: str, body: bytes) -> bool:
         name = self._method(path) or ""
@@ -82,9 +99,15 @@ class FakeBitrix24(FakeSaas):
 
     def time_limit_next(self, reset_in: float = 0.05, times: int = 1) -> None:
         now = time.time()
-        self.busy_next(429, {"error": "OPERATION_TIME_LIMIT",
-                             "error_description": "Method is blocked due to operation time limit.",
-                             "time": {"start": now, "finish": now, "operating_reset_at": now + reset_in}}, times=times)
+        self.busy_next(
+            429,
+            {
+                "error": "OPERATION_TIME_LIMIT",
+                "error_description": "Method is blocked due to operation time limit.",
+                "time": {"start": now, "finish": now, "operating_reset_at": now + reset_in},
+            },
+            times=times,
+        )
 
     def answer(self, method: str, path: str, query: str, headers: dict, body: bytes) -> tuple[int, dict, object]:
         name = self._method(path)
@@ -178,8 +201,13 @@ def _json(body: bytes) -> dict:
 
 def _time(started: float) -> dict:
     now = time.time()
-    return {"start": started, "finish": now, "duration": now - started, "operating": 0,
-            "operating_reset_at": int(now) + 600}
+    return {
+        "start": started,
+        "finish": now,
+        "duration": now - started,
+        "operating": 0,
+        "operating_reset_at": int(now) + 600,
+    }
 
 
 def _apply(row: dict, fields: dict, item_ids: itertools.count) -> None:
@@ -195,8 +223,14 @@ def _apply(row: dict, fields: dict, item_ids: itertools.count) -> None:
                 elif current is not None:
                     current.update({k: str(v) for k, v in item.items() if k in ("VALUE", "VALUE_TYPE")})
                 elif not item_id and item.get("VALUE"):  # Bitrix24: an item without ID is appended
-                    items.append({"ID": str(next(item_ids)), "VALUE_TYPE": str(item.get("VALUE_TYPE") or "WORK"),
-                                  "VALUE": str(item["VALUE"]), "TYPE_ID": key})
+                    items.append(
+                        {
+                            "ID": str(next(item_ids)),
+                            "VALUE_TYPE": str(item.get("VALUE_TYPE") or "WORK"),
+                            "VALUE": str(item["VALUE"]),
+                            "TYPE_ID": key,
+                        }
+                    )
             if not items:
                 row.pop(key)
         elif key == "COMPANY_IDS":
@@ -208,7 +242,7 @@ def _apply(row: dict, fields: dict, item_ids: itertools.count) -> None:
 
 def _matches(row: dict, key: str, wanted: object) -> bool:
     op = next((p for p in (">=", "<=", "!=", ">", "<", "=", "!", "@") if key.startswith(p)), "")
-    value = row.get(key[len(op):])
+    value = row.get(key[len(op) :])
     if isinstance(wanted, list) or op == "@":
         found = str(value) in {str(w) for w in (wanted if isinstance(wanted, list) else [wanted])}
         return not found if op in ("!", "!=") else found
@@ -240,7 +274,7 @@ def _page(rows, params: dict) -> dict:
     start = int(params.get("start") or 0)
     if start == -1:  # a scan without counting: no total, no next
         return {"result": [pick(r) for r in found[:50]]}
-    page = [pick(r) for r in found[start:start + 50]]
+    page = [pick(r) for r in found[start : start + 50]]
     answer = {"result": page, "total": len(found)}
     if start + 50 < len(found):
         answer["next"] = start + 50

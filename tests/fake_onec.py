@@ -33,6 +33,7 @@ Data lives in ``catalogs`` (entity set → elements as 1C sends them); ``add``/`
 (an HTML error page, broken JSON). The builders below make elements of the real shapes of
 БП 3.0 and УТ 11.
 """
+
 from __future__ import annotations
 
 import base64
@@ -75,8 +76,14 @@ class ODataError(Exception):
 class FakeOneC:
     """``with FakeOneC({"Catalog_Контрагенты": [...]}) as onec: read_odata(onec.url, "odata", "secret", ...)``."""
 
-    def __init__(self, catalogs: dict[str, list[dict]] | None = None, *, user: str | None = "odata",
-                 password: str = "secret", base_path: str = BASE_PATH) -> None:
+    def __init__(
+        self,
+        catalogs: dict[str, list[dict]] | None = None,
+        *,
+        user: str | None = "odata",
+        password: str = "secret",
+        base_path: str = BASE_PATH,
+    ) -> None:
         self.user, self.password, self.base_path = user, password, base_path
         self.catalogs: dict[str, list[dict]] = {}
         self.requests: list[Request] = []
@@ -172,7 +179,7 @@ class FakeOneC:
         """(status, headers, body) for one GET."""
         if not path.startswith(self.base_path):
             return 404, {"Content-Type": "text/html"}, b"<html><head><title>404 Not Found</title></head></html>"
-        resource = path[len(self.base_path):].strip("/")
+        resource = path[len(self.base_path) :].strip("/")
         with self._lock:
             self.requests.append(Request(resource, dict(query)))
         if self.user is not None and authorization != _basic(self.user, self.password):
@@ -194,7 +201,11 @@ class FakeOneC:
             return 200, {"Content-Type": "application/xml;charset=utf-8"}, _edmx(self.catalogs).encode()
         if resource == "":
             if not as_json:
-                return 200, {"Content-Type": "application/atomsvc+xml;charset=utf-8"}, _atom_service(root, self.catalogs)
+                return (
+                    200,
+                    {"Content-Type": "application/atomsvc+xml;charset=utf-8"},
+                    _atom_service(root, self.catalogs),
+                )
             value = [{"name": name, "url": name} for name in self.catalogs]
             return 200, {"Content-Type": _JSON}, _dump({"odata.metadata": f"{root}/$metadata", "value": value})
         if resource not in self.catalogs:
@@ -206,7 +217,6 @@ class FakeOneC:
         if not as_json:
             return 200, {"Content-Type": "application/atom+xml;charset=utf-8"}, _atom_feed(root, resource, rows)
         return 200, {"Content-Type": _JSON}, _dump({"odata.metadata": f"{root}/$metadata#{resource}", "value": rows})
-
 
     def _ordered(self, catalog: str, orderby: str | None) -> tuple[list[dict], set[str]]:
         """The catalog in ``$orderby`` order, sorted once per change of the data (50,000 elements page fast)."""
@@ -231,11 +241,11 @@ class _Fault:
 
 def _handler(fake: FakeOneC) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 — http.server's naming
+        def do_GET(self) -> None:
             parts = urlsplit(self.path)
             query = dict(_split_query(parts.query))
             path = unquote(parts.path)
-            fault = fake.fault(path[len(fake.base_path):].strip("/"))
+            fault = fake.fault(path[len(fake.base_path) :].strip("/"))
             if fault and fault.drop:
                 self.close_connection = True  # no status line: the client sees the connection dropped
                 return
@@ -252,7 +262,7 @@ def _handler(fake: FakeOneC) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(body)
 
-        def log_message(self, format: str, *args: object) -> None:  # noqa: A002 — keep test output quiet
+        def log_message(self, format: str, *args: object) -> None:
             pass
 
     return Handler
@@ -274,15 +284,16 @@ def _dump(body: object) -> bytes:
 
 
 # -- query options ---------------------------------------------------------------------------
-def _query(catalog: str, elements: list[dict], known: set[str], query: dict[str, str],
-           cap: int | None = None) -> list[dict]:
+def _query(
+    catalog: str, elements: list[dict], known: set[str], query: dict[str, str], cap: int | None = None
+) -> list[dict]:
     """``elements`` (already in ``$orderby`` order, ``known`` their properties) filtered, paged, selected."""
     unknown = set(query) - {"$format", "$top", "$skip", "$orderby", "$select", "$filter"}
     if unknown:
         raise ODataError(400, "6", f"Неизвестный параметр запроса: {sorted(unknown)[0]}")
     matches = _predicate(query.get("$filter"), known)
     rows = [e for e in elements if matches(e)] if query.get("$filter") else elements
-    rows = rows[_number(query, "$skip", 0):]
+    rows = rows[_number(query, "$skip", 0) :]
     top = _number(query, "$top", None)
     top = min(top, cap) if top is not None and cap is not None else top if top is not None else cap
     rows = rows[:top] if top is not None else rows
@@ -294,8 +305,11 @@ def _query(catalog: str, elements: list[dict], known: set[str], query: dict[str,
 
 def _with_links(catalog: str, element: dict) -> dict:
     """The element as 1C sends it: a ``…@navigationLinkUrl`` next to each reference attribute."""
-    links = {f"{name[:-4]}@navigationLinkUrl": f"{catalog}(guid'{element.get('Ref_Key')}')/{name[:-4]}"
-             for name in element if name.endswith("_Key") and name != "Ref_Key"}
+    links = {
+        f"{name[:-4]}@navigationLinkUrl": f"{catalog}(guid'{element.get('Ref_Key')}')/{name[:-4]}"
+        for name in element
+        if name.endswith("_Key") and name != "Ref_Key"
+    }
     return {**element, **links}
 
 
@@ -379,39 +393,56 @@ def _edmx(catalogs: dict[str, list[dict]]) -> str:
             if any(isinstance(v, list) for v in values):
                 row_type = f"{catalog}_{name}_RowType"
                 lines = [line for v in values if isinstance(v, list) for line in v]
-                types.append(f"<ComplexType Name={quoteattr(row_type)}>" + "".join(
-                    f"<Property Name={quoteattr(n)} Type={quoteattr(_edm_type(n, vs))} Nullable=\"true\"/>"
-                    for n, vs in _properties(lines).items()) + "</ComplexType>")
-                props.append(f"<Property Name={quoteattr(name)} Type=\"Collection(StandardODATA.{escape(row_type)})\""
-                             " Nullable=\"false\"/>")
+                types.append(
+                    f"<ComplexType Name={quoteattr(row_type)}>"
+                    + "".join(
+                        f'<Property Name={quoteattr(n)} Type={quoteattr(_edm_type(n, vs))} Nullable="true"/>'
+                        for n, vs in _properties(lines).items()
+                    )
+                    + "</ComplexType>"
+                )
+                props.append(
+                    f'<Property Name={quoteattr(name)} Type="Collection(StandardODATA.{escape(row_type)})"'
+                    ' Nullable="false"/>'
+                )
             else:
                 nullable = "false" if name == "Ref_Key" else "true"
-                props.append(f"<Property Name={quoteattr(name)} Type={quoteattr(_edm_type(name, values))}"
-                             f" Nullable=\"{nullable}\"/>")
+                props.append(
+                    f"<Property Name={quoteattr(name)} Type={quoteattr(_edm_type(name, values))}"
+                    f' Nullable="{nullable}"/>'
+                )
         types.append(f"<EntityType Name={quoteattr(catalog)}>{''.join(props)}</EntityType>")
     sets = "".join(f"<EntitySet Name={quoteattr(c)} EntityType={quoteattr('StandardODATA.' + c)}/>" for c in catalogs)
-    return ('<?xml version="1.0" encoding="UTF-8"?>'
-            '<edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx" Version="1.0">'
-            '<edmx:DataServices xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"'
-            ' m:DataServiceVersion="3.0">'
-            '<Schema xmlns="http://schemas.microsoft.com/ado/2009/11/edm" Namespace="StandardODATA">'
-            f'{"".join(types)}<EntityContainer Name="StandardODATA" m:IsDefaultEntityContainer="true">{sets}'
-            '</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>')
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<edmx:Edmx xmlns:edmx="http://schemas.microsoft.com/ado/2007/06/edmx" Version="1.0">'
+        '<edmx:DataServices xmlns:m="http://schemas.microsoft.com/ado/2007/08/dataservices/metadata"'
+        ' m:DataServiceVersion="3.0">'
+        '<Schema xmlns="http://schemas.microsoft.com/ado/2009/11/edm" Namespace="StandardODATA">'
+        f'{"".join(types)}<EntityContainer Name="StandardODATA" m:IsDefaultEntityContainer="true">{sets}'
+        "</EntityContainer></Schema></edmx:DataServices></edmx:Edmx>"
+    )
 
 
 def _atom_service(root: str, catalogs: dict[str, list[dict]]) -> bytes:
-    collections = "".join(f"<collection href={quoteattr(c)}><atom:title>{escape(c)}</atom:title></collection>"
-                          for c in catalogs)
-    return ('<?xml version="1.0" encoding="UTF-8"?><service xmlns="http://www.w3.org/2007/app"'
-            f' xmlns:atom="http://www.w3.org/2005/Atom" xml:base={quoteattr(root + "/")}>'
-            f'<workspace><atom:title>Default</atom:title>{collections}</workspace></service>').encode()
+    collections = "".join(
+        f"<collection href={quoteattr(c)}><atom:title>{escape(c)}</atom:title></collection>" for c in catalogs
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><service xmlns="http://www.w3.org/2007/app"'
+        f' xmlns:atom="http://www.w3.org/2005/Atom" xml:base={quoteattr(root + "/")}>'
+        f"<workspace><atom:title>Default</atom:title>{collections}</workspace></service>"
+    ).encode()
 
 
 def _atom_feed(root: str, catalog: str, rows: list[dict]) -> bytes:
-    entries = "".join(f"<entry><id>{escape(root)}/{escape(catalog)}(guid'{escape(str(r.get('Ref_Key')))}')</id></entry>"
-                      for r in rows)
-    return ('<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
-            f'<id>{escape(root)}/{escape(catalog)}</id><title type="text"/>{entries}</feed>').encode()
+    entries = "".join(
+        f"<entry><id>{escape(root)}/{escape(catalog)}(guid'{escape(str(r.get('Ref_Key')))}')</id></entry>" for r in rows
+    )
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?><feed xmlns="http://www.w3.org/2005/Atom">'
+        f'<id>{escape(root)}/{escape(catalog)}</id><title type="text"/>{entries}</feed>'
+    ).encode()
 
 
 # -- elements of the real shapes --------------------------------------------------------------
@@ -420,18 +451,34 @@ def guid(n: int) -> str:
     return f"{n:08x}-1c00-11e5-8000-{n:012x}"
 
 
-_KINDS = {"Телефон": guid(9001), "Факс": guid(9002), "АдресЭлектроннойПочты": guid(9003),
-          "Адрес": guid(9004), "ВебСтраница": guid(9005)}
+_KINDS = {
+    "Телефон": guid(9001),
+    "Факс": guid(9002),
+    "АдресЭлектроннойПочты": guid(9003),
+    "Адрес": guid(9004),
+    "ВебСтраница": guid(9005),
+}
 
 
 def contact_info(*lines: tuple[str, str], city: str | None = None) -> list[dict]:
     """A ``КонтактнаяИнформация`` tabular part: ``("Телефон", "+7 495 123-45-67")``, ``("Адрес", "…")``…"""
     rows = []
     for number, (kind, text) in enumerate(lines, start=1):
-        row = {"LineNumber": str(number), "Тип": kind, "Вид_Key": _KINDS.get(kind, EMPTY_GUID),
-               "Представление": text, "Значение": json.dumps({"value": text, "type": kind}, ensure_ascii=False),
-               "Страна": "", "Регион": "", "Город": "", "АдресЭП": "", "ДоменноеИмяСервера": "",
-               "НомерТелефона": "", "НомерТелефонаБезКодов": "", "ВидДляСписка_Key": EMPTY_GUID}
+        row = {
+            "LineNumber": str(number),
+            "Тип": kind,
+            "Вид_Key": _KINDS.get(kind, EMPTY_GUID),
+            "Представление": text,
+            "Значение": json.dumps({"value": text, "type": kind}, ensure_ascii=False),
+            "Страна": "",
+            "Регион": "",
+            "Город": "",
+            "АдресЭП": "",
+            "ДоменноеИмяСервера": "",
+            "НомерТелефона": "",
+            "НомерТелефонаБезКодов": "",
+            "ВидДляСписка_Key": EMPTY_GUID,
+        }
         if kind in ("Телефон", "Факс"):
             row["НомерТелефона"] = re.sub(r"\D", "", text.split("доб")[0])
         elif kind == "АдресЭлектроннойПочты":
@@ -443,69 +490,157 @@ def contact_info(*lines: tuple[str, str], city: str | None = None) -> list[dict]
     return rows
 
 
-def _lines(phones: Iterable[str], emails: Iterable[str], address: str | None = None,
-           website: str | None = None) -> list[tuple[str, str]]:
-    return [*(("Телефон", p) for p in phones), *(("АдресЭлектроннойПочты", e) for e in emails),
-            *([("Адрес", address)] if address else []), *([("ВебСтраница", website)] if website else [])]
+def _lines(
+    phones: Iterable[str], emails: Iterable[str], address: str | None = None, website: str | None = None
+) -> list[tuple[str, str]]:
+    return [
+        *(("Телефон", p) for p in phones),
+        *(("АдресЭлектроннойПочты", e) for e in emails),
+        *([("Адрес", address)] if address else []),
+        *([("ВебСтраница", website)] if website else []),
+    ]
 
 
-def counterparty(n: int, name: str, *, inn: str = "", kpp: str = "", person: bool = False, style: str = "bp",
-                 legal_name: str | None = None, ogrn: str = "", phones: Iterable[str] = (),
-                 emails: Iterable[str] = (), address: str | None = None, city: str | None = None,
-                 website: str | None = None, comment: str = "", partner: int | None = None,
-                 deleted: bool = False, folder: bool = False, parent: int | None = None) -> dict:
+def counterparty(
+    n: int,
+    name: str,
+    *,
+    inn: str = "",
+    kpp: str = "",
+    person: bool = False,
+    style: str = "bp",
+    legal_name: str | None = None,
+    ogrn: str = "",
+    phones: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    address: str | None = None,
+    city: str | None = None,
+    website: str | None = None,
+    comment: str = "",
+    partner: int | None = None,
+    deleted: bool = False,
+    folder: bool = False,
+    parent: int | None = None,
+) -> dict:
     """A ``Catalog_Контрагенты`` element as БП 3.0 (``style="bp"``) or УТ 11 (``style="ut"``) sends it."""
     ref = guid(n)
     element: dict = {
-        "Ref_Key": ref, "DeletionMark": deleted, "Parent_Key": guid(parent) if parent else EMPTY_GUID,
-        "IsFolder": folder, "Code": f"00-{n:07d}", "Description": name, "Predefined": False, "PredefinedDataName": "",
+        "Ref_Key": ref,
+        "DeletionMark": deleted,
+        "Parent_Key": guid(parent) if parent else EMPTY_GUID,
+        "IsFolder": folder,
+        "Code": f"00-{n:07d}",
+        "Description": name,
+        "Predefined": False,
+        "PredefinedDataName": "",
     }
     if folder:
         return element
-    element.update({
-        "НаименованиеПолное": legal_name if legal_name is not None else name, "ИНН": inn, "КПП": kpp,
-        "ГоловнойКонтрагент_Key": ref, "Комментарий": comment, "ДополнительнаяИнформация": "",
-        "ДатаСоздания": "0001-01-01T00:00:00",
-        "КонтактнаяИнформация": contact_info(*_lines(phones, emails, address, website), city=city),
-    })
+    element.update(
+        {
+            "НаименованиеПолное": legal_name if legal_name is not None else name,
+            "ИНН": inn,
+            "КПП": kpp,
+            "ГоловнойКонтрагент_Key": ref,
+            "Комментарий": comment,
+            "ДополнительнаяИнформация": "",
+            "ДатаСоздания": "0001-01-01T00:00:00",
+            "КонтактнаяИнформация": contact_info(*_lines(phones, emails, address, website), city=city),
+        }
+    )
     if style == "bp":
-        element.update({"ЮридическоеФизическоеЛицо": "ФизическоеЛицо" if person else "ЮридическоеЛицо",
-                        "РегистрационныйНомер": ogrn, "ОсновнойБанковскийСчет_Key": EMPTY_GUID,
-                        "ОсновноеКонтактноеЛицо_Key": EMPTY_GUID, "ИсторияКПП": [], "ИсторияНаименований": []})
+        element.update(
+            {
+                "ЮридическоеФизическоеЛицо": "ФизическоеЛицо" if person else "ЮридическоеЛицо",
+                "РегистрационныйНомер": ogrn,
+                "ОсновнойБанковскийСчет_Key": EMPTY_GUID,
+                "ОсновноеКонтактноеЛицо_Key": EMPTY_GUID,
+                "ИсторияКПП": [],
+                "ИсторияНаименований": [],
+            }
+        )
     else:
-        element.update({"ЮрФизЛицо": "ФизЛицо" if person else "ЮрЛицо", "Партнер_Key": guid(partner or n + 5000),
-                        "ОсновнойМенеджерПокупателя_Key": EMPTY_GUID, "КодПоОКПО": ""})
+        element.update(
+            {
+                "ЮрФизЛицо": "ФизЛицо" if person else "ЮрЛицо",
+                "Партнер_Key": guid(partner or n + 5000),
+                "ОсновнойМенеджерПокупателя_Key": EMPTY_GUID,
+                "КодПоОКПО": "",
+            }
+        )
     return element
 
 
-def bp_contact(n: int, name: str, owner: int | None, *, position: str = "", phones: Iterable[str] = (),
-               emails: Iterable[str] = (), deleted: bool = False) -> dict:
+def bp_contact(
+    n: int,
+    name: str,
+    owner: int | None,
+    *,
+    position: str = "",
+    phones: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    deleted: bool = False,
+) -> dict:
     """A БП 3.0 ``Catalog_КонтактныеЛица`` element: the owner is a composite-type ``ОбъектВладелец``."""
     last, first, middle = (name.split() + ["", "", ""])[:3]
     return {
-        "Ref_Key": guid(n), "DeletionMark": deleted, "Code": f"{n:09d}", "Description": name,
-        "Фамилия": last, "Имя": first, "Отчество": middle, "ДатаРождения": "0001-01-01T00:00:00",
-        "Роль_Key": EMPTY_GUID, "Должность": position, "Описание": "",
+        "Ref_Key": guid(n),
+        "DeletionMark": deleted,
+        "Code": f"{n:09d}",
+        "Description": name,
+        "Фамилия": last,
+        "Имя": first,
+        "Отчество": middle,
+        "ДатаРождения": "0001-01-01T00:00:00",
+        "Роль_Key": EMPTY_GUID,
+        "Должность": position,
+        "Описание": "",
         "ОбъектВладелец": guid(owner) if owner else EMPTY_GUID,
         "ОбъектВладелец_Type": "StandardODATA.Catalog_Контрагенты" if owner else "StandardODATA.Undefined",
-        "ВидКонтактногоЛица": "КонтактноеЛицоКонтрагента", "Predefined": False, "PredefinedDataName": "",
+        "ВидКонтактногоЛица": "КонтактноеЛицоКонтрагента",
+        "Predefined": False,
+        "PredefinedDataName": "",
         "КонтактнаяИнформация": contact_info(*_lines(phones, emails)),
     }
 
 
-def ut_contact(n: int, name: str, partner: int, *, position: str = "", phones: Iterable[str] = (),
-               emails: Iterable[str] = (), deleted: bool = False) -> dict:
+def ut_contact(
+    n: int,
+    name: str,
+    partner: int,
+    *,
+    position: str = "",
+    phones: Iterable[str] = (),
+    emails: Iterable[str] = (),
+    deleted: bool = False,
+) -> dict:
     """An УТ 11 ``Catalog_КонтактныеЛицаПартнеров`` element: subordinate to a partner (``Owner_Key``)."""
     return {
-        "Ref_Key": guid(n), "DeletionMark": deleted, "Owner_Key": guid(partner), "Code": f"{n:09d}",
-        "Description": name, "ДолжностьПоВизитке": position, "Комментарий": "", "Пол": "",
-        "ДатаРождения": "0001-01-01T00:00:00", "Predefined": False, "PredefinedDataName": "",
+        "Ref_Key": guid(n),
+        "DeletionMark": deleted,
+        "Owner_Key": guid(partner),
+        "Code": f"{n:09d}",
+        "Description": name,
+        "ДолжностьПоВизитке": position,
+        "Комментарий": "",
+        "Пол": "",
+        "ДатаРождения": "0001-01-01T00:00:00",
+        "Predefined": False,
+        "PredefinedDataName": "",
         "КонтактнаяИнформация": contact_info(*_lines(phones, emails)),
     }
 
 
 def partner(n: int, name: str) -> dict:
     """An УТ 11 ``Catalog_Партнеры`` element (what contact persons of УТ belong to)."""
-    return {"Ref_Key": guid(n), "DeletionMark": False, "IsFolder": False, "Parent_Key": EMPTY_GUID,
-            "Code": f"{n:09d}", "Description": name, "НаименованиеПолное": name, "Клиент": True,
-            "КонтактнаяИнформация": []}
+    return {
+        "Ref_Key": guid(n),
+        "DeletionMark": False,
+        "IsFolder": False,
+        "Parent_Key": EMPTY_GUID,
+        "Code": f"{n:09d}",
+        "Description": name,
+        "НаименованиеПолное": name,
+        "Клиент": True,
+        "КонтактнаяИнформация": [],
+    }

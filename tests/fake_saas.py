@@ -4,6 +4,7 @@ a leaky-bucket rate limit, and injectable faults (busy answers, dropped connecti
 A subclass implements ``answer(method, path, query, headers, body)`` → (status, headers, JSON) and
 says which requests write (``is_write``), so a fault can be aimed at the next write only.
 """
+
 from __future__ import annotations
 
 import json
@@ -116,8 +117,11 @@ def _handler(fake: FakeSaas) -> type[BaseHTTPRequestHandler]:
             status, headers, answer = result
             data = b"" if answer is None else json.dumps(answer, ensure_ascii=False).encode()
             self.send_response(status)
-            for name, value in {"Content-Type": "application/json; charset=utf-8", **headers,
-                                "Content-Length": str(len(data))}.items():
+            for name, value in {
+                "Content-Type": "application/json; charset=utf-8",
+                **headers,
+                "Content-Length": str(len(data)),
+            }.items():
                 self.send_header(name, str(value))
             self.end_headers()
             self.wfile.write(data)

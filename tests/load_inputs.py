@@ -1,4 +1,5 @@
 """What the pipeline hands the loader for a dataset, captured once so tests can load it directly (fast)."""
+
 from __future__ import annotations
 
 import tempfile
@@ -25,10 +26,14 @@ def captured_load(**dataset: object) -> tuple[RunInfo, tuple, dict]:
     def capture(url: str, run: RunInfo, *frames: object, **options: object) -> LoadResult:
         captured.update(run=run, frames=frames, options=options)
         return LoadResult()
+
     with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
         patch.setattr(pipelines.loading, "load", capture)
-        execute(write_dataset(Path(folder), **dataset, extra_yaml="language: en\n"),
-                target=f"sqlite:///{folder}/crm.db", dry_run=True)
+        execute(
+            write_dataset(Path(folder), **dataset, extra_yaml="language: en\n"),
+            target=f"sqlite:///{folder}/crm.db",
+            dry_run=True,
+        )
     return captured["run"], captured["frames"], captured["options"]
 
 

@@ -3,6 +3,7 @@
 After an intended change: CRM_UPDATE_SNAPSHOTS=1 pytest tests/test_asset_graph.py, then
 review the diff of tests/snapshots/asset_graph.json.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,8 +28,10 @@ def graph_of(config_path: Path) -> dict[str, dict]:
             "description": node.description,
             "kinds": sorted(node.kinds),
             "deps": sorted(d.to_user_string() for d in node.parent_keys),
-            "checks": {c.name: [graph.get_check_spec(c).description, graph.get_check_spec(c).blocking]
-                       for c in sorted(node.check_keys, key=lambda c: c.name)},
+            "checks": {
+                c.name: [graph.get_check_spec(c).description, graph.get_check_spec(c).blocking]
+                for c in sorted(node.check_keys, key=lambda c: c.name)
+            },
         }
     return assets
 
@@ -36,20 +39,39 @@ def graph_of(config_path: Path) -> dict[str, dict]:
 def automation_of(config_path: Path) -> dict[str, dict]:
     """The jobs, sensors and schedules a config's definitions offer, with what they run and when."""
     defs = build_definitions(str(config_path))
-    jobs = {j.name: {"description": j.description, "executor": j.executor_def.name}
-            for j in defs.resolve_all_job_defs() if not j.name.startswith("__")}
-    sensors = {s.name: {"job": s.job_name, "interval": s.minimum_interval_seconds,
-                        "default_status": s.default_status.value, "description": s.description}
-               for s in defs.sensors or []}
-    schedules = {s.name: {"job": s.job_name, "cron": s.cron_schedule, "timezone": s.execution_timezone,
-                          "default_status": s.default_status.value, "description": s.description}
-                 for s in defs.schedules or []}
+    jobs = {
+        j.name: {"description": j.description, "executor": j.executor_def.name}
+        for j in defs.resolve_all_job_defs()
+        if not j.name.startswith("__")
+    }
+    sensors = {
+        s.name: {
+            "job": s.job_name,
+            "interval": s.minimum_interval_seconds,
+            "default_status": s.default_status.value,
+            "description": s.description,
+        }
+        for s in defs.sensors or []
+    }
+    schedules = {
+        s.name: {
+            "job": s.job_name,
+            "cron": s.cron_schedule,
+            "timezone": s.execution_timezone,
+            "default_status": s.default_status.value,
+            "description": s.description,
+        }
+        for s in defs.schedules or []
+    }
     return {"jobs": jobs, "sensors": sensors, "schedules": schedules}
 
 
 def test_asset_graph_matches_snapshot() -> None:
-    current = {"config": "sample_data/migration.yaml", "assets": graph_of(DEFAULT_CONFIG),
-               **automation_of(DEFAULT_CONFIG)}
+    current = {
+        "config": "sample_data/migration.yaml",
+        "assets": graph_of(DEFAULT_CONFIG),
+        **automation_of(DEFAULT_CONFIG),
+    }
     if os.environ.get("CRM_UPDATE_SNAPSHOTS"):
         SNAPSHOT.write_text(json.dumps(current, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     assert current == json.loads(SNAPSHOT.read_text(encoding="utf-8"))
@@ -59,4 +81,3 @@ def test_one_extract_asset_per_source(tmp_path: Path) -> None:
     assets = graph_of(write_dataset(tmp_path))
     assert {a for a in assets if a.startswith("extract_")} == {"extract_old_crm", "extract_buh"}
     assert assets["normalised"]["deps"] == ["extract_buh", "extract_old_crm"]
-

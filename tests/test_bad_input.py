@@ -3,6 +3,7 @@
 Each test pins one kind of breakage a client's export really has (README "Broken and
 hostile input"); the last ones run the CLI on a folder of broken files end to end.
 """
+
 from __future__ import annotations
 
 import csv
@@ -45,8 +46,9 @@ hostile_text = st.one_of(
     st.integers(1, 3000).map(lambda n: "(" * n + "+7 916 123-45-67" + ")" * n),  # deep nesting of brackets
     st.integers(1, 500).map(lambda n: '«ООО "' * n + "Ромашка" + '"»' * n),
     st.integers(1, 2000).map(lambda n: "a" * n + "@" + "b." * n + "ru"),
-    st.lists(st.sampled_from(["8", "916", "+7", " ", "-", "доб.", "x", "(", ")", ",", "\n", "@", "ИП", "\x00"]),
-             max_size=300).map("".join),
+    st.lists(
+        st.sampled_from(["8", "916", "+7", " ", "-", "доб.", "x", "(", ")", ",", "\n", "@", "ИП", "\x00"]), max_size=300
+    ).map("".join),
 )
 
 
@@ -65,8 +67,11 @@ def _emails_ok(cell: str) -> None:
 
 def _person_ok(cell: str) -> None:
     n = parse_person_name(cell)
-    assert n.issue or n.full_name is None or (n.full_name == " ".join(n.full_name.split())
-                                              and not CONTROL.search(n.full_name))
+    assert (
+        n.issue
+        or n.full_name is None
+        or (n.full_name == " ".join(n.full_name.split()) and not CONTROL.search(n.full_name))
+    )
 
 
 def _company_ok(cell: str) -> None:
@@ -93,13 +98,16 @@ def test_every_normaliser_survives_hostile_text(cell: str) -> None:
     assert position is None or isinstance(position, str)
 
 
-@pytest.mark.parametrize("cell", [
-    " 5 2.94...644  5x.+43.177-229x42588823",  # the matcher reads it as one number with an 8-digit extension
-    "-3( +18 18 70893 7.4-x- 5 ( .906- 9-9) ",
-    "7916123456779161234567",  # two numbers glued without a space
-    "8 916 123 45 67 8 916 765 43 21 8 495 123 45 67" * 20,
-    "9" * 100_000,
-])
+@pytest.mark.parametrize(
+    "cell",
+    [
+        " 5 2.94...644  5x.+43.177-229x42588823",  # the matcher reads it as one number with an 8-digit extension
+        "-3( +18 18 70893 7.4-x- 5 ( .906- 9-9) ",
+        "7916123456779161234567",  # two numbers glued without a space
+        "8 916 123 45 67 8 916 765 43 21 8 495 123 45 67" * 20,
+        "9" * 100_000,
+    ],
+)
 def test_glued_digits_never_recurse(cell: str) -> None:
     phones = parse_phones(cell, "RU")
     assert phones and all(p.e164 or p.issue for p in phones)
@@ -107,12 +115,31 @@ def test_glued_digits_never_recurse(cell: str) -> None:
 
 # --- 1. the guard: a normaliser or the mapping failing on one value ---------------------------------
 
+
 def _companies(**columns: list) -> pd.DataFrame:
     n = len(next(iter(columns.values())))
-    base = {f: [None] * n for f in ("name", "legal_name", "inn", "kpp", "ogrn", "type", "phone", "email",
-                                    "address", "city", "website", "manager", "note", "key")}
-    base.update(_source=["s"] * n, _source_key=[f"k{i}" for i in range(n)],
-                _origin=[f"f.csv:{i + 2}" for i in range(n)])
+    base = {
+        f: [None] * n
+        for f in (
+            "name",
+            "legal_name",
+            "inn",
+            "kpp",
+            "ogrn",
+            "type",
+            "phone",
+            "email",
+            "address",
+            "city",
+            "website",
+            "manager",
+            "note",
+            "key",
+        )
+    }
+    base.update(
+        _source=["s"] * n, _source_key=[f"k{i}" for i in range(n)], _origin=[f"f.csv:{i + 2}" for i in range(n)]
+    )
     base.update(columns)
     return pd.DataFrame(base, dtype=object)
 
@@ -129,10 +156,13 @@ def test_a_normaliser_failing_on_one_value_flags_that_value_only(monkeypatch: py
         if value == "bad note":
             raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
         return real_squash(value)
+
     monkeypatch.setattr(normalise, "parse_phones", phones)
     monkeypatch.setattr(normalise, "_squash", squash)
-    out = normalise_companies(_companies(name=["ООО Альфа", "ООО Бета"], phone=["boom", "8 916 123 45 67"],
-                                         note=["bad note", "ok"]), {"s": "RU"})
+    out = normalise_companies(
+        _companies(name=["ООО Альфа", "ООО Бета"], phone=["boom", "8 916 123 45 67"], note=["bad note", "ok"]),
+        {"s": "RU"},
+    )
     first, second = out.iloc[0], out.iloc[1]
     assert first["phones"][0].raw == "boom" and first["phones"][0].e164 is None
     assert first["note"] == "bad note"  # kept as written
@@ -142,14 +172,16 @@ def test_a_normaliser_failing_on_one_value_flags_that_value_only(monkeypatch: py
     assert second["phones"][0].e164 == "+79161234567" and second["_issues"] == []
 
 
-def test_a_row_the_mapping_fails_on_is_quarantined_under_its_key(tmp_path: Path,
-                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_row_the_mapping_fails_on_is_quarantined_under_its_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     real_field = records._field
 
     def field(row, columns):
         if row.get("Наименование") == "ООО Бета":
             raise KeyError("surprise")
         return real_field(row, columns)
+
     monkeypatch.setattr(records, "_field", field)
     config = _config(tmp_path, HEADER + "R1;ООО Альфа;;\nR2;ООО Бета;;\nR3;ООО Гамма;;\n")
     extracted = extract_source(config, config.sources[0])
@@ -159,6 +191,7 @@ def test_a_row_the_mapping_fails_on_is_quarantined_under_its_key(tmp_path: Path,
 
 
 # --- 2. CSV quote recovery -------------------------------------------------------------------------
+
 
 def _grid(tmp_path: Path, body: str):
     path = tmp_path / "k.csv"
@@ -170,8 +203,11 @@ def test_a_quote_opened_mid_line_and_never_closed(tmp_path: Path) -> None:
     grid = _grid(tmp_path, HEADER + 'R1;ООО Альфа;;\nR2;"ООО Бета;;+7 916 123 45 68\nR3;ООО Гамма;;\nR4;ООО Дельта;;\n')
     assert [c[0] for c in grid.cells[1:]] == ["R1", "R3", "R4"]
     (bad,) = grid.rejects
-    assert (bad.row, bad.raw, bad.cells) == (3, 'R2;"ООО Бета;;+7 916 123 45 68', ("R2", "ООО Бета", None,
-                                                                                  "+7 916 123 45 68"))
+    assert (bad.row, bad.raw, bad.cells) == (
+        3,
+        'R2;"ООО Бета;;+7 916 123 45 68',
+        ("R2", "ООО Бета", None, "+7 916 123 45 68"),
+    )
     assert bad.reason == message("bad_input.csv_quote_swallows_unclosed", records=2)
 
 
@@ -182,10 +218,12 @@ def test_a_quote_inside_a_field_is_a_character(tmp_path: Path) -> None:
 
 
 def test_a_quote_closed_several_lines_later(tmp_path: Path) -> None:
-    body = HEADER + ('R1;"ООО Альфа;7707083893;+7 916 123 45 67\n'
-                     "R2;ООО Бета;;\nR3;ООО Гамма;;\n"
-                     'R4;ООО Дельта";;+7 916 123 45 70\n'
-                     "R5;ООО Эпсилон;;\n")
+    body = HEADER + (
+        'R1;"ООО Альфа;7707083893;+7 916 123 45 67\n'
+        "R2;ООО Бета;;\nR3;ООО Гамма;;\n"
+        'R4;ООО Дельта";;+7 916 123 45 70\n'
+        "R5;ООО Эпсилон;;\n"
+    )
     grid = _grid(tmp_path, body)
     assert [c[0] for c in grid.cells[1:]] == ["R2", "R3", "R4", "R5"]
     assert grid.cells[3] == ["R4", 'ООО Дельта"', None, "+7 916 123 45 70"]
@@ -205,16 +243,22 @@ def test_a_field_past_the_size_limit_quarantines_its_line_only(tmp_path: Path) -
     grid = _grid(tmp_path, HEADER + 'R1;"' + "x" * 200_000 + '";;\nR2;ООО Бета;;\n')
     assert [c[0] for c in grid.cells[1:]] == ["R2"]
     (bad,) = grid.rejects
-    assert bad.row == 2 and bad.cells[0] == "R1" and bad.reason == message("bad_input.csv_field_too_long",
-                                                                           limit=csv.field_size_limit())
+    assert (
+        bad.row == 2
+        and bad.cells[0] == "R1"
+        and bad.reason == message("bad_input.csv_field_too_long", limit=csv.field_size_limit())
+    )
 
 
-@pytest.mark.parametrize("record", [
-    'R2;ООО Бета;;"первая строка\nвторая строка"',  # a note in the last column
-    'R2;"ООО Бета\nфилиал";;+7 916 123 45 68',  # a line break inside a middle column
-    '"R2\nпродолжение";ООО Бета;;',  # in the first column, the second line looking like the rest of a record
-    'R2;ООО Бета;;"строка 1\nстрока 2\nстрока 3; с точкой с запятой"',
-])
+@pytest.mark.parametrize(
+    "record",
+    [
+        'R2;ООО Бета;;"первая строка\nвторая строка"',  # a note in the last column
+        'R2;"ООО Бета\nфилиал";;+7 916 123 45 68',  # a line break inside a middle column
+        '"R2\nпродолжение";ООО Бета;;',  # in the first column, the second line looking like the rest of a record
+        'R2;ООО Бета;;"строка 1\nстрока 2\nстрока 3; с точкой с запятой"',
+    ],
+)
 def test_a_proper_multi_line_field_is_one_record(tmp_path: Path, record: str) -> None:
     grid = _grid(tmp_path, HEADER + "R1;ООО Альфа;;\n" + record + "\nR3;ООО Гамма;;\n")
     assert grid.rejects == [] and len(grid.cells) == 4 and "\n" in "".join(filter(None, grid.cells[2]))
@@ -222,19 +266,24 @@ def test_a_proper_multi_line_field_is_one_record(tmp_path: Path, record: str) ->
 
 # --- 3. keys in every quarantine entry ---------------------------------------------------------------
 
+
 def _config(tmp_path: Path, body: str, key: str = "key: Код") -> object:
     (tmp_path / "k.csv").write_text(body, encoding="utf-8")
     (tmp_path / "migration.yaml").write_text(
-        "name: t\ntarget: {url: \"sqlite:///crm.db\"}\nsources:\n"
-        f"  - {{name: buh, kind: csv, path: k.csv, entity: companies, {key}}}\n", encoding="utf-8")
+        'name: t\ntarget: {url: "sqlite:///crm.db"}\nsources:\n'
+        f"  - {{name: buh, kind: csv, path: k.csv, entity: companies, {key}}}\n",
+        encoding="utf-8",
+    )
     return load_config(tmp_path / "migration.yaml")
 
 
 def test_rejected_lines_are_quarantined_under_the_key_they_hold(tmp_path: Path) -> None:
-    body = HEADER + ("R0001;ООО Альфа;7707083893;\n"
-                     "R0002;ООО Бета; и Ко;7736050003;+7 916\n"  # a stray delimiter: 5 fields
-                     'R0003;"ООО Гамма;;\n'  # a quote never closed
-                     "R0004;ООО Дельта;;\n")
+    body = HEADER + (
+        "R0001;ООО Альфа;7707083893;\n"
+        "R0002;ООО Бета; и Ко;7736050003;+7 916\n"  # a stray delimiter: 5 fields
+        'R0003;"ООО Гамма;;\n'  # a quote never closed
+        "R0004;ООО Дельта;;\n"
+    )
     config = _config(tmp_path, body)
     rejects = extract_source(config, config.sources[0]).records.rejects
     assert sorted(zip(rejects["source_key"], rejects["origin"])) == [("R0002", "k.csv:3"), ("R0003", "k.csv:4")]
@@ -248,6 +297,7 @@ def test_without_a_key_column_a_rejected_line_is_keyed_by_its_place(tmp_path: Pa
 
 # --- 4. bad files: one line naming the file ----------------------------------------------------------
 
+
 def _ole(sector_shift: int, directory_sector: int = 0) -> bytes:
     header = bytearray(512)
     header[:8] = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -257,12 +307,15 @@ def _ole(sector_shift: int, directory_sector: int = 0) -> bytes:
     return bytes(header)
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (_ole(35087), message("bad_input.ole_sector_size", file="x.xlsx", shift=35087)),  # once: "Exceeds the limit"
-    (_ole(9) + b"\x00" * 100, message("bad_input.ole_truncated", file="x.xlsx")),
-    (b"PK\x03\x04" + b"\x00" * 50, "x.xlsx: книга повреждена или обрезана"),
-    (b"\x00\x01\x02\x03" * 100, "x.xlsx: это не книга Excel"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (_ole(35087), message("bad_input.ole_sector_size", file="x.xlsx", shift=35087)),  # once: "Exceeds the limit"
+        (_ole(9) + b"\x00" * 100, message("bad_input.ole_truncated", file="x.xlsx")),
+        (b"PK\x03\x04" + b"\x00" * 50, "x.xlsx: книга повреждена или обрезана"),
+        (b"\x00\x01\x02\x03" * 100, "x.xlsx: это не книга Excel"),
+    ],
+)
 def test_a_workbook_that_cannot_be_read_is_named(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "x.xlsx"
     path.write_bytes(content)
@@ -272,11 +325,14 @@ def test_a_workbook_that_cannot_be_read_is_named(tmp_path: Path, content: bytes,
     assert isinstance(info.value, RunFailure)
 
 
-@pytest.mark.parametrize(("encoding", "expected"), [
-    ("rot13", "k.csv: 'rot13' — не текстовая кодировка"),
-    ("klingon", "k.csv: неизвестная кодировка 'klingon'"),
-    ("utf-8", "k.csv: файл не в кодировке utf-8"),
-])
+@pytest.mark.parametrize(
+    ("encoding", "expected"),
+    [
+        ("rot13", "k.csv: 'rot13' — не текстовая кодировка"),
+        ("klingon", "k.csv: неизвестная кодировка 'klingon'"),
+        ("utf-8", "k.csv: файл не в кодировке utf-8"),
+    ],
+)
 def test_a_csv_in_a_wrong_encoding_is_named(tmp_path: Path, encoding: str, expected: str) -> None:
     path = tmp_path / "k.csv"
     path.write_bytes(HEADER.encode("cp1251"))
@@ -289,13 +345,17 @@ def test_a_reader_failing_unexpectedly_still_names_the_file(tmp_path: Path, monk
 
     def boom(*_args):
         raise ValueError("Exceeds the limit (4300 digits) for integer string conversion")
+
     monkeypatch.setattr(csv_file, "parse_lines", boom)
     path = tmp_path / "k.csv"
     path.write_text(HEADER, encoding="utf-8")
     with pytest.raises(SourceError) as info:
         read_csv(path)
-    assert str(info.value) == message("bad_input.file_unreadable", file="k.csv",
-                                      detail="Exceeds the limit (4300 digits) for integer string conversion")
+    assert str(info.value) == message(
+        "bad_input.file_unreadable",
+        file="k.csv",
+        detail="Exceeds the limit (4300 digits) for integer string conversion",
+    )
 
 
 def test_a_file_too_large_for_memory_is_named(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -303,6 +363,7 @@ def test_a_file_too_large_for_memory_is_named(tmp_path: Path, monkeypatch: pytes
 
     def no_memory(_path):
         raise MemoryError
+
     monkeypatch.setattr(csv_file, "read_source_bytes", no_memory)
     path = tmp_path / "k.csv"
     path.write_text(HEADER, encoding="utf-8")
@@ -313,28 +374,32 @@ def test_a_file_too_large_for_memory_is_named(tmp_path: Path, monkeypatch: pytes
 
 # --- 6. possible but unverified phones ----------------------------------------------------------------
 
+
 def test_an_unverified_phone_is_loaded_with_a_warning() -> None:
     out = normalise_companies(_companies(name=["ТОО Алма"], phone=["+7 727 123 45 67"]), {"s": "RU"})
     (phone,) = out.iloc[0]["phones"]
     assert (phone.e164, phone.issue, phone.country) == ("+77271234567", UNVERIFIED, "KZ")
-    assert out.iloc[0]["_issues"] == [message("bad_input.phone_unverified", raw="+7 727 123 45 67",
-                                              e164="+77271234567")]
+    assert out.iloc[0]["_issues"] == [
+        message("bad_input.phone_unverified", raw="+7 727 123 45 67", e164="+77271234567")
+    ]
 
 
 # --- 7. the CLI on a folder of broken files ---------------------------------------------------------
 
-BROKEN_CSV = (HEADER
-              + "R0001;ООО Альфа;7707083893;+7 916 123 45 67\n"
-              + 'R0002;"ООО Бета;7736050003;+7 916 123 45 68\n'  # quote never closed, would swallow R0003-R0004
-              + "R0003;ООО Гамма;;7916123456779161234567\n"  # glued digits
-              + "R0004;ООО Дельта;;+375 25 123 45 67\n"  # unverified
-              + "R0005;ООО Эпсилон; и партнёры;;+7 916 123 45 71\n"  # ragged
-              + 'R0006;ООО Зета;;"+7 916 123 45 72\n'  # quote open on the last line
-              )
+BROKEN_CSV = (
+    HEADER
+    + "R0001;ООО Альфа;7707083893;+7 916 123 45 67\n"
+    + 'R0002;"ООО Бета;7736050003;+7 916 123 45 68\n'  # quote never closed, would swallow R0003-R0004
+    + "R0003;ООО Гамма;;7916123456779161234567\n"  # glued digits
+    + "R0004;ООО Дельта;;+375 25 123 45 67\n"  # unverified
+    + "R0005;ООО Эпсилон; и партнёры;;+7 916 123 45 71\n"  # ragged
+    + 'R0006;ООО Зета;;"+7 916 123 45 72\n'  # quote open on the last line
+)
 
 
 def test_the_cli_loads_what_it_can_and_quarantines_the_rest_under_their_keys(
-        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     _config(tmp_path, BROKEN_CSV)
     assert main(["run", "--config", str(tmp_path / "migration.yaml")]) == 0
     out = capsys.readouterr()
@@ -351,10 +416,10 @@ def test_the_cli_loads_what_it_can_and_quarantines_the_rest_under_their_keys(
 def test_the_cli_names_a_hostile_workbook_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
     (tmp_path / "enc.xlsx").write_bytes(_ole(35087) + bytes(range(256)) * 8)
     (tmp_path / "migration.yaml").write_text(
-        "name: t\ntarget: {url: \"sqlite:///crm.db\"}\nsources:\n  - {name: old, kind: excel, path: enc.xlsx}\n",
-        encoding="utf-8")
+        'name: t\ntarget: {url: "sqlite:///crm.db"}\nsources:\n  - {name: old, kind: excel, path: enc.xlsx}\n',
+        encoding="utf-8",
+    )
     assert main(["run", "--config", str(tmp_path / "migration.yaml")]) == EXIT_FAILED
     err = capsys.readouterr().err.strip()
     assert err.startswith("crm-migrate: enc.xlsx: ") and len(err.splitlines()) == 1 and "Traceback" not in err
     assert not (tmp_path / "crm.db").exists()
-

@@ -1,4 +1,5 @@
 """The quality benchmark's generator: every record it writes has a ground truth, and the files parse."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,7 +20,8 @@ def test_every_record_in_the_files_has_exactly_one_truth_row(tmp_path: Path) -> 
     truth = _truth(tmp_path)
 
     in_files = {("company", s, k) for s, k in zip(companies["source"], companies["source_key"])} | {
-        ("contact", s, k) for s, k in zip(contacts["source"], contacts["source_key"])}
+        ("contact", s, k) for s, k in zip(contacts["source"], contacts["source_key"])
+    }
     in_truth = list(zip(truth["entity"], truth["source"], truth["source_key"]))
     assert len(in_truth) == len(set(in_truth)) == manifest["records"]
     assert in_files == set(in_truth)

@@ -1,4 +1,5 @@
 """The command line: summary on success; one line and a non-zero exit on every user error."""
+
 from __future__ import annotations
 
 import subprocess
@@ -36,14 +37,21 @@ def test_runs_are_stored_in_a_new_dagster_home(tmp_path: Path, monkeypatch: pyte
     assert len(runs) == 1 and runs[0].is_success and runs[0].tags["crm-migrate/dry_run"] == "true"
 
 
-@pytest.mark.parametrize(("setup", "code", "message"), [
-    (lambda d: d / "missing.yaml", EXIT_USAGE, "файл конфигурации не найден"),
-    (lambda d: _edit(write_dataset(d), "name: test-client", "name: x\nsurprise: 1"), EXIT_USAGE,
-     "surprise: неизвестный ключ"),
-    (lambda d: _broken_workbook(d), EXIT_FAILED, "clients.xlsx"),
-])
-def test_user_errors_are_one_line(tmp_path: Path, capsys: pytest.CaptureFixture, setup, code: int,
-                                  message: str) -> None:
+@pytest.mark.parametrize(
+    ("setup", "code", "message"),
+    [
+        (lambda d: d / "missing.yaml", EXIT_USAGE, "файл конфигурации не найден"),
+        (
+            lambda d: _edit(write_dataset(d), "name: test-client", "name: x\nsurprise: 1"),
+            EXIT_USAGE,
+            "surprise: неизвестный ключ",
+        ),
+        (lambda d: _broken_workbook(d), EXIT_FAILED, "clients.xlsx"),
+    ],
+)
+def test_user_errors_are_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture, setup, code: int, message: str
+) -> None:
     assert main(["run", "--config", str(setup(tmp_path))]) == code
     err = capsys.readouterr().err.strip()
     assert message in err and len(err.splitlines()) == 1 and "Traceback" not in err
@@ -60,8 +68,9 @@ def test_unreachable_target_masks_password(tmp_path: Path, capsys: pytest.Captur
 
 def test_console_script_is_installed(tmp_path: Path) -> None:
     exe = Path(sys.executable).parent / "crm-migrate"
-    done = subprocess.run([str(exe), "run", "--config", str(tmp_path / "nope.yaml")], capture_output=True,
-                          text=True, timeout=120)
+    done = subprocess.run(
+        [str(exe), "run", "--config", str(tmp_path / "nope.yaml")], capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == EXIT_USAGE and "файл конфигурации не найден" in done.stderr
 
 
@@ -92,8 +101,9 @@ def test_version_is_printed(capsys: pytest.CaptureFixture) -> None:
     assert done.value.code == 0 and capsys.readouterr().out.startswith("crm-migrate ")
 
 
-def test_ctrl_c_exits_130_and_says_the_target_is_unchanged(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                            capsys: pytest.CaptureFixture) -> None:
+def test_ctrl_c_exits_130_and_says_the_target_is_unchanged(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     from cli import commands
 
     def interrupted(*_args: object) -> None:
@@ -105,8 +115,9 @@ def test_ctrl_c_exits_130_and_says_the_target_is_unchanged(tmp_path: Path, monke
     assert not (tmp_path / "crm.db").exists()
 
 
-def test_a_bug_is_reported_as_a_bug_in_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
-                                                capsys: pytest.CaptureFixture) -> None:
+def test_a_bug_is_reported_as_a_bug_in_one_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
     from cli import commands
 
     def broken(*_args: object) -> None:
@@ -118,8 +129,9 @@ def test_a_bug_is_reported_as_a_bug_in_one_line(tmp_path: Path, monkeypatch: pyt
     assert err == "crm-migrate: внутренняя ошибка ValueError: boom (запустите с --debug, чтобы увидеть трассировку)"
 
 
-def test_progress_goes_to_stderr_per_stage_and_q_silences_it(tmp_path: Path, capsys: pytest.CaptureFixture,
-                                                             monkeypatch: pytest.MonkeyPatch) -> None:
+def test_progress_goes_to_stderr_per_stage_and_q_silences_it(
+    tmp_path: Path, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Plain lines when stderr is no terminal (as if the run took long: a short run prints none)."""
     from cli import progress
 

@@ -1,4 +1,5 @@
 """migration.yaml: strict validation with one-line errors, ${ENV} expansion, masked secrets."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -24,36 +25,63 @@ sources:
 """
 
 
-@pytest.mark.parametrize(("body", "message"), [
-    (BASE + "matchng: {}\n", "matchng: неизвестный ключ"),
-    (BASE.replace("kind: csv", "kind: xls"),
-     "sources[0] (buh): kind: " + message("bad_input.config_not_one_of", value="xls",
-                                          allowed="excel, csv, onec_odata, onec_xml")),
-    (BASE.replace("kind: csv, ", ""),
-     message("bad_input.config_kind_missing", allowed="excel, csv, onec_odata, onec_xml")),
-    (BASE.replace("kind: csv, path: data.csv", "kind: csv, path: data.csv, entity: firms"),
-     "sources[0] (buh).entity: " + message("bad_input.config_not_one_of", value="firms",
-                                           allowed="companies, contacts, mixed")),
-    (BASE.replace("path: data.csv", "path: missing.csv"), "sources[0] (buh).path: файл не найден"),
-    (BASE.replace("path: data.csv", "path: data.csv, sheet: A"), "sheet применим только к источникам excel (здесь kind csv)"),
-    (BASE.replace("kind: csv, path: data.csv", "kind: csv, path: data.csv, colums: {}"),
-     "sources[0] (buh).colums: неизвестный ключ"),
-    (BASE.replace("{name: buh, kind: csv, path: data.csv}",
-                  "{name: buh, kind: csv, path: data.csv, columns: {company: {phon: Тел}}}"),
-     "неизвестное поле 'phon'"),
-    (BASE.replace('"sqlite:///crm.db"', '"not a url"'), "target.url: это не адрес базы данных"),
-    (BASE.replace("name: t\n", ""), "name: обязательный ключ отсутствует"),
-    (BASE + "  - {name: buh, kind: csv, path: data.csv}\n", "имя источника 'buh' используется дважды"),
-    (BASE.replace('"sqlite:///crm.db"', '"postgresql://u:${NO_SUCH_VAR}@h/db"'),
-     "переменная окружения NO_SUCH_VAR не задана"),
-    ("name: [unclosed\n", "это не корректный YAML (строка "),
-    (BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/odata, timeout: 0"),
-     "sources[0] (buh).timeout: должно быть больше 0"),
-    (BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/odata, page_size: many"),
-     "sources[0] (buh).page_size: ожидается число, а указано 'many'"),
-    (BASE.replace("name: buh", "name: 'два слова'"), "sources[0] (два слова).name: 'два слова' не подходит под шаблон"),
-    ("name: t\ntarget: {url: 'sqlite:///crm.db'}\nsources: []\n", "sources: нужен хотя бы 1 элемент"),
-])
+@pytest.mark.parametrize(
+    ("body", "message"),
+    [
+        (BASE + "matchng: {}\n", "matchng: неизвестный ключ"),
+        (
+            BASE.replace("kind: csv", "kind: xls"),
+            "sources[0] (buh): kind: "
+            + message("bad_input.config_not_one_of", value="xls", allowed="excel, csv, onec_odata, onec_xml"),
+        ),
+        (
+            BASE.replace("kind: csv, ", ""),
+            message("bad_input.config_kind_missing", allowed="excel, csv, onec_odata, onec_xml"),
+        ),
+        (
+            BASE.replace("kind: csv, path: data.csv", "kind: csv, path: data.csv, entity: firms"),
+            "sources[0] (buh).entity: "
+            + message("bad_input.config_not_one_of", value="firms", allowed="companies, contacts, mixed"),
+        ),
+        (BASE.replace("path: data.csv", "path: missing.csv"), "sources[0] (buh).path: файл не найден"),
+        (
+            BASE.replace("path: data.csv", "path: data.csv, sheet: A"),
+            "sheet применим только к источникам excel (здесь kind csv)",
+        ),
+        (
+            BASE.replace("kind: csv, path: data.csv", "kind: csv, path: data.csv, colums: {}"),
+            "sources[0] (buh).colums: неизвестный ключ",
+        ),
+        (
+            BASE.replace(
+                "{name: buh, kind: csv, path: data.csv}",
+                "{name: buh, kind: csv, path: data.csv, columns: {company: {phon: Тел}}}",
+            ),
+            "неизвестное поле 'phon'",
+        ),
+        (BASE.replace('"sqlite:///crm.db"', '"not a url"'), "target.url: это не адрес базы данных"),
+        (BASE.replace("name: t\n", ""), "name: обязательный ключ отсутствует"),
+        (BASE + "  - {name: buh, kind: csv, path: data.csv}\n", "имя источника 'buh' используется дважды"),
+        (
+            BASE.replace('"sqlite:///crm.db"', '"postgresql://u:${NO_SUCH_VAR}@h/db"'),
+            "переменная окружения NO_SUCH_VAR не задана",
+        ),
+        ("name: [unclosed\n", "это не корректный YAML (строка "),
+        (
+            BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/odata, timeout: 0"),
+            "sources[0] (buh).timeout: должно быть больше 0",
+        ),
+        (
+            BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/odata, page_size: many"),
+            "sources[0] (buh).page_size: ожидается число, а указано 'many'",
+        ),
+        (
+            BASE.replace("name: buh", "name: 'два слова'"),
+            "sources[0] (два слова).name: 'два слова' не подходит под шаблон",
+        ),
+        ("name: t\ntarget: {url: 'sqlite:///crm.db'}\nsources: []\n", "sources: нужен хотя бы 1 элемент"),
+    ],
+)
 def test_bad_config_gives_one_line_naming_the_key(tmp_path: Path, body: str, message: str) -> None:
     path = write(tmp_path, body)
     with pytest.raises(ConfigError) as info:
@@ -67,8 +95,9 @@ def test_config_errors_in_english(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match=r"matchng: unknown key$"):
         load_config(write(tmp_path, BASE + "matchng: {}\n"))
     with pytest.raises(ConfigError, match=r"sources\[0\] \(buh\)\.timeout: must be greater than 0$"):
-        load_config(write(tmp_path, BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/o, "
-                                                                            "timeout: 0")))
+        load_config(
+            write(tmp_path, BASE.replace("kind: csv, path: data.csv", "kind: onec_odata, url: http://1c/o, timeout: 0"))
+        )
 
 
 def test_missing_config_file(tmp_path: Path) -> None:
@@ -84,8 +113,10 @@ def test_env_expansion_and_relative_sqlite_path(tmp_path: Path, monkeypatch: pyt
 
 
 def test_passwords_are_masked() -> None:
-    assert mask_url("postgresql+psycopg://crm:s3cret@db.local:5432/crm") == \
-        "postgresql+psycopg://crm:***@db.local:5432/crm"
+    assert (
+        mask_url("postgresql+psycopg://crm:s3cret@db.local:5432/crm")
+        == "postgresql+psycopg://crm:***@db.local:5432/crm"
+    )
     assert "s3cret" not in mask_url("weird://crm:s3cret@host")
 
 

@@ -1,4 +1,5 @@
 """The local Dagster instance that `make ui` and the CLI create: no telemetry, no community dialog."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,4 +26,6 @@ def test_an_older_instance_gets_the_setting_and_keeps_its_own(tmp_path: Path, mo
     ensure_dagster_home()
     ensure_dagster_home()  # once is enough
     assert yaml.safe_load((tmp_path / "dagster.yaml").read_text(encoding="utf-8")) == {
-        "telemetry": {"enabled": True}, "nux": {"enabled": False}}
+        "telemetry": {"enabled": True},
+        "nux": {"enabled": False},
+    }

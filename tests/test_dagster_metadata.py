@@ -1,4 +1,5 @@
 """What a consultant sees in the Dagster UI: typed column schemas, table previews, privacy, blocking checks."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -39,11 +40,12 @@ def test_previews_off_keeps_client_rows_out_of_the_metadata(tmp_path: Path) -> N
 
 
 def test_duplicate_identifiers_warns_without_blocking_the_load(tmp_path: Path) -> None:
-    companies = pd.DataFrame({"name": ["Альфа", "Альфа-М"], "inn": ["7701234567"] * 2, "kpp": ["770101001"] * 2,
-                              "city": ["Москва"] * 2}, dtype=object)
+    companies = pd.DataFrame(
+        {"name": ["Альфа", "Альфа-М"], "inn": ["7701234567"] * 2, "kpp": ["770101001"] * 2, "city": ["Москва"] * 2},
+        dtype=object,
+    )
     golden = GoldenRecords(companies, pd.DataFrame(), pd.DataFrame())
-    result = duplicate_identifiers(migration=MigrationConfigResource(path=str(write_dataset(tmp_path))),
-                                   golden=golden)
+    result = duplicate_identifiers(migration=MigrationConfigResource(path=str(write_dataset(tmp_path))), golden=golden)
     assert not result.passed and result.metadata["companies_sharing_inn_kpp"].value == 2
     assert result.severity == dg.AssetCheckSeverity.WARN
     assert not any(spec.blocking for spec in duplicate_identifiers.check_specs)
@@ -74,8 +76,11 @@ def test_a_failed_blocking_check_stops_the_run_in_one_line(tmp_path: Path, monke
     def always_fails() -> dg.AssetCheckResult:
         return failing
 
-    monkeypatch.setattr(definitions, "ALL_CHECKS", [always_fails if c is checks.reconciliation_before_load else c
-                                                    for c in checks.ALL_CHECKS])
+    monkeypatch.setattr(
+        definitions,
+        "ALL_CHECKS",
+        [always_fails if c is checks.reconciliation_before_load else c for c in checks.ALL_CHECKS],
+    )
     with pytest.raises(RunFailed) as failed:
         execute(config, target=None, dry_run=False)
     assert str(failed.value).startswith("проверка перед загрузкой не пройдена (golden: reconciliation_before_load)")

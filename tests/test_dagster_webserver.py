@@ -5,6 +5,7 @@ pointing at a copy of ``sample_data`` (its own SQLite target) and a fresh ``DAGS
 the materialisation runs in this process against the same instance, as the CLI does with
 ``DAGSTER_HOME`` set. Skipped, with the webserver's own last words, when it cannot start.
 """
+
 from __future__ import annotations
 
 import os
@@ -56,8 +57,13 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
     data = folder / "data"
     shutil.copytree(ROOT / "sample_data", data, ignore=shutil.ignore_patterns("crm.db", "*.pyc", "__pycache__"))
     home = folder / "dagster_home"
-    env = {**os.environ, "DAGSTER_HOME": str(home), "CRM_MIGRATE_CONFIG": str(data / "migration.yaml"),
-           "PYTHONPATH": str(ROOT), "DAGSTER_DISABLE_TELEMETRY": "1"}
+    env = {
+        **os.environ,
+        "DAGSTER_HOME": str(home),
+        "CRM_MIGRATE_CONFIG": str(data / "migration.yaml"),
+        "PYTHONPATH": str(ROOT),
+        "DAGSTER_DISABLE_TELEMETRY": "1",
+    }
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("DAGSTER_HOME", str(home))
         ensure_dagster_home()
@@ -66,8 +72,13 @@ def webserver(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Webserver]:
         pytest.skip(f"dagster-webserver is not installed next to {sys.executable}")
     port = _free_port()
     log = (folder / "webserver.log").open("w+")
-    process = subprocess.Popen([str(exe), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
-                               cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    process = subprocess.Popen(
+        [str(exe), "-w", "workspace.yaml", "-h", "127.0.0.1", "-p", str(port)],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     try:
         deadline = time.monotonic() + STARTUP_SECONDS
@@ -108,8 +119,9 @@ def test_the_ui_lists_the_assets_and_their_checks(webserver: Webserver) -> None:
     assert CHECKS <= set(_checks(nodes))
 
 
-def test_a_materialisation_shows_row_counts_and_check_results(webserver: Webserver,
-                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_materialisation_shows_row_counts_and_check_results(
+    webserver: Webserver, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setenv("DAGSTER_HOME", webserver.env["DAGSTER_HOME"])
     summary = execute(Path(webserver.env["CRM_MIGRATE_CONFIG"]), target=None, dry_run=False)
     (loaded,) = webserver.query(LOADED)["assetNodes"]

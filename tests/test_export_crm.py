@@ -1,4 +1,5 @@
 """`export`: the Bitrix24 CSVs and the amoCRM workbook in the importers' layouts, with a crosswalk."""
+
 from __future__ import annotations
 
 import csv
@@ -7,8 +8,8 @@ from pathlib import Path
 import openpyxl
 
 from cli.delivery import export
-from connectors.saas.import_files import write_csv_parts, write_xlsx_parts
 from cli.main import main
+from connectors.saas.import_files import write_csv_parts, write_xlsx_parts
 from tests.deliverydata import build_target
 from transforms.crm_import_rows import AMO_COLUMNS, BITRIX_CONTACT_COLUMNS
 
@@ -42,8 +43,9 @@ def test_bitrix24_files_bind_every_contact_to_a_unique_company_title(tmp_path: P
 def test_amocrm_workbook_in_the_importer_layout(tmp_path: Path, capsys) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     config = build_target(tmp_path, url, CRM)
-    assert main(["export", "--config", str(config.config_path), "--format", "amocrm", "--out",
-                 str(tmp_path / "amo")]) == 0
+    assert (
+        main(["export", "--config", str(config.config_path), "--format", "amocrm", "--out", str(tmp_path / "amo")]) == 0
+    )
     assert "amocrm_import.xlsx" in capsys.readouterr().out
     rows = list(openpyxl.load_workbook(tmp_path / "amo" / "amocrm_import.xlsx").active.iter_rows(values_only=True))
     assert rows[0] == AMO_COLUMNS

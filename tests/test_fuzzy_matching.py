@@ -1,4 +1,5 @@
 """Fuzzy pairs and reviewers' decisions: what merges by itself, what waits for a person, what never merges."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -11,16 +12,19 @@ from vocabulary.pairs import DECISION_COLUMNS, pair_key
 
 def decisions(*rows: tuple[str, str, str, str]) -> pd.DataFrame:
     """(entity, left key, right key, decision) on source "a"."""
-    return pd.DataFrame([(e, "a", lk, "a", rk, d) for e, lk, rk, d in rows], columns=list(DECISION_COLUMNS),
-                        dtype=object)
+    return pd.DataFrame(
+        [(e, "a", lk, "a", rk, d) for e, lk, rk, d in rows], columns=list(DECISION_COLUMNS), dtype=object
+    )
 
 
 def test_typo_with_corroboration_merges_and_uncorroborated_goes_to_review() -> None:
-    frame = companies({"name": 'ООО "Альфастрой"', "city": "Казань"},
-                      {"name": "Альфа Строй", "city": "Казань"},  # same city: corroborated
-                      {"name": 'ООО "Техносфера"'},
-                      {"name": "Технасфера"},  # a typo, nothing else agrees
-                      {"name": "Лютик", "city": "Казань"})
+    frame = companies(
+        {"name": 'ООО "Альфастрой"', "city": "Казань"},
+        {"name": "Альфа Строй", "city": "Казань"},  # same city: corroborated
+        {"name": 'ООО "Техносфера"'},
+        {"name": "Технасфера"},  # a typo, nothing else agrees
+        {"name": "Лютик", "city": "Казань"},
+    )
     result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}, {"4"}]
     merge = result.links[result.links["left_key"] == "0"].iloc[0]
@@ -33,9 +37,14 @@ def test_typo_with_corroboration_merges_and_uncorroborated_goes_to_review() -> N
 
 
 def test_other_city_shared_number_and_guards() -> None:
-    frame = companies({"name": "Вектор", "city": "Самара"}, {"name": "Вектор", "city": "Омск"},
-                      {"name": "Орион", "phone": "+74951234567"}, {"name": "Бизнес-центр", "phone": "84951234567"},
-                      {"name": "Ромашка", "inn": "7707083893"}, {"name": "Ромашкa", "inn": "7736050003"})
+    frame = companies(
+        {"name": "Вектор", "city": "Самара"},
+        {"name": "Вектор", "city": "Омск"},
+        {"name": "Орион", "phone": "+74951234567"},
+        {"name": "Бизнес-центр", "phone": "84951234567"},
+        {"name": "Ромашка", "inn": "7707083893"},
+        {"name": "Ромашкa", "inn": "7736050003"},
+    )
     result = match_companies(frame, LIMITS)
     assert len(clusters(result.frame)) == 6  # nothing merges by itself
     reasons = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
@@ -45,8 +54,12 @@ def test_other_city_shared_number_and_guards() -> None:
 
 
 def test_decisions_join_split_and_silence_pairs() -> None:
-    frame = companies({"name": 'ООО "Техносфера"'}, {"name": "Технасфера"},
-                      {"name": "Ромашка", "phone": "+74951234567"}, {"name": "Ромашка", "phone": "+74951234567"})
+    frame = companies(
+        {"name": 'ООО "Техносфера"'},
+        {"name": "Технасфера"},
+        {"name": "Ромашка", "phone": "+74951234567"},
+        {"name": "Ромашка", "phone": "+74951234567"},
+    )
     assert clusters(match_companies(frame, LIMITS).frame) == [{"0"}, {"1"}, {"2", "3"}]
     decided = decisions(("company", "0", "1", "same"), ("company", "2", "3", "different"))
     result = match_companies(frame, LIMITS, decisions=decided)
@@ -63,13 +76,15 @@ def test_same_decision_never_joins_different_inns() -> None:
 
 def test_people_typo_at_one_company_and_namesakes_elsewhere() -> None:
     firms = companies({"name": "Ромашка", "inn": "7707083893"}, {"name": "Лютик", "inn": "7736050003"})
-    people = contacts(firms,
-                      {"full_name": "Константинопольский Константин Сергеевич", "company": "0"},
-                      {"full_name": "Константинопольский Константин Сергевич", "company": "0"},  # typo
-                      {"full_name": "Смирнова Анна Петровна", "company": "0"},
-                      {"full_name": "Смирнова Анна Петровна", "company": "1"},  # moved, or a namesake
-                      {"full_name": "Петров Иван", "company": "0"},
-                      {"full_name": "Петрова Ивана", "company": "0"})  # another gender: never a pair
+    people = contacts(
+        firms,
+        {"full_name": "Константинопольский Константин Сергеевич", "company": "0"},
+        {"full_name": "Константинопольский Константин Сергевич", "company": "0"},  # typo
+        {"full_name": "Смирнова Анна Петровна", "company": "0"},
+        {"full_name": "Смирнова Анна Петровна", "company": "1"},  # moved, or a namesake
+        {"full_name": "Петров Иван", "company": "0"},
+        {"full_name": "Петрова Ивана", "company": "0"},
+    )  # another gender: never a pair
     result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1}, LIMITS)
     assert {"p0", "p1"} in clusters(result.frame)
     pairs = {(p["left_key"], p["right_key"]): p for p in result.review.to_dict("records")}
@@ -87,7 +102,11 @@ def test_review_sheet_shows_both_records_and_decisions_come_back() -> None:
     filled = [(2, [*row.tolist()[:-2], "Дубль", None]), (3, [None] * len(header))]
     (decision,) = parse_decisions(header, filled, "review.xlsx")
     assert decision["decision"] == "same" and pair_key("company", ("a", "1"), ("a", "0"))[1:] == (
-        decision["left_source"], decision["left_key"], decision["right_source"], decision["right_key"])
+        decision["left_source"],
+        decision["left_key"],
+        decision["right_source"],
+        decision["right_key"],
+    )
 
 
 def test_bad_decision_names_the_row() -> None:
@@ -101,8 +120,11 @@ def test_bad_decision_names_the_row() -> None:
 
 
 def test_entrepreneur_written_with_initials_is_a_question() -> None:
-    frame = companies({"name": "ИП Громов Тимур Ильич", "city": "Москва"}, {"name": "Громов Т. И. ИП"},
-                      {"name": "ИП Громов Павел Ильич"})
+    frame = companies(
+        {"name": "ИП Громов Тимур Ильич", "city": "Москва"},
+        {"name": "Громов Т. И. ИП"},
+        {"name": "ИП Громов Павел Ильич"},
+    )
     result = match_companies(frame, LIMITS)
     assert len(clusters(result.frame)) == 3
     pairs = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
@@ -110,8 +132,12 @@ def test_entrepreneur_written_with_initials_is_a_question() -> None:
 
 
 def test_numbered_names_are_other_entities() -> None:
-    frame = companies({"name": "Клиент 16527", "city": "Уфа"}, {"name": "Клиент 16575", "city": "Уфа"},
-                      {"name": "Атлант 1", "phone": "+74951234567"}, {"name": "Атлант 10", "phone": "84951234567"})
+    frame = companies(
+        {"name": "Клиент 16527", "city": "Уфа"},
+        {"name": "Клиент 16575", "city": "Уфа"},
+        {"name": "Атлант 1", "phone": "+74951234567"},
+        {"name": "Атлант 10", "phone": "84951234567"},
+    )
     result = match_companies(frame, LIMITS)
     assert len(clusters(result.frame)) == 4  # never merged by themselves
     pairs = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}

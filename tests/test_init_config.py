@@ -1,4 +1,5 @@
 """`crm-migrate init`: a folder of client files → a commented migration.yaml that loads and runs as written."""
+
 from __future__ import annotations
 
 import json
@@ -49,7 +50,11 @@ def test_detects_each_source(client_folder: Path) -> None:
     assert set(found) == {"clients", "buh", "kontragenty"}
     clients, buh, onec = found["clients"], found["buh"], found["kontragenty"]
     assert (clients.kind, clients.sheet, clients.entity, clients.describe[1]["header_row"]) == (
-        "excel", "Клиенты", "mixed", 3)
+        "excel",
+        "Клиенты",
+        "mixed",
+        3,
+    )
     assert clients.mapping.company["inn"] == ["ИНН"] and clients.mapping.contact["full_name"] == ["Контактное лицо"]
     assert (buh.kind, buh.encoding, buh.delimiter, buh.entity, buh.key) == ("csv", "cp1251", ";", "companies", "Код")
     assert (onec.kind, onec.path) == ("onec_xml", Path("1c") / "Контрагенты.xml")
@@ -87,11 +92,17 @@ def test_comments_in_russian_by_default_and_english_on_request(client_folder: Pa
     assert load_config(en).language == "en"
 
 
-@pytest.mark.parametrize(("case", "expected"), [
-    ("missing", "folder not found"), ("empty", "no client files"), ("exists", "already exists"),
-])
-def test_problems_are_one_line_usage_errors(tmp_path: Path, client_folder: Path, case: str, expected: str,
-                                            capsys: pytest.CaptureFixture) -> None:
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        ("missing", "folder not found"),
+        ("empty", "no client files"),
+        ("exists", "already exists"),
+    ],
+)
+def test_problems_are_one_line_usage_errors(
+    tmp_path: Path, client_folder: Path, case: str, expected: str, capsys: pytest.CaptureFixture
+) -> None:
     folder = {"missing": tmp_path / "nope", "empty": tmp_path / "empty", "exists": client_folder}[case]
     if case == "empty":
         folder.mkdir()
@@ -107,10 +118,17 @@ def test_problems_are_one_line_usage_errors(tmp_path: Path, client_folder: Path,
         assert main(["init", str(folder), "--force"]) == 0
 
 
-@pytest.mark.parametrize(("name", "expected"), [
-    ("Клиенты", "klienty"), ("Контрагенты 1С (2024)", "kontragenty_1s_2024"), ("old CRM.export", "old_crm_export"),
-    ("Щёлково-Юг", "shchelkovo_yug"), ("№№№", "source"), ("Объём", "obem"),
-])
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        ("Клиенты", "klienty"),
+        ("Контрагенты 1С (2024)", "kontragenty_1s_2024"),
+        ("old CRM.export", "old_crm_export"),
+        ("Щёлково-Юг", "shchelkovo_yug"),
+        ("№№№", "source"),
+        ("Объём", "obem"),
+    ],
+)
 def test_source_names_fit_the_config(name: str, expected: str) -> None:
     assert source_name(name) == expected
 

@@ -1,4 +1,5 @@
 """CSV intake: encodings, delimiters, quoting accidents — files written here with explicit encodings."""
+
 from __future__ import annotations
 
 import csv
@@ -29,22 +30,27 @@ def _csv_text(rows: list[list[str]], delimiter: str = ";") -> str:
     return "".join(delimiter.join(r) + "\r\n" for r in rows)
 
 
-@pytest.mark.parametrize(("encoding", "detected", "delimiter"), [
-    ("utf-8", "utf-8", ";"),
-    ("utf-8-sig", "utf-8-sig", ";"),
-    ("cp1251", "cp1251", ";"),
-    ("koi8-r", "koi8_r", ";"),
-    ("mac-cyrillic", "mac_cyrillic", ";"),
-    ("cp866", "cp866", ";"),
-    ("utf-16", "utf-16", "\t"),  # Excel's "Unicode text": UTF-16 LE with BOM, tab-separated
-    ("utf-16-le", "utf-16-le", "\t"),  # the same without a BOM
-])
+@pytest.mark.parametrize(
+    ("encoding", "detected", "delimiter"),
+    [
+        ("utf-8", "utf-8", ";"),
+        ("utf-8-sig", "utf-8-sig", ";"),
+        ("cp1251", "cp1251", ";"),
+        ("koi8-r", "koi8_r", ";"),
+        ("mac-cyrillic", "mac_cyrillic", ";"),
+        ("cp866", "cp866", ";"),
+        ("utf-16", "utf-16", "\t"),  # Excel's "Unicode text": UTF-16 LE with BOM, tab-separated
+        ("utf-16-le", "utf-16-le", "\t"),  # the same without a BOM
+    ],
+)
 def test_encodings_are_detected(tmp_path: Path, encoding: str, detected: str, delimiter: str) -> None:
     grid = read_csv(_write(tmp_path / "k.csv", _csv_text(ROWS, delimiter), encoding))
     assert grid.cells == ROWS
     assert grid.row_numbers == [1, 2, 3, 4]
-    assert grid.notes == [f"кодировка {detected} (определена автоматически)",
-                          f"разделитель {delimiter!r} (определён автоматически)"]
+    assert grid.notes == [
+        f"кодировка {detected} (определена автоматически)",
+        f"разделитель {delimiter!r} (определён автоматически)",
+    ]
 
 
 @pytest.mark.parametrize("encoding", ["cp1251", "koi8-r", "mac-cyrillic"])
@@ -104,15 +110,17 @@ def test_quoted_newlines_keep_line_numbers(tmp_path: Path) -> None:
 
 
 def test_ragged_rows_and_broken_quotes_become_rejects(tmp_path: Path) -> None:
-    text = ("Клиент;ИНН;Телефон\n"
-            "ООО Альфа;7707083893;123\n"
-            "ООО Бета; Комментарий; с точкой с запятой;7736050003;456\n"  # line 3: 5 fields
-            "ООО Гамма;1655450235;789;;\n"  # line 4: empty extra fields are harmless
-            '"ООО Дельта;5260680903;111\n'  # line 5: the quote never closes
-            "ООО Эпсилон;7728206539;222\n"
-            "ООО Сплит;77058\n"  # lines 7-8: a line break inside the INN
-            "87970;33\n"
-            "ООО Омега;2901822105\n")  # short row: kept (trailing fields left out)
+    text = (
+        "Клиент;ИНН;Телефон\n"
+        "ООО Альфа;7707083893;123\n"
+        "ООО Бета; Комментарий; с точкой с запятой;7736050003;456\n"  # line 3: 5 fields
+        "ООО Гамма;1655450235;789;;\n"  # line 4: empty extra fields are harmless
+        '"ООО Дельта;5260680903;111\n'  # line 5: the quote never closes
+        "ООО Эпсилон;7728206539;222\n"
+        "ООО Сплит;77058\n"  # lines 7-8: a line break inside the INN
+        "87970;33\n"
+        "ООО Омега;2901822105\n"
+    )  # short row: kept (trailing fields left out)
     grid = read_csv(_write(tmp_path / "r.csv", text, "utf-8"))
     assert [(r.row, r.raw) for r in grid.rejects] == [
         (3, "ООО Бета; Комментарий; с точкой с запятой;7736050003;456"),
@@ -149,5 +157,7 @@ def test_csv_to_mapping_end_to_end(tmp_path: Path) -> None:
     assert list(table.frame["_row"]) == [4, 5, 6]
     assert table.frame["ИНН"].tolist() == ["0274062111", "6658761703", "503627716233"]
     mapping = map_columns([c for c in table.frame.columns if c != "_row"])
-    assert (mapping.entity, mapping.as_config()) == ("companies", {"company": {
-        "name": "Наименование", "inn": "ИНН", "phone": "Телефон", "address": "Адрес"}})
+    assert (mapping.entity, mapping.as_config()) == (
+        "companies",
+        {"company": {"name": "Наименование", "inn": "ИНН", "phone": "Телефон", "address": "Адрес"}},
+    )

@@ -1,4 +1,5 @@
 """Excel intake: workbooks as consultants receive them, built here with openpyxl (and xlwt for .xls)."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -138,19 +139,29 @@ def _encrypted_ole(path: Path) -> Path:
     def entry(name: str, kind: int, child: int = free, right: int = free) -> bytes:
         raw = name.encode("utf-16-le") + b"\0\0"
         return struct.pack("<64sHBBIII16sIQQIQ", raw, len(raw), kind, 1, free, right, child, b"", 0, 0, 0, end, 0)
+
     directory = entry("Root Entry", 5, child=1) + entry("EncryptionInfo", 2, right=2) + entry("EncryptedPackage", 2)
     path.write_bytes(bytes(header) + fat + directory + bytes(128))
     return path
 
 
-@pytest.mark.parametrize(("name", "content", "message"), [
-    ("empty.xlsx", b"", "пустой файл (0 байт)"),
-    ("clients.xlsx", "Клиент;ИНН\nООО Ромашка;7707083893\n".encode("cp1251"),
-     "это не книга Excel (похоже на текст CSV; укажите kind: csv)"),
-    ("report.xls", b"<html><body><table><tr><td>1</td></tr></table></body></html>",
-     "это не книга Excel (похоже на HTML-страницу; откройте её в Excel и сохраните как .xlsx)"),
-    ("photo.xlsx", bytes(range(256)) * 4, "это не книга Excel (неизвестный формат файла)"),
-])
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("empty.xlsx", b"", "пустой файл (0 байт)"),
+        (
+            "clients.xlsx",
+            "Клиент;ИНН\nООО Ромашка;7707083893\n".encode("cp1251"),
+            "это не книга Excel (похоже на текст CSV; укажите kind: csv)",
+        ),
+        (
+            "report.xls",
+            b"<html><body><table><tr><td>1</td></tr></table></body></html>",
+            "это не книга Excel (похоже на HTML-страницу; откройте её в Excel и сохраните как .xlsx)",
+        ),
+        ("photo.xlsx", bytes(range(256)) * 4, "это не книга Excel (неизвестный формат файла)"),
+    ],
+)
 def test_files_that_are_not_workbooks(tmp_path: Path, name: str, content: bytes, message: str) -> None:
     (tmp_path / name).write_bytes(content)
     with pytest.raises(SourceError) as err:
@@ -192,6 +203,9 @@ def test_two_row_header_from_merged_group_cells(tmp_path: Path) -> None:
     assert headers == ["Клиент", "Телефон", "Контактное лицо ФИО", "Контактное лицо Телефон", "Контактное лицо E-mail"]
     mapping = map_columns(headers)
     assert mapping.company["phone"] == ["Телефон"]
-    assert mapping.contact == {"full_name": ["Контактное лицо ФИО"], "phone": ["Контактное лицо Телефон"],
-                               "email": ["Контактное лицо E-mail"]}
+    assert mapping.contact == {
+        "full_name": ["Контактное лицо ФИО"],
+        "phone": ["Контактное лицо Телефон"],
+        "email": ["Контактное лицо E-mail"],
+    }
     assert list(table.frame["_row"]) == [3]

@@ -4,6 +4,7 @@ CRM users' edits survive re-imports, conflicts are reported, deleted records sta
 undo refuses over later changes, a shrunken source cannot wipe the CRM, rows keyed by their
 position cannot take over their neighbour's record, a dry run can show every change.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -58,8 +59,12 @@ def run(url: str, dataset: str, run_id: str, **changes: object) -> LoadResult:
     info, frames, options = golden(dataset)
     diff = bool(changes.pop("diff", False))
     changes = {"dry_run": False} | changes  # the golden records were captured by a dry run
-    return load(url, dataclasses.replace(info, run_id=run_id, started_at=utcnow(), **changes), *frames,
-                **options | {"diff": diff})
+    return load(
+        url,
+        dataclasses.replace(info, run_id=run_id, started_at=utcnow(), **changes),
+        *frames,
+        **options | {"diff": diff},
+    )
 
 
 def crm_user(url: str, *statements: object) -> None:
@@ -90,14 +95,16 @@ def test_crm_users_edits_survive_and_a_source_change_of_the_same_field_is_a_conf
     run(target_url, "base", "r1")
     lutik, ip = company(target_url, LUTIK_INN), company(target_url, "500100732259")
     sidorov = next(c for c in rows(target_url, "contacts") if c["full_name"] == "Сидоров Олег")
-    crm_user(target_url,
-             update(s.companies).where(s.companies.c.id == lutik["id"]).values(name='АО "Лютик Плюс"'),
-             s.phones.insert().values(company_id=lutik["id"], e164="+74950000000", raw="добавлен в CRM"),
-             update(s.companies).where(s.companies.c.id == ip["id"]).values(deleted_at=utcnow()),
-             delete(s.phones).where(s.phones.c.contact_id == sidorov["id"]),
-             delete(s.emails).where(s.emails.c.contact_id == sidorov["id"]),
-             delete(s.contact_companies).where(s.contact_companies.c.contact_id == sidorov["id"]),
-             delete(s.contacts).where(s.contacts.c.id == sidorov["id"]))
+    crm_user(
+        target_url,
+        update(s.companies).where(s.companies.c.id == lutik["id"]).values(name='АО "Лютик Плюс"'),
+        s.phones.insert().values(company_id=lutik["id"], e164="+74950000000", raw="добавлен в CRM"),
+        update(s.companies).where(s.companies.c.id == ip["id"]).values(deleted_at=utcnow()),
+        delete(s.phones).where(s.phones.c.contact_id == sidorov["id"]),
+        delete(s.emails).where(s.emails.c.contact_id == sidorov["id"]),
+        delete(s.contact_companies).where(s.contact_companies.c.contact_id == sidorov["id"]),
+        delete(s.contacts).where(s.contacts.c.id == sidorov["id"]),
+    )
 
     again = run(target_url, "base", "r2")  # the same source again: the CRM users' work stays
     lutik_now = company(target_url, LUTIK_INN)
@@ -113,10 +120,17 @@ def test_crm_users_edits_survive_and_a_source_change_of_the_same_field_is_a_conf
     assert lutik_now["name"] == 'АО "Лютик Плюс"'  # the CRM user's value is kept…
     assert changed.conflicts == changed.crm_kept == 1  # …and the conflict reported
     [conflict] = rows(target_url, "conflicts")
-    assert {k: conflict[k] for k in ("run_id", "entity", "crm_id", "field", "crm_value", "source_value",
-                                     "source_keys")} == {
-        "run_id": "r3", "entity": "company", "crm_id": lutik["id"], "field": "name",
-        "crm_value": 'АО "Лютик Плюс"', "source_value": 'АО "Лютик-Агро"', "source_keys": "buh:002"}
+    assert {
+        k: conflict[k] for k in ("run_id", "entity", "crm_id", "field", "crm_value", "source_value", "source_keys")
+    } == {
+        "run_id": "r3",
+        "entity": "company",
+        "crm_id": lutik["id"],
+        "field": "name",
+        "crm_value": 'АО "Лютик Плюс"',
+        "source_value": 'АО "Лютик-Агро"',
+        "source_keys": "buh:002",
+    }
     # The source's phone changed: its old one goes, its new one comes, the CRM user's one stays.
     assert phones_of(target_url, lutik["id"]) == {"+73839130527", "+74950000000"}
     assert changed.companies.created == 1  # Василёк
@@ -157,7 +171,8 @@ def test_max_delete_share_is_per_source_and_configurable(target_url: str) -> Non
 
 # -- identity guard for row-position keys -------------------------------------------
 def test_a_row_inserted_at_the_top_of_a_keyless_sheet_does_not_move_records_onto_their_neighbours(
-        target_url: str) -> None:
+    target_url: str,
+) -> None:
     run(target_url, "base", "r1")
     before = {(c["name"], c["kpp"]): c["id"] for c in rows(target_url, "companies")}
     result = run(target_url, "row inserted", "r2")
@@ -170,8 +185,7 @@ def test_a_row_inserted_at_the_top_of_a_keyless_sheet_does_not_move_records_onto
 
 
 # -- dry-run diff -----------------------------------------------------------------------
-def test_a_dry_run_diff_lists_every_record_to_create_update_delete_or_conflict(tmp_path: Path,
-                                                                               target_url: str) -> None:
+def test_a_dry_run_diff_lists_every_record_to_create_update_delete_or_conflict(tmp_path: Path, target_url: str) -> None:
     run(target_url, "base", "r1")
     lutik = company(target_url, LUTIK_INN)
     crm_user(target_url, update(s.companies).where(s.companies.c.id == lutik["id"]).values(name="Лютик (CRM)"))
@@ -182,7 +196,11 @@ def test_a_dry_run_diff_lists_every_record_to_create_update_delete_or_conflict(t
     assert {("create", 'ООО "Василёк"'), ("conflict", 'АО "Лютик-Агро"'), ("update", 'АО "Лютик-Агро"')} <= actions
     conflict = next(c for c in result.changes if c["action"] == "conflict")
     assert (conflict["crm_id"], conflict["fields"], conflict["before"], conflict["after"]) == (
-        lutik["id"], "name", "name: Лютик (CRM)", 'name: АО "Лютик-Агро"')
+        lutik["id"],
+        "name",
+        "name: Лютик (CRM)",
+        'name: АО "Лютик-Агро"',
+    )
     path = write_diff(tmp_path / "changes.xlsx", result.changes) and tmp_path / "changes.xlsx"
     sheet = openpyxl.load_workbook(path)["changes"]
     header = [c.value for c in sheet[1]]
@@ -201,9 +219,11 @@ def test_a_dry_run_diff_shows_soft_deletes(target_url: str) -> None:
 def test_undo_refuses_over_crm_users_edits_lists_them_and_force_overrides(target_url: str) -> None:
     run(target_url, "base", "r1")
     lutik = company(target_url, LUTIK_INN)
-    crm_user(target_url,
-             update(s.companies).where(s.companies.c.id == lutik["id"]).values(name='АО "Лютик Плюс"'),
-             s.phones.insert().values(company_id=lutik["id"], e164="+74950000000"))
+    crm_user(
+        target_url,
+        update(s.companies).where(s.companies.c.id == lutik["id"]).values(name='АО "Лютик Плюс"'),
+        s.phones.insert().values(company_id=lutik["id"], e164="+74950000000"),
+    )
     before = snapshot(target_url)
     with pytest.raises(UndoRefused) as refused:
         undo_run(target_url, "r1")
@@ -224,8 +244,15 @@ def test_undo_of_one_run_leaves_a_later_run_that_did_not_touch_its_rows(target_u
     run(target_url, "base", "r1")
     info = RunInfo("r2", "test", utcnow(), False, (), 0)
     empty = pd.DataFrame(columns=["cluster", "members", "parent_cluster", "company_cluster", "company_clusters"])
-    load(target_url, info, empty, empty, pd.DataFrame(columns=["source", "source_key", "entity", "origin",
-                                                               "reasons", "payload"]), set(), sync_state={"buh": "f"})
+    load(
+        target_url,
+        info,
+        empty,
+        empty,
+        pd.DataFrame(columns=["source", "source_key", "entity", "origin", "reasons", "payload"]),
+        set(),
+        sync_state={"buh": "f"},
+    )
     assert undo_run(target_url, "r1").runs == ["r1"]
     assert rows(target_url, "companies") == [] and [r["source"] for r in rows(target_url, "sync_state")] == ["buh"]
     statuses = {r["id"]: r["status"] for r in rows(target_url, "migration_runs")}
@@ -239,13 +266,15 @@ def test_the_conflicts_of_a_run_can_be_read_back_for_the_report(target_url: str)
     run(target_url, "lutik changed", "r2")
     conflicts = read_conflicts(target_url, "r2")
     assert conflicts[["entity", "crm_id", "field", "crm_value", "source_value"]].values.tolist() == [
-        ["company", lutik["id"], "name", "Лютик (CRM)", 'АО "Лютик-Агро"']]
+        ["company", lutik["id"], "name", "Лютик (CRM)", 'АО "Лютик-Агро"']
+    ]
     assert read_conflicts(target_url, "r1").empty
 
 
 # -- the command line --------------------------------------------------------------
 def test_the_command_line_stops_a_bulk_delete_previews_a_diff_and_undoes_with_force(
-        tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     config = write_dataset(tmp_path, **DATASETS["ten"], target=url, extra_yaml="language: en\n")
     assert main(["run", "--config", str(config)]) == 0
@@ -260,8 +289,10 @@ def test_the_command_line_stops_a_bulk_delete_previews_a_diff_and_undoes_with_fo
 
     assert main(["run", "--config", str(config), "--diff", str(tmp_path / "d.xlsx")]) == EXIT_USAGE
     capsys.readouterr()
-    assert main(["run", "--config", str(config), "--dry-run", "--allow-deletes", "--diff",
-                 str(tmp_path / "changes.xlsx")]) == 0
+    assert (
+        main(["run", "--config", str(config), "--dry-run", "--allow-deletes", "--diff", str(tmp_path / "changes.xlsx")])
+        == 0
+    )
     assert "Per-record changes: " in capsys.readouterr().out
     sheet = list(openpyxl.load_workbook(tmp_path / "changes.xlsx")["changes"].iter_rows(values_only=True))
     assert sum(1 for r in sheet if r[0] == "soft-delete") == 7 and snapshot(url) == before

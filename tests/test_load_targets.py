@@ -1,4 +1,5 @@
 """End to end, config → CRM database, on SQLite, PostgreSQL and MariaDB."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -7,10 +8,10 @@ import pandas as pd
 import pytest
 from sqlalchemy import create_engine, inspect, select
 
+from cli.runner import execute
 from connectors.crm_db import schema as s
 from connectors.crm_db.journal import encode_key, key_of
 from connectors.crm_db.load import ReconciliationError, RunInfo, load, utcnow
-from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 
 CRM_TABLES = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links")
@@ -23,8 +24,9 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
         if not inspect(engine).has_table("companies"):
             return {}
         with engine.connect() as conn:
-            return {name: sorted(map(tuple, conn.execute(select(s.metadata.tables[name]))), key=repr)
-                    for name in CRM_TABLES}
+            return {
+                name: sorted(map(tuple, conn.execute(select(s.metadata.tables[name]))), key=repr) for name in CRM_TABLES
+            }
     finally:
         engine.dispose()
 
@@ -55,7 +57,10 @@ def test_first_run_loads_one_record_per_real_company(tmp_path: Path, target_url:
     head_phones = [p for p in rows(target_url, "phones") if p["company_id"] == head["id"]]
     assert [p["e164"] for p in head_phones] == ["+74951234567"]  # three spellings, one number
     assert {c["full_name"] for c in rows(target_url, "contacts")} == {
-        "Иванов Иван Иванович", "Петрова Анна", "Сидоров Олег"}
+        "Иванов Иван Иванович",
+        "Петрова Анна",
+        "Сидоров Олег",
+    }
     links = rows(target_url, "source_links")
     assert len([x for x in links if x["entity"] == "company"]) == 6
     quarantine = rows(target_url, "quarantine")
@@ -97,7 +102,9 @@ def test_changed_source_record_updates_its_crm_record(tmp_path: Path, target_url
     assert summary.result.companies.updated == 1 and summary.result.companies.created == 0
     lutik = next(c for c in rows(target_url, "companies") if c["inn"] == "7736050003")
     assert {p["e164"] for p in rows(target_url, "phones") if p["company_id"] == lutik["id"]} == {
-        "+79167654321", "+73839130527"}
+        "+79167654321",
+        "+73839130527",
+    }
 
 
 def test_record_deleted_at_source_soft_deletes_once_unlinked(tmp_path: Path, target_url: str) -> None:
@@ -127,15 +134,33 @@ def test_failed_load_leaves_target_unchanged(tmp_path: Path, target_url: str) ->
     golden = pd.DataFrame(columns=["cluster", "members", "parent_cluster", "company_cluster", "company_clusters"])
     never_read = {("company", "buh", "does-not-exist")}
     with pytest.raises(ReconciliationError, match="neither loaded nor quarantined"):
-        load(target_url, info, golden, golden,
-             pd.DataFrame(columns=["source", "source_key", "entity", "origin", "reasons", "payload"]), never_read)
+        load(
+            target_url,
+            info,
+            golden,
+            golden,
+            pd.DataFrame(columns=["source", "source_key", "entity", "origin", "reasons", "payload"]),
+            never_read,
+        )
     assert snapshot(target_url) == before
 
 
 def test_mixed_rows_keep_every_contact(tmp_path: Path, target_url: str) -> None:
     """Two contacts of one company on consecutive rows both arrive, attached to it."""
-    crm = [CRM_ROWS[0], ['ООО "Ромашка"', "7707083893", "773601001", "Москва", None, "Смирнова Ольга",
-                         "менеджер", "smirnova@romashka.ru", None]]
+    crm = [
+        CRM_ROWS[0],
+        [
+            'ООО "Ромашка"',
+            "7707083893",
+            "773601001",
+            "Москва",
+            None,
+            "Смирнова Ольга",
+            "менеджер",
+            "smirnova@romashka.ru",
+            None,
+        ],
+    ]
     run(write_dataset(tmp_path, crm_rows=crm, buh_rows=[]), target_url)
     (company,) = rows(target_url, "companies")
     contacts = rows(target_url, "contacts")
@@ -182,8 +207,10 @@ def test_every_row_a_load_writes_is_journaled_and_a_rerun_journals_nothing(tmp_p
     journal = rows(target_url, "change_journal")
     inserted = {(j["table_name"], j["row_key"]) for j in journal if j["op"] == "insert"}
     for table in CRM_TABLES:
-        keys = {(table, encode_key(s.metadata.tables[table], key_of(s.metadata.tables[table], r)))
-                for r in rows(target_url, table)}
+        keys = {
+            (table, encode_key(s.metadata.tables[table], key_of(s.metadata.tables[table], r)))
+            for r in rows(target_url, table)
+        }
         assert keys and keys == {k for k in inserted if k[0] == table}
     assert {j["run_id"] for j in journal} == {first.run_id}
     run(config, target_url)

@@ -1,4 +1,5 @@
 """Matching and survivorship on small, stated cases: who merges, who never does, and why."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -34,15 +35,36 @@ def english() -> None:
 
 
 def companies(*records: dict) -> pd.DataFrame:
-    rows = [{"_source": r.get("src", "a"), "_source_key": str(i), "_origin": f"row {i}",
-             **{f: r.get(f) for f in COMPANY_FIELDS}, EXTRA: {}, PAYLOAD: {"i": i}} for i, r in enumerate(records)]
+    rows = [
+        {
+            "_source": r.get("src", "a"),
+            "_source_key": str(i),
+            "_origin": f"row {i}",
+            **{f: r.get(f) for f in COMPANY_FIELDS},
+            EXTRA: {},
+            PAYLOAD: {"i": i},
+        }
+        for i, r in enumerate(records)
+    ]
     return normalise_companies(as_frame({k: [r[k] for r in rows] for k in rows[0]}), REGIONS)
 
 
 def contacts(company_frame: pd.DataFrame, *records: dict) -> pd.DataFrame:
-    rows = [{"_source": "a", "_source_key": f"p{i}", "_origin": f"row {i}", **{f: r.get(f) for f in CONTACT_FIELDS},
-             REF_KEY: None, REF_INN: None, REF_NAME: None, REF_ROW: ("a", r["company"]), EXTRA: {}, PAYLOAD: {}}
-            for i, r in enumerate(records)]
+    rows = [
+        {
+            "_source": "a",
+            "_source_key": f"p{i}",
+            "_origin": f"row {i}",
+            **{f: r.get(f) for f in CONTACT_FIELDS},
+            REF_KEY: None,
+            REF_INN: None,
+            REF_NAME: None,
+            REF_ROW: ("a", r["company"]),
+            EXTRA: {},
+            PAYLOAD: {},
+        }
+        for i, r in enumerate(records)
+    ]
     frame = normalise_contacts(as_frame({k: [r[k] for r in rows] for k in rows[0]}), company_frame, REGIONS)
     return frame.assign(**{COMPANY_RECORD: pd.Series(frame[REF_ROW], dtype=object)})
 
@@ -53,9 +75,11 @@ def clusters(matched: pd.DataFrame) -> list[set[str]]:
 
 
 def test_spellings_of_one_company_merge_with_reasons() -> None:
-    frame = companies({"name": 'ООО "Ромашка"', "inn": "7707083893", "kpp": "773601001"},
-                      {"name": "Ромашка ООО", "inn": "7707083893"},
-                      {"name": "ООО «Ромашка»", "city": "Москва", "src": "b"})
+    frame = companies(
+        {"name": 'ООО "Ромашка"', "inn": "7707083893", "kpp": "773601001"},
+        {"name": "Ромашка ООО", "inn": "7707083893"},
+        {"name": "ООО «Ромашка»", "city": "Москва", "src": "b"},
+    )
     result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0", "1", "2"}]
     assert len(result.links) == 2 and all(w["name"] > 0 for w in result.links["weights"])  # why: per-field weights
@@ -63,9 +87,11 @@ def test_spellings_of_one_company_merge_with_reasons() -> None:
 
 
 def test_branches_and_different_inns_never_merge() -> None:
-    frame = companies({"name": "Ромашка", "inn": "7707083893", "kpp": "773601001"},
-                      {"name": "Ромашка", "inn": "7707083893", "kpp": "781043001"},  # branch
-                      {"name": "Ромашка", "inn": "7736050003"})  # another company, same name
+    frame = companies(
+        {"name": "Ромашка", "inn": "7707083893", "kpp": "773601001"},
+        {"name": "Ромашка", "inn": "7707083893", "kpp": "781043001"},  # branch
+        {"name": "Ромашка", "inn": "7736050003"},
+    )  # another company, same name
     assert clusters(match_companies(frame, LIMITS).frame) == [{"0"}, {"1"}, {"2"}]
     golden = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0})
     by_kpp = dict(zip(golden["kpp"], golden[CLUSTER]))
@@ -74,8 +100,13 @@ def test_branches_and_different_inns_never_merge() -> None:
 
 
 def test_same_name_in_other_cities_stays_apart_and_an_unplaced_record_is_a_question() -> None:
-    frame = companies({"name": "Альфа", "city": "Москва"}, {"name": "Альфа", "city": "Казань"},
-                      {"name": "Альфа"}, {"name": "Бета", "city": "г. Москва"}, {"name": "Бета"})
+    frame = companies(
+        {"name": "Альфа", "city": "Москва"},
+        {"name": "Альфа", "city": "Казань"},
+        {"name": "Альфа"},
+        {"name": "Бета", "city": "г. Москва"},
+        {"name": "Бета"},
+    )
     result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0"}, {"1"}, {"2"}, {"3", "4"}]  # one Бета: the city-less record is it
     questions = {(p["left_key"], p["right_key"]) for p in result.review.to_dict("records")}
@@ -83,9 +114,12 @@ def test_same_name_in_other_cities_stays_apart_and_an_unplaced_record_is_a_quest
 
 
 def test_shared_phone_merges_only_similar_names() -> None:
-    frame = companies({"name": "Ромашка", "phone": "8 495 123-45-67"}, {"name": "Рамашка", "phone": "+74951234567"},
-                      {"name": "Ромашка плюс", "phone": "+74951234567"},
-                      {"name": "Бизнес-центр Орион", "phone": "+7 (495) 123-45-67"})
+    frame = companies(
+        {"name": "Ромашка", "phone": "8 495 123-45-67"},
+        {"name": "Рамашка", "phone": "+74951234567"},
+        {"name": "Ромашка плюс", "phone": "+74951234567"},
+        {"name": "Бизнес-центр Орион", "phone": "+7 (495) 123-45-67"},
+    )
     result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}]
     assert "phone shared landline +74951234567" in result.links["reasons"].iloc[0]
@@ -94,9 +128,10 @@ def test_shared_phone_merges_only_similar_names() -> None:
 
 
 def test_survivorship_prefers_source_order_and_unions_phones() -> None:
-    frame = companies({"name": "Ромашка", "inn": "7707083893", "address": "Москва, ул. Ленина 1",
-                       "phone": "84951234567", "src": "b"},
-                      {"name": 'ООО "Ромашка"', "inn": "7707083893", "phone": "8 916 123-45-67"})
+    frame = companies(
+        {"name": "Ромашка", "inn": "7707083893", "address": "Москва, ул. Ленина 1", "phone": "84951234567", "src": "b"},
+        {"name": 'ООО "Ромашка"', "inn": "7707083893", "phone": "8 916 123-45-67"},
+    )
     golden = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0, "b": 1})
     (row,) = golden.to_dict("records")
     assert row["name"] == 'ООО "Ромашка"' and row["address"] == "Москва, ул. Ленина 1"
@@ -106,11 +141,13 @@ def test_survivorship_prefers_source_order_and_unions_phones() -> None:
 
 def test_people_merge_on_email_with_agreeing_names_only() -> None:
     firms = companies({"name": "Ромашка", "inn": "7707083893"}, {"name": "Лютик", "inn": "7736050003"})
-    people = contacts(firms,
-                      {"full_name": "Иванов Иван Иванович", "email": "ivanov@mail.ru", "company": "0"},
-                      {"full_name": "Иванов И.", "email": "IVANOV@mail.ru", "company": "1"},  # same person, 2 firms
-                      {"full_name": "Петров Пётр", "email": "ivanov@mail.ru", "company": "1"},  # shared mailbox
-                      {"full_name": "Иванов Иван", "company": "0"})  # same name at the same company
+    people = contacts(
+        firms,
+        {"full_name": "Иванов Иван Иванович", "email": "ivanov@mail.ru", "company": "0"},
+        {"full_name": "Иванов И.", "email": "IVANOV@mail.ru", "company": "1"},  # same person, 2 firms
+        {"full_name": "Петров Пётр", "email": "ivanov@mail.ru", "company": "1"},  # shared mailbox
+        {"full_name": "Иванов Иван", "company": "0"},
+    )  # same name at the same company
     cluster_of = {("a", "0"): 0, ("a", "1"): 1}
     result = match_contacts(people, cluster_of, LIMITS)
     assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
@@ -120,8 +157,10 @@ def test_people_merge_on_email_with_agreeing_names_only() -> None:
 
 
 def test_survivorship_per_field_and_provenance() -> None:
-    frame = companies({"name": "Ромашка", "inn": "7707083893", "address": "Москва"},
-                      {"name": 'ООО "Ромашка"', "inn": "7707083893", "address": "Москва, ул. Ленина, д. 1", "src": "b"})
+    frame = companies(
+        {"name": "Ромашка", "inn": "7707083893", "address": "Москва"},
+        {"name": 'ООО "Ромашка"', "inn": "7707083893", "address": "Москва, ул. Ленина, д. 1", "src": "b"},
+    )
     rules = MatchingConfig().survivorship  # the defaults: the most complete address wins
     (row,) = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0, "b": 1}, rules).to_dict("records")
     assert row["address"] == "Москва, ул. Ленина, д. 1" and row["provenance"]["address"] == "b:1"

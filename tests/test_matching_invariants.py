@@ -4,6 +4,7 @@ Property tests draw random record sets from a small vocabulary (so collisions �
 names, shared phones, namesakes, branches — are frequent) and check every output cluster
 against the rules; the reproductions of issue 9 (a)–(f) are stated cases.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,21 +19,52 @@ from transforms.matching.rules import name_clash
 from transforms.records import table_to_records
 from transforms.tables import ROW_COLUMN, SourceTable
 
-NAMES = ["Ромашка", "Ромашка плюс", "Рамашка", "Альфа", "Ladoga Trade", "Ладога Трейд", "Вертикаль Трейд",
-         "Вертикаль Трейд+", "Петров", "ИП Петров Иван Иванович"]
+NAMES = [
+    "Ромашка",
+    "Ромашка плюс",
+    "Рамашка",
+    "Альфа",
+    "Ladoga Trade",
+    "Ладога Трейд",
+    "Вертикаль Трейд",
+    "Вертикаль Трейд+",
+    "Петров",
+    "ИП Петров Иван Иванович",
+]
 INNS = [None, None, "7707083893", "7736050003", "500100732259"]
 KPPS = [None, "773601001", "781043001"]
 CITIES = [None, "Москва", "Казань"]
 PHONES = [None, "+74951234567", "+79161234567"]
 
-company_record = st.fixed_dictionaries({"name": st.sampled_from(NAMES), "inn": st.sampled_from(INNS),
-                                        "kpp": st.sampled_from(KPPS), "city": st.sampled_from(CITIES),
-                                        "phone": st.sampled_from(PHONES)})
-PEOPLE = ["Иванов Андрей", "Иванов Алексей", "Иванов А.", "Иванова Анна", "Ольга", "Петров", "Иванов Андрей Петрович",
-          "Иванов Андрей Сергеевич", "Петров Иван", "Петрова Ивана"]
-person_record = st.fixed_dictionaries({"full_name": st.sampled_from(PEOPLE), "phone": st.sampled_from(PHONES),
-                                       "email": st.sampled_from([None, "a.ivanov@mail.ru", "info@romashka.ru"]),
-                                       "company": st.sampled_from(["0", "1"])})
+company_record = st.fixed_dictionaries(
+    {
+        "name": st.sampled_from(NAMES),
+        "inn": st.sampled_from(INNS),
+        "kpp": st.sampled_from(KPPS),
+        "city": st.sampled_from(CITIES),
+        "phone": st.sampled_from(PHONES),
+    }
+)
+PEOPLE = [
+    "Иванов Андрей",
+    "Иванов Алексей",
+    "Иванов А.",
+    "Иванова Анна",
+    "Ольга",
+    "Петров",
+    "Иванов Андрей Петрович",
+    "Иванов Андрей Сергеевич",
+    "Петров Иван",
+    "Петрова Ивана",
+]
+person_record = st.fixed_dictionaries(
+    {
+        "full_name": st.sampled_from(PEOPLE),
+        "phone": st.sampled_from(PHONES),
+        "email": st.sampled_from([None, "a.ivanov@mail.ru", "info@romashka.ru"]),
+        "company": st.sampled_from(["0", "1"]),
+    }
+)
 
 
 def _company_violations(frame: pd.DataFrame) -> list[str]:
@@ -61,8 +93,11 @@ def _people_violations(frame: pd.DataFrame) -> list[str]:
         if len(genders) > 1:
             out.append(f"{cluster}: genders {genders}")
         named = group[group["last_name"].notna() & group["first_name"].notna()]
-        if len({(r.last_name, r.first_name) for r in named.itertuples()}) > 1 and len(named) < len(group) and \
-                len({r.first_name for r in named.itertuples()}) > 1:
+        if (
+            len({(r.last_name, r.first_name) for r in named.itertuples()}) > 1
+            and len(named) < len(group)
+            and len({r.first_name for r in named.itertuples()}) > 1
+        ):
             out.append(f"{cluster}: a partial record bridges {len(named)} named records")
     return out
 
@@ -78,11 +113,14 @@ def _result(matched) -> tuple:
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(st.lists(company_record, min_size=2, max_size=12), st.integers(0, 1000),
-       st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st.sampled_from(["same", "different"])),
-                max_size=3))
-def test_no_company_cluster_breaks_a_rule_and_order_does_not_matter(records: list[dict], seed: int,
-                                                                    decided: list[tuple]) -> None:
+@given(
+    st.lists(company_record, min_size=2, max_size=12),
+    st.integers(0, 1000),
+    st.lists(st.tuples(st.integers(0, 11), st.integers(0, 11), st.sampled_from(["same", "different"])), max_size=3),
+)
+def test_no_company_cluster_breaks_a_rule_and_order_does_not_matter(
+    records: list[dict], seed: int, decided: list[tuple]
+) -> None:
     frame = companies(*records)
     n = len(frame)
     rules = decisions(*[("company", str(a), str(b), d) for a, b, d in decided if a < n and b < n and a != b])
@@ -103,30 +141,36 @@ def test_no_person_cluster_breaks_a_rule_and_order_does_not_matter(records: list
 
 
 def test_a_same_decision_cannot_chain_a_branch_into_its_head_office() -> None:  # issue 9 (a)
-    frame = companies({"name": "Ромашка", "inn": "7707083893", "kpp": "773601001"},
-                      {"name": "Ромашка", "inn": "7707083893", "kpp": "781043001"},
-                      {"name": "Ромашка СПб"})
+    frame = companies(
+        {"name": "Ромашка", "inn": "7707083893", "kpp": "773601001"},
+        {"name": "Ромашка", "inn": "7707083893", "kpp": "781043001"},
+        {"name": "Ромашка СПб"},
+    )
     result = match_companies(frame, LIMITS, decisions(("company", "1", "2", "same")))
     assert {"1", "2"} in clusters(result.frame) and {"0"} in clusters(result.frame)
 
 
 def test_entrepreneur_and_legal_entity_of_one_name_never_merge() -> None:  # issue 9 (b)
-    frame = companies({"name": 'ООО "Петров"', "city": "Москва"},
-                      {"name": "Петров", "inn": "500100732259", "city": "Москва"})
+    frame = companies(
+        {"name": 'ООО "Петров"', "city": "Москва"}, {"name": "Петров", "inn": "500100732259", "city": "Москва"}
+    )
     assert clusters(match_companies(frame, LIMITS).frame) == [{"0"}, {"1"}]
 
 
 def test_sister_names_sharing_a_phone_are_a_question() -> None:  # issue 9 (c)
-    frame = companies({"name": "Вертикаль Трейд", "phone": "+74951234567"},
-                      {"name": "Вертикаль Трейд+", "phone": "84951234567"})
+    frame = companies(
+        {"name": "Вертикаль Трейд", "phone": "+74951234567"}, {"name": "Вертикаль Трейд+", "phone": "84951234567"}
+    )
     result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0"}, {"1"}] and "sister company" in result.review["reasons"].iloc[0]
 
 
 def test_an_unplaced_record_between_two_companies_is_a_question_in_any_order() -> None:  # issue 9 (d)
-    frame = companies({"name": "Альфа", "city": "Москва", "inn": "7707083893"},
-                      {"name": "Альфа", "city": "Москва", "inn": "7736050003"},
-                      {"name": "Альфа", "city": "Москва"})
+    frame = companies(
+        {"name": "Альфа", "city": "Москва", "inn": "7707083893"},
+        {"name": "Альфа", "city": "Москва", "inn": "7736050003"},
+        {"name": "Альфа", "city": "Москва"},
+    )
     for seed in range(4):
         result = match_companies(_shuffled(frame, seed), LIMITS)
         assert clusters(result.frame) == [{"0"}, {"1"}, {"2"}]
@@ -135,34 +179,41 @@ def test_an_unplaced_record_between_two_companies_is_a_question_in_any_order() -
 
 def test_a_first_name_only_record_never_bridges_two_people() -> None:  # issue 9 (e)
     firms = companies({"name": "Ромашка", "inn": "7707083893"})
-    people = contacts(firms, {"full_name": "Иванова Ольга", "phone": "+79161234567", "company": "0"},
-                      {"full_name": "Петрова Ольга", "phone": "+79161234568", "company": "0"},
-                      {"full_name": "Ольга", "phone": "+79161234567\n+79161234568", "company": "0"},
-                      {"full_name": "Иванов Андрей", "company": "0"}, {"full_name": "Иванов Алексей", "company": "0"},
-                      {"full_name": "Иванов А.", "company": "0"})
+    people = contacts(
+        firms,
+        {"full_name": "Иванова Ольга", "phone": "+79161234567", "company": "0"},
+        {"full_name": "Петрова Ольга", "phone": "+79161234568", "company": "0"},
+        {"full_name": "Ольга", "phone": "+79161234567\n+79161234568", "company": "0"},
+        {"full_name": "Иванов Андрей", "company": "0"},
+        {"full_name": "Иванов Алексей", "company": "0"},
+        {"full_name": "Иванов А.", "company": "0"},
+    )
     result = match_contacts(people, {("a", "0"): 0}, LIMITS)
     groups = clusters(result.frame)
     assert not any({"p0", "p1"} <= g for g in groups) and not any({"p3", "p4"} <= g for g in groups)
 
 
 def test_latin_and_cyrillic_spellings_of_one_company_meet() -> None:  # issue 9 (f)
-    frame = companies({"name": "Ladoga Trade", "city": "Казань", "phone": "+78432000000"},
-                      {"name": "ООО «Ладога Трейд»", "city": "Казань", "phone": "+78432000000"},
-                      {"name": "Ladoga Trade LLC", "city": "Казань"})
+    frame = companies(
+        {"name": "Ladoga Trade", "city": "Казань", "phone": "+78432000000"},
+        {"name": "ООО «Ладога Трейд»", "city": "Казань", "phone": "+78432000000"},
+        {"name": "Ladoga Trade LLC", "city": "Казань"},
+    )
     result = match_companies(frame, LIMITS)
     assert {"0", "1"} <= next(g for g in clusters(result.frame) if "0" in g)
     pairs = set(zip(result.links["left_key"], result.links["right_key"])) | set(
-        zip(result.review["left_key"], result.review["right_key"]))
+        zip(result.review["left_key"], result.review["right_key"])
+    )
     assert any("2" in p for p in pairs)
 
 
 def test_inn_without_kpp_joins_the_branch_its_city_and_phone_name() -> None:  # issue 9, branches without KPP
-    frame = companies({"name": "Ромашка", "inn": "7707083893", "kpp": "773601001", "city": "Москва",
-                       "phone": "+74951234567"},
-                      {"name": "Ромашка", "inn": "7707083893", "kpp": "165543001", "city": "Казань",
-                       "phone": "+78432111111"},
-                      {"name": "Ромашка филиал г. Казань", "inn": "7707083893", "phone": "+78432111111"},
-                      {"name": "Ромашка", "inn": "7707083893"})  # nothing tells which
+    frame = companies(
+        {"name": "Ромашка", "inn": "7707083893", "kpp": "773601001", "city": "Москва", "phone": "+74951234567"},
+        {"name": "Ромашка", "inn": "7707083893", "kpp": "165543001", "city": "Казань", "phone": "+78432111111"},
+        {"name": "Ромашка филиал г. Казань", "inn": "7707083893", "phone": "+78432111111"},
+        {"name": "Ромашка", "inn": "7707083893"},
+    )  # nothing tells which
     result = match_companies(frame, LIMITS)
     groups = clusters(result.frame)
     # the labelled record joins the Kazan branch; the bare INN-only record never joins the head office by
@@ -172,13 +223,24 @@ def test_inn_without_kpp_joins_the_branch_its_city_and_phone_name() -> None:  # 
 
 
 def test_a_company_only_row_of_a_mixed_sheet_makes_no_contact() -> None:  # issue 9, phantom contacts
-    frame = pd.DataFrame({ROW_COLUMN: [2, 3], "Клиент": ["ООО Ромашка", "ООО Лютик"],
-                          "Контакт": [None, "Иванов Иван"], "Телефон": ["+74951234567", "+74951234568"],
-                          "Почта": ["info@romashka.ru", "ivanov@lutik.ru"]}, dtype=object)
-    mapping = ColumnMapping("mixed", company={"name": ["Клиент"]},
-                            contact={"full_name": ["Контакт"], "phone": ["Телефон"], "email": ["Почта"]})
-    records = table_to_records(SourceTable("Клиенты", frame, 1), mapping, source="crm", key_column=None,
-                               label=lambda row: f"Клиенты!{row}")
+    frame = pd.DataFrame(
+        {
+            ROW_COLUMN: [2, 3],
+            "Клиент": ["ООО Ромашка", "ООО Лютик"],
+            "Контакт": [None, "Иванов Иван"],
+            "Телефон": ["+74951234567", "+74951234568"],
+            "Почта": ["info@romashka.ru", "ivanov@lutik.ru"],
+        },
+        dtype=object,
+    )
+    mapping = ColumnMapping(
+        "mixed",
+        company={"name": ["Клиент"]},
+        contact={"full_name": ["Контакт"], "phone": ["Телефон"], "email": ["Почта"]},
+    )
+    records = table_to_records(
+        SourceTable("Клиенты", frame, 1), mapping, source="crm", key_column=None, label=lambda row: f"Клиенты!{row}"
+    )
     assert list(records.contacts["full_name"]) == ["Иванов Иван"]
     romashka = records.companies.iloc[0]
     assert (romashka["phone"], romashka["email"]) == ("+74951234567", "info@romashka.ru")

@@ -1,4 +1,5 @@
 """The message catalogue: every text exists in both languages, with the same placeholders."""
+
 from __future__ import annotations
 
 import pytest

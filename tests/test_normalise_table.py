@@ -4,6 +4,7 @@ Each row is a real-world-shaped cell and what a consultant expects from it; the
 rendering of results into the table's compact text is defined here (and described in
 the table's header). Below the table: behaviour a single row cannot show.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -14,7 +15,13 @@ import pytest
 from transforms.company_names import CompanyName, normalise_company_column, parse_company_name
 from transforms.emails import Email, normalise_email_column, parse_emails
 from transforms.identifiers import (
-    Identifier, company_type, inn_checksum_ok, normalise_inn, normalise_kpp, normalise_ogrn, ogrn_checksum_ok,
+    Identifier,
+    company_type,
+    inn_checksum_ok,
+    normalise_inn,
+    normalise_kpp,
+    normalise_ogrn,
+    ogrn_checksum_ok,
 )
 from transforms.person_names import PersonName, clean_position, normalise_person_column, parse_person_name
 from transforms.phones import Phone, normalise_phone_column, parse_phones
@@ -29,8 +36,13 @@ def _opt(value: object) -> str:
 def _phone(p: Phone) -> str:
     if p.e164 is None:
         return f"!{p.issue}"
-    return " ".join([p.e164] + ([f"x{p.extension}"] if p.extension else []) + ([p.kind] if p.kind else [])
-                    + (["inferred"] if p.inferred else []) + (["unverified"] if p.unverified else []))
+    return " ".join(
+        [p.e164]
+        + ([f"x{p.extension}"] if p.extension else [])
+        + ([p.kind] if p.kind else [])
+        + (["inferred"] if p.inferred else [])
+        + (["unverified"] if p.unverified else [])
+    )
 
 
 def _email(e: Email) -> str:
@@ -104,6 +116,7 @@ def test_table(kind, cell, context, expected):
 
 # --- behaviour beyond one cell ---------------------------------------------------
 
+
 def test_invalid_phone_keeps_its_text_and_says_why():
     (phone,) = parse_phones("8 (000) 123-45-67 доб. 5")
     assert phone.e164 is None and phone.raw == "8 (000) 123-45-67 доб. 5" and phone.issue
@@ -117,7 +130,10 @@ def test_inferred_area_code_is_marked_and_explained():
 
 def test_phone_country_is_reported():
     assert [p.country for p in parse_phones("+7 701 123 45 67; 8 916 123 45 67; +375 29 123 45 67")] == [
-        "KZ", "RU", "BY"]
+        "KZ",
+        "RU",
+        "BY",
+    ]
 
 
 def test_raw_numbers_from_excel_cells():
@@ -143,8 +159,14 @@ def test_person_key_folds_case_and_yo_only_for_matching():
 
 
 def test_same_company_written_differently_gets_one_key():
-    spellings = ['ООО "Ромашка"', "ооо «ромашка»", "Общество с ограниченной ответственностью 'Ромашка'",
-                 "РОМАШКА, ООО", "OOO Pомашка", 'О.О.О. ""Ромашка""']
+    spellings = [
+        'ООО "Ромашка"',
+        "ооо «ромашка»",
+        "Общество с ограниченной ответственностью 'Ромашка'",
+        "РОМАШКА, ООО",
+        "OOO Pомашка",
+        'О.О.О. ""Ромашка""',
+    ]
     assert {parse_company_name(s).match_key for s in spellings} == {"ромашка"}
 
 
@@ -166,16 +188,19 @@ def test_identifier_notes():
 
 def _independent_inn_ok(inn: str) -> bool:
     """The INN check written the other way round, as the tax service describes it."""
+
     def control(weights: list[int], digits: str) -> int:
         total = 0
         for weight, digit in zip(weights, digits):
             total += weight * int(digit)
         return (total - 11 * (total // 11)) % 10
+
     d = inn
     if len(d) == 10:
         return control([2, 4, 10, 3, 5, 9, 4, 6, 8], d) == int(d[-1])
-    return (control([7, 2, 4, 10, 3, 5, 9, 4, 6, 8], d) == int(d[-2])
-            and control([3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8], d) == int(d[-1]))
+    return control([7, 2, 4, 10, 3, 5, 9, 4, 6, 8], d) == int(d[-2]) and control(
+        [3, 7, 2, 4, 10, 3, 5, 9, 4, 6, 8], d
+    ) == int(d[-1])
 
 
 def _independent_ogrnip_check(first14: str) -> int:
@@ -187,8 +212,19 @@ def _independent_ogrnip_check(first14: str) -> int:
 
 
 def test_checksums_agree_with_an_independent_implementation():
-    published = ["7707083893", "7736050003", "7736207543", "7708004767", "7740000076", "7706107510",
-                 "7702070139", "7712040126", "7708503727", "7710140679", "500100732259"]
+    published = [
+        "7707083893",
+        "7736050003",
+        "7736207543",
+        "7708004767",
+        "7740000076",
+        "7706107510",
+        "7702070139",
+        "7712040126",
+        "7708503727",
+        "7710140679",
+        "500100732259",
+    ]
     for inn in published:
         assert inn_checksum_ok(inn) and _independent_inn_ok(inn)
     for n in range(7707083890, 7707083900):
@@ -220,6 +256,8 @@ def test_column_helpers_keep_the_index_and_parse_each_distinct_cell_once():
     assert normalise_phone_column(cells)[13][0].e164 is None
     assert [e[0].email for e in normalise_email_column(pd.Series(["A@B.ru", "a@b.ru"]))] == ["a@b.ru", "a@b.ru"]
     assert [c.match_key for c in normalise_company_column(pd.Series(["ООО Ромашка", "Ромашка ООО"]))] == [
-        "ромашка", "ромашка"]
+        "ромашка",
+        "ромашка",
+    ]
     names = normalise_person_column(pd.Series([None, "Иван Иванович Иванов"]), pd.Series(["Петров", None]))
     assert [n.last_name for n in names] == ["Петров", "Иванов"]

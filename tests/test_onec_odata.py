@@ -1,5 +1,6 @@
 """1C OData reader against a fake 1C server: БП 3.0 and УТ 11 catalogs, paging, deletion marks,
 the sensor fingerprint, and the one-line errors a consultant sees."""
+
 from __future__ import annotations
 
 import json
@@ -24,16 +25,32 @@ UT_CONTACTS = "Catalog_КонтактныеЛицаПартнеров"
 def bp_base() -> dict[str, list[dict]]:
     return {
         COUNTERPARTIES: [
-            counterparty(1, "Ромашка ООО", legal_name='ООО "Ромашка"', inn="7707083893", kpp="770701001",
-                         ogrn="1027700132195", phones=["+7 (495) 123-45-67 доб. 12", "8 916 000-11-22"],
-                         emails=["info@romashka.ru"], address="125009, Москва г, Тверская ул, дом 1",
-                         city="Москва", website="romashka.ru", comment="ключевой клиент"),
+            counterparty(
+                1,
+                "Ромашка ООО",
+                legal_name='ООО "Ромашка"',
+                inn="7707083893",
+                kpp="770701001",
+                ogrn="1027700132195",
+                phones=["+7 (495) 123-45-67 доб. 12", "8 916 000-11-22"],
+                emails=["info@romashka.ru"],
+                address="125009, Москва г, Тверская ул, дом 1",
+                city="Москва",
+                website="romashka.ru",
+                comment="ключевой клиент",
+            ),
             counterparty(2, "Соколов Андрей Викторович ИП", inn="503627716233", person=True),
             counterparty(3, "Петрова Мария", person=True, phones=["+7 903 111-22-33"]),
         ],
         BP_CONTACTS: [
-            bp_contact(11, "Иванов Пётр Сергеевич", 1, position="Главный бухгалтер", phones=["+7 495 123-45-68"],
-                       emails=["buh@romashka.ru"]),
+            bp_contact(
+                11,
+                "Иванов Пётр Сергеевич",
+                1,
+                position="Главный бухгалтер",
+                phones=["+7 495 123-45-68"],
+                emails=["buh@romashka.ru"],
+            ),
             bp_contact(12, "Сидорова Анна", None),
         ],
     }
@@ -54,10 +71,18 @@ def test_bp_catalogs_map_to_canonical_fields() -> None:
     assert set(companies) == {guid(1), guid(2), guid(3)}
     romashka = companies[guid(1)]
     assert romashka.fields == {
-        "name": "Ромашка ООО", "legal_name": 'ООО "Ромашка"', "inn": "7707083893", "kpp": "770701001",
-        "ogrn": "1027700132195", "type": "legal", "phone": ["+7 (495) 123-45-67 доб. 12", "8 916 000-11-22"],
-        "email": ["info@romashka.ru"], "address": "125009, Москва г, Тверская ул, дом 1", "city": "Москва",
-        "website": "romashka.ru", "note": "ключевой клиент",
+        "name": "Ромашка ООО",
+        "legal_name": 'ООО "Ромашка"',
+        "inn": "7707083893",
+        "kpp": "770701001",
+        "ogrn": "1027700132195",
+        "type": "legal",
+        "phone": ["+7 (495) 123-45-67 доб. 12", "8 916 000-11-22"],
+        "email": ["info@romashka.ru"],
+        "address": "125009, Москва г, Тверская ул, дом 1",
+        "city": "Москва",
+        "website": "romashka.ru",
+        "note": "ключевой клиент",
     }
     assert romashka.extra == {"Код 1С": "00-0000001"}
     assert romashka.origin == f"Catalog_Контрагенты(guid'{guid(1)}') «Ромашка ООО»"
@@ -68,8 +93,12 @@ def test_bp_catalogs_map_to_canonical_fields() -> None:
     contacts = by_key(data.contacts)
     ivanov = contacts[guid(11)]
     assert ivanov.company_key == guid(1)
-    assert (ivanov.fields["full_name"], ivanov.fields["last_name"], ivanov.fields["first_name"],
-            ivanov.fields["middle_name"]) == ("Иванов Пётр Сергеевич", "Иванов", "Пётр", "Сергеевич")
+    assert (
+        ivanov.fields["full_name"],
+        ivanov.fields["last_name"],
+        ivanov.fields["first_name"],
+        ivanov.fields["middle_name"],
+    ) == ("Иванов Пётр Сергеевич", "Иванов", "Пётр", "Сергеевич")
     assert ivanov.fields["position"] == "Главный бухгалтер"
     assert (ivanov.fields["phone"], ivanov.fields["email"]) == (["+7 495 123-45-68"], ["buh@romashka.ru"])
     assert contacts[guid(12)].company_key is None  # owner is the empty reference
@@ -79,14 +108,28 @@ def ut_base() -> dict[str, list[dict]]:
     return {
         "Catalog_Партнеры": [partner(101, "Техноснаб"), partner(102, "Вектор"), partner(103, "Без контрагента")],
         COUNTERPARTIES: [
-            counterparty(4, "Техноснаб ООО", inn="6658761703", kpp="665801001", style="ut", partner=101,
-                         phones=["+7 343 287-55-19"], emails=["sales@tehnosnab.ru"]),
+            counterparty(
+                4,
+                "Техноснаб ООО",
+                inn="6658761703",
+                kpp="665801001",
+                style="ut",
+                partner=101,
+                phones=["+7 343 287-55-19"],
+                emails=["sales@tehnosnab.ru"],
+            ),
             counterparty(5, "Вектор АО", inn="7814148471", kpp="781401001", style="ut", partner=102),
             counterparty(6, "Вектор ИП Орлов", inn="780204567890", person=True, style="ut", partner=102),
         ],
         UT_CONTACTS: [
-            ut_contact(21, "Кузнецова Ольга", 101, position="Менеджер по закупкам", phones=["+7 912 345-67-89"],
-                       emails=["olga@tehnosnab.ru"]),
+            ut_contact(
+                21,
+                "Кузнецова Ольга",
+                101,
+                position="Менеджер по закупкам",
+                phones=["+7 912 345-67-89"],
+                emails=["olga@tehnosnab.ru"],
+            ),
             ut_contact(22, "Орлов Игорь", 102),
             ut_contact(23, "Никто Никтоевич", 103),
         ],
@@ -131,9 +174,13 @@ def test_a_full_last_page_is_followed_by_an_empty_one() -> None:
 
 def test_folders_and_deletion_marks_are_skipped_and_counted() -> None:
     catalogs = {
-        COUNTERPARTIES: [counterparty(30, "Покупатели", folder=True), counterparty(31, "Поставщики", folder=True),
-                         counterparty(1, "Живой ООО", parent=30), counterparty(2, "Удалённый ООО", deleted=True),
-                         counterparty(3, "Ещё удалённый", deleted=True)],
+        COUNTERPARTIES: [
+            counterparty(30, "Покупатели", folder=True),
+            counterparty(31, "Поставщики", folder=True),
+            counterparty(1, "Живой ООО", parent=30),
+            counterparty(2, "Удалённый ООО", deleted=True),
+            counterparty(3, "Ещё удалённый", deleted=True),
+        ],
         BP_CONTACTS: [bp_contact(11, "Удалённая Персона", 1, deleted=True)],
     }
     with FakeOneC(catalogs) as onec:
@@ -201,14 +248,18 @@ def test_fingerprint_is_stable_and_reads_only_keys_and_versions() -> None:
     assert selects == {"Ref_Key,DataVersion,DeletionMark"}
 
 
-@pytest.mark.parametrize("change", [
-    lambda onec: onec.change(COUNTERPARTIES, guid(1), ИНН="7707083894"),
-    lambda onec: onec.change(BP_CONTACTS, guid(11), Должность="Директор"),
-    lambda onec: onec.change(COUNTERPARTIES, guid(2), DeletionMark=True),
-    lambda onec: onec.add(COUNTERPARTIES, counterparty(40, "Новый клиент")),
-    lambda onec: onec.remove(COUNTERPARTIES, guid(3)),
-    lambda onec: onec.add(UT_CONTACTS, ut_contact(41, "Новый контакт", 101)),  # a catalog gets published
-], ids=["changed", "contact changed", "marked for deletion", "added", "deleted", "catalog published"])
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda onec: onec.change(COUNTERPARTIES, guid(1), ИНН="7707083894"),
+        lambda onec: onec.change(BP_CONTACTS, guid(11), Должность="Директор"),
+        lambda onec: onec.change(COUNTERPARTIES, guid(2), DeletionMark=True),
+        lambda onec: onec.add(COUNTERPARTIES, counterparty(40, "Новый клиент")),
+        lambda onec: onec.remove(COUNTERPARTIES, guid(3)),
+        lambda onec: onec.add(UT_CONTACTS, ut_contact(41, "Новый контакт", 101)),  # a catalog gets published
+    ],
+    ids=["changed", "contact changed", "marked for deletion", "added", "deleted", "catalog published"],
+)
 def test_fingerprint_changes_when_1c_data_changes(change) -> None:
     with FakeOneC(bp_base()) as onec:
         before = fingerprint(onec)
@@ -235,14 +286,22 @@ def test_wrong_password_is_401() -> None:
 def test_unpublished_counterparty_catalog_is_named() -> None:
     with FakeOneC({BP_CONTACTS: []}, password=PASSWORD) as onec:
         message = failure(onec.url)
-    assert message.endswith("интерфейс OData не публикует Catalog_Контрагенты — опубликуйте его в 1С "
-                            "(Администрирование → Синхронизация данных → Настройка стандартного интерфейса OData)")
+    assert message.endswith(
+        "интерфейс OData не публикует Catalog_Контрагенты — опубликуйте его в 1С "
+        "(Администрирование → Синхронизация данных → Настройка стандартного интерфейса OData)"
+    )
 
 
 def test_a_listed_set_answering_404_is_named_too() -> None:
     with FakeOneC(bp_base(), password=PASSWORD) as onec:
-        onec.serve_raw(COUNTERPARTIES, 404, json.dumps({"odata.error": {"code": "9", "message": {
-            "lang": "ru", "value": "Не найден"}}}, ensure_ascii=False), "application/json")
+        onec.serve_raw(
+            COUNTERPARTIES,
+            404,
+            json.dumps(
+                {"odata.error": {"code": "9", "message": {"lang": "ru", "value": "Не найден"}}}, ensure_ascii=False
+            ),
+            "application/json",
+        )
         assert "не публикует Catalog_Контрагенты" in failure(onec.url)
 
 
@@ -264,10 +323,14 @@ def test_timeout_is_retried_then_names_the_key_to_raise() -> None:
     def hang(request: httpx.Request) -> httpx.Response:
         calls.append(request)
         raise httpx.ReadTimeout("timed out", request=request)
-    message = failure("http://1c.local/base/odata/standard.odata", timeout=5, backoff=0,
-                      transport=httpx.MockTransport(hang))
-    assert message.endswith("нет ответа за 5 с, попыток: 5 — сервер 1С занят или недоступен; повторите позже "
-                            "или увеличьте timeout: этого источника в конфигурации")
+
+    message = failure(
+        "http://1c.local/base/odata/standard.odata", timeout=5, backoff=0, transport=httpx.MockTransport(hang)
+    )
+    assert message.endswith(
+        "нет ответа за 5 с, попыток: 5 — сервер 1С занят или недоступен; повторите позже "
+        "или увеличьте timeout: этого источника в конфигурации"
+    )
     assert len(calls) == 5
 
 
@@ -280,12 +343,25 @@ def test_non_json_answer() -> None:
 
 def test_1c_error_body_is_quoted() -> None:
     with FakeOneC(bp_base(), password=PASSWORD) as onec:
-        onec.serve_raw(COUNTERPARTIES, 500, json.dumps({"odata.error": {"code": "-1", "message": {
-            "lang": "ru", "value": "Произошла внутренняя ошибка OData сервиса.\nСм. журнал."}}}, ensure_ascii=False),
-            "application/json;charset=utf-8")
+        onec.serve_raw(
+            COUNTERPARTIES,
+            500,
+            json.dumps(
+                {
+                    "odata.error": {
+                        "code": "-1",
+                        "message": {"lang": "ru", "value": "Произошла внутренняя ошибка OData сервиса.\nСм. журнал."},
+                    }
+                },
+                ensure_ascii=False,
+            ),
+            "application/json;charset=utf-8",
+        )
         message = failure(onec.url, backoff=0)  # retried, then the last answer is told
-    assert message.endswith("500 Internal Server Error на запрос Catalog_Контрагенты: "
-                            "1С отвечает «Произошла внутренняя ошибка OData сервиса. См. журнал.»")
+    assert message.endswith(
+        "500 Internal Server Error на запрос Catalog_Контрагенты: "
+        "1С отвечает «Произошла внутренняя ошибка OData сервиса. См. журнал.»"
+    )
 
 
 def test_credentials_in_the_url_are_masked() -> None:
@@ -303,12 +379,14 @@ def test_fake_filters_selects_and_orders_like_1c() -> None:
     catalogs = bp_base()
     catalogs[COUNTERPARTIES].append(counterparty(9, "Удалённый", deleted=True))
     with FakeOneC(catalogs) as onec:
-        live = get(onec, COUNTERPARTIES, "$format=json&$filter=DeletionMark%20eq%20false&$select=Ref_Key,Description"
-                                         "&$orderby=Description%20desc").json()
+        live = get(
+            onec,
+            COUNTERPARTIES,
+            "$format=json&$filter=DeletionMark%20eq%20false&$select=Ref_Key,Description&$orderby=Description%20desc",
+        ).json()
         plus = get(onec, COUNTERPARTIES, "$format=json&$filter=DeletionMark+eq+false")
         unknown = get(onec, "Catalog_Нет")
-    assert [r["Description"] for r in live["value"]] == ["Соколов Андрей Викторович ИП", "Ромашка ООО",
-                                                          "Петрова Мария"]
+    assert [r["Description"] for r in live["value"]] == ["Соколов Андрей Викторович ИП", "Ромашка ООО", "Петрова Мария"]
     assert set(live["value"][0]) == {"Ref_Key", "Description"}
     assert live["odata.metadata"].endswith("/$metadata#Catalog_Контрагенты")
     assert plus.status_code == 400 and "odata.error" in plus.json()  # 1C does not read "+" as a space
@@ -326,8 +404,12 @@ def test_fake_service_document_metadata_and_auth() -> None:
     assert atom.headers["content-type"].startswith("application/atomsvc+xml")
     edm = "{http://schemas.microsoft.com/ado/2009/11/edm}"
     assert {s.get("Name") for s in metadata.iter(f"{edm}EntitySet")} == {COUNTERPARTIES, BP_CONTACTS}
-    types = {p.get("Name"): p.get("Type") for t in metadata.iter(f"{edm}EntityType")
-             if t.get("Name") == COUNTERPARTIES for p in t.iter(f"{edm}Property")}
+    types = {
+        p.get("Name"): p.get("Type")
+        for t in metadata.iter(f"{edm}EntityType")
+        if t.get("Name") == COUNTERPARTIES
+        for p in t.iter(f"{edm}Property")
+    }
     assert types["Ref_Key"] == "Edm.Guid" and types["DeletionMark"] == "Edm.Boolean"
     assert types["КонтактнаяИнформация"] == "Collection(StandardODATA.Catalog_Контрагенты_КонтактнаяИнформация_RowType)"
     assert denied.status_code == 401 and denied.headers["www-authenticate"] == 'Basic realm="1C:Enterprise 8.3"'

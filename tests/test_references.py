@@ -1,4 +1,5 @@
 """Contacts → their company: typos, initials and branch labels still find it; an unknown one is created."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -17,32 +18,49 @@ from vocabulary.fields import (
     REF_ROW,
 )
 
-FIRMS = companies({"name": 'ООО "Дорпром-2000"', "inn": "7707083893"}, {"name": "ИП Акимов Роман Николаевич"},
-                  {"name": 'АО "Вектор"', "inn": "7736050003", "kpp": "773601001"})
+FIRMS = companies(
+    {"name": 'ООО "Дорпром-2000"', "inn": "7707083893"},
+    {"name": "ИП Акимов Роман Николаевич"},
+    {"name": 'АО "Вектор"', "inn": "7736050003", "kpp": "773601001"},
+)
 
 
 def _contact(inn: str | None = None, name: str | None = None) -> pd.DataFrame:
-    row = {"_source": "people", "_source_key": "1", "_origin": "people.csv:2", **{f: None for f in CONTACT_FIELDS},
-           "full_name": "Иванов Иван", REF_KEY: None, REF_INN: inn, REF_NAME: name, REF_ROW: None,
-           EXTRA: {}, PAYLOAD: {}}
+    row = {
+        "_source": "people",
+        "_source_key": "1",
+        "_origin": "people.csv:2",
+        **{f: None for f in CONTACT_FIELDS},
+        "full_name": "Иванов Иван",
+        REF_KEY: None,
+        REF_INN: inn,
+        REF_NAME: name,
+        REF_ROW: None,
+        EXTRA: {},
+        PAYLOAD: {},
+    }
     return normalise_contacts(as_frame({k: [v] for k, v in row.items()}), FIRMS, {"people": "RU"})
 
 
-@pytest.mark.parametrize(("inn", "name", "company"), [
-    ("7707083839", None, "0"),  # the last two digits swapped
-    (None, "Дорпрр-2000 ООО", "0"),  # a typo, the form after the name
-    (None, "ИП Акимов Р.Н.", "1"),  # initials
-    (None, "Вектор АО филиал г. Казань", "2"),  # a branch label
-])
-def test_a_reference_with_a_typo_or_initials_finds_its_company(inn: str | None, name: str | None,
-                                                              company: str) -> None:
+@pytest.mark.parametrize(
+    ("inn", "name", "company"),
+    [
+        ("7707083839", None, "0"),  # the last two digits swapped
+        (None, "Дорпрр-2000 ООО", "0"),  # a typo, the form after the name
+        (None, "ИП Акимов Р.Н.", "1"),  # initials
+        (None, "Вектор АО филиал г. Казань", "2"),  # a branch label
+    ],
+)
+def test_a_reference_with_a_typo_or_initials_finds_its_company(inn: str | None, name: str | None, company: str) -> None:
     from validators.references import attach_companies
+
     attached, rejects, created = attach_companies(_contact(inn, name), FIRMS, FIRMS)
     assert attached[COMPANY_RECORD].iloc[0] == ("a", company) and rejects.empty and created.empty
 
 
 def test_an_unknown_company_is_created_from_the_reference_with_a_warning() -> None:
     from validators.references import attach_companies
+
     attached, rejects, created = attach_companies(_contact("7702070139", "ООО Неизвестная"), FIRMS, FIRMS)
     assert rejects.empty and len(attached) == 1
     (made,) = created.to_dict("records")

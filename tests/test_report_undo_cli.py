@@ -1,4 +1,5 @@
 """`report` and `undo` from the command line, on a target two runs have written."""
+
 from __future__ import annotations
 
 import re
@@ -18,8 +19,7 @@ def snapshot(url: str) -> dict[str, list[tuple]]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return {t: sorted(tuple(map(str, r)) for r in conn.execute(text(f"SELECT * FROM {t}")))
-                    for t in CRM_TABLES}
+            return {t: sorted(tuple(map(str, r)) for r in conn.execute(text(f"SELECT * FROM {t}"))) for t in CRM_TABLES}
     finally:
         engine.dispose()
 
@@ -33,8 +33,11 @@ def test_report_then_undo_the_second_run(tmp_path: Path, target_url: str, capsys
     assert main(["run", "--config", str(config)]) == 0
     first = run_id(capsys.readouterr().out)
     before = snapshot(target_url)
-    changed = [BUH_ROWS[0], ["002", 'АО "Лютик"', "7736050003", None, "8-916-765-43-21, 8 495 000-00-01"],
-               ["003", "=HYPERLINK(\"http://x\")", None, None, None]]
+    changed = [
+        BUH_ROWS[0],
+        ["002", 'АО "Лютик"', "7736050003", None, "8-916-765-43-21, 8 495 000-00-01"],
+        ["003", '=HYPERLINK("http://x")', None, None, None],
+    ]
     write_dataset(tmp_path, buh_rows=changed, target=target_url)
     assert main(["run", "--config", str(config)]) == 0
     second = run_id(capsys.readouterr().out)

@@ -1,4 +1,5 @@
 """The review loop from the command line: export pairs, a reviewer decides in Excel, import, run again."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -79,16 +80,16 @@ def test_import_of_a_bad_workbook_saves_nothing(tmp_path: Path, capsys: pytest.C
     assert "missing.xlsx" in capsys.readouterr().err
 
 
-def test_automatic_merges_are_explained_in_the_target_and_can_be_undone(tmp_path: Path, target_url: str,
-                                                                         capsys: pytest.CaptureFixture) -> None:
+def test_automatic_merges_are_explained_in_the_target_and_can_be_undone(
+    tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture
+) -> None:
     without_kpp = [["001", 'ООО "Ромашка"', "7707083893", None, "84951234567"], *BUH_ROWS[1:]]
     config = str(write_dataset(tmp_path, buh_rows=without_kpp, target=target_url))
     assert main(["run", "--config", config]) == 0
     engine = create_engine(target_url)
     try:
         with engine.connect() as conn:
-            merges = conn.execute(text("SELECT entity, left_key, right_key, score, reasons, weights "
-                                       "FROM merges")).all()
+            merges = conn.execute(text("SELECT entity, left_key, right_key, score, reasons, weights FROM merges")).all()
     finally:
         engine.dispose()
     assert merges and all(m.reasons and m.weights for m in merges if not m.reasons.startswith("эксперт"))
@@ -105,7 +106,8 @@ def test_automatic_merges_are_explained_in_the_target_and_can_be_undone(tmp_path
     assert {(r["left_key"], r["right_key"]) for r in merged} >= {(romashka.left_key, romashka.right_key)}
     for row in sheet.iter_rows(min_row=2):
         if str(row[header.index("left_key")].value) == romashka.left_key and "уже" in str(
-                row[header.index("reasons")].value):
+            row[header.index("reasons")].value
+        ):
             row[header.index("decision")].value = "different"
     sheet.parent.save(review)
     before = len(live_companies(target_url))

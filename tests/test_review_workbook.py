@@ -1,4 +1,5 @@
 """The review workbook alone: keys as DESIGN §5 fixes them, a dropdown on ``decision``, instructions per language."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -13,9 +14,17 @@ from connectors.xlsx_writer import write_workbook
 from transforms.review import DECISION_CHOICES, DECISION_WORDS, REVIEW_COLUMNS, SHEET, parse_decisions
 from vocabulary.messages import set_language
 
-PAIR = {"entity": "company", "left_source": "old_crm", "left_key": "Клиенты!7", "right_source": "buh",
-        "right_key": "-1", "score": 91, "reasons": "=names alike (91)", "left_name": 'ООО "Техносфера"',
-        "right_name": 'ООО "Технасфера"'}
+PAIR = {
+    "entity": "company",
+    "left_source": "old_crm",
+    "left_key": "Клиенты!7",
+    "right_source": "buh",
+    "right_key": "-1",
+    "score": 91,
+    "reasons": "=names alike (91)",
+    "left_name": 'ООО "Техносфера"',
+    "right_name": 'ООО "Технасфера"',
+}
 
 
 @pytest.fixture

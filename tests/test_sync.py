@@ -1,4 +1,5 @@
 """Incremental sync from 1C end to end: a fake 1C OData server, the CLI, the target database and the sensor."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -25,18 +26,23 @@ def onec_catalogs() -> dict[str, list[dict]]:
             counterparty(1, "Ромашка ООО", inn="7707083893", kpp="773601001", phones=["+7 (495) 123-45-67"]),
             counterparty(2, "Василёк ООО", inn="7702070139", kpp="770201001", phones=["8 812 555-00-11"]),
         ],
-        "Catalog_КонтактныеЛица": [bp_contact(11, "Орлова Вера Павловна", 2, position="директор",
-                                              emails=["orlova@vasilek.ru"])],
+        "Catalog_КонтактныеЛица": [
+            bp_contact(11, "Орлова Вера Павловна", 2, position="директор", emails=["orlova@vasilek.ru"])
+        ],
     }
 
 
 def onec_config(folder: Path, url: str, target: str) -> Path:
-    return write_dataset(folder, target=target, extra_yaml=f"""  - name: buh_1c
+    return write_dataset(
+        folder,
+        target=target,
+        extra_yaml=f"""  - name: buh_1c
     kind: onec_odata
     url: {url}
     user: odata
     password_env: ONEC_TEST_PASSWORD
-""")
+""",
+    )
 
 
 def rows(url: str, sql: str) -> list[tuple]:
@@ -55,14 +61,16 @@ def onec(monkeypatch: pytest.MonkeyPatch):
         yield fake
 
 
-def test_sync_loads_only_when_1c_changed(tmp_path: Path, onec: FakeOneC, target_url: str,
-                                         capsys: pytest.CaptureFixture) -> None:
+def test_sync_loads_only_when_1c_changed(
+    tmp_path: Path, onec: FakeOneC, target_url: str, capsys: pytest.CaptureFixture
+) -> None:
     config = str(onec_config(tmp_path, onec.url, target_url))
     assert main(["run", "--config", config]) == 0
     names = {r[0] for r in rows(target_url, "SELECT name FROM companies WHERE deleted_at IS NULL")}
     assert {'ООО "Ромашка"', 'ООО "Василёк"'} <= names
     assert rows(target_url, "SELECT full_name, position FROM contacts WHERE full_name LIKE 'Орлова%'") == [
-        ("Орлова Вера Павловна", "Директор")]
+        ("Орлова Вера Павловна", "Директор")
+    ]
     capsys.readouterr()
 
     assert main(["sync", "--config", config]) == 0
@@ -78,8 +86,9 @@ def test_sync_loads_only_when_1c_changed(tmp_path: Path, onec: FakeOneC, target_
     onec.remove(COUNTERPARTIES, onec.catalogs[COUNTERPARTIES][1]["Ref_Key"])
     assert main(["sync", "--config", config]) == EXIT_FAILED  # 1 of 3 is more than max_delete_share (10%)
     assert main(["sync", "--config", config, "--allow-deletes"]) == 0
-    assert rows(target_url, "SELECT COUNT(*) FROM companies WHERE inn = '7702070139' AND deleted_at IS NOT NULL"
-                ) == [(1,)]
+    assert rows(target_url, "SELECT COUNT(*) FROM companies WHERE inn = '7702070139' AND deleted_at IS NOT NULL") == [
+        (1,)
+    ]
 
 
 def test_sync_errors_are_one_line(tmp_path: Path, onec: FakeOneC, capsys: pytest.CaptureFixture) -> None:
@@ -95,8 +104,9 @@ def test_sync_errors_are_one_line(tmp_path: Path, onec: FakeOneC, capsys: pytest
     assert "401" in err and PASSWORD not in err and len(err.strip().splitlines()) == 1
 
 
-def test_sensor_requests_a_run_per_change_and_reads_the_schedule_from_the_config(tmp_path: Path,
-                                                                              onec: FakeOneC) -> None:
+def test_sensor_requests_a_run_per_change_and_reads_the_schedule_from_the_config(
+    tmp_path: Path, onec: FakeOneC
+) -> None:
     config = onec_config(tmp_path, onec.url, f"sqlite:///{tmp_path / 'crm.db'}")
     config.write_text(config.read_text() + "sync: {cron: '30 1 * * *', timezone: Asia/Vladivostok}\n")
     defs = build_definitions(str(config))
@@ -112,19 +122,29 @@ def test_sensor_requests_a_run_per_change_and_reads_the_schedule_from_the_config
     assert (schedule.cron_schedule, schedule.execution_timezone) == ("30 1 * * *", "Asia/Vladivostok")
 
 
-@pytest.mark.parametrize(("synced", "cursor", "status", "expected_key", "why"), [
-    ({"buh": "fp1"}, {}, None, None, "no change"),  # the target has what 1C has
-    ({}, {}, None, "K", "buh"),  # never synced
-    ({"buh": "old"}, {"key": "K", "attempt": 1, "run_key": "K"}, None, "K", "buh"),  # not launched yet: same key
-    ({"buh": "old"}, {"key": "K", "attempt": 1, "run_key": "K"}, dg.DagsterRunStatus.STARTED, None, "still running"),
-    ({"buh": "old"}, {"key": "K", "attempt": 1, "run_key": "K"}, dg.DagsterRunStatus.FAILURE, "K-2", "buh"),
-    ({"buh": "old"}, {"key": "K", "attempt": 2, "run_key": "K-2"}, dg.DagsterRunStatus.CANCELED, "K-3", "buh"),
-    # the run succeeded but 1C changed again meanwhile: a new state, a new key
-    ({"buh": "old"}, {"key": "other", "attempt": 1, "run_key": "other"}, dg.DagsterRunStatus.SUCCESS, "K", "buh"),
-], ids=["synced", "first", "pending", "running", "failed", "failed twice", "changed again"])
-def test_sensor_cursor_advances_only_past_a_successful_sync(synced: dict, cursor: dict, status: object,
-                                                           expected_key: str | None, why: str,
-                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+@pytest.mark.parametrize(
+    ("synced", "cursor", "status", "expected_key", "why"),
+    [
+        ({"buh": "fp1"}, {}, None, None, "no change"),  # the target has what 1C has
+        ({}, {}, None, "K", "buh"),  # never synced
+        ({"buh": "old"}, {"key": "K", "attempt": 1, "run_key": "K"}, None, "K", "buh"),  # not launched yet: same key
+        (
+            {"buh": "old"},
+            {"key": "K", "attempt": 1, "run_key": "K"},
+            dg.DagsterRunStatus.STARTED,
+            None,
+            "still running",
+        ),
+        ({"buh": "old"}, {"key": "K", "attempt": 1, "run_key": "K"}, dg.DagsterRunStatus.FAILURE, "K-2", "buh"),
+        ({"buh": "old"}, {"key": "K", "attempt": 2, "run_key": "K-2"}, dg.DagsterRunStatus.CANCELED, "K-3", "buh"),
+        # the run succeeded but 1C changed again meanwhile: a new state, a new key
+        ({"buh": "old"}, {"key": "other", "attempt": 1, "run_key": "other"}, dg.DagsterRunStatus.SUCCESS, "K", "buh"),
+    ],
+    ids=["synced", "first", "pending", "running", "failed", "failed twice", "changed again"],
+)
+def test_sensor_cursor_advances_only_past_a_successful_sync(
+    synced: dict, cursor: dict, status: object, expected_key: str | None, why: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.setattr("pipelines.sync._request_key", lambda now: "K")
     set_language("en")
     try:

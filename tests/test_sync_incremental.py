@@ -1,5 +1,6 @@
 """Incremental sync against the fake 1C: only new and changed elements are fetched in full, failures are
 retried, a capped $top is not the end of the catalog, a failed sync leaves target and sync state as before."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -19,8 +20,9 @@ INNS = ["7707083893", "7702070139", "7736050003", "7710140679", "7728168971", "7
 
 def config(folder: Path, onec: FakeOneC) -> str:
     path = folder / "migration.yaml"
-    path.write_text(f"""name: sync-test
-target: {{url: "sqlite:///{folder / 'crm.db'}"}}
+    path.write_text(
+        f"""name: sync-test
+target: {{url: "sqlite:///{folder / "crm.db"}"}}
 sources:
   - name: buh
     kind: onec_odata
@@ -29,7 +31,9 @@ sources:
     password_env: ONEC_TEST_PASSWORD
     timeout: 2
     page_size: 10
-""", encoding="utf-8")
+""",
+        encoding="utf-8",
+    )
     return str(path)
 
 
@@ -45,12 +49,21 @@ def scalar(folder: Path, sql: str) -> object:
 @pytest.fixture
 def onec(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ONEC_TEST_PASSWORD", PASSWORD)
+
     def fast(source: object) -> ODataOptions:  # retries without the waiting
         return ODataOptions(timeout=source.timeout, page_size=source.page_size, backoff=0)
+
     monkeypatch.setattr("pipelines.intake.odata_options", fast)
     monkeypatch.setattr("pipelines.sync.odata_options", fast)
-    rows = [counterparty(n, f"Клиент {n} ООО", inn=INNS[n % len(INNS)] if n <= len(INNS) else "",
-                         phones=[f"+7 495 100-{n:02d}-{n:02d}"]) for n in range(1, 26)]
+    rows = [
+        counterparty(
+            n,
+            f"Клиент {n} ООО",
+            inn=INNS[n % len(INNS)] if n <= len(INNS) else "",
+            phones=[f"+7 495 100-{n:02d}-{n:02d}"],
+        )
+        for n in range(1, 26)
+    ]
     with FakeOneC({COUNTERPARTIES: rows}, user="odata", password=PASSWORD) as fake:
         yield fake
 
@@ -73,8 +86,13 @@ def test_a_sync_fetches_only_what_changed_and_deletes_what_is_gone(tmp_path: Pat
     assert main(["sync", "--config", cfg]) == 0
     assert onec.full_records[COUNTERPARTIES] == 3  # the changed, the marked and the new one
     assert scalar(tmp_path, "SELECT COUNT(*) FROM companies WHERE deleted_at IS NULL") == 24
-    assert scalar(tmp_path, "SELECT name FROM companies c JOIN source_links l ON l.crm_id = c.id "
-                            f"WHERE l.source_key = '{guid(7)}'") == 'ООО "Клиент 7 Плюс"'
+    assert (
+        scalar(
+            tmp_path,
+            f"SELECT name FROM companies c JOIN source_links l ON l.crm_id = c.id WHERE l.source_key = '{guid(7)}'",
+        )
+        == 'ООО "Клиент 7 Плюс"'
+    )
     touched = scalar(tmp_path, f"SELECT COUNT(*) FROM companies WHERE updated_at > '{stamp}'")
     assert touched == 4  # 7, 8, 9 and the new 40: no other row changed
     assert scalar(tmp_path, "SELECT COUNT(*) FROM sync_versions") == 25  # 9 is gone, 40 is new, 8 stays marked
@@ -94,15 +112,20 @@ def test_a_failed_sync_changes_nothing_and_the_next_one_completes_it(tmp_path: P
     assert scalar(tmp_path, "SELECT COUNT(*) FROM companies WHERE name LIKE '%Новый%'") == 1
 
 
-@pytest.mark.parametrize("inject", [
-    lambda onec: onec.fail(COUNTERPARTIES, status=503, times=2),
-    lambda onec: onec.drop(COUNTERPARTIES, times=2),
-    lambda onec: onec.slow(COUNTERPARTIES, seconds=0.5, times=2),
-], ids=["5xx", "dropped connection", "slow page"])
+@pytest.mark.parametrize(
+    "inject",
+    [
+        lambda onec: onec.fail(COUNTERPARTIES, status=503, times=2),
+        lambda onec: onec.drop(COUNTERPARTIES, times=2),
+        lambda onec: onec.slow(COUNTERPARTIES, seconds=0.5, times=2),
+    ],
+    ids=["5xx", "dropped connection", "slow page"],
+)
 def test_transient_failures_are_retried(onec: FakeOneC, inject) -> None:
     inject(onec)
-    catalogs = read_catalogs(onec.url, "odata", PASSWORD, source_name="buh",
-                             options=ODataOptions(timeout=0.2, page_size=10, backoff=0))
+    catalogs = read_catalogs(
+        onec.url, "odata", PASSWORD, source_name="buh", options=ODataOptions(timeout=0.2, page_size=10, backoff=0)
+    )
     assert len(catalogs[COUNTERPARTIES]) == 25
     assert [f.times for f in onec.faults] == [0]  # both failures met, and got over
     assert onec.count(COUNTERPARTIES) == 3  # three pages answered
@@ -120,6 +143,7 @@ def test_a_capped_top_is_not_the_end_of_the_catalog(onec: FakeOneC) -> None:
 def test_too_many_failures_give_one_line_naming_the_timeout_key(onec: FakeOneC) -> None:
     onec.slow(COUNTERPARTIES, seconds=0.5, times=3)
     with pytest.raises(SourceError) as raised:
-        read_catalogs(onec.url, "odata", PASSWORD, source_name="buh",
-                      options=ODataOptions(timeout=0.2, retries=2, backoff=0))
+        read_catalogs(
+            onec.url, "odata", PASSWORD, source_name="buh", options=ODataOptions(timeout=0.2, retries=2, backoff=0)
+        )
     assert "timeout:" in str(raised.value) and "\n" not in str(raised.value)

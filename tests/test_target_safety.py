@@ -1,5 +1,6 @@
 """The target's safety around a load, on SQLite, PostgreSQL and MariaDB: one writer at a time, a killed
 load leaves nothing behind, the schema is ours alone, no secret or client value in an error."""
+
 from __future__ import annotations
 
 import os
@@ -65,9 +66,14 @@ def _english() -> Iterator[None]:
 
 
 def child(url: str, mode: str, n: int = 50) -> subprocess.Popen:
-    process = subprocess.Popen([sys.executable, "-c", _CHILD, url, str(n), mode], cwd=ROOT, text=True,
-                               stdin=subprocess.PIPE, stdout=subprocess.PIPE,
-                               env={**os.environ, "PYTHONPATH": str(ROOT)})
+    process = subprocess.Popen(
+        [sys.executable, "-c", _CHILD, url, str(n), mode],
+        cwd=ROOT,
+        text=True,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
     assert process.stdout.readline().strip() == "ready"
     return process
 
@@ -106,8 +112,7 @@ def test_a_second_run_waits_for_the_first_then_proceeds(target_url: str) -> None
     assert len(told) == 1 and result.companies.created == 50
 
 
-def test_a_load_killed_mid_transaction_leaves_the_target_unchanged_and_the_next_run_completes(
-        target_url: str) -> None:
+def test_a_load_killed_mid_transaction_leaves_the_target_unchanged_and_the_next_run_completes(target_url: str) -> None:
     load_records(target_url, "first", n=20)
     before = snapshot(target_url)
     stalled = child(target_url, "stall", n=400)  # inserted 380 new companies, not committed
@@ -133,7 +138,8 @@ def test_the_version_lives_in_its_own_table_and_an_old_alembic_version_is_adopte
             assert current_revision(conn) == head_revision()
             # the host application's own revision stays where it was
             assert conn.execute(text(f"SELECT version_num FROM {LEGACY_VERSION_TABLE}")).scalars().all() == [
-                "host_app_1"]
+                "host_app_1"
+            ]
     finally:
         engine.dispose()
 
@@ -163,6 +169,7 @@ def test_a_first_creation_cut_short_is_undone_or_completed(target_url: str, monk
         if calls["n"] == 4:
             raise RuntimeError("connection lost")
         return created(*args, **kwargs)
+
     engine = connect(target_url)
     try:
         with monkeypatch.context() as patch:
@@ -184,12 +191,22 @@ def test_a_database_error_is_stored_and_shown_without_sql_values_or_password(tar
     upgrade(engine)
     try:
         with engine.begin() as conn:
-            conn.execute(insert(s.migration_runs).values(run_row(RunInfo("dup", "t", utcnow(), False, (), 0),
-                                                                 LoadResult(), "success", None)))
+            conn.execute(
+                insert(s.migration_runs).values(
+                    run_row(RunInfo("dup", "t", utcnow(), False, (), 0), LoadResult(), "success", None)
+                )
+            )
         with pytest.raises(IntegrityError) as error, engine.begin() as conn:
-            conn.execute(insert(s.migration_runs).values(run_row(RunInfo("dup", "Клиент Иванов +79161234567",
-                                                                         utcnow(), False, (), 0),
-                                                                 LoadResult(), "success", None)))
+            conn.execute(
+                insert(s.migration_runs).values(
+                    run_row(
+                        RunInfo("dup", "Клиент Иванов +79161234567", utcnow(), False, (), 0),
+                        LoadResult(),
+                        "success",
+                        None,
+                    )
+                )
+            )
     finally:
         engine.dispose()
     url = target_url.replace("://", "://u:s3cret-pw@", 1) if "@" not in target_url else target_url
@@ -203,15 +220,19 @@ def test_a_database_error_is_stored_and_shown_without_sql_values_or_password(tar
     assert "\n" not in stored and "[SQL" not in stored and "Иванов" not in stored and "INSERT" not in stored
 
 
-@pytest.mark.parametrize(("template", "expanded"), [
-    ("postgresql+psycopg://crm:${PW}@db/crm", "postgresql+psycopg://crm:p%40ss%3Aw%2Frd%23%3F@db/crm"),
-    ("mysql+pymysql://${PW}:${PW}@db/crm", "mysql+pymysql://p%40ss%3Aw%2Frd%23%3F:p%40ss%3Aw%2Frd%23%3F@db/crm"),
-    ("postgresql://db/crm?password=${PW}", "postgresql://db/crm?password=p%40ss%3Aw%2Frd%23%3F"),
-    ("sqlite:///${DIR}/crm.db", "sqlite:////srv/data/crm.db"),  # a path is pasted as it is
-    ("${WHOLE}", "postgresql://crm:pw@db/crm"),  # so is a whole URL
-])
-def test_env_values_inside_urls_are_percent_encoded(monkeypatch: pytest.MonkeyPatch, template: str,
-                                                    expanded: str) -> None:
+@pytest.mark.parametrize(
+    ("template", "expanded"),
+    [
+        ("postgresql+psycopg://crm:${PW}@db/crm", "postgresql+psycopg://crm:p%40ss%3Aw%2Frd%23%3F@db/crm"),
+        ("mysql+pymysql://${PW}:${PW}@db/crm", "mysql+pymysql://p%40ss%3Aw%2Frd%23%3F:p%40ss%3Aw%2Frd%23%3F@db/crm"),
+        ("postgresql://db/crm?password=${PW}", "postgresql://db/crm?password=p%40ss%3Aw%2Frd%23%3F"),
+        ("sqlite:///${DIR}/crm.db", "sqlite:////srv/data/crm.db"),  # a path is pasted as it is
+        ("${WHOLE}", "postgresql://crm:pw@db/crm"),  # so is a whole URL
+    ],
+)
+def test_env_values_inside_urls_are_percent_encoded(
+    monkeypatch: pytest.MonkeyPatch, template: str, expanded: str
+) -> None:
     monkeypatch.setenv("PW", "p@ss:w/rd#?")
     monkeypatch.setenv("DIR", "/srv/data")
     monkeypatch.setenv("WHOLE", "postgresql://crm:pw@db/crm")

@@ -1,4 +1,5 @@
 """The Alembic migrations build exactly the tables of connectors/crm_db/schema.py, on every server."""
+
 from __future__ import annotations
 
 from alembic.autogenerate import compare_metadata
@@ -17,8 +18,9 @@ def test_migrations_match_the_schema_and_are_idempotent(target_url: str) -> None
         upgrade(engine)  # a second upgrade is a no-op
         with engine.connect() as conn:
             assert current_revision(conn) == head_revision()
-            diff = compare_metadata(MigrationContext.configure(conn, opts={"compare_type": True,
-                                                                          "version_table": VERSION_TABLE}), metadata)
+            diff = compare_metadata(
+                MigrationContext.configure(conn, opts={"compare_type": True, "version_table": VERSION_TABLE}), metadata
+            )
         assert diff == []
         assert set(metadata.tables) <= set(inspect(engine).get_table_names())
     finally:
@@ -32,8 +34,11 @@ def test_free_text_holds_more_than_64_kb(target_url: str) -> None:
     try:
         upgrade(engine)
         with engine.begin() as conn:
-            conn.execute(insert(s.source_links).values(entity="company", source="crm", source_key="1", crm_id=1,
-                                                       run_id="r", payload=wide))
+            conn.execute(
+                insert(s.source_links).values(
+                    entity="company", source="crm", source_key="1", crm_id=1, run_id="r", payload=wide
+                )
+            )
             assert conn.execute(select(s.source_links.c.payload)).scalar_one() == wide
     finally:
         engine.dispose()

@@ -1,4 +1,5 @@
 """A `run` whose every input is as the last load left it does no work and writes only its migration_runs row."""
+
 from __future__ import annotations
 
 import json
@@ -12,8 +13,18 @@ from cli.main import main
 from connectors.crm_db.decisions import save_decisions
 from tests.clientdata import BUH_ROWS, write_dataset
 
-TABLES = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links", "quarantine",
-          "review_pairs", "sync_state", "change_journal")
+TABLES = (
+    "companies",
+    "contacts",
+    "contact_companies",
+    "phones",
+    "emails",
+    "source_links",
+    "quarantine",
+    "review_pairs",
+    "sync_state",
+    "change_journal",
+)
 
 
 def snapshot(url: str) -> dict[str, list[tuple]]:
@@ -29,8 +40,12 @@ def runs(url: str) -> list[tuple[str, str, int]]:
     engine = create_engine(url)
     try:
         with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(
-                "SELECT id, status, records_read FROM migration_runs ORDER BY started_at, finished_at"))]
+            return [
+                tuple(r)
+                for r in conn.execute(
+                    text("SELECT id, status, records_read FROM migration_runs ORDER BY started_at, finished_at")
+                )
+            ]
     finally:
         engine.dispose()
 
@@ -40,8 +55,9 @@ def run_json(capsys: pytest.CaptureFixture, *args: str) -> dict:
     return json.loads(capsys.readouterr().out.strip().splitlines()[-1])
 
 
-def test_unchanged_rerun_writes_only_its_run_row(tmp_path: Path, target_url: str,
-                                                 capsys: pytest.CaptureFixture) -> None:
+def test_unchanged_rerun_writes_only_its_run_row(
+    tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture
+) -> None:
     config = str(write_dataset(tmp_path, target=target_url))
     first = run_json(capsys, "--config", config)
     before = snapshot(target_url)
@@ -50,12 +66,19 @@ def test_unchanged_rerun_writes_only_its_run_row(tmp_path: Path, target_url: str
 
     assert again["unchanged_since"] == first["run_id"]
     assert snapshot(target_url) == before
-    assert runs(target_url) == [(first["run_id"], "success", sum(first["records_read"].values())),
-                                (again["run_id"], "unchanged", sum(first["records_read"].values()))]
+    assert runs(target_url) == [
+        (first["run_id"], "success", sum(first["records_read"].values())),
+        (again["run_id"], "unchanged", sum(first["records_read"].values())),
+    ]
     for entity in ("companies", "contacts"):
         loaded = first[entity]
-        assert again[entity] == {"created": 0, "updated": 0, "deleted": 0, "merged": loaded["merged"],
-                                 "unchanged": loaded["created"] + loaded["updated"] + loaded["unchanged"]}
+        assert again[entity] == {
+            "created": 0,
+            "updated": 0,
+            "deleted": 0,
+            "merged": loaded["merged"],
+            "unchanged": loaded["created"] + loaded["updated"] + loaded["unchanged"],
+        }
     assert again["quarantined"] == first["quarantined"]
 
 
@@ -78,14 +101,26 @@ def _edit_source(folder: Path, config: str, url: str) -> list[str]:
 
 def _edit_config(folder: Path, config: str, url: str) -> list[str]:
     path = Path(config)
-    path.write_text(path.read_text(encoding="utf-8").replace("name: test-client", "name: test-client-2"),
-                    encoding="utf-8")
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("name: test-client", "name: test-client-2"), encoding="utf-8"
+    )
     return []
 
 
 def _review_decision(folder: Path, config: str, url: str) -> list[str]:
-    save_decisions(url, [{"entity": "company", "left_source": "buh", "left_key": "001", "right_source": "buh",
-                          "right_key": "002", "decision": "different"}])
+    save_decisions(
+        url,
+        [
+            {
+                "entity": "company",
+                "left_source": "buh",
+                "left_key": "001",
+                "right_source": "buh",
+                "right_key": "002",
+                "decision": "different",
+            }
+        ],
+    )
     return []
 
 
@@ -103,10 +138,14 @@ def _dry_run(folder: Path, config: str, url: str) -> list[str]:
     return ["--dry-run"]
 
 
-@pytest.mark.parametrize("change", [_edit_source, _edit_config, _review_decision, _undo_last_load, _full, _dry_run],
-                         ids=lambda f: f.__name__.strip("_"))
-def test_a_run_does_the_work_when_an_input_changed(tmp_path: Path, capsys: pytest.CaptureFixture,
-                                                   change: Callable[[Path, str, str], list[str]]) -> None:
+@pytest.mark.parametrize(
+    "change",
+    [_edit_source, _edit_config, _review_decision, _undo_last_load, _full, _dry_run],
+    ids=lambda f: f.__name__.strip("_"),
+)
+def test_a_run_does_the_work_when_an_input_changed(
+    tmp_path: Path, capsys: pytest.CaptureFixture, change: Callable[[Path, str, str], list[str]]
+) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     config = str(write_dataset(tmp_path, target=url))
     run_json(capsys, "--config", config)

@@ -1,4 +1,5 @@
 """Undo a load: the target goes back exactly as it was, on SQLite, PostgreSQL and MariaDB."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -25,15 +26,34 @@ from vocabulary.pairs import LINK_COLUMNS
 # has (Василёк) and one that will go (Тюльпан). Run B: the workbook's Незабудка is renamed
 # Василёк (two CRM companies merge, the contact moves), Лютик gets a second phone, Петрова a new
 # position, Тюльпан is gone from 1C (soft delete), Ирис is new.
-NEZABUDKA = ['ООО "Незабудка"', None, None, "Казань", "8 (843) 222-33-44", "Козлов Петр", "менеджер",
-             "kozlov@vasilek.ru", None]
+NEZABUDKA = [
+    'ООО "Незабудка"',
+    None,
+    None,
+    "Казань",
+    "8 (843) 222-33-44",
+    "Козлов Петр",
+    "менеджер",
+    "kozlov@vasilek.ru",
+    None,
+]
 VASILEK = ["003", 'ООО "Василёк"', None, None, "8 (843) 555-66-77"]
 TULPAN = ["005", 'ООО "Тюльпан"', None, None, "8 (495) 777-88-99"]
 RUN_A = {"crm_rows": [*CRM_ROWS, NEZABUDKA], "buh_rows": [*BUH_ROWS, VASILEK, TULPAN]}
-RUN_B = {"crm_rows": [CRM_ROWS[0], [*CRM_ROWS[1][:6], "главный бухгалтер", *CRM_ROWS[1][7:]], *CRM_ROWS[2:],
-                      ['ООО "Василёк"', *NEZABUDKA[1:]]],
-         "buh_rows": [BUH_ROWS[0], ["002", 'АО "Лютик"', "7736050003", None, "8-916-765-43-21; 8 383 913-05-27"],
-                      VASILEK, ["004", 'АО "Ирис"', None, None, "8 (812) 111-22-33"]]}
+RUN_B = {
+    "crm_rows": [
+        CRM_ROWS[0],
+        [*CRM_ROWS[1][:6], "главный бухгалтер", *CRM_ROWS[1][7:]],
+        *CRM_ROWS[2:],
+        ['ООО "Василёк"', *NEZABUDKA[1:]],
+    ],
+    "buh_rows": [
+        BUH_ROWS[0],
+        ["002", 'АО "Лютик"', "7736050003", None, "8-916-765-43-21; 8 383 913-05-27"],
+        VASILEK,
+        ["004", 'АО "Ирис"', None, None, "8 (812) 111-22-33"],
+    ],
+}
 RUN_C = {**RUN_A, "buh_rows": [*BUH_ROWS, VASILEK]}  # A again without Тюльпан
 DATASETS = {"A": RUN_A, "B": RUN_B, "C": RUN_C}
 
@@ -59,13 +79,23 @@ def golden(dataset: str) -> tuple[RunInfo, tuple, dict]:
 def run(url: str, dataset: str, run_id: str, dry_run: bool = False) -> str:
     """Load a dataset's golden records as run ``run_id``."""
     info, frames, options = golden(dataset)
-    load(url, dataclasses.replace(info, run_id=run_id, started_at=utcnow(), dry_run=dry_run, allow_deletes=True),
-         *frames, **options)
+    load(
+        url,
+        dataclasses.replace(info, run_id=run_id, started_at=utcnow(), dry_run=dry_run, allow_deletes=True),
+        *frames,
+        **options,
+    )
     return run_id
 
 
-def side_load(url: str, run_id: str, *, review: pd.DataFrame | None = None,
-              sync_state: dict[str, str] | None = None, dry_run: bool = False) -> None:
+def side_load(
+    url: str,
+    run_id: str,
+    *,
+    review: pd.DataFrame | None = None,
+    sync_state: dict[str, str] | None = None,
+    dry_run: bool = False,
+) -> None:
     """A load with no records: only the review queue and the sync state (fast)."""
     info = RunInfo(run_id, "test", utcnow(), dry_run, (), 0)
     load(url, info, EMPTY_GOLDEN, EMPTY_GOLDEN, EMPTY_QUARANTINE, set(), review=review, sync_state=sync_state)
@@ -89,15 +119,18 @@ def comparable(url: str) -> dict[str, list[tuple]]:
     """The content without what a new run may legitimately change: ids (companies and contacts
     become their rank, the rest are dropped), timestamps (only whether deleted_at is set) and run ids."""
     data = {name: table_rows(url, name) for name in JOURNALED}
-    rank = {entity: {r["id"]: i for i, r in enumerate(sorted(data[table], key=lambda r: r["id"]))}
-            for entity, table in (("company", "companies"), ("contact", "contacts"))}
+    rank = {
+        entity: {r["id"]: i for i, r in enumerate(sorted(data[table], key=lambda r: r["id"]))}
+        for entity, table in (("company", "companies"), ("contact", "contacts"))
+    }
     refers_to = {"parent_id": "company", "company_id": "company", "contact_id": "contact"}
 
     def plain(table: str, row: dict) -> tuple:
         out = []
         for column, value in row.items():
             if column in ("created_at", "updated_at", "synced_at", "run_id") or (
-                    column == "id" and table not in ("companies", "contacts")):
+                column == "id" and table not in ("companies", "contacts")
+            ):
                 continue
             if value is not None and column in ("id", "merged_into_id"):
                 value = rank["company" if table == "companies" else "contact"][value]
@@ -195,22 +228,32 @@ def test_an_earlier_run_is_undone_alone_only_when_forced_over_later_runs(target_
 
 
 def test_review_pairs_and_sync_state_are_replaced_and_restored(target_url: str) -> None:
-    first = pairs(("company", "buh", "001", "old_crm", "Клиенты!4", 91, ["names 91% alike", "same city"]),
-                  ("contact", "old_crm", "Клиенты!4", "old_crm", "Клиенты!5", 88, "same phone"))
+    first = pairs(
+        ("company", "buh", "001", "old_crm", "Клиенты!4", 91, ["names 91% alike", "same city"]),
+        ("contact", "old_crm", "Клиенты!4", "old_crm", "Клиенты!5", 88, "same phone"),
+    )
     side_load(target_url, "r1", review=first, sync_state={"buh": "f1"})
     queue = table_rows(target_url, "review_pairs")
     assert sorted((r["run_id"], r["left_key"], r["score"], r["reasons"]) for r in queue) == [
-        ("r1", "001", 91, "names 91% alike; same city"), ("r1", "Клиенты!4", 88, "same phone")]
+        ("r1", "001", 91, "names 91% alike; same city"),
+        ("r1", "Клиенты!4", 88, "same phone"),
+    ]
     after_first = content(target_url)
 
     side_load(target_url, "dry", review=pairs(), sync_state={"buh": "x"}, dry_run=True)
     assert content(target_url) == after_first and journal_size(target_url) == 3  # 2 pairs + 1 sync row
 
-    side_load(target_url, "r2", review=pairs(("company", "buh", "002", "buh", "004", 87, ["same INN"])),
-              sync_state={"buh": "f2", "onec": "g1"})
+    side_load(
+        target_url,
+        "r2",
+        review=pairs(("company", "buh", "002", "buh", "004", 87, ["same INN"])),
+        sync_state={"buh": "f2", "onec": "g1"},
+    )
     assert [(r["run_id"], r["right_key"]) for r in table_rows(target_url, "review_pairs")] == [("r2", "004")]
     assert sorted((r["source"], r["fingerprint"], r["run_id"]) for r in table_rows(target_url, "sync_state")) == [
-        ("buh", "f2", "r2"), ("onec", "g1", "r2")]
+        ("buh", "f2", "r2"),
+        ("onec", "g1", "r2"),
+    ]
     side_load(target_url, "r3")  # neither given: both stay as they are
     assert len(table_rows(target_url, "review_pairs")) == 1 and len(table_rows(target_url, "sync_state")) == 2
 
@@ -232,12 +275,19 @@ def test_what_cannot_be_undone_says_why_in_one_line(tmp_path: Path, target_url: 
     # A dry run rolls back its run row too; a target could still hold one (older versions, other tools).
     engine = connect(target_url)
     with engine.begin() as conn:
-        conn.execute(insert(s.migration_runs).values(run_row(RunInfo("dry", "t", utcnow(), True, (), 0), LoadResult(),
-                                                             "success", None)))
+        conn.execute(
+            insert(s.migration_runs).values(
+                run_row(RunInfo("dry", "t", utcnow(), True, (), 0), LoadResult(), "success", None)
+            )
+        )
     engine.dispose()
     undo_run(target_url, "r6")
-    cases = {"nope": r"run 'nope' is not in the target; the latest runs: .*r5 \(.*, success\)",
-             "dry": "dry run: it wrote nothing", "failed": "failed: it wrote nothing", "r6": "already undone"}
+    cases = {
+        "nope": r"run 'nope' is not in the target; the latest runs: .*r5 \(.*, success\)",
+        "dry": "dry run: it wrote nothing",
+        "failed": "failed: it wrote nothing",
+        "r6": "already undone",
+    }
     for run_id, message in cases.items():
         with pytest.raises(TargetError, match=message) as error:
             undo_run(target_url, run_id)
@@ -248,7 +298,14 @@ def test_what_cannot_be_undone_says_why_in_one_line(tmp_path: Path, target_url: 
 
 
 def test_journal_values_round_trip_exactly() -> None:
-    row = {"id": "r1", "config_name": "Клиент «Ромашка»", "started_at": datetime(2026, 2, 3, 4, 5, 6, 789012),
-           "finished_at": None, "status": "success", "dry_run": False, "records_read": 7}
+    row = {
+        "id": "r1",
+        "config_name": "Клиент «Ромашка»",
+        "started_at": datetime(2026, 2, 3, 4, 5, 6, 789012),
+        "finished_at": None,
+        "status": "success",
+        "dry_run": False,
+        "records_read": 7,
+    }
     assert decode(s.migration_runs, encode(row)) == row
     assert decode(s.migration_runs, encode(row | {"dry_run": True}))["dry_run"] is True

@@ -5,6 +5,7 @@ python-calamine (what a reader computes: a formula would come back as its empty 
 Excel stores a carriage return in a cell as ``_x000D_``; Excel and calamine decode it, openpyxl
 does not, so its text values are decoded here (``unescape``).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -66,7 +67,11 @@ def test_client_text_is_never_a_formula(tmp_path: Path) -> None:
 def test_plain_text_is_not_quote_prefixed(tmp_path: Path) -> None:
     wb, _ = roundtrip(tmp_path, {"data": pd.DataFrame({"value": ['ООО "Ромашка"', "a-b", "x=1", "7 дней"]})})
     assert [(c.value, c.quotePrefix) for (c,) in wb["data"].iter_rows(min_row=2)] == [
-        ('ООО "Ромашка"', False), ("a-b", False), ("x=1", False), ("7 дней", False)]
+        ('ООО "Ромашка"', False),
+        ("a-b", False),
+        ("x=1", False),
+        ("7 дней", False),
+    ]
 
 
 def test_a_header_is_text_too(tmp_path: Path) -> None:
@@ -76,17 +81,50 @@ def test_a_header_is_text_too(tmp_path: Path) -> None:
 
 def test_values_keep_their_types(tmp_path: Path) -> None:
     moscow = dt.timezone(dt.timedelta(hours=3))
-    frame = pd.DataFrame({"value": [
-        1, 2.5, np.int64(3), Decimal("1.25"), True, 10**16, None, np.nan, pd.NA, float("inf"),
-        dt.datetime(2024, 1, 2, 3, 4, 5), dt.date(2024, 1, 2), dt.datetime(2024, 5, 6, 10, 0, tzinfo=moscow),
-        ["+74951234567", "+74957654321"], {"Город": "Москва"}, "", dt.date(1812, 9, 7),
-    ]}, dtype=object)
+    frame = pd.DataFrame(
+        {
+            "value": [
+                1,
+                2.5,
+                np.int64(3),
+                Decimal("1.25"),
+                True,
+                10**16,
+                None,
+                np.nan,
+                pd.NA,
+                float("inf"),
+                dt.datetime(2024, 1, 2, 3, 4, 5),
+                dt.date(2024, 1, 2),
+                dt.datetime(2024, 5, 6, 10, 0, tzinfo=moscow),
+                ["+74951234567", "+74957654321"],
+                {"Город": "Москва"},
+                "",
+                dt.date(1812, 9, 7),
+            ]
+        },
+        dtype=object,
+    )
     wb, path = roundtrip(tmp_path, {"data": frame})
     cells = [c for (c,) in wb["data"].iter_rows(min_row=2, max_row=len(frame) + 1)]
     assert [c.value for c in cells] == [
-        1, 2.5, 3, 1.25, True, "10000000000000000", None, None, None, "inf",
-        dt.datetime(2024, 1, 2, 3, 4, 5), dt.datetime(2024, 1, 2), dt.datetime(2024, 5, 6, 7, 0),
-        "+74951234567; +74957654321", '{"Город": "Москва"}', None, "1812-09-07",
+        1,
+        2.5,
+        3,
+        1.25,
+        True,
+        "10000000000000000",
+        None,
+        None,
+        None,
+        "inf",
+        dt.datetime(2024, 1, 2, 3, 4, 5),
+        dt.datetime(2024, 1, 2),
+        dt.datetime(2024, 5, 6, 7, 0),
+        "+74951234567; +74957654321",
+        '{"Город": "Москва"}',
+        None,
+        "1812-09-07",
     ]
     assert [c.number_format for c in cells[10:13]] == ["yyyy-mm-dd hh:mm:ss", "yyyy-mm-dd", "yyyy-mm-dd hh:mm:ss"]
     assert cells[5].data_type == "s"  # 17 digits: Excel would round it
@@ -97,8 +135,7 @@ def test_characters_xml_cannot_hold_are_removed(tmp_path: Path) -> None:
     frame = pd.DataFrame({"value": ["a\x00b\x07c\x1fd", "lone \ud800 surrogate", "tab\tand\nnewline"]}, dtype=object)
     wb, _ = roundtrip(tmp_path, {"bad\x01name": frame})
     assert wb.sheetnames == ["badname"]
-    assert [c.value for (c,) in wb["badname"].iter_rows(min_row=2)] == [
-        "abcd", "lone  surrogate", "tab\tand\nnewline"]
+    assert [c.value for (c,) in wb["badname"].iter_rows(min_row=2)] == ["abcd", "lone  surrogate", "tab\tand\nnewline"]
 
 
 def test_header_row_widths_and_wrapping(tmp_path: Path) -> None:
@@ -121,17 +158,21 @@ def test_text_longer_than_a_cell_is_cut(tmp_path: Path) -> None:
     assert len(value) == xlsx_writer.MAX_CELL_TEXT and value.endswith("…")
 
 
-@pytest.mark.parametrize(("name", "taken", "expected"), [
-    ("quarantine", set(), "quarantine"),
-    ("Очень длинное название листа для Excel", set(), "Очень длинное название листа дл"),
-    ("Дубликаты и слияния по клиенту ООО", set(), "Дубликаты и слияния по клиенту"),  # no space at the cut
-    ("a/b\\c:d*e?f[g]", set(), "a_b_c_d_e_f_g_"),
-    ("'quoted'", set(), "quoted"),
-    ("", set(), "Sheet"),
-    ("History", set(), "History (2)"),
-    ("Report", {"report"}, "Report (2)"),
-    ("x" * 40, {"x" * 31}, "x" * 27 + " (2)"),
-], ids=["plain", "long", "cut-at-space", "forbidden", "quotes", "empty", "reserved", "taken", "taken-long"])
+@pytest.mark.parametrize(
+    ("name", "taken", "expected"),
+    [
+        ("quarantine", set(), "quarantine"),
+        ("Очень длинное название листа для Excel", set(), "Очень длинное название листа дл"),
+        ("Дубликаты и слияния по клиенту ООО", set(), "Дубликаты и слияния по клиенту"),  # no space at the cut
+        ("a/b\\c:d*e?f[g]", set(), "a_b_c_d_e_f_g_"),
+        ("'quoted'", set(), "quoted"),
+        ("", set(), "Sheet"),
+        ("History", set(), "History (2)"),
+        ("Report", {"report"}, "Report (2)"),
+        ("x" * 40, {"x" * 31}, "x" * 27 + " (2)"),
+    ],
+    ids=["plain", "long", "cut-at-space", "forbidden", "quotes", "empty", "reserved", "taken", "taken-long"],
+)
 def test_sheet_titles_are_valid_for_excel(name: str, taken: set[str], expected: str) -> None:
     assert sheet_title(name, taken) == expected
     assert len(expected) <= 31
@@ -153,7 +194,11 @@ def test_rows_beyond_a_sheet_continue_on_the_next(tmp_path: Path, monkeypatch: p
     monkeypatch.setattr(xlsx_writer, "MAX_ROWS", 4)  # header + 3 rows per sheet
     wb, _ = roundtrip(tmp_path, {"big": pd.DataFrame({"n": range(7)})})
     assert wb.sheetnames == ["big", "big (2)", "big (3)"]
-    assert [[c.value for (c,) in wb[name].iter_rows(min_row=2)] for name in wb.sheetnames] == [[0, 1, 2], [3, 4, 5], [6]]
+    assert [[c.value for (c,) in wb[name].iter_rows(min_row=2)] for name in wb.sheetnames] == [
+        [0, 1, 2],
+        [3, 4, 5],
+        [6],
+    ]
 
 
 def test_a_failed_write_leaves_the_old_file_and_no_debris(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -189,10 +234,12 @@ def test_a_folder_in_the_way_is_a_one_line_error(tmp_path: Path) -> None:
 
 # -- presentation: tables, dropdowns, shading, charts -------------------------------------
 
+
 def test_a_table_sheet_is_an_excel_table_with_translated_headers(tmp_path: Path) -> None:
     frame = pd.DataFrame({"source": ["=buh", "crm"], "rate": [12.5, 90.0]})
-    sheet = xlsx_writer.Sheet(frame, headers={"source": "Источник", "rate": "Заполнено, %"},
-                              notes={"rate": "Доля записей"}, table=True)
+    sheet = xlsx_writer.Sheet(
+        frame, headers={"source": "Источник", "rate": "Заполнено, %"}, notes={"rate": "Доля записей"}, table=True
+    )
     wb, path = roundtrip(tmp_path, {"fill": sheet})
     ws = wb["fill"]
     (table,) = ws.tables.values()
@@ -213,8 +260,7 @@ def test_headers_a_table_cannot_take_fall_back_to_a_filter(tmp_path: Path, heade
 
 def test_dropdowns_and_low_values_cover_the_data_rows(tmp_path: Path) -> None:
     frame = pd.DataFrame({"decision": [None, None, None], "rate": [10.0, 80.0, 49.9]}, dtype=object)
-    sheet = xlsx_writer.Sheet(frame, choices={"decision": ["same", "different", "да", "нет"]},
-                              low_below={"rate": 50})
+    sheet = xlsx_writer.Sheet(frame, choices={"decision": ["same", "different", "да", "нет"]}, low_below={"rate": 50})
     wb, _ = roundtrip(tmp_path, {"s": sheet})
     (validation,) = wb["s"].data_validations.dataValidation
     assert (validation.type, str(validation.sqref), validation.formula1) == ("list", "A2:A4", '"same,different,да,нет"')
@@ -227,19 +273,32 @@ def test_dropdowns_and_low_values_cover_the_data_rows(tmp_path: Path) -> None:
 def test_charts_refer_to_the_data_sheet(tmp_path: Path) -> None:
     """A chart names its data sheet by key; the formulas use the title it was written under (quoted)."""
     per_source = pd.DataFrame({"source": ["crm", "buh"], "records": [10, 4], "quarantined": [1, 0]})
-    charts = [xlsx_writer.Chart("По источникам", data="O'Hara", categories="source", series=["records", "quarantined"]),
-              xlsx_writer.Chart("Пусто", data="nothing", categories="x", series=["y"])]
+    charts = [
+        xlsx_writer.Chart("По источникам", data="O'Hara", categories="source", series=["records", "quarantined"]),
+        xlsx_writer.Chart("Пусто", data="nothing", categories="x", series=["y"]),
+    ]
     path = tmp_path / "charts.xlsx"
-    write_workbook(path, {"summary": xlsx_writer.Sheet(pd.DataFrame({"item": ["a"]}), charts=charts),
-                          "O'Hara": per_source, "nothing": pd.DataFrame({"x": [], "y": []})})
+    write_workbook(
+        path,
+        {
+            "summary": xlsx_writer.Sheet(pd.DataFrame({"item": ["a"]}), charts=charts),
+            "O'Hara": per_source,
+            "nothing": pd.DataFrame({"x": [], "y": []}),
+        },
+    )
     with zipfile.ZipFile(path) as package:
         names = [n for n in package.namelist() if n.startswith("xl/charts/chart")]
         xml = package.read(names[0]).decode("utf-8")
     assert len(names) == 1  # the chart of the empty sheet is left out
     assert "По источникам" in xml
     assert re.findall(r"<c:f>([^<]*)</c:f>", xml) == [
-        "'O''Hara'!$B$1", "'O''Hara'!$A$2:$A$3", "'O''Hara'!$B$2:$B$3",
-        "'O''Hara'!$C$1", "'O''Hara'!$A$2:$A$3", "'O''Hara'!$C$2:$C$3"]
+        "'O''Hara'!$B$1",
+        "'O''Hara'!$A$2:$A$3",
+        "'O''Hara'!$B$2:$B$3",
+        "'O''Hara'!$C$1",
+        "'O''Hara'!$A$2:$A$3",
+        "'O''Hara'!$C$2:$C$3",
+    ]
 
 
 @given(st.text(min_size=1, max_size=12))

@@ -5,6 +5,7 @@ city has a single area code — and to read the country of a record from its cou
 city column. The tables are compact text: ``REGION CODES Name|Alias|...``; codes are
 national (without the trunk ``8``), several separated by commas.
 """
+
 from __future__ import annotations
 
 import re
@@ -187,8 +188,9 @@ def _load_countries() -> dict[str, str]:
 _CITY_TABLE = _load_cities()
 _COUNTRY_TABLE = _load_countries()
 # "+7495" → Москва: the national area codes with their country calling code, for fixed-line numbers.
-_CITY_BY_PREFIX = {f"+{phonenumbers.country_code_for_region(c.region)}{code}": c
-                   for c in set(_CITY_TABLE.values()) for code in c.codes}
+_CITY_BY_PREFIX = {
+    f"+{phonenumbers.country_code_for_region(c.region)}{code}": c for c in set(_CITY_TABLE.values()) for code in c.codes
+}
 _PREFIX_LENGTHS = sorted({len(p) for p in _CITY_BY_PREFIX}, reverse=True)
 
 

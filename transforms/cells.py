@@ -7,6 +7,7 @@ thing; :func:`excel_number` recognises the float damage and says whether the dig
 survived it. :func:`apply_distinct` runs a cached scalar normaliser over whole columns,
 once per distinct combination of inputs.
 """
+
 from __future__ import annotations
 
 import math
@@ -80,8 +81,11 @@ def fold(text: str) -> str:
     return text.lower().replace("ё", "е")
 
 
-def apply_distinct(fn: Callable[..., Any], *columns: Sequence[Any] | pd.Series,
-                   on_error: Callable[[tuple[Any, ...], Exception], Any] | None = None) -> pd.Series:
+def apply_distinct(
+    fn: Callable[..., Any],
+    *columns: Sequence[Any] | pd.Series,
+    on_error: Callable[[tuple[Any, ...], Exception], Any] | None = None,
+) -> pd.Series:
     """``fn(*row)`` for every row of the given columns, calling ``fn`` once per distinct row.
 
     Exports repeat values (the same phone on every order of a client), so a column of a

@@ -21,6 +21,7 @@ Phone, e-mail, note and key exist for companies and contacts alike; in a mixed s
 they go to the contact when a qualifier or a hint (``моб.``, ``личный``) says so or when
 they stand in the run of contact columns (after ``ФИО`` / ``Должность``), else to the company.
 """
+
 from __future__ import annotations
 
 import re
@@ -43,69 +44,71 @@ FUZZY_MIN_LENGTH = 5  # short words ("Пол", "Код") are compared exactly on
 # ``shared.name`` is the company name, or the person's full name in a contacts-only source.
 _VOCABULARY: dict[tuple[str, str], str] = {
     (COMPANY, "name"): "наименование|название|краткое наименование|наименование краткое|"
-                       "сокращенное наименование|рабочее наименование|название компании|"
-                       "наименование организации|наименование контрагента|наименование клиента|"
-                       "company name|organization name|organisation name|account name|client name|"
-                       "customer name|company|organization|organisation|account",
+    "сокращенное наименование|рабочее наименование|название компании|"
+    "наименование организации|наименование контрагента|наименование клиента|"
+    "company name|organization name|organisation name|account name|client name|"
+    "customer name|company|organization|organisation|account",
     (COMPANY, "legal_name"): "полное наименование|наименование полное|полное название|"
-                             "юридическое наименование|юридическое название|официальное наименование|"
-                             "наименование для печати|наименованиеполное|legal name|full legal name|"
-                             "official name|registered name",
+    "юридическое наименование|юридическое название|официальное наименование|"
+    "наименование для печати|наименованиеполное|legal name|full legal name|"
+    "official name|registered name",
     (COMPANY, "inn"): "инн|inn|tin|taxpayer id|tax id|идентификационный номер налогоплательщика",
     (COMPANY, "kpp"): "кпп|kpp|код причины постановки на учет",
-    (COMPANY, "ogrn"): "огрн|огрнип|ogrn|ogrnip|основной государственный регистрационный номер|"
-                       "регистрационный номер",
+    (COMPANY, "ogrn"): "огрн|огрнип|ogrn|ogrnip|основной государственный регистрационный номер|регистрационный номер",
     (COMPANY, "type"): "тип контрагента|вид контрагента|юр физ лицо|юридическое физическое лицо|"
-                       "опф|правовая форма|организационно правовая форма|форма собственности|"
-                       "legal form|company type",
+    "опф|правовая форма|организационно правовая форма|форма собственности|"
+    "legal form|company type",
     (COMPANY, "address"): "адрес|юридический адрес|юр адрес|фактический адрес|факт адрес|"
-                          "почтовый адрес|адрес организации|местонахождение|address|legal address|"
-                          "postal address|street address",
+    "почтовый адрес|адрес организации|местонахождение|address|legal address|"
+    "postal address|street address",
     (COMPANY, "city"): "город|населенный пункт|нас пункт|г|city|town",
     (COMPANY, "website"): "сайт|веб сайт|вебсайт|интернет сайт|сайт компании|web|website|web site|"
-                          "www|url|site|homepage",
+    "www|url|site|homepage",
     (COMPANY, "manager"): "ответственный|менеджер|ответственный менеджер|ответственный сотрудник|"
-                          "основной менеджер|куратор|manager|account manager|responsible|owner|"
-                          "responsible user|sales rep",
+    "основной менеджер|куратор|manager|account manager|responsible|owner|"
+    "responsible user|sales rep",
     (CONTACT, "full_name"): "фио|ф и о|фамилия имя отчество|полное имя|имя фамилия|контактное лицо|"
-                            "контакт|представитель|руководитель|фио руководителя|contact|"
-                            "contact person|contact name|full name|person",
+    "контакт|представитель|руководитель|фио руководителя|contact|"
+    "contact person|contact name|full name|person",
     (CONTACT, "last_name"): "фамилия|last name|surname|family name",
     (CONTACT, "first_name"): "имя|first name|given name",
     (CONTACT, "middle_name"): "отчество|middle name|patronymic",
     (CONTACT, "position"): "должность|должн|позиция|position|job title|title|role",
     (SHARED, "name"): "name",
     (SHARED, "phone"): "телефон|телефоны|тел|номер телефона|контактный телефон|рабочий телефон|"
-                       "офисный телефон|городской телефон|стационарный телефон|мобильный|"
-                       "мобильный телефон|моб|моб тел|сотовый|сотовый телефон|phone|phones|tel|"
-                       "telephone|phone number|mobile|mobile phone|cell|cell phone|work phone",
+    "офисный телефон|городской телефон|стационарный телефон|мобильный|"
+    "мобильный телефон|моб|моб тел|сотовый|сотовый телефон|phone|phones|tel|"
+    "telephone|phone number|mobile|mobile phone|cell|cell phone|work phone",
     (SHARED, "email"): "e mail|email|эл почта|электронная почта|эл адрес|электронный адрес|"
-                       "адрес электронной почты|почта|емейл|емэйл|имейл|мейл|mail|e mail address|"
-                       "email address",
+    "адрес электронной почты|почта|емейл|емэйл|имейл|мейл|mail|e mail address|"
+    "email address",
     (SHARED, "note"): "примечание|примечания|комментарий|комментарии|заметка|заметки|описание|"
-                      "дополнительная информация|доп информация|note|notes|comment|comments|"
-                      "description|remarks",
-    (SHARED, "key"): "код|ид|id|идентификатор|внешний код|код 1с|код в 1с|guid|uuid|external id|"
-                     "номер в 1с",
+    "дополнительная информация|доп информация|note|notes|comment|comments|"
+    "description|remarks",
+    (SHARED, "key"): "код|ид|id|идентификатор|внешний код|код 1с|код в 1с|guid|uuid|external id|номер в 1с",
 }
 # Headers that name no field although they are close to one ("Контакты" ≈ "Контакт"): never fuzzy-matched.
-_NOT_FIELDS = "контакты|контактная информация|контактные данные|дата|дата создания|дата изменения|статус|" \
-              "№|№ п п|п п|no|nr|номер|номер п п|порядковый номер|number|" \
-              "источник|пол|тип|вид|регион|область|страна|индекс|почтовый индекс|факс|fax|доб|добавочный|" \
-              "сумма|количество|цена|комментарий менеджера|created|modified|status|source|region|country"
+_NOT_FIELDS = (
+    "контакты|контактная информация|контактные данные|дата|дата создания|дата изменения|статус|"
+    "№|№ п п|п п|no|nr|номер|номер п п|порядковый номер|number|"
+    "источник|пол|тип|вид|регион|область|страна|индекс|почтовый индекс|факс|fax|доб|добавочный|"
+    "сумма|количество|цена|комментарий менеджера|created|modified|status|source|region|country"
+)
 # Words naming whose field a header is; alone, a qualifier is that entity's name field.
 _QUALIFIERS: dict[str, str] = {
     COMPANY: "компания|компании|организация|организации|контрагент|контрагента|клиент|клиента|"
-             "фирма|фирмы|юр лицо|юрлицо|юр лица|юридическое лицо|юридического лица|предприятие|"
-             "предприятия|партнер|партнера|покупатель|покупателя|заказчик|заказчика|company|"
-             "organization|organisation|client|customer|account",
+    "фирма|фирмы|юр лицо|юрлицо|юр лица|юридическое лицо|юридического лица|предприятие|"
+    "предприятия|партнер|партнера|покупатель|покупателя|заказчик|заказчика|company|"
+    "organization|organisation|client|customer|account",
     CONTACT: "контактное лицо|контактного лица|контактные лица|контактных лиц|конт лицо|контакт|"
-             "контакта|кл|сотрудник|сотрудника|представитель|представителя|лицо|contact|"
-             "contact person|person",
+    "контакта|кл|сотрудник|сотрудника|представитель|представителя|лицо|contact|"
+    "contact person|person",
 }
 # Words that change nothing about the field ("Телефон 2"); some hint at the contact.
-_MODIFIERS = "№|no|nr|доп|дополнительный|дополнительная|основной|основная|второй|рабочий|рабочая|офисный|" \
-             "городской|старый|новый|другой|ещё|еще|main|other|work|office|second|alt|additional"
+_MODIFIERS = (
+    "№|no|nr|доп|дополнительный|дополнительная|основной|основная|второй|рабочий|рабочая|офисный|"
+    "городской|старый|новый|другой|ещё|еще|main|other|work|office|second|alt|additional"
+)
 _CONTACT_HINTS = "моб|мобильный|мобильного|сотовый|личный|личная|личного|mobile|cell|personal|private"
 
 # For a contacts-only source, the company block names the person's company: only these.
@@ -128,13 +131,19 @@ def _words(spec: str) -> list[str]:
 
 _SYNONYMS: dict[str, tuple[str, str]] = {w: key for key, spec in _VOCABULARY.items() for w in _words(spec)}
 _QUALIFIER_WORDS: list[tuple[str, str]] = sorted(
-    ((w, entity) for entity, spec in _QUALIFIERS.items() for w in _words(spec)), key=lambda p: -len(p[0]))
+    ((w, entity) for entity, spec in _QUALIFIERS.items() for w in _words(spec)), key=lambda p: -len(p[0])
+)
 _NOT_FIELD_WORDS = frozenset(_words(_NOT_FIELDS))
 _MODIFIER_WORDS = frozenset(_words(_MODIFIERS))
 _HINT_WORDS = frozenset(_words(_CONTACT_HINTS))
 _SELF_FIELD = {COMPANY: (COMPANY, "name"), CONTACT: (CONTACT, "full_name")}
-_SHARED_FIELDS = {"name": ("name", "full_name"), "phone": ("phone", "phone"), "email": ("email", "email"),
-                  "note": ("note", "note"), "key": ("key", "key")}
+_SHARED_FIELDS = {
+    "name": ("name", "full_name"),
+    "phone": ("phone", "phone"),
+    "email": ("email", "email"),
+    "note": ("note", "note"),
+    "key": ("key", "key"),
+}
 
 
 # How sure a reading is: when two columns name one single-value field, the surer one is taken.
@@ -172,7 +181,7 @@ def is_known_header(header: str, group: str | None = None) -> bool:
 
 def own_name(header: str, group: str | None) -> str:
     """The lower cell of a two-row header's joined name: ``"Компания E-mail"`` under ``"Компания"`` → ``"E-mail"``."""
-    return header[len(group) + 1:] if group and header.startswith(group + " ") else header
+    return header[len(group) + 1 :] if group and header.startswith(group + " ") else header
 
 
 def _match_words(words: str) -> HeaderMatch | None:
@@ -217,7 +226,7 @@ def _strip_qualifier(words: str) -> tuple[str | None, str]:
         if words == phrase:
             return entity, ""
         if words.startswith(phrase + " "):
-            return entity, words[len(phrase) + 1:]
+            return entity, words[len(phrase) + 1 :]
         if words.endswith(" " + phrase):
             return entity, words[: -len(phrase) - 1]
     return None, words
@@ -259,8 +268,10 @@ class ColumnMapping:
 
     def as_config(self) -> dict[str, dict[str, str | list[str]]]:
         """The ``columns:`` block a consultant can paste into migration.yaml."""
+
         def block(m: dict[str, list[str]]) -> dict[str, str | list[str]]:
             return {f: (cols[0] if len(cols) == 1 else list(cols)) for f, cols in m.items()}
+
         out = {}
         if self.company:
             out["company"] = block(self.company)
@@ -270,18 +281,24 @@ class ColumnMapping:
 
     def describe(self) -> str:
         """The mapping for a human, one line per field, custom fields last."""
-        rows = [(f"{entity}.{name}", ", ".join(cols))
-                for entity, block in ((COMPANY, self.company), (CONTACT, self.contact))
-                for name, cols in block.items()]
+        rows = [
+            (f"{entity}.{name}", ", ".join(cols))
+            for entity, block in ((COMPANY, self.company), (CONTACT, self.contact))
+            for name, cols in block.items()
+        ]
         if self.unmapped:
             rows.append((text("mapping.custom_fields"), ", ".join(self.unmapped)))
         width = max((len(label) for label, _ in rows), default=0)
         return "\n".join([f"entity: {self.entity}", *(f"{label:<{width}} ← {cols}" for label, cols in rows)])
 
 
-def map_columns(headers: Sequence[str], *, entity: str | None = None,
-                explicit: Mapping[str, Mapping[str, str | list[str]] | None] | None = None,
-                groups: Mapping[str, str] | None = None) -> ColumnMapping:
+def map_columns(
+    headers: Sequence[str],
+    *,
+    entity: str | None = None,
+    explicit: Mapping[str, Mapping[str, str | list[str]] | None] | None = None,
+    groups: Mapping[str, str] | None = None,
+) -> ColumnMapping:
     """Choose the mapping for ``headers``: ``explicit`` (the config's ``columns:``) wins, else the vocabulary.
 
     ``entity`` (companies | contacts | mixed) is detected when None. ``groups`` maps the
@@ -296,8 +313,9 @@ def map_columns(headers: Sequence[str], *, entity: str | None = None,
     return _automatic_mapping(headers, entity, groups)
 
 
-def find_column(wanted: str, headers: Sequence[str], groups: Mapping[str, str] | None = None,
-                what: str | None = None) -> str:
+def find_column(
+    wanted: str, headers: Sequence[str], groups: Mapping[str, str] | None = None, what: str | None = None
+) -> str:
     """The header a config entry names: as written, spelled differently, or by its lower cell alone.
 
     Under a two-row header ``"Компания №"`` is also ``"№"`` — when no other column's lower
@@ -317,9 +335,12 @@ def find_column(wanted: str, headers: Sequence[str], groups: Mapping[str, str] |
     return found[0]
 
 
-def _explicit_mapping(headers: Sequence[str], entity: str | None,
-                      explicit: Mapping[str, Mapping[str, str | list[str]] | None],
-                      groups: Mapping[str, str]) -> ColumnMapping:
+def _explicit_mapping(
+    headers: Sequence[str],
+    entity: str | None,
+    explicit: Mapping[str, Mapping[str, str | list[str]] | None],
+    groups: Mapping[str, str],
+) -> ColumnMapping:
     blocks: dict[str, dict[str, list[str]]] = {COMPANY: {}, CONTACT: {}}
     for ent, allowed in ((COMPANY, COMPANY_FIELDS), (CONTACT, CONTACT_FIELDS)):
         for name, spec in (explicit.get(ent) or {}).items():
@@ -329,8 +350,9 @@ def _explicit_mapping(headers: Sequence[str], entity: str | None,
                 found = find_column(wanted, headers, groups, text("mapping.config_column", entity=ent, field=name))
                 blocks[ent].setdefault(name, []).append(found)
     detected = entity or _entity_of(blocks, [])
-    return ColumnMapping(detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks),
-                         [text("mapping.from_config")])
+    return ColumnMapping(
+        detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks), [text("mapping.from_config")]
+    )
 
 
 def _unmapped(headers: Iterable[str], blocks: Mapping[str, Mapping[str, list[str]]]) -> list[str]:
@@ -342,15 +364,20 @@ def _automatic_mapping(headers: Sequence[str], entity: str | None, groups: Mappi
     matches = [match_header(h, groups.get(h)) for h in headers]
     detected = entity or _entity_of(_assign(headers, matches, "mixed")[0], headers)
     blocks, notes = _assign(headers, matches, detected)
-    fuzzy = [text("mapping.fuzzy", header=h, field=f"{m.kind}.{m.field}", score=m.fuzzy)
-             for h, m in zip(headers, matches) if m and m.fuzzy is not None]
+    fuzzy = [
+        text("mapping.fuzzy", header=h, field=f"{m.kind}.{m.field}", score=m.fuzzy)
+        for h, m in zip(headers, matches)
+        if m and m.fuzzy is not None
+    ]
     detection = [] if entity else [text("mapping.detected", entity=detected)]
-    return ColumnMapping(detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks),
-                         [*detection, *fuzzy, *notes])
+    return ColumnMapping(
+        detected, blocks[COMPANY], blocks[CONTACT], _unmapped(headers, blocks), [*detection, *fuzzy, *notes]
+    )
 
 
-def _assign(headers: Sequence[str], matches: Sequence[HeaderMatch | None],
-            entity: str) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
+def _assign(
+    headers: Sequence[str], matches: Sequence[HeaderMatch | None], entity: str
+) -> tuple[dict[str, dict[str, list[str]]], list[str]]:
     """Blocks of a source of kind ``entity``, and notes on columns kept as custom fields.
 
     A single-value field claimed by several columns takes the surest reading (``rank``),
@@ -374,8 +401,11 @@ def _assign(headers: Sequence[str], matches: Sequence[HeaderMatch | None],
             continue
         taken = max(columns, key=lambda c: c[0])[1]
         blocks[owner][name] = [taken]
-        notes += [text("mapping.also_looks_like", header=h, field=f"{owner}.{name}", taken=taken)
-                  for _, h in columns if h != taken]
+        notes += [
+            text("mapping.also_looks_like", header=h, field=f"{owner}.{name}", taken=taken)
+            for _, h in columns
+            if h != taken
+        ]
     return blocks, notes
 
 

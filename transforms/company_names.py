@@ -17,6 +17,7 @@ letter, any other case is the client's and stays.
 The matching key drops the form and quotes, folds case and ``ё``, turns punctuation
 into spaces and shortens a few stock phrases (``торговый дом`` → ``тд``).
 """
+
 from __future__ import annotations
 
 import re
@@ -80,9 +81,16 @@ AG legal aktiengesellschaft
 """
 
 # Stock phrases shortened in the matching key, so "Торговый дом Ромашка" meets "ТД Ромашка".
-_KEY_PHRASES = {"торговый дом": "тд", "торговая компания": "тк", "группа компаний": "гк",
-                "научно производственное предприятие": "нпп", "научно производственная фирма": "нпф",
-                "производственная компания": "пк", "строительная компания": "ск", "транспортная компания": "тк"}
+_KEY_PHRASES = {
+    "торговый дом": "тд",
+    "торговая компания": "тк",
+    "группа компаний": "гк",
+    "научно производственное предприятие": "нпп",
+    "научно производственная фирма": "нпф",
+    "производственная компания": "пк",
+    "строительная компания": "ск",
+    "транспортная компания": "тк",
+}
 
 _LATIN_LOOKALIKES = str.maketrans("AaBCcEeHKkMOoPpTXxYy", "АаВСсЕеНКкМОоРрТХхУу")
 _QUOTES = str.maketrans({c: '"' for c in "«»“”„‟″〝〞＂"})
@@ -103,8 +111,9 @@ def _form_key(text: str) -> str:
 def _spelling_pattern(spelling: str) -> str:
     """A regex for a spelling: flexible spaces, optional dots in abbreviations, е for ё."""
     if " " in spelling or len(spelling) > 5:
-        words = [re.escape(w).replace("е", "[её]").replace(r"\(", r"\(?").replace(r"\)", r"\)?")
-                 for w in spelling.split()]
+        words = [
+            re.escape(w).replace("е", "[её]").replace(r"\(", r"\(?").replace(r"\)", r"\)?") for w in spelling.split()
+        ]
         return r"\s+".join(words)
     return r"\.?".join(re.escape(ch) for ch in spelling.replace(".", "")) + r"\.?"
 
@@ -136,12 +145,14 @@ def legal_form_kind(form: str | None) -> str | None:
 
 def _fold_lookalikes(text: str) -> str:
     """Latin letters that look Cyrillic, inside a word that has Cyrillic letters, become Cyrillic."""
+
     def fix(m: re.Match[str]) -> str:
         word = m.group()
         if not _CYRILLIC.search(word):
             return word
         folded = word.translate(_LATIN_LOOKALIKES)
         return word if _LATIN.search(folded) else folded
+
     return _MIXED_WORD.sub(fix, text)
 
 
@@ -156,7 +167,7 @@ def _split_form(text: str) -> tuple[str | None, str]:
         m = pattern.search(text)
         if m:
             form = _FORMS[_form_key(m.group().strip(" ,()"))][0]
-            return form, (text[:m.start()] + text[m.end():]).strip(" ,")
+            return form, (text[: m.start()] + text[m.end() :]).strip(" ,")
     return None, text
 
 

@@ -7,6 +7,7 @@ city, then the INN, then the record id here). Several phones/e-mails share one c
 amoCRM (Импорт в «Контакты и компании»): one row per contact with its company's columns, plus a
 row for each company without contacts.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -16,16 +17,54 @@ from vocabulary.crm_records import CrmCompany, CrmContact, CrmRecords, Phone
 
 SEPARATOR = "; "
 
-BITRIX_COMPANY_COLUMNS = ("Название компании", "Рабочий телефон", "Мобильный телефон",
-                          "Рабочий e-mail", "Корпоративный сайт", "Адрес", "Город", "ИНН", "КПП", "ОГРН",
-                          "Комментарий", "Ответственный")
-BITRIX_CONTACT_COLUMNS = ("Имя", "Фамилия", "Отчество", "Должность", "Компания", "Рабочий телефон",
-                          "Мобильный телефон", "Рабочий e-mail", "Частный e-mail", "Комментарий", "Ответственный")
-AMO_COLUMNS = ("Полное имя контакта", "Имя", "Фамилия", "Должность (контакт)", "Рабочий телефон (контакт)",
-               "Мобильный телефон (контакт)", "Рабочий email (контакт)", "Личный email (контакт)",
-               "Примечание (контакт)", "Название компании", "Рабочий телефон (компания)", "Email (компания)",
-               "Web (компания)", "Адрес (компания)", "ИНН (компания)", "КПП (компания)", "ОГРН (компания)",
-               "Примечание (компания)", "Ответственный")
+BITRIX_COMPANY_COLUMNS = (
+    "Название компании",
+    "Рабочий телефон",
+    "Мобильный телефон",
+    "Рабочий e-mail",
+    "Корпоративный сайт",
+    "Адрес",
+    "Город",
+    "ИНН",
+    "КПП",
+    "ОГРН",
+    "Комментарий",
+    "Ответственный",
+)
+BITRIX_CONTACT_COLUMNS = (
+    "Имя",
+    "Фамилия",
+    "Отчество",
+    "Должность",
+    "Компания",
+    "Рабочий телефон",
+    "Мобильный телефон",
+    "Рабочий e-mail",
+    "Частный e-mail",
+    "Комментарий",
+    "Ответственный",
+)
+AMO_COLUMNS = (
+    "Полное имя контакта",
+    "Имя",
+    "Фамилия",
+    "Должность (контакт)",
+    "Рабочий телефон (контакт)",
+    "Мобильный телефон (контакт)",
+    "Рабочий email (контакт)",
+    "Личный email (контакт)",
+    "Примечание (контакт)",
+    "Название компании",
+    "Рабочий телефон (компания)",
+    "Email (компания)",
+    "Web (компания)",
+    "Адрес (компания)",
+    "ИНН (компания)",
+    "КПП (компания)",
+    "ОГРН (компания)",
+    "Примечание (компания)",
+    "Ответственный",
+)
 
 
 def unique_titles(companies: tuple[CrmCompany, ...]) -> dict[int, str]:
@@ -44,8 +83,10 @@ def _join(values: list[str]) -> str:
 
 
 def _split_phones(phones: tuple[Phone, ...]) -> tuple[str, str]:
-    return (_join([phone_text(p) for p in phones if not is_mobile(p.e164)]),
-            _join([phone_text(p) for p in phones if is_mobile(p.e164)]))
+    return (
+        _join([phone_text(p) for p in phones if not is_mobile(p.e164)]),
+        _join([phone_text(p) for p in phones if is_mobile(p.e164)]),
+    )
 
 
 def _name_parts(contact: CrmContact) -> tuple[str, str, str]:
@@ -62,19 +103,54 @@ def bitrix_rows(records: CrmRecords) -> tuple[list[dict], list[dict], dict[int, 
     company_rows = []
     for c in companies:
         work, mobile = _split_phones(c.phones)
-        company_rows.append(dict(zip(BITRIX_COMPANY_COLUMNS, (
-            titles[c.id], work, mobile, _join(list(c.emails)),
-            c.website or "", c.address or "", c.city or "", c.inn or "", c.kpp or "", c.ogrn or "", c.note or "",
-            c.manager or "")), _crm_id=c.id))
+        company_rows.append(
+            dict(
+                zip(
+                    BITRIX_COMPANY_COLUMNS,
+                    (
+                        titles[c.id],
+                        work,
+                        mobile,
+                        _join(list(c.emails)),
+                        c.website or "",
+                        c.address or "",
+                        c.city or "",
+                        c.inn or "",
+                        c.kpp or "",
+                        c.ogrn or "",
+                        c.note or "",
+                        c.manager or "",
+                    ),
+                ),
+                _crm_id=c.id,
+            )
+        )
     contact_rows = []
     for p in records.live_contacts():
         main = next((by_id[i] for i in p.company_ids if i in by_id), None)
         work, mobile = _split_phones(p.phones)
         first, last, middle = _name_parts(p)
-        contact_rows.append(dict(zip(BITRIX_CONTACT_COLUMNS, (
-            first, last, middle, p.position or "", titles[main.id] if main else "", work, mobile,
-            _join([e for e in p.emails if not is_private_email(e)]), _join([e for e in p.emails if is_private_email(e)]),
-            p.note or "", main.manager or "" if main else "")), _crm_id=p.id))
+        contact_rows.append(
+            dict(
+                zip(
+                    BITRIX_CONTACT_COLUMNS,
+                    (
+                        first,
+                        last,
+                        middle,
+                        p.position or "",
+                        titles[main.id] if main else "",
+                        work,
+                        mobile,
+                        _join([e for e in p.emails if not is_private_email(e)]),
+                        _join([e for e in p.emails if is_private_email(e)]),
+                        p.note or "",
+                        main.manager or "" if main else "",
+                    ),
+                ),
+                _crm_id=p.id,
+            )
+        )
     return company_rows, contact_rows, titles
 
 
@@ -90,9 +166,17 @@ def amo_rows(records: CrmRecords) -> list[dict]:
             with_contacts.add(main.id)
         work, mobile = _split_phones(p.phones)
         first, last, _ = _name_parts(p)
-        person = (p.full_name or " ".join(x for x in (p.last_name, p.first_name, p.middle_name) if x), first, last,
-                  p.position or "", work, mobile, _join([e for e in p.emails if not is_private_email(e)]),
-                  _join([e for e in p.emails if is_private_email(e)]), p.note or "")
+        person = (
+            p.full_name or " ".join(x for x in (p.last_name, p.first_name, p.middle_name) if x),
+            first,
+            last,
+            p.position or "",
+            work,
+            mobile,
+            _join([e for e in p.emails if not is_private_email(e)]),
+            _join([e for e in p.emails if is_private_email(e)]),
+            p.note or "",
+        )
         rows.append(dict(zip(AMO_COLUMNS, person + _amo_company(main, titles)), _entity="contact", _crm_id=p.id))
     for c in companies:
         if c.id not in with_contacts:
@@ -103,5 +187,15 @@ def amo_rows(records: CrmRecords) -> list[dict]:
 def _amo_company(c: CrmCompany | None, titles: dict[int, str]) -> tuple[str, ...]:
     if c is None:
         return ("",) * 10
-    return (titles[c.id], _join([phone_text(p) for p in c.phones]), _join(list(c.emails)), c.website or "",
-            c.address or "", c.inn or "", c.kpp or "", c.ogrn or "", c.note or "", c.manager or "")
+    return (
+        titles[c.id],
+        _join([phone_text(p) for p in c.phones]),
+        _join(list(c.emails)),
+        c.website or "",
+        c.address or "",
+        c.inn or "",
+        c.kpp or "",
+        c.ogrn or "",
+        c.note or "",
+        c.manager or "",
+    )

@@ -13,6 +13,7 @@ fields for INN/KPP/OGRN and the source id (amoCRM has no external-id field).
 
 ``delivery_hash`` fingerprints what is sent for one record: an unchanged hash means no write.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -81,6 +82,7 @@ def _clean(fields: dict) -> dict:
 
 # -- Bitrix24 -----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True)
 class BitrixRecord:
     """What one CRM record should look like in Bitrix24."""
@@ -93,14 +95,16 @@ class BitrixRecord:
 
     def add_fields(self) -> dict:
         """``fields`` of crm.company.add / crm.contact.add."""
-        multi = {kind: [{"VALUE": v, "VALUE_TYPE": t} for v, t in values] for kind, values in self.multi.items()
-                 if values}
+        multi = {
+            kind: [{"VALUE": v, "VALUE_TYPE": t} for v, t in values] for kind, values in self.multi.items() if values
+        }
         bound = {"COMPANY_IDS": list(self.companies)} if len(self.companies) > 1 else {}
         return self.fields | multi | bound
 
     def hash(self) -> str:
-        return delivery_hash({"fields": self.fields, "multi": self.multi, "requisite": self.requisite,
-                              "companies": self.companies})
+        return delivery_hash(
+            {"fields": self.fields, "multi": self.multi, "requisite": self.requisite, "companies": self.companies}
+        )
 
 
 def _phones(phones: tuple[Phone, ...]) -> list[tuple[str, str]]:
@@ -108,25 +112,45 @@ def _phones(phones: tuple[Phone, ...]) -> list[tuple[str, str]]:
 
 
 def bitrix_company(company: CrmCompany, originator: str, presets: dict[str, str]) -> BitrixRecord:
-    fields = {"TITLE": company.name, "COMPANY_TYPE": "CUSTOMER", "ADDRESS": company.address,
-              "ADDRESS_CITY": company.city, "COMMENTS": company.note,
-              "ORIGINATOR_ID": originator, "ORIGIN_ID": str(company.id)}
-    multi = {"PHONE": _phones(company.phones),
-             "EMAIL": [(e[:MULTIFIELD_MAX], "WORK") for e in company.emails],
-             "WEB": [(company.website[:MULTIFIELD_MAX], "WORK")] if company.website else []}
+    fields = {
+        "TITLE": company.name,
+        "COMPANY_TYPE": "CUSTOMER",
+        "ADDRESS": company.address,
+        "ADDRESS_CITY": company.city,
+        "COMMENTS": company.note,
+        "ORIGINATOR_ID": originator,
+        "ORIGIN_ID": str(company.id),
+    }
+    multi = {
+        "PHONE": _phones(company.phones),
+        "EMAIL": [(e[:MULTIFIELD_MAX], "WORK") for e in company.emails],
+        "WEB": [(company.website[:MULTIFIELD_MAX], "WORK")] if company.website else [],
+    }
     return BitrixRecord(company.id, _clean(fields), multi, _requisite(company, originator, presets))
 
 
 def _requisite(company: CrmCompany, originator: str, presets: dict[str, str]) -> dict | None:
     if not (company.inn or company.ogrn):
         return None
-    kind = company.type if company.type in PRESET_XML_IDS else ("entrepreneur" if len(company.inn or "") == 12
-                                                                else "legal")
-    fields = {"PRESET_ID": presets[kind], "NAME": company.legal_name or company.name, "ACTIVE": "Y",
-              "XML_ID": f"{originator}:company:{company.id}", "RQ_INN": company.inn}
+    kind = (
+        company.type
+        if company.type in PRESET_XML_IDS
+        else ("entrepreneur" if len(company.inn or "") == 12 else "legal")
+    )
+    fields = {
+        "PRESET_ID": presets[kind],
+        "NAME": company.legal_name or company.name,
+        "ACTIVE": "Y",
+        "XML_ID": f"{originator}:company:{company.id}",
+        "RQ_INN": company.inn,
+    }
     if kind == "legal":
-        fields |= {"RQ_KPP": company.kpp, "RQ_OGRN": company.ogrn, "RQ_COMPANY_NAME": company.name,
-                   "RQ_COMPANY_FULL_NAME": company.legal_name}
+        fields |= {
+            "RQ_KPP": company.kpp,
+            "RQ_OGRN": company.ogrn,
+            "RQ_COMPANY_NAME": company.name,
+            "RQ_COMPANY_FULL_NAME": company.legal_name,
+        }
     elif kind == "entrepreneur":
         fields |= {"RQ_OGRNIP": company.ogrn}
     return _clean(fields)
@@ -135,13 +159,20 @@ def _requisite(company: CrmCompany, originator: str, presets: dict[str, str]) ->
 def bitrix_contact(contact: CrmContact, originator: str, company_remote_ids: dict[int, str]) -> BitrixRecord:
     companies = tuple(company_remote_ids[c] for c in contact.company_ids if c in company_remote_ids)
     has_parts = bool(contact.first_name or contact.last_name)
-    fields = {"NAME": contact.first_name if has_parts else contact.full_name, "LAST_NAME": contact.last_name,
-              "SECOND_NAME": contact.middle_name, "POST": contact.position, "COMMENTS": contact.note,
-              "COMPANY_ID": companies[0] if companies else None, "ORIGINATOR_ID": originator,
-              "ORIGIN_ID": str(contact.id)}
+    fields = {
+        "NAME": contact.first_name if has_parts else contact.full_name,
+        "LAST_NAME": contact.last_name,
+        "SECOND_NAME": contact.middle_name,
+        "POST": contact.position,
+        "COMMENTS": contact.note,
+        "COMPANY_ID": companies[0] if companies else None,
+        "ORIGINATOR_ID": originator,
+        "ORIGIN_ID": str(contact.id),
+    }
     emails = [(e[:MULTIFIELD_MAX], "HOME" if is_private_email(e) else "WORK") for e in contact.emails]
-    return BitrixRecord(contact.id, _clean(fields), {"PHONE": _phones(contact.phones), "EMAIL": emails},
-                        companies=companies)
+    return BitrixRecord(
+        contact.id, _clean(fields), {"PHONE": _phones(contact.phones), "EMAIL": emails}, companies=companies
+    )
 
 
 def _same(a: object, b: object) -> bool:
@@ -198,14 +229,16 @@ def record_update(record: BitrixRecord, remote: dict, item_ids: dict | None) -> 
     return fields
 
 
-def requisite_change(record: BitrixRecord, remote_id: str, requisites: list[dict],
-                     item_ids: dict | None) -> tuple[str, dict] | None:
+def requisite_change(
+    record: BitrixRecord, remote_id: str, requisites: list[dict], item_ids: dict | None
+) -> tuple[str, dict] | None:
     """("add", fields) or ("update", {"id", "fields"}) for the company's requisite; None when it is as wanted."""
     if record.requisite is None:
         return None
     known = (item_ids or {}).get("requisite")
-    mine = next((r for r in requisites if str(r["ID"]) == str(known) or r.get("XML_ID") == record.requisite["XML_ID"]),
-                None)
+    mine = next(
+        (r for r in requisites if str(r["ID"]) == str(known) or r.get("XML_ID") == record.requisite["XML_ID"]), None
+    )
     if mine is None:
         return "add", record.requisite | {"ENTITY_TYPE_ID": 4, "ENTITY_ID": remote_id}
     changed = changed_fields({k: v for k, v in record.requisite.items() if k != "PRESET_ID"}, mine)
@@ -236,11 +269,21 @@ def _amo_text(field_ids: dict[str, int], values: dict[str, str | None]) -> list[
 
 def amo_company(company: CrmCompany, originator: str, field_ids: dict[str, int]) -> dict:
     phones = [(phone_text(p), "MOB" if is_mobile(p.e164) else "WORK") for p in company.phones]
-    custom = (_amo_values("PHONE", phones) + _amo_values("EMAIL", [(e, "WORK") for e in company.emails])
-              + _amo_values("WEB", [(company.website, "WORK")] if company.website else [])
-              + _amo_values("ADDRESS", [(company.address, "WORK")] if company.address else []))
-    custom += _amo_text(field_ids, {"CRM_MIGRATE_ID": amo_source_id(originator, "company", company.id),
-                                    "INN": company.inn, "KPP": company.kpp, "OGRN": company.ogrn})
+    custom = (
+        _amo_values("PHONE", phones)
+        + _amo_values("EMAIL", [(e, "WORK") for e in company.emails])
+        + _amo_values("WEB", [(company.website, "WORK")] if company.website else [])
+        + _amo_values("ADDRESS", [(company.address, "WORK")] if company.address else [])
+    )
+    custom += _amo_text(
+        field_ids,
+        {
+            "CRM_MIGRATE_ID": amo_source_id(originator, "company", company.id),
+            "INN": company.inn,
+            "KPP": company.kpp,
+            "OGRN": company.ogrn,
+        },
+    )
     return {"name": company.name, "custom_fields_values": _without_enum(custom, ("WEB", "ADDRESS"))}
 
 
@@ -260,8 +303,9 @@ def amo_contact(contact: CrmContact, originator: str, field_ids: dict[str, int])
     if contact.position:
         custom.append({"field_code": "POSITION", "values": [{"value": contact.position}]})
     custom += _amo_text(field_ids, {"CRM_MIGRATE_ID": amo_source_id(originator, "contact", contact.id)})
-    return _clean({"name": name, "first_name": contact.first_name, "last_name": contact.last_name,
-                   "custom_fields_values": custom})
+    return _clean(
+        {"name": name, "first_name": contact.first_name, "last_name": contact.last_name, "custom_fields_values": custom}
+    )
 
 
 def amo_source_value(record: dict, field_id: int) -> str | None:

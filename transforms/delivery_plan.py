@@ -1,4 +1,5 @@
 """What a push has to do for each record, from the records here and the remote links (pure)."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -15,8 +16,9 @@ class DeliveryPlan:
     deleted_here: list[int] = field(default_factory=list)  # soft-deleted here, still in the CRM: reported only
 
 
-def plan_delivery(entity: str, wanted: dict[int, str], deleted: set[int],
-                  links: dict[tuple[str, int], RemoteLink]) -> DeliveryPlan:
+def plan_delivery(
+    entity: str, wanted: dict[int, str], deleted: set[int], links: dict[tuple[str, int], RemoteLink]
+) -> DeliveryPlan:
     """``wanted``: crm id → hash of what should be there, for every live record; ``deleted``: soft-deleted ids."""
     plan = DeliveryPlan()
     for crm_id, wanted_hash in sorted(wanted.items()):
@@ -29,6 +31,7 @@ def plan_delivery(entity: str, wanted: dict[int, str], deleted: set[int],
             plan.reconcile.append(crm_id)
         else:
             plan.unchanged.append(crm_id)
-    plan.deleted_here = sorted(i for i in deleted
-                               if (link := links.get((entity, i))) is not None and link.remote_id is not None)
+    plan.deleted_here = sorted(
+        i for i in deleted if (link := links.get((entity, i))) is not None and link.remote_id is not None
+    )
     return plan

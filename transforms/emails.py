@@ -7,6 +7,7 @@ is lower-cased for matching. A domain one or two keystrokes away from a common m
 provider (``gmial.com``, ``mail.r``) gets a ``suggestion`` and an ``issue``; the address
 itself is kept as written when its syntax is valid, because the consultant decides.
 """
+
 from __future__ import annotations
 
 import re
@@ -31,11 +32,37 @@ class Email:
 
 # Mail providers clients' contacts use most; a domain close to one of them is a typo.
 COMMON_DOMAINS: tuple[str, ...] = (
-    "gmail.com", "mail.ru", "yandex.ru", "ya.ru", "yandex.com", "yandex.kz", "yandex.by", "bk.ru", "list.ru",
-    "inbox.ru", "internet.ru", "rambler.ru", "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com",
-    "yahoo.com", "protonmail.com", "proton.me", "ukr.net", "tut.by", "mail.kz", "googlemail.com",
+    "gmail.com",
+    "mail.ru",
+    "yandex.ru",
+    "ya.ru",
+    "yandex.com",
+    "yandex.kz",
+    "yandex.by",
+    "bk.ru",
+    "list.ru",
+    "inbox.ru",
+    "internet.ru",
+    "rambler.ru",
+    "outlook.com",
+    "hotmail.com",
+    "live.com",
+    "icloud.com",
+    "me.com",
+    "yahoo.com",
+    "protonmail.com",
+    "proton.me",
+    "ukr.net",
+    "tut.by",
+    "mail.kz",
+    "googlemail.com",
     # real domains next to the ones above, so that they are not taken for typos
-    "mail.com", "gmx.com", "ymail.com", "vk.com", "vk.ru", "ok.ru",
+    "mail.com",
+    "gmx.com",
+    "ymail.com",
+    "vk.com",
+    "vk.ru",
+    "ok.ru",
 )
 _COMMON = frozenset(COMMON_DOMAINS)
 
@@ -69,7 +96,7 @@ def _address(token: str) -> Email:
     raw = token
     token = token.strip(_WRAPPING)
     if token.lower().startswith("mailto:"):
-        token = token[len("mailto:"):].split("?", 1)[0]
+        token = token[len("mailto:") :].split("?", 1)[0]
     if "@" not in token:
         return Email(raw, None, issue="no @ sign; not an email address")
     local, _, domain = token.rpartition("@")
@@ -82,7 +109,9 @@ def _address(token: str) -> Email:
     except EmailNotValidError as exc:
         return Email(raw, None, issue=typo or f"not a valid email: {exc}", suggestion=suggested)
     if "." not in domain or len(domain.rsplit(".", 1)[1]) < 2:
-        return Email(raw, None, issue=typo or "not a valid email: the top-level domain is too short", suggestion=suggested)
+        return Email(
+            raw, None, issue=typo or "not a valid email: the top-level domain is too short", suggestion=suggested
+        )
     return Email(raw, valid.normalized.lower(), issue=typo, suggestion=suggested)
 
 

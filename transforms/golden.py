@@ -14,6 +14,7 @@ Phones and e-mails are the union of all records. ``provenance`` names, per field
 source record its value came from (``source:key``). A branch (a cluster whose KPP is not
 a head-office KPP) points at the head office cluster with the same INN.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -44,8 +45,9 @@ MEMBERS = "members"
 
 def record_hash(payload: Mapping[str, object]) -> str:
     """Fingerprint of a source record as read: tells a changed record from an unchanged one."""
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
-                          .encode()).hexdigest()[:32]
+    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[
+        :32
+    ]
 
 
 def _clusters(matched: pd.DataFrame, priority: Mapping[str, int]) -> list[tuple[int, list[dict]]]:
@@ -107,37 +109,78 @@ def _survive(group: list[dict], columns: tuple[str, ...], rules: Mapping[str, st
     out["emails"] = list(emails)
     out["extra"] = extra
     out[ISSUES] = [i for r in group for i in r[ISSUES]]
-    out[MEMBERS] = [{"source": r[SOURCE], "source_key": r[SOURCE_KEY], "origin": r[ORIGIN],
-                     "hash": record_hash(r[PAYLOAD]), "payload": r[PAYLOAD], "warnings": r[ISSUES]} for r in group]
+    out[MEMBERS] = [
+        {
+            "source": r[SOURCE],
+            "source_key": r[SOURCE_KEY],
+            "origin": r[ORIGIN],
+            "hash": record_hash(r[PAYLOAD]),
+            "payload": r[PAYLOAD],
+            "warnings": r[ISSUES],
+        }
+        for r in group
+    ]
     return out
 
 
-def golden_companies(matched: pd.DataFrame, priority: Mapping[str, int],
-                     rules: Mapping[str, str] | None = None) -> pd.DataFrame:
+def golden_companies(
+    matched: pd.DataFrame, priority: Mapping[str, int], rules: Mapping[str, str] | None = None
+) -> pd.DataFrame:
     """One row per company cluster, with ``parent_cluster`` for branches; ``rules``: field → survivorship rule."""
     rows = []
     for cluster, group in _clusters(matched, priority):
         rows.append({CLUSTER: cluster, **_survive(group, COMPANY_COLUMNS, rules or {})})
-    golden = pd.DataFrame(rows, columns=[CLUSTER, *COMPANY_COLUMNS, "phones", "emails", "extra", ISSUES, MEMBERS,
-                                         "provenance"], dtype=object)
+    golden = pd.DataFrame(
+        rows,
+        columns=[CLUSTER, *COMPANY_COLUMNS, "phones", "emails", "extra", ISSUES, MEMBERS, "provenance"],
+        dtype=object,
+    )
     heads: dict[str, list[int]] = {}
     for cluster, inn, kpp in zip(golden[CLUSTER], golden["inn"], golden["kpp"]):
         if inn and (not kpp or kpp[4:6] == "01"):
             heads.setdefault(inn, []).append(cluster)
-    golden["parent_cluster"] = pd.Series([
-        heads[inn][0] if inn and kpp and kpp[4:6] != "01" and len(heads.get(inn, [])) == 1 else None
-        for inn, kpp in zip(golden["inn"], golden["kpp"])], index=golden.index, dtype=object)
+    golden["parent_cluster"] = pd.Series(
+        [
+            heads[inn][0] if inn and kpp and kpp[4:6] != "01" and len(heads.get(inn, [])) == 1 else None
+            for inn, kpp in zip(golden["inn"], golden["kpp"])
+        ],
+        index=golden.index,
+        dtype=object,
+    )
     return golden
 
 
-def golden_contacts(matched: pd.DataFrame, company_cluster_of: Mapping[tuple[str, str], int],
-                    priority: Mapping[str, int], rules: Mapping[str, str] | None = None) -> pd.DataFrame:
+def golden_contacts(
+    matched: pd.DataFrame,
+    company_cluster_of: Mapping[tuple[str, str], int],
+    priority: Mapping[str, int],
+    rules: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
     """One row per person; ``company_cluster`` from the highest-priority record, all in ``company_clusters``."""
     rows = []
     for cluster, group in _clusters(matched, priority):
         companies = [company_cluster_of[r[COMPANY_RECORD]] for r in group if isinstance(r[COMPANY_RECORD], tuple)]
-        rows.append({CLUSTER: cluster, **_survive(group, CONTACT_COLUMNS, rules or {}),
-                     "company_cluster": companies[0] if companies else None,
-                     "company_clusters": sorted(set(companies))})
-    return pd.DataFrame(rows, columns=[CLUSTER, *CONTACT_COLUMNS, "phones", "emails", "extra", ISSUES, MEMBERS,
-                                       "provenance", "company_cluster", "company_clusters"], dtype=object)
+        rows.append(
+            {
+                CLUSTER: cluster,
+                **_survive(group, CONTACT_COLUMNS, rules or {}),
+                "company_cluster": companies[0] if companies else None,
+                "company_clusters": sorted(set(companies)),
+            }
+        )
+    return pd.DataFrame(
+        rows,
+        columns=[
+            CLUSTER,
+            *CONTACT_COLUMNS,
+            "phones",
+            "emails",
+            "extra",
+            ISSUES,
+            MEMBERS,
+            "provenance",
+            "company_cluster",
+            "company_clusters",
+        ],
+        dtype=object,
+    )

@@ -11,6 +11,7 @@ digits with weights 7 2 4 10 3 5 9 4 6 8 and 3 7 2 4 10 3 5 9 4 6 8; OGRN 13 —
 twelve digits mod 11 mod 10; OGRNIP 15 — first fourteen digits mod 13 mod 10 (computed
 here: python-stdnum forgets the final mod 10 and rejects valid numbers).
 """
+
 from __future__ import annotations
 
 import re
@@ -40,8 +41,10 @@ _KPP = re.compile(r"^\d{4}[\dA-Z]{2}\d{3}$")
 # Cyrillic capitals that look like the Latin letters a KPP may hold in positions 5-6.
 _CYRILLIC_AS_LATIN = str.maketrans("АВЕКМНОРСТХ", "ABEKMHOPCTX")
 # Labels written in front of the number in the same cell: "ИНН: 7707083893".
-_INN_LABEL, _KPP_LABEL, _OGRN_LABEL = (re.compile(rf"^(?:{words})\s*[:№#]?\s*", re.IGNORECASE)
-                                       for words in ("ИНН|INN", "КПП|KPP", "ОГРНИП|ОГРН|OGRNIP|OGRN"))
+_INN_LABEL, _KPP_LABEL, _OGRN_LABEL = (
+    re.compile(rf"^(?:{words})\s*[:№#]?\s*", re.IGNORECASE)
+    for words in ("ИНН|INN", "КПП|KPP", "ОГРНИП|ОГРН|OGRNIP|OGRN")
+)
 
 
 def _check_digit(digits: str, weights: tuple[int, ...]) -> str:
@@ -53,8 +56,9 @@ def inn_checksum_ok(digits: str) -> bool:
     if len(digits) == 10:
         return digits[9] == _check_digit(digits, _INN10_WEIGHTS)
     if len(digits) == 12:
-        return (digits[10] == _check_digit(digits, _INN12_WEIGHTS_1)
-                and digits[11] == _check_digit(digits, _INN12_WEIGHTS_2))
+        return digits[10] == _check_digit(digits, _INN12_WEIGHTS_1) and digits[11] == _check_digit(
+            digits, _INN12_WEIGHTS_2
+        )
     return False
 
 
@@ -96,8 +100,9 @@ def normalise_inn(raw: str | None) -> Identifier:
     if set(number) == {"0"}:
         return Identifier(None, text, "INN is a placeholder (all zeros)")
     if len(number) in (9, 11) and inn_checksum_ok("0" + number):
-        return Identifier("0" + number, text, None, _inn_kind("0" + number), True,
-                          "leading zero restored (lost in Excel)")
+        return Identifier(
+            "0" + number, text, None, _inn_kind("0" + number), True, "leading zero restored (lost in Excel)"
+        )
     if len(number) not in (10, 12):
         return Identifier(None, text, f"INN must have 10 or 12 digits, not {len(number)}")
     if not inn_checksum_ok(number):

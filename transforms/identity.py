@@ -6,6 +6,7 @@ check, each link would update the neighbour's CRM record with another company's 
 phones. The loader asks this before it trusts such a link: a different INN, or a name that is
 no longer similar, means another record (a changed KPP too: a branch is not its head office).
 """
+
 from __future__ import annotations
 
 from rapidfuzz import fuzz

@@ -9,6 +9,7 @@ Every normaliser runs under a guard: a value one of them fails on (a bug, a path
 input) is kept as written with a warning naming the error, so one bad cell never stops
 a run.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -26,9 +27,20 @@ from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
 from vocabulary.messages import text
 
 # How clients write the company type in their own columns.
-_TYPE_WORDS = {"юр": "legal", "юл": "legal", "ооо": "legal", "legal": "legal", "company": "legal",
-               "ип": "entrepreneur", "индивидуальный": "entrepreneur", "entrepreneur": "entrepreneur",
-               "физ": "person", "фл": "person", "частное": "person", "person": "person"}
+_TYPE_WORDS = {
+    "юр": "legal",
+    "юл": "legal",
+    "ооо": "legal",
+    "legal": "legal",
+    "company": "legal",
+    "ип": "entrepreneur",
+    "индивидуальный": "entrepreneur",
+    "entrepreneur": "entrepreneur",
+    "физ": "person",
+    "фл": "person",
+    "частное": "person",
+    "person": "person",
+}
 
 
 Fallback = Callable[[str | None, str], Any]  # (the value as written, why it failed) → the normaliser's result
@@ -45,8 +57,10 @@ def _each(fn: Callable[..., Any], *columns: list, fallback: Fallback, values: in
     A row ``fn`` raises on gets ``fallback(value, issue)``: the value columns (``values``
     of them, the rest are context such as the region) kept as written, flagged with the error.
     """
+
     def guarded(args: tuple[Any, ...], exc: Exception) -> Any:
         return fallback(_written(args[:values]), text("bad_input.value_failed", error=failure(exc)))
+
     return apply_distinct(fn, *columns, on_error=guarded).tolist() if columns[0] else []
 
 
@@ -57,6 +71,7 @@ def _cleaned(fn: Callable[[str | None], str | None], column: list, issues: list[
     def as_written(value: str | None, issue: str) -> str | None:
         failed[value] = issue
         return value
+
     out = _each(fn, column, fallback=as_written)
     if failed:
         for bag, value in zip(issues, column):
@@ -136,9 +151,11 @@ def normalise_companies(frame: pd.DataFrame, regions: Mapping[str, str]) -> pd.D
     """Canonical company records → normalised ones (see the README for every column)."""
     cols = {c: _column(frame, c) for c in frame.columns}
     issues: list[list[str]] = [[] for _ in range(len(frame))]
-    names = _each(parse_company_name,
-                  [n if n is not None else lg for n, lg in zip(cols["name"], cols["legal_name"])],
-                  fallback=_company_failed)
+    names = _each(
+        parse_company_name,
+        [n if n is not None else lg for n, lg in zip(cols["name"], cols["legal_name"])],
+        fallback=_company_failed,
+    )
     legal = _each(parse_company_name, cols["legal_name"], fallback=_company_failed)
     for bag, name, written in zip(issues, names, cols["name"]):
         if name.issue:
@@ -153,8 +170,9 @@ def normalise_companies(frame: pd.DataFrame, regions: Mapping[str, str]) -> pd.D
         for bag, i in zip(issues, ids):
             if i.issue:
                 bag.append(f"{field} {i.raw!r}: {i.issue}")
-    cols["type"] = [_type_word(t) or company_type(inn, form)
-                    for t, inn, form in zip(cols["type"], cols["inn"], cols["legal_form"])]
+    cols["type"] = [
+        _type_word(t) or company_type(inn, form) for t, inn, form in zip(cols["type"], cols["inn"], cols["legal_form"])
+    ]
     for col in ("address", "city", "website", "manager", "note"):
         cols[col] = _cleaned(_squash, cols[col], issues, col)
     places = [city or address for city, address in zip(cols["city"], cols["address"])]  # the city may be in the address
@@ -163,13 +181,19 @@ def normalise_companies(frame: pd.DataFrame, regions: Mapping[str, str]) -> pd.D
     return as_frame(cols)
 
 
-def normalise_contacts(frame: pd.DataFrame, companies: pd.DataFrame,
-                       regions: Mapping[str, str]) -> pd.DataFrame:
+def normalise_contacts(frame: pd.DataFrame, companies: pd.DataFrame, regions: Mapping[str, str]) -> pd.DataFrame:
     """Canonical contact records → normalised ones; a mixed row's city helps its phones."""
     cols = {c: _column(frame, c) for c in frame.columns}
     issues: list[list[str]] = [[] for _ in range(len(frame))]
-    names = _each(parse_person_name, cols["full_name"], cols["last_name"], cols["first_name"],
-                  cols["middle_name"], fallback=_person_failed, values=4)
+    names = _each(
+        parse_person_name,
+        cols["full_name"],
+        cols["last_name"],
+        cols["first_name"],
+        cols["middle_name"],
+        fallback=_person_failed,
+        values=4,
+    )
     for attr in ("full_name", "last_name", "first_name", "middle_name", "gender"):
         cols[attr] = [getattr(n, attr) for n in names]
     cols["name_key"] = [n.match_key for n in names]
@@ -180,8 +204,12 @@ def normalise_contacts(frame: pd.DataFrame, companies: pd.DataFrame,
     cols["note"] = _cleaned(_squash, cols["note"], issues, "note")
     refs = _each(normalise_inn, cols[REF_INN], fallback=_identifier_failed)
     cols[REF_INN] = [r.value or r.raw for r in refs]
-    city_of = {key: city or address for key, city, address in zip(
-        zip(companies[SOURCE], companies[SOURCE_KEY]), companies["city"], companies["address"])}
+    city_of = {
+        key: city or address
+        for key, city, address in zip(
+            zip(companies[SOURCE], companies[SOURCE_KEY]), companies["city"], companies["address"]
+        )
+    }
     cities = [city_of.get(ref) if isinstance(ref, tuple) else None for ref in cols[REF_ROW]]
     _channels(cols, issues, [regions[s] for s in cols[SOURCE]], cities)
     cols[ISSUES] = issues

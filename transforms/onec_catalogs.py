@@ -13,6 +13,7 @@ contact persons in ``Catalog_КонтактныеЛица`` owned through ``Об
 УТ 11 / КА / ERP (``ЮрФизЛицо``, contact persons in ``Catalog_КонтактныеЛицаПартнеров``
 owned by a partner, which reaches its counterparty through ``Catalog_Контрагенты.Партнер_Key``).
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -28,8 +29,12 @@ CONTACT_INFO = "КонтактнаяИнформация"
 # ЮридическоеФизическоеЛицо (БП) / ЮрФизЛицо (УТ, КА, ERP) → the type 1C declares
 # (``transforms.identifiers.company_type`` decides with the INN and the names).
 _COMPANY_TYPES = {
-    "ЮридическоеЛицо": "legal", "ЮрЛицо": "legal", "ЮрЛицоНеРезидент": "legal",
-    "ФизическоеЛицо": "person", "ФизЛицо": "person", "ИндивидуальныйПредприниматель": "entrepreneur",
+    "ЮридическоеЛицо": "legal",
+    "ЮрЛицо": "legal",
+    "ЮрЛицоНеРезидент": "legal",
+    "ФизическоеЛицо": "person",
+    "ФизЛицо": "person",
+    "ИндивидуальныйПредприниматель": "entrepreneur",
 }
 _PHONE_TYPES = frozenset({"Телефон", "Факс"})
 _EMAIL_TYPE = "АдресЭлектроннойПочты"
@@ -104,8 +109,11 @@ def payload(entity: Mapping[str, object]) -> dict[str, object]:
         if value is None or (isinstance(value, str) and ref(value) is None):
             continue
         kept[name] = value
-    lines = [f"{line.get('Тип') or '?'}: {text}" for line in _lines(entity)
-             if (text := _text(line, "Представление", "АдресЭП", "НомерТелефона"))]
+    lines = [
+        f"{line.get('Тип') or '?'}: {text}"
+        for line in _lines(entity)
+        if (text := _text(line, "Представление", "АдресЭП", "НомерТелефона"))
+    ]
     if lines:
         kept[CONTACT_INFO] = lines
     return kept
@@ -126,8 +134,9 @@ def _extra(entity: Mapping[str, object]) -> dict[str, str]:
 
 def company_type(entity: Mapping[str, object]) -> str | None:
     declared = _COMPANY_TYPES.get(_text(entity, "ЮридическоеФизическоеЛицо", "ЮрФизЛицо") or "")
-    return declared_company_type(_text(entity, "ИНН"), declared, _text(entity, "Description"),
-                                 _text(entity, "НаименованиеПолное"))
+    return declared_company_type(
+        _text(entity, "ИНН"), declared, _text(entity, "Description"), _text(entity, "НаименованиеПолное")
+    )
 
 
 def counterparty(entity: Mapping[str, object]) -> OneCEntity:
@@ -149,8 +158,13 @@ def counterparty(entity: Mapping[str, object]) -> OneCEntity:
         "website": (contacts.get("website") or [None])[0],
         "note": _text(entity, "Комментарий"),
     }
-    return OneCEntity(key=str(ref(entity["Ref_Key"])), origin=origin(COUNTERPARTIES, entity), fields=fields,
-                      payload=payload(entity), extra=_extra(entity))
+    return OneCEntity(
+        key=str(ref(entity["Ref_Key"])),
+        origin=origin(COUNTERPARTIES, entity),
+        fields=fields,
+        payload=payload(entity),
+        extra=_extra(entity),
+    )
 
 
 def contact_person(catalog: str, entity: Mapping[str, object], company_key: str | None) -> OneCEntity:
@@ -166,8 +180,14 @@ def contact_person(catalog: str, entity: Mapping[str, object], company_key: str 
         "email": contacts.get("email"),
         "note": _text(entity, "Комментарий"),
     }
-    return OneCEntity(key=str(ref(entity["Ref_Key"])), origin=origin(catalog, entity), fields=fields,
-                      payload=payload(entity), company_key=company_key, extra=_extra(entity))
+    return OneCEntity(
+        key=str(ref(entity["Ref_Key"])),
+        origin=origin(catalog, entity),
+        fields=fields,
+        payload=payload(entity),
+        company_key=company_key,
+        extra=_extra(entity),
+    )
 
 
 def bp_owner(entity: Mapping[str, object]) -> str | None:
@@ -200,8 +220,13 @@ def partner_counterparties(counterparties: Iterable[Mapping[str, object]]) -> di
     return {partner: min(keys)[1] for partner, keys in candidates.items()}
 
 
-def _elements(catalog: str, rows: Iterable[Mapping[str, object]], deleted_note: str,
-              make: Callable[[Mapping[str, object]], OneCEntity], data: OneCData) -> list[OneCEntity]:
+def _elements(
+    catalog: str,
+    rows: Iterable[Mapping[str, object]],
+    deleted_note: str,
+    make: Callable[[Mapping[str, object]], OneCEntity],
+    data: OneCData,
+) -> list[OneCEntity]:
     """Elements of one catalog: folders and deletion-marked elements are left out and counted
     in ``data.notes``; an element without a Ref_Key goes to ``data.broken``."""
     entities: list[OneCEntity] = []
@@ -210,8 +235,9 @@ def _elements(catalog: str, rows: Iterable[Mapping[str, object]], deleted_note: 
         if entity.get("IsFolder"):
             folders += 1
         elif ref(entity.get("Ref_Key")) is None:
-            data.broken.append((origin(catalog, entity), message("mapping.onec.no_ref_key", catalog=catalog),
-                                payload(entity)))
+            data.broken.append(
+                (origin(catalog, entity), message("mapping.onec.no_ref_key", catalog=catalog), payload(entity))
+            )
         elif entity.get("DeletionMark"):
             deleted += 1
         else:
@@ -230,16 +256,22 @@ def onec_data(catalogs: Mapping[str, list[Mapping[str, object]]]) -> OneCData:
     contacts = {catalog: rows for catalog, rows in catalogs.items() if catalog in CONTACT_CATALOGS}
     read = ", ".join(f"{catalog} {len(rows)}" for catalog, rows in catalogs.items())
     data = OneCData(notes=[message("mapping.onec.elements_read", read=read)])
-    data.companies = _elements(COUNTERPARTIES, counterparties, "mapping.onec.deleted_counterparties",
-                               counterparty, data)
+    data.companies = _elements(
+        COUNTERPARTIES, counterparties, "mapping.onec.deleted_counterparties", counterparty, data
+    )
     if not contacts:
         data.notes.append(message("mapping.onec.no_contact_catalog", catalogs=" | ".join(CONTACT_CATALOGS)))
     partners = partner_counterparties(counterparties) if UT_CONTACTS in contacts else {}
-    deleted = {ref(e.get("Ref_Key")): counterparty(e).fields for e in counterparties
-               if e.get("DeletionMark") and not e.get("IsFolder") and ref(e.get("Ref_Key"))}
+    deleted = {
+        ref(e.get("Ref_Key")): counterparty(e).fields
+        for e in counterparties
+        if e.get("DeletionMark") and not e.get("IsFolder") and ref(e.get("Ref_Key"))
+    }
     for catalog, rows in contacts.items():
+
         def make(entity: Mapping[str, object], catalog: str = catalog) -> OneCEntity:
             return contact_person(catalog, entity, company_of(catalog, entity, partners))
+
         data.contacts += _elements(catalog, rows, "mapping.onec.deleted_contacts", make, data)
     for person in data.contacts:
         if person.company_key in deleted:

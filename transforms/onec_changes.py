@@ -7,6 +7,7 @@ elements are fetched in full; unchanged ones are rebuilt from the stored element
 is a change like any other: the mapping leaves marked elements out, so their CRM records are
 soft-deleted.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

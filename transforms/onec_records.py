@@ -9,6 +9,7 @@ Records marked for deletion in 1C (``DeletionMark``) are not records of the
 source any more: the readers leave them out and count them, so the loader
 soft-deletes their CRM records like any record gone from its source.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -47,15 +48,23 @@ def _row(source: str, entity: OneCEntity, names: tuple[str, ...]) -> dict:
     unknown = set(entity.fields) - set(names)
     if unknown:
         raise ValueError(f"not a canonical field: {sorted(unknown)[0]!r}")
-    return {SOURCE: source, SOURCE_KEY: entity.key, ORIGIN: entity.origin,
-            **{f: _value(f, entity.fields.get(f)) for f in names},
-            EXTRA: dict(entity.extra), PAYLOAD: dict(entity.payload)}
+    return {
+        SOURCE: source,
+        SOURCE_KEY: entity.key,
+        ORIGIN: entity.origin,
+        **{f: _value(f, entity.fields.get(f)) for f in names},
+        EXTRA: dict(entity.extra),
+        PAYLOAD: dict(entity.payload),
+    }
 
 
 def _frame(rows: list[dict], names: tuple[str, ...]) -> pd.DataFrame:
     columns = [SOURCE, SOURCE_KEY, ORIGIN, *names, EXTRA, PAYLOAD]
-    return pd.DataFrame(rows, columns=columns, dtype=object) if rows else pd.DataFrame(
-        {c: pd.Series(dtype=object) for c in columns})
+    return (
+        pd.DataFrame(rows, columns=columns, dtype=object)
+        if rows
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    )
 
 
 def onec_records(source: str, data: OneCData) -> SourceRecords:
@@ -63,20 +72,29 @@ def onec_records(source: str, data: OneCData) -> SourceRecords:
     rejects = [reject(source, origin, "row", origin, [reason], payload) for origin, reason, payload in data.broken]
     companies: list[dict] = []
     contacts: list[dict] = []
-    for entities, names, out, entity_name in ((data.companies, COMPANY_FIELDS, companies, "company"),
-                                              (data.contacts, CONTACT_FIELDS, contacts, "contact")):
+    for entities, names, out, entity_name in (
+        (data.companies, COMPANY_FIELDS, companies, "company"),
+        (data.contacts, CONTACT_FIELDS, contacts, "contact"),
+    ):
         seen: dict[str, str] = {}
         for entity in entities:
             if entity.key in seen:
                 repeats = text("mapping.onec.reference_repeats", key=entity.key, first=seen[entity.key])
-                rejects.append(reject(source, f"{entity.key}#dup", entity_name, entity.origin, [repeats],
-                                      entity.payload))
+                rejects.append(
+                    reject(source, f"{entity.key}#dup", entity_name, entity.origin, [repeats], entity.payload)
+                )
                 continue
             seen[entity.key] = entity.origin
             row = _row(source, entity, names)
             if entity_name == "contact":
-                row.update({REF_KEY: entity.company_key, REF_INN: entity.company_ref.get("inn"),
-                            REF_NAME: entity.company_ref.get("name"), REF_ROW: None})
+                row.update(
+                    {
+                        REF_KEY: entity.company_key,
+                        REF_INN: entity.company_ref.get("inn"),
+                        REF_NAME: entity.company_ref.get("name"),
+                        REF_ROW: None,
+                    }
+                )
             out.append(row)
     return SourceRecords(
         _frame(companies, COMPANY_FIELDS),

@@ -20,6 +20,7 @@ A counterparty repeated in the file (once per order) is one record: phones and e
 union, other fields keep their first value. Deletion-marked records are left out and counted.
 Values are picked, not normalised: later stages clean phones, names and identifiers.
 """
+
 from __future__ import annotations
 
 import json
@@ -158,8 +159,10 @@ class _Channels:
 
 
 def _person_name(element: XmlNode, *prefixes: str) -> dict[str, str | None]:
-    return {f: _text(element, *(p + tag for p in prefixes))
-            for f, tag in (("last_name", "Фамилия"), ("first_name", "Имя"), ("middle_name", "Отчество"))}
+    return {
+        f: _text(element, *(p + tag for p in prefixes))
+        for f, tag in (("last_name", "Фамилия"), ("first_name", "Имя"), ("middle_name", "Отчество"))
+    }
 
 
 # ---------------------------------------------------------------- collecting
@@ -181,9 +184,15 @@ class _Entry:
         return f.get("name") or f.get("full_name") or f.get("legal_name") or None
 
 
-def _entry(element: XmlNode, ref: str | None, fields: dict[str, str | None],
-           channels: _Channels, allowed: tuple[str, ...], extra: dict[str, str] | None = None,
-           deleted: bool = False) -> _Entry:
+def _entry(
+    element: XmlNode,
+    ref: str | None,
+    fields: dict[str, str | None],
+    channels: _Channels,
+    allowed: tuple[str, ...],
+    extra: dict[str, str] | None = None,
+    deleted: bool = False,
+) -> _Entry:
     found, leftover = channels.split(allowed)
     return _Entry(element.line, element, ref, {**fields, **found}, {**(extra or {}), **leftover}, deleted)
 
@@ -254,8 +263,11 @@ class _Collector:
 
     def contact(self, entry: _Entry, owner: str | None, owner_name: str | None = None) -> None:
         self.entries[entry.element.tag] += 1
-        name = entry.fields.get("full_name") or " ".join(
-            p for f in ("last_name", "first_name", "middle_name") if (p := entry.fields.get(f))) or None
+        name = (
+            entry.fields.get("full_name")
+            or " ".join(p for f in ("last_name", "first_name", "middle_name") if (p := entry.fields.get(f)))
+            or None
+        )
         entry.fields["full_name"] = name
         key = entry.ref or (f"{owner}/{name}" if owner and name else None) or (f"name={name}" if name else None)
         if key is None:
@@ -275,14 +287,17 @@ class _Collector:
             return
         what = f"{entry.element.tag} «{entry.name() or entry.fields.get('inn') or key}»"
         what += message("mapping.xml.of_owner", owner=owner_name) if owner_name else ""
-        drafts[key] = _Draft(what, [entry.line], OneCEntity(key, "", entry.fields, payload, owner,
-                                                                              extra=entry.extra))
+        drafts[key] = _Draft(what, [entry.line], OneCEntity(key, "", entry.fields, payload, owner, extra=entry.extra))
 
     def _broken(self, entry: _Entry, reason: str) -> None:
         raw = _xml(entry.element)
-        self.broken.append((message("mapping.xml.element_line", file=self.file, tag=entry.element.tag, line=entry.line),
-                            reason,
-                            {"raw": raw if len(raw) <= RAW_CHARS else raw[:RAW_CHARS] + "…"}))
+        self.broken.append(
+            (
+                message("mapping.xml.element_line", file=self.file, tag=entry.element.tag, line=entry.line),
+                reason,
+                {"raw": raw if len(raw) <= RAW_CHARS else raw[:RAW_CHARS] + "…"},
+            )
+        )
 
     def data(self, summary: str) -> OneCData:
         companies = self.drafts["companies"]
@@ -299,13 +314,21 @@ class _Collector:
             (self.deleted_contacts, message("mapping.xml.deleted_contacts")),
             (self.keyless, message("mapping.xml.keyless")),
             (sum(1 for e in contacts if e.company_key is None), message("mapping.xml.no_owner")),
-            (sum(1 for e in contacts if e.company_key and e.company_key not in companies),
-             message("mapping.xml.unknown_owner")),
-            *((n, message("mapping.xml.relation_left_out", relation=relation))
-              for relation, n in self.skipped_relations.items()),
+            (
+                sum(1 for e in contacts if e.company_key and e.company_key not in companies),
+                message("mapping.xml.unknown_owner"),
+            ),
+            *(
+                (n, message("mapping.xml.relation_left_out", relation=relation))
+                for relation, n in self.skipped_relations.items()
+            ),
         ]
-        return OneCData([d.entity for d in companies.values()], contacts,
-                        [summary, *(f"{what}: {n}" for n, what in notes if n)], self.broken)
+        return OneCData(
+            [d.entity for d in companies.values()],
+            contacts,
+            [summary, *(f"{what}: {n}" for n, what in notes if n)],
+            self.broken,
+        )
 
 
 # ---------------------------------------------------------------- the two formats
@@ -320,8 +343,13 @@ class _CommerceML:
         for tag in ("ЮридическийАдрес", "АдресРегистрации", "Адрес"):
             if (address := el.find(tag)) is not None:
                 channels.add(tag, *self._address(address))
-        fields = {"name": _text(el, "Наименование") or full or person or None, "legal_name": official or full,
-                  "inn": _text(el, "ИНН"), "kpp": _text(el, "КПП"), "note": _text(el, "Комментарий")}
+        fields = {
+            "name": _text(el, "Наименование") or full or person or None,
+            "legal_name": official or full,
+            "inn": _text(el, "ИНН"),
+            "kpp": _text(el, "КПП"),
+            "note": _text(el, "Комментарий"),
+        }
         deleted = (_text(el, "Статус") or "").casefold().startswith("удален") or _is_true(_text(el, "ПометкаУдаления"))
         extra = {"ОКПО": okpo} if (okpo := _text(el, "ОКПО")) else {}
         entry = _entry(el, _text(el, "Ид"), fields, channels, COMPANY_FIELDS, extra, deleted)
@@ -330,18 +358,31 @@ class _CommerceML:
             for representative in el.findall("Представители/Представитель"):
                 self._representative(representative, key, entry.name(), out)
 
-    def _representative(self, element: XmlNode, owner: str, owner_name: str | None,
-                        out: _Collector) -> None:
+    def _representative(self, element: XmlNode, owner: str, owner_name: str | None, out: _Collector) -> None:
         nested = element.find("Контрагент")  # the 2.x schema nests the person; some writers do not
         person = element if nested is None else nested
         relation = _text(person, "Отношение") or _text(element, "Отношение")
         if relation and "контакт" not in relation.casefold():
             out.skipped_relations[relation] += 1
             return
-        fields = {"full_name": _text(person, "Наименование", "ПолноеНаименование"), **_person_name(person, ""),
-                  "position": _text(person, "Должность"), "note": _text(person, "Комментарий")}
-        out.contact(_entry(element, _text(person, "Ид"), fields, self._contacts(person), CONTACT_FIELDS,
-                           deleted=_is_true(_text(person, "ПометкаУдаления"))), owner, owner_name)
+        fields = {
+            "full_name": _text(person, "Наименование", "ПолноеНаименование"),
+            **_person_name(person, ""),
+            "position": _text(person, "Должность"),
+            "note": _text(person, "Комментарий"),
+        }
+        out.contact(
+            _entry(
+                element,
+                _text(person, "Ид"),
+                fields,
+                self._contacts(person),
+                CONTACT_FIELDS,
+                deleted=_is_true(_text(person, "ПометкаУдаления")),
+            ),
+            owner,
+            owner_name,
+        )
 
     @staticmethod
     def _contacts(element: XmlNode) -> _Channels:
@@ -353,10 +394,15 @@ class _CommerceML:
     @staticmethod
     def _address(element: XmlNode) -> tuple[str | None, str | None]:
         parts = [(_text(part, "Тип") or "", _text(part, "Значение")) for part in element.findall("АдресноеПоле")]
-        city = next((value for kind, value in parts if value and kind.casefold() in ("город", "населенный пункт")),
-                    None)
-        text = (_text(element, "Представление") or (element.text or "").strip()
-                or ", ".join(value for _, value in parts if value) or None)
+        city = next(
+            (value for kind, value in parts if value and kind.casefold() in ("город", "населенный пункт")), None
+        )
+        text = (
+            _text(element, "Представление")
+            or (element.text or "").strip()
+            or ", ".join(value for _, value in parts if value)
+            or None
+        )
         return text, city
 
 
@@ -375,22 +421,32 @@ class _EnterpriseData:
             channels.add(_text(row, "ВидКонтактнойИнформации"), value, city)
         deleted = _is_true(prop("ПометкаУдаления"))
         if el.tag == "Справочник.Контрагенты":
-            fields = {"name": prop("Наименование"), "legal_name": prop("НаименованиеПолное"), "inn": prop("ИНН"),
-                      "kpp": prop("КПП"), "note": _text(el, "Комментарий")}
-            out.company(_entry(el, prop("Ссылка"), fields, channels, COMPANY_FIELDS, deleted=deleted),
-                        self._kind(prop("ЮридическоеФизическоеЛицо")))
+            fields = {
+                "name": prop("Наименование"),
+                "legal_name": prop("НаименованиеПолное"),
+                "inn": prop("ИНН"),
+                "kpp": prop("КПП"),
+                "note": _text(el, "Комментарий"),
+            }
+            out.company(
+                _entry(el, prop("Ссылка"), fields, channels, COMPANY_FIELDS, deleted=deleted),
+                self._kind(prop("ЮридическоеФизическоеЛицо")),
+            )
             return
-        fields = {"full_name": prop("Наименование") or prop("ФИО"),
-                  **_person_name(el, "КлючевыеСвойства/", "", "ФИО/", "КлючевыеСвойства/ФИО/"),
-                  "position": _text(el, "Должность/Наименование", "Должность"), "note": _text(el, "Комментарий")}
-        out.contact(_entry(el, prop("Ссылка"), fields, channels, CONTACT_FIELDS, deleted=deleted),
-                    self._owner(el))
+        fields = {
+            "full_name": prop("Наименование") or prop("ФИО"),
+            **_person_name(el, "КлючевыеСвойства/", "", "ФИО/", "КлючевыеСвойства/ФИО/"),
+            "position": _text(el, "Должность/Наименование", "Должность"),
+            "note": _text(el, "Комментарий"),
+        }
+        out.contact(_entry(el, prop("Ссылка"), fields, channels, CONTACT_FIELDS, deleted=deleted), self._owner(el))
 
     def _owner(self, element: XmlNode) -> str | None:
         for tag in self._OWNERS:
             for owner in (element.find(tag), element.find(f"КлючевыеСвойства/{tag}")):
-                if owner is not None and (ref := _text(owner, "Ссылка", "КлючевыеСвойства/Ссылка")
-                                          or (owner.text or "").strip()):
+                if owner is not None and (
+                    ref := _text(owner, "Ссылка", "КлючевыеСвойства/Ссылка") or (owner.text or "").strip()
+                ):
                     return ref
         return None
 
@@ -415,5 +471,7 @@ def exchange_data(elements: Iterable[ExchangeElement], file_name: str) -> OneCDa
         label, version = element.format, element.version
         _FORMATS[label].read(element.node, out)
     head = f"{label} {version}" if version else str(label)
-    return out.data(f"{head} {message(_UNITS.get(str(label), 'mapping.xml.unit_file'))}: "
-                    + ", ".join(f"{n} {tag}" for tag, n in out.entries.items()))
+    return out.data(
+        f"{head} {message(_UNITS.get(str(label), 'mapping.xml.unit_file'))}: "
+        + ", ".join(f"{n} {tag}" for tag, n in out.entries.items())
+    )

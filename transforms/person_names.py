@@ -12,6 +12,7 @@ is fixed only where a word is all upper or all lower case; ``ё`` is folded to `
 the matching key only. A name that cannot be split (more than three words, digits) is
 kept as written, with an ``issue``.
 """
+
 from __future__ import annotations
 
 import re
@@ -22,8 +23,16 @@ import pandas as pd
 
 from transforms.cells import apply_distinct, cell_text, fold
 from transforms.person_name_data import (
-    FEMALE_PATRONYMIC_ENDINGS, FEMALE_PATRONYMIC_WORDS, FIRST_NAMES, MALE_PATRONYMIC_ENDINGS,
-    MALE_PATRONYMIC_WORDS, NAME_PARTICLES, POSITION_FIRST_WORDS, POSITION_PHRASES, SALUTATIONS, SURNAME_ENDINGS,
+    FEMALE_PATRONYMIC_ENDINGS,
+    FEMALE_PATRONYMIC_WORDS,
+    FIRST_NAMES,
+    MALE_PATRONYMIC_ENDINGS,
+    MALE_PATRONYMIC_WORDS,
+    NAME_PARTICLES,
+    POSITION_FIRST_WORDS,
+    POSITION_PHRASES,
+    SALUTATIONS,
+    SURNAME_ENDINGS,
     TITLE_ACRONYMS,
 )
 
@@ -51,7 +60,8 @@ _STEM_NAMES = {"павл": "павел", "льв": "лев", "михайл": "м
 LAST, FIRST, MIDDLE = "L", "F", "M"
 # Orders a name is written in, per script; the first is the convention on a tie.
 _ORDERS = {
-    (1, False): ((FIRST,), (LAST,)), (1, True): ((FIRST,), (LAST,)),
+    (1, False): ((FIRST,), (LAST,)),
+    (1, True): ((FIRST,), (LAST,)),
     (2, False): ((LAST, FIRST), (FIRST, LAST), (FIRST, MIDDLE)),
     (2, True): ((FIRST, LAST), (LAST, FIRST), (FIRST, MIDDLE)),
     (3, False): ((LAST, FIRST, MIDDLE), (FIRST, MIDDLE, LAST)),
@@ -81,9 +91,16 @@ def _patronymic(key: str) -> tuple[int, str | None]:
     male = next((e for e in MALE_PATRONYMIC_ENDINGS if key.endswith(e)), None)
     if not male or len(key) <= len(male) + 1:
         return 0, None
-    stem = key[:-len(male)]
-    names = {stem, stem + "й", stem + "а", stem + "я", stem + "y", _STEM_NAMES.get(stem, ""),
-             stem[:-1] + "ий" if stem.endswith("ь") else ""}
+    stem = key[: -len(male)]
+    names = {
+        stem,
+        stem + "й",
+        stem + "а",
+        stem + "я",
+        stem + "y",
+        _STEM_NAMES.get(stem, ""),
+        stem[:-1] + "ий" if stem.endswith("ь") else "",
+    }
     return (3 if names & FIRST_NAMES or male in ("улы", "ұлы", "uly") else 1), "m"
 
 
@@ -96,8 +113,10 @@ def _capitalise_word(word: str) -> str:
     if fold(word) in NAME_PARTICLES:
         return word.lower()
     parts = re.split(r"(['’-])", word)
-    return "".join(p[0].upper() + p[1:].lower() if p[:1].isalpha() and (p.islower() or p.isupper() or p[0].islower())
-                   else p for p in parts)
+    return "".join(
+        p[0].upper() + p[1:].lower() if p[:1].isalpha() and (p.islower() or p.isupper() or p[0].islower()) else p
+        for p in parts
+    )
 
 
 def _word(text: str) -> _Word:
@@ -105,8 +124,9 @@ def _word(text: str) -> _Word:
     initial = bool(_INITIAL.match(text))
     display = text[0].upper() + "." if initial else _capitalise(text.rstrip("."))
     patronymic, gender = (0, None) if initial else _patronymic(key)
-    return _Word(display, key, initial, key in FIRST_NAMES, key.endswith(SURNAME_ENDINGS) and not initial,
-                 patronymic, gender)
+    return _Word(
+        display, key, initial, key in FIRST_NAMES, key.endswith(SURNAME_ENDINGS) and not initial, patronymic, gender
+    )
 
 
 def _score(word: _Word, role: str, latin: bool) -> int:
@@ -126,8 +146,7 @@ def _tokens(text: str) -> tuple[list[str], str | None]:
     if comments:
         text = _BRACKETS.sub(" ", text)
         note = "left out of the name: " + ", ".join(c.strip() for c in comments)
-    words = [w for w in _GLUED_DOT.sub(". ", text.replace(",", " ")).split()
-             if fold(w).rstrip(".") not in SALUTATIONS]
+    words = [w for w in _GLUED_DOT.sub(". ", text.replace(",", " ")).split() if fold(w).rstrip(".") not in SALUTATIONS]
     out: list[str] = []
     for w in words:
         if out and fold(w) in (MALE_PATRONYMIC_WORDS | FEMALE_PATRONYMIC_WORDS):
@@ -137,16 +156,18 @@ def _tokens(text: str) -> tuple[list[str], str | None]:
     return out, note
 
 
-def _assemble(last: _Word | None, first: _Word | None, middle: _Word | None, issue: str | None,
-              written: list[_Word] | None = None) -> PersonName:
+def _assemble(
+    last: _Word | None, first: _Word | None, middle: _Word | None, issue: str | None, written: list[_Word] | None = None
+) -> PersonName:
     """The parts as a PersonName; displayed surname first, or in the ``written`` order."""
     parts = [last, first, middle]
     full = " ".join(p.text for p in written or parts if p) or None
     key = " ".join(p.key.replace(".", "") for p in parts if p) or None
     initials = any(p.initial for p in (first, middle) if p)
     gender = middle.gender if middle else None
-    return PersonName(full, last and last.text, first and first.text, middle and middle.text, gender, key,
-                      issue, initials)
+    return PersonName(
+        full, last and last.text, first and first.text, middle and middle.text, gender, key, issue, initials
+    )
 
 
 def _unsplit(text: str, issue: str) -> PersonName:
@@ -171,8 +192,9 @@ def _parse_full(text: str) -> PersonName:
 
 
 @lru_cache(maxsize=200_000)
-def parse_person_name(full_name: str | None, last_name: str | None = None,
-                      first_name: str | None = None, middle_name: str | None = None) -> PersonName:
+def parse_person_name(
+    full_name: str | None, last_name: str | None = None, first_name: str | None = None, middle_name: str | None = None
+) -> PersonName:
     """Split and clean a person's name, from one ФИО cell or from separate part columns.
 
     Separate parts win over ``full_name``. A single filled part holding several words
@@ -187,8 +209,12 @@ def parse_person_name(full_name: str | None, last_name: str | None = None,
         text = cell_text(full_name)
         return _parse_full(text) if text else PersonName(None, None, None, None)
     last, first, middle = parts
-    if first and not middle and len(first.split()) == 2 and (
-            _word(first.split()[1]).patronymic or _INITIAL.match(first.split()[1])):
+    if (
+        first
+        and not middle
+        and len(first.split()) == 2
+        and (_word(first.split()[1]).patronymic or _INITIAL.match(first.split()[1]))
+    ):
         first, middle = first.split()
     return _assemble(*(_word(" ".join(p.split())) if p else None for p in (last, first, middle)), None)
 
@@ -221,9 +247,14 @@ def clean_position(text: str | None) -> str | None:
     return out[0].upper() + out[1:] if out else None
 
 
-def normalise_person_column(full_names: pd.Series, last_names: pd.Series | None = None,
-                            first_names: pd.Series | None = None, middle_names: pd.Series | None = None) -> pd.Series:
+def normalise_person_column(
+    full_names: pd.Series,
+    last_names: pd.Series | None = None,
+    first_names: pd.Series | None = None,
+    middle_names: pd.Series | None = None,
+) -> pd.Series:
     """:func:`parse_person_name` over columns: a Series of :class:`PersonName`."""
     empty = [None] * len(full_names)
-    return apply_distinct(parse_person_name, full_names, *(c if c is not None else empty
-                                                           for c in (last_names, first_names, middle_names)))
+    return apply_distinct(
+        parse_person_name, full_names, *(c if c is not None else empty for c in (last_names, first_names, middle_names))
+    )

@@ -25,6 +25,7 @@ Every path is bounded: a cell is cut into fragments once, and a fragment too lon
 one number is split into glued numbers at most once (the pieces are never split again),
 so no input, however long, recurses.
 """
+
 from __future__ import annotations
 
 import re
@@ -68,8 +69,11 @@ _NON_DIGIT = re.compile(r"[^0-9]")
 _DIGIT = re.compile(r"[0-9]")
 _FIRST_SIGN = re.compile(r"[+0-9]")
 
-_KINDS = {PhoneNumberType.MOBILE: "mobile", PhoneNumberType.FIXED_LINE: "fixed",
-          PhoneNumberType.FIXED_LINE_OR_MOBILE: None}
+_KINDS = {
+    PhoneNumberType.MOBILE: "mobile",
+    PhoneNumberType.FIXED_LINE: "fixed",
+    PhoneNumberType.FIXED_LINE_OR_MOBILE: None,
+}
 _PLUS7_REGIONS = frozenset({"RU", "KZ"})
 # A subscriber number without its area code: 5 to 7 digits (10-digit plans with 3- to 5-digit codes).
 _LOCAL_DIGITS = range(5, 8)
@@ -94,7 +98,7 @@ def _split_extension(fragment: str) -> tuple[str, str | None]:
     if not _EXTENSION_HINT.search(fragment):  # most numbers: no letter, no "#"
         return fragment, None
     m = _EXTENSION.search(fragment)
-    return (fragment[:m.start()], m.group(1)) if m else (fragment, None)
+    return (fragment[: m.start()], m.group(1)) if m else (fragment, None)
 
 
 def _fragments(text: str) -> list[str]:
@@ -147,15 +151,24 @@ def _desc(desc: phonenumbers.PhoneNumberDesc | None) -> _Desc | None:
 @cache
 def _plan(region: str) -> _Plan:
     m = phonenumbers.PhoneMetadata.metadata_for_region(region)
-    descs = [d for d in (m.premium_rate, m.toll_free, m.shared_cost, m.voip, m.personal_number, m.pager, m.uan,
-                         m.voicemail) if d is not None and d.national_number_pattern]
+    descs = [
+        d
+        for d in (m.premium_rate, m.toll_free, m.shared_cost, m.voip, m.personal_number, m.pager, m.uan, m.voicemail)
+        if d is not None and d.national_number_pattern
+    ]
     special = {}
     for length in range(1, 18):
         patterns = [d.national_number_pattern for d in descs if not d.possible_length or length in d.possible_length]
         if patterns:
             special[length] = re.compile("|".join(f"(?:{p})" for p in patterns))
-    return _Plan(re.compile(m.leading_digits) if m.leading_digits else None, _desc(m.general_desc), special,
-                 _desc(m.fixed_line), _desc(m.mobile), bool(m.same_mobile_and_fixed_line_pattern))
+    return _Plan(
+        re.compile(m.leading_digits) if m.leading_digits else None,
+        _desc(m.general_desc),
+        special,
+        _desc(m.fixed_line),
+        _desc(m.mobile),
+        bool(m.same_mobile_and_fixed_line_pattern),
+    )
 
 
 def _plan_type(nsn: str, plan: _Plan) -> PhoneNumberType:
@@ -183,13 +196,15 @@ def _classify(country_code: int, nsn: str) -> tuple[str | None, PhoneNumberType]
     """
     regions = phonenumbers.region_codes_for_country_code(country_code)
     if "001" in regions:  # non-geographic numbers (+800, +882, ...) are rare: ask the library
-        num = phonenumbers.PhoneNumber(country_code=country_code, national_number=int(nsn),
-                                       italian_leading_zero=nsn.startswith("0") or None)
+        num = phonenumbers.PhoneNumber(
+            country_code=country_code, national_number=int(nsn), italian_leading_zero=nsn.startswith("0") or None
+        )
         return phonenumbers.region_code_for_number(num), phonenumbers.number_type(num)
     for region in regions:
         plan = _plan(region)
-        if len(regions) == 1 or (plan.leading_digits.match(nsn) if plan.leading_digits
-                                 else _plan_type(nsn, plan) != PhoneNumberType.UNKNOWN):
+        if len(regions) == 1 or (
+            plan.leading_digits.match(nsn) if plan.leading_digits else _plan_type(nsn, plan) != PhoneNumberType.UNKNOWN
+        ):
             return region, _plan_type(nsn, plan)
     return None, PhoneNumberType.UNKNOWN
 
@@ -250,8 +265,11 @@ def _plus7_national(candidate: str, region: str) -> str | None:
     10-digit national number. The property tests check this agrees with phonenumbers.
     """
     digits = candidate.lstrip("+")
-    if len(digits) == 11 and digits[1] not in "01" and (
-            digits[0] == "7" if candidate.startswith("+") else region in _PLUS7_REGIONS and digits[0] in "78"):
+    if (
+        len(digits) == 11
+        and digits[1] not in "01"
+        and (digits[0] == "7" if candidate.startswith("+") else region in _PLUS7_REGIONS and digits[0] in "78")
+    ):
         return digits[1:]
     if candidate.startswith("+") or region not in _PLUS7_REGIONS:
         return None
@@ -268,7 +286,7 @@ def _candidates(digits: str, plus: bool) -> list[str]:
     out = []
     for prefix in ("00", "810"):  # international prefixes written in any region
         if digits.startswith(prefix) and len(digits) - len(prefix) >= 8:
-            out.append("+" + digits[len(prefix):])
+            out.append("+" + digits[len(prefix) :])
     if (len(digits) == 11 and digits[0] == "7") or len(digits) >= 12:
         out.append("+" + digits)  # a country code written without its plus
     return out
@@ -287,7 +305,7 @@ def _explicit_candidates(digits: str, plus: bool, region: str) -> list[str]:
     """``+digits`` readings where the writer gave the country: a plus, an international prefix, a +7 trunk."""
     if plus:
         return ["+" + digits]
-    out = ["+" + digits[len(prefix):] for prefix in ("00", "810") if digits.startswith(prefix)]
+    out = ["+" + digits[len(prefix) :] for prefix in ("00", "810") if digits.startswith(prefix)]
     if region in _PLUS7_REGIONS and (len(digits) == 10 or (len(digits) == 11 and digits[0] in "78")):
         out.append("+7" + digits[-10:])  # a 10-digit +7 number, with or without its trunk 8 / code 7
     return out
@@ -307,8 +325,10 @@ def _possible(digits: str, plus: bool, region: str) -> _Reading | None:
         nsn = phonenumbers.national_significant_number(num)
         if nsn[:1] in ("", "0") or (num.country_code == 7 and nsn[0] == "1"):
             continue  # no national number of +7 (nor of most plans) starts with 0; +7 1xx is unused
-        if any(phonenumbers.is_possible_number_for_type_with_reason(num, kind) == ValidationResult.IS_POSSIBLE
-               for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE)):
+        if any(
+            phonenumbers.is_possible_number_for_type_with_reason(num, kind) == ValidationResult.IS_POSSIBLE
+            for kind in (PhoneNumberType.FIXED_LINE, PhoneNumberType.MOBILE)
+        ):
             return _Reading(f"+{num.country_code}{nsn}", None, _country_of(num.country_code, nsn), UNVERIFIED)
     return None
 
@@ -352,8 +372,11 @@ def _parse_number(fragment: str, region: str, alt_region: str | None) -> tuple[P
     if valid:
         return Phone(fragment, valid.e164, extension, valid.kind, False, None, valid.country), digits, False
     if first.issue not in (TOO_SHORT, TOO_LONG, LOCAL_NO_CITY) and (possible := _possible(digits, plus, region)):
-        return Phone(fragment, possible.e164, extension, None, False, UNVERIFIED, possible.country,
-                     unverified=True), digits, False
+        return (
+            Phone(fragment, possible.e164, extension, None, False, UNVERIFIED, possible.country, unverified=True),
+            digits,
+            False,
+        )
     return Phone(fragment, None, extension, issue=first.issue), digits, first.issue == TOO_LONG
 
 
@@ -372,8 +395,10 @@ def _glued_numbers(text: str, region: str) -> tuple[Phone, ...]:
         return ()
     if text.strip().isdigit():
         return _glued_digits(text.strip(), region)
-    found = tuple(_parse_number(m.raw_string, region, None)[0]
-                  for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID))
+    found = tuple(
+        _parse_number(m.raw_string, region, None)[0]
+        for m in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID)
+    )
     return found if len(found) >= 2 and all(p.e164 for p in found) else ()
 
 
@@ -381,11 +406,12 @@ def _glued_digits(digits: str, region: str) -> tuple[Phone, ...]:
     """Numbers of one length written with no space at all ("7916123456779161234567"): each must be valid."""
     for size in (11, 10):
         if len(digits) % size == 0 and 2 <= len(digits) // size <= 5:
-            parts = [digits[i:i + size] for i in range(0, len(digits), size)]
+            parts = [digits[i : i + size] for i in range(0, len(digits), size)]
             readings = [_read(part, region) for part in parts]
             if all(r.e164 for r in readings):
-                return tuple(Phone(part, r.e164, None, r.kind, False, None, r.country)
-                             for part, r in zip(parts, readings))
+                return tuple(
+                    Phone(part, r.e164, None, r.kind, False, None, r.country) for part, r in zip(parts, readings)
+                )
     return ()
 
 
@@ -394,19 +420,38 @@ def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> P
     if city is None:
         if city_text is None:
             return phone
-        return Phone(phone.raw, None, phone.extension,
-                     issue=f"local number without area code; no known area code for city {city_text}")
+        return Phone(
+            phone.raw,
+            None,
+            phone.extension,
+            issue=f"local number without area code; no known area code for city {city_text}",
+        )
     if len(city.codes) > 1:
-        return Phone(phone.raw, None, phone.extension,
-                     issue=f"local number without area code; city {city.name} has several area codes")
+        return Phone(
+            phone.raw,
+            None,
+            phone.extension,
+            issue=f"local number without area code; city {city.name} has several area codes",
+        )
     body, _ = _split_extension(phone.raw)
     local = _NON_DIGIT.sub("", body)
     reading = _read(city.codes[0] + local, city.region)
     if reading.e164 is None:
-        return Phone(phone.raw, None, phone.extension,
-                     issue=f"local number does not fit area code {city.codes[0]} of {city.name}")
-    return Phone(phone.raw, reading.e164, phone.extension, reading.kind, inferred=True,
-                 issue=f"area code inferred from city {city.name}", country=reading.country)
+        return Phone(
+            phone.raw,
+            None,
+            phone.extension,
+            issue=f"local number does not fit area code {city.codes[0]} of {city.name}",
+        )
+    return Phone(
+        phone.raw,
+        reading.e164,
+        phone.extension,
+        reading.kind,
+        inferred=True,
+        issue=f"area code inferred from city {city.name}",
+        country=reading.country,
+    )
 
 
 @lru_cache(maxsize=200_000)
@@ -433,8 +478,9 @@ def parse_phones(cell: str | None, region: str = "RU", city: str | None = None) 
     return tuple(found)
 
 
-def normalise_phone_column(cells: pd.Series, region: str | pd.Series = "RU",
-                           cities: pd.Series | None = None) -> pd.Series:
+def normalise_phone_column(
+    cells: pd.Series, region: str | pd.Series = "RU", cities: pd.Series | None = None
+) -> pd.Series:
     """:func:`parse_phones` over a column: a Series of tuples of :class:`Phone`.
 
     ``region`` and ``cities`` are a scalar or a column aligned with ``cells``; each

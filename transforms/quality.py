@@ -1,20 +1,32 @@
 """Data-quality figures per source: what a consultant reviews before signing off a load."""
+
 from __future__ import annotations
 
 import pandas as pd
 
 from vocabulary.fields import ISSUES, SOURCE
 
-QUALITY_COLUMNS = ("source", "rows_read", "companies", "contacts", "quarantined", "phones", "phones_valid_pct",
-                   "emails", "emails_valid_pct", "records_with_warnings")
+QUALITY_COLUMNS = (
+    "source",
+    "rows_read",
+    "companies",
+    "contacts",
+    "quarantined",
+    "phones",
+    "phones_valid_pct",
+    "emails",
+    "emails_valid_pct",
+    "records_with_warnings",
+)
 
 
 def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def quality_by_source(rows_read: dict[str, int], companies: pd.DataFrame, contacts: pd.DataFrame,
-                      quarantine: pd.DataFrame) -> pd.DataFrame:
+def quality_by_source(
+    rows_read: dict[str, int], companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame
+) -> pd.DataFrame:
     """One row per source with counts and validity rates of phones and emails."""
     out = []
     held = quarantine["source"].value_counts().to_dict() if not quarantine.empty else {}
@@ -25,6 +37,18 @@ def quality_by_source(rows_read: dict[str, int], companies: pd.DataFrame, contac
         warned = sum(int(bool(i)) for f in parts for i in f[ISSUES])
         valid_phones = sum(1 for p in phones if p.e164)
         valid_emails = sum(1 for e in emails if e.email)
-        out.append((source, read, len(parts[0]), len(parts[1]), int(held.get(source, 0)), len(phones),
-                    _pct(valid_phones, len(phones)), len(emails), _pct(valid_emails, len(emails)), warned))
+        out.append(
+            (
+                source,
+                read,
+                len(parts[0]),
+                len(parts[1]),
+                int(held.get(source, 0)),
+                len(phones),
+                _pct(valid_phones, len(phones)),
+                len(emails),
+                _pct(valid_emails, len(emails)),
+                warned,
+            )
+        )
     return pd.DataFrame(out, columns=list(QUALITY_COLUMNS))

@@ -4,6 +4,7 @@ Pure: no I/O. Every non-empty row becomes a record or a reject with a reason;
 nothing is dropped silently. Multi-value fields (phone, email) from several
 columns are joined with newlines, to be split by the normalisers.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -73,8 +74,7 @@ def _header_word(text: str | None) -> str:
     return " ".join((text or "").split()).casefold()
 
 
-def rejected_row_key(header: Sequence[str | None], key_column: str | None,
-                     cells: Sequence[str | None]) -> str | None:
+def rejected_row_key(header: Sequence[str | None], key_column: str | None, cells: Sequence[str | None]) -> str | None:
     """The key a row the reader rejected holds in the key column, read from its best-effort ``cells``.
 
     ``header`` is the header row as in the file (one name per position). None when the
@@ -90,12 +90,14 @@ def rejected_row_key(header: Sequence[str | None], key_column: str | None,
     return _clean(cells[position]) if position < len(cells) else None
 
 
-def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
-                     key_column: str | None, label: Callable[[int], str]) -> SourceRecords:
+def table_to_records(
+    table: SourceTable, mapping: ColumnMapping, *, source: str, key_column: str | None, label: Callable[[int], str]
+) -> SourceRecords:
     """Records of one table; ``label(row)`` names a row for people ("Клиенты!12")."""
     headers = [c for c in table.frame.columns if c != ROW_COLUMN]
-    key_column = (find_column(key_column, headers, table.groups, "key column") if key_column
-                  else record_key_column(mapping, None))
+    key_column = (
+        find_column(key_column, headers, table.groups, "key column") if key_column else record_key_column(mapping, None)
+    )
     mapped = {c for m in (mapping.company, mapping.contact) for cols in m.values() for c in cols}
     unmapped = [h for h in headers if h not in mapped and h != key_column]
 
@@ -140,13 +142,29 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
                 if key in company_by_key and mapping.entity == "mixed":
                     previous = company_by_key[key]
                     if any(previous[f] != company[f] for f in COMPANY_FIELDS):
-                        rejects.append(reject(source, f"{key}#{seen[key]}", "company", origin, [
-                            f"key {key!r} repeats {previous[ORIGIN]} with different company data"], payload))
+                        rejects.append(
+                            reject(
+                                source,
+                                f"{key}#{seen[key]}",
+                                "company",
+                                origin,
+                                [f"key {key!r} repeats {previous[ORIGIN]} with different company data"],
+                                payload,
+                            )
+                        )
                         continue
                     last_company = previous
                 elif key in company_by_key:
-                    rejects.append(reject(source, f"{key}#{seen[key]}", "company", origin,
-                                          [f"key {key!r} repeats {company_by_key[key][ORIGIN]}"], payload))
+                    rejects.append(
+                        reject(
+                            source,
+                            f"{key}#{seen[key]}",
+                            "company",
+                            origin,
+                            [f"key {key!r} repeats {company_by_key[key][ORIGIN]}"],
+                            payload,
+                        )
+                    )
                     continue
                 else:
                     record = {**company, **base, SOURCE_KEY: key}
@@ -160,15 +178,40 @@ def table_to_records(table: SourceTable, mapping: ColumnMapping, *, source: str,
                 contact_key = f"{key}/{seen[key]}" if key in repeats else key
                 owner = last_company if not has_company else company_by_key[key]
                 if owner is None:
-                    rejects.append(reject(source, contact_key, "contact", origin,
-                                          ["contact row with no company on it or above it"], payload))
+                    rejects.append(
+                        reject(
+                            source,
+                            contact_key,
+                            "contact",
+                            origin,
+                            ["contact row with no company on it or above it"],
+                            payload,
+                        )
+                    )
                     continue
-                contacts.append({**contact, REF_KEY: None, REF_INN: None, REF_NAME: None,
-                                 REF_ROW: (source, owner[SOURCE_KEY]), **base, SOURCE_KEY: contact_key})
+                contacts.append(
+                    {
+                        **contact,
+                        REF_KEY: None,
+                        REF_INN: None,
+                        REF_NAME: None,
+                        REF_ROW: (source, owner[SOURCE_KEY]),
+                        **base,
+                        SOURCE_KEY: contact_key,
+                    }
+                )
         except Exception as exc:  # noqa: BLE001 — a record the mapping fails on is quarantined, not the run
             entity = "contact" if mapping.entity == "contacts" else "company"  # a table row ("row": a file line)
-            rejects.append(reject(source, key, entity, origin, [text("bad_input.record_failed", error=failure(exc))],
-                                  {h: str(row.get(h)) for h in headers if row.get(h) is not None}))
+            rejects.append(
+                reject(
+                    source,
+                    key,
+                    entity,
+                    origin,
+                    [text("bad_input.record_failed", error=failure(exc))],
+                    {h: str(row.get(h)) for h in headers if row.get(h) is not None},
+                )
+            )
 
     return SourceRecords(
         _frame(companies, COMPANY_FIELDS),
@@ -184,5 +227,8 @@ def _nothing_mapped(payload: dict[str, str]) -> list[str]:
 def _frame(records: list[dict], fields: tuple[str, ...]) -> pd.DataFrame:
     columns = [SOURCE, SOURCE_KEY, ORIGIN, *fields, EXTRA, PAYLOAD]
     # dtype=object keeps None as None (pandas 3 would infer a str dtype with NaN for missing values)
-    return pd.DataFrame(records, columns=columns, dtype=object) if records else pd.DataFrame(
-        {c: pd.Series(dtype=object) for c in columns})
+    return (
+        pd.DataFrame(records, columns=columns, dtype=object)
+        if records
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    )

@@ -5,6 +5,7 @@ DESIGN §5 fixes the sheet ``review``: one row per pair with ``entity``,
 ``reasons``, the two records' main fields side by side, and ``decision``
 (``same`` or ``different``, left empty for the reviewer).
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,13 +17,26 @@ from vocabulary.pairs import LINK_COLUMNS
 
 SHEET = "review"
 SIDE_FIELDS = ("name", "inn", "kpp", "city", "position", "company", "phones", "emails", "origin")
-REVIEW_COLUMNS = (*LINK_COLUMNS, *(f"{side}_{f}" for f in SIDE_FIELDS for side in ("left", "right")),
-                  "decision", "comment")
+REVIEW_COLUMNS = (
+    *LINK_COLUMNS,
+    *(f"{side}_{f}" for f in SIDE_FIELDS for side in ("left", "right")),
+    "decision",
+    "comment",
+)
 # What reviewers type: the contract's words first, then what Russian-speaking clients write.
 DECISION_WORDS = {
-    "same": "same", "different": "different",
-    "да": "same", "дубль": "same", "одно и то же": "same", "один": "same", "тот же": "same", "объединить": "same",
-    "нет": "different", "разные": "different", "не дубль": "different", "разный": "different",
+    "same": "same",
+    "different": "different",
+    "да": "same",
+    "дубль": "same",
+    "одно и то же": "same",
+    "один": "same",
+    "тот же": "same",
+    "объединить": "same",
+    "нет": "different",
+    "разные": "different",
+    "не дубль": "different",
+    "разный": "different",
 }
 # The review workbook's dropdown on ``decision``: the contract's words, then the Russian a reviewer would pick.
 DECISION_CHOICES = ("same", "different", "да", "нет", "дубль", "разные")
@@ -41,22 +55,40 @@ def _text(items: object) -> str | None:
 
 
 def _company_side(row: dict) -> dict:
-    return {"name": row["name"], "inn": row["inn"], "kpp": row["kpp"], "city": row["city"], "position": None,
-            "company": None, "phones": _text(row["phones"]), "emails": _text(row["emails"]), "origin": row[ORIGIN]}
+    return {
+        "name": row["name"],
+        "inn": row["inn"],
+        "kpp": row["kpp"],
+        "city": row["city"],
+        "position": None,
+        "company": None,
+        "phones": _text(row["phones"]),
+        "emails": _text(row["emails"]),
+        "origin": row[ORIGIN],
+    }
 
 
 def _contact_side(row: dict, company_names: dict) -> dict:
-    return {"name": row["full_name"], "inn": None, "kpp": None, "city": None, "position": row["position"],
-            "company": company_names.get(row[COMPANY_RECORD]), "phones": _text(row["phones"]),
-            "emails": _text(row["emails"]), "origin": row[ORIGIN]}
+    return {
+        "name": row["full_name"],
+        "inn": None,
+        "kpp": None,
+        "city": None,
+        "position": row["position"],
+        "company": company_names.get(row[COMPANY_RECORD]),
+        "phones": _text(row["phones"]),
+        "emails": _text(row["emails"]),
+        "origin": row[ORIGIN],
+    }
 
 
 def review_sheet(review: pd.DataFrame, companies: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
     """The rows of the ``review`` sheet: each pair with both records' main fields side by side."""
     company_names = dict(zip(zip(companies[SOURCE], companies[SOURCE_KEY]), companies["name"]))
     sides = {("company", (r[SOURCE], r[SOURCE_KEY])): _company_side(r) for r in companies.to_dict("records")}
-    sides |= {("contact", (r[SOURCE], r[SOURCE_KEY])): _contact_side(r, company_names)
-              for r in contacts.to_dict("records")}
+    sides |= {
+        ("contact", (r[SOURCE], r[SOURCE_KEY])): _contact_side(r, company_names) for r in contacts.to_dict("records")
+    }
     rows = []
     for pair in review.to_dict("records"):
         left = sides.get((pair["entity"], (pair["left_source"], pair["left_key"])), {})
@@ -65,8 +97,11 @@ def review_sheet(review: pd.DataFrame, companies: pd.DataFrame, contacts: pd.Dat
         for f in SIDE_FIELDS:
             row[f"left_{f}"], row[f"right_{f}"] = left.get(f), right.get(f)
         rows.append(row | {"decision": None, "comment": None})
-    return pd.DataFrame(rows, columns=list(REVIEW_COLUMNS), dtype=object) if rows else pd.DataFrame(
-        {c: pd.Series(dtype=object) for c in REVIEW_COLUMNS})
+    return (
+        pd.DataFrame(rows, columns=list(REVIEW_COLUMNS), dtype=object)
+        if rows
+        else pd.DataFrame({c: pd.Series(dtype=object) for c in REVIEW_COLUMNS})
+    )
 
 
 def _cell(value: object) -> str:
@@ -98,8 +133,9 @@ def parse_decisions(header: list[object], rows: list[tuple[int, list[object]]], 
             raise ReviewFileError(text("validation.review.bad_decision", file=file_name, row=number, word=word))
         record = {c: _cell(cells[at[c]]) for c in KEY_COLUMNS}
         if record["entity"] not in ("company", "contact") or not all(record.values()):
-            raise ReviewFileError(text("validation.review.keys_missing", file=file_name, row=number,
-                                       columns=", ".join(KEY_COLUMNS)))
+            raise ReviewFileError(
+                text("validation.review.keys_missing", file=file_name, row=number, columns=", ".join(KEY_COLUMNS))
+            )
         comment = _cell(cells[at["comment"]]) if "comment" in at else ""
         out.append(record | {"decision": decision, "comment": comment or None})
     return out

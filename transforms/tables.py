@@ -11,6 +11,7 @@ company's), and the config may name the column by either. Below the header, empt
 totals rows ("Итого", "Всего", "Total") and repeated header rows are dropped and counted
 in ``notes``; nothing else is.
 """
+
 from __future__ import annotations
 
 import re
@@ -82,8 +83,11 @@ def find_table(grid: Grid, expected_headers: Collection[str] = ()) -> SourceTabl
     frame[ROW_COLUMN] = pd.array(numbers, dtype="int64")
     first = grid.row_numbers[header.index]
     titles = sum(1 for row in grid.cells[: header.index] if any(row))
-    lead = [text("sources.table.header_rows", first=first, last=grid.row_numbers[start - 1]) if header.depth == 2
-            else text("sources.table.header_row", row=first)]
+    lead = [
+        text("sources.table.header_rows", first=first, last=grid.row_numbers[start - 1])
+        if header.depth == 2
+        else text("sources.table.header_row", row=first)
+    ]
     if titles:
         lead.append(text("sources.table.titles_skipped", n=titles))
     if renamed:
@@ -168,8 +172,9 @@ def _combine(top: list[str | None], bottom: list[str | None]) -> tuple[list[str 
     return [f"{g} {b}" if g else (b or t) for g, t, b in zip(groups, top, bottom)], groups
 
 
-def _data_rows(rows: Sequence[list[str | None]], numbers: Sequence[int],
-               header: list[str | None]) -> tuple[list[list[str | None]], list[int], list[str]]:
+def _data_rows(
+    rows: Sequence[list[str | None]], numbers: Sequence[int], header: list[str | None]
+) -> tuple[list[list[str | None]], list[int], list[str]]:
     """Rows that are records, their numbers, and notes on the rows dropped (never silently).
 
     Only rows whose first filled cell is missing, could start "Итого" or repeats the header
@@ -177,8 +182,9 @@ def _data_rows(rows: Sequence[list[str | None]], numbers: Sequence[int],
     """
     header_first = next(filter(None, header), None)
     firsts = [next(filter(None, row), None) for row in rows]
-    suspects = [i for i, first in enumerate(firsts)
-                if first is None or first[:1] in _TOTALS_INITIALS or first == header_first]
+    suspects = [
+        i for i, first in enumerate(firsts) if first is None or first[:1] in _TOTALS_INITIALS or first == header_first
+    ]
     empty: list[int] = []
     totals: list[int] = []
     repeats: list[int] = []
@@ -192,9 +198,11 @@ def _data_rows(rows: Sequence[list[str | None]], numbers: Sequence[int],
             repeats.append(i)
     dropped = {*empty, *totals, *repeats}
     notes = [text("sources.table.empty_rows", n=len(empty))] if empty else []
-    notes += [_listed([numbers[i] for i in found], key)
-              for found, key in ((totals, "sources.table.totals_rows"), (repeats, "sources.table.repeated_header_rows"))
-              if found]
+    notes += [
+        _listed([numbers[i] for i in found], key)
+        for found, key in ((totals, "sources.table.totals_rows"), (repeats, "sources.table.repeated_header_rows"))
+        if found
+    ]
     if not dropped:
         return list(rows), list(numbers), notes
     kept = [i for i in range(len(rows)) if i not in dropped]
@@ -207,12 +215,11 @@ def _listed(numbers: list[int], key: str) -> str:
 
 
 def _is_totals(first: str, row: Sequence[str | None]) -> bool:
-    """"Итого" (or Всего, Total) as the first filled cell ``first``, only numbers after it."""
+    """ "Итого" (or Всего, Total) as the first filled cell ``first``, only numbers after it."""
     return _TOTALS.fullmatch(first) is not None and all(_NUMERIC.fullmatch(v) for v in [v for v in row if v][1:])
 
 
-def _frame(header: list[str | None], body: list[list[str | None]]
-           ) -> tuple[list[str], list[str | None], pd.DataFrame]:
+def _frame(header: list[str | None], body: list[list[str | None]]) -> tuple[list[str], list[str | None], pd.DataFrame]:
     """The names given to keep columns apart, each grid column's name in the frame (None: dropped), the frame.
 
     An unnamed column is kept (as ``column_N``) only when it has data; a repeated name

@@ -1,4 +1,5 @@
 """Lazy schema validation → valid rows and quarantine rows with readable reasons."""
+
 from __future__ import annotations
 
 import re
@@ -30,8 +31,14 @@ def _readable(check: str) -> str:
 
 def _reason(column: object, check: str, value: object) -> str:
     where = f"{column}: " if isinstance(column, str) and column else ""
-    shown = "" if value is None or (isinstance(value, float) and pd.isna(value)) or check == "not_nullable" \
-        or not isinstance(column, str) else text("validation.value_shown", value=repr(_short(value)))
+    shown = (
+        ""
+        if value is None
+        or (isinstance(value, float) and pd.isna(value))
+        or check == "not_nullable"
+        or not isinstance(column, str)
+        else text("validation.value_shown", value=repr(_short(value)))
+    )
     return f"{where}{_readable(check)}{shown}"
 
 
@@ -50,8 +57,7 @@ def split_valid(frame: pd.DataFrame, schema: pa.DataFrameSchema, entity: str) ->
             raise ValueError(f"{entity} schema failed as a whole: {case.check}")  # a bug, not data
         bag = reasons.setdefault(case.index, [])
         row_level = case.schema_context == "DataFrameSchema"  # a rule over the whole record
-        reason = _reason(None if row_level else case.column, str(case.check),
-                         None if row_level else case.failure_case)
+        reason = _reason(None if row_level else case.column, str(case.check), None if row_level else case.failure_case)
         if reason not in bag:
             bag.append(reason)
     bad = frame.loc[list(reasons)]

@@ -12,6 +12,7 @@ INN) with a warning: a person is never quarantined because their company is not
 found elsewhere. Only a reference to a company that is itself quarantined holds
 the contact back with it. A contact with no reference at all is loaded without a company.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -55,8 +56,9 @@ class _Index:
         self.by_key: dict[str, list[Record]] = defaultdict(list)
         self.by_inn: dict[str, list[tuple[Record, str | None]]] = defaultdict(list)
         self.by_name: dict[str, list[Record]] = defaultdict(list)
-        for src, key, inn, kpp, name_key in zip(companies[SOURCE], companies[SOURCE_KEY], companies["inn"],
-                                                companies["kpp"], companies["name_key"]):
+        for src, key, inn, kpp, name_key in zip(
+            companies[SOURCE], companies[SOURCE_KEY], companies["inn"], companies["kpp"], companies["name_key"]
+        ):
             rec = (src, key)
             self.records.add(rec)
             self.by_key[key].append(rec)
@@ -69,8 +71,7 @@ class _Index:
         for key in self.keys:
             self.by_surname[key.split()[0]].append(key)
 
-    def find(self, source: str, ref_row: object, key: str | None, inn: str | None,
-             name: str | None) -> Record | None:
+    def find(self, source: str, ref_row: object, key: str | None, inn: str | None, name: str | None) -> Record | None:
         if isinstance(ref_row, tuple):
             return ref_row if ref_row in self.records else None
         if key:
@@ -87,8 +88,11 @@ class _Index:
     def _by_inn(self, inn: str) -> Record | None:
         candidates = self.by_inn.get(inn)
         if not candidates:  # one digit mistyped or two swapped: only when that finds exactly one INN
-            near = [other for other in self.by_inn if len(other) == len(inn) and OSA.distance(other, inn) <= 1] \
-                if len(self.by_inn) <= 50_000 else []
+            near = (
+                [other for other in self.by_inn if len(other) == len(inn) and OSA.distance(other, inn) <= 1]
+                if len(self.by_inn) <= 50_000
+                else []
+            )
             if len(near) != 1:
                 return None
             candidates = self.by_inn[near[0]]
@@ -103,8 +107,11 @@ class _Index:
             return self.by_name[key][0]
         words = key.split()
         if len(words) >= 2 and all(len(w) == 1 for w in words[1:]):  # «ип акимов р н» ~ «акимов роман николаевич»
-            people = [k for k in self.by_surname.get(words[0], ())
-                      if len(k.split()) == len(words) and all(p[0] == w for p, w in zip(k.split()[1:], words[1:]))]
+            people = [
+                k
+                for k in self.by_surname.get(words[0], ())
+                if len(k.split()) == len(words) and all(p[0] == w for p, w in zip(k.split()[1:], words[1:]))
+            ]
             if len(people) == 1:
                 return self.by_name[people[0]][0]
         best = process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=2)
@@ -118,8 +125,9 @@ def _describe_ref(key: str | None, inn: str | None, name: str | None) -> str:
     return ", ".join(p for p in parts if p)
 
 
-def attach_companies(contacts: pd.DataFrame, valid_companies: pd.DataFrame,
-                     all_companies: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def attach_companies(
+    contacts: pd.DataFrame, valid_companies: pd.DataFrame, all_companies: pd.DataFrame
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """(contacts with ``company_record`` set, quarantine rows, companies created from unresolved references)."""
     if contacts.empty:
         return contacts.assign(**{COMPANY_RECORD: pd.Series(dtype=object)}), rejects_frame([]), valid_companies.iloc[:0]
@@ -134,8 +142,9 @@ def attach_companies(contacts: pd.DataFrame, valid_companies: pd.DataFrame,
         if record is None and any(refs):
             quarantined = everything.find(row[SOURCE], *refs)
             if quarantined:
-                bad.append(reject_record(row, "contact",
-                                         [f"its company {_origin(all_companies, quarantined)} is quarantined"]))
+                bad.append(
+                    reject_record(row, "contact", [f"its company {_origin(all_companies, quarantined)} is quarantined"])
+                )
             elif not isinstance(refs[0], tuple):
                 record = _reference_company(row, created)
         found.append(record)
@@ -152,10 +161,17 @@ def _reference_company(row: dict, created: dict[Record, dict]) -> Record:
     record = (row[SOURCE], "ref:" + (normalise_inn(inn).value or inn if inn else name_key or key or ""))
     if record not in created:
         warning = f"company {_describe_ref(key, inn, name)} is in no source: created from {row[ORIGIN]}'s reference"
-        created[record] = {SOURCE: record[0], SOURCE_KEY: record[1], ORIGIN: row[ORIGIN],
-                           **{f: None for f in COMPANY_FIELDS}, "name": name or (f"ИНН {inn}" if inn else key),
-                           "inn": inn, EXTRA: {}, PAYLOAD: {"reference": _describe_ref(key, inn, name)},
-                           ISSUES: [warning]}
+        created[record] = {
+            SOURCE: record[0],
+            SOURCE_KEY: record[1],
+            ORIGIN: row[ORIGIN],
+            **{f: None for f in COMPANY_FIELDS},
+            "name": name or (f"ИНН {inn}" if inn else key),
+            "inn": inn,
+            EXTRA: {},
+            PAYLOAD: {"reference": _describe_ref(key, inn, name)},
+            ISSUES: [warning],
+        }
     return record
 
 

@@ -9,6 +9,7 @@ column schema shows), pandera's own checks are worded by their name. Values the 
 already cleared (and flagged) before this point, so a failure here means the
 record cannot stand in a CRM at all: no name, nothing to reach the person by.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -26,9 +27,11 @@ def _worded(error: str, key: str, **values: object) -> str:
 
 
 def _text(max_len: int) -> pa.Check:
-    return pa.Check(lambda v: isinstance(v, str) and 0 < len(v.strip()) <= max_len, element_wise=True,
-                    error=_worded(f"must be text of 1 to {max_len} characters", "validation.check.text_length",
-                                  arg=max_len))
+    return pa.Check(
+        lambda v: isinstance(v, str) and 0 < len(v.strip()) <= max_len,
+        element_wise=True,
+        error=_worded(f"must be text of 1 to {max_len} characters", "validation.check.text_length", arg=max_len),
+    )
 
 
 def _filled(series: pd.Series) -> pd.Series:
@@ -41,6 +44,7 @@ def _has_any(*columns: str, error: str) -> pa.Check:
         for col in columns:
             ok |= _filled(df[col])
         return ok
+
     return pa.Check(check, error=error)
 
 
@@ -64,9 +68,12 @@ COMPANY_SCHEMA = pa.DataFrameSchema(
         "website": pa.Column(nullable=True, checks=_text(500)),
         "manager": pa.Column(nullable=True, checks=_text(500)),
     },
-    checks=[pa.Check(lambda df: ~_filled(df["name"]) | _filled(df["name_key"]),
-                     error=_worded("name holds no words besides the legal form",
-                                   "validation.check.name_only_legal_form"))],
+    checks=[
+        pa.Check(
+            lambda df: ~_filled(df["name"]) | _filled(df["name_key"]),
+            error=_worded("name holds no words besides the legal form", "validation.check.name_only_legal_form"),
+        )
+    ],
     name="company",
     strict=False,
 )
@@ -80,8 +87,14 @@ CONTACT_SCHEMA = pa.DataFrameSchema(
         "middle_name": pa.Column(nullable=True, checks=_text(200)),
         "position": pa.Column(nullable=True, checks=_text(500)),
     },
-    checks=[_has_any("full_name", "phones", "emails",
-                     error=_worded("no name, no phone and no email", "validation.check.no_name_phone_email"))],
+    checks=[
+        _has_any(
+            "full_name",
+            "phones",
+            "emails",
+            error=_worded("no name, no phone and no email", "validation.check.no_name_phone_email"),
+        )
+    ],
     name="contact",
     strict=False,
 )

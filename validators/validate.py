@@ -1,4 +1,5 @@
 """Validation stage: schema rules per record, then contact → company references."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass

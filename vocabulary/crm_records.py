@@ -3,6 +3,7 @@
 Plain frozen records, so the connector that reads them and the pure functions that turn them
 into a SaaS CRM's payloads share one shape without importing each other.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass

@@ -10,6 +10,7 @@ Two categories decide the exit code of the command line:
 
 Anything else that escapes is a bug: the CLI says so in one line (``--debug`` shows the traceback).
 """
+
 from __future__ import annotations
 
 EXIT_OK = 0

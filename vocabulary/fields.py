@@ -1,12 +1,31 @@
 """Canonical field names (DESIGN §4): the vocabulary every stage speaks."""
 
 COMPANY_FIELDS: tuple[str, ...] = (
-    "name", "legal_name", "inn", "kpp", "ogrn", "type", "phone", "email",
-    "address", "city", "website", "manager", "note", "key",
+    "name",
+    "legal_name",
+    "inn",
+    "kpp",
+    "ogrn",
+    "type",
+    "phone",
+    "email",
+    "address",
+    "city",
+    "website",
+    "manager",
+    "note",
+    "key",
 )
 CONTACT_FIELDS: tuple[str, ...] = (
-    "full_name", "last_name", "first_name", "middle_name", "position",
-    "phone", "email", "note", "key",
+    "full_name",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "position",
+    "phone",
+    "email",
+    "note",
+    "key",
 )
 # Fields that may hold several values and may come from several columns.
 MULTI_VALUE_FIELDS: frozenset[str] = frozenset({"phone", "email"})
@@ -33,7 +52,25 @@ PROVENANCE = (SOURCE, SOURCE_KEY, ORIGIN)
 QUARANTINE_COLUMNS = ("source", "source_key", "entity", "origin", "reasons", "payload")
 
 # Columns of the CRM tables that golden records fill (DESIGN §6).
-CRM_COMPANY_COLUMNS: tuple[str, ...] = ("name", "legal_name", "inn", "kpp", "ogrn", "type", "address", "city",
-                                        "website", "manager", "note")
-CRM_CONTACT_COLUMNS: tuple[str, ...] = ("full_name", "last_name", "first_name", "middle_name", "gender",
-                                        "position", "note")
+CRM_COMPANY_COLUMNS: tuple[str, ...] = (
+    "name",
+    "legal_name",
+    "inn",
+    "kpp",
+    "ogrn",
+    "type",
+    "address",
+    "city",
+    "website",
+    "manager",
+    "note",
+)
+CRM_CONTACT_COLUMNS: tuple[str, ...] = (
+    "full_name",
+    "last_name",
+    "first_name",
+    "middle_name",
+    "gender",
+    "position",
+    "note",
+)

@@ -4,6 +4,7 @@ Readers (``connectors.excel``, ``connectors.csv_file``) do I/O only: they turn a
 file into grids of text cells and never decide which row is the header or what a
 column means — that is ``transforms.tables`` and ``transforms.column_mapping``.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field

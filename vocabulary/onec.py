@@ -5,6 +5,7 @@ elements as the JSON dicts 1C sends, exchange-file elements as ``XmlNode`` trees
 (``transforms.onec_catalogs``, ``transforms.onec_xml_mapping``) turn them into ``OneCEntity``
 records in canonical field names, collected in ``OneCData``.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

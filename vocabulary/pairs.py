@@ -1,4 +1,5 @@
 """Record pairs: merge links, review pairs and reviewers' decisions, as every stage and the target store them."""
+
 from __future__ import annotations
 
 import pandas as pd

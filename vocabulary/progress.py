@@ -5,6 +5,7 @@ through a known total, and finishes with a one-line result. Nothing is shown unl
 listener subscribed (the CLI does, on a terminal or as plain periodic lines); Dagster
 runs without one pay nothing.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator

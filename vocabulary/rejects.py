@@ -1,4 +1,5 @@
 """Quarantine rows: the one shape every stage uses to set a record aside with its reasons."""
+
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping

@@ -6,6 +6,7 @@ Data go to ``bench/data/quality_<N>`` (and ``…_shuffled``, the same records in
 order); results to ``bench/results/quality.json`` and ``quality.md``, one section per size
 (a run replaces its own size's section and keeps the others).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -26,8 +27,9 @@ SHUFFLE_SEED = 7
 
 def _commit() -> str:
     repo = HERE.parents[1]
-    out = subprocess.run(["git", "-C", str(repo), "log", "-1", "--format=%h %s"], check=False, capture_output=True,
-                         text=True)
+    out = subprocess.run(
+        ["git", "-C", str(repo), "log", "-1", "--format=%h %s"], check=False, capture_output=True, text=True
+    )
     return out.stdout.strip()
 
 
@@ -43,8 +45,13 @@ def measure(companies: int, seed: int = 1, only: str | None = None) -> dict:
     if only in (None, "splink"):
         tools["splink"] = run_splink.benchmark(data, shuffled)
         print(f"splink: {tools['splink']['seconds']} s", flush=True)
-    return {"when": time.strftime("%Y-%m-%d %H:%M"), "code": _commit(), "python": platform.python_version(),
-            "manifest": manifest, "tools": tools}
+    return {
+        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "code": _commit(),
+        "python": platform.python_version(),
+        "manifest": manifest,
+        "tools": tools,
+    }
 
 
 def _prf(m: dict) -> str:
@@ -58,42 +65,94 @@ def _row(title: str, cm: dict | None, sp: dict | None, show) -> str:
 def section(size: int, r: dict) -> list[str]:
     cm, sp, m = r["tools"].get("crm-migrate"), r["tools"].get("splink"), r["manifest"]
     by = m["by_source"]
-    lines = [f"## {size:,} companies", "",
-             (f"{m['records']:,} source records ({', '.join(f'{k} {v:,}' for k, v in by.items())}) of "
-              f"{m['true_companies']:,} true companies and {m['true_people']:,} true people; seed {m['seed']}; "
-              f"measured {r['when']} on `{r['code']}`."), "",
-             "| | crm-migrate | splink 5 (p ≥ 0.9) |", "|---|---|---|"]
+    lines = [
+        f"## {size:,} companies",
+        "",
+        (
+            f"{m['records']:,} source records ({', '.join(f'{k} {v:,}' for k, v in by.items())}) of "
+            f"{m['true_companies']:,} true companies and {m['true_people']:,} true people; seed {m['seed']}; "
+            f"measured {r['when']} on `{r['code']}`."
+        ),
+        "",
+        "| | crm-migrate | splink 5 (p ≥ 0.9) |",
+        "|---|---|---|",
+    ]
 
     def violations(x: dict, _: str) -> str:
         v, c = x["company"]["violations"], x["contact"]["violations"]
-        return (f"{v['two_valid_inns_written']} / {v['head_office_and_branch']} / {v['entrepreneur_and_legal']} "
-                f"/ {c['two_first_names']}")
+        return (
+            f"{v['two_valid_inns_written']} / {v['head_office_and_branch']} / {v['entrepreneur_and_legal']} "
+            f"/ {c['two_first_names']}"
+        )
 
     def prf(entity: str):
         def show(x: dict, tool: str) -> str:
-            extra = (f" (best F1 {x[entity]['best_f1']:.3f} at p ≥ {x[entity]['best_threshold']})"
-                     if tool == "splink" else "")
+            extra = (
+                f" (best F1 {x[entity]['best_f1']:.3f} at p ≥ {x[entity]['best_threshold']})"
+                if tool == "splink"
+                else ""
+            )
             return _prf(x[entity]) + extra
+
         return show
+
     lines += [
         _row("companies P / R / F1", cm, sp, prf("company")),
         _row("contacts P / R / F1", cm, sp, prf("contact")),
-        _row("violations: 2 valid INNs / head office + branch / ИП + legal entity / contact with 2 first names",
-             cm, sp, violations),
-        _row("output companies holding 2 true INNs", cm, sp,
-             lambda x, _: str(x["company"]["violations"]["two_true_inns"])),
-        _row("contacts quarantined for an unresolved company reference", cm, sp,
-             lambda x, t: str(x["quarantined_for_reference"]) if t == "crm" else "n/a (no references)"),
-        _row("phantom contacts (no name, no position)", cm, sp,
-             lambda x, t: str(x["phantom_contacts"]) if t == "crm" else "n/a (creates no records)"),
-        _row("contact records on a CRM company holding their true company", cm, sp,
-             lambda x, t: f"{x['contacts_on_their_company']:.3f}" if t == "crm" else "n/a"),
-        _row("order independent (rows of every file shuffled)", cm, sp, lambda x, t: (
-            "yes" if x["order_independent"] else "no" + (
-                f" ({sum(x['records_clustered_differently_when_shuffled'].values()):,} records clustered differently)"
-                if t == "crm" else ""))),
-        _row("time, s", cm, sp, lambda x, t: f"{x['seconds']:.1f}" + (
-            " (whole `run`: read → load)" if t == "crm" else " (read, train, predict)")),
+        _row(
+            "violations: 2 valid INNs / head office + branch / ИП + legal entity / contact with 2 first names",
+            cm,
+            sp,
+            violations,
+        ),
+        _row(
+            "output companies holding 2 true INNs",
+            cm,
+            sp,
+            lambda x, _: str(x["company"]["violations"]["two_true_inns"]),
+        ),
+        _row(
+            "contacts quarantined for an unresolved company reference",
+            cm,
+            sp,
+            lambda x, t: str(x["quarantined_for_reference"]) if t == "crm" else "n/a (no references)",
+        ),
+        _row(
+            "phantom contacts (no name, no position)",
+            cm,
+            sp,
+            lambda x, t: str(x["phantom_contacts"]) if t == "crm" else "n/a (creates no records)",
+        ),
+        _row(
+            "contact records on a CRM company holding their true company",
+            cm,
+            sp,
+            lambda x, t: f"{x['contacts_on_their_company']:.3f}" if t == "crm" else "n/a",
+        ),
+        _row(
+            "order independent (rows of every file shuffled)",
+            cm,
+            sp,
+            lambda x, t: (
+                "yes"
+                if x["order_independent"]
+                else "no"
+                + (
+                    f" ({sum(x['records_clustered_differently_when_shuffled'].values()):,} "
+                    "records clustered differently)"
+                    if t == "crm"
+                    else ""
+                )
+            ),
+        ),
+        _row(
+            "time, s",
+            cm,
+            sp,
+            lambda x, t: (
+                f"{x['seconds']:.1f}" + (" (whole `run`: read → load)" if t == "crm" else " (read, train, predict)")
+            ),
+        ),
         _row("peak memory, MB", cm, sp, lambda x, _: str(x["peak_mb"])),
         "",
     ]
@@ -108,9 +167,15 @@ def write_results(size: int, result: dict) -> Path:
     result["tools"] = {**previous, **result["tools"]}  # --only keeps the other tool's last figures
     runs[str(size)] = result
     path.write_text(json.dumps(runs, ensure_ascii=False, indent=1), encoding="utf-8")
-    lines = ["# Matching quality: crm-migrate vs splink 5 on a generated client base", "",
-             ("Generated by `python -m bench.quality --companies N` (see bench/README.md, «Matching quality»). "
-              "Violations count output clusters (CRM records) breaking a hard rule."), ""]
+    lines = [
+        "# Matching quality: crm-migrate vs splink 5 on a generated client base",
+        "",
+        (
+            "Generated by `python -m bench.quality --companies N` (see bench/README.md, «Matching quality»). "
+            "Violations count output clusters (CRM records) breaking a hard rule."
+        ),
+        "",
+    ]
     for n in sorted(runs, key=int):
         lines += section(int(n), runs[n])
     out = RESULTS / "quality.md"

@@ -22,6 +22,7 @@ when the card has several), ``Код``, ``contacts.csv:<line>``, the XML ``Ид`
 names a record whatever the row order, so ``--shuffle SEED`` (every file's rows in another
 order, same records) can be compared with the unshuffled run.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -53,16 +54,56 @@ from bench.quality.world import Person, TrueCompany, World, build_world
 
 GENERATOR_VERSION = 1
 DEFAULT_COMPANIES = 2_000
-SOURCES = {"old_crm": "old_crm.xlsx", "buh_1c": "kontragenty_1c.csv", "contacts": "contacts.csv",
-           "exchange": "exchange.xml"}
-TRUTH_COLUMNS = ("source", "source_key", "entity", "record_id", "company_id", "person_id", "company_inn",
-                 "company_kpp", "company_type", "company_parent", "inn_written", "first_name", "trap", "as_written")
+SOURCES = {
+    "old_crm": "old_crm.xlsx",
+    "buh_1c": "kontragenty_1c.csv",
+    "contacts": "contacts.csv",
+    "exchange": "exchange.xml",
+}
+TRUTH_COLUMNS = (
+    "source",
+    "source_key",
+    "entity",
+    "record_id",
+    "company_id",
+    "person_id",
+    "company_inn",
+    "company_kpp",
+    "company_type",
+    "company_parent",
+    "inn_written",
+    "first_name",
+    "trap",
+    "as_written",
+)
 SHEET = "Клиенты"
-CRM_HEADER = ("№", "Клиент", "ИНН", "Город", "Адрес", "Телефон", "Контактное лицо", "Должность", "Моб. телефон",
-              "E-mail", "Менеджер", "Комментарий")
+CRM_HEADER = (
+    "№",
+    "Клиент",
+    "ИНН",
+    "Город",
+    "Адрес",
+    "Телефон",
+    "Контактное лицо",
+    "Должность",
+    "Моб. телефон",
+    "E-mail",
+    "Менеджер",
+    "Комментарий",
+)
 COMPANY_COLUMNS = 6  # № … Телефон: merged over a card's rows
-ONEC_HEADER = ("Код", "Наименование", "Полное наименование", "ИНН", "КПП", "ОГРН", "Телефон", "Адрес",
-               "Электронная почта", "Комментарий")
+ONEC_HEADER = (
+    "Код",
+    "Наименование",
+    "Полное наименование",
+    "ИНН",
+    "КПП",
+    "ОГРН",
+    "Телефон",
+    "Адрес",
+    "Электронная почта",
+    "Комментарий",
+)
 CONTACTS_HEADER = ("ФИО", "Должность", "Телефон", "E-mail", "Компания", "ИНН компании")
 MANAGERS = ("Смирнова Е.А.", "Козлов Д.В.", "Белова Н.С.", "Орлов П.П.", "Гусева Т.М.", "Никитин А.Ю.")
 
@@ -74,6 +115,7 @@ P_CONTACTS_PERSON, P_CONTACTS_TWICE = 0.4, 0.08
 
 
 # ---------------------------------------------------------------- records (rendered, not yet laid out)
+
 
 @dataclass
 class Truth:
@@ -97,11 +139,14 @@ class Card:
 
 def _valid_inn(inn: str) -> bool:
     from bench.bench_matching import _INN10_WEIGHTS, _INN12_WEIGHTS, _check_digit
+
     if len(inn) == 10 and inn.isdigit():
         return _check_digit(inn[:9], _INN10_WEIGHTS) == inn[9]
     if len(inn) == 12 and inn.isdigit():
-        return _check_digit(inn[:10], _INN12_WEIGHTS[0]) == inn[10] and _check_digit(
-            inn[:11], _INN12_WEIGHTS[1]) == inn[11]
+        return (
+            _check_digit(inn[:10], _INN12_WEIGHTS[0]) == inn[10]
+            and _check_digit(inn[:11], _INN12_WEIGHTS[1]) == inn[11]
+        )
     return False
 
 
@@ -109,8 +154,8 @@ def _inn_typo(rng: random.Random, inn: str) -> str:
     """Two neighbouring digits swapped or one digit changed; usually the checksum then fails."""
     i = rng.randrange(2, len(inn) - 1)
     if rng.random() < 0.6 and inn[i] != inn[i + 1]:
-        return inn[:i] + inn[i + 1] + inn[i] + inn[i + 2:]
-    return inn[:i] + str((int(inn[i]) + rng.randrange(1, 10)) % 10) + inn[i + 1:]
+        return inn[:i] + inn[i + 1] + inn[i] + inn[i + 2 :]
+    return inn[:i] + str((int(inn[i]) + rng.randrange(1, 10)) % 10) + inn[i + 1 :]
 
 
 class _Renderer:
@@ -135,8 +180,12 @@ class _Renderer:
         if c.cyrillic and name == c.name and rng.random() < 0.4:  # a Latin name with an English form
             text = f"{name} {rng.choice(['LLC', 'Ltd', 'LLC', 'JSC' if c.form != 'ООО' else 'LLC'])}"
         else:
-            text = _with_form(rng, c.form, name, "buh_1c" if source == "exchange" else
-                              "site" if source == "contacts" and rng.random() < 0.3 else source)
+            text = _with_form(
+                rng,
+                c.form,
+                name,
+                "buh_1c" if source == "exchange" else "site" if source == "contacts" and rng.random() < 0.3 else source,
+            )
         if c.parent:
             text = self.branch_label(text, c, source)
         return text
@@ -165,8 +214,9 @@ class _Renderer:
 
     def address(self, c: TrueCompany) -> str:
         rng = self.rng
-        return (f"{rng.randrange(100000, 699999)}, г. {c.city}, {rng.choice(_STREETS)}, д. {rng.randrange(1, 120)}"
-                + (f", офис {rng.randrange(1, 900)}" if rng.random() < 0.5 else ""))
+        return f"{rng.randrange(100000, 699999)}, г. {c.city}, {rng.choice(_STREETS)}, д. {rng.randrange(1, 120)}" + (
+            f", офис {rng.randrange(1, 900)}" if rng.random() < 0.5 else ""
+        )
 
     def phone(self, nsn: str) -> str:
         rng = self.rng
@@ -176,8 +226,14 @@ class _Renderer:
 
     def with_extension(self, nsn: str) -> str:
         rng, ext = self.rng, self.rng.randrange(100, 999)
-        return rng.choice([f"{self.phone(nsn)} доб. {ext}", f"{self.phone(nsn)} (доб. {ext})",
-                           f"{self.phone(nsn)}, доб.{ext}", f"{self.phone(nsn)} вн. {ext}"])
+        return rng.choice(
+            [
+                f"{self.phone(nsn)} доб. {ext}",
+                f"{self.phone(nsn)} (доб. {ext})",
+                f"{self.phone(nsn)}, доб.{ext}",
+                f"{self.phone(nsn)} вн. {ext}",
+            ]
+        )
 
     def phones_cell(self, c: TrueCompany, p_empty: float) -> str:
         """Company phones: one or several, in any format, the business centre's switchboard with an extension."""
@@ -213,10 +269,15 @@ class _Renderer:
         if rng.random() < 0.5:
             last, first, middle = (s.replace("ё", "е") for s in (last, first, middle))
         styles: list[tuple[Callable[[], str], int]] = [
-            (lambda: f"{last} {first} {middle}", 40), (lambda: f"{first} {last}", 10), (lambda: f"{last} {first}", 12),
-            (lambda: f"{first} {middle} {last}", 4), (lambda: f"{last} {first} {middle}".upper(), 4),
-            (lambda: f"{last} {first[0]}.{middle[0]}.", 10), (lambda: f"{last} {first[0]}. {middle[0]}.", 4),
-            (lambda: f"{first[0]}.{middle[0]}. {last}", 3), (lambda: f"{last} {first[0]}.", 3),
+            (lambda: f"{last} {first} {middle}", 40),
+            (lambda: f"{first} {last}", 10),
+            (lambda: f"{last} {first}", 12),
+            (lambda: f"{first} {middle} {last}", 4),
+            (lambda: f"{last} {first} {middle}".upper(), 4),
+            (lambda: f"{last} {first[0]}.{middle[0]}.", 10),
+            (lambda: f"{last} {first[0]}. {middle[0]}.", 4),
+            (lambda: f"{first[0]}.{middle[0]}. {last}", 3),
+            (lambda: f"{last} {first[0]}.", 3),
         ]
         if first_only:
             styles += [(lambda: first, 4), (lambda: f"{first} {middle}", 2)]
@@ -242,29 +303,47 @@ class _Renderer:
 
 def _truth_row(source: str, key: str, t: Truth) -> dict:
     c, p = t.company, t.person
-    return {"source": source, "source_key": key, "entity": t.entity, "record_id": t.record_id,
-            "company_id": c.id, "person_id": p.id if p else "", "company_inn": c.inn or "",
-            "company_kpp": c.kpp or "", "company_type": c.kind, "company_parent": c.parent or "",
-            "inn_written": t.inn_written or "", "first_name": p.first if p else "",
-            "trap": (p.trap if p else c.trap), "as_written": t.as_written}
+    return {
+        "source": source,
+        "source_key": key,
+        "entity": t.entity,
+        "record_id": t.record_id,
+        "company_id": c.id,
+        "person_id": p.id if p else "",
+        "company_inn": c.inn or "",
+        "company_kpp": c.kpp or "",
+        "company_type": c.kind,
+        "company_parent": c.parent or "",
+        "inn_written": t.inn_written or "",
+        "first_name": p.first if p else "",
+        "trap": (p.trap if p else c.trap),
+        "as_written": t.as_written,
+    }
 
 
 # ---------------------------------------------------------------- the sources
+
 
 def _crm_cards(r: _Renderer, world: World) -> list[Card]:
     rng, cards = r.rng, []
     for c in world.companies:
         if rng.random() >= P_CRM:
             continue
-        for visit in range(2 if rng.random() < P_CRM_SECOND_CARD else 1):
+        for _visit in range(2 if rng.random() < P_CRM_SECOND_CARD else 1):
             inn = r.inn(c, 0.45, 0.04)
             name = r.company_name(c, "old_crm")
             comment = ""
             if c.parent and "илиал" not in name and rng.random() < 0.3:
                 comment = f"филиал г. {c.city}"
-            row = {"Клиент": name, "ИНН": inn, "Город": r.city(c, 0.2),
-                   "Адрес": r.address(c) if rng.random() < 0.3 else "", "Телефон": r.phones_cell(c, 0.15),
-                   "Менеджер": rng.choice(MANAGERS), "Комментарий": comment}
+            row = {
+                "Клиент": name,
+                "ИНН": inn,
+                "Город": r.city(c, 0.2),
+                "Адрес": r.address(c) if rng.random() < 0.3 else "",
+                "Телефон": r.phones_cell(c, 0.15),
+                "Менеджер": rng.choice(MANAGERS),
+                "Комментарий": comment,
+            }
             card = Card(row, Truth("company", c, inn_written=inn if _valid_inn(inn) else None, as_written=name))
             people = [p for p in c.people if rng.random() < P_CRM_PERSON]
             if not people and rng.random() < 0.5:  # a company-only row: the e-mail column holds the company's
@@ -272,9 +351,17 @@ def _crm_cards(r: _Renderer, world: World) -> list[Card]:
             for p in people:
                 shown = r.person_name(p)
                 bare = " " not in shown.strip()
-                card.people.append(({"Контактное лицо": shown, "Должность": p.position if rng.random() < 0.6 else "",
-                                     "Моб. телефон": r.person_phones(p, c, bare), "E-mail": r.person_email(p, c)},
-                                    Truth("contact", c, p, as_written=shown)))
+                card.people.append(
+                    (
+                        {
+                            "Контактное лицо": shown,
+                            "Должность": p.position if rng.random() < 0.6 else "",
+                            "Моб. телефон": r.person_phones(p, c, bare),
+                            "E-mail": r.person_email(p, c),
+                        },
+                        Truth("contact", c, p, as_written=shown),
+                    )
+                )
             cards.append(card)
     return cards
 
@@ -287,11 +374,17 @@ def _onec_rows(r: _Renderer, world: World) -> list[tuple[dict, Truth]]:
         for _ in range(2 if rng.random() < P_ONEC_TWICE else 1):
             inn = r.inn(c, 0.95, 0.01)
             name = r.company_name(c, "buh_1c")
-            row = {"Наименование": name, "Полное наименование": r.legal_name(c) or "", "ИНН": inn,
-                   "КПП": c.kpp if c.kpp and inn and rng.random() < 0.95 else "",
-                   "ОГРН": c.ogrn if c.ogrn and rng.random() < 0.5 else "", "Телефон": r.phones_cell(c, 0.4),
-                   "Адрес": r.address(c) if rng.random() < 0.7 else "", "Электронная почта": r.company_email(c, 0.6),
-                   "Комментарий": "Обособленное подразделение" if c.parent and rng.random() < 0.4 else ""}
+            row = {
+                "Наименование": name,
+                "Полное наименование": r.legal_name(c) or "",
+                "ИНН": inn,
+                "КПП": c.kpp if c.kpp and inn and rng.random() < 0.95 else "",
+                "ОГРН": c.ogrn if c.ogrn and rng.random() < 0.5 else "",
+                "Телефон": r.phones_cell(c, 0.4),
+                "Адрес": r.address(c) if rng.random() < 0.7 else "",
+                "Электронная почта": r.company_email(c, 0.6),
+                "Комментарий": "Обособленное подразделение" if c.parent and rng.random() < 0.4 else "",
+            }
             rows.append((row, Truth("company", c, inn_written=inn if _valid_inn(inn) else None, as_written=name)))
     return rows
 
@@ -308,9 +401,19 @@ def _contacts_rows(r: _Renderer, world: World) -> list[tuple[dict, Truth]]:
                 bare = " " not in shown.strip()
                 inn = r.inn(c, 0.4, 0.05)
                 ref = "" if inn and rng.random() < 0.1 else r.company_name(c, "contacts")
-                rows.append(({"ФИО": shown, "Должность": p.position if rng.random() < 0.5 else "",
-                              "Телефон": r.person_phones(p, c, bare), "E-mail": r.person_email(p, c),
-                              "Компания": ref, "ИНН компании": inn}, Truth("contact", c, p, as_written=shown)))
+                rows.append(
+                    (
+                        {
+                            "ФИО": shown,
+                            "Должность": p.position if rng.random() < 0.5 else "",
+                            "Телефон": r.person_phones(p, c, bare),
+                            "E-mail": r.person_email(p, c),
+                            "Компания": ref,
+                            "ИНН компании": inn,
+                        },
+                        Truth("contact", c, p, as_written=shown),
+                    )
+                )
     return rows
 
 
@@ -329,24 +432,39 @@ def _xml_counterparties(r: _Renderer, world: World) -> list[_Counterparty]:
             continue
         inn = r.inn(c, 0.9, 0.0)
         name = r.company_name(c, "exchange")
-        fields = {"Наименование": name, "ОфициальноеНаименование": r.legal_name(c), "ИНН": inn or None,
-                  "КПП": c.kpp if c.kpp and inn else None, "address": r.address(c) if rng.random() < 0.6 else None,
-                  "phones": [x for x in r.phones_cell(c, 0.3).split(", ") if x],
-                  "email": r.company_email(c, 0.5) or None}
+        fields = {
+            "Наименование": name,
+            "ОфициальноеНаименование": r.legal_name(c),
+            "ИНН": inn or None,
+            "КПП": c.kpp if c.kpp and inn else None,
+            "address": r.address(c) if rng.random() < 0.6 else None,
+            "phones": [x for x in r.phones_cell(c, 0.3).split(", ") if x],
+            "email": r.company_email(c, 0.5) or None,
+        }
         people = []
         for p in c.people:
             if rng.random() < P_XML_PERSON:
                 shown = r.person_name(p, first_only=False)
-                people.append((str(uuid.UUID(int=rng.getrandbits(128), version=4)),
-                               {"name": shown, "phone": r.phone(p.mobile) if p.mobile else None, "email": p.email},
-                               Truth("contact", c, p, as_written=shown)))
-        out.append(_Counterparty(str(uuid.UUID(int=rng.getrandbits(128), version=4)), fields,
-                                 Truth("company", c, inn_written=inn if _valid_inn(inn) else None, as_written=name),
-                                 people))
+                people.append(
+                    (
+                        str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                        {"name": shown, "phone": r.phone(p.mobile) if p.mobile else None, "email": p.email},
+                        Truth("contact", c, p, as_written=shown),
+                    )
+                )
+        out.append(
+            _Counterparty(
+                str(uuid.UUID(int=rng.getrandbits(128), version=4)),
+                fields,
+                Truth("company", c, inn_written=inn if _valid_inn(inn) else None, as_written=name),
+                people,
+            )
+        )
     return out
 
 
 # ---------------------------------------------------------------- writing the files
+
 
 def _merge_down(sheet: xlsxwriter.worksheet.Worksheet, row: int, col: int, last_row: int) -> None:
     """Merge ``row..last_row`` of ``col`` without writing ahead (``constant_memory`` writes rows in order).
@@ -359,8 +477,10 @@ def _merge_down(sheet: xlsxwriter.worksheet.Worksheet, row: int, col: int, last_
 
 def _write_xlsx(path: Path, cards: list[Card]) -> list[dict]:
     """The old CRM's workbook, streamed row by row (constant memory: a million rows in a few hundred MB)."""
-    book = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False,
-                                           "strings_to_urls": False, "constant_memory": True})
+    book = xlsxwriter.Workbook(
+        str(path),
+        {"strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False, "constant_memory": True},
+    )
     book.set_properties({"created": datetime(2026, 11, 1, 9, 0)})  # byte-identical files for one seed
     sheet = book.add_worksheet(SHEET)
     bold = book.add_format({"bold": True, "align": "center", "border": 1})
@@ -423,40 +543,66 @@ def _xml_contacts(indent: str, items: list[tuple[str, str]]) -> list[str]:
         return []
     lines = [f"{indent}<Контакты>"]
     for kind, value in items:
-        lines += [f"{indent}\t<Контакт>", f"{indent}\t\t<Тип>{kind}</Тип>",
-                  f"{indent}\t\t<Значение>{escape(value)}</Значение>", f"{indent}\t</Контакт>"]
+        lines += [
+            f"{indent}\t<Контакт>",
+            f"{indent}\t\t<Тип>{kind}</Тип>",
+            f"{indent}\t\t<Значение>{escape(value)}</Значение>",
+            f"{indent}\t</Контакт>",
+        ]
     return lines + [f"{indent}</Контакты>"]
 
 
 def _write_xml(path: Path, counterparties: list[_Counterparty]) -> list[dict]:
-    lines = ['<?xml version="1.0" encoding="UTF-8"?>',
-             ('<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.08" '
-              'ДатаФормирования="2026-11-01T09:00:00">'), "\t<Классификатор>",
-             "\t\t<Ид>5b2a1c3e-0d1f-11ee-8c4a-00155d010203</Ид>", "\t\t<Наименование>Классификатор</Наименование>",
-             "\t\t<Контрагенты>"]
+    lines = [
+        '<?xml version="1.0" encoding="UTF-8"?>',
+        (
+            '<КоммерческаяИнформация xmlns="urn:1C.ru:commerceml_2" ВерсияСхемы="2.08" '
+            'ДатаФормирования="2026-11-01T09:00:00">'
+        ),
+        "\t<Классификатор>",
+        "\t\t<Ид>5b2a1c3e-0d1f-11ee-8c4a-00155d010203</Ид>",
+        "\t\t<Наименование>Классификатор</Наименование>",
+        "\t\t<Контрагенты>",
+    ]
     truth = []
     for cp in counterparties:
         f, t = cp.fields, "\t\t\t\t"
-        lines += ["\t\t\t<Контрагент>", f"{t}<Ид>{cp.key}</Ид>",
-                  f"{t}<Наименование>{escape(f['Наименование'])}</Наименование>"]
+        lines += [
+            "\t\t\t<Контрагент>",
+            f"{t}<Ид>{cp.key}</Ид>",
+            f"{t}<Наименование>{escape(f['Наименование'])}</Наименование>",
+        ]
         if f["ОфициальноеНаименование"]:
-            lines.append(f"{t}<ОфициальноеНаименование>{escape(f['ОфициальноеНаименование'])}</ОфициальноеНаименование>")
+            lines.append(
+                f"{t}<ОфициальноеНаименование>{escape(f['ОфициальноеНаименование'])}</ОфициальноеНаименование>"
+            )
         if f["address"]:
-            lines += [f"{t}<ЮридическийАдрес>", f"{t}\t<Представление>{escape(f['address'])}</Представление>",
-                      f"{t}</ЮридическийАдрес>"]
+            lines += [
+                f"{t}<ЮридическийАдрес>",
+                f"{t}\t<Представление>{escape(f['address'])}</Представление>",
+                f"{t}</ЮридическийАдрес>",
+            ]
         lines += [f"{t}<ИНН>{f['ИНН']}</ИНН>"] if f["ИНН"] else []
         lines += [f"{t}<КПП>{f['КПП']}</КПП>"] if f["КПП"] else []
-        lines += _xml_contacts(t, [("Телефон рабочий", p) for p in f["phones"]]
-                               + ([("Электронная почта", f["email"])] if f["email"] else []))
+        lines += _xml_contacts(
+            t,
+            [("Телефон рабочий", p) for p in f["phones"]] + ([("Электронная почта", f["email"])] if f["email"] else []),
+        )
         if cp.people:
             lines.append(f"{t}<Представители>")
             for key, person, _ in cp.people:
-                lines += [f"{t}\t<Представитель>", f"{t}\t\t<Контрагент>",
-                          f"{t}\t\t\t<Отношение>Контактное лицо</Отношение>", f"{t}\t\t\t<Ид>{key}</Ид>",
-                          f"{t}\t\t\t<Наименование>{escape(person['name'])}</Наименование>"]
-                lines += _xml_contacts(f"{t}\t\t\t", ([("Телефон мобильный", person["phone"])] if person["phone"]
-                                                      else []) + ([("Почта", person["email"])] if person["email"]
-                                                                  else []))
+                lines += [
+                    f"{t}\t<Представитель>",
+                    f"{t}\t\t<Контрагент>",
+                    f"{t}\t\t\t<Отношение>Контактное лицо</Отношение>",
+                    f"{t}\t\t\t<Ид>{key}</Ид>",
+                    f"{t}\t\t\t<Наименование>{escape(person['name'])}</Наименование>",
+                ]
+                lines += _xml_contacts(
+                    f"{t}\t\t\t",
+                    ([("Телефон мобильный", person["phone"])] if person["phone"] else [])
+                    + ([("Почта", person["email"])] if person["email"] else []),
+                )
                 lines += [f"{t}\t\t</Контрагент>", f"{t}\t</Представитель>"]
             lines.append(f"{t}</Представители>")
         lines.append("\t\t\t</Контрагент>")
@@ -468,6 +614,7 @@ def _write_xml(path: Path, counterparties: list[_Counterparty]) -> list[dict]:
 
 
 # ---------------------------------------------------------------- entry points
+
 
 @dataclass
 class Sources:
@@ -485,10 +632,14 @@ def render(companies: int = DEFAULT_COMPANIES, seed: int = 1, shuffle: int | Non
     """
     world = build_world(companies, seed)
     r = _Renderer(world, random.Random(seed + 1))
-    cards, onec, contacts, xml = _crm_cards(r, world), _onec_rows(r, world), _contacts_rows(r, world), \
-        _xml_counterparties(r, world)
+    cards, onec, contacts, xml = (
+        _crm_cards(r, world),
+        _onec_rows(r, world),
+        _contacts_rows(r, world),
+        _xml_counterparties(r, world),
+    )
     # record ids and keys in the canonical order, before any shuffle
-    serial = iter(range(1, 10 ** 9))
+    serial = iter(range(1, 10**9))
     for card in cards:
         card.truth.record_id = f"R{next(serial):07d}"
         for _, t in card.people:
@@ -505,7 +656,7 @@ def render(companies: int = DEFAULT_COMPANIES, seed: int = 1, shuffle: int | Non
     for card, no in zip(cards, numbers):
         card.no = no
     cards.sort(key=lambda card: card.no)
-    onec_keyed = [(f"00-{i:06d}", row, t) for i, (row, t) in zip(order.sample(range(1, 10 ** 6), len(onec)), onec)]
+    onec_keyed = [(f"00-{i:06d}", row, t) for i, (row, t) in zip(order.sample(range(1, 10**6), len(onec)), onec)]
     onec_keyed.sort(key=lambda x: x[0])
     if shuffle is not None:
         mix = random.Random(shuffle)
@@ -521,9 +672,12 @@ def render(companies: int = DEFAULT_COMPANIES, seed: int = 1, shuffle: int | Non
 def write_sources(out: Path, sources: Sources) -> list[dict]:
     """The four source files into ``out``; their truth rows."""
     out.mkdir(parents=True, exist_ok=True)
-    return (_write_xlsx(out / SOURCES["old_crm"], sources.cards) + _write_onec(out / SOURCES["buh_1c"], sources.onec)
-            + _write_contacts(out / SOURCES["contacts"], sources.contacts) + _write_xml(out / SOURCES["exchange"],
-                                                                                       sources.xml))
+    return (
+        _write_xlsx(out / SOURCES["old_crm"], sources.cards)
+        + _write_onec(out / SOURCES["buh_1c"], sources.onec)
+        + _write_contacts(out / SOURCES["contacts"], sources.contacts)
+        + _write_xml(out / SOURCES["exchange"], sources.xml)
+    )
 
 
 def generate(out: Path, companies: int = DEFAULT_COMPANIES, seed: int = 1, shuffle: int | None = None) -> dict:
@@ -535,12 +689,20 @@ def generate(out: Path, companies: int = DEFAULT_COMPANIES, seed: int = 1, shuff
         writer.writeheader()
         writer.writerows(truth)
     counts = Counter((t["source"], t["entity"]) for t in truth)
-    manifest = {"generator_version": GENERATOR_VERSION, "companies": companies, "seed": seed, "shuffle": shuffle,
-                "true_companies": len(world.companies), "true_people": len(world.people),
-                "records": len(truth), "by_source": {f"{s}/{e}": n for (s, e), n in sorted(counts.items())},
-                "traps": dict(Counter(c.trap for c in world.companies if c.trap)
-                              + Counter(p.trap for p in world.people if p.trap)),
-                "files": SOURCES}
+    manifest = {
+        "generator_version": GENERATOR_VERSION,
+        "companies": companies,
+        "seed": seed,
+        "shuffle": shuffle,
+        "true_companies": len(world.companies),
+        "true_people": len(world.people),
+        "records": len(truth),
+        "by_source": {f"{s}/{e}": n for (s, e), n in sorted(counts.items())},
+        "traps": dict(
+            Counter(c.trap for c in world.companies if c.trap) + Counter(p.trap for p in world.people if p.trap)
+        ),
+        "files": SOURCES,
+    }
     (out / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=1), encoding="utf-8")
     return manifest
 

@@ -4,6 +4,7 @@ One frame of company records and one of contact records, each keyed by ``(source
 the way the ground truth keys them — so the splink side and the generator test need no
 crm-migrate code. Values stay as written; normalising is the caller's business.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -42,27 +43,66 @@ def _old_crm(path: Path) -> tuple[list[dict], list[dict]]:
     col = {h: i for i, h in enumerate(CRM_HEADER)}
     for company, people in cards:
         no = company[0]
-        companies.append({"source": "old_crm", "source_key": no, "name": company[1], "inn": company[2],
-                          "kpp": "", "phone": company[5], "email": "", "city": company[3], "address": company[4]})
+        companies.append(
+            {
+                "source": "old_crm",
+                "source_key": no,
+                "name": company[1],
+                "inn": company[2],
+                "kpp": "",
+                "phone": company[5],
+                "email": "",
+                "city": company[3],
+                "address": company[4],
+            }
+        )
         for i, r in enumerate(people, 1):
-            contacts.append({"source": "old_crm", "source_key": f"{no}/{i}" if len(people) > 1 else no,
-                             "full_name": r[col["Контактное лицо"]], "phone": r[col["Моб. телефон"]],
-                             "email": r[col["E-mail"]], "company_name": company[1], "company_inn": company[2]})
+            contacts.append(
+                {
+                    "source": "old_crm",
+                    "source_key": f"{no}/{i}" if len(people) > 1 else no,
+                    "full_name": r[col["Контактное лицо"]],
+                    "phone": r[col["Моб. телефон"]],
+                    "email": r[col["E-mail"]],
+                    "company_name": company[1],
+                    "company_inn": company[2],
+                }
+            )
     return companies, contacts
 
 
 def _onec(path: Path) -> list[dict]:
     frame = pd.read_csv(path, sep=";", encoding="cp1251", dtype=str, keep_default_na=False)
-    return [{"source": "buh_1c", "source_key": r["Код"], "name": r["Наименование"], "inn": r["ИНН"], "kpp": r["КПП"],
-             "phone": r["Телефон"], "email": r["Электронная почта"], "city": "", "address": r["Адрес"]}
-            for r in frame.to_dict("records")]
+    return [
+        {
+            "source": "buh_1c",
+            "source_key": r["Код"],
+            "name": r["Наименование"],
+            "inn": r["ИНН"],
+            "kpp": r["КПП"],
+            "phone": r["Телефон"],
+            "email": r["Электронная почта"],
+            "city": "",
+            "address": r["Адрес"],
+        }
+        for r in frame.to_dict("records")
+    ]
 
 
 def _contacts(path: Path) -> list[dict]:
     frame = pd.read_csv(path, encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    return [{"source": "contacts", "source_key": f"{path.name}:{line}", "full_name": r["ФИО"], "phone": r["Телефон"],
-             "email": r["E-mail"], "company_name": r["Компания"], "company_inn": r["ИНН компании"]}
-            for line, r in enumerate(frame.to_dict("records"), 2)]
+    return [
+        {
+            "source": "contacts",
+            "source_key": f"{path.name}:{line}",
+            "full_name": r["ФИО"],
+            "phone": r["Телефон"],
+            "email": r["E-mail"],
+            "company_name": r["Компания"],
+            "company_inn": r["ИНН компании"],
+        }
+        for line, r in enumerate(frame.to_dict("records"), 2)
+    ]
 
 
 def _channels(element: ET.Element) -> tuple[str, str]:
@@ -80,14 +120,32 @@ def _exchange(path: Path) -> tuple[list[dict], list[dict]]:
             continue  # a contact person, read with its counterparty
         name, inn = cp.findtext(f"{CML}Наименование", ""), cp.findtext(f"{CML}ИНН", "")
         phone, email = _channels(cp)
-        companies.append({"source": "exchange", "source_key": cp.findtext(f"{CML}Ид"), "name": name, "inn": inn,
-                          "kpp": cp.findtext(f"{CML}КПП", ""), "phone": phone, "email": email, "city": "",
-                          "address": cp.findtext(f"{CML}ЮридическийАдрес/{CML}Представление", "")})
+        companies.append(
+            {
+                "source": "exchange",
+                "source_key": cp.findtext(f"{CML}Ид"),
+                "name": name,
+                "inn": inn,
+                "kpp": cp.findtext(f"{CML}КПП", ""),
+                "phone": phone,
+                "email": email,
+                "city": "",
+                "address": cp.findtext(f"{CML}ЮридическийАдрес/{CML}Представление", ""),
+            }
+        )
         for person in cp.findall(f"{CML}Представители/{CML}Представитель/{CML}Контрагент"):
             p_phone, p_email = _channels(person)
-            contacts.append({"source": "exchange", "source_key": person.findtext(f"{CML}Ид"),
-                             "full_name": person.findtext(f"{CML}Наименование", ""), "phone": p_phone,
-                             "email": p_email, "company_name": name, "company_inn": inn})
+            contacts.append(
+                {
+                    "source": "exchange",
+                    "source_key": person.findtext(f"{CML}Ид"),
+                    "full_name": person.findtext(f"{CML}Наименование", ""),
+                    "phone": p_phone,
+                    "email": p_email,
+                    "company_name": name,
+                    "company_inn": inn,
+                }
+            )
     return companies, contacts
 
 

@@ -17,6 +17,7 @@ contacts are deduplicated separately (contacts carry their company's name key as
 
 Run in a child process per input so time and peak memory are splink's own.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -36,9 +37,11 @@ THRESHOLD = 0.9
 THRESHOLDS = (0.5, 0.7, 0.8, 0.9, 0.95, 0.99, 0.999)
 FLOOR = 0.3  # predictions below this are not kept
 SEED = 1
-_FORMS = re.compile(r"\b(общество с ограниченной ответственностью|закрытое акционерное общество|открытое "
-                    r"акционерное общество|публичное акционерное общество|акционерное общество|индивидуальный "
-                    r"предприниматель|муниципальное унитарное предприятие|ооо|зао|оао|пао|ао|ип|муп|llc|ltd|jsc)\b")
+_FORMS = re.compile(
+    r"\b(общество с ограниченной ответственностью|закрытое акционерное общество|открытое "
+    r"акционерное общество|публичное акционерное общество|акционерное общество|индивидуальный "
+    r"предприниматель|муниципальное унитарное предприятие|ооо|зао|оао|пао|ао|ип|муп|llc|ltd|jsc)\b"
+)
 _CITY = re.compile(r"\bг\.?\s+([А-ЯЁа-яё][А-ЯЁа-яё-]+(?:\s[А-ЯЁ][а-яё]+)?)")
 
 
@@ -70,51 +73,86 @@ def city(row: dict) -> str | None:
 
 
 def prepare(companies: pd.DataFrame, contacts: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
-    c = pd.DataFrame({
-        "unique_id": companies["source"] + "|" + companies["source_key"],
-        "name_key": companies["name"].map(name_key),
-        "inn": companies["inn"].where(companies["inn"].str.fullmatch(r"\d{9,12}"), None),
-        "kpp": companies["kpp"].replace("", None), "phone": companies["phone"].map(first_phone),
-        "email": companies["email"].map(first_email), "city": [city(r) for r in companies.to_dict("records")]})
+    c = pd.DataFrame(
+        {
+            "unique_id": companies["source"] + "|" + companies["source_key"],
+            "name_key": companies["name"].map(name_key),
+            "inn": companies["inn"].where(companies["inn"].str.fullmatch(r"\d{9,12}"), None),
+            "kpp": companies["kpp"].replace("", None),
+            "phone": companies["phone"].map(first_phone),
+            "email": companies["email"].map(first_email),
+            "city": [city(r) for r in companies.to_dict("records")],
+        }
+    )
     names = contacts["full_name"].map(lambda s: _plain(s) or None)
-    p = pd.DataFrame({
-        "unique_id": contacts["source"] + "|" + contacts["source_key"], "full_name": names,
-        "surname": names.map(lambda s: max(s.split(), key=len) if s else None),
-        "phone": contacts["phone"].map(first_phone), "email": contacts["email"].map(first_email),
-        "company_key": contacts["company_name"].map(name_key)})
+    p = pd.DataFrame(
+        {
+            "unique_id": contacts["source"] + "|" + contacts["source_key"],
+            "full_name": names,
+            "surname": names.map(lambda s: max(s.split(), key=len) if s else None),
+            "phone": contacts["phone"].map(first_phone),
+            "email": contacts["email"].map(first_email),
+            "company_key": contacts["company_name"].map(name_key),
+        }
+    )
     return c, p
 
 
 def _settings(entity: str):
     import splink.comparison_library as cl
     from splink import SettingsCreator, block_on
+
     if entity == "company":
         return SettingsCreator(
-            link_type="dedupe_only", unique_id_column_name="unique_id",
-            blocking_rules_to_generate_predictions=[block_on("name_key"), block_on("inn"), block_on("phone"),
-                                                    block_on("email")],
-            comparisons=[cl.JaroWinklerAtThresholds("name_key", [0.95, 0.88, 0.75]).configure(
-                term_frequency_adjustments=True), cl.ExactMatch("inn"), cl.ExactMatch("kpp"), cl.ExactMatch("phone"),
-                cl.ExactMatch("email"), cl.ExactMatch("city")],
-            retain_intermediate_calculation_columns=False)
+            link_type="dedupe_only",
+            unique_id_column_name="unique_id",
+            blocking_rules_to_generate_predictions=[
+                block_on("name_key"),
+                block_on("inn"),
+                block_on("phone"),
+                block_on("email"),
+            ],
+            comparisons=[
+                cl.JaroWinklerAtThresholds("name_key", [0.95, 0.88, 0.75]).configure(term_frequency_adjustments=True),
+                cl.ExactMatch("inn"),
+                cl.ExactMatch("kpp"),
+                cl.ExactMatch("phone"),
+                cl.ExactMatch("email"),
+                cl.ExactMatch("city"),
+            ],
+            retain_intermediate_calculation_columns=False,
+        )
     return SettingsCreator(
-        link_type="dedupe_only", unique_id_column_name="unique_id",
-        blocking_rules_to_generate_predictions=[block_on("full_name"), block_on("phone"), block_on("email"),
-                                                block_on("company_key", "surname")],
-        comparisons=[cl.JaroWinklerAtThresholds("full_name", [0.95, 0.88, 0.75]).configure(
-            term_frequency_adjustments=True), cl.ExactMatch("phone"), cl.ExactMatch("email"),
-            cl.JaroWinklerAtThresholds("company_key", [0.95, 0.85])],
-        retain_intermediate_calculation_columns=False)
+        link_type="dedupe_only",
+        unique_id_column_name="unique_id",
+        blocking_rules_to_generate_predictions=[
+            block_on("full_name"),
+            block_on("phone"),
+            block_on("email"),
+            block_on("company_key", "surname"),
+        ],
+        comparisons=[
+            cl.JaroWinklerAtThresholds("full_name", [0.95, 0.88, 0.75]).configure(term_frequency_adjustments=True),
+            cl.ExactMatch("phone"),
+            cl.ExactMatch("email"),
+            cl.JaroWinklerAtThresholds("company_key", [0.95, 0.85]),
+        ],
+        retain_intermediate_calculation_columns=False,
+    )
 
 
 def predict(frame: pd.DataFrame, entity: str) -> pd.DataFrame:
     """Scored pairs (unique_id_l, unique_id_r, match_probability) at or above ``FLOOR``."""
     from splink import Linker, block_on
     from splink.backends.duckdb import DuckDBAPI
+
     db = DuckDBAPI()
     linker = Linker(db.register(frame), _settings(entity), log_level=40)
-    exact, em_rules = (("inn", "name_key"), ("name_key", "inn")) if entity == "company" else (
-        ("email", "full_name"), ("full_name", "phone"))
+    exact, em_rules = (
+        (("inn", "name_key"), ("name_key", "inn"))
+        if entity == "company"
+        else (("email", "full_name"), ("full_name", "phone"))
+    )
     linker.training.estimate_probability_two_random_records_match([block_on(exact[0])], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=2e6, seed=SEED)
     for column in em_rules:
@@ -132,6 +170,7 @@ def components(ids: list[str], pairs: pd.DataFrame) -> pd.Series:
             parent[x] = parent[parent[x]]
             x = parent[x]
         return x
+
     for a, b in zip(pairs["unique_id_l"], pairs["unique_id_r"]):
         ra, rb = find(a), find(b)
         if ra != rb:
@@ -154,14 +193,19 @@ def child(data: str, out: str) -> None:
         by_threshold = {}
         for t in THRESHOLDS:
             labels = components(frame["unique_id"].tolist(), pairs[entity][pairs[entity]["match_probability"] >= t])
-            clustered = score.with_singletons(records, pd.Series(labels.reindex(records["uid"]).values,
-                                                                 index=records["record_id"]).dropna())
+            clustered = score.with_singletons(
+                records, pd.Series(labels.reindex(records["uid"]).values, index=records["record_id"]).dropna()
+            )
             by_threshold[t] = {**score.pairwise(clustered, entity), "violations": score.violations(clustered, entity)}
             if t == THRESHOLD:
                 partitions[entity] = sorted(sorted(c) for c in score.partition(clustered))
         best = max(by_threshold, key=lambda t: by_threshold[t]["f1"])
-        result[entity] = {**by_threshold[THRESHOLD], "best_threshold": best, "best_f1": by_threshold[best]["f1"],
-                          "by_threshold": {str(t): v["f1"] for t, v in by_threshold.items()}}
+        result[entity] = {
+            **by_threshold[THRESHOLD],
+            "best_threshold": best,
+            "best_f1": by_threshold[best]["f1"],
+            "by_threshold": {str(t): v["f1"] for t, v in by_threshold.items()},
+        }
     Path(out).write_text(json.dumps({**result, "partitions": partitions}, ensure_ascii=False), encoding="utf-8")
 
 
@@ -179,8 +223,7 @@ def benchmark(data: Path, shuffled: Path) -> dict:
     same = {e: first["partitions"][e] == second["partitions"][e] for e in ("company", "contact")}
     for r in (first, second):
         r.pop("partitions")
-    return {"tool": "splink", **first, "order_independent": all(same.values()),
-            "order_independent_by_entity": same}
+    return {"tool": "splink", **first, "order_independent": all(same.values()), "order_independent_by_entity": same}
 
 
 def main(argv: list[str] | None = None) -> int:

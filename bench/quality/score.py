@@ -5,6 +5,7 @@ output get a cluster of their own). Pair counts come from cluster-size contingen
 ``sum(C(n, 2))`` over predicted clusters, true clusters and their intersections — so 100,000
 companies never need a quadratic list of pairs.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -25,9 +26,17 @@ def pairwise(frame: pd.DataFrame, entity: str) -> dict:
     precision = hit / predicted if predicted else 1.0
     recall = hit / true if true else 1.0
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
-    return {"records": len(frame), "clusters": int(frame["cluster"].nunique()),
-            "true_clusters": int(frame[true_id].nunique()), "predicted_pairs": predicted, "true_pairs": true,
-            "correct_pairs": hit, "precision": round(precision, 4), "recall": round(recall, 4), "f1": round(f1, 4)}
+    return {
+        "records": len(frame),
+        "clusters": int(frame["cluster"].nunique()),
+        "true_clusters": int(frame[true_id].nunique()),
+        "predicted_pairs": predicted,
+        "true_pairs": true,
+        "correct_pairs": hit,
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(f1, 4),
+    }
 
 
 def _clusters_with(frame: pd.DataFrame, column: str, at_least: int = 2) -> int:
@@ -41,10 +50,12 @@ def company_violations(frame: pd.DataFrame) -> dict:
     per_inn = legal.groupby(["cluster", "company_inn"])["company_kpp"].nunique()
     branch_clusters = per_inn[per_inn > 1].index.get_level_values(0).nunique()
     wrong_inn = frame[frame["company_inn"].astype(bool)].groupby("cluster")["company_inn"].nunique()
-    return {"two_valid_inns_written": _clusters_with(frame, "inn_written"),
-            "head_office_and_branch": int(branch_clusters),
-            "entrepreneur_and_legal": _clusters_with(frame, "company_type"),
-            "two_true_inns": int((wrong_inn > 1).sum())}
+    return {
+        "two_valid_inns_written": _clusters_with(frame, "inn_written"),
+        "head_office_and_branch": int(branch_clusters),
+        "entrepreneur_and_legal": _clusters_with(frame, "company_type"),
+        "two_true_inns": int((wrong_inn > 1).sum()),
+    }
 
 
 def contact_violations(frame: pd.DataFrame) -> dict:
@@ -58,8 +69,7 @@ def violations(frame: pd.DataFrame, entity: str) -> dict:
 
 def partition(frame: pd.DataFrame) -> set[frozenset[str]]:
     """The clustering as sets of ``record_id`` — comparable across row orders and source keys."""
-    return {frozenset(ids) for ids in frame.groupby("cluster")["record_id"]
-            .agg(lambda s: frozenset(s)).tolist()}
+    return {frozenset(ids) for ids in frame.groupby("cluster")["record_id"].agg(lambda s: frozenset(s)).tolist()}
 
 
 def differing_records(a: pd.DataFrame, b: pd.DataFrame) -> int:

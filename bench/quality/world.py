@@ -14,6 +14,7 @@ The world is built to be as nasty as real client bases:
 * people: namesakes at other companies, colleagues with one surname and one first initial
   (Андрей / Алексей Ивановы), a freelance accountant working for two companies.
 """
+
 from __future__ import annotations
 
 import random
@@ -36,17 +37,66 @@ from bench.bench_matching import (
 
 # Common names by rank: the weight of rank k is 1 / k ** ZIPF_EXPONENT.
 COMMON_NAMES = (
-    "Ромашка", "Альфа", "Вертикаль", "Вектор", "Гарант", "Лидер", "Прогресс", "Меридиан", "Стандарт", "Орион",
-    "Сфера", "Импульс", "Партнёр", "Восток", "Капитал", "Спектр", "Феникс", "Олимп", "Радуга", "Континент", "Альянс",
-    "Магистраль", "Стимул", "Эталон", "Горизонт", "Форвард", "Атлант", "Гранит", "Квант", "Базис", "Аврора",
-    "Кристалл", "Сириус", "Титан", "Янтарь", "Полюс", "Маяк", "Союз", "Заря", "Легион",
+    "Ромашка",
+    "Альфа",
+    "Вертикаль",
+    "Вектор",
+    "Гарант",
+    "Лидер",
+    "Прогресс",
+    "Меридиан",
+    "Стандарт",
+    "Орион",
+    "Сфера",
+    "Импульс",
+    "Партнёр",
+    "Восток",
+    "Капитал",
+    "Спектр",
+    "Феникс",
+    "Олимп",
+    "Радуга",
+    "Континент",
+    "Альянс",
+    "Магистраль",
+    "Стимул",
+    "Эталон",
+    "Горизонт",
+    "Форвард",
+    "Атлант",
+    "Гранит",
+    "Квант",
+    "Базис",
+    "Аврора",
+    "Кристалл",
+    "Сириус",
+    "Титан",
+    "Янтарь",
+    "Полюс",
+    "Маяк",
+    "Союз",
+    "Заря",
+    "Легион",
 )
 ZIPF_EXPONENT = 1.1
 COMMON_SHARE = 0.4  # of the legal entities that are not otherwise planted
 COMMON_TAILS = ("Трейд", "Строй", "Сервис", "Групп", "Плюс", "Логистик", "Снаб", "Проект", "Центр", "Инвест")
-POSITIONS = ("Директор", "Генеральный директор", "Главный бухгалтер", "Бухгалтер", "Менеджер по закупкам",
-             "Начальник отдела снабжения", "Инженер", "Секретарь", "Коммерческий директор", "Юрист",
-             "Заместитель директора", "Логист", "Снабженец", "Офис-менеджер")
+POSITIONS = (
+    "Директор",
+    "Генеральный директор",
+    "Главный бухгалтер",
+    "Бухгалтер",
+    "Менеджер по закупкам",
+    "Начальник отдела снабжения",
+    "Инженер",
+    "Секретарь",
+    "Коммерческий директор",
+    "Юрист",
+    "Заместитель директора",
+    "Логист",
+    "Снабженец",
+    "Офис-менеджер",
+)
 FREE_MAIL = ("mail.ru", "yandex.ru", "gmail.com", "bk.ru", "list.ru", "inbox.ru", "rambler.ru")
 _MALE_SET = frozenset(_MALE_NAMES)
 
@@ -128,8 +178,19 @@ class _Builder:
     def city(self) -> str:
         return _weighted(self.rng, [(c, w) for c, w, _, _ in _CITIES])
 
-    def add(self, kind: str, form: str, name: str, city: str, *, inn: str | None = "new", kpp: str | None = "new",
-            cyrillic: str | None = None, parent: str | None = None, trap: str = "") -> TrueCompany:
+    def add(
+        self,
+        kind: str,
+        form: str,
+        name: str,
+        city: str,
+        *,
+        inn: str | None = "new",
+        kpp: str | None = "new",
+        cyrillic: str | None = None,
+        parent: str | None = None,
+        trap: str = "",
+    ) -> TrueCompany:
         rng, region = self.rng, _CITY_INFO[city][0]
         entrepreneur = kind == "entrepreneur"
         if inn == "new":
@@ -139,9 +200,21 @@ class _Builder:
         phones = [self.ids.phone(city, mobile=entrepreneur or rng.random() < 0.2)]
         if rng.random() < 0.35:
             phones.append(self.ids.phone(city, mobile=rng.random() < 0.5))
-        c = TrueCompany(f"C{len(self.companies) + 1:06d}", kind, form, name, city, inn, kpp,
-                        _ogrn(rng, inn, entrepreneur) if inn else None, phones,
-                        self.emails(kind, cyrillic or name, city), cyrillic, parent, trap)
+        c = TrueCompany(
+            f"C{len(self.companies) + 1:06d}",
+            kind,
+            form,
+            name,
+            city,
+            inn,
+            kpp,
+            _ogrn(rng, inn, entrepreneur) if inn else None,
+            phones,
+            self.emails(kind, cyrillic or name, city),
+            cyrillic,
+            parent,
+            trap,
+        )
         self.companies.append(c)
         return c
 
@@ -156,11 +229,14 @@ class _Builder:
 
         def pick() -> str:
             return stem + rng.choice([*suffixes, str(rng.randrange(1, 10 ** rng.randrange(1, 5)))])
+
         if kind == "entrepreneur" or rng.random() < 0.3:
             return [self.ids._fresh(lambda: f"{pick()}@{rng.choice(FREE_MAIL)}")]
         domain = self.ids._fresh(lambda: f"{pick()}.ru")
-        return [f"{rng.choice(['info', 'office', 'sales', 'zakaz'])}@{domain}",
-                f"{_translit(self.parts(False)[0])}@{domain}"]
+        return [
+            f"{rng.choice(['info', 'office', 'sales', 'zakaz'])}@{domain}",
+            f"{_translit(self.parts(False)[0])}@{domain}",
+        ]
 
     def legal_name(self) -> tuple[str, str | None]:
         if self.rng.random() < COMMON_SHARE:
@@ -186,8 +262,13 @@ class _Builder:
                 self.add("legal", "ООО", name, c.city, trap="ООО of an entrepreneur's surname")
                 c.trap = c.trap or "entrepreneur with an ООО of the surname"
             elif r < 0.35:  # namesake entrepreneur
-                self.add("entrepreneur", "ИП", c.name, c.city if rng.random() < 0.3 else self.city(),
-                         trap="namesake entrepreneur")
+                self.add(
+                    "entrepreneur",
+                    "ИП",
+                    c.name,
+                    c.city if rng.random() < 0.3 else self.city(),
+                    trap="namesake entrepreneur",
+                )
             return
         if r < 0.06 and c.inn:  # branches: the head office's INN, their own KPP
             c.trap = "head office"
@@ -195,8 +276,9 @@ class _Builder:
                 city = c.city if rng.random() < 0.15 else self.city()
                 region = _CITY_INFO[city][0]
                 kpp = f"{region}{rng.randrange(1, 50):02d}{rng.choice(['43', '45', '02'])}{n + 1:03d}"
-                b = self.add("legal", c.form, c.name, city, inn=c.inn, kpp=kpp, cyrillic=c.cyrillic,
-                             parent=c.id, trap="branch")
+                b = self.add(
+                    "legal", c.form, c.name, city, inn=c.inn, kpp=kpp, cyrillic=c.cyrillic, parent=c.id, trap="branch"
+                )
                 b.ogrn = c.ogrn
         elif r < 0.09:  # siblings: «Вертикаль Трейд» / «Вертикаль Трейд+», «Клиент 16» / «Клиент 17»
             if rng.random() < 0.5:
@@ -209,8 +291,7 @@ class _Builder:
             if rng.random() < 0.5:
                 s.phones = [c.phones[0]]  # the holding's office line
         elif r < 0.11:  # sister company of the holding, sharing the office phone
-            s = self.add("legal", c.form, f"{c.name.split()[0]} {rng.choice(_WORDS)}", c.city,
-                         trap="sister company")
+            s = self.add("legal", c.form, f"{c.name.split()[0]} {rng.choice(_WORDS)}", c.city, trap="sister company")
             s.phones = [c.phones[0], *s.phones[1:]]
 
     def centres_for(self, n_companies: int) -> None:
@@ -219,8 +300,13 @@ class _Builder:
         for i in range(max(1, n_companies // 40)):
             city = self.city()
             stem = _translit(rng.choice(COMMON_NAMES))[:10]
-            self.centres.append(BusinessCentre(city, self.ids.phone(city, mobile=False),
-                                               f"{rng.choice(['info', 'office', 'reception'])}@bc-{stem}{i}.ru"))
+            self.centres.append(
+                BusinessCentre(
+                    city,
+                    self.ids.phone(city, mobile=False),
+                    f"{rng.choice(['info', 'office', 'reception'])}@bc-{stem}{i}.ru",
+                )
+            )
         for c in self.companies:
             here = [i for i, b in enumerate(self.centres) if b.city == c.city]
             if here and rng.random() < 0.15:
@@ -252,13 +338,33 @@ class _Builder:
         domain = company.emails[0].split("@")[1]
         email = None
         if rng.random() < 0.75:
-            local = rng.choice([f"{_translit(first)[0]}.{_translit(last)}", _translit(last),
-                                f"{_translit(first)}.{_translit(last)}", f"{_translit(last)}{rng.randrange(1, 99)}"])
+            local = rng.choice(
+                [
+                    f"{_translit(first)[0]}.{_translit(last)}",
+                    _translit(last),
+                    f"{_translit(first)}.{_translit(last)}",
+                    f"{_translit(last)}{rng.randrange(1, 99)}",
+                ]
+            )
             own = domain not in FREE_MAIL and rng.random() < 0.6
-            email = self.ids._fresh(lambda: f"{local}{rng.choice(['', '', str(rng.randrange(1, 99))])}@"
-                                            f"{domain if own else rng.choice(FREE_MAIL)}")
-        p = Person(f"P{len(self.people) + 1:06d}", last, first, middle, female, mobile, email,
-                   rng.choice(POSITIONS), [company.id], trap)
+            email = self.ids._fresh(
+                lambda: (
+                    f"{local}{rng.choice(['', '', str(rng.randrange(1, 99))])}@"
+                    f"{domain if own else rng.choice(FREE_MAIL)}"
+                )
+            )
+        p = Person(
+            f"P{len(self.people) + 1:06d}",
+            last,
+            first,
+            middle,
+            female,
+            mobile,
+            email,
+            rng.choice(POSITIONS),
+            [company.id],
+            trap,
+        )
         self.people.append(p)
         company.people.append(p)
         return p

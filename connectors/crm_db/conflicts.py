@@ -1,4 +1,5 @@
 """The conflicts a live CRM's loads met: fields a CRM user and the source both changed (the user's value kept)."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -1,4 +1,5 @@
 """Reviewers' match decisions in the target database: read by every run, written by `review import`."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -15,10 +16,14 @@ from vocabulary.pairs import DECISION_COLUMNS, empty_decisions, pair_key
 def read_decisions(url: str) -> pd.DataFrame:
     """Every decision (DECISION_COLUMNS); none when the target does not exist or has no schema yet."""
     with reading(url, "match_decisions") as conn:
-        rows = conn.execute(select(*(s.match_decisions.c[c] for c in DECISION_COLUMNS))).all() \
-            if conn is not None else []
-    return pd.DataFrame([tuple(r) for r in rows], columns=list(DECISION_COLUMNS), dtype=object) if rows \
+        rows = (
+            conn.execute(select(*(s.match_decisions.c[c] for c in DECISION_COLUMNS))).all() if conn is not None else []
+        )
+    return (
+        pd.DataFrame([tuple(r) for r in rows], columns=list(DECISION_COLUMNS), dtype=object)
+        if rows
         else empty_decisions()
+    )
 
 
 @dataclass
@@ -37,16 +42,29 @@ def save_decisions(url: str, decisions: list[dict], reviewer: str | None = None)
         table = s.match_decisions
         with engine.begin() as conn:
             for d in decisions:
-                entity, ls, lk, rs, rk = pair_key(d["entity"], (d["left_source"], d["left_key"]),
-                                                  (d["right_source"], d["right_key"]))
-                where = and_(table.c.entity == entity, table.c.left_source == ls, table.c.left_key == lk,
-                             table.c.right_source == rs, table.c.right_key == rk)
-                values = {"decision": d["decision"], "decided_at": utcnow(), "reviewer": reviewer,
-                          "comment": d.get("comment")}
+                entity, ls, lk, rs, rk = pair_key(
+                    d["entity"], (d["left_source"], d["left_key"]), (d["right_source"], d["right_key"])
+                )
+                where = and_(
+                    table.c.entity == entity,
+                    table.c.left_source == ls,
+                    table.c.left_key == lk,
+                    table.c.right_source == rs,
+                    table.c.right_key == rk,
+                )
+                values = {
+                    "decision": d["decision"],
+                    "decided_at": utcnow(),
+                    "reviewer": reviewer,
+                    "comment": d.get("comment"),
+                }
                 old = conn.execute(select(table.c.decision, table.c.comment).where(where)).first()
                 if old is None:
-                    conn.execute(insert(table).values(entity=entity, left_source=ls, left_key=lk, right_source=rs,
-                                                      right_key=rk, **values))
+                    conn.execute(
+                        insert(table).values(
+                            entity=entity, left_source=ls, left_key=lk, right_source=rs, right_key=rk, **values
+                        )
+                    )
                     saved.added += 1
                 elif (old.decision, old.comment) != (d["decision"], d.get("comment")):
                     conn.execute(update(table).where(where).values(**values))

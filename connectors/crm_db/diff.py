@@ -4,6 +4,7 @@ Each row names the action (create, update, soft-delete, merge, conflict), the re
 CRM id, name, the source records behind it) and, side by side, the changed fields before and
 after — one ``field: value`` line each, so a wide record stays one readable row.
 """
+
 from __future__ import annotations
 
 from pathlib import Path

@@ -7,6 +7,7 @@ written. First creation is atomic on SQLite and PostgreSQL (transactional DDL); 
 commits every CREATE TABLE, so a creation cut short leaves tables without a version row:
 such a half-created schema (our columns, no rows) is recognised and created again.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -33,8 +34,11 @@ VERSION_TABLE = "crm_migrate_version"
 WRITE_LOCKED = "crm_write_locked"
 LEGACY_VERSION_TABLE = "alembic_version"  # where versions before 0004 kept our revision
 # Columns only a crm-migrate record table has: a same-named table without them is someone else's.
-_SIGNATURE = {"companies": {"merged_into_id", "extra", "deleted_at"}, "contacts": {"merged_into_id", "extra"},
-              "source_links": {"source_key", "crm_id", "record_hash"}}
+_SIGNATURE = {
+    "companies": {"merged_into_id", "extra", "deleted_at"},
+    "contacts": {"merged_into_id", "extra"},
+    "source_links": {"source_key", "crm_id", "record_hash"},
+}
 
 
 class TargetError(RunFailure):
@@ -72,6 +76,7 @@ def connect(url: str) -> Engine:
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn):  # type: ignore[no-untyped-def]
             conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_LOCKED) else "BEGIN")
+
         return engine
     return create_engine(parsed, pool_pre_ping=True)
 
@@ -79,8 +84,11 @@ def connect(url: str) -> Engine:
 def is_new_sqlite_file(url: str) -> bool:
     """True for a SQLite URL whose file does not exist yet (connecting would create it)."""
     parsed = make_url(url)
-    return parsed.drivername.startswith("sqlite") and parsed.database not in (None, "", ":memory:") \
+    return (
+        parsed.drivername.startswith("sqlite")
+        and parsed.database not in (None, "", ":memory:")
         and not Path(parsed.database).exists()
+    )
 
 
 def alembic_config(connection: Connection) -> Config:

@@ -16,6 +16,7 @@ This is what lets the loader defer and batch its updates.
 Values travel as JSON: datetimes as ISO text, turned back into datetimes by the column
 type (so they round-trip to the microsecond), booleans as JSON booleans.
 """
+
 from __future__ import annotations
 
 import functools
@@ -45,8 +46,17 @@ from connectors.crm_db import schema as s
 from connectors.crm_db.engine import WRITE_LOCKED
 
 # The CRM tables a load writes and an undo restores; quarantine and migration_runs are history.
-JOURNALED: tuple[str, ...] = ("companies", "contacts", "contact_companies", "phones", "emails", "source_links",
-                              "review_pairs", "sync_state", "sync_versions")
+JOURNALED: tuple[str, ...] = (
+    "companies",
+    "contacts",
+    "contact_companies",
+    "phones",
+    "emails",
+    "source_links",
+    "review_pairs",
+    "sync_state",
+    "sync_versions",
+)
 BATCH = 500  # rows per statement (and ids per IN list)
 _CONSECUTIVE_BATCH = 1000  # rows per multi-row INSERT on MariaDB (well under max_allowed_packet)
 _FLUSH_AT = 5000  # journal rows held in memory before they are written
@@ -57,7 +67,7 @@ Key = tuple  # primary key values, in the table's primary key column order
 
 def chunks(items: Sequence, size: int = BATCH) -> Iterable[Sequence]:
     for i in range(0, len(items), size):
-        yield items[i:i + size]
+        yield items[i : i + size]
 
 
 @functools.cache
@@ -175,16 +185,20 @@ class Journal:
     def _consecutive_auto_increment(self) -> bool:
         if self._consecutive is None:
             mode, step = self.conn.exec_driver_sql(
-                "SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment").one()
+                "SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment"
+            ).one()
             self._consecutive = int(mode) in (0, 1) and int(step) == 1
         return self._consecutive
 
     def _with_ids(self, table: Table, rows: Sequence[dict], how: str) -> list[dict]:
         name = table.primary_key.columns[0].name
         if how == "sequence":
-            ids = sorted(self.conn.exec_driver_sql(
-                f"SELECT nextval(pg_get_serial_sequence('{table.name}', '{name}')) FROM generate_series(1, %(n)s)",
-                {"n": len(rows)}).scalars())
+            ids = sorted(
+                self.conn.exec_driver_sql(
+                    f"SELECT nextval(pg_get_serial_sequence('{table.name}', '{name}')) FROM generate_series(1, %(n)s)",
+                    {"n": len(rows)},
+                ).scalars()
+            )
             return [r | {name: i} for r, i in zip(rows, ids)]
         if table.name not in self._next_id:
             highest = self.conn.execute(select(func.max(table.c[name]))).scalar()
@@ -283,21 +297,33 @@ class Journal:
 
     def _copy(self) -> None:
         columns = ", ".join(_ENTRY_COLUMNS)
-        with self.conn.connection.driver_connection.cursor() as cursor, \
-                cursor.copy(f"COPY {s.change_journal.name} ({columns}) FROM STDIN") as copy:
+        with (
+            self.conn.connection.driver_connection.cursor() as cursor,
+            cursor.copy(f"COPY {s.change_journal.name} ({columns}) FROM STDIN") as copy,
+        ):
             for entry in self._pending:
                 copy.write_row(entry)
 
     def _executemany(self) -> None:
-        statement = insert(s.change_journal).inline().compile(  # inline: no RETURNING of the new ids
-            dialect=self.conn.dialect, column_keys=list(_ENTRY_COLUMNS))
+        statement = (
+            insert(s.change_journal)
+            .inline()
+            .compile(  # inline: no RETURNING of the new ids
+                dialect=self.conn.dialect, column_keys=list(_ENTRY_COLUMNS)
+            )
+        )
         # Positional drivers take the entries as they are: SQLAlchemy renders the columns in table order.
         params = self._pending if statement.positional else [dict(zip(_ENTRY_COLUMNS, e)) for e in self._pending]
         for chunk in chunks(params, _FLUSH_AT):
             self.conn.exec_driver_sql(str(statement), list(chunk))
 
-    def _capture(self, table: Table, op: str, where: ColumnElement[bool],
-                 new_values: Callable[[Key], Mapping[str, Any]] | None = None) -> None:
+    def _capture(
+        self,
+        table: Table,
+        op: str,
+        where: ColumnElement[bool],
+        new_values: Callable[[Key], Mapping[str, Any]] | None = None,
+    ) -> None:
         """Journal the rows ``where`` hits before the statement; ``new_values`` (by key) make the after-image."""
         if not self.enabled:
             return

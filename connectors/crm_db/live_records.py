@@ -1,4 +1,5 @@
 """Read the golden companies and contacts of the target database for delivery (`push`, `export`)."""
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -8,8 +9,7 @@ from sqlalchemy import Connection, select
 from connectors.crm_db import schema as s
 from vocabulary.crm_records import CrmCompany, CrmContact, CrmRecords, Phone
 
-_COMPANY_FIELDS = ("name", "legal_name", "inn", "kpp", "ogrn", "type", "address", "city", "website", "manager",
-                   "note")
+_COMPANY_FIELDS = ("name", "legal_name", "inn", "kpp", "ogrn", "type", "address", "city", "website", "manager", "note")
 _CONTACT_FIELDS = ("full_name", "last_name", "first_name", "middle_name", "position", "note")
 
 
@@ -33,19 +33,29 @@ def read_live_records(conn: Connection) -> CrmRecords:
     """Every company and contact with its phones (valid E.164 only) and e-mails; soft-deleted ones flagged."""
     phones, emails = _channels(conn)
     companies = tuple(
-        CrmCompany(id=r.id, **{f: r._mapping[f] for f in _COMPANY_FIELDS},
-                   phones=tuple(phones[("company", r.id)]), emails=tuple(emails[("company", r.id)]),
-                   deleted=r.deleted_at is not None)
-        for r in conn.execute(select(s.companies).order_by(s.companies.c.id)))
+        CrmCompany(
+            id=r.id,
+            **{f: r._mapping[f] for f in _COMPANY_FIELDS},
+            phones=tuple(phones[("company", r.id)]),
+            emails=tuple(emails[("company", r.id)]),
+            deleted=r.deleted_at is not None,
+        )
+        for r in conn.execute(select(s.companies).order_by(s.companies.c.id))
+    )
     others: dict[int, list[int]] = defaultdict(list)
     for r in conn.execute(select(s.contact_companies).order_by(s.contact_companies.c.company_id)):
         others[r.contact_id].append(r.company_id)
     contacts = []
     for r in conn.execute(select(s.contacts).order_by(s.contacts.c.id)):
         main = [r.company_id] if r.company_id is not None else []
-        contacts.append(CrmContact(
-            id=r.id, **{f: r._mapping[f] for f in _CONTACT_FIELDS},
-            company_ids=tuple(main + [c for c in others[r.id] if c not in main]),
-            phones=tuple(phones[("contact", r.id)]), emails=tuple(emails[("contact", r.id)]),
-            deleted=r.deleted_at is not None))
+        contacts.append(
+            CrmContact(
+                id=r.id,
+                **{f: r._mapping[f] for f in _CONTACT_FIELDS},
+                company_ids=tuple(main + [c for c in others[r.id] if c not in main]),
+                phones=tuple(phones[("contact", r.id)]),
+                emails=tuple(emails[("contact", r.id)]),
+                deleted=r.deleted_at is not None,
+            )
+        )
     return CrmRecords(companies=companies, contacts=tuple(contacts))

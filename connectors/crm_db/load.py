@@ -13,6 +13,7 @@ Every write goes through a :class:`~connectors.crm_db.journal.Journal`, so a com
 can be undone (``connectors/crm_db/undo.py``). Updates of whole records, links and
 parents are collected and written per batch, which keeps the before-images batched too.
 """
+
 from __future__ import annotations
 
 import json
@@ -113,8 +114,7 @@ class BulkDeleteError(TargetError):
 class _Loader:
     """One load inside one open transaction (``conn``)."""
 
-    def __init__(self, conn: Connection, run: RunInfo, identity: Identity | None = None,
-                 diff: bool = False) -> None:
+    def __init__(self, conn: Connection, run: RunInfo, identity: Identity | None = None, diff: bool = False) -> None:
         self.conn, self.run, self.now, self.identity = conn, run, utcnow(), identity
         self.journal = Journal(conn, run.run_id, enabled=not run.dry_run)  # a dry run rolls back anyway
         self.result = LoadResult(changes=[] if diff else None)
@@ -130,22 +130,40 @@ class _Loader:
         # Records some source still held when the run started: deleted_at on one of them is a CRM user's doing.
         self.complete = set(run.sources) - set(run.incomplete_sources)  # sources whose missing records retire
         self.result.incomplete = tuple(run.incomplete_sources)
-        self.live_at_start = {(link["entity"], link["crm_id"]) for link in self.links.values()
-                              if link["deleted_at"] is None}
+        self.live_at_start = {
+            (link["entity"], link["crm_id"]) for link in self.links.values() if link["deleted_at"] is None
+        }
 
     # -- records -----------------------------------------------------------------
-    def upsert(self, entity: str, table: Table, golden: pd.DataFrame, columns: tuple[str, ...],
-               counts: EntityCounts, resolve: dict) -> dict[int, int]:
+    def upsert(
+        self,
+        entity: str,
+        table: Table,
+        golden: pd.DataFrame,
+        columns: tuple[str, ...],
+        counts: EntityCounts,
+        resolve: dict,
+    ) -> dict[int, int]:
         """Create/update/merge CRM rows for ``golden``; return cluster → CRM id (records gone from the CRM: none)."""
         rows = records(golden)
-        linked_by_row = [Counter(self.links[(entity, m["source"], m["source_key"])]["crm_id"]
-                                 for m in row["members"] if (entity, m["source"], m["source_key"]) in self.links)
-                         for row in rows]
+        linked_by_row = [
+            Counter(
+                self.links[(entity, m["source"], m["source_key"])]["crm_id"]
+                for m in row["members"]
+                if (entity, m["source"], m["source_key"]) in self.links
+            )
+            for row in rows
+        ]
         # What deciding needs of every linked record; whole rows only of those the three-way merge looks at.
-        existing = self._rows(table, {i for linked in linked_by_row for i in linked},
-                              ("id", "merged_into_id", "deleted_at", "loaded", *_IDENTITY[entity]))
-        plans = [(row, self._guard_identity(entity, row, linked, existing), self._values(row, columns, resolve))
-                 for row, linked in zip(rows, linked_by_row)]
+        existing = self._rows(
+            table,
+            {i for linked in linked_by_row for i in linked},
+            ("id", "merged_into_id", "deleted_at", "loaded", *_IDENTITY[entity]),
+        )
+        plans = [
+            (row, self._guard_identity(entity, row, linked, existing), self._values(row, columns, resolve))
+            for row, linked in zip(rows, linked_by_row)
+        ]
         orphans = self._orphans(entity, plans, linked_by_row, existing)
         claimed: set[int] = set()
         cluster_ids: dict[int, int] = {}
@@ -156,10 +174,17 @@ class _Loader:
             counts.merged += len(row["members"]) - 1  # duplicate source records folded into this one
             # The CRM record most of the cluster's records link to survives; a record already
             # claimed by another cluster (a split after a "different" decision) is not reused.
-            candidates = [i for i, _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))
-                          if i not in claimed and i in existing and existing[i]["merged_into_id"] is None]
-            if not candidates and linked and not any(i in existing for i in linked) \
-                    and any((entity, i) in self.live_at_start for i in linked):
+            candidates = [
+                i
+                for i, _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))
+                if i not in claimed and i in existing and existing[i]["merged_into_id"] is None
+            ]
+            if (
+                not candidates
+                and linked
+                and not any(i in existing for i in linked)
+                and any((entity, i) in self.live_at_start for i in linked)
+            ):
                 self.result.crm_deleted += 1  # the row was removed in the CRM: not made again
                 continue
             if not candidates:
@@ -219,11 +244,19 @@ class _Loader:
     @staticmethod
     def _wanted(row: dict) -> dict[str, set[tuple]]:
         """The golden record's phones and e-mails as the CRM stores them."""
-        return {"phones": {(e, x, k, (r or "")[:200]) for e, x, k, r in row["phones"]},
-                "emails": {(e,) for e in row["emails"]}}
+        return {
+            "phones": {(e, x, k, (r or "")[:200]) for e, x, k, r in row["phones"]},
+            "emails": {(e,) for e in row["emails"]},
+        }
 
-    def _merge(self, entity: str, row: dict, values: dict, current: dict,
-               channels: dict[tuple[str, int], list[tuple[int, tuple]]]) -> tuple[dict, bool]:
+    def _merge(
+        self,
+        entity: str,
+        row: dict,
+        values: dict,
+        current: dict,
+        channels: dict[tuple[str, int], list[tuple[int, tuple]]],
+    ) -> tuple[dict, bool]:
         """The three-way merge of one linked record: the columns to write, and whether phones/e-mails change.
 
         ``current`` is the CRM row with ``image``, the after-image this load leaves."""
@@ -250,11 +283,25 @@ class _Loader:
         keys = "\n".join(f"{m['source']}:{m['source_key']}" for m in row["members"])
         self.result.conflicts += len(conflicts)
         for name, (crm_value, source_value) in conflicts.items():
-            self.conflict_rows.append({"run_id": self.run.run_id, "entity": entity, "crm_id": crm_id, "field": name,
-                                       "crm_value": _text(crm_value), "source_value": _text(source_value),
-                                       "source_keys": keys})
-        self._note("conflict", entity, crm_id, row, {k: c for k, (c, _) in conflicts.items()},
-                   {k: v for k, (_, v) in conflicts.items()})
+            self.conflict_rows.append(
+                {
+                    "run_id": self.run.run_id,
+                    "entity": entity,
+                    "crm_id": crm_id,
+                    "field": name,
+                    "crm_value": _text(crm_value),
+                    "source_value": _text(source_value),
+                    "source_keys": keys,
+                }
+            )
+        self._note(
+            "conflict",
+            entity,
+            crm_id,
+            row,
+            {k: c for k, (c, _) in conflicts.items()},
+            {k: v for k, (_, v) in conflicts.items()},
+        )
 
     # -- the identity guard for records keyed by row position ----------------------
     def _identity_of(self, entity: str, values: dict) -> tuple:
@@ -280,8 +327,9 @@ class _Loader:
                 self.result.identity_changed += 1
         return +kept
 
-    def _orphans(self, entity: str, plans: list, linked_by_row: list[Counter],
-                 existing: dict[int, dict]) -> dict[tuple, list[int]]:
+    def _orphans(
+        self, entity: str, plans: list, linked_by_row: list[Counter], existing: dict[int, dict]
+    ) -> dict[tuple, list[int]]:
         """CRM records that lost a row-position link to the guard, by identity: a moved row finds its record again."""
         lost = {i for (_, kept, _), linked in zip(plans, linked_by_row) for i in linked if i not in kept}
         kept_anywhere = {i for _, kept, _ in plans for i in kept}
@@ -322,8 +370,11 @@ class _Loader:
         owner = _OWNER[entity][0]
         journal.delete(s.phones, s.phones.c[owner] == old)
         journal.delete(s.emails, s.emails.c[owner] == old)
-        journal.update(s.source_links, (s.source_links.c.entity == entity) & (s.source_links.c.crm_id == old),
-                       {"crm_id": new, "run_id": self.run.run_id})
+        journal.update(
+            s.source_links,
+            (s.source_links.c.entity == entity) & (s.source_links.c.crm_id == old),
+            {"crm_id": new, "run_id": self.run.run_id},
+        )
         for link in self.links.values():
             if link["entity"] == entity and link["crm_id"] == old:
                 link["crm_id"] = new
@@ -339,18 +390,27 @@ class _Loader:
                 have[(table.name, r[0])].append((r[1], tuple(r[2:])))
         return have
 
-    def _merge_channels(self, entity: str, crm_id: int, wanted: dict[str, set[tuple]],
-                        have: dict[tuple[str, int], list[tuple[int, tuple]]], loaded: dict | None) -> bool:
+    def _merge_channels(
+        self,
+        entity: str,
+        crm_id: int,
+        wanted: dict[str, set[tuple]],
+        have: dict[tuple[str, int], list[tuple[int, tuple]]],
+        loaded: dict | None,
+    ) -> bool:
         """Phones and e-mails three-way (see ``merge``); True if anything changes."""
         owner = _OWNER[entity][0]
         changed = False
         for name in CHANNELS:
             existing = have.get((name, crm_id), [])
-            merge = merge_channel(wanted[name], {v for _, v in existing},
-                                  None if loaded is None else loaded.get(name, set()))
+            merge = merge_channel(
+                wanted[name], {v for _, v in existing}, None if loaded is None else loaded.get(name, set())
+            )
             self.removed_channels[name] += [i for i, v in existing if v in merge.remove]
-            self.pending[name] += [dict(zip(_CHANNEL_FIELDS[name], v)) | {owner: crm_id}
-                                   for v in (sorted(merge.add, key=str) if len(merge.add) > 1 else merge.add)]
+            self.pending[name] += [
+                dict(zip(_CHANNEL_FIELDS[name], v)) | {owner: crm_id}
+                for v in (sorted(merge.add, key=str) if len(merge.add) > 1 else merge.add)
+            ]
             changed |= bool(merge.remove or merge.add)
         return changed
 
@@ -368,30 +428,48 @@ class _Loader:
             rows.clear()
 
     # -- the diff of a dry run ------------------------------------------------------
-    def _note(self, action: str, entity: str, crm_id: int | None, row: dict | None, before: dict,
-              after: dict) -> None:
+    def _note(self, action: str, entity: str, crm_id: int | None, row: dict | None, before: dict, after: dict) -> None:
         if self.result.changes is None:
             return
         name_field = _IDENTITY[entity][0]
         name = (row or {}).get(name_field) or before.get(name_field)
         sources = "\n".join(f"{m['source']}:{m['source_key']}" for m in row["members"]) if row else ""
         shown = [f for f in after if f not in ("updated_at", "loaded") and (before.get(f) or after.get(f))]
-        self.result.changes.append({
-            "action": action, "entity": entity, "crm_id": crm_id, "name": name, "sources": sources,
-            "fields": ", ".join(shown),
-            "before": "\n".join(f"{f}: {_text(before.get(f))}" for f in shown if before.get(f) is not None),
-            "after": "\n".join(f"{f}: {_text(after.get(f))}" for f in shown if after.get(f) is not None)})
+        self.result.changes.append(
+            {
+                "action": action,
+                "entity": entity,
+                "crm_id": crm_id,
+                "name": name,
+                "sources": sources,
+                "fields": ", ".join(shown),
+                "before": "\n".join(f"{f}: {_text(before.get(f))}" for f in shown if before.get(f) is not None),
+                "after": "\n".join(f"{f}: {_text(after.get(f))}" for f in shown if after.get(f) is not None),
+            }
+        )
 
     # -- links -------------------------------------------------------------------
     def _link(self, entity: str, member: dict, crm_id: int) -> None:
         key = (entity, member["source"], member["source_key"])
         old = self.links.get(key)
-        values = {"crm_id": crm_id, "record_hash": member["hash"], "deleted_at": None,
-                  "origin": (member["origin"] or "")[:300], "warnings": "\n".join(member["warnings"]) or None}
+        values = {
+            "crm_id": crm_id,
+            "record_hash": member["hash"],
+            "deleted_at": None,
+            "origin": (member["origin"] or "")[:300],
+            "warnings": "\n".join(member["warnings"]) or None,
+        }
         if old is None:
-            self.pending["source_links"].append(dict(
-                entity=entity, source=member["source"], source_key=member["source_key"], run_id=self.run.run_id,
-                payload=_json(member["payload"]), **values))
+            self.pending["source_links"].append(
+                dict(
+                    entity=entity,
+                    source=member["source"],
+                    source_key=member["source_key"],
+                    run_id=self.run.run_id,
+                    payload=_json(member["payload"]),
+                    **values,
+                )
+            )
             self.result.links_written += 1
         elif any(old[k] != v for k, v in values.items()):
             self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": _json(member["payload"]), **values}
@@ -414,9 +492,16 @@ class _Loader:
                 gone[key[1]] += key not in expected
         for source in sorted(gone):
             if gone[source] and gone[source] > self.run.max_delete_share * live[source]:
-                raise BulkDeleteError(text("live_crm.bulk_delete", source=source, count=gone[source],
-                                           live=live[source], share=round(100 * gone[source] / live[source]),
-                                           limit=f"{100 * self.run.max_delete_share:g}"))
+                raise BulkDeleteError(
+                    text(
+                        "live_crm.bulk_delete",
+                        source=source,
+                        count=gone[source],
+                        live=live[source],
+                        share=round(100 * gone[source] / live[source]),
+                        limit=f"{100 * self.run.max_delete_share:g}",
+                    )
+                )
 
     def retire_missing(self, quarantined: set[tuple[str, str, str]]) -> None:
         """Links of records gone from a fully read source die; orphaned CRM records are soft-deleted."""
@@ -432,33 +517,56 @@ class _Loader:
         for link in self.links.values():
             if link["deleted_at"] is None:
                 live[link["entity"]].add(link["crm_id"])
-        for entity, table, counts in (("company", s.companies, self.result.companies),
-                                      ("contact", s.contacts, self.result.contacts)):
-            dead = {link["crm_id"] for link in self.links.values()
-                    if link["entity"] == entity and link["crm_id"] not in live[entity]}
+        for entity, table, counts in (
+            ("company", s.companies, self.result.companies),
+            ("contact", s.contacts, self.result.contacts),
+        ):
+            dead = {
+                link["crm_id"]
+                for link in self.links.values()
+                if link["entity"] == entity and link["crm_id"] not in live[entity]
+            }
             for chunk in chunks(sorted(dead)):
                 where = table.c.id.in_(chunk) & table.c.deleted_at.is_(None)
                 if self.result.changes is not None:
                     for r in self.conn.execute(select(table).where(where)).mappings():
-                        self._note("delete", entity, r["id"], None, {"deleted_at": None,
-                                                                    _IDENTITY[entity][0]: r[_IDENTITY[entity][0]]},
-                                   {"deleted_at": self.now})
+                        self._note(
+                            "delete",
+                            entity,
+                            r["id"],
+                            None,
+                            {"deleted_at": None, _IDENTITY[entity][0]: r[_IDENTITY[entity][0]]},
+                            {"deleted_at": self.now},
+                        )
                 counts.deleted += self.journal.update(table, where, {"deleted_at": self.now, "updated_at": self.now})
 
     def set_parents(self, golden: pd.DataFrame, ids: dict[int, int]) -> None:
         """Branches point at their head office; only rows whose parent changes are written."""
-        want = {ids[c]: (ids.get(p) if p is not None else None)
-                for c, p in zip(golden["cluster"], golden["parent_cluster"]) if c in ids}
+        want = {
+            ids[c]: (ids.get(p) if p is not None else None)
+            for c, p in zip(golden["cluster"], golden["parent_cluster"])
+            if c in ids
+        }
         have = dict(self._select_by(select(s.companies.c.id, s.companies.c.parent_id), s.companies.c.id, set(want)))
-        self.journal.update_each(s.companies, {(crm_id,): {"parent_id": parent} for crm_id, parent in want.items()
-                                               if have.get(crm_id) != parent})
+        self.journal.update_each(
+            s.companies,
+            {(crm_id,): {"parent_id": parent} for crm_id, parent in want.items() if have.get(crm_id) != parent},
+        )
 
     def set_memberships(self, golden: pd.DataFrame, contact_ids: dict[int, int], company_ids: dict[int, int]) -> None:
-        wanted = {(contact_ids[c], company_ids[k]) for c, ks in zip(golden["cluster"], golden["company_clusters"])
-                  for k in ks if c in contact_ids and k in company_ids}
+        wanted = {
+            (contact_ids[c], company_ids[k])
+            for c, ks in zip(golden["cluster"], golden["company_clusters"])
+            for k in ks
+            if c in contact_ids and k in company_ids
+        }
         table = s.contact_companies
-        have = {tuple(r) for r in self._select_by(select(table.c.contact_id, table.c.company_id), table.c.contact_id,
-                                                  set(contact_ids.values()))}
+        have = {
+            tuple(r)
+            for r in self._select_by(
+                select(table.c.contact_id, table.c.company_id), table.c.contact_id, set(contact_ids.values())
+            )
+        }
         for chunk in chunks(sorted(have - wanted)):
             self.journal.delete(s.contact_companies, key_in(s.contact_companies, chunk))
         self.journal.insert(s.contact_companies, [{"contact_id": a, "company_id": b} for a, b in sorted(wanted - have)])
@@ -470,8 +578,10 @@ class _Loader:
 
     def replace_merges(self, merges: pd.DataFrame) -> None:
         """``merges`` becomes exactly this run's merges, each with its reasons and weights (unchanged: no write)."""
-        rows = [{**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})}
-                for m in merges.to_dict("records")]
+        rows = [
+            {**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})}
+            for m in merges.to_dict("records")
+        ]
         fields = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons", "weights")
         have = {tuple(r) for r in self.conn.execute(select(*(s.merges.c[f] for f in fields)))}
         if have == {tuple(r[f] for f in fields) for r in rows}:
@@ -482,16 +592,28 @@ class _Loader:
     def upsert_sync_state(self, fingerprints: dict[str, str]) -> None:
         """Record where each source's sync stopped (one row per source, so the table is read whole)."""
         have = set(self.conn.execute(select(s.sync_state.c.source)).scalars())
-        values = {source: {"fingerprint": fingerprint, "synced_at": self.now, "run_id": self.run.run_id}
-                  for source, fingerprint in fingerprints.items()}
+        values = {
+            source: {"fingerprint": fingerprint, "synced_at": self.now, "run_id": self.run.run_id}
+            for source, fingerprint in fingerprints.items()
+        }
         self.journal.update_each(s.sync_state, {(source,): v for source, v in values.items() if source in have})
-        self.journal.insert(s.sync_state, [{"source": source, **v} for source, v in values.items()
-                                           if source not in have])
+        self.journal.insert(
+            s.sync_state, [{"source": source, **v} for source, v in values.items() if source not in have]
+        )
 
     def record_quarantine(self, quarantine: pd.DataFrame) -> None:
-        rows = [{"run_id": self.run.run_id, "source": r["source"], "source_key": str(r["source_key"])[:255],
-                 "entity": r["entity"], "origin": (r["origin"] or "")[:300], "reasons": "; ".join(r["reasons"]),
-                 "payload": _json(r["payload"])} for r in quarantine.to_dict("records")]
+        rows = [
+            {
+                "run_id": self.run.run_id,
+                "source": r["source"],
+                "source_key": str(r["source_key"])[:255],
+                "entity": r["entity"],
+                "origin": (r["origin"] or "")[:300],
+                "reasons": "; ".join(r["reasons"]),
+                "payload": _json(r["payload"]),
+            }
+            for r in quarantine.to_dict("records")
+        ]
         for chunk in chunks(rows):
             self.conn.execute(insert(s.quarantine), list(chunk))
         self.result.quarantined = len(rows)
@@ -512,24 +634,39 @@ def records(frame: pd.DataFrame) -> list[dict]:
 
 def resolve_values(row: dict, resolve: dict) -> dict:
     """Extra CRM columns computed from cluster ids (a contact's ``company_id``)."""
-    return {column: (ids.get(row[source]) if row[source] is not None else None)
-            for column, (source, ids) in resolve.items()}
+    return {
+        column: (ids.get(row[source]) if row[source] is not None else None) for column, (source, ids) in resolve.items()
+    }
 
 
 def review_row(pair: dict, run_id: str) -> dict:
     """A ``review_pairs`` row from a candidate pair whose ``reasons`` are a list or already one string."""
     reasons = pair["reasons"]
-    return {"run_id": run_id, **{c: str(pair[c]) for c in ("entity", "left_source", "left_key", "right_source",
-                                                            "right_key")},
-            "score": int(pair["score"]), "reasons": reasons if isinstance(reasons, str) else "; ".join(reasons or ())}
+    return {
+        "run_id": run_id,
+        **{c: str(pair[c]) for c in ("entity", "left_source", "left_key", "right_source", "right_key")},
+        "score": int(pair["score"]),
+        "reasons": reasons if isinstance(reasons, str) else "; ".join(reasons or ()),
+    }
 
 
 def run_row(run: RunInfo, result: LoadResult, status: str, error: str | None) -> dict:
-    counts = {f"{entity}_{k}": v for entity in ("companies", "contacts")
-              for k, v in asdict(getattr(result, entity)).items()}
-    return {"id": run.run_id, "config_name": run.config_name, "started_at": run.started_at,
-            "finished_at": utcnow(), "status": status, "dry_run": run.dry_run, "records_read": run.records_read,
-            "quarantined": result.quarantined, "review_pairs": run.review_pairs, "error": error, **counts}
+    counts = {
+        f"{entity}_{k}": v for entity in ("companies", "contacts") for k, v in asdict(getattr(result, entity)).items()
+    }
+    return {
+        "id": run.run_id,
+        "config_name": run.config_name,
+        "started_at": run.started_at,
+        "finished_at": utcnow(),
+        "status": status,
+        "dry_run": run.dry_run,
+        "records_read": run.records_read,
+        "quarantined": result.quarantined,
+        "review_pairs": run.review_pairs,
+        "error": error,
+        **counts,
+    }
 
 
 def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined: set[tuple[str, str, str]]) -> None:
@@ -537,21 +674,39 @@ def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined
     missing = sorted(expected - linked - quarantined)
     if missing:
         sample = ", ".join(f"{e} {src}:{key}" for e, src, key in missing[:5])
-        raise ReconciliationError(f"{len(missing)} source records would be neither loaded nor quarantined "
-                                  f"(e.g. {sample}); nothing was written")
+        raise ReconciliationError(
+            f"{len(missing)} source records would be neither loaded nor quarantined "
+            f"(e.g. {sample}); nothing was written"
+        )
 
 
-def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame,
-          quarantine: pd.DataFrame, expected: set[tuple[str, str, str]], review: pd.DataFrame | None,
-          sync_state: dict[str, str] | None, versions: list[VersionChanges], identity: Identity | None,
-          diff: bool, merges: pd.DataFrame | None) -> LoadResult:
+def _load(
+    conn: Connection,
+    run: RunInfo,
+    companies: pd.DataFrame,
+    contacts: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    expected: set[tuple[str, str, str]],
+    review: pd.DataFrame | None,
+    sync_state: dict[str, str] | None,
+    versions: list[VersionChanges],
+    identity: Identity | None,
+    diff: bool,
+    merges: pd.DataFrame | None,
+) -> LoadResult:
     loader = _Loader(conn, run, identity, diff)
     quarantined = {(r["entity"], r["source"], str(r["source_key"])) for r in quarantine.to_dict("records")}
     loader.check_deletes(expected | quarantined)
     company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
     loader.set_parents(companies, company_ids)
-    contact_ids = loader.upsert("contact", s.contacts, contacts, CRM_CONTACT_COLUMNS, loader.result.contacts,
-                                {"company_id": ("company_cluster", company_ids)})
+    contact_ids = loader.upsert(
+        "contact",
+        s.contacts,
+        contacts,
+        CRM_CONTACT_COLUMNS,
+        loader.result.contacts,
+        {"company_id": ("company_cluster", company_ids)},
+    )
     loader.set_memberships(contacts, contact_ids, company_ids)
     loader.retire_missing(quarantined)
     _reconcile(loader, expected, quarantined)
@@ -570,10 +725,20 @@ def _load(conn: Connection, run: RunInfo, companies: pd.DataFrame, contacts: pd.
     return loader.result
 
 
-def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
-         expected: set[tuple[str, str, str]], review: pd.DataFrame | None = None,
-         sync_state: dict[str, str] | None = None, versions: list[VersionChanges] | None = None,
-         identity: Identity | None = None, diff: bool = False, merges: pd.DataFrame | None = None) -> LoadResult:
+def load(
+    url: str,
+    run: RunInfo,
+    companies: pd.DataFrame,
+    contacts: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    expected: set[tuple[str, str, str]],
+    review: pd.DataFrame | None = None,
+    sync_state: dict[str, str] | None = None,
+    versions: list[VersionChanges] | None = None,
+    identity: Identity | None = None,
+    diff: bool = False,
+    merges: pd.DataFrame | None = None,
+) -> LoadResult:
     """Load into ``url`` in one transaction; a dry run computes the same result and writes nothing.
 
     ``expected`` holds (entity, source, source_key) of every record read: each must end up
@@ -594,10 +759,20 @@ def load(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame
         return _load_once(*args)
 
 
-def _load_once(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame,
-               expected: set[tuple[str, str, str]], review: pd.DataFrame | None, sync_state: dict[str, str] | None,
-               versions: list[VersionChanges] | None, identity: Identity | None, diff: bool,
-               merges: pd.DataFrame | None) -> LoadResult:
+def _load_once(
+    url: str,
+    run: RunInfo,
+    companies: pd.DataFrame,
+    contacts: pd.DataFrame,
+    quarantine: pd.DataFrame,
+    expected: set[tuple[str, str, str]],
+    review: pd.DataFrame | None,
+    sync_state: dict[str, str] | None,
+    versions: list[VersionChanges] | None,
+    identity: Identity | None,
+    diff: bool,
+    merges: pd.DataFrame | None,
+) -> LoadResult:
     # A dry run never creates anything: a missing SQLite file or schema reads as an empty target.
     engine = connect("sqlite://" if run.dry_run and is_new_sqlite_file(url) else url)
     try:
@@ -607,15 +782,29 @@ def _load_once(url: str, run: RunInfo, companies: pd.DataFrame, contacts: pd.Dat
         elif run.dry_run:
             with engine.connect() as conn:
                 if current_revision(conn) != head_revision():
-                    raise TargetError("the target schema is older than this version of crm-migrate; "
-                                      "run once without --dry-run to upgrade it")
+                    raise TargetError(
+                        "the target schema is older than this version of crm-migrate; "
+                        "run once without --dry-run to upgrade it"
+                    )
         if not run.dry_run or not engine.url.database:
             upgrade(engine)
         with engine.connect() as conn:
             tx = conn.execution_options(**{WRITE_LOCKED: True}).begin()
             try:
-                result = _load(conn, run, companies, contacts, quarantine, expected, review, sync_state,
-                               versions or [], identity, diff, merges)
+                result = _load(
+                    conn,
+                    run,
+                    companies,
+                    contacts,
+                    quarantine,
+                    expected,
+                    review,
+                    sync_state,
+                    versions or [],
+                    identity,
+                    diff,
+                    merges,
+                )
             except BaseException:
                 tx.rollback()
                 raise

@@ -15,6 +15,7 @@ once), polling, up to ``wait_seconds``, then fails with one line. Within one pro
 lock is re-entrant: the CLI holds it around the whole command, the load asset takes it
 again (for runs from the Dagster UI or a sensor) and just goes on.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,6 +56,7 @@ class _FileLock(_Lock):
 
     def acquire(self) -> bool:
         import fcntl
+
         try:
             fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -108,8 +110,9 @@ def _lock_for(url: URL) -> _Lock | None:
 
 
 @contextmanager
-def target_lock(url: str, wait_seconds: float = DEFAULT_WAIT,
-                on_wait: Callable[[str], None] | None = None) -> Iterator[None]:
+def target_lock(
+    url: str, wait_seconds: float = DEFAULT_WAIT, on_wait: Callable[[str], None] | None = None
+) -> Iterator[None]:
     """Hold the target's writer lock for the ``with`` block; wait up to ``wait_seconds`` for another holder.
 
     Raises ``TargetError`` (one line) when the lock is still held after the wait.

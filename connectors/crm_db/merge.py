@@ -11,6 +11,7 @@ the source dropped is removed, and what a CRM user added (or removed) stays so.
 A record loaded before the after-image existed has no ``loaded``: its current values
 count as loaded, i.e. the source wins, as it always did.
 """
+
 from __future__ import annotations
 
 import json

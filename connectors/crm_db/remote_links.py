@@ -4,6 +4,7 @@ Written after every batch a push sends (each write its own committed transaction
 that is killed resumes where it stopped: a record marked as being sent but without its
 remote id is looked up in the CRM by its origin id before anything is created again.
 """
+
 from __future__ import annotations
 
 import json
@@ -27,9 +28,12 @@ def read_remote_links(conn: Connection, crm_kind: str, portal: str) -> dict[tupl
     if not inspect(conn).has_table("remote_links"):
         return {}
     rows = conn.execute(select(_TABLE).where(_portal(crm_kind, portal))).all()
-    return {(r.entity, r.crm_id): RemoteLink(r.entity, r.crm_id, r.remote_id,
-                                             json.loads(r.item_ids) if r.item_ids else None, r.sent_hash)
-            for r in rows}
+    return {
+        (r.entity, r.crm_id): RemoteLink(
+            r.entity, r.crm_id, r.remote_id, json.loads(r.item_ids) if r.item_ids else None, r.sent_hash
+        )
+        for r in rows
+    }
 
 
 class RemoteLinkStore:
@@ -47,8 +51,11 @@ class RemoteLinkStore:
         ids = list(crm_ids)
         if ids:
             with self.engine.begin() as conn:
-                conn.execute(delete(_TABLE).where(_portal(self.crm_kind, self.portal), _TABLE.c.entity == entity,
-                                                  _TABLE.c.crm_id.in_(ids)))
+                conn.execute(
+                    delete(_TABLE).where(
+                        _portal(self.crm_kind, self.portal), _TABLE.c.entity == entity, _TABLE.c.crm_id.in_(ids)
+                    )
+                )
 
     def save(self, links: Iterable[RemoteLink]) -> None:
         """Insert or replace these links in one transaction."""
@@ -58,16 +65,32 @@ class RemoteLinkStore:
         now = utcnow()
         with self.engine.begin() as conn:
             where = _portal(self.crm_kind, self.portal)
-            existing = {(r.entity, r.crm_id) for r in conn.execute(
-                select(_TABLE.c.entity, _TABLE.c.crm_id).where(
-                    where, _TABLE.c.crm_id.in_({link.crm_id for link in links})))}
+            existing = {
+                (r.entity, r.crm_id)
+                for r in conn.execute(
+                    select(_TABLE.c.entity, _TABLE.c.crm_id).where(
+                        where, _TABLE.c.crm_id.in_({link.crm_id for link in links})
+                    )
+                )
+            }
             for link in links:
-                values = {"remote_id": link.remote_id, "sent_hash": link.sent_hash, "pushed_at": now,
-                          "item_ids": json.dumps(link.item_ids, ensure_ascii=False, sort_keys=True)
-                          if link.item_ids else None}
+                values = {
+                    "remote_id": link.remote_id,
+                    "sent_hash": link.sent_hash,
+                    "pushed_at": now,
+                    "item_ids": json.dumps(link.item_ids, ensure_ascii=False, sort_keys=True)
+                    if link.item_ids
+                    else None,
+                }
                 if (link.entity, link.crm_id) in existing:
-                    conn.execute(update(_TABLE).where(where, _TABLE.c.entity == link.entity,
-                                                      _TABLE.c.crm_id == link.crm_id).values(**values))
+                    conn.execute(
+                        update(_TABLE)
+                        .where(where, _TABLE.c.entity == link.entity, _TABLE.c.crm_id == link.crm_id)
+                        .values(**values)
+                    )
                 else:
-                    conn.execute(insert(_TABLE).values(entity=link.entity, crm_id=link.crm_id,
-                                                       crm_kind=self.crm_kind, portal=self.portal, **values))
+                    conn.execute(
+                        insert(_TABLE).values(
+                            entity=link.entity, crm_id=link.crm_id, crm_kind=self.crm_kind, portal=self.portal, **values
+                        )
+                    )

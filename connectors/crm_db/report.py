@@ -6,6 +6,7 @@ database in a handful of queries; nothing is loaded row by row. "Live" means not
 a CRM record without ``deleted_at`` (merged-away records have it too), a source link
 without ``deleted_at``.
 """
+
 from __future__ import annotations
 
 import json
@@ -17,7 +18,19 @@ from typing import Any
 
 import pandas as pd
 from sqlalchemy import (
-    Connection, FromClause, MetaData, Select, Table, and_, case, exists, func, inspect, not_, or_, select,
+    Connection,
+    FromClause,
+    MetaData,
+    Select,
+    Table,
+    and_,
+    case,
+    exists,
+    func,
+    inspect,
+    not_,
+    or_,
+    select,
 )
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, SQLAlchemyError
@@ -35,8 +48,20 @@ from connectors.urls import mask_url
 from vocabulary.messages import text
 
 # Sheets in workbook order; ``merges`` and ``conflicts`` appear only when the target has those tables.
-SHEETS = ("summary", "by_source", "fill_rate", "quarantine_reasons", "quarantine", "warnings", "duplicates",
-          "merges", "branches", "review", "conflicts", "runs")
+SHEETS = (
+    "summary",
+    "by_source",
+    "fill_rate",
+    "quarantine_reasons",
+    "quarantine",
+    "warnings",
+    "duplicates",
+    "merges",
+    "branches",
+    "review",
+    "conflicts",
+    "runs",
+)
 OPTIONAL_TABLES = ("merges", "conflicts")
 
 
@@ -81,8 +106,10 @@ def _report(conn: Connection, run_id: str | None, shown: str) -> dict[str, pd.Da
     if revision is None:
         raise TargetError(f"no crm-migrate data in {shown}: run `crm-migrate run` first")
     if revision != head_revision():
-        raise TargetError(f"the schema of {shown} is at revision {revision}, this crm-migrate reads "
-                          f"{head_revision()}: run `crm-migrate run` once to upgrade it")
+        raise TargetError(
+            f"the schema of {shown} is at revision {revision}, this crm-migrate reads "
+            f"{head_revision()}: run `crm-migrate run` once to upgrade it"
+        )
     run = _pick_run(conn, run_id, shown)
     review = _review(conn)
     quarantine = _quarantine(conn, run["id"])
@@ -96,8 +123,12 @@ def _report(conn: Connection, run_id: str | None, shown: str) -> dict[str, pd.Da
         "duplicates": _duplicates(conn),
         "branches": _branches(conn),
         "review": review,
-        "runs": _frame(conn, select(s.migration_runs).order_by(
-            s.migration_runs.c.started_at.desc(), s.migration_runs.c.finished_at.desc())),
+        "runs": _frame(
+            conn,
+            select(s.migration_runs).order_by(
+                s.migration_runs.c.started_at.desc(), s.migration_runs.c.finished_at.desc()
+            ),
+        ),
     }
     sheets |= _optional_tables(conn)
     return {name: sheets[name] for name in SHEETS if name in sheets}
@@ -116,8 +147,16 @@ def _records(columns: list[str], rows: Iterable[Iterable[Any]]) -> pd.DataFrame:
 def _pick_run(conn: Connection, run_id: str | None, shown: str) -> Mapping[str, Any]:
     runs = s.migration_runs
     if run_id is None:
-        run = conn.execute(select(runs).where(runs.c.status == "success", runs.c.dry_run.is_(False))
-                           .order_by(runs.c.started_at.desc(), runs.c.finished_at.desc()).limit(1)).mappings().first()
+        run = (
+            conn.execute(
+                select(runs)
+                .where(runs.c.status == "success", runs.c.dry_run.is_(False))
+                .order_by(runs.c.started_at.desc(), runs.c.finished_at.desc())
+                .limit(1)
+            )
+            .mappings()
+            .first()
+        )
         if run is None:
             raise TargetError(f"no successful crm-migrate run in {shown}: run `crm-migrate run` first")
         return run
@@ -134,40 +173,55 @@ def _pick_run(conn: Connection, run_id: str | None, shown: str) -> Mapping[str, 
 
 # -- summary -------------------------------------------------------------------------
 
-_RUN_ITEMS = (("run_id", "id"), ("config", "config_name"), ("started", "started_at"), ("finished", "finished_at"),
-              ("status", "status"), ("records_read", "records_read"), ("quarantined", "quarantined"),
-              ("review_pairs", "review_pairs"))
+_RUN_ITEMS = (
+    ("run_id", "id"),
+    ("config", "config_name"),
+    ("started", "started_at"),
+    ("finished", "finished_at"),
+    ("status", "status"),
+    ("records_read", "records_read"),
+    ("quarantined", "quarantined"),
+    ("review_pairs", "review_pairs"),
+)
 _COUNTS = ("created", "updated", "unchanged", "merged", "deleted")
 
 
 def _summary(conn: Connection, run: Mapping[str, Any], review_waiting: int) -> pd.DataFrame:
     """Items (labels in the report's language) and their values: the run's figures, then the live CRM."""
     items: list[tuple[str, Any]] = [(key, run[column]) for key, column in _RUN_ITEMS]
-    items += [(f"{entity}_{count}", run[f"{entity}_{count}"]) for entity in ("companies", "contacts")
-              for count in _COUNTS]
+    items += [
+        (f"{entity}_{count}", run[f"{entity}_{count}"]) for entity in ("companies", "contacts") for count in _COUNTS
+    ]
     items += _live_totals(conn)
     items.append(("crm_review_waiting", review_waiting))
-    return pd.DataFrame([(text(f"report.item.{key}"), value) for key, value in items],
-                        columns=["item", "value"], dtype=object)
+    return pd.DataFrame(
+        [(text(f"report.item.{key}"), value) for key, value in items], columns=["item", "value"], dtype=object
+    )
 
 
 def _live_totals(conn: Connection) -> list[tuple[str, Any]]:
     c, ph, em = s.companies, s.phones, s.emails
-    counts = conn.execute(select(
-        func.count(),
-        _count_if(c.c.parent_id.is_not(None)),
-        _count_if(and_(c.c.inn.is_not(None), c.c.inn != "")),
-        _count_if(_reachable(ph, ph.c.e164.is_not(None))),
-        _count_if(_reachable(em)),
-    ).where(c.c.deleted_at.is_(None))).one()
+    counts = conn.execute(
+        select(
+            func.count(),
+            _count_if(c.c.parent_id.is_not(None)),
+            _count_if(and_(c.c.inn.is_not(None), c.c.inn != "")),
+            _count_if(_reachable(ph, ph.c.e164.is_not(None))),
+            _count_if(_reachable(em)),
+        ).where(c.c.deleted_at.is_(None))
+    ).one()
     companies, branches, with_inn, with_phone, with_email = counts
     contacts = conn.execute(select(func.count()).where(s.contacts.c.deleted_at.is_(None))).scalar_one()
-    phones, raw_phones = conn.execute(select(func.count(), _count_if(ph.c.e164.is_(None)))
-                                      .where(_owner_live(ph))).one()
+    phones, raw_phones = conn.execute(select(func.count(), _count_if(ph.c.e164.is_(None))).where(_owner_live(ph))).one()
     emails = conn.execute(select(func.count()).where(_owner_live(em))).scalar_one()
-    items: list[tuple[str, Any]] = [("crm_companies", companies), ("crm_branches", branches),
-                                    ("crm_contacts", contacts), ("crm_phones", phones),
-                                    ("crm_phones_invalid", raw_phones), ("crm_emails", emails)]
+    items: list[tuple[str, Any]] = [
+        ("crm_companies", companies),
+        ("crm_branches", branches),
+        ("crm_contacts", contacts),
+        ("crm_phones", phones),
+        ("crm_phones_invalid", raw_phones),
+        ("crm_emails", emails),
+    ]
     for key, n in (("crm_with_inn", with_inn), ("crm_with_phone", with_phone), ("crm_with_email", with_email)):
         items += [(key, n), (f"{key}_pct", _percent(n, companies))]
     return items
@@ -182,8 +236,9 @@ def _reachable(table: Table, *conditions: ColumnElement[bool]) -> ColumnElement[
     """The company (``companies`` in the outer query) has a phone/email row of its own or of a live contact."""
     c, ct = s.companies, s.contacts
     own = exists().where(table.c.company_id == c.c.id, *conditions)
-    contacts = exists().where(table.c.contact_id == ct.c.id, ct.c.company_id == c.c.id, ct.c.deleted_at.is_(None),
-                              *conditions)
+    contacts = exists().where(
+        table.c.contact_id == ct.c.id, ct.c.company_id == c.c.id, ct.c.deleted_at.is_(None), *conditions
+    )
     return or_(own, contacts)
 
 
@@ -201,20 +256,26 @@ def _percent(part: int, whole: int) -> float | None:
 
 # -- per source, quarantine, warnings --------------------------------------------------
 
+
 def _by_source(conn: Connection, run_id: str) -> pd.DataFrame:
     sl, q = s.source_links, s.quarantine
     live = sl.c.deleted_at.is_(None)
-    links = conn.execute(select(
-        sl.c.source,
-        _count_if(and_(live, sl.c.entity == "company")),
-        _count_if(and_(live, sl.c.entity == "contact")),
-        _count_if(sl.c.deleted_at.is_not(None)),
-        _count_if(and_(live, sl.c.warnings.is_not(None))),
-    ).group_by(sl.c.source)).all()
-    quarantined = dict(conn.execute(select(q.c.source, func.count()).where(q.c.run_id == run_id)
-                                    .group_by(q.c.source)).all())
-    figures = {source: (companies, contacts, gone, quarantined.get(source, 0), warned)
-               for source, companies, contacts, gone, warned in links}
+    links = conn.execute(
+        select(
+            sl.c.source,
+            _count_if(and_(live, sl.c.entity == "company")),
+            _count_if(and_(live, sl.c.entity == "contact")),
+            _count_if(sl.c.deleted_at.is_not(None)),
+            _count_if(and_(live, sl.c.warnings.is_not(None))),
+        ).group_by(sl.c.source)
+    ).all()
+    quarantined = dict(
+        conn.execute(select(q.c.source, func.count()).where(q.c.run_id == run_id).group_by(q.c.source)).all()
+    )
+    figures = {
+        source: (companies, contacts, gone, quarantined.get(source, 0), warned)
+        for source, companies, contacts, gone, warned in links
+    }
     for source, n in quarantined.items():
         figures.setdefault(source, (0, 0, 0, n, 0))
     columns = ["source", "companies", "contacts", "gone_from_source", "quarantined", "with_warnings"]
@@ -223,8 +284,11 @@ def _by_source(conn: Connection, run_id: str) -> pd.DataFrame:
 
 def _quarantine(conn: Connection, run_id: str) -> pd.DataFrame:
     q = s.quarantine
-    rows = conn.execute(select(q.c.source, q.c.origin, q.c.entity, q.c.source_key, q.c.reasons, q.c.payload)
-                        .where(q.c.run_id == run_id).order_by(q.c.id)).all()
+    rows = conn.execute(
+        select(q.c.source, q.c.origin, q.c.entity, q.c.source_key, q.c.reasons, q.c.payload)
+        .where(q.c.run_id == run_id)
+        .order_by(q.c.id)
+    ).all()
     columns = ["source", "origin", "entity", "source_key", "reasons", "record"]
     return _records(columns, ((*r[:5], flatten_payload(r.payload)) for r in rows))
 
@@ -257,7 +321,13 @@ def quarantine_reasons(quarantine: pd.DataFrame) -> pd.DataFrame:
     """How many quarantined records have each reason (the offending value left out), most frequent first."""
     counts: Counter[str] = Counter()
     for reasons in quarantine["reasons"]:
-        counts.update({r.strip() for r in _VALUE_SHOWN.sub("", reasons if isinstance(reasons, str) else "").split("; ") if r.strip()})
+        counts.update(
+            {
+                r.strip()
+                for r in _VALUE_SHOWN.sub("", reasons if isinstance(reasons, str) else "").split("; ")
+                if r.strip()
+            }
+        )
     return _records(["reason", "records"], sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
@@ -285,24 +355,28 @@ def _fill_rate(conn: Connection) -> pd.DataFrame:
     rates: dict[str, dict[str, float | None]] = {}
     sources: set[str] = set()
     for entity, table, fields in (("company", s.companies, _COMPANY_FILL), ("contact", s.contacts, _CONTACT_FILL)):
-        rows = conn.execute(select(sl.c.source, func.count(), *(_count_if(_filled(table, entity, f)) for f in fields))
-                            .select_from(sl.join(table, table.c.id == sl.c.crm_id))
-                            .where(sl.c.entity == entity, sl.c.deleted_at.is_(None), table.c.deleted_at.is_(None))
-                            .group_by(sl.c.source)).all()
+        rows = conn.execute(
+            select(sl.c.source, func.count(), *(_count_if(_filled(table, entity, f)) for f in fields))
+            .select_from(sl.join(table, table.c.id == sl.c.crm_id))
+            .where(sl.c.entity == entity, sl.c.deleted_at.is_(None), table.c.deleted_at.is_(None))
+            .group_by(sl.c.source)
+        ).all()
         for source, total, *filled in rows:
             sources.add(source)
             for f, n in zip(fields, filled):
                 rates.setdefault(text(f"report.field.{entity}.{f}"), {})[source] = _percent(n, total)
     columns = ["field", *sorted(sources)]
-    return _records(columns, ([label, *(by_source.get(src) for src in columns[1:])]
-                              for label, by_source in rates.items()))
+    return _records(
+        columns, ([label, *(by_source.get(src) for src in columns[1:])] for label, by_source in rates.items())
+    )
 
 
 def _join_crm(from_: FromClause, link: FromClause) -> tuple[FromClause, ColumnElement[str], FromClause]:
     """``from_`` joined to the CRM record of ``link`` (a source_links alias): (join, record name, company)."""
     company, contact = s.companies.alias(), s.contacts.alias()
-    joined = from_.outerjoin(company, and_(link.c.entity == "company", company.c.id == link.c.crm_id)) \
-                  .outerjoin(contact, and_(link.c.entity == "contact", contact.c.id == link.c.crm_id))
+    joined = from_.outerjoin(company, and_(link.c.entity == "company", company.c.id == link.c.crm_id)).outerjoin(
+        contact, and_(link.c.entity == "contact", contact.c.id == link.c.crm_id)
+    )
     return joined, func.coalesce(company.c.name, contact.c.full_name), company
 
 
@@ -310,27 +384,51 @@ def _warnings(conn: Connection) -> pd.DataFrame:
     """One row per warning of a live source link: what to fix, and where."""
     sl = s.source_links
     joined, name, _ = _join_crm(sl, sl)
-    rows = conn.execute(select(sl.c.source, sl.c.origin, sl.c.source_key, sl.c.entity, sl.c.crm_id, name,
-                               sl.c.warnings).select_from(joined)
-                        .where(sl.c.deleted_at.is_(None), sl.c.warnings.is_not(None))
-                        .order_by(sl.c.source, sl.c.id)).all()
+    rows = conn.execute(
+        select(sl.c.source, sl.c.origin, sl.c.source_key, sl.c.entity, sl.c.crm_id, name, sl.c.warnings)
+        .select_from(joined)
+        .where(sl.c.deleted_at.is_(None), sl.c.warnings.is_not(None))
+        .order_by(sl.c.source, sl.c.id)
+    ).all()
     columns = ["source", "origin", "source_key", "entity", "crm_id", "crm_name", "warning"]
     return _records(columns, ((*r[:6], line) for r in rows for line in r.warnings.splitlines() if line.strip()))
 
 
 # -- merges, branches, review, runs ----------------------------------------------------
 
+
 def _duplicates(conn: Connection) -> pd.DataFrame:
     """CRM records that several live source records were loaded into (the merges to check)."""
     sl = s.source_links
     # A window count, not GROUP BY + join back: MariaDB runs the join per row ("lateral derived").
-    links = select(sl.c.id, sl.c.entity, sl.c.crm_id, sl.c.source, sl.c.origin, sl.c.source_key,
-                   func.count().over(partition_by=(sl.c.entity, sl.c.crm_id)).label("shared_by")) \
-        .where(sl.c.deleted_at.is_(None)).subquery()
+    links = (
+        select(
+            sl.c.id,
+            sl.c.entity,
+            sl.c.crm_id,
+            sl.c.source,
+            sl.c.origin,
+            sl.c.source_key,
+            func.count().over(partition_by=(sl.c.entity, sl.c.crm_id)).label("shared_by"),
+        )
+        .where(sl.c.deleted_at.is_(None))
+        .subquery()
+    )
     joined, name, company = _join_crm(links, links)
-    rows = conn.execute(select(links.c.entity, links.c.crm_id, name.label("name"), company.c.inn, links.c.source,
-                               links.c.origin, links.c.source_key).select_from(joined)
-                        .where(links.c.shared_by > 1).order_by(links.c.entity, links.c.crm_id, links.c.id)).all()
+    rows = conn.execute(
+        select(
+            links.c.entity,
+            links.c.crm_id,
+            name.label("name"),
+            company.c.inn,
+            links.c.source,
+            links.c.origin,
+            links.c.source_key,
+        )
+        .select_from(joined)
+        .where(links.c.shared_by > 1)
+        .order_by(links.c.entity, links.c.crm_id, links.c.id)
+    ).all()
     out = []
     for (entity, crm_id), group in groupby(rows, key=lambda r: (r.entity, r.crm_id)):
         members = list(group)
@@ -362,11 +460,22 @@ def _optional_tables(conn: Connection) -> dict[str, pd.DataFrame]:
 def _branches(conn: Connection) -> pd.DataFrame:
     c = s.companies
     head = c.alias("head")
-    return _frame(conn, select(
-        c.c.id.label("crm_id"), c.c.name, c.c.inn, c.c.kpp, c.c.city, head.c.id.label("head_office_id"),
-        head.c.name.label("head_office"), head.c.kpp.label("head_office_kpp"),
-    ).select_from(c.join(head, head.c.id == c.c.parent_id)).where(c.c.deleted_at.is_(None))
-        .order_by(head.c.name, head.c.id, c.c.kpp, c.c.id))
+    return _frame(
+        conn,
+        select(
+            c.c.id.label("crm_id"),
+            c.c.name,
+            c.c.inn,
+            c.c.kpp,
+            c.c.city,
+            head.c.id.label("head_office_id"),
+            head.c.name.label("head_office"),
+            head.c.kpp.label("head_office_kpp"),
+        )
+        .select_from(c.join(head, head.c.id == c.c.parent_id))
+        .where(c.c.deleted_at.is_(None))
+        .order_by(head.c.name, head.c.id, c.c.kpp, c.c.id),
+    )
 
 
 def _review(conn: Connection) -> pd.DataFrame:
@@ -376,18 +485,44 @@ def _review(conn: Connection) -> pd.DataFrame:
     joined = rp
     names = []
     for link, side in ((left, "left"), (right, "right")):
-        joined = joined.outerjoin(link, and_(link.c.entity == rp.c.entity, link.c.source == rp.c[f"{side}_source"],
-                                             link.c.source_key == rp.c[f"{side}_key"]))
+        joined = joined.outerjoin(
+            link,
+            and_(
+                link.c.entity == rp.c.entity,
+                link.c.source == rp.c[f"{side}_source"],
+                link.c.source_key == rp.c[f"{side}_key"],
+            ),
+        )
         joined, name, _ = _join_crm(joined, link)
         names.append(name)
-    same = [and_(md.c.left_source == rp.c[f"{a}_source"], md.c.left_key == rp.c[f"{a}_key"],
-                 md.c.right_source == rp.c[f"{b}_source"], md.c.right_key == rp.c[f"{b}_key"])
-            for a, b in (("left", "right"), ("right", "left"))]
+    same = [
+        and_(
+            md.c.left_source == rp.c[f"{a}_source"],
+            md.c.left_key == rp.c[f"{a}_key"],
+            md.c.right_source == rp.c[f"{b}_source"],
+            md.c.right_key == rp.c[f"{b}_key"],
+        )
+        for a, b in (("left", "right"), ("right", "left"))
+    ]
     decided = exists().where(md.c.entity == rp.c.entity, or_(*same))
-    return _frame(conn, select(
-        rp.c.entity, rp.c.score, rp.c.reasons,
-        rp.c.left_source, rp.c.left_key, left.c.origin.label("left_origin"), left.c.crm_id.label("left_crm_id"),
-        names[0].label("left_name"),
-        rp.c.right_source, rp.c.right_key, right.c.origin.label("right_origin"),
-        right.c.crm_id.label("right_crm_id"), names[1].label("right_name"),
-    ).select_from(joined).where(not_(decided)).order_by(rp.c.score.desc(), rp.c.id))
+    return _frame(
+        conn,
+        select(
+            rp.c.entity,
+            rp.c.score,
+            rp.c.reasons,
+            rp.c.left_source,
+            rp.c.left_key,
+            left.c.origin.label("left_origin"),
+            left.c.crm_id.label("left_crm_id"),
+            names[0].label("left_name"),
+            rp.c.right_source,
+            rp.c.right_key,
+            right.c.origin.label("right_origin"),
+            right.c.crm_id.label("right_crm_id"),
+            names[1].label("right_name"),
+        )
+        .select_from(joined)
+        .where(not_(decided))
+        .order_by(rp.c.score.desc(), rp.c.id),
+    )

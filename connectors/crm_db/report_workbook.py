@@ -5,6 +5,7 @@ Sheet names, headers, notes, entity and status words come from the message catal
 the summary carries three charts of the other sheets; fill rates below ``LOW_FILL`` % are
 shaded red. Source names (the fill-rate columns) and client values are never translated.
 """
+
 from __future__ import annotations
 
 from collections.abc import Mapping
@@ -26,8 +27,13 @@ def report_workbook(sheets: Mapping[str, pd.DataFrame]) -> dict[str, Sheet]:
         own_columns = ["field"] if key == "fill_rate" else list(frame.columns)  # the others are source names
         sources = [c for c in frame.columns if c != "field"] if key == "fill_rate" else []
         out[titles[key]] = Sheet(
-            _translate_values(frame), headers=_headers(own_columns), notes=_notes(key, own_columns), table=True,
-            low_below=dict.fromkeys(sources, LOW_FILL), charts=_charts(titles, sheets) if key == "summary" else ())
+            _translate_values(frame),
+            headers=_headers(own_columns),
+            notes=_notes(key, own_columns),
+            table=True,
+            low_below=dict.fromkeys(sources, LOW_FILL),
+            charts=_charts(titles, sheets) if key == "summary" else (),
+        )
     return out
 
 
@@ -58,13 +64,34 @@ def _word(column: str, value: object) -> object:
 def _charts(titles: Mapping[str, str], sheets: Mapping[str, pd.DataFrame]) -> list[Chart]:
     charts = []
     if "by_source" in sheets:
-        charts.append(Chart(text("report.chart.by_source"), data=titles["by_source"], categories="source",
-                            series=["companies", "contacts", "quarantined"]))
+        charts.append(
+            Chart(
+                text("report.chart.by_source"),
+                data=titles["by_source"],
+                categories="source",
+                series=["companies", "contacts", "quarantined"],
+            )
+        )
     if "quarantine_reasons" in sheets:
-        charts.append(Chart(text("report.chart.quarantine_reasons"), data=titles["quarantine_reasons"],
-                            categories="reason", series=["records"], kind="bar"))
+        charts.append(
+            Chart(
+                text("report.chart.quarantine_reasons"),
+                data=titles["quarantine_reasons"],
+                categories="reason",
+                series=["records"],
+                kind="bar",
+            )
+        )
     if "fill_rate" in sheets:
         sources = [c for c in sheets["fill_rate"].columns if c != "field"]
-        charts.append(Chart(text("report.chart.fill_rate"), data=titles["fill_rate"], categories="field",
-                            series=sources, kind="bar", percent=True))
+        charts.append(
+            Chart(
+                text("report.chart.fill_rate"),
+                data=titles["fill_rate"],
+                categories="field",
+                series=sources,
+                kind="bar",
+                percent=True,
+            )
+        )
     return charts

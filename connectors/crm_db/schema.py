@@ -4,6 +4,7 @@ Alembic migrations in ``migrations/versions`` create them; a test compares the
 migrated database with this metadata so the two never drift.
 Timestamps are naive UTC (MariaDB DATETIME has no time zone).
 """
+
 from __future__ import annotations
 
 from sqlalchemy import (
@@ -29,6 +30,7 @@ LongText = Text().with_variant(mysql.LONGTEXT(), "mysql", "mariadb")
 NAME = 500  # company/person names and addresses: long enough for "Полное наименование"
 KEY = 255  # source keys: indexed, so bounded (MariaDB utf8mb4 index limit)
 
+
 def _record_lifecycle(table: str) -> list[Column]:
     """Columns every CRM record table has: custom fields, merge pointer, timestamps, soft delete."""
     return [
@@ -45,7 +47,8 @@ def _record_lifecycle(table: str) -> list[Column]:
 
 
 companies = Table(
-    "companies", metadata,
+    "companies",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("name", String(NAME), nullable=False),
     Column("legal_name", String(NAME)),
@@ -62,7 +65,8 @@ companies = Table(
 )
 
 contacts = Table(
-    "contacts", metadata,
+    "contacts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("company_id", Integer, ForeignKey("companies.id"), index=True),
     Column("full_name", String(NAME)),
@@ -77,13 +81,15 @@ contacts = Table(
 # A person who works for several companies (the freelance accountant): the
 # main company is contacts.company_id, every company is listed here.
 contact_companies = Table(
-    "contact_companies", metadata,
+    "contact_companies",
+    metadata,
     Column("contact_id", Integer, ForeignKey("contacts.id"), primary_key=True),
     Column("company_id", Integer, ForeignKey("companies.id"), primary_key=True),
 )
 
 phones = Table(
-    "phones", metadata,
+    "phones",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("company_id", Integer, ForeignKey("companies.id"), index=True),
     Column("contact_id", Integer, ForeignKey("contacts.id"), index=True),
@@ -94,7 +100,8 @@ phones = Table(
 )
 
 emails = Table(
-    "emails", metadata,
+    "emails",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("company_id", Integer, ForeignKey("companies.id"), index=True),
     Column("contact_id", Integer, ForeignKey("contacts.id"), index=True),
@@ -102,7 +109,8 @@ emails = Table(
 )
 
 source_links = Table(
-    "source_links", metadata,
+    "source_links",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("entity", String(10), nullable=False),
     Column("source", String(64), nullable=False),
@@ -119,7 +127,8 @@ source_links = Table(
 )
 
 quarantine = Table(
-    "quarantine", metadata,
+    "quarantine",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(64), nullable=False, index=True),
     Column("source", String(64), nullable=False),
@@ -131,7 +140,8 @@ quarantine = Table(
 )
 
 migration_runs = Table(
-    "migration_runs", metadata,
+    "migration_runs",
+    metadata,
     Column("id", String(64), primary_key=True),  # the Dagster run id
     Column("config_name", String(200)),
     Column("started_at", DateTime, nullable=False),
@@ -154,6 +164,7 @@ migration_runs = Table(
     Column("error", LongText),
 )
 
+
 def _pair_columns() -> list[Column]:
     """Two source records of one entity: a candidate pair, or a reviewer's decision on one."""
     return [
@@ -168,7 +179,8 @@ def _pair_columns() -> list[Column]:
 # A reviewer's verdict on a candidate pair: it applies to every later run.
 # The pair is stored in a fixed order (left < right) so one pair has one row.
 match_decisions = Table(
-    "match_decisions", metadata,
+    "match_decisions",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     *_pair_columns(),
     Column("decision", String(10), nullable=False),  # same | different
@@ -180,7 +192,8 @@ match_decisions = Table(
 
 # Candidate pairs of the last run that still wait for a decision (replaced by every run).
 review_pairs = Table(
-    "review_pairs", metadata,
+    "review_pairs",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(64), nullable=False, index=True),
     *_pair_columns(),
@@ -191,7 +204,8 @@ review_pairs = Table(
 # Why records became one: every merge of the last run (automatic or a reviewer's `same`), with the
 # match probability (score, %), the explanation and the per-field weights (JSON, bits). Replaced by every run.
 merges = Table(
-    "merges", metadata,
+    "merges",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(64), nullable=False, index=True),
     *_pair_columns(),
@@ -202,7 +216,8 @@ merges = Table(
 
 # Before-images of every row a run wrote, so `undo --run` can restore the target exactly.
 change_journal = Table(
-    "change_journal", metadata,
+    "change_journal",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(64), nullable=False, index=True),
     Column("table_name", String(32), nullable=False),
@@ -214,7 +229,8 @@ change_journal = Table(
 
 # Where the last incremental sync of a source stopped (the 1C change fingerprint).
 sync_state = Table(
-    "sync_state", metadata,
+    "sync_state",
+    metadata,
     Column("source", String(64), primary_key=True),
     Column("fingerprint", String(64), nullable=False),
     Column("synced_at", DateTime, nullable=False),
@@ -225,7 +241,8 @@ sync_state = Table(
 # remote_id is NULL while a create is on its way (sent, answer not recorded yet): the next push
 # looks it up by its origin id before creating anything, so a lost answer never makes a twin.
 remote_links = Table(
-    "remote_links", metadata,
+    "remote_links",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("entity", String(10), nullable=False),  # company | contact
     Column("crm_id", Integer, nullable=False),  # companies.id / contacts.id here
@@ -242,7 +259,8 @@ remote_links = Table(
 # What a sync last saw of each 1C element: its DataVersion, deletion mark and the element itself,
 # so the next sync fetches only new and changed elements and rebuilds the others from here.
 sync_versions = Table(
-    "sync_versions", metadata,
+    "sync_versions",
+    metadata,
     Column("source", String(64), primary_key=True),
     Column("catalog", String(100), primary_key=True),
     Column("ref_key", String(64), primary_key=True),
@@ -255,7 +273,8 @@ sync_versions = Table(
 
 # Fields both a CRM user and the source changed since the last load: the CRM user's value was kept.
 conflicts = Table(
-    "conflicts", metadata,
+    "conflicts",
+    metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("run_id", String(64), nullable=False, index=True),
     Column("entity", String(10), nullable=False),

@@ -5,6 +5,7 @@ one row per 1C element: its ``DataVersion``, deletion mark and the element as 1C
 sync fetches only new and changed elements and rebuilds the unchanged ones from here. Both are
 written by the load, in its transaction: a sync that fails or is killed leaves them as before.
 """
+
 from __future__ import annotations
 
 import json
@@ -33,8 +34,11 @@ class VersionChanges:
 def read_sync_state(url: str) -> dict[str, tuple[str, datetime]]:
     """source → (fingerprint, synced at) of the last load that read it; empty for a new target."""
     with reading(url, "sync_state") as conn:
-        rows = conn.execute(select(s.sync_state.c.source, s.sync_state.c.fingerprint,
-                                   s.sync_state.c.synced_at)).all() if conn is not None else []
+        rows = (
+            conn.execute(select(s.sync_state.c.source, s.sync_state.c.fingerprint, s.sync_state.c.synced_at)).all()
+            if conn is not None
+            else []
+        )
     return {r.source: (r.fingerprint, r.synced_at) for r in rows}
 
 
@@ -45,10 +49,13 @@ def read_versions(url: str, source: str) -> Stored:
         if conn is None:
             return stored
         t = s.sync_versions.c
-        for r in conn.execute(select(t.catalog, t.ref_key, t.data_version, t.deleted, t.element)
-                              .where(t.source == source)):
-            stored.setdefault(r.catalog, {})[r.ref_key] = (Version(r.data_version, bool(r.deleted)),
-                                                           json.loads(r.element))
+        for r in conn.execute(
+            select(t.catalog, t.ref_key, t.data_version, t.deleted, t.element).where(t.source == source)
+        ):
+            stored.setdefault(r.catalog, {})[r.ref_key] = (
+                Version(r.data_version, bool(r.deleted)),
+                json.loads(r.element),
+            )
     return stored
 
 
@@ -59,7 +66,19 @@ def write_versions(conn: Connection, journal: Journal, run_id: str, changes: Ver
     keys += [(changes.source, catalog, key) for catalog, gone in changes.gone.items() for key in sorted(gone)]
     for chunk in chunks(sorted(set(keys))):
         journal.delete(table, key_in(table, chunk))
-    journal.insert(table, [{"source": changes.source, "catalog": catalog, "ref_key": str(e["Ref_Key"]),
-                            "data_version": str(e.get("DataVersion")), "deleted": bool(e.get("DeletionMark")),
-                            "element": json.dumps(e, ensure_ascii=False), "run_id": run_id}
-                           for catalog, rows in changes.fetched.items() for e in rows])
+    journal.insert(
+        table,
+        [
+            {
+                "source": changes.source,
+                "catalog": catalog,
+                "ref_key": str(e["Ref_Key"]),
+                "data_version": str(e.get("DataVersion")),
+                "deleted": bool(e.get("DeletionMark")),
+                "element": json.dumps(e, ensure_ascii=False),
+                "run_id": run_id,
+            }
+            for catalog, rows in changes.fetched.items()
+            for e in rows
+        ],
+    )

@@ -27,6 +27,7 @@ Re-inserted rows get back ids their sequence (PostgreSQL) or AUTO_INCREMENT coun
 highest ids out again after they are deleted; the journal of the run that used them is
 deleted with them, and a later run's entry on one of them would have made the undo refuse.
 """
+
 from __future__ import annotations
 
 from collections import defaultdict
@@ -69,8 +70,11 @@ class LaterChange:
 
     def describe(self) -> str:
         who = text("live_crm.undo_later_run", run=self.run) if self.run else text("live_crm.undo_crm_user")
-        what = text("live_crm.undo_deleted") if self.deleted else (
-            ", ".join(self.fields) or text("live_crm.undo_rewritten"))
+        what = (
+            text("live_crm.undo_deleted")
+            if self.deleted
+            else (", ".join(self.fields) or text("live_crm.undo_rewritten"))
+        )
         key = self.key[0] if len(self.key) == 1 else "/".join(map(str, self.key))
         return text("live_crm.undo_change", table=self.table, key=key, fields=what, who=who)
 
@@ -167,9 +171,13 @@ def _check_run(conn: Connection, run_id: str) -> list[str]:
 def _runs(conn: Connection) -> list[Row]:
     journal, runs = s.change_journal, s.migration_runs
     first = select(journal.c.run_id, func.min(journal.c.id).label("first_entry")).group_by(journal.c.run_id).subquery()
-    return list(conn.execute(
-        select(runs.c.id, runs.c.started_at, runs.c.finished_at, runs.c.status, runs.c.dry_run, first.c.first_entry)
-        .outerjoin(first, first.c.run_id == runs.c.id)))
+    return list(
+        conn.execute(
+            select(
+                runs.c.id, runs.c.started_at, runs.c.finished_at, runs.c.status, runs.c.dry_run, first.c.first_entry
+            ).outerjoin(first, first.c.run_id == runs.c.id)
+        )
+    )
 
 
 def _order(run: Row) -> tuple[datetime, float, datetime, str]:
@@ -182,7 +190,8 @@ def _latest(runs: list[Row]) -> str:
         return "it has no runs"
     latest = sorted(runs, key=lambda r: (r.started_at, r.id), reverse=True)[:5]
     return "the latest runs: " + ", ".join(
-        f"{r.id} ({r.started_at:%Y-%m-%d %H:%M:%S}, {r.status}{', dry run' if r.dry_run else ''})" for r in latest)
+        f"{r.id} ({r.started_at:%Y-%m-%d %H:%M:%S}, {r.status}{', dry run' if r.dry_run else ''})" for r in latest
+    )
 
 
 def _run_changes(conn: Connection, run_id: str) -> tuple[dict[str, dict[Key, dict | None]], dict[tuple, tuple]]:
@@ -191,8 +200,11 @@ def _run_changes(conn: Connection, run_id: str) -> tuple[dict[str, dict[Key, dic
     journal = s.change_journal
     net: dict[str, dict[Key, dict | None]] = defaultdict(dict)
     after: dict[tuple, tuple] = {}
-    entries = conn.execute(select(journal.c.table_name, journal.c.row_key, journal.c.op, journal.c.before_row,
-                                  journal.c.after_row).where(journal.c.run_id == run_id).order_by(journal.c.id))
+    entries = conn.execute(
+        select(journal.c.table_name, journal.c.row_key, journal.c.op, journal.c.before_row, journal.c.after_row)
+        .where(journal.c.run_id == run_id)
+        .order_by(journal.c.id)
+    )
     for name, row_key, op, before, after_row in entries:
         table = s.metadata.tables[name]
         key = key_of(table, decode(table, row_key))
@@ -207,8 +219,11 @@ def _changed_since(conn: Connection, run_id: str, later: list[str], after: dict[
     journal = s.change_journal
     by_later: dict[tuple, str] = {}
     if later:
-        for name, row_key, run in conn.execute(select(journal.c.table_name, journal.c.row_key, journal.c.run_id)
-                                               .where(journal.c.run_id.in_(later)).order_by(journal.c.id)):
+        for name, row_key, run in conn.execute(
+            select(journal.c.table_name, journal.c.row_key, journal.c.run_id)
+            .where(journal.c.run_id.in_(later))
+            .order_by(journal.c.id)
+        ):
             table = s.metadata.tables[name]
             by_later.setdefault((name, key_of(table, decode(table, row_key))), run)
     changes = []
@@ -219,13 +234,21 @@ def _changed_since(conn: Connection, run_id: str, later: list[str], after: dict[
         table = s.metadata.tables[name]
         now = {}
         for chunk in chunks(keys):
-            now |= {key_of(table, r): dict(r) for r in conn.execute(select(table).where(key_in(table, chunk)))
-                    .mappings()}
+            now |= {
+                key_of(table, r): dict(r) for r in conn.execute(select(table).where(key_in(table, chunk))).mappings()
+            }
         for key in keys:
             op, left = after[(name, key)]
             if (name, key) in by_later:
-                changes.append(LaterChange(name, key, _differing(left, now.get(key)), run=by_later[(name, key)],
-                                           deleted=key not in now and op != "delete"))
+                changes.append(
+                    LaterChange(
+                        name,
+                        key,
+                        _differing(left, now.get(key)),
+                        run=by_later[(name, key)],
+                        deleted=key not in now and op != "delete",
+                    )
+                )
             elif op != "delete" and key not in now and (left is not None or op == "insert"):
                 changes.append(LaterChange(name, key, (), deleted=True))
             elif op != "delete" and key in now and _differing(left or _as_loaded(name, now[key]), now[key]):
@@ -264,8 +287,9 @@ def _hanging(conn: Connection, plans: dict[str, _Plan], later: list[str]) -> lis
     for entity, table in (("company", "companies"), ("contact", "contacts")):
         own = _own_keys(plans, links.name)
         for chunk in chunks([k[0] for k in plans.get(table, _Plan()).remove]):
-            for row in conn.execute(select(links).where((links.c.entity == entity) & links.c.crm_id.in_(chunk))
-                                    ).mappings():
+            for row in conn.execute(
+                select(links).where((links.c.entity == entity) & links.c.crm_id.in_(chunk))
+            ).mappings():
                 if (row["id"],) not in own:
                     changes.append(LaterChange(links.name, (row["id"],), ("crm_id",), run=_writer(row, later)))
     return changes
@@ -305,8 +329,10 @@ def _restore(conn: Connection, plans: dict[str, _Plan], *, force: bool) -> dict[
     """Apply the plans in the foreign-key-safe order of the module docstring."""
     tables = [t for t in s.metadata.sorted_tables if t.name in plans]  # parents first
     referenced = {fk.column.table.name for t in s.metadata.tables.values() for fk in t.foreign_keys}
-    counts = {t.name: TableCounts(len(plans[t.name].remove), len(plans[t.name].restore), len(plans[t.name].revert))
-              for t in tables}
+    counts = {
+        t.name: TableCounts(len(plans[t.name].remove), len(plans[t.name].restore), len(plans[t.name].revert))
+        for t in tables
+    }
     writer = Journal(conn, "", enabled=False)  # the undo itself is not journaled
     for table in reversed(tables):
         if table.name not in referenced:
@@ -356,12 +382,14 @@ def _put_back(writer: Journal, tables: list[Table], plans: dict[str, _Plan]) -> 
     for table in tables:
         plan, self_refs = plans[table.name], _self_references(table)
         writer.insert(table, [row | {c: None for c in self_refs} for row in plan.restore])
-        plan.revert |= {key_of(table, row): row for row in plan.restore
-                        if any(row.get(c) is not None for c in self_refs)}
+        plan.revert |= {
+            key_of(table, row): row for row in plan.restore if any(row.get(c) is not None for c in self_refs)
+        }
     for table in tables:
         pk = {c.name for c in table.primary_key.columns}
-        writer.update_each(table, {key: {c: v for c, v in row.items() if c not in pk}
-                                   for key, row in plans[table.name].revert.items()})
+        writer.update_each(
+            table, {key: {c: v for c, v in row.items() if c not in pk} for key, row in plans[table.name].revert.items()}
+        )
 
 
 def _lookup_indexes(conn: Connection, parents: set[str]) -> list[str]:
@@ -377,7 +405,8 @@ def _lookup_indexes(conn: Connection, parents: set[str]) -> list[str]:
     made = []
     for table in s.metadata.sorted_tables:
         leading = {ix["column_names"][0] for ix in schema.get_indexes(table.name)} | set(
-            schema.get_pk_constraint(table.name)["constrained_columns"][:1])
+            schema.get_pk_constraint(table.name)["constrained_columns"][:1]
+        )
         for fk in table.foreign_keys:
             if fk.column.table.name in parents and fk.parent.name not in leading:
                 made.append(f"tmp_undo_{table.name}_{fk.parent.name}")

@@ -7,6 +7,7 @@ when the CRM gives one. A connection that fails before the request left is retri
 *write* whose answer was lost (the connection dropped after sending) may have been executed:
 it raises ``AnswerLost`` so the caller looks the records up before sending anything again.
 """
+
 from __future__ import annotations
 
 import threading
@@ -42,8 +43,13 @@ class Busy(Exception):
 class Pacer:
     """A leaky bucket on our side: at most ``burst`` requests at once, then ``rate`` per second."""
 
-    def __init__(self, rate: float, burst: int, clock: Callable[[], float] = time.monotonic,
-                 sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(
+        self,
+        rate: float,
+        burst: int,
+        clock: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
         self.rate, self.burst, self.clock, self.sleep = rate, burst, clock, sleep
         self.level, self.last = 0.0, clock()
         self.lock = threading.Lock()
@@ -81,12 +87,18 @@ NOT_SENT = (httpx.ConnectError, httpx.ConnectTimeout, httpx.PoolTimeout)
 
 def send(policy: RetryPolicy, attempt: Callable[[], T], *, write: bool, where: str) -> T:
     """``attempt()`` with busy answers and failed connections retried; a lost write answer → AnswerLost."""
+
     def retryable(error: BaseException) -> bool:
         return isinstance(error, (Busy, *NOT_SENT)) or (not write and isinstance(error, httpx.TransportError))
 
     try:
-        for try_ in Retrying(retry=retry_if_exception(retryable), wait=policy.wait, sleep=policy.sleep,
-                             stop=stop_after_attempt(policy.attempts), reraise=True):
+        for try_ in Retrying(
+            retry=retry_if_exception(retryable),
+            wait=policy.wait,
+            sleep=policy.sleep,
+            stop=stop_after_attempt(policy.attempts),
+            reraise=True,
+        ):
             with try_:
                 return attempt()
     except Busy as exc:

@@ -7,6 +7,7 @@ the refused items are reported per record and the others sent again. Lists answe
 empty and page with ``page``/``limit`` (``_links.next``). At most 7 requests per second;
 above, 429 (waited out by ``connectors.saas``). The token is a secret and never shown.
 """
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -22,8 +23,15 @@ CHUNK = 50
 class AmoCrm:
     """One amoCRM account."""
 
-    def __init__(self, url: str, token: str, *, pacer: Pacer | None = None, policy: RetryPolicy | None = None,
-                 timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        url: str,
+        token: str,
+        *,
+        pacer: Pacer | None = None,
+        policy: RetryPolicy | None = None,
+        timeout: float = 60.0,
+    ) -> None:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
             raise RemoteCrmError(f"amoCRM: crm.url must be https://SUBDOMAIN.amocrm.ru (got {url!r})")
@@ -56,8 +64,9 @@ class AmoCrm:
             if response.status_code == 400 and isinstance(answer, dict) and "validation-errors" in answer:
                 return answer
             if response.status_code in (401, 403):
-                raise RemoteCrmError(f"{where}: the token was refused (HTTP {response.status_code}); "
-                                     "check crm.token_env")
+                raise RemoteCrmError(
+                    f"{where}: the token was refused (HTTP {response.status_code}); check crm.token_env"
+                )
             if response.status_code >= 400:
                 detail = answer.get("detail") or answer.get("title") if isinstance(answer, dict) else None
                 raise RemoteCrmError(f"{where}: HTTP {response.status_code}" + (f" {detail}" if detail else ""))
@@ -82,7 +91,7 @@ class AmoCrm:
         answers: list[dict] = []
         refused: dict[str, str] = {}
         for start in range(0, len(items), CHUNK):
-            chunk = items[start:start + CHUNK]
+            chunk = items[start : start + CHUNK]
             while chunk:
                 answer = self.request(method, entity, body=chunk)
                 problems = _validation_errors(answer, chunk)

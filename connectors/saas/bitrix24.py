@@ -7,6 +7,7 @@ bucket drains 2 requests/s and blocks above 50 (HTTP 503 ``QUERY_LIMIT_EXCEEDED`
 its time budget answers HTTP 429 ``OPERATION_TIME_LIMIT``: both are waited out (``connectors.saas``).
 The webhook's code is a secret: only ``masked`` (``…/rest/1/***/``) is ever shown.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,8 +22,15 @@ BATCH_MAX = 50
 PAGE = 50
 _WEBHOOK = re.compile(r"^(?P<scheme>https?)://(?P<host>[^/]+)/rest/(?P<user>\d+)/(?P<code>[^/]+)/?$")
 _BUSY = {"QUERY_LIMIT_EXCEEDED", "OPERATION_TIME_LIMIT"}
-_AUTH = {"INVALID_CREDENTIALS", "NO_AUTH_FOUND", "expired_token", "invalid_token", "insufficient_scope",
-         "ACCESS_DENIED", "WRONG_AUTH_TYPE"}
+_AUTH = {
+    "INVALID_CREDENTIALS",
+    "NO_AUTH_FOUND",
+    "expired_token",
+    "invalid_token",
+    "insufficient_scope",
+    "ACCESS_DENIED",
+    "WRONG_AUTH_TYPE",
+}
 
 
 def php_query(params: dict, prefix: str = "") -> str:
@@ -52,12 +60,14 @@ def masked_webhook(url: str) -> str:
 class Bitrix24:
     """One portal, reached through its inbound webhook."""
 
-    def __init__(self, webhook: str, *, pacer: Pacer | None = None, policy: RetryPolicy | None = None,
-                 timeout: float = 60.0) -> None:
+    def __init__(
+        self, webhook: str, *, pacer: Pacer | None = None, policy: RetryPolicy | None = None, timeout: float = 60.0
+    ) -> None:
         m = _WEBHOOK.match(webhook.strip())
         if m is None:
-            raise RemoteCrmError(f"Bitrix24: the webhook URL is not https://PORTAL/rest/USER_ID/CODE/ "
-                                 f"({masked_webhook(webhook)})")
+            raise RemoteCrmError(
+                f"Bitrix24: the webhook URL is not https://PORTAL/rest/USER_ID/CODE/ ({masked_webhook(webhook)})"
+            )
         self.portal = m["host"]
         self.masked = masked_webhook(webhook)
         self._base = webhook.strip().rstrip("/") + "/"
@@ -98,7 +108,7 @@ class Bitrix24:
         errors: dict = {}
         names = list(commands)
         for start in range(0, len(names), BATCH_MAX):
-            chunk = names[start:start + BATCH_MAX]
+            chunk = names[start : start + BATCH_MAX]
             cmd = {n: f"{commands[n][0]}?{php_query(commands[n][1])}" for n in chunk}
             answer = self.call("batch", {"halt": 0, "cmd": cmd}, write=write)["result"]
             results.update(answer.get("result") or {})

@@ -5,6 +5,7 @@ windows-1251; values are written exactly as the importer must store them. A big 
 parts below the importer's limits (rows and bytes per file), each part with the header row.
 The amoCRM workbook goes through ``connectors.xlsx_writer``: client text never becomes a formula.
 """
+
 from __future__ import annotations
 
 import csv
@@ -30,8 +31,15 @@ def _csv_line(values: list[str]) -> str:
     return buffer.getvalue()
 
 
-def write_csv_parts(folder: Path, stem: str, columns: tuple[str, ...], rows: list[dict], *,
-                    max_rows: int = BITRIX_MAX_ROWS, max_bytes: int = BITRIX_MAX_BYTES) -> list[tuple[Path, int]]:
+def write_csv_parts(
+    folder: Path,
+    stem: str,
+    columns: tuple[str, ...],
+    rows: list[dict],
+    *,
+    max_rows: int = BITRIX_MAX_ROWS,
+    max_bytes: int = BITRIX_MAX_BYTES,
+) -> list[tuple[Path, int]]:
     """Write ``rows`` as ``stem.csv`` (or ``stem_01.csv``, …); for each row, (its file, its line number there)."""
     header = _csv_line(list(columns))
     start = len(header.encode("utf-8-sig"))  # the header and the BOM open every part
@@ -55,10 +63,11 @@ def write_csv_parts(folder: Path, stem: str, columns: tuple[str, ...], rows: lis
     return placed
 
 
-def write_xlsx_parts(folder: Path, stem: str, sheet: str, columns: tuple[str, ...], rows: list[dict], *,
-                     max_rows: int = AMO_MAX_ROWS) -> list[tuple[Path, int]]:
+def write_xlsx_parts(
+    folder: Path, stem: str, sheet: str, columns: tuple[str, ...], rows: list[dict], *, max_rows: int = AMO_MAX_ROWS
+) -> list[tuple[Path, int]]:
     """Write ``rows`` as ``stem.xlsx`` parts of at most ``max_rows``; for each row, (its file, its row there)."""
-    chunks = [rows[i:i + max_rows] for i in range(0, len(rows), max_rows)] or [[]]
+    chunks = [rows[i : i + max_rows] for i in range(0, len(rows), max_rows)] or [[]]
     placed: list[tuple[Path, int]] = []
     for n, chunk in enumerate(chunks, start=1):
         path = folder / _part_name(stem, n, len(chunks), ".xlsx")

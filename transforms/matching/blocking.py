@@ -12,6 +12,7 @@ records are sorted (by name, by the reversed name for suffix blocks) and each is
 with its next ``WINDOW`` neighbours. Such blocks are counted in ``BlockReport``.
 All of it is vectorised: pairs come from numpy index arithmetic, not Python loops over pairs.
 """
+
 from __future__ import annotations
 
 from collections import Counter
@@ -51,8 +52,14 @@ def _groups(codes: np.ndarray, rank: np.ndarray) -> tuple[np.ndarray, np.ndarray
     return order, position, size[group], start
 
 
-def block_pairs(records: np.ndarray, keys: list | np.ndarray, rank: np.ndarray, rule: str, report: BlockReport,
-                limit: int = MAX_EXACT_BLOCK) -> tuple[np.ndarray, np.ndarray]:
+def block_pairs(
+    records: np.ndarray,
+    keys: list | np.ndarray,
+    rank: np.ndarray,
+    rule: str,
+    report: BlockReport,
+    limit: int = MAX_EXACT_BLOCK,
+) -> tuple[np.ndarray, np.ndarray]:
     """Pairs of records sharing a key (None: no key); an oversized block by sorted neighbourhood."""
     codes, _ = pd.factorize(pd.Series(keys, dtype=object), use_na_sentinel=True)
     keep = codes >= 0
@@ -196,7 +203,7 @@ def fuzzy_pairs(keys: list[str | None], cutoff: int, rule: str, report: BlockRep
     middle = np.flatnonzero((size[start] > SMALL_FUZZY_BLOCK) & (size[start] <= MAX_FUZZY_BLOCK))
     sizes = size[start]
     for s in middle.tolist():
-        members = recs_sorted[start[s]:start[s] + sizes[s]]
+        members = recs_sorted[start[s] : start[s] + sizes[s]]
         names = [keys[i] for i in members]
         scores = process.cdist(names, names, scorer=fuzz.ratio, score_cutoff=cutoff, dtype=np.uint8, workers=-1)
         rows, cols = np.nonzero(np.triu(scores, k=1))
@@ -217,8 +224,10 @@ def _alike(a: np.ndarray, b: np.ndarray, keys: list[str | None], cutoff: int) ->
     a, b = a[possible], b[possible]
     left = [keys[i] for i in a.tolist()]
     right = [keys[i] for i in b.tolist()]
-    score = np.maximum(process.cpdist(left, right, scorer=fuzz.ratio, workers=-1),
-                       process.cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=-1))
+    score = np.maximum(
+        process.cpdist(left, right, scorer=fuzz.ratio, workers=-1),
+        process.cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=-1),
+    )
     keep = score >= cutoff
     return a[keep], b[keep]
 

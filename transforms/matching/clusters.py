@@ -18,6 +18,7 @@ and a branch in the same city — is *ambiguous*: its pairs become review pairs.
 The state (``ClusterState``: record → parent, per cluster the facet values) is plain
 lists, so it can be stored and extended by a later sync with new records and new pairs.
 """
+
 from __future__ import annotations
 
 from collections.abc import Sequence
@@ -153,16 +154,20 @@ def demote_ambiguous(scored: Scored, n: int, state: ClusterState) -> np.ndarray:
         k = s + 1
         while k < e and best_w - scored.weight[edge[k]] < AMBIGUITY_MARGIN:
             k += 1
-        contenders = other[s:min(k, s + MAX_CONTENDERS)].tolist()
-        if any(not _one_company(y, z, scored, codes, index, n, state)
-               for i, y in enumerate(contenders) for z in contenders[i + 1:]):
+        contenders = other[s : min(k, s + MAX_CONTENDERS)].tolist()
+        if any(
+            not _one_company(y, z, scored, codes, index, n, state)
+            for i, y in enumerate(contenders)
+            for z in contenders[i + 1 :]
+        ):
             settled = scored.settled if scored.settled is not None else np.zeros(len(scored.a), dtype=bool)
             demoted += [x for x in edge[s:k].tolist() if scored.auto[x] and not settled[x]]
     return np.unique(np.array(demoted, dtype=np.int64))
 
 
-def _one_company(y: int, z: int, scored: Scored, codes: np.ndarray, index: np.ndarray, n: int,
-                 state: ClusterState) -> bool:
+def _one_company(
+    y: int, z: int, scored: Scored, codes: np.ndarray, index: np.ndarray, n: int, state: ClusterState
+) -> bool:
     """Whether nothing says y and z are different: no decisive clash, and their pair (if scored) plausible."""
     lo, hi = min(y, z), max(y, z)
     if state.record_clash(lo, hi) is not None:
@@ -221,8 +226,9 @@ def cluster(state: ClusterState, scored: Scored, same: list[tuple[int, int]]) ->
     return Outcome(state.labels(), merged, refused, ignored, demoted)
 
 
-def review_edges(state: ClusterState, scored: Scored, outcome: Outcome, labels: np.ndarray,
-                 decided: np.ndarray) -> list[int]:
+def review_edges(
+    state: ClusterState, scored: Scored, outcome: Outcome, labels: np.ndarray, decided: np.ndarray
+) -> list[int]:
     """The pairs a person should look at: one per pair of clusters, the strongest, in a stable order.
 
     Strong pairs left in two clusters — below the merge threshold, ambiguous, or refused by a

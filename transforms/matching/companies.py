@@ -17,6 +17,7 @@ Caps — what the probability alone may not decide:
 * an INN one digit or one transposition off: review only; an entrepreneur written with
   initials merges automatically only with the INN, a phone or an e-mail agreeing.
 """
+
 from __future__ import annotations
 
 import re
@@ -94,8 +95,15 @@ def _caps(features: dict) -> callable:
         unlabelled = one_branch & ~_level(g, "kpp", "equal") & ~same_inn_no_kpp
         initials_only = _level(g, "name", "initials") & ~ident & ~shared
         review_only = _review_only_levels(g) & ~_level(g, "name", "initials")
-        may_merge = (~review_only & ~initials_only & ~(sibling & ~ident) & ~(differ & ~ident)
-                     & ~(people & ~(ident | shared)) & ~elsewhere & ~unlabelled)
+        may_merge = (
+            ~review_only
+            & ~initials_only
+            & ~(sibling & ~ident)
+            & ~(differ & ~ident)
+            & ~(people & ~(ident | shared))
+            & ~elsewhere
+            & ~unlabelled
+        )
         may_review = ~(numbers & ~shared & ~ident)
 
         def notes(e: int) -> list[str]:
@@ -109,9 +117,11 @@ def _caps(features: dict) -> callable:
             if people[e] and not (ident[e] or shared[e]):
                 out.append(text("matching.uncorroborated"))
             return out
+
         # the same INN and KPP, or the same INN with no KPP on either side and no branch label on one only
         settled = _level(g, "inn", "equal") & (_level(g, "kpp", "equal") | no_kpp)
         return may_merge, may_review, notes, settled
+
     return caps
 
 
@@ -125,9 +135,19 @@ def _shown(features: dict) -> dict:
     def region(a: int, b: int) -> str:
         inn_side, city_side = (a, b) if features["inn_region"][a] else (b, a)
         return f"{features['inn_region'][inn_side]:02d} / {features['places_display'][city_side]}"
-    return {"name": pair("key"), "inn": pair("inn"), "kpp": pair("kpp"), "ogrn": pair("ogrn"),
-            "phone": shared("phone"), "email": shared("email"), "domain": pair("domain"),
-            "city": pair("places_display"), "address": pair("address"), "inn_region": region}
+
+    return {
+        "name": pair("key"),
+        "inn": pair("inn"),
+        "kpp": pair("kpp"),
+        "ogrn": pair("ogrn"),
+        "phone": shared("phone"),
+        "email": shared("email"),
+        "domain": pair("domain"),
+        "city": pair("places_display"),
+        "address": pair("address"),
+        "inn_region": region,
+    }
 
 
 def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
@@ -135,10 +155,20 @@ def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     entrepreneur's surname and first initial, or a rare-word affix with alike names."""
     rank = rank_of(list(features["key"]))
     records = np.arange(n)
-    parts = {rule: block_pairs(records, features[name], rank, rule, report) for name, rule in (
-        ("key", "name"), ("tkey", "translit"), ("inn", "inn"), ("ogrn", "ogrn"), ("domain", "domain"))}
-    initials = [f"{last} {first[0]}" if last and first else None
-                for last, first in zip(features["person_last"], features["person_first"])]
+    parts = {
+        rule: block_pairs(records, features[name], rank, rule, report)
+        for name, rule in (
+            ("key", "name"),
+            ("tkey", "translit"),
+            ("inn", "inn"),
+            ("ogrn", "ogrn"),
+            ("domain", "domain"),
+        )
+    }
+    initials = [
+        f"{last} {first[0]}" if last and first else None
+        for last, first in zip(features["person_last"], features["person_first"])
+    ]
     parts["surname"] = block_pairs(records, initials, rank, "surname", report)
     phone_recs, phones = explode(features["phone_values"])
     parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)
@@ -152,8 +182,10 @@ def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
 # the identifiers and channels on pairs found by name.
 SESSIONS = (
     (frozenset({"inn", "ogrn", "phone", "email", "domain"}), frozenset({"name", "city", "address", "inn_region"})),
-    (frozenset({"name", "translit", "name_fuzzy", "surname"}),
-     frozenset(c.field for c in COMPANY_COMPARISONS) - {"name"}),
+    (
+        frozenset({"name", "translit", "name_fuzzy", "surname"}),
+        frozenset(c.field for c in COMPANY_COMPARISONS) - {"name"},
+    ),
 )
 
 
@@ -163,7 +195,13 @@ def match_companies(companies: pd.DataFrame, thresholds: Thresholds, decisions: 
     features = company_features(frame)
     report = BlockReport()
     pairs = company_pairs(features, len(frame), report)
-    entity = Entity("company", COMPANY_COMPARISONS, COMPANY_FACETS, _shown(features), _caps(features),
-                    {name: list(features[name]) for name in ("key", "inn", "kpp", "ogrn", "place", "address",
-                                                             "domain")}, SESSIONS)
+    entity = Entity(
+        "company",
+        COMPANY_COMPARISONS,
+        COMPANY_FACETS,
+        _shown(features),
+        _caps(features),
+        {name: list(features[name]) for name in ("key", "inn", "kpp", "ogrn", "place", "address", "domain")},
+        SESSIONS,
+    )
     return run(entity, frame, features, pairs, report, thresholds, decisions)

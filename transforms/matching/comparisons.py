@@ -11,6 +11,7 @@ name or a personal mobile) and whether it keeps a pair out of automatic merges
 The levels' ``when`` functions take a ``PairView``: both sides of every candidate pair
 as numpy arrays, with similarity scores computed once in C++ (rapidfuzz ``cpdist``).
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -69,10 +70,12 @@ class PairView:
 
     def codes(self, name: str) -> np.ndarray:
         """Per record an integer per distinct value (-1: none): equality of ints, not of Python objects."""
+
         def make(values: np.ndarray) -> np.ndarray:
             if values.dtype != object:
                 return np.where(_present(values), values, -1).astype(np.int64)
             return pd.factorize(pd.Series(values, dtype=object).replace("", None), use_na_sentinel=True)[0]
+
         return self._record("codes", name, make)
 
     def left(self, name: str) -> np.ndarray:
@@ -85,6 +88,7 @@ class PairView:
         def make() -> Mask:
             present = self._record("present", name, _present)
             return present[self.a] & present[self.b]
+
         return self._memo(("k", name), make)
 
     def missing(self, name: str) -> Mask:
@@ -94,6 +98,7 @@ class PairView:
         def make() -> Mask:
             codes = self.codes(name)
             return self.known(name) & (codes[self.a] == codes[self.b])
+
         return self._memo(("eq", name), make)
 
     def _texts(self, name: str) -> tuple[np.ndarray, np.ndarray, Mask]:
@@ -103,6 +108,7 @@ class PairView:
 
     def similarity(self, name: str) -> np.ndarray:
         """0–100: the better of plain edit similarity and the same words in another order (below 80: 0)."""
+
         def make() -> np.ndarray:
             left, right, known = self._texts(name)
             if not known.any():
@@ -112,17 +118,25 @@ class PairView:
             lefts, rights = left[at].tolist(), right[at].tolist()
             score[at] = np.maximum(
                 process.cpdist(lefts, rights, scorer=fuzz.ratio, score_cutoff=SIMILARITY_FLOOR, workers=-1),
-                process.cpdist(lefts, rights, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILARITY_FLOOR, workers=-1))
+                process.cpdist(lefts, rights, scorer=fuzz.token_sort_ratio, score_cutoff=SIMILARITY_FLOOR, workers=-1),
+            )
             score[self.equal(name)] = 100.0
             return score
+
         return self._memo(("sim", name), make)
 
     def typo(self, name: str) -> Mask:
         """One edit (a transposition counts as one) apart, in a word long enough for that to mean a typo."""
+
         def make() -> Mask:
             left, right, known = self._texts(name)
-            lengths = self._record("len", name, lambda v: np.fromiter(
-                (len(x) if isinstance(x, str) else 0 for x in v.tolist()), dtype=np.int64, count=len(v)))
+            lengths = self._record(
+                "len",
+                name,
+                lambda v: np.fromiter(
+                    (len(x) if isinstance(x, str) else 0 for x in v.tolist()), dtype=np.int64, count=len(v)
+                ),
+            )
             long = np.minimum(lengths[self.a], lengths[self.b]) >= 5
             at = np.flatnonzero(known & long)
             out = np.zeros(self.size, dtype=bool)
@@ -130,21 +144,35 @@ class PairView:
                 distance = process.cpdist(left[at].tolist(), right[at].tolist(), scorer=OSA.distance, workers=-1)
                 out[at] = distance <= 1
             return out
+
         return self._memo(("typo", name), make)
 
     def initial(self, name: str) -> Mask:
         """One side is an initial of the other (``а`` / ``андрей``)."""
+
         def make() -> Mask:
-            first = self._record("first", name, lambda v: pd.factorize(pd.Series(
-                [x[0] if isinstance(x, str) and x else None for x in v.tolist()], dtype=object))[0])
-            single = self._record("single", name, lambda v: np.fromiter(
-                (isinstance(x, str) and len(x) == 1 for x in v.tolist()), dtype=bool, count=len(v)))
-            return (self.known(name) & (single[self.a] | single[self.b]) & (first[self.a] == first[self.b]))
+            first = self._record(
+                "first",
+                name,
+                lambda v: pd.factorize(
+                    pd.Series([x[0] if isinstance(x, str) and x else None for x in v.tolist()], dtype=object)
+                )[0],
+            )
+            single = self._record(
+                "single",
+                name,
+                lambda v: np.fromiter(
+                    (isinstance(x, str) and len(x) == 1 for x in v.tolist()), dtype=bool, count=len(v)
+                ),
+            )
+            return self.known(name) & (single[self.a] | single[self.b]) & (first[self.a] == first[self.b])
+
         return self._memo(("ini", name), make)
 
     def shared(self, name: str) -> tuple[Mask, np.ndarray, np.ndarray]:
         """For multi-valued features (matrix ``name`` of value ids, 0 = empty; ``name_tf``; ``name_flag``):
         (a value is shared, the rarest shared value's frequency, that value's flag)."""
+
         def make() -> tuple[Mask, np.ndarray, np.ndarray]:
             ids, tf, flag = (np.asarray(self.features[f]) for f in (name, f"{name}_tf", f"{name}_flag"))
             la, lb = ids[self.a], ids[self.b]
@@ -158,6 +186,7 @@ class PairView:
                     best = np.where(better, value_tf, best)
                     best_flag = np.where(better, flag[self.a, i], best_flag)
             return np.isfinite(best), np.where(np.isfinite(best), best, 1.0), best_flag
+
         return self._memo(("shared", name), make)
 
     def tf(self, name: str) -> np.ndarray:
@@ -207,88 +236,160 @@ def _inn_region(v: PairView) -> tuple[Mask, Mask]:
 
 
 COMPANY_COMPARISONS: tuple[Comparison, ...] = (
-    Comparison("name", lambda v: v.missing("key"), (
-        *name_levels("key", "tkey")[:2],
-        Level("initials", lambda v: v.equal("person_last") & v.initial("person_first")
-              & ~(v.known("person_middle") & ~v.initial("person_middle") & ~v.equal("person_middle")),
-              0.03, 1e-5, review_only=True),
-        *name_levels("key", "tkey")[2:],
-    )),
-    Comparison("inn", lambda v: v.missing("inn"), (
-        Level("equal", lambda v: v.equal("inn"), 0.55, 1e-6, tf="inn"),
-        Level("typo", lambda v: v.typo("inn"), 0.005, 1e-5, review_only=True),
-        Level("different", always, 0.02, 0.999),
-    )),
-    Comparison("kpp", lambda v: v.missing("kpp"), (
-        Level("equal", lambda v: v.equal("kpp"), 0.90, 1e-3, tf="kpp"),
-        Level("different", always, 0.10, 0.999),
-    )),
-    Comparison("ogrn", lambda v: v.missing("ogrn"), (
-        Level("equal", lambda v: v.equal("ogrn"), 0.95, 1e-6, tf="ogrn"),
-        Level("different", always, 0.05, 0.999),
-    )),
-    Comparison("phone", lambda v: v.missing("phone"), (
-        Level("shared_mobile", _shared("phone", True), 0.20, 1e-6, tf="phone"),
-        Level("shared_landline", _shared("phone", False), 0.35, 3e-6, tf="phone"),
-        Level("different", always, 0.45, 0.999),
-    )),
-    Comparison("email", lambda v: v.missing("email"), (
-        Level("shared_personal", _shared("email", False), 0.25, 1e-6, tf="email"),
-        Level("shared_role", _shared("email", True), 0.02, 1e-6, tf="email"),
-        Level("different", always, 0.73, 0.999),
-    )),
-    Comparison("domain", lambda v: v.missing("domain"), (
-        Level("equal", lambda v: v.equal("domain"), 0.40, 1e-5, tf="domain"),
-        Level("different", always, 0.60, 0.9999),
-    )),
-    Comparison("city", lambda v: v.missing("place"), (
-        Level("equal", lambda v: v.equal("place"), 0.90, 0.08, tf="place"),
-        Level("different", always, 0.05, 0.92),
-    )),
-    Comparison("address", lambda v: v.missing("address"), (
-        Level("equal", lambda v: v.equal("address"), 0.40, 1e-5, tf="address"),
-        Level("similar_90", lambda v: v.similarity("address") >= 90, 0.25, 1e-4),
-        Level("different", always, 0.35, 0.9999),
-    )),
-    Comparison("inn_region", lambda v: ~_inn_region(v)[0], (
-        Level("equal", lambda v: _inn_region(v)[1], 0.90, 0.15),
-        Level("different", always, 0.10, 0.85),
-    )),
+    Comparison(
+        "name",
+        lambda v: v.missing("key"),
+        (
+            *name_levels("key", "tkey")[:2],
+            Level(
+                "initials",
+                lambda v: (
+                    v.equal("person_last")
+                    & v.initial("person_first")
+                    & ~(v.known("person_middle") & ~v.initial("person_middle") & ~v.equal("person_middle"))
+                ),
+                0.03,
+                1e-5,
+                review_only=True,
+            ),
+            *name_levels("key", "tkey")[2:],
+        ),
+    ),
+    Comparison(
+        "inn",
+        lambda v: v.missing("inn"),
+        (
+            Level("equal", lambda v: v.equal("inn"), 0.55, 1e-6, tf="inn"),
+            Level("typo", lambda v: v.typo("inn"), 0.005, 1e-5, review_only=True),
+            Level("different", always, 0.02, 0.999),
+        ),
+    ),
+    Comparison(
+        "kpp",
+        lambda v: v.missing("kpp"),
+        (
+            Level("equal", lambda v: v.equal("kpp"), 0.90, 1e-3, tf="kpp"),
+            Level("different", always, 0.10, 0.999),
+        ),
+    ),
+    Comparison(
+        "ogrn",
+        lambda v: v.missing("ogrn"),
+        (
+            Level("equal", lambda v: v.equal("ogrn"), 0.95, 1e-6, tf="ogrn"),
+            Level("different", always, 0.05, 0.999),
+        ),
+    ),
+    Comparison(
+        "phone",
+        lambda v: v.missing("phone"),
+        (
+            Level("shared_mobile", _shared("phone", True), 0.20, 1e-6, tf="phone"),
+            Level("shared_landline", _shared("phone", False), 0.35, 3e-6, tf="phone"),
+            Level("different", always, 0.45, 0.999),
+        ),
+    ),
+    Comparison(
+        "email",
+        lambda v: v.missing("email"),
+        (
+            Level("shared_personal", _shared("email", False), 0.25, 1e-6, tf="email"),
+            Level("shared_role", _shared("email", True), 0.02, 1e-6, tf="email"),
+            Level("different", always, 0.73, 0.999),
+        ),
+    ),
+    Comparison(
+        "domain",
+        lambda v: v.missing("domain"),
+        (
+            Level("equal", lambda v: v.equal("domain"), 0.40, 1e-5, tf="domain"),
+            Level("different", always, 0.60, 0.9999),
+        ),
+    ),
+    Comparison(
+        "city",
+        lambda v: v.missing("place"),
+        (
+            Level("equal", lambda v: v.equal("place"), 0.90, 0.08, tf="place"),
+            Level("different", always, 0.05, 0.92),
+        ),
+    ),
+    Comparison(
+        "address",
+        lambda v: v.missing("address"),
+        (
+            Level("equal", lambda v: v.equal("address"), 0.40, 1e-5, tf="address"),
+            Level("similar_90", lambda v: v.similarity("address") >= 90, 0.25, 1e-4),
+            Level("different", always, 0.35, 0.9999),
+        ),
+    ),
+    Comparison(
+        "inn_region",
+        lambda v: ~_inn_region(v)[0],
+        (
+            Level("equal", lambda v: _inn_region(v)[1], 0.90, 0.15),
+            Level("different", always, 0.10, 0.85),
+        ),
+    ),
 )
 
 CONTACT_COMPARISONS: tuple[Comparison, ...] = (
-    Comparison("last_name", lambda v: v.missing("last"), (
-        Level("exact", lambda v: v.equal("last"), 0.88, 4e-3, tf="last"),
-        Level("translit", lambda v: v.equal("tlast"), 0.03, 1e-4),
-        Level("typo", lambda v: v.typo("last"), 0.05, 2e-4),
-        Level("different", always, 0.04, 0.99),
-    )),
-    Comparison("first_name", lambda v: v.missing("first"), (
-        Level("exact", lambda v: v.equal("first"), 0.80, 0.03, tf="first"),
-        Level("initial", lambda v: v.initial("first"), 0.10, 0.06),
-        Level("translit", lambda v: v.equal("tfirst") | v.typo("first"), 0.05, 1e-3),
-        Level("different", always, 0.05, 0.90),
-    )),
-    Comparison("middle_name", lambda v: v.missing("middle"), (
-        Level("exact", lambda v: v.equal("middle"), 0.85, 0.03, tf="middle"),
-        Level("initial", lambda v: v.initial("middle"), 0.10, 0.05),
-        Level("typo", lambda v: v.equal("tmiddle") | v.typo("middle"), 0.03, 1e-3),
-        Level("different", always, 0.02, 0.90),
-    )),
-    Comparison("company", lambda v: v.missing("company"), (
-        Level("equal", lambda v: v.equal("company"), 0.75, 1e-4, tf="company"),
-        Level("different", always, 0.25, 0.9999),
-    )),
-    Comparison("phone", lambda v: v.missing("phone"), (
-        Level("shared_mobile", _shared("phone", True), 0.40, 1e-6, tf="phone"),
-        Level("shared_landline", _shared("phone", False), 0.25, 1e-5, tf="phone"),
-        Level("different", always, 0.35, 0.99),
-    )),
-    Comparison("email", lambda v: v.missing("email"), (
-        Level("shared_personal", _shared("email", False), 0.45, 1e-6, tf="email"),
-        Level("shared_role", _shared("email", True), 0.10, 1e-5, tf="email"),
-        Level("different", always, 0.45, 0.99),
-    )),
+    Comparison(
+        "last_name",
+        lambda v: v.missing("last"),
+        (
+            Level("exact", lambda v: v.equal("last"), 0.88, 4e-3, tf="last"),
+            Level("translit", lambda v: v.equal("tlast"), 0.03, 1e-4),
+            Level("typo", lambda v: v.typo("last"), 0.05, 2e-4),
+            Level("different", always, 0.04, 0.99),
+        ),
+    ),
+    Comparison(
+        "first_name",
+        lambda v: v.missing("first"),
+        (
+            Level("exact", lambda v: v.equal("first"), 0.80, 0.03, tf="first"),
+            Level("initial", lambda v: v.initial("first"), 0.10, 0.06),
+            Level("translit", lambda v: v.equal("tfirst") | v.typo("first"), 0.05, 1e-3),
+            Level("different", always, 0.05, 0.90),
+        ),
+    ),
+    Comparison(
+        "middle_name",
+        lambda v: v.missing("middle"),
+        (
+            Level("exact", lambda v: v.equal("middle"), 0.85, 0.03, tf="middle"),
+            Level("initial", lambda v: v.initial("middle"), 0.10, 0.05),
+            Level("typo", lambda v: v.equal("tmiddle") | v.typo("middle"), 0.03, 1e-3),
+            Level("different", always, 0.02, 0.90),
+        ),
+    ),
+    Comparison(
+        "company",
+        lambda v: v.missing("company"),
+        (
+            Level("equal", lambda v: v.equal("company"), 0.75, 1e-4, tf="company"),
+            Level("different", always, 0.25, 0.9999),
+        ),
+    ),
+    Comparison(
+        "phone",
+        lambda v: v.missing("phone"),
+        (
+            Level("shared_mobile", _shared("phone", True), 0.40, 1e-6, tf="phone"),
+            Level("shared_landline", _shared("phone", False), 0.25, 1e-5, tf="phone"),
+            Level("different", always, 0.35, 0.99),
+        ),
+    ),
+    Comparison(
+        "email",
+        lambda v: v.missing("email"),
+        (
+            Level("shared_personal", _shared("email", False), 0.45, 1e-6, tf="email"),
+            Level("shared_role", _shared("email", True), 0.10, 1e-5, tf="email"),
+            Level("different", always, 0.45, 0.99),
+        ),
+    ),
 )
 
 

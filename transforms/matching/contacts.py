@@ -7,6 +7,7 @@ office line and ``info@``: term frequencies make those weigh little. The hard ru
 people (``rules.py``) hold in every cluster, and a record with only a surname or only a
 first name («Ольга» on the office line) may join one person, never join two.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -51,13 +52,18 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
 
     def notes(e: int) -> list[str]:
         return [text("matching.namesake")] if namesake[e] else []
+
     return may_merge, may_review, notes, np.zeros(len(g), dtype=bool)
 
 
 def _shown(features: dict) -> dict:
-    return {"last_name": show_pair(features, "last"), "first_name": show_pair(features, "first"),
-            "middle_name": show_pair(features, "middle"), "phone": show_shared(features, "phone"),
-            "email": show_shared(features, "email")}
+    return {
+        "last_name": show_pair(features, "last"),
+        "first_name": show_pair(features, "first"),
+        "middle_name": show_pair(features, "middle"),
+        "phone": show_shared(features, "phone"),
+        "email": show_shared(features, "email"),
+    }
 
 
 def contact_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
@@ -66,9 +72,11 @@ def contact_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     records = np.arange(n)
     company = [c or None for c in features["company"].tolist()]
     initial = [f"{t} {f[0]}" if t and f else None for t, f in zip(features["tlast"], features["first"])]
-    parts = {"company": block_pairs(records, company, rank, "company", report),
-             "surname_initial": block_pairs(records, initial, rank, "surname_initial", report),
-             "name": block_pairs(records, features["key"], rank, "name", report)}
+    parts = {
+        "company": block_pairs(records, company, rank, "company", report),
+        "surname_initial": block_pairs(records, initial, rank, "surname_initial", report),
+        "name": block_pairs(records, features["key"], rank, "name", report),
+    }
     phone_recs, phones = explode(features["phone_values"])
     parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)
     mail_recs, mails = explode([[e for e in es if not is_role_mailbox(e)] for es in features["email_values"]])
@@ -83,8 +91,12 @@ SESSIONS = (
 )
 
 
-def match_contacts(contacts: pd.DataFrame, company_cluster_of: dict[Record, int], thresholds: Thresholds,
-                   decisions: pd.DataFrame | None = None) -> Matched:
+def match_contacts(
+    contacts: pd.DataFrame,
+    company_cluster_of: dict[Record, int],
+    thresholds: Thresholds,
+    decisions: pd.DataFrame | None = None,
+) -> Matched:
     """Cluster contact records: one person per cluster, whatever the order of the rows."""
     frame = stable_order(contacts)
     companies = [company_cluster_of.get(r) if isinstance(r, tuple) else None for r in frame[COMPANY_RECORD]]
@@ -92,6 +104,13 @@ def match_contacts(contacts: pd.DataFrame, company_cluster_of: dict[Record, int]
     report = BlockReport()
     pairs = contact_pairs(features, len(frame), report)
     partial = [not (last and first) for last, first in zip(features["last"], features["first"])]
-    entity = Entity("contact", CONTACT_COMPARISONS, CONTACT_FACETS, _shown(features), _caps,
-                    {name: list(features[name]) for name in ("last", "first", "middle")}, SESSIONS)
+    entity = Entity(
+        "contact",
+        CONTACT_COMPARISONS,
+        CONTACT_FACETS,
+        _shown(features),
+        _caps,
+        {name: list(features[name]) for name in ("last", "first", "middle")},
+        SESSIONS,
+    )
     return run(entity, frame, features, pairs, report, thresholds, decisions, partial)

@@ -10,6 +10,7 @@
    of clusters;
 6. every merge and every review pair explained field by field, in the client's language.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -36,6 +37,7 @@ from vocabulary.pairs import LINK_COLUMNS, Record, pair_key
 
 CLUSTER = "cluster"
 WEIGHTS = "weights"  # per-field match weights (bits) of a link or review pair: its explanation as data
+
 
 @dataclass(frozen=True)
 class Thresholds:
@@ -80,8 +82,9 @@ class Entity:
     shown: dict[str, Callable[[int, int], str]]  # comparison field → the two values, as a reader sees them
     # (view, gammas, pairs worth a look) → (may merge automatically, may be reviewed, notes: pair → extra reasons,
     # settled: the identifiers alone say one entity); costly checks need only be made on the pairs worth a look
-    caps: Callable[[PairView, np.ndarray, np.ndarray],
-                   tuple[np.ndarray, np.ndarray, Callable[[int], list[str]], np.ndarray]]
+    caps: Callable[
+        [PairView, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, Callable[[int], list[str]], np.ndarray]
+    ]
     exact_values: dict[str, list]  # features whose u is the exact collision chance
     # EM sessions: (blocking rules whose pairs are used, comparisons whose m is learnt on them)
     sessions: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
@@ -90,7 +93,7 @@ class Entity:
 def show_pair(features: dict, name: str) -> Callable[[int, int], str]:
     """How an explanation shows two records' values of a feature: «a», or «a» / «b»."""
     column = features[name]
-    return lambda a, b: (f"«{column[a]}»" if column[a] == column[b] else f"«{column[a]}» / «{column[b]}»")
+    return lambda a, b: f"«{column[a]}»" if column[a] == column[b] else f"«{column[a]}» / «{column[b]}»"
 
 
 def show_shared(features: dict, name: str) -> Callable[[int, int], str]:
@@ -106,6 +109,7 @@ def level_mask(comparisons: tuple[Comparison, ...]) -> Callable[..., np.ndarray]
 
     def mask(g: np.ndarray, field: str, *levels: str) -> np.ndarray:
         return np.isin(g[:, column[field]], [index[field][lv] for lv in levels])
+
     return mask
 
 
@@ -113,8 +117,9 @@ def _empty_links() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in (*LINK_COLUMNS, WEIGHTS)})
 
 
-def _decisions(records: list[Record], entity: str, decisions: pd.DataFrame | None
-               ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
+def _decisions(
+    records: list[Record], entity: str, decisions: pd.DataFrame | None
+) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
     """(same pairs, different pairs) as record indices; decisions on records no longer read are skipped."""
     if decisions is None or decisions.empty:
         return [], []
@@ -131,8 +136,9 @@ def _signed(weight: float) -> str:
     return f"{weight:+.1f}".replace("-", "−")
 
 
-def explain(entity: Entity, g_row: np.ndarray, w_row: np.ndarray, a: int, b: int, p: float,
-            extra: Sequence[str] = ()) -> tuple[str, dict[str, float]]:
+def explain(
+    entity: Entity, g_row: np.ndarray, w_row: np.ndarray, a: int, b: int, p: float, extra: Sequence[str] = ()
+) -> tuple[str, dict[str, float]]:
     """A pair's reasons (probability, then each known field's level, values and weight) and its weights."""
     terms = [text("matching.probability", p=f"{100 * p:.1f}".rstrip("0").rstrip("."))]
     weights: dict[str, float] = {}
@@ -143,14 +149,28 @@ def explain(entity: Entity, g_row: np.ndarray, w_row: np.ndarray, a: int, b: int
         shown = entity.shown.get(comparison.field)
         values = shown(a, b) if shown else ""
         weights[comparison.field] = round(float(w_row[c]), 2)
-        terms.append(text("matching.term", field=text(f"matching.field.{comparison.field}"),
-                          level=text(f"matching.level.{level}"), values=f" {values}" if values else "",
-                          weight=_signed(float(w_row[c]))))
+        terms.append(
+            text(
+                "matching.term",
+                field=text(f"matching.field.{comparison.field}"),
+                level=text(f"matching.level.{level}"),
+                values=f" {values}" if values else "",
+                weight=_signed(float(w_row[c])),
+            )
+        )
     return "; ".join([*terms, *extra]), weights
 
 
-def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs: Candidates, report: BlockReport,
-        thresholds: Thresholds, decisions: pd.DataFrame | None, partial: list[bool] | None = None) -> Matched:
+def run(
+    entity: Entity,
+    frame: pd.DataFrame,
+    features: dict[str, object],
+    pairs: Candidates,
+    report: BlockReport,
+    thresholds: Thresholds,
+    decisions: pd.DataFrame | None,
+    partial: list[bool] | None = None,
+) -> Matched:
     """Score ``pairs`` of ``frame`` (stable order), cluster them under the hard rules, explain the result."""
     n = len(frame)
     records = list(zip(frame[SOURCE], frame[SOURCE_KEY]))
@@ -167,8 +187,16 @@ def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs:
     total = w.sum(axis=1) + prior
     p = probability(total)
     may_merge, may_review, extra, settled = entity.caps(view, g, p >= thresholds.review)
-    scored = Scored(a, b, total, (p >= thresholds.auto_merge) & may_merge, (p >= thresholds.review) & may_review,
-                    (p >= thresholds.review) & may_merge, p >= thresholds.auto_merge, settled)
+    scored = Scored(
+        a,
+        b,
+        total,
+        (p >= thresholds.auto_merge) & may_merge,
+        (p >= thresholds.review) & may_review,
+        (p >= thresholds.review) & may_merge,
+        p >= thresholds.auto_merge,
+        settled,
+    )
 
     state = ClusterState(entity.facets, {f.name: features[f.name] for f in entity.facets}, partial)
     same, different = _decisions(records, entity.name, decisions)
@@ -181,15 +209,28 @@ def run(entity: Entity, frame: pd.DataFrame, features: dict[str, object], pairs:
 
     links = _link_rows(entity, records, outcome, g, w, p, a, b, extra)
     review = _review_rows(entity, records, reviewed, outcome, g, w, p, a, b, extra)
-    ignored = [text("matching.ignored_decision", entity=entity.name, left=f"{records[x][0]}:{records[x][1]}",
-                    right=f"{records[y][0]}:{records[y][1]}", rule=text(f"matching.rule.{rule}"))
-               for x, y, rule in outcome.ignored_decisions]
-    stats = {"pairs_scored": len(a), "pairs_by_rule": dict(report.pairs),
-             "oversized_blocks": dict(report.oversized), "oversized_block_records": dict(report.oversized_records),
-             "refused_by_rule": _count(rule for _, rule in outcome.refused), "ambiguous_pairs": len(outcome.demoted),
-             "lambda": round(model.lam, 4), "prior_weight": round(prior, 2),
-             "m": {c.field: [round(float(x), 4) for x in m] for c, m in zip(entity.comparisons, model.m)},
-             "u": {c.field: [float(f"{x:.3g}") for x in u] for c, u in zip(entity.comparisons, model.u)}}
+    ignored = [
+        text(
+            "matching.ignored_decision",
+            entity=entity.name,
+            left=f"{records[x][0]}:{records[x][1]}",
+            right=f"{records[y][0]}:{records[y][1]}",
+            rule=text(f"matching.rule.{rule}"),
+        )
+        for x, y, rule in outcome.ignored_decisions
+    ]
+    stats = {
+        "pairs_scored": len(a),
+        "pairs_by_rule": dict(report.pairs),
+        "oversized_blocks": dict(report.oversized),
+        "oversized_block_records": dict(report.oversized_records),
+        "refused_by_rule": _count(rule for _, rule in outcome.refused),
+        "ambiguous_pairs": len(outcome.demoted),
+        "lambda": round(model.lam, 4),
+        "prior_weight": round(prior, 2),
+        "m": {c.field: [round(float(x), 4) for x in m] for c, m in zip(entity.comparisons, model.m)},
+        "u": {c.field: [float(f"{x:.3g}") for x in u] for c, u in zip(entity.comparisons, model.u)},
+    }
     return Matched(frame.assign(**{CLUSTER: labels}), links, review, ignored, stats)
 
 
@@ -215,8 +256,17 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*LINK_COLUMNS, WEIGHTS], dtype=object) if rows else _empty_links()
 
 
-def _link_rows(entity: Entity, records: list[Record], outcome: Outcome, g: np.ndarray, w: np.ndarray, p: np.ndarray,
-               a: np.ndarray, b: np.ndarray, extra: Callable[[int], list[str]]) -> pd.DataFrame:
+def _link_rows(
+    entity: Entity,
+    records: list[Record],
+    outcome: Outcome,
+    g: np.ndarray,
+    w: np.ndarray,
+    p: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    extra: Callable[[int], list[str]],
+) -> pd.DataFrame:
     rows = []
     for x, y, e in outcome.merged:
         if e < 0:
@@ -228,9 +278,18 @@ def _link_rows(entity: Entity, records: list[Record], outcome: Outcome, g: np.nd
     return _frame(rows)
 
 
-def _review_rows(entity: Entity, records: list[Record], reviewed: list[int], outcome: Outcome, g: np.ndarray,
-                 w: np.ndarray, p: np.ndarray, a: np.ndarray, b: np.ndarray,
-                 extra: Callable[[int], list[str]]) -> pd.DataFrame:
+def _review_rows(
+    entity: Entity,
+    records: list[Record],
+    reviewed: list[int],
+    outcome: Outcome,
+    g: np.ndarray,
+    w: np.ndarray,
+    p: np.ndarray,
+    a: np.ndarray,
+    b: np.ndarray,
+    extra: Callable[[int], list[str]],
+) -> pd.DataFrame:
     refused = dict(outcome.refused)
     ambiguous = set(outcome.demoted.tolist())
     rows = []

@@ -4,6 +4,7 @@ Plain arrays per record, in stable-key order. Together with the cluster numbers 
 the *cluster state* a later sync can store and extend (issue 10): new records get the same
 features, are blocked against the stored ones and join the stored clusters by the same rules.
 """
+
 from __future__ import annotations
 
 import re
@@ -21,33 +22,144 @@ from transforms.matching.translit import translit_key
 PHONE_SLOTS = 4  # phones per record the comparisons look at (the rest still travel to the CRM)
 EMAIL_SLOTS = 3
 # Mailboxes that many unrelated people share; a shared one says little about identity.
-ROLE_MAILBOXES = frozenset({"info", "office", "sales", "mail", "admin", "buh", "zakaz", "order", "orders",
-                            "secretary", "reception", "support", "hello", "contact", "contacts", "post", "manager",
-                            "director", "dir", "priemnaya", "kadry", "hr", "otdel", "shop", "market", "opt"})
-FREE_MAIL = frozenset({"gmail.com", "mail.ru", "yandex.ru", "ya.ru", "yandex.com", "bk.ru", "list.ru", "inbox.ru",
-                       "internet.ru", "rambler.ru", "outlook.com", "hotmail.com", "live.com", "icloud.com", "me.com",
-                       "yahoo.com", "protonmail.com", "proton.me", "ukr.net", "tut.by", "mail.kz", "yandex.kz",
-                       "yandex.by", "googlemail.com", "mail.com", "gmx.com", "ymail.com", "vk.com"})
+ROLE_MAILBOXES = frozenset(
+    {
+        "info",
+        "office",
+        "sales",
+        "mail",
+        "admin",
+        "buh",
+        "zakaz",
+        "order",
+        "orders",
+        "secretary",
+        "reception",
+        "support",
+        "hello",
+        "contact",
+        "contacts",
+        "post",
+        "manager",
+        "director",
+        "dir",
+        "priemnaya",
+        "kadry",
+        "hr",
+        "otdel",
+        "shop",
+        "market",
+        "opt",
+    }
+)
+FREE_MAIL = frozenset(
+    {
+        "gmail.com",
+        "mail.ru",
+        "yandex.ru",
+        "ya.ru",
+        "yandex.com",
+        "bk.ru",
+        "list.ru",
+        "inbox.ru",
+        "internet.ru",
+        "rambler.ru",
+        "outlook.com",
+        "hotmail.com",
+        "live.com",
+        "icloud.com",
+        "me.com",
+        "yahoo.com",
+        "protonmail.com",
+        "proton.me",
+        "ukr.net",
+        "tut.by",
+        "mail.kz",
+        "yandex.kz",
+        "yandex.by",
+        "googlemail.com",
+        "mail.com",
+        "gmx.com",
+        "ymail.com",
+        "vk.com",
+    }
+)
 # INN region (the first two digits, the tax subject code) of the cities of transforms.area_codes.
 _REGIONS = {
-    "Москва": "77", "Санкт-Петербург": "78", "Новосибирск": "54", "Екатеринбург": "66", "Казань": "16",
-    "Нижний Новгород": "52", "Челябинск": "74", "Самара": "63", "Омск": "55", "Ростов-на-Дону": "61", "Уфа": "02",
-    "Красноярск": "24", "Воронеж": "36", "Пермь": "59", "Волгоград": "34", "Краснодар": "23", "Саратов": "64",
-    "Тюмень": "72", "Тольятти": "63", "Ижевск": "18", "Барнаул": "22", "Ульяновск": "73", "Иркутск": "38",
-    "Хабаровск": "27", "Ярославль": "76", "Владивосток": "25", "Махачкала": "05", "Томск": "70", "Оренбург": "56",
-    "Кемерово": "42", "Новокузнецк": "42", "Рязань": "62", "Астрахань": "30", "Набережные Челны": "16",
-    "Пенза": "58", "Липецк": "48", "Киров": "43", "Чебоксары": "21", "Тула": "71", "Калининград": "39",
-    "Курск": "46", "Ставрополь": "26", "Улан-Удэ": "03", "Сочи": "23", "Тверь": "69", "Магнитогорск": "74",
-    "Иваново": "37", "Брянск": "32", "Белгород": "31", "Сургут": "86", "Владимир": "33", "Архангельск": "29",
-    "Чита": "75", "Калуга": "40", "Смоленск": "67", "Курган": "45", "Череповец": "35", "Орёл": "57",
-    "Саранск": "13", "Вологда": "35", "Владикавказ": "15", "Якутск": "14",
+    "Москва": "77",
+    "Санкт-Петербург": "78",
+    "Новосибирск": "54",
+    "Екатеринбург": "66",
+    "Казань": "16",
+    "Нижний Новгород": "52",
+    "Челябинск": "74",
+    "Самара": "63",
+    "Омск": "55",
+    "Ростов-на-Дону": "61",
+    "Уфа": "02",
+    "Красноярск": "24",
+    "Воронеж": "36",
+    "Пермь": "59",
+    "Волгоград": "34",
+    "Краснодар": "23",
+    "Саратов": "64",
+    "Тюмень": "72",
+    "Тольятти": "63",
+    "Ижевск": "18",
+    "Барнаул": "22",
+    "Ульяновск": "73",
+    "Иркутск": "38",
+    "Хабаровск": "27",
+    "Ярославль": "76",
+    "Владивосток": "25",
+    "Махачкала": "05",
+    "Томск": "70",
+    "Оренбург": "56",
+    "Кемерово": "42",
+    "Новокузнецк": "42",
+    "Рязань": "62",
+    "Астрахань": "30",
+    "Набережные Челны": "16",
+    "Пенза": "58",
+    "Липецк": "48",
+    "Киров": "43",
+    "Чебоксары": "21",
+    "Тула": "71",
+    "Калининград": "39",
+    "Курск": "46",
+    "Ставрополь": "26",
+    "Улан-Удэ": "03",
+    "Сочи": "23",
+    "Тверь": "69",
+    "Магнитогорск": "74",
+    "Иваново": "37",
+    "Брянск": "32",
+    "Белгород": "31",
+    "Сургут": "86",
+    "Владимир": "33",
+    "Архангельск": "29",
+    "Чита": "75",
+    "Калуга": "40",
+    "Смоленск": "67",
+    "Курган": "45",
+    "Череповец": "35",
+    "Орёл": "57",
+    "Саранск": "13",
+    "Вологда": "35",
+    "Владикавказ": "15",
+    "Якутск": "14",
 }
 # «Ромашка филиал г. Казань», «ОП в г. Уфа», «Ромашка (обособленное подразделение Самара)»
-_BRANCH_LABEL = re.compile(r"[\s,(\-]*\b(?:филиал|обособленное подразделение|оп|представительство)\b\.?"
-                           r"(?:\s+(?:в|во))?(?:\s+(?:г|гор|город)\b\.?)?\s*([^\W\d_][\w\- ]*?)?\)?\s*$", re.IGNORECASE)
+_BRANCH_LABEL = re.compile(
+    r"[\s,(\-]*\b(?:филиал|обособленное подразделение|оп|представительство)\b\.?"
+    r"(?:\s+(?:в|во))?(?:\s+(?:г|гор|город)\b\.?)?\s*([^\W\d_][\w\- ]*?)?\)?\s*$",
+    re.IGNORECASE,
+)
 _BRANCH_PREFIX = re.compile(r"^(?:филиал|обособленное подразделение|оп|представительство)\b\.?\s+(.+)$")
-_ADDRESS_NOISE = re.compile(r"\b(?:г|гор|город|ул|улица|д|дом|пр|пр-т|проспект|кв|офис|оф|стр|корп|к|пом|россия|"
-                            r"обл|область|р-н|район)\b\.?|[^\w\s]")
+_ADDRESS_NOISE = re.compile(
+    r"\b(?:г|гор|город|ул|улица|д|дом|пр|пр-т|проспект|кв|офис|оф|стр|корп|к|пом|россия|"
+    r"обл|область|р-н|район)\b\.?|[^\w\s]"
+)
 
 
 def branch_label(name_key: str | None) -> tuple[str | None, str | None]:
@@ -64,7 +176,7 @@ def branch_label(name_key: str | None) -> tuple[str | None, str | None]:
     m = _BRANCH_LABEL.search(name_key)
     if not m or m.start() == 0:
         return name_key, None
-    rest = name_key[:m.start()].strip()
+    rest = name_key[: m.start()].strip()
     rest = parse_company_name(rest).match_key or rest  # «промтехсервис ао (филиал спб)»: the form is left over
     city = find_city(m.group(1)) if m.group(1) else None
     return rest, city.name if city else None
@@ -76,8 +188,11 @@ def place_key(city: str | None, address: str | None, phones: tuple = ()) -> str 
     Known cities get one spelling («г Москва», «Москва», «Н. Новгород» → the table's name);
     an unknown one is kept as written.
     """
-    known = find_city(city) or find_city(address) or next(
-        (c for p in phones if p.kind == "fixed" and (c := city_of_number(p.e164))), None)
+    known = (
+        find_city(city)
+        or find_city(address)
+        or next((c for p in phones if p.kind == "fixed" and (c := city_of_number(p.e164))), None)
+    )
     if known is not None:
         return known.name
     return " ".join(city.replace("г.", " ").split()) or None if city else None
@@ -120,8 +235,9 @@ def _matrix(values: list[list], slots: int, flag_of, prior_u: float) -> tuple[np
 
 
 def _phones(frame: pd.DataFrame, mobile_only: bool = False) -> tuple[list[list[str]], dict[str, str]]:
-    values = [sorted({p.e164 for p in ps if p.e164 and (not mobile_only or p.kind == "mobile")})
-              for ps in frame["phones"]]
+    values = [
+        sorted({p.e164 for p in ps if p.e164 and (not mobile_only or p.kind == "mobile")}) for ps in frame["phones"]
+    ]
     kinds = {p.e164: p.kind for ps in frame["phones"] for p in ps if p.e164}
     return values, kinds
 
@@ -147,9 +263,11 @@ def _domain(emails: list[str], website: str | None) -> str | None:
 
 def _channels(features: dict, phones: list[list[str]], kinds: dict[str, str], emails: list[list[str]]) -> None:
     features["phone"], features["phone_tf"], features["phone_flag"] = _matrix(
-        phones, PHONE_SLOTS, lambda p: kinds.get(p) == "mobile", 1e-6)
+        phones, PHONE_SLOTS, lambda p: kinds.get(p) == "mobile", 1e-6
+    )
     features["email"], features["email_tf"], features["email_flag"] = _matrix(
-        emails, EMAIL_SLOTS, is_role_mailbox, 1e-6)
+        emails, EMAIL_SLOTS, is_role_mailbox, 1e-6
+    )
     features["phone_values"], features["email_values"] = phones, emails
 
 
@@ -166,16 +284,22 @@ def _obj(values: list) -> np.ndarray:
 def company_features(frame: pd.DataFrame) -> dict[str, object]:
     """Per company record: name keys, identifiers, kind, place, address, phones, e-mails, domain."""
     keys, branch_cities = zip(*(branch_label(k) for k in frame["name_key"])) if len(frame) else ((), ())
-    places = [label or place_key(c, a, p) for label, c, a, p in
-              zip(branch_cities, frame["city"], frame["address"], frame["phones"])]
+    places = [
+        label or place_key(c, a, p)
+        for label, c, a, p in zip(branch_cities, frame["city"], frame["address"], frame["phones"])
+    ]
     kinds = [None if t is None else "legal" if t == "legal" else "person" for t in frame["type"]]
     people = [k.split() if kind == "person" and k and 2 <= len(k.split()) <= 3 else [] for k, kind in zip(keys, kinds)]
     phones, phone_kinds = _phones(frame)
     emails = _emails(frame)
     features: dict[str, object] = {
-        "key": _obj(list(keys)), "tkey": _obj([translit_key(k) for k in keys]),
-        "inn": _obj(list(frame["inn"])), "kpp": _obj(list(frame["kpp"])), "ogrn": _obj(list(frame["ogrn"])),
-        "kind": _obj(kinds), "place": _obj([fold(p) if p else None for p in places]),
+        "key": _obj(list(keys)),
+        "tkey": _obj([translit_key(k) for k in keys]),
+        "inn": _obj(list(frame["inn"])),
+        "kpp": _obj(list(frame["kpp"])),
+        "ogrn": _obj(list(frame["ogrn"])),
+        "kind": _obj(kinds),
+        "place": _obj([fold(p) if p else None for p in places]),
         "address": _obj([_address_key(a) for a in frame["address"]]),
         # region codes as numbers (0: unknown), so that comparing them is integer arithmetic
         "inn_region": np.array([int(inn[:2]) if inn else 0 for inn in frame["inn"]], dtype=np.int64),
@@ -185,13 +309,21 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         "person_first": _obj([p[1] if p else None for p in people]),
         "person_middle": _obj([p[2] if len(p) > 2 else None for p in people]),
         "numbers": _obj(["".join(re.findall(r"\d+", k)) if k else None for k in keys]),
-        "office": _obj([_office(label, kpp, raw) for label, kpp, raw in zip(branch_cities, frame["kpp"],
-                                                                              frame["name_key"])]),
+        "office": _obj(
+            [_office(label, kpp, raw) for label, kpp, raw in zip(branch_cities, frame["kpp"], frame["name_key"])]
+        ),
         "places_display": list(places),
     }
     _channels(features, phones, phone_kinds, emails)
-    for name, prior in (("key", 1e-4), ("inn", 1e-6), ("kpp", 1e-3), ("ogrn", 1e-6), ("place", 0.08),
-                        ("address", 1e-5), ("domain", 1e-5)):
+    for name, prior in (
+        ("key", 1e-4),
+        ("inn", 1e-6),
+        ("kpp", 1e-3),
+        ("ogrn", 1e-6),
+        ("place", 0.08),
+        ("address", 1e-5),
+        ("domain", 1e-5),
+    ):
         _tf(features, name, prior)
     features["first"] = features["person_first"]
     features["middle"] = features["person_middle"]
@@ -209,8 +341,11 @@ def contact_features(frame: pd.DataFrame, companies: list[int | None]) -> dict[s
     middle = [_part(v) for v in frame["middle_name"]]
     phones, phone_kinds = _phones(frame)
     features: dict[str, object] = {
-        "last": _obj(last), "first": _obj(first), "middle": _obj(middle),
-        "tlast": _obj([translit_key(v) for v in last]), "tfirst": _obj([translit_key(v) for v in first]),
+        "last": _obj(last),
+        "first": _obj(first),
+        "middle": _obj(middle),
+        "tlast": _obj([translit_key(v) for v in last]),
+        "tfirst": _obj([translit_key(v) for v in first]),
         "tmiddle": _obj([translit_key(v) for v in middle]),
         "gender": _obj([person_gender(g, f, s) for g, f, s in zip(frame["gender"], first, last)]),
         "company": np.array([c + 1 if c is not None else 0 for c in companies], dtype=np.int64),

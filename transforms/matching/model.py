@@ -19,6 +19,7 @@ is ``log2(λ/(1-λ)) + Σ log2(m/u)`` over its fields, its match probability
 The result is deterministic for a given set of records (sorted, seeded), whatever order
 they came in.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -68,8 +69,12 @@ class Model:
 
     @classmethod
     def prior(cls, comparisons: tuple[Comparison, ...]) -> Model:
-        return cls(comparisons, [np.array([lv.m for lv in c.levels]) for c in comparisons],
-                   [np.array([lv.u for lv in c.levels]) for c in comparisons], PRIOR_LAMBDA)
+        return cls(
+            comparisons,
+            [np.array([lv.m for lv in c.levels]) for c in comparisons],
+            [np.array([lv.u for lv in c.levels]) for c in comparisons],
+            PRIOR_LAMBDA,
+        )
 
     def level_weights(self) -> list[np.ndarray]:
         return [np.log2(np.maximum(m, MIN_P) / np.maximum(u, MIN_P)) for m, u in zip(self.m, self.u)]

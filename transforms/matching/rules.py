@@ -25,6 +25,7 @@ different (two INNs, two KPPs, two OGRNs, opposite genders): such a pair is not 
 question. Every other refusal, and every clash between clusters rather than records,
 turns strong evidence into a review pair.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -76,10 +77,16 @@ class Facet:
     combine: Callable[[object, object], object] = _exact_combine
 
 
-COMPANY_FACETS = (Facet("inn"), Facet("kpp"), Facet("ogrn"), Facet("kind"), Facet("office"),
-                  Facet("first", name_clash, name_combine), Facet("middle", name_clash, name_combine))
-CONTACT_FACETS = (Facet("first", name_clash, name_combine), Facet("middle", name_clash, name_combine),
-                  Facet("gender"))
+COMPANY_FACETS = (
+    Facet("inn"),
+    Facet("kpp"),
+    Facet("ogrn"),
+    Facet("kind"),
+    Facet("office"),
+    Facet("first", name_clash, name_combine),
+    Facet("middle", name_clash, name_combine),
+)
+CONTACT_FACETS = (Facet("first", name_clash, name_combine), Facet("middle", name_clash, name_combine), Facet("gender"))
 
 
 def decisive(rule: str, x: object, y: object) -> bool:

@@ -11,6 +11,7 @@ spelling follows the sound, not the letters (Trade = Трейд, Line = Лайн
 only, never shown. A maintained library was considered (``transliterate``, ``cyrtranslit``,
 ``unidecode``): they romanise, but none folds the two directions to one key.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,9 +19,13 @@ from functools import lru_cache
 
 from transforms.cells import fold
 
-_CYRILLIC = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєў",
-                     "a b v g d e e zh z i i k l m n o p r s t u f h ts ch sh sch _ y _ e yu ya i i e u".split(),
-                     strict=True))
+_CYRILLIC = dict(
+    zip(
+        "абвгдеёжзийклмнопрстуфхцчшщъыьэюяіїєў",
+        "a b v g d e e zh z i i k l m n o p r s t u f h ts ch sh sch _ y _ e yu ya i i e u".split(),
+        strict=True,
+    )
+)
 _CYRILLIC = {k: ("" if v == "_" else v) for k, v in _CYRILLIC.items()}
 
 # English business words → one token, with the Russian spellings clients use.
@@ -59,11 +64,26 @@ logistics логистикс логистик
 """.strip().splitlines()
 _CANONICAL = {w: line.split()[0] for line in _WORDS for w in line.split()}
 
-_RULES = [(re.compile(p), r) for p, r in (
-    (r"ph", "f"), (r"kh", "h"), (r"ch", "h"), (r"ck", "k"), (r"c(?=[eiy])", "s"), (r"c", "k"), (r"q", "k"),
-    (r"x", "ks"), (r"w", "v"), (r"[jy]", "i"), (r"oo|ou", "u"), (r"ee", "i"), (r"(?<=[a-z])e\b", ""),
-    (r"([a-z])\1+", r"\1"), (r"ts|tz", "c"),
-)]
+_RULES = [
+    (re.compile(p), r)
+    for p, r in (
+        (r"ph", "f"),
+        (r"kh", "h"),
+        (r"ch", "h"),
+        (r"ck", "k"),
+        (r"c(?=[eiy])", "s"),
+        (r"c", "k"),
+        (r"q", "k"),
+        (r"x", "ks"),
+        (r"w", "v"),
+        (r"[jy]", "i"),
+        (r"oo|ou", "u"),
+        (r"ee", "i"),
+        (r"(?<=[a-z])e\b", ""),
+        (r"([a-z])\1+", r"\1"),
+        (r"ts|tz", "c"),
+    )
+]
 _WORD = re.compile(r"[^\W_]+|[&+]")  # «Трейд+» is not «Трейд»
 
 

@@ -5,6 +5,7 @@ domain (push, sync, report, …); they are collected here, so a new domain is a 
 and never a merge conflict. ``text(key, **values)`` formats the text of the current
 language, set once per command from the config's ``language:``.
 """
+
 from __future__ import annotations
 
 import importlib

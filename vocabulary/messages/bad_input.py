@@ -8,9 +8,9 @@ MESSAGES = {
     },
     "bad_input.phone_unverified": {
         "ru": "телефон {raw!r}: {e164} — верная длина для кода страны, но такого диапазона нет в известном "
-              "плане нумерации (не проверен)",
+        "плане нумерации (не проверен)",
         "en": "phone {raw!r}: {e164} has the right length for its country code but a range the known numbering "
-              "plan does not list (unverified)",
+        "plan does not list (unverified)",
     },
     # a record the mapping failed on: quarantined under its key
     "bad_input.record_failed": {
@@ -24,21 +24,21 @@ MESSAGES = {
     },
     "bad_input.csv_quote_swallows": {
         "ru": "кавычка, открытая в этой строке, закрывается только в строке {closed} и поглотила бы следующие "
-              "записи ({records}) (строка пропущена, следующие строки прочитаны как записи)",
+        "записи ({records}) (строка пропущена, следующие строки прочитаны как записи)",
         "en": "a quote opened on this line closes only on line {closed} and would swallow the records after it "
-              "({records}) (the line was skipped, the following lines were read as records)",
+        "({records}) (the line was skipped, the following lines were read as records)",
     },
     "bad_input.csv_quote_swallows_unclosed": {
         "ru": "кавычка, открытая в этой строке, не закрыта до конца файла и поглотила бы следующие записи "
-              "({records}) (строка пропущена, следующие строки прочитаны как записи)",
+        "({records}) (строка пропущена, следующие строки прочитаны как записи)",
         "en": "a quote opened on this line never closes and would swallow the records after it ({records}) "
-              "(the line was skipped, the following lines were read as records)",
+        "(the line was skipped, the following lines were read as records)",
     },
     "bad_input.csv_field_too_long": {
         "ru": "поле, начатое в этой строке, длиннее {limit} символов (незакрытая кавычка?); строка пропущена, "
-              "чтение продолжено со следующей",
+        "чтение продолжено со следующей",
         "en": "a field starting on this line is longer than {limit} characters (a quote never closed?); the line "
-              "was skipped, reading went on with the next one",
+        "was skipped, reading went on with the next one",
     },
     "bad_input.csv_too_many_fields": {
         "ru": "{n} полей, а в файле {width} (лишний {sep!r} или кавычка?)",
@@ -59,9 +59,9 @@ MESSAGES = {
     },
     "bad_input.ole_sector_size": {
         "ru": "{file}: книга повреждена или не является книгой Excel (OLE-файл с размером сектора 2^{shift} "
-              "вместо 512 или 4096 байт)",
+        "вместо 512 или 4096 байт)",
         "en": "{file}: the workbook is damaged or not an Excel file (an OLE file with sectors of 2^{shift} bytes "
-              "where 512 or 4096 are allowed)",
+        "where 512 or 4096 are allowed)",
     },
     "bad_input.ole_truncated": {
         "ru": "{file}: книга повреждена или обрезана (OLE-файл ссылается за конец файла)",

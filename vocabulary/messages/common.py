@@ -7,9 +7,9 @@ MESSAGES = {
     },
     "common.check_failed": {
         "ru": "проверка перед загрузкой не пройдена ({checks}); целевая база не изменена — строки, "
-              "из-за которых она не прошла, видны в метаданных проверки (make ui)",
+        "из-за которых она не прошла, видны в метаданных проверки (make ui)",
         "en": "a check before the load failed ({checks}); the target was not changed — the rows that failed it "
-              "are in the check's metadata (make ui)",
+        "are in the check's metadata (make ui)",
     },
     "common.bug": {
         "ru": "внутренняя ошибка {kind}: {detail} (запустите с --debug, чтобы увидеть трассировку)",

@@ -3,9 +3,9 @@
 MESSAGES = {
     "live_crm.foreign_tables": {
         "ru": "целевая база {target} уже содержит таблицы {tables}, созданные не crm-migrate: "
-              "укажите пустую базу или отдельную схему",
+        "укажите пустую базу или отдельную схему",
         "en": "target {target} already has tables {tables} that crm-migrate did not create: "
-              "use an empty database or a schema of its own",
+        "use an empty database or a schema of its own",
     },
     "live_crm.lock_waiting": {
         "ru": "целевая база {target} занята другой командой crm-migrate; жду до {seconds} с…",
@@ -13,32 +13,32 @@ MESSAGES = {
     },
     "live_crm.lock_timeout": {
         "ru": "целевая база {target} занята другой командой crm-migrate больше {seconds} с; ничего не записано "
-              "(повторите позже или увеличьте --wait)",
+        "(повторите позже или увеличьте --wait)",
         "en": "target {target} was still in use by another crm-migrate command after {seconds} s; nothing was "
-              "written (try again later or raise --wait)",
+        "written (try again later or raise --wait)",
     },
     "live_crm.bulk_delete": {
         "ru": "источник {source}: запуск удалил бы {count} из {live} записей ({share}%, больше max_delete_share "
-              "{limit}%); ничего не записано. Если источник действительно сократился: --allow-deletes",
+        "{limit}%); ничего не записано. Если источник действительно сократился: --allow-deletes",
         "en": "source {source}: the run would soft-delete {count} of its {live} live records ({share}%, more than "
-              "max_delete_share {limit}%); nothing was written. If the source really shrank: --allow-deletes",
+        "max_delete_share {limit}%); nothing was written. If the source really shrank: --allow-deletes",
     },
     "live_crm.summary_conflicts": {
         "ru": "Конфликты: {n} (поле изменили и в CRM, и в источнике; оставлено значение из CRM — "
-              "crm-migrate report, лист conflicts)",
+        "crm-migrate report, лист conflicts)",
         "en": "Conflicts: {n} (changed both in the CRM and in the source; the CRM value was kept — "
-              "crm-migrate report, sheet conflicts)",
+        "crm-migrate report, sheet conflicts)",
     },
     "live_crm.summary_crm_kept": {
         "ru": "Изменения пользователей CRM сохранены: {fields} полей; "
-              "удалённые в CRM записи не восстановлены: {deleted}",
+        "удалённые в CRM записи не восстановлены: {deleted}",
         "en": "CRM users' edits kept: {fields} fields; records deleted in the CRM left deleted: {deleted}",
     },
     "live_crm.summary_identity": {
         "ru": "Записи по номеру строки сменили владельца: {n} (строки вставлены или удалены в середине); "
-              "созданы как новые. Укажите key: для {sources}, чтобы связи не зависели от положения строк",
+        "созданы как новые. Укажите key: для {sources}, чтобы связи не зависели от положения строк",
         "en": "Records keyed by row position changed identity: {n} (rows inserted or removed in the middle); "
-              "loaded as new records. Set key: for {sources} so links do not depend on row positions",
+        "loaded as new records. Set key: for {sources} so links do not depend on row positions",
     },
     "live_crm.summary_incomplete": {
         "ru": "Источник прочитан не полностью, удаления пропущены: {sources}",
@@ -54,9 +54,9 @@ MESSAGES = {
     },
     "live_crm.undo_refused": {
         "ru": "запуск {run}: {n} записанных им строк изменены позже ({changes}); отмена не выполнена, "
-              "--force отменит запуск всё равно (чужие изменения этих строк будут потеряны)",
+        "--force отменит запуск всё равно (чужие изменения этих строк будут потеряны)",
         "en": "run {run}: {n} rows it wrote were changed since ({changes}); nothing was undone, "
-              "--force undoes the run anyway (losing those later changes)",
+        "--force undoes the run anyway (losing those later changes)",
     },
     "live_crm.undo_change": {
         "ru": "{table} {key}: {fields} — {who}",

@@ -76,9 +76,9 @@ MESSAGES = {
     },
     "mapping.onec.no_contact_catalog": {
         "ru": "справочник контактных лиц не опубликован ({catalogs}): переносятся только контрагенты — "
-              "опубликуйте его в 1С, чтобы перенести контактных лиц",
+        "опубликуйте его в 1С, чтобы перенести контактных лиц",
         "en": "no contact person catalog is published ({catalogs}): counterparties only — publish it in 1C "
-              "to migrate contact persons",
+        "to migrate contact persons",
     },
     "mapping.onec.reference_repeats": {
         "ru": "ссылка 1С {key} повторяет {first}",
@@ -135,9 +135,9 @@ MESSAGES = {
     },
     "mapping.xml.keyless": {
         "ru": "записи контрагентов без Ид/Ссылки: ключ по ИНН+КПП или по наименованию "
-              "(ключ изменится, если их отредактируют в 1С)",
+        "(ключ изменится, если их отредактируют в 1С)",
         "en": "counterparty entries without Ид/Ссылка: keyed by INN+KPP or by name "
-              "(the key changes if those are edited in 1C)",
+        "(the key changes if those are edited in 1C)",
     },
     "mapping.xml.no_owner": {
         "ru": "контактные лица без контрагента-владельца",

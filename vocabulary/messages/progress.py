@@ -10,6 +10,8 @@ MESSAGES = {
     "progress.golden": {"ru": "эталонные записи", "en": "golden records"},
     "progress.load": {"ru": "загрузка в CRM", "en": "load into the CRM"},
     "progress.records": {"ru": "записей: {n}", "en": "{n} records"},
-    "progress.companies_contacts": {"ru": "компаний {companies}, контактов {contacts}",
-                                    "en": "{companies} companies, {contacts} contacts"},
+    "progress.companies_contacts": {
+        "ru": "компаний {companies}, контактов {contacts}",
+        "en": "{companies} companies, {contacts} contacts",
+    },
 }

@@ -16,15 +16,15 @@ MESSAGES = {
     "push.dry": {"ru": " (ПРОБНЫЙ ЗАПУСК: ничего не отправлено)", "en": " (DRY RUN: nothing sent)"},
     "push.counts": {
         "ru": "{label}: создано {created}, обновлено {updated}, без изменений {unchanged}, найдено после "
-              "прерванной отправки {found}, ошибок {failed}",
+        "прерванной отправки {found}, ошибок {failed}",
         "en": "{label}: {created} created, {updated} updated, {unchanged} unchanged, {found} found after an "
-              "interrupted push, {failed} failed",
+        "interrupted push, {failed} failed",
     },
     "push.would": {
         "ru": "{label}: будет создано {created}, проверено и обновлено при изменениях {updated}, без изменений "
-              "{unchanged}, поиск после прерванной отправки {found}",
+        "{unchanged}, поиск после прерванной отправки {found}",
         "en": "{label}: would create {created}, check and update {updated}, leave {unchanged} unchanged, look up "
-              "{found} after an interrupted push",
+        "{found} after an interrupted push",
     },
     "push.label.company": {"ru": "Компании", "en": "Companies"},
     "push.label.contact": {"ru": "Контакты", "en": "Contacts"},

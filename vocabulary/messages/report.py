@@ -68,63 +68,123 @@ _COLUMNS = {
     "records_read": ("Прочитано записей", "Records read"),
     "review_pairs": ("Пар на проверку", "Review pairs"),
     "error": ("Ошибка", "Error"),
-    **{f"{entity}_{count}": (f"{ru_entity}: {ru_count}", f"{en_entity} {count}")
-       for entity, ru_entity, en_entity in (("companies", "Компании", "Companies"),
-                                            ("contacts", "Контакты", "Contacts"))
-       for count, ru_count in (("created", "созданы"), ("updated", "обновлены"), ("unchanged", "без изменений"),
-                               ("merged", "объединены"), ("deleted", "удалены"))},
+    **{
+        f"{entity}_{count}": (f"{ru_entity}: {ru_count}", f"{en_entity} {count}")
+        for entity, ru_entity, en_entity in (
+            ("companies", "Компании", "Companies"),
+            ("contacts", "Контакты", "Contacts"),
+        )
+        for count, ru_count in (
+            ("created", "созданы"),
+            ("updated", "обновлены"),
+            ("unchanged", "без изменений"),
+            ("merged", "объединены"),
+            ("deleted", "удалены"),
+        )
+    },
 }
 
 _NOTES = {
-    "summary.value": (("Цифры запуска взяты из его журнала; «CRM сейчас» — живые записи CRM на момент отчёта "
-                      "(удалённые и поглощённые при слиянии не считаются)."),
-                      ("Run figures come from the run's log; 'CRM now' figures are the live records in the CRM at "
-                      "the time of the report (deleted and merged-away records excluded).")),
-    "by_source.companies": ("Живые записи источника, связанные с компанией в CRM.",
-                            "Live source records of this source linked to a CRM company."),
-    "by_source.contacts": ("Живые записи источника, связанные с контактом в CRM.",
-                           "Live source records of this source linked to a CRM contact."),
-    "by_source.gone_from_source": (("Записи, загруженные раньше, которых больше нет в источнике (их связь помечена "
-                                   "удалённой; запись CRM без живых связей удаляется мягко)."),
-                                   ("Records loaded earlier that are no longer in the source (their link is marked "
-                                   "deleted; a CRM record with no live link left is soft-deleted).")),
-    "by_source.quarantined": ("Записи источника, не загруженные в этом запуске: см. лист «Карантин».",
-                              "Records of this source not loaded in the reported run: see the quarantine sheet."),
-    "by_source.with_warnings": (("Живые записи со значениями, которые не удалось привести к норме: "
-                                "см. лист «Предупреждения»."),
-                                "Live records with values that could not be made canonical: see the warnings sheet."),
-    "fill_rate.field": (("Доля записей CRM (после слияния), в которые загружены записи источника и у которых "
-                        "поле заполнено, в процентах. Меньше {low}% выделено красным."),
-                        ("Share of the CRM records (after merging) this source's records were loaded into that "
-                        "have the field, in percent. Below {low}% is shaded red.")),
-    "quarantine_reasons.reason": ("Причина без конкретного значения; у записи может быть несколько причин.",
-                                  "The reason without the offending value; a record can have several reasons."),
-    "quarantine.origin": ("Где запись в источнике: лист!строка или файл:строка.",
-                          "Where the record is in its source: sheet!row or file:line."),
+    "summary.value": (
+        (
+            "Цифры запуска взяты из его журнала; «CRM сейчас» — живые записи CRM на момент отчёта "
+            "(удалённые и поглощённые при слиянии не считаются)."
+        ),
+        (
+            "Run figures come from the run's log; 'CRM now' figures are the live records in the CRM at "
+            "the time of the report (deleted and merged-away records excluded)."
+        ),
+    ),
+    "by_source.companies": (
+        "Живые записи источника, связанные с компанией в CRM.",
+        "Live source records of this source linked to a CRM company.",
+    ),
+    "by_source.contacts": (
+        "Живые записи источника, связанные с контактом в CRM.",
+        "Live source records of this source linked to a CRM contact.",
+    ),
+    "by_source.gone_from_source": (
+        (
+            "Записи, загруженные раньше, которых больше нет в источнике (их связь помечена "
+            "удалённой; запись CRM без живых связей удаляется мягко)."
+        ),
+        (
+            "Records loaded earlier that are no longer in the source (their link is marked "
+            "deleted; a CRM record with no live link left is soft-deleted)."
+        ),
+    ),
+    "by_source.quarantined": (
+        "Записи источника, не загруженные в этом запуске: см. лист «Карантин».",
+        "Records of this source not loaded in the reported run: see the quarantine sheet.",
+    ),
+    "by_source.with_warnings": (
+        ("Живые записи со значениями, которые не удалось привести к норме: см. лист «Предупреждения»."),
+        "Live records with values that could not be made canonical: see the warnings sheet.",
+    ),
+    "fill_rate.field": (
+        (
+            "Доля записей CRM (после слияния), в которые загружены записи источника и у которых "
+            "поле заполнено, в процентах. Меньше {low}% выделено красным."
+        ),
+        (
+            "Share of the CRM records (after merging) this source's records were loaded into that "
+            "have the field, in percent. Below {low}% is shaded red."
+        ),
+    ),
+    "quarantine_reasons.reason": (
+        "Причина без конкретного значения; у записи может быть несколько причин.",
+        "The reason without the offending value; a record can have several reasons.",
+    ),
+    "quarantine.origin": (
+        "Где запись в источнике: лист!строка или файл:строка.",
+        "Where the record is in its source: sheet!row or file:line.",
+    ),
     "quarantine.reasons": ("Почему запись не загружена.", "Why the record was not loaded."),
-    "quarantine.record": ("Запись как она прочитана из источника (столбец: значение).",
-                          "The record as read from the source (column: value)."),
-    "warnings.warning": ("Значение, не попавшее в CRM (неверный ИНН, телефон, e-mail…): исправьте в источнике.",
-                         "A value left out of the CRM (invalid INN, phone, email, …): fix it at the source."),
-    "warnings.crm_name": ("Запись CRM, в которую загружена запись источника.",
-                          "The CRM record the source record was loaded into."),
-    "duplicates.records": ("Сколько живых записей источников слито в эту запись CRM.",
-                           "How many live source records were merged into this CRM record."),
-    "duplicates.origins": ("Каждая запись источника: источник, место в источнике [ключ].",
-                           "Each source record: source, place in the source [key]."),
-    "merges.reasons": ("Почему две записи признаны одной (совпавшие признаки).",
-                       "Why the two records were taken for one (what matched)."),
+    "quarantine.record": (
+        "Запись как она прочитана из источника (столбец: значение).",
+        "The record as read from the source (column: value).",
+    ),
+    "warnings.warning": (
+        "Значение, не попавшее в CRM (неверный ИНН, телефон, e-mail…): исправьте в источнике.",
+        "A value left out of the CRM (invalid INN, phone, email, …): fix it at the source.",
+    ),
+    "warnings.crm_name": (
+        "Запись CRM, в которую загружена запись источника.",
+        "The CRM record the source record was loaded into.",
+    ),
+    "duplicates.records": (
+        "Сколько живых записей источников слито в эту запись CRM.",
+        "How many live source records were merged into this CRM record.",
+    ),
+    "duplicates.origins": (
+        "Каждая запись источника: источник, место в источнике [ключ].",
+        "Each source record: source, place in the source [key].",
+    ),
+    "merges.reasons": (
+        "Почему две записи признаны одной (совпавшие признаки).",
+        "Why the two records were taken for one (what matched).",
+    ),
     "merges.score": ("Сходство двух записей (0–100).", "Similarity of the two records (0-100)."),
-    "branches.head_office": ("Компания с тем же ИНН, к которой относится филиал (parent_id).",
-                             "The company with the same INN this branch belongs to (parent_id)."),
-    "review.score": ("Сходство двух записей (0–100); автоматически они не объединены.",
-                     "Similarity of the two records (0-100); they were not merged automatically."),
-    "review.left_name": ("Название записи CRM, с которой связана первая запись (если есть).",
-                         "Name of the CRM record the left source record is linked to (if any)."),
-    "conflicts.crm_value": ("Значение, которое пользователь CRM изменил после загрузки: оно сохранено.",
-                            "The value a CRM user changed since the load: it is kept."),
-    "conflicts.source_value": ("Новое значение в источнике, не загруженное из-за изменения в CRM.",
-                               "The source's new value, not loaded because a CRM user changed the field."),
+    "branches.head_office": (
+        "Компания с тем же ИНН, к которой относится филиал (parent_id).",
+        "The company with the same INN this branch belongs to (parent_id).",
+    ),
+    "review.score": (
+        "Сходство двух записей (0–100); автоматически они не объединены.",
+        "Similarity of the two records (0-100); they were not merged automatically.",
+    ),
+    "review.left_name": (
+        "Название записи CRM, с которой связана первая запись (если есть).",
+        "Name of the CRM record the left source record is linked to (if any).",
+    ),
+    "conflicts.crm_value": (
+        "Значение, которое пользователь CRM изменил после загрузки: оно сохранено.",
+        "The value a CRM user changed since the load: it is kept.",
+    ),
+    "conflicts.source_value": (
+        "Новое значение в источнике, не загруженное из-за изменения в CRM.",
+        "The source's new value, not loaded because a CRM user changed the field.",
+    ),
 }
 
 _ITEMS = {
@@ -136,22 +196,31 @@ _ITEMS = {
     "records_read": ("Прочитано записей", "Records read"),
     "quarantined": ("В карантине", "Quarantined"),
     "review_pairs": ("Пар на проверку", "Review pairs"),
-    **{f"{entity}_{count}": _COLUMNS[f"{entity}_{count}"] for entity in ("companies", "contacts")
-       for count in ("created", "updated", "unchanged", "merged", "deleted")},
+    **{
+        f"{entity}_{count}": _COLUMNS[f"{entity}_{count}"]
+        for entity in ("companies", "contacts")
+        for count in ("created", "updated", "unchanged", "merged", "deleted")
+    },
     "crm_companies": ("CRM сейчас: компании", "CRM now: companies"),
     "crm_branches": ("CRM сейчас: филиалы", "CRM now: branches"),
     "crm_contacts": ("CRM сейчас: контакты", "CRM now: contacts"),
     "crm_phones": ("CRM сейчас: телефоны", "CRM now: phones"),
-    "crm_phones_invalid": ("CRM сейчас: телефоны с ошибкой (сохранены как записаны)",
-                           "CRM now: phones not valid (kept as written)"),
+    "crm_phones_invalid": (
+        "CRM сейчас: телефоны с ошибкой (сохранены как записаны)",
+        "CRM now: phones not valid (kept as written)",
+    ),
     "crm_emails": ("CRM сейчас: e-mail", "CRM now: emails"),
     "crm_with_inn": ("CRM сейчас: компании с ИНН", "CRM now: companies with INN"),
     "crm_with_inn_pct": ("CRM сейчас: компании с ИНН, %", "CRM now: companies with INN, %"),
-    "crm_with_phone": ("CRM сейчас: компании с верным телефоном (своим или контакта)",
-                       "CRM now: companies with a valid phone (own or a contact's)"),
+    "crm_with_phone": (
+        "CRM сейчас: компании с верным телефоном (своим или контакта)",
+        "CRM now: companies with a valid phone (own or a contact's)",
+    ),
     "crm_with_phone_pct": ("CRM сейчас: компании с верным телефоном, %", "CRM now: companies with a valid phone, %"),
-    "crm_with_email": ("CRM сейчас: компании с e-mail (своим или контакта)",
-                       "CRM now: companies with an email (own or a contact's)"),
+    "crm_with_email": (
+        "CRM сейчас: компании с e-mail (своим или контакта)",
+        "CRM now: companies with an email (own or a contact's)",
+    ),
     "crm_with_email_pct": ("CRM сейчас: компании с e-mail, %", "CRM now: companies with an email, %"),
     "crm_review_waiting": ("CRM сейчас: пар ждут решения", "CRM now: review pairs waiting"),
 }
@@ -196,23 +265,43 @@ _REVIEW_BOOK = {
     "how_to.topic": ("Что", "Topic"),
     "how_to.text": ("Пояснение", "Explanation"),
     "how_to.fill.topic": ("Как заполнять", "How to fill in"),
-    "how_to.fill": (("В листе review в столбце decision выберите из списка same (это одна и та же компания или "
-                    "один человек) или different (разные); подходят и «да» / «нет». Строки без решения "
-                    "пропускаются. Столбцы с ключами не меняйте."),
-                    ("In sheet review, column decision: pick same (one company or person) or different from the "
-                    "list. Rows left empty are skipped. Do not change the key columns.")),
+    "how_to.fill": (
+        (
+            "В листе review в столбце decision выберите из списка same (это одна и та же компания или "
+            "один человек) или different (разные); подходят и «да» / «нет». Строки без решения "
+            "пропускаются. Столбцы с ключами не меняйте."
+        ),
+        (
+            "In sheet review, column decision: pick same (one company or person) or different from the "
+            "list. Rows left empty are skipped. Do not change the key columns."
+        ),
+    ),
     "how_to.columns.topic": ("Столбцы", "Columns"),
-    "how_to.columns": (("left_… — первая запись пары, right_… — вторая; score — сходство 0–100; reasons — что "
-                       "совпало; comment — ваш комментарий (сохраняется вместе с решением)."),
-                       ("left_… is the first record of the pair, right_… the second; score is the similarity "
-                       "(0-100); reasons say what matched; comment is kept with the decision.")),
+    "how_to.columns": (
+        (
+            "left_… — первая запись пары, right_… — вторая; score — сходство 0–100; reasons — что "
+            "совпало; comment — ваш комментарий (сохраняется вместе с решением)."
+        ),
+        (
+            "left_… is the first record of the pair, right_… the second; score is the similarity "
+            "(0-100); reasons say what matched; comment is kept with the decision."
+        ),
+    ),
     "how_to.then.topic": ("Затем", "Then"),
-    "how_to.then": (("crm-migrate review import --config migration.yaml review.xlsx, затем crm-migrate run: "
-                    "решения хранятся в базе CRM и применяются во всех следующих запусках."),
-                    ("crm-migrate review import --config migration.yaml review.xlsx, then crm-migrate run: "
-                    "decisions are kept in the CRM database and apply to every later run.")),
-    "note.decision": ("same — одна и та же запись, different — разные; пусто — пропустить.",
-                      "same: one record; different: two; empty: skip."),
+    "how_to.then": (
+        (
+            "crm-migrate review import --config migration.yaml review.xlsx, затем crm-migrate run: "
+            "решения хранятся в базе CRM и применяются во всех следующих запусках."
+        ),
+        (
+            "crm-migrate review import --config migration.yaml review.xlsx, then crm-migrate run: "
+            "decisions are kept in the CRM database and apply to every later run."
+        ),
+    ),
+    "note.decision": (
+        "same — одна и та же запись, different — разные; пусто — пропустить.",
+        "same: one record; different: two; empty: skip.",
+    ),
     "note.score": ("Сходство двух записей (0–100).", "Similarity of the two records (0-100)."),
     "note.reasons": ("Что совпало или различается.", "What matched or differs."),
     "note.comment": ("Необязательно: почему вы так решили.", "Optional: why you decided so."),
@@ -232,6 +321,8 @@ MESSAGES = {
     **_entries("report.value", _VALUES),
     **_entries("report.chart", _CHARTS),
     **_entries("review_book", _REVIEW_BOOK),
-    "report.written": {"ru": "Отчёт о качестве данных записан в {path} (листы: {sheets})",
-                       "en": "Quality report written to {path} (sheets: {sheets})"},
+    "report.written": {
+        "ru": "Отчёт о качестве данных записан в {path} (листы: {sheets})",
+        "en": "Quality report written to {path} (sheets: {sheets})",
+    },
 }

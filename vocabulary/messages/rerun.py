@@ -3,16 +3,16 @@
 MESSAGES = {
     "rerun.unchanged": {
         "ru": "Ничего не изменилось с запуска {previous} ({when} UTC): те же источники, конфигурация, решения "
-              "проверки и версия crm-migrate — ничего не прочитано и не записано; запуск {run} отмечен в "
-              "migration_runs.",
+        "проверки и версия crm-migrate — ничего не прочитано и не записано; запуск {run} отмечен в "
+        "migration_runs.",
         "en": "Nothing changed since run {previous} ({when} UTC): same sources, config, review decisions and "
-              "crm-migrate version — nothing was read or written; run {run} is recorded in migration_runs.",
+        "crm-migrate version — nothing was read or written; run {run} is recorded in migration_runs.",
     },
     "rerun.as_loaded": {
         "ru": "Как загрузил тот запуск: прочитано записей {records}, в карантине {quarantined}, пар на проверке "
-              "{review}",
+        "{review}",
         "en": "As that run loaded it: {records} records read, {quarantined} quarantined, {review} pairs awaiting "
-              "review",
+        "review",
     },
     "rerun.entity": {
         "ru": "{label}: {unchanged} без изменений, {merged} объединено",

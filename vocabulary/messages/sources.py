@@ -147,9 +147,9 @@ MESSAGES = {
     },
     "sources.table.no_header": {
         "ru": "в первых {rows} строках не найдена строка заголовка (ни одна строка не называет известный столбец, "
-              "например Наименование, ИНН, Телефон, ФИО)",
+        "например Наименование, ИНН, Телефон, ФИО)",
         "en": "no header row found in the first {rows} rows "
-              "(no row names a known column such as Наименование, ИНН, Телефон, ФИО)",
+        "(no row names a known column such as Наименование, ИНН, Телефон, ФИО)",
     },
     "sources.sheet_skipped": {
         "ru": "{sheet}: лист пропущен, {why}",
@@ -170,9 +170,9 @@ MESSAGES = {
     },
     "sources.xml.entity": {
         "ru": "объявляет XML-сущность {name!r} (строка {line}); файлы обмена 1С никогда не объявляют сущностей, "
-              "а через них строятся XML-бомбы и чтение чужих файлов",
+        "а через них строятся XML-бомбы и чтение чужих файлов",
         "en": "declares the XML entity {name!r} (line {line}); 1C exchange files never declare entities, "
-              "and entities are how XML bombs and file reads are built",
+        "and entities are how XML bombs and file reads are built",
     },
     "sources.xml.root": {
         "ru": "корневой элемент <{tag}>: это ни CommerceML (КоммерческаяИнформация), ни EnterpriseData (Message)",
@@ -205,9 +205,9 @@ MESSAGES = {
     },
     "sources.odata.not_published": {
         "ru": "интерфейс OData не публикует {what} — опубликуйте его в 1С (Администрирование → Синхронизация "
-              "данных → Настройка стандартного интерфейса OData)",
+        "данных → Настройка стандартного интерфейса OData)",
         "en": "the OData interface does not publish {what} — publish it in 1C (Администрирование → Синхронизация "
-              "данных → Настройка стандартного интерфейса OData)",
+        "данных → Настройка стандартного интерфейса OData)",
     },
     "sources.odata.cannot_connect": {
         "ru": "не удаётся подключиться ({detail}) — проверьте url и что веб-сервер 1С запущен",
@@ -224,7 +224,7 @@ MESSAGES = {
     "sources.odata.not_json": {
         "ru": "ответ на запрос {what} — не OData JSON ({detail}) — url должен указывать на …/odata/standard.odata базы",
         "en": "the answer to {what} is not OData JSON ({detail}) — the url must point at the base's "
-              "…/odata/standard.odata",
+        "…/odata/standard.odata",
     },
     "sources.odata.refused": {
         "ru": "1С отказала в запросе {what}: {detail}",
@@ -248,9 +248,9 @@ MESSAGES = {
     },
     "sources.odata.no_service": {
         "ru": "{status} — по этому адресу нет сервиса OData 1С: адрес кончается на /odata/standard.odata, а база "
-              "должна быть опубликована на веб-сервере с включённым стандартным интерфейсом OData",
+        "должна быть опубликована на веб-сервере с включённым стандартным интерфейсом OData",
         "en": "{status} — no 1C OData service at this URL: it ends in /odata/standard.odata and the "
-              "base must be published on the web server with the standard OData interface enabled",
+        "base must be published on the web server with the standard OData interface enabled",
     },
     "sources.odata.status_said": {
         "ru": "{status} на запрос {what}: 1С отвечает «{said}»",

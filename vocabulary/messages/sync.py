@@ -3,21 +3,21 @@
 MESSAGES = {
     "sync.timeout": {
         "ru": "нет ответа за {seconds} с, попыток: {attempts} — сервер 1С занят или недоступен; повторите позже "
-              "или увеличьте timeout: этого источника в конфигурации",
+        "или увеличьте timeout: этого источника в конфигурации",
         "en": "no answer within {seconds} s, {attempts} attempts — the 1C server is busy or unreachable; retry later "
-              "or raise timeout: of this source in the config",
+        "or raise timeout: of this source in the config",
     },
     "sync.top_capped": {
         "ru": "{catalog}: сервер отдаёт не больше {cap} элементов за запрос (запрошено {asked}); "
-              "чтение страницами по {cap}",
+        "чтение страницами по {cap}",
         "en": "{catalog}: the server answers at most {cap} elements per page (asked for {asked}); "
-              "reading in pages of {cap}",
+        "reading in pages of {cap}",
     },
     "sync.delta": {
         "ru": "изменения в 1С: новых {new}, изменённых {changed}, удалённых {deleted}, без изменений {unchanged}; "
-              "полностью загружено элементов: {fetched}",
+        "полностью загружено элементов: {fetched}",
         "en": "changes in 1C: {new} new, {changed} changed, {deleted} deleted, {unchanged} unchanged; "
-              "elements fetched in full: {fetched}",
+        "elements fetched in full: {fetched}",
     },
     "sync.sensor_no_change": {
         "ru": "с последней успешной синхронизации в 1С ничего не изменилось",

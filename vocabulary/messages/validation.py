@@ -37,7 +37,7 @@ MESSAGES = {
     # a review workbook the consultant filled in (review import)
     "validation.review.missing_column": {
         "ru": "{file}: на листе {sheet!r} нет столбца {column!r} (выгрузите свежий файл командой "
-              "`crm-migrate review export`)",
+        "`crm-migrate review export`)",
         "en": "{file}: sheet {sheet!r} has no column {column!r} (export a fresh one with `crm-migrate review export`)",
     },
     "validation.review.bad_decision": {

@@ -114,7 +114,7 @@ def test_bad_decision_names_the_row() -> None:
     try:
         parse_decisions(header, [(7, ["company", "a", "1", "a", "2", "maybe"])], "review.xlsx")
     except ReviewFileError as exc:
-        assert str(exc) == "review.xlsx: строка 7: решение 'maybe' — ни 'same', ни 'different'"
+        assert str(exc) == "review.xlsx: row 7: decision 'maybe' is neither 'same' nor 'different'"
     else:
         raise AssertionError("a bad decision must not be accepted")
 

@@ -15,6 +15,7 @@ import pandas as pd
 from transforms.area_codes import city_of_number, find_city
 from transforms.cells import fold
 from transforms.company_names import parse_company_name
+from transforms.emails import COMMON_DOMAINS
 from transforms.matching.model import value_tf
 from transforms.matching.rules import person_gender
 from transforms.matching.translit import translit_key
@@ -52,38 +53,7 @@ ROLE_MAILBOXES = frozenset(
         "opt",
     }
 )
-FREE_MAIL = frozenset(
-    {
-        "gmail.com",
-        "mail.ru",
-        "yandex.ru",
-        "ya.ru",
-        "yandex.com",
-        "bk.ru",
-        "list.ru",
-        "inbox.ru",
-        "internet.ru",
-        "rambler.ru",
-        "outlook.com",
-        "hotmail.com",
-        "live.com",
-        "icloud.com",
-        "me.com",
-        "yahoo.com",
-        "protonmail.com",
-        "proton.me",
-        "ukr.net",
-        "tut.by",
-        "mail.kz",
-        "yandex.kz",
-        "yandex.by",
-        "googlemail.com",
-        "mail.com",
-        "gmx.com",
-        "ymail.com",
-        "vk.com",
-    }
-)
+FREE_MAIL = frozenset(COMMON_DOMAINS)  # a shared free-mail domain says nothing about a company
 # INN region (the first two digits, the tax subject code) of the cities of transforms.area_codes.
 _REGIONS = {
     "Москва": "77",

@@ -40,6 +40,7 @@ import base64
 import itertools
 import json
 import re
+import sys
 import threading
 import time
 from collections import Counter
@@ -73,6 +74,14 @@ class ODataError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
+class _QuietServer(ThreadingHTTPServer):
+    """A client that gave up on a slow page (a timeout test) closes the socket: not an error of the fake."""
+
+    def handle_error(self, request: object, client_address: object) -> None:
+        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
+            super().handle_error(request, client_address)
+
+
 class FakeOneC:
     """``with FakeOneC({"Catalog_Контрагенты": [...]}) as onec: read_odata(onec.url, "odata", "secret", ...)``."""
 
@@ -103,7 +112,7 @@ class FakeOneC:
 
     # -- lifecycle ---------------------------------------------------------------------------
     def __enter__(self) -> FakeOneC:
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
+        self._server = _QuietServer(("127.0.0.1", 0), _handler(self))
         threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
         return self
 

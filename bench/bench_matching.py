@@ -41,6 +41,7 @@ import pandas as pd
 
 from bench import measure_in_child
 from transforms.company_names import parse_company_name
+from vocabulary.fields import COMPANY_FIELDS
 
 TARGET_SECONDS_100K = 60
 SIZES = (("20k", 16_000, 4_000), ("100k", 80_000, 20_000))  # (label, true companies, planted duplicates)
@@ -671,25 +672,7 @@ def _render(rng: random.Random, rec: _Record) -> dict:
         name = _typo(rng, name)
     if name.startswith("ТД ") and rng.random() < 0.3:
         name = rng.choice(["Торговый дом ", "Торговый Дом ", "ТОРГОВЫЙ ДОМ "]) + name[3:]
-    row: dict = {
-        f: None
-        for f in (
-            "name",
-            "legal_name",
-            "inn",
-            "kpp",
-            "ogrn",
-            "type",
-            "phone",
-            "email",
-            "address",
-            "city",
-            "website",
-            "manager",
-            "note",
-            "key",
-        )
-    }
+    row: dict = {f: None for f in COMPANY_FIELDS}
     row["name"] = _with_form(rng, c.form, name, source)
     if source == "buh_1c" and c.form in _LONG_FORMS and rng.random() < 0.7:
         row["legal_name"] = f"{_LONG_FORMS[c.form]} {_quoted(rng, name) if c.form != 'ИП' else name}"

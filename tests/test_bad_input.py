@@ -31,6 +31,7 @@ from transforms.normalise import normalise_companies
 from transforms.person_names import clean_position, parse_person_name
 from transforms.phones import UNVERIFIED, parse_phones
 from vocabulary.errors import RunFailure
+from vocabulary.fields import COMPANY_FIELDS
 from vocabulary.messages import text as message
 
 E164 = re.compile(r"^\+[1-9]\d{6,14}$")
@@ -118,25 +119,7 @@ def test_glued_digits_never_recurse(cell: str) -> None:
 
 def _companies(**columns: list) -> pd.DataFrame:
     n = len(next(iter(columns.values())))
-    base = {
-        f: [None] * n
-        for f in (
-            "name",
-            "legal_name",
-            "inn",
-            "kpp",
-            "ogrn",
-            "type",
-            "phone",
-            "email",
-            "address",
-            "city",
-            "website",
-            "manager",
-            "note",
-            "key",
-        )
-    }
+    base = {f: [None] * n for f in COMPANY_FIELDS}
     base.update(
         _source=["s"] * n, _source_key=[f"k{i}" for i in range(n)], _origin=[f"f.csv:{i + 2}" for i in range(n)]
     )

@@ -40,16 +40,16 @@ import base64
 import itertools
 import json
 import re
-import sys
 import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import unquote, urlsplit
 from xml.sax.saxutils import escape, quoteattr
+
+from tests.fake_http import LoopbackServer
 
 EMPTY_GUID = "00000000-0000-0000-0000-000000000000"
 REALM = 'Basic realm="1C:Enterprise 8.3"'
@@ -74,15 +74,7 @@ class ODataError(Exception):
         self.status, self.code, self.message = status, code, message
 
 
-class _QuietServer(ThreadingHTTPServer):
-    """A client that gave up on a slow page (a timeout test) closes the socket: not an error of the fake."""
-
-    def handle_error(self, request: object, client_address: object) -> None:
-        if not isinstance(sys.exc_info()[1], (BrokenPipeError, ConnectionResetError)):
-            super().handle_error(request, client_address)
-
-
-class FakeOneC:
+class FakeOneC(LoopbackServer):
     """``with FakeOneC({"Catalog_Контрагенты": [...]}) as onec: read_odata(onec.url, "odata", "secret", ...)``."""
 
     def __init__(
@@ -104,28 +96,19 @@ class FakeOneC:
         self._sorted: dict[tuple[str, str], tuple[list[dict], set[str]]] = {}
         self._lock = threading.Lock()
         self._versions = itertools.count(1)
-        self._server: ThreadingHTTPServer | None = None
         for name, rows in (catalogs or {}).items():
             self.catalogs[name] = []
             for row in rows:
                 self.add(name, row)
 
     # -- lifecycle ---------------------------------------------------------------------------
-    def __enter__(self) -> FakeOneC:
-        self._server = _QuietServer(("127.0.0.1", 0), _handler(self))
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler(self)
 
     @property
     def url(self) -> str:
         """The service root, e.g. ``http://127.0.0.1:54321/base/odata/standard.odata`` (valid after stop too)."""
-        assert self._server is not None, "start the fake first: with FakeOneC(...) as onec"
-        return f"http://127.0.0.1:{self._server.server_address[1]}{self.base_path}"
+        return f"http://127.0.0.1:{self.port}{self.base_path}"
 
     # -- data --------------------------------------------------------------------------------
     def add(self, catalog: str, element: dict) -> dict:

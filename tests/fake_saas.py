@@ -11,9 +11,10 @@ import json
 import threading
 import time
 from collections import Counter
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from types import TracebackType
+from http.server import BaseHTTPRequestHandler
 from urllib.parse import parse_qsl, urlsplit
+
+from tests.fake_http import LoopbackServer
 
 
 class LeakyBucket:
@@ -33,7 +34,7 @@ class LeakyBucket:
         return True
 
 
-class FakeSaas:
+class FakeSaas(LoopbackServer):
     """Lifecycle, faults and bookkeeping; ``answer`` is the CRM."""
 
     def __init__(self, capacity: float, drain: float) -> None:
@@ -44,7 +45,6 @@ class FakeSaas:
         self.writes = Counter()  # write operation → how many were executed
         self._drop: list[tuple[bool, bool]] = []  # (writes only, after processing) per dropped request to come
         self._busy: list[tuple[int, dict, dict]] = []
-        self._server: ThreadingHTTPServer | None = None
 
     # -- faults ---------------------------------------------------------------------------------
     def drop_next(self, *, writes_only: bool = True, after_processing: bool = False, times: int = 1) -> None:
@@ -55,20 +55,12 @@ class FakeSaas:
         self._busy += [(status, headers or {}, body)] * times
 
     # -- lifecycle -----------------------------------------------------------------------------
-    def __enter__(self):
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
-        threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.02}, daemon=True).start()
-        return self
-
-    def __exit__(self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None) -> None:
-        assert self._server is not None
-        self._server.shutdown()
-        self._server.server_close()
+    def handler(self) -> type[BaseHTTPRequestHandler]:
+        return _handler(self)
 
     @property
     def origin(self) -> str:
-        assert self._server is not None, "start the fake first (with ... as fake)"
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
+        return f"http://127.0.0.1:{self.port}"
 
     # -- to implement ----------------------------------------------------------------------------
     def answer(self, method: str, path: str, query: str, headers: dict, body: bytes) -> tuple[int, dict, object]:

@@ -284,3 +284,28 @@ conflicts = Table(
     Column("source_value", LongText),  # the value the sources have now (not loaded)
     Column("source_keys", LongText),  # the source records of the CRM record: "source:key", one per line
 )
+
+
+# The matching index (transforms.matching.index): what a sync matches new and changed records against
+# without reading the whole base. Derived state, rebuilt by every full run; a sync uses it only while
+# the run that wrote it is the target's last successful load (an undo or a load without it: a full run).
+match_keys = Table(
+    "match_keys",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("entity", String(10), nullable=False),
+    Column("rule", String(32), nullable=False),  # a blocking rule ("inn", "phone", …) or a term-frequency field
+    Column("value", String(KEY), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("source_key", String(KEY), nullable=False),
+    Index("ix_match_keys_value", "entity", "rule", "value"),
+    Index("ix_match_keys_record", "entity", "source", "source_key"),
+)
+# Per entity: the matching model (m, u, λ) and value counts' totals learnt by the last full run.
+match_models = Table(
+    "match_models",
+    metadata,
+    Column("entity", String(10), primary_key=True),
+    Column("model", LongText, nullable=False),  # JSON
+    Column("run_id", String(64), nullable=False),  # the load that wrote the index
+)

@@ -167,13 +167,15 @@ def _rare_word_tokens(keys: list[str | None]) -> tuple[np.ndarray, list[str]]:
     tokens: list[str] = []
     for i, ws in enumerate(words):
         for w in sorted(set(ws), key=lambda w: (frequency[w], w))[:RARE_WORDS]:
-            if len(w) <= AFFIX + 1:
-                recs.append(i)
-                tokens.append(w)
-            else:
-                recs += [i, i]
-                tokens += ["^" + w[:AFFIX], w[-AFFIX:] + "$"]
+            found = affixes(w)
+            recs += [i] * len(found)
+            tokens += found
     return np.array(recs, dtype=np.int64), tokens
+
+
+def affixes(word: str) -> list[str]:
+    """The fuzzy blocks of one word: its first and last letters (``^ром``, ``шка$``), a short word whole."""
+    return [word] if len(word) <= AFFIX + 1 else ["^" + word[:AFFIX], word[-AFFIX:] + "$"]
 
 
 def fuzzy_pairs(keys: list[str | None], cutoff: int, rule: str, report: BlockReport) -> tuple[np.ndarray, np.ndarray]:

@@ -28,6 +28,8 @@ import numpy as np
 
 from transforms.matching.rules import Facet, decisive
 
+DECIDED = -1  # a union made by a reviewer's "same"
+KEPT = -2  # a union that keeps a stored cluster together (a sync) with no scored pair between the two
 AMBIGUITY_MARGIN = 3.0  # bits: a partner this much weaker than the best is clearly second
 MAX_CONTENDERS = 12  # equally good partners checked pairwise (a big true cluster has many)
 
@@ -183,14 +185,18 @@ def _one_company(
 @dataclass
 class Outcome:
     labels: np.ndarray
-    merged: list[tuple[int, int, int]]  # (a, b, edge index or -1 for a decision) per union
+    merged: list[tuple[int, int, int]]  # (a, b, edge index, DECIDED or KEPT) per union
     refused: list[tuple[int, str]]  # (edge index, rule) of strong pairs a rule kept apart
     ignored_decisions: list[tuple[int, int, str]]  # "same" decisions a rule refused
     demoted: np.ndarray
+    split: list[tuple[int, int, str]] = field(default_factory=list)  # stored clusters a rule now splits
 
 
-def cluster(state: ClusterState, scored: Scored, same: list[tuple[int, int]]) -> Outcome:
-    """Apply the decisions, then the merge-worthy pairs strongest first, under the hard rules."""
+def cluster(
+    state: ClusterState, scored: Scored, same: list[tuple[int, int]], kept: list[tuple[int, int]] = ()
+) -> Outcome:
+    """Apply the decisions, then the clusters as they were (``kept``, a sync), then the merge-worthy
+    pairs strongest first, all under the hard rules."""
     n = len(state.parent)
     strong = scored.strong if scored.strong is not None else scored.auto
     for e in np.flatnonzero(strong | scored.auto).tolist():  # the records themselves say they differ: never a
@@ -209,9 +215,24 @@ def cluster(state: ClusterState, scored: Scored, same: list[tuple[int, int]]) ->
         rule = state.clash(a, b)
         if rule is None:
             state.union(a, b)
-            merged.append((a, b, -1))
+            merged.append((a, b, DECIDED))
         else:
             ignored.append((a, b, rule))
+    split: list[tuple[int, int, str]] = []
+    if kept:
+        codes, index = scored.lookup(n)
+        for a, b in kept:
+            if state.find(a) == state.find(b):
+                continue
+            rule = state.clash(a, b)
+            if rule is None:
+                state.union(a, b)
+                lo, hi = min(a, b), max(a, b)
+                at = np.searchsorted(codes, lo * n + hi)
+                found = at < len(codes) and codes[at] == lo * n + hi
+                merged.append((a, b, int(index[at]) if found else KEPT))
+            else:
+                split.append((a, b, rule))
     todo = np.flatnonzero(auto)
     todo = todo[np.lexsort((scored.b[todo], scored.a[todo], -scored.weight[todo]))]
     for e, a, b in zip(todo.tolist(), scored.a[todo].tolist(), scored.b[todo].tolist()):
@@ -223,7 +244,7 @@ def cluster(state: ClusterState, scored: Scored, same: list[tuple[int, int]]) ->
             merged.append((a, b, e))
         else:
             refused.append((e, rule))
-    return Outcome(state.labels(), merged, refused, ignored, demoted)
+    return Outcome(state.labels(), merged, refused, ignored, demoted, split)
 
 
 def review_edges(

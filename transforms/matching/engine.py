@@ -22,6 +22,7 @@ import pandas as pd
 
 from transforms.matching.blocking import BlockReport, Candidates
 from transforms.matching.clusters import (
+    DECIDED,
     ClusterState,
     Outcome,
     Scored,
@@ -54,6 +55,8 @@ class Matched:
     review: pd.DataFrame  # LINK_COLUMNS + weights: pairs awaiting a reviewer's decision
     ignored_decisions: list[str] = field(default_factory=list)  # "same" decisions a hard rule refused
     stats: dict = field(default_factory=dict)  # blocking, model and rule counts, for metadata and benchmarks
+    model: Model | None = None  # what the run learnt (or was given), for the matching index
+    splits: list[str] = field(default_factory=list)  # stored clusters a hard rule split (a sync)
 
 
 def cluster_of(matched: pd.DataFrame) -> dict[Record, int]:
@@ -170,18 +173,25 @@ def run(
     thresholds: Thresholds,
     decisions: pd.DataFrame | None,
     partial: list[bool] | None = None,
+    model: Model | None = None,
+    kept: Sequence[tuple[int, int]] = (),
 ) -> Matched:
-    """Score ``pairs`` of ``frame`` (stable order), cluster them under the hard rules, explain the result."""
+    """Score ``pairs`` of ``frame`` (stable order), cluster them under the hard rules, explain the result.
+
+    A sync passes the ``model`` the full run learnt (a few records cannot teach one) and the stored
+    clusters' unions (``kept``), so the clusters it touches stay as they were unless a rule says otherwise.
+    """
     n = len(frame)
     records = list(zip(frame[SOURCE], frame[SOURCE_KEY]))
     a, b = pairs.a, pairs.b
     view = PairView(features, a, b)
-    model = Model.prior(entity.comparisons)
-    model.estimate_u(features, n, entity.exact_values)
     g = gammas(entity.comparisons, view)
-    for rules, learn in entity.sessions:
-        model.estimate_m(g[pairs.found_by(rules)], set(learn))
-    model.estimate_lambda(g, n)
+    if model is None:
+        model = Model.prior(entity.comparisons)
+        model.estimate_u(features, n, entity.exact_values)
+        for rules, learn in entity.sessions:
+            model.estimate_m(g[pairs.found_by(rules)], set(learn))
+        model.estimate_lambda(g, n)
     prior = model.prior_weight()
     w = model.pair_weights(g, view)
     total = w.sum(axis=1) + prior
@@ -202,7 +212,7 @@ def run(
     same, different = _decisions(records, entity.name, decisions)
     for x, y in different:
         state.forbid(x, y)
-    outcome = cluster(state, scored, same)
+    outcome = cluster(state, scored, same, list(kept))
     labels = outcome.labels
     decided = _decided_mask(a, b, n, same + different)
     reviewed = review_edges(state, scored, outcome, labels, decided)
@@ -219,6 +229,16 @@ def run(
         )
         for x, y, rule in outcome.ignored_decisions
     ]
+    splits = [
+        text(
+            "matching.split",
+            entity=entity.name,
+            left=f"{records[x][0]}:{records[x][1]}",
+            right=f"{records[y][0]}:{records[y][1]}",
+            rule=text(f"matching.rule.{rule}"),
+        )
+        for x, y, rule in outcome.split
+    ]
     stats = {
         "pairs_scored": len(a),
         "pairs_by_rule": dict(report.pairs),
@@ -231,7 +251,7 @@ def run(
         "m": {c.field: [round(float(x), 4) for x in m] for c, m in zip(entity.comparisons, model.m)},
         "u": {c.field: [float(f"{x:.3g}") for x in u] for c, u in zip(entity.comparisons, model.u)},
     }
-    return Matched(frame.assign(**{CLUSTER: labels}), links, review, ignored, stats)
+    return Matched(frame.assign(**{CLUSTER: labels}), links, review, ignored, stats, model, splits)
 
 
 def _count(items) -> dict[str, int]:
@@ -270,7 +290,8 @@ def _link_rows(
     rows = []
     for x, y, e in outcome.merged:
         if e < 0:
-            rows.append(_row(entity.name, records, x, y, 100, text("matching.decided_same"), {}))
+            reason = text("matching.decided_same" if e == DECIDED else "matching.kept_together")
+            rows.append(_row(entity.name, records, x, y, 100, reason, {}))
             continue
         x, y = sorted((x, y), key=records.__getitem__)
         reasons, weights = explain(entity, g[e], w[e], x, y, float(p[e]), extra(e))

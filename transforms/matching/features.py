@@ -20,6 +20,10 @@ from transforms.matching.model import value_tf
 from transforms.matching.rules import person_gender
 from transforms.matching.translit import translit_key
 
+# Features whose value frequency replaces u (term frequencies), with the prior u they are smoothed towards.
+COMPANY_TF = (("key", 1e-4), ("inn", 1e-6), ("kpp", 1e-3), ("ogrn", 1e-6), ("place", 0.08), ("address", 1e-5), ("domain", 1e-5))
+CONTACT_TF = (("last", 4e-3), ("first", 0.03), ("middle", 0.03))
+CHANNEL_PRIOR_U = 1e-6  # phones and e-mails
 PHONE_SLOTS = 4  # phones per record the comparisons look at (the rest still travel to the CRM)
 EMAIL_SLOTS = 3
 # Mailboxes that many unrelated people share; a shared one says little about identity.
@@ -233,10 +237,10 @@ def _domain(emails: list[str], website: str | None) -> str | None:
 
 def _channels(features: dict, phones: list[list[str]], kinds: dict[str, str], emails: list[list[str]]) -> None:
     features["phone"], features["phone_tf"], features["phone_flag"] = _matrix(
-        phones, PHONE_SLOTS, lambda p: kinds.get(p) == "mobile", 1e-6
+        phones, PHONE_SLOTS, lambda p: kinds.get(p) == "mobile", CHANNEL_PRIOR_U
     )
     features["email"], features["email_tf"], features["email_flag"] = _matrix(
-        emails, EMAIL_SLOTS, is_role_mailbox, 1e-6
+        emails, EMAIL_SLOTS, is_role_mailbox, CHANNEL_PRIOR_U
     )
     features["phone_values"], features["email_values"] = phones, emails
 
@@ -285,15 +289,7 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         "places_display": list(places),
     }
     _channels(features, phones, phone_kinds, emails)
-    for name, prior in (
-        ("key", 1e-4),
-        ("inn", 1e-6),
-        ("kpp", 1e-3),
-        ("ogrn", 1e-6),
-        ("place", 0.08),
-        ("address", 1e-5),
-        ("domain", 1e-5),
-    ):
+    for name, prior in COMPANY_TF:
         _tf(features, name, prior)
     features["first"] = features["person_first"]
     features["middle"] = features["person_middle"]
@@ -322,7 +318,7 @@ def contact_features(frame: pd.DataFrame, companies: list[int | None]) -> dict[s
         "key": _obj(list(frame["name_key"])),
     }
     _channels(features, phones, phone_kinds, _emails(frame))
-    for name, prior in (("last", 4e-3), ("first", 0.03), ("middle", 0.03)):
+    for name, prior in CONTACT_TF:
         _tf(features, name, prior)
     features["company_tf"] = value_tf([c or None for c in features["company"].tolist()], 1e-4)
     return features

@@ -76,6 +76,23 @@ class Model:
             PRIOR_LAMBDA,
         )
 
+    def to_dict(self) -> dict:
+        """m, u and λ as plain lists, for the matching index (``connectors.crm_db.match_index``)."""
+        return {
+            "fields": [c.field for c in self.comparisons],
+            "m": [m.tolist() for m in self.m],
+            "u": [u.tolist() for u in self.u],
+            "lambda": self.lam,
+        }
+
+    @classmethod
+    def from_dict(cls, comparisons: tuple[Comparison, ...], data: dict) -> Model | None:
+        """The stored model, or None when it was learnt for other comparisons (the code changed since)."""
+        shape = [[c.field, len(c.levels)] for c in comparisons]
+        if [[f, len(m)] for f, m in zip(data.get("fields", []), data.get("m", []))] != shape:
+            return None
+        return cls(comparisons, [np.array(m) for m in data["m"]], [np.array(u) for u in data["u"]], data["lambda"])
+
     def level_weights(self) -> list[np.ndarray]:
         return [np.log2(np.maximum(m, MIN_P) / np.maximum(u, MIN_P)) for m, u in zip(self.m, self.u)]
 

@@ -56,6 +56,14 @@ MESSAGES = {
     "matching.probability": {"ru": "вероятность {p}%", "en": "probability {p}%"},
     "matching.term": {"ru": "{field} {level}{values} ({weight})", "en": "{field} {level}{values} ({weight})"},
     "matching.decided_same": {"ru": "эксперт решил: одно и то же", "en": "a reviewer decided: same"},
+    "matching.kept_together": {
+        "ru": "уже были одной записью в CRM; новые данные этому не противоречат",
+        "en": "already one CRM record; the new data do not contradict it",
+    },
+    "matching.split": {
+        "ru": "{entity} {left} и {right} были одной записью в CRM, теперь разделены — {rule}",
+        "en": "{entity} {left} and {right} were one CRM record and are split now — {rule}",
+    },
     "matching.refused": {"ru": "не объединено автоматически: {rule}", "en": "not merged automatically: {rule}"},
     "matching.ambiguous": {
         "ru": "подходит к нескольким разным записям — выберите",

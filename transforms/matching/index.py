@@ -1,0 +1,170 @@
+"""The matching index: what a sync matches new and changed records against, without the whole base.
+
+A full run matches every record; its load stores, per source record, the values the blocking
+rules and the term frequencies use (``index_keys``) and, per entity, the model it learnt. A sync
+then matches only what changed:
+
+1. the new and changed records' blocking keys (``retrieval_keys``) find the stored records they
+   could pair with;
+2. those records, the changed ones and everything else in their clusters are matched again — with
+   the stored model, the whole base's value frequencies (``rescale_tf``) and the clusters as they
+   were (``kept_pairs``: a cluster is split only when a hard rule or a reviewer's decision says so);
+3. every other record keeps its cluster, its CRM id and its links untouched.
+
+The keys are the blocking rules' own: a pair a full run would score is found by the same key here
+(fuzzy name blocks by every word's affixes, of which the connector skips the very common ones).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+
+import numpy as np
+
+from transforms.matching.blocking import affixes
+from transforms.matching.features import CHANNEL_PRIOR_U, COMPANY_TF, CONTACT_TF, is_role_mailbox
+from transforms.matching.model import PRIOR_RECORDS
+from vocabulary.pairs import Record
+
+IndexKey = tuple[int, str, str]  # (record index, rule, value)
+
+# rule → feature holding its value, per entity; "phone"/"email"/"word"/"surname" are built below.
+_SINGLE = {
+    "company": (
+        ("name", "key"),
+        ("translit", "tkey"),
+        ("inn", "inn"),
+        ("ogrn", "ogrn"),
+        ("domain", "domain"),
+        ("kpp", "kpp"),
+        ("place", "place"),
+        ("address", "address"),
+    ),
+    "contact": (("name", "key"), ("last", "last"), ("first", "first"), ("middle", "middle")),
+}
+# Rules that only count values (for term frequencies): never used to find a partner.
+_COUNT_ONLY = {"company": frozenset({"kpp", "place", "address"}), "contact": frozenset({"last", "first", "middle"})}
+TF_FIELDS = {"company": COMPANY_TF, "contact": CONTACT_TF}
+# term-frequency feature → the rule its values are stored under
+_TF_RULE = {"key": "name"}
+COMPANY_RULE = "company"  # contacts: the CRM id of their company (the loader turns the cluster into it)
+
+
+def _surname(features: Mapping, i: int) -> str | None:
+    last, first = features["person_last"][i], features["person_first"][i]
+    return f"{last} {first[0]}" if last and first else None
+
+
+def _surname_initial(features: Mapping, i: int) -> str | None:
+    last, first = features["tlast"][i], features["first"][i]
+    return f"{last} {first[0]}" if last and first else None
+
+
+def record_keys(entity: str, features: Mapping, i: int, *, finding: bool = False) -> Iterable[tuple[str, str]]:
+    """(rule, value) of record ``i``; ``finding``: only the keys that find partners (personal e-mails)."""
+    for rule, name in _SINGLE[entity]:
+        if finding and rule in _COUNT_ONLY[entity]:
+            continue
+        value = features[name][i]
+        if value is not None:
+            yield rule, str(value)
+    for phone in features["phone_values"][i]:
+        yield "phone", phone
+    for email in features["email_values"][i]:
+        if not (finding and is_role_mailbox(email)):
+            yield "email", email
+    if entity == "company":
+        surname = _surname(features, i)
+        if surname:
+            yield "surname", surname
+        for word in set((features["key"][i] or "").split()):
+            for token in affixes(word):
+                yield "word", token
+    else:
+        initial = _surname_initial(features, i)
+        if initial:
+            yield "surname_initial", initial
+
+
+def index_keys(entity: str, features: Mapping, n: int) -> list[IndexKey]:
+    """Every stored key of every record (contacts' company is added by the loader, as a CRM id)."""
+    return [(i, rule, value) for i in range(n) for rule, value in record_keys(entity, features, i)]
+
+
+def retrieval_keys(entity: str, features: Mapping, rows: Iterable[int]) -> dict[str, set[str]]:
+    """rule → values that find the stored partners of ``rows``."""
+    out: dict[str, set[str]] = {}
+    for i in rows:
+        for rule, value in record_keys(entity, features, i, finding=True):
+            out.setdefault(rule, set()).add(value)
+    return out
+
+
+def tf_values(entity: str, features: Mapping, n: int) -> dict[str, set[str]]:
+    """rule → the values of ``n`` records whose base-wide counts ``rescale_tf`` needs."""
+    out: dict[str, set[str]] = {}
+    for name, _ in TF_FIELDS[entity]:
+        rule = _TF_RULE.get(name, name)
+        out[rule] = {str(v) for v in features[name][:n] if v is not None}
+    out["phone"] = {p for ps in features["phone_values"] for p in ps}
+    out["email"] = {e for es in features["email_values"] for e in es}
+    return out
+
+
+def tf_totals(entity: str, features: Mapping, n: int) -> dict[str, int]:
+    """rule → how many values a full run counted (the denominator of its term frequencies)."""
+    totals = {_TF_RULE.get(name, name): sum(v is not None for v in features[name][:n]) for name, _ in TF_FIELDS[entity]}
+    totals["phone"] = int((np.asarray(features["phone"]) > 0).sum())
+    totals["email"] = int((np.asarray(features["email"]) > 0).sum())
+    return totals
+
+
+def rescale_tf(
+    entity: str, features: dict, counts: Mapping[tuple[str, str], int], totals: Mapping[str, int]
+) -> None:
+    """Replace the term frequencies computed on a few records by the whole base's: ``counts`` of each
+    value in the index (at least its count among these records), ``totals`` as the full run counted."""
+    for name, prior in TF_FIELDS[entity]:
+        rule = _TF_RULE.get(name, name)
+        values = features[name]
+        local = _local_counts(values)
+        total = max(totals.get(rule, 0), sum(local.values())) + PRIOR_RECORDS
+        features[f"{name}_tf"] = np.array(
+            [
+                (max(counts.get((rule, str(v)), 0), local[v]) - 1 + PRIOR_RECORDS * prior) / total
+                if v is not None
+                else 1.0
+                for v in values
+            ]
+        )
+    for rule, name in (("phone", "phone_values"), ("email", "email_values")):
+        lists = features[name]
+        local = _local_counts(v for vs in lists for v in vs)
+        total = max(totals.get(rule, 0), sum(local.values())) + PRIOR_RECORDS
+        tf = features[f"{rule}_tf"]
+        for i, vs in enumerate(lists):
+            for j, v in enumerate(vs[: tf.shape[1]]):
+                tf[i, j] = (max(counts.get((rule, v), 0), local[v]) - 1 + PRIOR_RECORDS * CHANNEL_PRIOR_U) / total
+
+
+def _local_counts(values: Iterable) -> dict:
+    out: dict = {}
+    for v in values:
+        if v is not None:
+            out[v] = out.get(v, 0) + 1
+    return out
+
+
+def kept_pairs(records: Sequence[Record], cluster_of: Mapping[Record, int], changed: set[Record]) -> list[tuple[int, int]]:
+    """Unions that keep each stored cluster's unchanged records together: each to its cluster's first."""
+    first: dict[int, int] = {}
+    pairs = []
+    for i, record in enumerate(records):
+        if record in changed or record not in cluster_of:
+            continue
+        cluster = cluster_of[record]
+        if cluster in first:
+            pairs.append((first[cluster], i))
+        else:
+            first[cluster] = i
+    return pairs

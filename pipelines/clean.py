@@ -49,6 +49,7 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
             {p.source: p.notes for p in parts if p.notes},
             [p.versions for p in parts if p.versions],
             tuple(p.source for p in parts if not p.complete),
+            next((p.delta for p in parts if p.delta is not None), None),
         )
         phones = [p for frame in (companies, contacts) for items in frame["phones"] for p in items]
         every = (

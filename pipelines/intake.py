@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from connectors.crm_db.sync_state import VersionChanges, read_versions
+from connectors.crm_db.match_index import StoredIndex
+from connectors.crm_db.sync_state import VersionChanges, read_elements, read_version_numbers, read_versions
 from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
@@ -21,6 +22,7 @@ from connectors.onec_odata import (
 )
 from connectors.onec_xml import exchange_elements
 from pipelines.config import FileSource, MigrationConfig, ODataSource
+from pipelines.incremental import SourceDelta, can_sync_incrementally, sync_index, sync_scope
 from pipelines.stages import ExtractedSource, TableIntake
 from transforms.column_mapping import MappingError, map_columns
 from transforms.onec_catalogs import onec_data
@@ -57,6 +59,40 @@ class ODataRead:
     elements: dict[str, list[dict]]
     versions: VersionChanges
     notes: list[str]
+    delta: SourceDelta | None = None  # a sync that matches only what changed: the records it concerns
+
+
+def read_odata_delta(source: ODataSource, target_url: str, index: StoredIndex, region: str) -> ODataRead | None:
+    """A sync that matches only what changed (``pipelines.incremental``); None when it has to read everything."""
+    password, options = source.password(), odata_options(source)
+    login = (source.url, source.user, password)
+    now = scan_versions(*login, source_name=source.name, options=options)
+    stored = read_version_numbers(target_url, source.name)
+    if not can_sync_incrementally(now) or not stored or set(stored) - set(now):
+        return None
+    changes = VersionChanges(source.name)
+    counts = dict.fromkeys(("new", "changed", "deleted", "unchanged", "fetched"), 0)
+    for catalog, versions in now.items():
+        plan = catalog_changes(versions, stored.get(catalog, {}))
+        wanted = {catalog: plan.to_fetch} if plan.to_fetch else {}
+        fetched = fetch_elements(*login, wanted, source_name=source.name, options=options)[catalog] if wanted else []
+        changes.fetched[catalog] = fetched
+        changes.gone[catalog] = plan.gone | (plan.to_fetch - {str(e.get("Ref_Key")) for e in fetched})
+        counts["new"] += len(plan.new)
+        counts["changed"] += len(plan.changed)
+        counts["unchanged"] += len(plan.unchanged)
+        counts["deleted"] += len(plan.gone) + sum(versions[k].deleted for k in plan.changed)
+        counts["fetched"] += len(fetched)
+    elements, delta = sync_scope(
+        index,
+        source.name,
+        region,
+        changes.fetched,
+        changes.gone,
+        lambda keys: read_elements(target_url, source.name, keys),
+    )
+    notes = [text("sync.delta", **counts), text("sync.scope", records=len(delta.scope))]
+    return ODataRead(fingerprint_of(now), elements, changes, notes, delta)
 
 
 def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead:
@@ -103,10 +139,12 @@ def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead
 
 def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource, target_url: str | None) -> ExtractedSource:
     """A 1C source with its fingerprint (taken before reading: a change made during the run is seen next time)."""
-    versions = None
+    versions = delta = None
     if isinstance(source, ODataSource):
-        read = read_odata_changes(source, target_url)
-        fingerprint, data, versions = read.fingerprint, onec_data(read.elements), read.versions
+        index = sync_index(config, target_url)
+        region = source.default_region or config.default_region
+        read = (index and read_odata_delta(source, target_url, index, region)) or read_odata_changes(source, target_url)
+        fingerprint, data, versions, delta = read.fingerprint, onec_data(read.elements), read.versions, read.delta
         data.notes[1:1] = read.notes
     else:
         path = config.resolve(source.path)
@@ -119,6 +157,7 @@ def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource, tar
         notes=data.notes,
         fingerprint=fingerprint,
         versions=versions,
+        delta=delta,
     )
 
 

@@ -8,7 +8,7 @@ import dagster as dg
 import pandas as pd
 
 from connectors.crm_db.diff import write_diff
-from connectors.crm_db.load import RunInfo, load, record_failure, utcnow
+from connectors.crm_db.load import Partial, RunInfo, load, record_failure, utcnow
 from connectors.crm_db.report import report_sheets
 from connectors.crm_db.report_workbook import report_workbook
 from connectors.urls import mask_url
@@ -65,6 +65,8 @@ def loaded(
                 identity=same_identity,
                 diff=bool(target.diff),
                 merges=golden.links,
+                index=golden.index,
+                partial=Partial(set(normalised.delta.scope), {}) if normalised.delta and _indexed(golden) else None,
             )
             step.advance(len(golden.companies) + len(golden.contacts))
     except Exception as exc:
@@ -103,6 +105,11 @@ def loaded(
     )
 
 
+def _indexed(golden: GoldenRecords) -> bool:
+    """Whether the match was a sync's (only its scope was matched again, against the stored index)."""
+    return golden.index is not None and golden.index.scope is not None
+
+
 def _run_start(context: dg.AssetExecutionContext) -> datetime:
     stats = context.instance.get_run_stats(context.run.run_id)
     if not stats.start_time:
@@ -128,7 +135,8 @@ def quality_report(
         "dagster/row_count": len(report),
         "by_source": preview_table(report, rows=len(report)),
     }
-    if config.report_dir is not None and not loaded.dry_run:
+    # A sync that matched only what changed writes no workbook of the whole CRM: `crm-migrate report` does.
+    if config.report_dir is not None and not loaded.dry_run and normalised.delta is None:
         path = config.resolve(config.report_dir) / f"quality-{loaded.run_id}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_workbook(path, report_workbook(report_sheets(target.resolve(config), loaded.run_id)))

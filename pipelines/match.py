@@ -4,12 +4,16 @@ import dagster as dg
 import pandas as pd
 
 from connectors.crm_db.decisions import read_decisions
+from connectors.crm_db.match_index import IndexUpdate, StoredIndex
+from pipelines.incremental import SourceDelta, sync_index
 from pipelines.metadata import frame_metadata, sample
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
-from pipelines.stages import GoldenRecords, MatchedRecords
+from pipelines.stages import GoldenRecords, MatchedRecords, Normalised
 from transforms.golden import golden_companies, golden_contacts
 from transforms.matching import CLUSTER, cluster_of, match_companies, match_contacts
+from transforms.matching.index import Stored
 from validators.validate import Validated
+from vocabulary.fields import COMPANY_RECORD, SOURCE, SOURCE_KEY
 
 
 @dg.asset(
@@ -22,18 +26,36 @@ def matched(
     migration: MigrationConfigResource,
     target: CrmTargetResource,
     validated: Validated,
+    normalised: Normalised,
 ) -> dg.Output[MatchedRecords]:
     config = migration.load()
-    decisions = read_decisions(target.resolve(config))
+    url = target.resolve(config)
+    decisions = read_decisions(url)
     limits = config.matching.thresholds
-    companies = match_companies(validated.companies, limits, decisions)
-    contacts = match_contacts(validated.contacts, cluster_of(companies.frame), limits, decisions)
+    index = sync_index(config, url) if normalised.delta is not None else None
+    stored = {
+        entity: _stored(index, entity, frame, normalised.delta) if index else None
+        for entity, frame in (("company", validated.companies), ("contact", validated.contacts))
+    }
+    companies = match_companies(validated.companies, limits, decisions, stored["company"])
+    company_cluster = cluster_of(companies.frame)
+    contacts = match_contacts(validated.contacts, company_cluster, limits, decisions, stored["contact"])
     links = pd.concat([companies.links, contacts.links], ignore_index=True)
     review = pd.concat([companies.review, contacts.review], ignore_index=True)
-    for line in companies.ignored_decisions + contacts.ignored_decisions:
+    for line in companies.ignored_decisions + contacts.ignored_decisions + companies.splits + contacts.splits:
         context.log.warning(line)
+    update = IndexUpdate(
+        {"company": companies.index["rows"], "contact": contacts.index["rows"]},
+        {
+            (src, key): company_cluster[ref]
+            for src, key, ref in zip(contacts.frame[SOURCE], contacts.frame[SOURCE_KEY], contacts.frame[COMPANY_RECORD])
+            if isinstance(ref, tuple) and ref in company_cluster
+        },
+        {e: m.index["model"] for e, m in (("company", companies), ("contact", contacts)) if "model" in m.index},
+        _scope(normalised.delta) if index else None,
+    )
     return dg.Output(
-        MatchedRecords(companies.frame, contacts.frame, links, review),
+        MatchedRecords(companies.frame, contacts.frame, links, review, update),
         metadata={
             **frame_metadata(
                 links,
@@ -53,6 +75,19 @@ def matched(
     )
 
 
+def _stored(index: StoredIndex, entity: str, frame: pd.DataFrame, delta: SourceDelta) -> Stored:
+    """A sync's view of the index for one entity: its model, value counts, and the stored clusters."""
+    records = list(zip(frame[SOURCE], frame[SOURCE_KEY].astype(str)))
+    changed = {(s, k) for e, s, k in delta.changed if e == entity}
+    return Stored(
+        index.models[entity], lambda values: index.counts(entity, values), index.clusters(entity, records), changed
+    )
+
+
+def _scope(delta: SourceDelta) -> dict[str, set]:
+    return {e: {(s, k) for ent, s, k in delta.scope if ent == e} for e in ("company", "contact")}
+
+
 @dg.asset(group_name="match", description="One golden record per real company and person (field survivorship).")
 def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Output[GoldenRecords]:
     config = migration.load()
@@ -61,7 +96,7 @@ def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Ou
     companies = golden_companies(matched.companies, priority, rules)
     contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
     return dg.Output(
-        GoldenRecords(companies, contacts, matched.review, matched.links),
+        GoldenRecords(companies, contacts, matched.review, matched.links, matched.index),
         metadata={
             **frame_metadata(
                 companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"], previews=config.privacy.previews

@@ -10,7 +10,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from connectors.crm_db.load import LoadResult
+from connectors.crm_db.match_index import IndexUpdate
 from connectors.crm_db.sync_state import VersionChanges
+from pipelines.incremental import SourceDelta
 from transforms.column_mapping import ColumnMapping
 from transforms.records import SourceRecords
 from vocabulary.fields import SOURCE, SOURCE_KEY
@@ -38,6 +40,7 @@ class ExtractedSource:
     notes: list[str] = field(default_factory=list)
     fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
     versions: VersionChanges | None = None  # the 1C OData elements read, for sync_versions
+    delta: SourceDelta | None = None  # a sync that matches only what changed (pipelines.incremental)
     # False when the reader knows it did not see every record (a sheet it could not read, a header it no
     # longer recognises, a capped page): the load then retires none of this source's records.
     complete: bool = True
@@ -61,6 +64,7 @@ class Normalised:
     notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
     versions: list[VersionChanges] = field(default_factory=list)  # 1C elements read, for sync_versions
     incomplete: tuple[str, ...] = ()  # sources read incompletely (ExtractedSource.complete): nothing retired
+    delta: SourceDelta | None = None  # a sync that matches only what changed: the records it concerns
 
     def expected(self) -> set[RecordKey]:
         """Every record read: each must end up linked or quarantined."""
@@ -78,6 +82,7 @@ class MatchedRecords:
     contacts: pd.DataFrame
     links: pd.DataFrame  # why records were merged
     review: pd.DataFrame  # candidate pairs awaiting a decision
+    index: IndexUpdate | None = None  # the matching index's rows for the load
 
 
 @dataclass
@@ -86,6 +91,7 @@ class GoldenRecords:
     contacts: pd.DataFrame
     review: pd.DataFrame  # candidate pairs awaiting a decision (LINK_COLUMNS)
     links: pd.DataFrame | None = None  # every merge with its explanation (LINK_COLUMNS + weights)
+    index: IndexUpdate | None = None  # the matching index's rows for the load
 
 
 @dataclass

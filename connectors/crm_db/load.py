@@ -23,7 +23,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Row, Select, Table, insert, select, true
+from sqlalchemy import ColumnElement, Connection, Row, Select, Table, insert, or_, select, true, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
@@ -40,6 +40,7 @@ from connectors.crm_db.engine import (
 )
 from connectors.crm_db.journal import Journal, Key, chunks, key_in
 from connectors.crm_db.lock import target_lock
+from connectors.crm_db.match_index import IndexUpdate, write_index
 from connectors.crm_db.merge import CHANNELS, decode_loaded, encode_loaded, merge_channel, merge_fields
 from connectors.crm_db.sync_state import VersionChanges, write_versions
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
@@ -103,6 +104,14 @@ _IDENTITY = {"company": ("name", "inn", "kpp"), "contact": ("full_name",)}  # th
 Identity = Callable[[dict, dict], bool]  # (as loaded before, as the source has it now) → the same company/person
 
 
+@dataclass(frozen=True)
+class Partial:
+    """A sync that matched only some records again (transforms.matching.index): the load touches only them."""
+
+    scope: set[tuple[str, str, str]]  # (entity, source, key) of every record matched again or gone
+    company_ids: dict[int, int]  # company cluster label of the records not matched again → its CRM id
+
+
 class ReconciliationError(TargetError):
     """Some source record would end up neither linked nor quarantined: the load is rolled back."""
 
@@ -114,8 +123,16 @@ class BulkDeleteError(TargetError):
 class _Loader:
     """One load inside one open transaction (``conn``)."""
 
-    def __init__(self, conn: Connection, run: RunInfo, identity: Identity | None = None, diff: bool = False) -> None:
+    def __init__(
+        self,
+        conn: Connection,
+        run: RunInfo,
+        identity: Identity | None = None,
+        diff: bool = False,
+        scope: set[tuple[str, str, str]] | None = None,
+    ) -> None:
         self.conn, self.run, self.now, self.identity = conn, run, utcnow(), identity
+        self.scope = scope  # a sync's records matched again or gone: no other link is looked at
         self.journal = Journal(conn, run.run_id, enabled=not run.dry_run)  # a dry run rolls back anyway
         self.result = LoadResult(changes=[] if diff else None)
         self.pending: dict[str, list[dict]] = {"phones": [], "emails": [], "source_links": []}
@@ -489,7 +506,7 @@ class _Loader:
         for key, link in self.links.items():
             if link["deleted_at"] is None and key[1] in self.complete:
                 live[key[1]] += 1
-                gone[key[1]] += key not in expected
+                gone[key[1]] += key not in expected and self._in_scope(key)
         for source in sorted(gone):
             if gone[source] and gone[source] > self.run.max_delete_share * live[source]:
                 raise BulkDeleteError(
@@ -507,7 +524,7 @@ class _Loader:
         """Links of records gone from a fully read source die; orphaned CRM records are soft-deleted."""
         gone: dict[Key, dict] = {}
         for key, link in self.links.items():
-            if link.get("seen") or key in quarantined or key[1] not in self.complete:
+            if link.get("seen") or key in quarantined or key[1] not in self.complete or not self._in_scope(key):
                 continue
             if link["deleted_at"] is None:
                 gone[(link["id"],)] = {"deleted_at": self.now, "run_id": self.run.run_id}
@@ -571,9 +588,26 @@ class _Loader:
             self.journal.delete(s.contact_companies, key_in(s.contact_companies, chunk))
         self.journal.insert(s.contact_companies, [{"contact_id": a, "company_id": b} for a, b in sorted(wanted - have)])
 
+    def _in_scope(self, key: tuple[str, str, str]) -> bool:
+        return self.scope is None or key in self.scope
+
+    def _pairs_in_scope(self, table: Table) -> ColumnElement[bool]:
+        """Rows of a pair table (review_pairs, merges) this load replaces: all, or those of a sync's records."""
+        if self.scope is None:
+            return true()
+        c = table.c
+        keys = sorted(self.scope)
+        return or_(
+            *(
+                tuple_(c.entity, side_source, side_key).in_(list(chunk))
+                for side_source, side_key in ((c.left_source, c.left_key), (c.right_source, c.right_key))
+                for chunk in chunks(keys)
+            )
+        )
+
     def replace_review(self, review: pd.DataFrame) -> None:
-        """The review queue becomes exactly ``review``'s pairs, tagged with this run."""
-        self.journal.delete(s.review_pairs, true())
+        """The review queue becomes exactly ``review``'s pairs (a sync: for its records), tagged with this run."""
+        self.journal.delete(s.review_pairs, self._pairs_in_scope(s.review_pairs))
         self.journal.insert(s.review_pairs, [review_row(pair, self.run.run_id) for pair in review.to_dict("records")])
 
     def replace_merges(self, merges: pd.DataFrame) -> None:
@@ -583,10 +617,11 @@ class _Loader:
             for m in merges.to_dict("records")
         ]
         fields = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons", "weights")
-        have = {tuple(r) for r in self.conn.execute(select(*(s.merges.c[f] for f in fields)))}
+        scope = self._pairs_in_scope(s.merges)
+        have = {tuple(r) for r in self.conn.execute(select(*(s.merges.c[f] for f in fields)).where(scope))}
         if have == {tuple(r[f] for f in fields) for r in rows}:
             return
-        self.journal.delete(s.merges, true())
+        self.journal.delete(s.merges, scope)
         self.journal.insert(s.merges, rows)
 
     def upsert_sync_state(self, fingerprints: dict[str, str]) -> None:
@@ -693,11 +728,15 @@ def _load(
     identity: Identity | None,
     diff: bool,
     merges: pd.DataFrame | None,
+    index: IndexUpdate | None,
+    partial: Partial | None,
 ) -> LoadResult:
-    loader = _Loader(conn, run, identity, diff)
+    loader = _Loader(conn, run, identity, diff, partial.scope if partial else None)
     quarantined = {(r["entity"], r["source"], str(r["source_key"])) for r in quarantine.to_dict("records")}
     loader.check_deletes(expected | quarantined)
     company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
+    if partial is not None:  # companies the sync did not match again keep their CRM ids
+        company_ids = {**partial.company_ids, **company_ids}
     loader.set_parents(companies, company_ids)
     contact_ids = loader.upsert(
         "contact",
@@ -719,6 +758,12 @@ def _load(
     for changes in versions:
         write_versions(conn, loader.journal, run.run_id, changes)
     loader.journal.flush()
+    if index is not None and not run.dry_run:
+        linked: dict[str, set] = defaultdict(set)
+        for (entity, src, key), link in loader.links.items():
+            if link.get("seen") and link.get("deleted_at") is None:
+                linked[entity].add((src, key))
+        write_index(conn, run.run_id, index, company_ids, linked)
     loader.record_quarantine(quarantine)
     loader.record_conflicts()
     loader.record_run("success")
@@ -738,6 +783,8 @@ def load(
     identity: Identity | None = None,
     diff: bool = False,
     merges: pd.DataFrame | None = None,
+    index: IndexUpdate | None = None,
+    partial: Partial | None = None,
 ) -> LoadResult:
     """Load into ``url`` in one transaction; a dry run computes the same result and writes nothing.
 
@@ -751,8 +798,13 @@ def load(
     (``transforms.identity.same_identity``); ``diff`` collects the per-record changes in ``changes``.
     Every change is journaled, so the run can be undone (``undo.undo_run``). A load that writes
     holds the target's lock (``lock.target_lock``) from its first read to its commit.
+    ``index`` (the matching index's rows) is written with the load; ``partial`` is a sync that matched
+    only some records again: only they are looked at, retired or re-linked.
     """
-    args = (url, run, companies, contacts, quarantine, expected, review, sync_state, versions, identity, diff, merges)
+    args = (
+        url, run, companies, contacts, quarantine, expected, review, sync_state, versions, identity, diff, merges,
+        index, partial,
+    )  # fmt: skip
     if run.dry_run:
         return _load_once(*args)
     with target_lock(url):
@@ -772,6 +824,8 @@ def _load_once(
     identity: Identity | None,
     diff: bool,
     merges: pd.DataFrame | None,
+    index: IndexUpdate | None,
+    partial: Partial | None,
 ) -> LoadResult:
     # A dry run never creates anything: a missing SQLite file or schema reads as an empty target.
     engine = connect("sqlite://" if run.dry_run and is_new_sqlite_file(url) else url)
@@ -804,6 +858,8 @@ def _load_once(
                     identity,
                     diff,
                     merges,
+                    index,
+                    partial,
                 )
             except BaseException:
                 tx.rollback()

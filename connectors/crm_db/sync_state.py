@@ -59,6 +59,33 @@ def read_versions(url: str, source: str) -> Stored:
     return stored
 
 
+def read_version_numbers(url: str, source: str) -> dict[str, dict[str, Version]]:
+    """catalog → Ref_Key → version of every element stored for ``source``, without the elements (a sync's plan)."""
+    stored: dict[str, dict[str, Version]] = {}
+    with reading(url, "sync_versions") as conn:
+        if conn is None:
+            return stored
+        t = s.sync_versions.c
+        for r in conn.execute(select(t.catalog, t.ref_key, t.data_version, t.deleted).where(t.source == source)):
+            stored.setdefault(r.catalog, {})[r.ref_key] = Version(r.data_version, bool(r.deleted))
+    return stored
+
+
+def read_elements(url: str, source: str, keys: dict[str, set[str]]) -> dict[str, list[dict]]:
+    """catalog → the stored elements of ``keys`` (those a sync matches again without fetching them)."""
+    out: dict[str, list[dict]] = {}
+    with reading(url, "sync_versions") as conn:
+        if conn is None:
+            return out
+        t = s.sync_versions.c
+        for catalog, wanted in sorted(keys.items()):
+            rows = out.setdefault(catalog, [])
+            for chunk in chunks(sorted(wanted)):
+                query = select(t.element).where((t.source == source) & (t.catalog == catalog) & t.ref_key.in_(chunk))
+                rows += [json.loads(r.element) for r in conn.execute(query)]
+    return out
+
+
 def write_versions(conn: Connection, journal: Journal, run_id: str, changes: VersionChanges) -> None:
     """Replace the rows of the fetched and gone elements (journaled, so an undo restores them)."""
     table = s.sync_versions

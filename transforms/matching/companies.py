@@ -25,6 +25,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
+from rapidfuzz import fuzz, process
 
 from transforms.matching.blocking import (
     BlockReport,
@@ -47,8 +48,11 @@ from transforms.matching.engine import (
     stable_order,
 )
 from transforms.matching.features import company_features, is_role_mailbox
+from transforms.matching.index import Stored, index_entry
 from transforms.matching.rules import COMPANY_FACETS
+from vocabulary.fields import SOURCE, SOURCE_KEY
 from vocabulary.messages import text
+from vocabulary.pairs import Record
 
 FUZZY_NAME_CUTOFF = 80
 STOCK_WORDS = frozenset({"тд", "тк", "гк", "пк", "ск", "нпп", "нпф"})  # «ТД Прогресс» is «Прогресс», not a sister
@@ -150,6 +154,19 @@ def _shown(features: dict) -> dict:
     }
 
 
+def alike_names(stored: dict[Record, str], names: list[str]) -> list[Record]:
+    """The stored records whose name key is as alike to one of ``names`` as the fuzzy name block asks
+    (a sync's stored partners found by a word's affix)."""
+    if not stored or not names:
+        return []
+    records, keys = list(stored), list(stored.values())
+    score = np.maximum(
+        process.cdist(keys, names, scorer=fuzz.ratio, workers=-1),
+        process.cdist(keys, names, scorer=fuzz.token_sort_ratio, workers=-1),
+    )
+    return [records[i] for i in np.flatnonzero(score.max(axis=1) >= FUZZY_NAME_CUTOFF)]
+
+
 def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     """Candidate pairs: same name key, transliteration, INN, OGRN, domain, phone, personal e-mail,
     entrepreneur's surname and first initial, or a rare-word affix with alike names."""
@@ -189,8 +206,15 @@ SESSIONS = (
 )
 
 
-def match_companies(companies: pd.DataFrame, thresholds: Thresholds, decisions: pd.DataFrame | None = None) -> Matched:
-    """Cluster company records; branches (same INN, other KPP) stay apart (see the README, «Matching»)."""
+def match_companies(
+    companies: pd.DataFrame,
+    thresholds: Thresholds,
+    decisions: pd.DataFrame | None = None,
+    stored: Stored | None = None,
+) -> Matched:
+    """Cluster company records; branches (same INN, other KPP) stay apart (see the README, «Matching»).
+
+    ``stored``: a sync's view of the matching index (its model, value counts and clusters)."""
     frame = stable_order(companies)
     features = company_features(frame)
     report = BlockReport()
@@ -204,4 +228,8 @@ def match_companies(companies: pd.DataFrame, thresholds: Thresholds, decisions: 
         {name: list(features[name]) for name in ("key", "inn", "kpp", "ogrn", "place", "address", "domain")},
         SESSIONS,
     )
-    return run(entity, frame, features, pairs, report, thresholds, decisions)
+    records = list(zip(frame[SOURCE], frame[SOURCE_KEY]))
+    model, kept = stored.prepare("company", COMPANY_COMPARISONS, features, records) if stored else (None, [])
+    result = run(entity, frame, features, pairs, report, thresholds, decisions, model=model, kept=kept)
+    result.index = index_entry("company", features, records, result.model, full=stored is None)
+    return result

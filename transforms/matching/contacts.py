@@ -34,8 +34,9 @@ from transforms.matching.engine import (
     stable_order,
 )
 from transforms.matching.features import contact_features, is_role_mailbox
+from transforms.matching.index import Stored, index_entry
 from transforms.matching.rules import CONTACT_FACETS
-from vocabulary.fields import COMPANY_RECORD
+from vocabulary.fields import COMPANY_RECORD, SOURCE, SOURCE_KEY
 from vocabulary.messages import text
 
 _level = level_mask(CONTACT_COMPARISONS)
@@ -96,8 +97,11 @@ def match_contacts(
     company_cluster_of: dict[Record, int],
     thresholds: Thresholds,
     decisions: pd.DataFrame | None = None,
+    stored: Stored | None = None,
 ) -> Matched:
-    """Cluster contact records: one person per cluster, whatever the order of the rows."""
+    """Cluster contact records: one person per cluster, whatever the order of the rows.
+
+    ``stored``: a sync's view of the matching index (its model, value counts and clusters)."""
     frame = stable_order(contacts)
     companies = [company_cluster_of.get(r) if isinstance(r, tuple) else None for r in frame[COMPANY_RECORD]]
     features = contact_features(frame, companies)
@@ -113,4 +117,8 @@ def match_contacts(
         {name: list(features[name]) for name in ("last", "first", "middle")},
         SESSIONS,
     )
-    return run(entity, frame, features, pairs, report, thresholds, decisions, partial)
+    records = list(zip(frame[SOURCE], frame[SOURCE_KEY]))
+    model, kept = stored.prepare("contact", CONTACT_COMPARISONS, features, records) if stored else (None, [])
+    result = run(entity, frame, features, pairs, report, thresholds, decisions, partial, model=model, kept=kept)
+    result.index = index_entry("contact", features, records, result.model, full=stored is None)
+    return result

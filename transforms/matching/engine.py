@@ -57,6 +57,7 @@ class Matched:
     stats: dict = field(default_factory=dict)  # blocking, model and rule counts, for metadata and benchmarks
     model: Model | None = None  # what the run learnt (or was given), for the matching index
     splits: list[str] = field(default_factory=list)  # stored clusters a hard rule split (a sync)
+    index: dict = field(default_factory=dict)  # the matching index's rows and model entry (index.py)
 
 
 def cluster_of(matched: pd.DataFrame) -> dict[Record, int]:

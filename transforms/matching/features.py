@@ -21,7 +21,15 @@ from transforms.matching.rules import person_gender
 from transforms.matching.translit import translit_key
 
 # Features whose value frequency replaces u (term frequencies), with the prior u they are smoothed towards.
-COMPANY_TF = (("key", 1e-4), ("inn", 1e-6), ("kpp", 1e-3), ("ogrn", 1e-6), ("place", 0.08), ("address", 1e-5), ("domain", 1e-5))
+COMPANY_TF = (
+    ("key", 1e-4),
+    ("inn", 1e-6),
+    ("kpp", 1e-3),
+    ("ogrn", 1e-6),
+    ("place", 0.08),
+    ("address", 1e-5),
+    ("domain", 1e-5),
+)
 CONTACT_TF = (("last", 4e-3), ("first", 0.03), ("middle", 0.03))
 CHANNEL_PRIOR_U = 1e-6  # phones and e-mails
 PHONE_SLOTS = 4  # phones per record the comparisons look at (the rest still travel to the CRM)

@@ -17,13 +17,15 @@ The keys are the blocking rules' own: a pair a full run would score is found by 
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 
 from transforms.matching.blocking import affixes
+from transforms.matching.comparisons import Comparison
 from transforms.matching.features import CHANNEL_PRIOR_U, COMPANY_TF, CONTACT_TF, is_role_mailbox
-from transforms.matching.model import PRIOR_RECORDS
+from transforms.matching.model import PRIOR_RECORDS, Model
 from vocabulary.pairs import Record
 
 IndexKey = tuple[int, str, str]  # (record index, rule, value)
@@ -100,12 +102,12 @@ def retrieval_keys(entity: str, features: Mapping, rows: Iterable[int]) -> dict[
     return out
 
 
-def tf_values(entity: str, features: Mapping, n: int) -> dict[str, set[str]]:
-    """rule → the values of ``n`` records whose base-wide counts ``rescale_tf`` needs."""
+def tf_values(entity: str, features: Mapping) -> dict[str, set[str]]:
+    """rule → the values whose base-wide counts ``rescale_tf`` needs."""
     out: dict[str, set[str]] = {}
     for name, _ in TF_FIELDS[entity]:
         rule = _TF_RULE.get(name, name)
-        out[rule] = {str(v) for v in features[name][:n] if v is not None}
+        out[rule] = {str(v) for v in features[name] if v is not None}
     out["phone"] = {p for ps in features["phone_values"] for p in ps}
     out["email"] = {e for es in features["email_values"] for e in es}
     return out
@@ -119,9 +121,7 @@ def tf_totals(entity: str, features: Mapping, n: int) -> dict[str, int]:
     return totals
 
 
-def rescale_tf(
-    entity: str, features: dict, counts: Mapping[tuple[str, str], int], totals: Mapping[str, int]
-) -> None:
+def rescale_tf(entity: str, features: dict, counts: Mapping[tuple[str, str], int], totals: Mapping[str, int]) -> None:
     """Replace the term frequencies computed on a few records by the whole base's: ``counts`` of each
     value in the index (at least its count among these records), ``totals`` as the full run counted."""
     for name, prior in TF_FIELDS[entity]:
@@ -155,7 +155,9 @@ def _local_counts(values: Iterable) -> dict:
     return out
 
 
-def kept_pairs(records: Sequence[Record], cluster_of: Mapping[Record, int], changed: set[Record]) -> list[tuple[int, int]]:
+def kept_pairs(
+    records: Sequence[Record], cluster_of: Mapping[Record, int], changed: set[Record]
+) -> list[tuple[int, int]]:
     """Unions that keep each stored cluster's unchanged records together: each to its cluster's first."""
     first: dict[int, int] = {}
     pairs = []
@@ -168,3 +170,35 @@ def kept_pairs(records: Sequence[Record], cluster_of: Mapping[Record, int], chan
         else:
             first[cluster] = i
     return pairs
+
+
+@dataclass
+class Stored:
+    """What a sync knows of one entity's stored index (``connectors.crm_db.match_index``)."""
+
+    model: dict  # {"model": Model.to_dict(), "totals": tf_totals()} of the last full run
+    counts: Callable[[dict[str, set[str]]], dict[tuple[str, str], int]]  # (rule, value) → stored records
+    clusters: Mapping[Record, int]  # record → the CRM id it is linked to
+    changed: set[Record]  # new and changed records: free to go to another cluster
+
+    def prepare(
+        self, entity: str, comparisons: tuple[Comparison, ...], features: dict, records: Sequence[Record]
+    ) -> tuple[Model | None, list[tuple[int, int]]]:
+        """(the stored model, the unions that keep stored clusters together); the features' term
+        frequencies become the base's. No model when it was learnt by other code: one is learnt here."""
+        rescale_tf(entity, features, self.counts(tf_values(entity, features)), self.model.get("totals", {}))
+        model = Model.from_dict(comparisons, self.model.get("model", {}))
+        return model, kept_pairs(records, self.clusters, self.changed)
+
+
+def index_rows(entity: str, features: Mapping, records: Sequence[Record]) -> list[tuple[str, str, str, str]]:
+    """(source, source_key, rule, value) of every record, as the load stores them."""
+    return [(*records[i], rule, value) for i, rule, value in index_keys(entity, features, len(records))]
+
+
+def index_entry(entity: str, features: Mapping, records: Sequence[Record], model: Model, full: bool) -> dict:
+    """What the load stores in the index: every record's keys; the model only from a full run."""
+    entry: dict = {"rows": index_rows(entity, features, records)}
+    if full:
+        entry["model"] = {"model": model.to_dict(), "totals": tf_totals(entity, features, len(records))}
+    return entry

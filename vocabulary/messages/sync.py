@@ -13,6 +13,12 @@ MESSAGES = {
         "en": "{catalog}: the server answers at most {cap} elements per page (asked for {asked}); "
         "reading in pages of {cap}",
     },
+    "sync.scope": {
+        "ru": "сопоставляются заново {records} записей: изменённые, их возможные дубли и их группы; "
+        "остальные остаются как есть",
+        "en": "{records} records are matched again: the changed ones, their possible duplicates and their "
+        "clusters; every other record stays as it is",
+    },
     "sync.delta": {
         "ru": "изменения в 1С: новых {new}, изменённых {changed}, удалённых {deleted}, без изменений {unchanged}; "
         "полностью загружено элементов: {fetched}",

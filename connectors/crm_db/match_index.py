@@ -1,0 +1,160 @@
+"""The matching index in the target database (``match_keys``, ``match_models``): see transforms.matching.index.
+
+Written by the load in its transaction (a full run replaces it, a sync the rows of the records it
+matched again); read by a sync to find the stored partners of new and changed records, the value
+counts of the whole base and the model. It is derived state: valid only while the run that wrote
+it is the target's last successful load — after an undo, or a load that did not write it, the next
+run is a full one and writes it anew.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+from sqlalchemy import Connection, delete, func, insert, select, tuple_
+
+from connectors.crm_db import schema as s
+from connectors.crm_db.engine import reading
+from connectors.crm_db.journal import chunks
+from vocabulary.pairs import Record
+
+KeyRow = tuple[str, str, str, str]  # (source, source_key, rule, value)
+COMMON_VALUE = 200  # a value this many stored records share (a switchboard, «ооо») finds no partners by itself
+
+
+@dataclass
+class IndexUpdate:
+    """What a load writes into the index: per entity its records' keys, the model learnt (full runs)."""
+
+    keys: dict[str, list[KeyRow]]
+    contact_company: dict[Record, int] = field(default_factory=dict)  # contact record → its company cluster
+    models: dict[str, dict] = field(default_factory=dict)  # entity → model (m, u, λ, totals): a full run
+    scope: dict[str, set[Record]] | None = None  # entity → records whose rows are replaced; None: everything
+
+
+def write_index(
+    conn: Connection, run_id: str, update: IndexUpdate, company_ids: Mapping[int, int], linked: Mapping[str, set]
+) -> None:
+    """Replace the index rows of ``update`` (of linked records only; contacts' company as its CRM id)."""
+    t = s.match_keys
+    for entity in ("company", "contact"):
+        if update.scope is None:
+            conn.execute(delete(t).where(t.c.entity == entity))
+        else:
+            for chunk in chunks(sorted(update.scope.get(entity, ()))):
+                conn.execute(
+                    delete(t).where((t.c.entity == entity) & tuple_(t.c.source, t.c.source_key).in_(list(chunk)))
+                )
+        rows = [
+            {"entity": entity, "source": src, "source_key": key, "rule": rule, "value": value[:255]}
+            for src, key, rule, value in update.keys.get(entity, ())
+            if (src, key) in linked.get(entity, ())
+        ]
+        if entity == "contact":
+            rows += [
+                {"entity": entity, "source": src, "source_key": key, "rule": "company", "value": str(company_ids[c])}
+                for (src, key), c in update.contact_company.items()
+                if c in company_ids and (src, key) in linked.get(entity, ())
+            ]
+        for chunk in chunks(rows):
+            conn.execute(insert(t), list(chunk))
+    m = s.match_models
+    stored = {r.entity: r.model for r in conn.execute(select(m.c.entity, m.c.model))}
+    conn.execute(delete(m))
+    models = {e: json.dumps(model) for e, model in update.models.items()}
+    rows = [{"entity": e, "model": models.get(e, stored.get(e)), "run_id": run_id} for e in ("company", "contact")]
+    conn.execute(insert(m), [r for r in rows if r["model"] is not None])
+
+
+@dataclass
+class StoredIndex:
+    """The index as the last load left it, when it is still the target's state."""
+
+    url: str
+    models: dict[str, dict]  # entity → model
+
+    def find(self, entity: str, keys: Mapping[str, set[str]]) -> set[Record]:
+        """Stored records sharing a key with ``keys`` (a value shared by ``COMMON_VALUE`` or more: skipped)."""
+        t = s.match_keys
+        found: set[Record] = set()
+        with reading(self.url, "match_keys") as conn:
+            for rule, values in sorted(keys.items()):
+                for chunk in chunks(sorted(values)):
+                    hits: dict[str, list[Record]] = defaultdict(list)
+                    query = select(t.c.value, t.c.source, t.c.source_key).where(
+                        (t.c.entity == entity) & (t.c.rule == rule) & t.c.value.in_(list(chunk))
+                    )
+                    for r in conn.execute(query):
+                        hits[r.value].append((r.source, r.source_key))
+                    for records in hits.values():
+                        if len(records) < COMMON_VALUE:
+                            found.update(records)
+        return found
+
+    def values(self, entity: str, rule: str, records: Iterable[Record]) -> dict[Record, str]:
+        """The stored value of ``rule`` (one per record, e.g. the name key) of ``records``."""
+        t = s.match_keys
+        out: dict[Record, str] = {}
+        with reading(self.url, "match_keys") as conn:
+            for chunk in chunks(sorted(set(records))):
+                query = select(t.c.source, t.c.source_key, t.c.value).where(
+                    (t.c.entity == entity) & (t.c.rule == rule) & tuple_(t.c.source, t.c.source_key).in_(list(chunk))
+                )
+                out.update({(r.source, r.source_key): r.value for r in conn.execute(query)})
+        return out
+
+    def counts(self, entity: str, values: Mapping[str, set[str]]) -> dict[tuple[str, str], int]:
+        """(rule, value) → how many stored records have it."""
+        t = s.match_keys
+        out: dict[tuple[str, str], int] = {}
+        with reading(self.url, "match_keys") as conn:
+            for rule, vs in sorted(values.items()):
+                for chunk in chunks(sorted(vs)):
+                    query = (
+                        select(t.c.value, func.count())
+                        .where((t.c.entity == entity) & (t.c.rule == rule) & t.c.value.in_(list(chunk)))
+                        .group_by(t.c.value)
+                    )
+                    out.update({(rule, v): n for v, n in conn.execute(query)})
+        return out
+
+    def clusters(self, entity: str, records: Iterable[Record]) -> dict[Record, int]:
+        """Record → the CRM id it is linked to (live links only)."""
+        t = s.source_links
+        out: dict[Record, int] = {}
+        with reading(self.url, "source_links") as conn:
+            for chunk in chunks(sorted(set(records))):
+                query = select(t.c.source, t.c.source_key, t.c.crm_id).where(
+                    (t.c.entity == entity)
+                    & t.c.deleted_at.is_(None)
+                    & tuple_(t.c.source, t.c.source_key).in_(list(chunk))
+                )
+                out.update({(r.source, r.source_key): r.crm_id for r in conn.execute(query)})
+        return out
+
+    def members(self, entity: str, crm_ids: Iterable[int]) -> dict[Record, int]:
+        """Every live record linked to one of ``crm_ids``."""
+        t = s.source_links
+        out: dict[Record, int] = {}
+        with reading(self.url, "source_links") as conn:
+            for chunk in chunks(sorted(set(crm_ids))):
+                query = select(t.c.source, t.c.source_key, t.c.crm_id).where(
+                    (t.c.entity == entity) & t.c.deleted_at.is_(None) & t.c.crm_id.in_(list(chunk))
+                )
+                out.update({(r.source, r.source_key): r.crm_id for r in conn.execute(query)})
+        return out
+
+
+def stored_index(url: str, last_load_id: str | None) -> StoredIndex | None:
+    """The index, when the run that wrote it is the target's last successful load (``last_load_id``,
+    ``run_log.last_load``); else None: the next run is a full one."""
+    with reading(url, "match_models") as conn:
+        if conn is None:
+            return None
+        rows = conn.execute(select(s.match_models.c.entity, s.match_models.c.model, s.match_models.c.run_id)).all()
+    if not rows or last_load_id is None or any(r.run_id != last_load_id for r in rows):
+        return None
+    return StoredIndex(url, {r.entity: json.loads(r.model) for r in rows})

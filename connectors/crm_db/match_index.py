@@ -14,7 +14,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, delete, func, insert, select, tuple_
+from sqlalchemy import Connection, delete, func, insert, select
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import reading
@@ -44,9 +44,9 @@ def write_index(
         if update.scope is None:
             conn.execute(delete(t).where(t.c.entity == entity))
         else:
-            for chunk in chunks(sorted(update.scope.get(entity, ()))):
+            for source, chunk in _by_source(update.scope.get(entity, ())):
                 conn.execute(
-                    delete(t).where((t.c.entity == entity) & tuple_(t.c.source, t.c.source_key).in_(list(chunk)))
+                    delete(t).where((t.c.entity == entity) & (t.c.source == source) & t.c.source_key.in_(chunk))
                 )
         rows = [
             {"entity": entity, "source": src, "source_key": key, "rule": rule, "value": value[:255]}
@@ -79,19 +79,18 @@ class StoredIndex:
     def find(self, entity: str, keys: Mapping[str, set[str]]) -> set[Record]:
         """Stored records sharing a key with ``keys`` (a value shared by ``COMMON_VALUE`` or more: skipped)."""
         t = s.match_keys
+        rare = {
+            rule: {v for (_, v), n in self.counts(entity, {rule: values}).items() if n < COMMON_VALUE}
+            for rule, values in keys.items()
+        }
         found: set[Record] = set()
         with reading(self.url, "match_keys") as conn:
-            for rule, values in sorted(keys.items()):
+            for rule, values in sorted(rare.items()):
                 for chunk in chunks(sorted(values)):
-                    hits: dict[str, list[Record]] = defaultdict(list)
-                    query = select(t.c.value, t.c.source, t.c.source_key).where(
+                    query = select(t.c.source, t.c.source_key).where(
                         (t.c.entity == entity) & (t.c.rule == rule) & t.c.value.in_(list(chunk))
                     )
-                    for r in conn.execute(query):
-                        hits[r.value].append((r.source, r.source_key))
-                    for records in hits.values():
-                        if len(records) < COMMON_VALUE:
-                            found.update(records)
+                    found.update((r.source, r.source_key) for r in conn.execute(query))
         return found
 
     def values(self, entity: str, rule: str, records: Iterable[Record]) -> dict[Record, str]:
@@ -99,11 +98,11 @@ class StoredIndex:
         t = s.match_keys
         out: dict[Record, str] = {}
         with reading(self.url, "match_keys") as conn:
-            for chunk in chunks(sorted(set(records))):
-                query = select(t.c.source, t.c.source_key, t.c.value).where(
-                    (t.c.entity == entity) & (t.c.rule == rule) & tuple_(t.c.source, t.c.source_key).in_(list(chunk))
+            for source, chunk in _by_source(records):
+                query = select(t.c.source_key, t.c.value).where(
+                    (t.c.entity == entity) & (t.c.source == source) & t.c.source_key.in_(chunk) & (t.c.rule == rule)
                 )
-                out.update({(r.source, r.source_key): r.value for r in conn.execute(query)})
+                out.update({(source, r.source_key): r.value for r in conn.execute(query)})
         return out
 
     def counts(self, entity: str, values: Mapping[str, set[str]]) -> dict[tuple[str, str], int]:
@@ -126,13 +125,12 @@ class StoredIndex:
         t = s.source_links
         out: dict[Record, int] = {}
         with reading(self.url, "source_links") as conn:
-            for chunk in chunks(sorted(set(records))):
-                query = select(t.c.source, t.c.source_key, t.c.crm_id).where(
-                    (t.c.entity == entity)
+            for source, chunk in _by_source(records):
+                query = select(t.c.source_key, t.c.crm_id).where(
+                    (t.c.entity == entity) & (t.c.source == source) & t.c.source_key.in_(chunk)
                     & t.c.deleted_at.is_(None)
-                    & tuple_(t.c.source, t.c.source_key).in_(list(chunk))
-                )
-                out.update({(r.source, r.source_key): r.crm_id for r in conn.execute(query)})
+                )  # fmt: skip
+                out.update({(source, r.source_key): r.crm_id for r in conn.execute(query)})
         return out
 
     def members(self, entity: str, crm_ids: Iterable[int]) -> dict[Record, int]:
@@ -146,6 +144,16 @@ class StoredIndex:
                 )
                 out.update({(r.source, r.source_key): r.crm_id for r in conn.execute(query)})
         return out
+
+
+def _by_source(records: Iterable[Record]) -> Iterable[tuple[str, list[str]]]:
+    """(source, a chunk of its keys): look-ups by the (entity, source, source_key) index."""
+    keys: dict[str, set[str]] = defaultdict(set)
+    for source, key in records:
+        keys[source].add(key)
+    for source in sorted(keys):
+        for chunk in chunks(sorted(keys[source])):
+            yield source, list(chunk)
 
 
 def stored_index(url: str, last_load_id: str | None) -> StoredIndex | None:

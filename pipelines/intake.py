@@ -26,14 +26,14 @@ from pipelines.incremental import SourceDelta, can_sync_incrementally, sync_inde
 from pipelines.stages import ExtractedSource, TableIntake
 from transforms.column_mapping import MappingError, map_columns
 from transforms.onec_catalogs import onec_data
-from transforms.onec_changes import catalog_changes, fetch_by_keys
+from transforms.onec_changes import CatalogChanges, catalog_changes, fetch_by_keys
 from transforms.onec_records import onec_records
 from transforms.onec_xml_mapping import exchange_data
 from transforms.records import SourceRecords, record_key_column, rejected_row_key, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
 from vocabulary.grid import Grid
 from vocabulary.messages import text
-from vocabulary.onec import OneCData
+from vocabulary.onec import OneCData, Version
 from vocabulary.rejects import reject, rejects_frame
 
 
@@ -62,6 +62,24 @@ class ODataRead:
     delta: SourceDelta | None = None  # a sync that matches only what changed: the records it concerns
 
 
+def _note_catalog(
+    changes: VersionChanges,
+    counts: dict[str, int],
+    catalog: str,
+    plan: CatalogChanges,
+    versions: dict[str, Version],
+    fetched: list[dict],
+) -> None:
+    """What one catalog's read changes (``sync_versions``) and counts (the run's note)."""
+    changes.fetched[catalog] = fetched
+    changes.gone[catalog] = plan.gone | (plan.to_fetch - {str(e.get("Ref_Key")) for e in fetched})
+    counts["new"] += len(plan.new)
+    counts["changed"] += len(plan.changed)
+    counts["unchanged"] += len(plan.unchanged)
+    counts["deleted"] += len(plan.gone) + sum(versions[k].deleted for k in plan.changed)
+    counts["fetched"] += len(fetched)
+
+
 def read_odata_delta(source: ODataSource, target_url: str, index: StoredIndex, region: str) -> ODataRead | None:
     """A sync that matches only what changed (``pipelines.incremental``); None when it has to read everything."""
     password, options = source.password(), odata_options(source)
@@ -76,13 +94,7 @@ def read_odata_delta(source: ODataSource, target_url: str, index: StoredIndex, r
         plan = catalog_changes(versions, stored.get(catalog, {}))
         wanted = {catalog: plan.to_fetch} if plan.to_fetch else {}
         fetched = fetch_elements(*login, wanted, source_name=source.name, options=options)[catalog] if wanted else []
-        changes.fetched[catalog] = fetched
-        changes.gone[catalog] = plan.gone | (plan.to_fetch - {str(e.get("Ref_Key")) for e in fetched})
-        counts["new"] += len(plan.new)
-        counts["changed"] += len(plan.changed)
-        counts["unchanged"] += len(plan.unchanged)
-        counts["deleted"] += len(plan.gone) + sum(versions[k].deleted for k in plan.changed)
-        counts["fetched"] += len(fetched)
+        _note_catalog(changes, counts, catalog, plan, versions, fetched)
     elements, delta = sync_scope(
         index,
         source.name,
@@ -125,13 +137,7 @@ def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead
                 if str(e.get("Ref_Key")) in plan.to_fetch
             ]
         elements[catalog] = [before[key][1] for key in sorted(plan.unchanged)] + fetched
-        changes.fetched[catalog] = fetched
-        changes.gone[catalog] = plan.gone | (plan.to_fetch - {str(e.get("Ref_Key")) for e in fetched})
-        counts["new"] += len(plan.new)
-        counts["changed"] += len(plan.changed)
-        counts["unchanged"] += len(plan.unchanged)
-        counts["deleted"] += len(plan.gone) + sum(versions[k].deleted for k in plan.changed)
-        counts["fetched"] += len(fetched)
+        _note_catalog(changes, counts, catalog, plan, versions, fetched)
     for catalog in set(stored) - set(now):  # a catalog no longer published: its elements are gone
         changes.gone[catalog] = set(stored[catalog])
     return ODataRead(fingerprint_of(now), elements, changes, [text("sync.delta", **counts)])

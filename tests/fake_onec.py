@@ -636,3 +636,14 @@ def partner(n: int, name: str) -> dict:
         "Клиент": True,
         "КонтактнаяИнформация": [],
     }
+
+
+def retry_without_waiting(monkeypatch) -> None:
+    """The pipeline's OData reads retry at once (no backoff): tests of failures stay fast."""
+    from connectors.onec_odata import ODataOptions
+
+    def fast(source: object) -> ODataOptions:
+        return ODataOptions(timeout=source.timeout, page_size=source.page_size, backoff=0)
+
+    monkeypatch.setattr("pipelines.intake.odata_options", fast)
+    monkeypatch.setattr("pipelines.sync.odata_options", fast)

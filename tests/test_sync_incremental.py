@@ -11,7 +11,7 @@ from sqlalchemy import create_engine, text
 from cli.main import main
 from connectors.errors import SourceError
 from connectors.onec_odata import ODataOptions, read_catalogs, scan_versions
-from tests.fake_onec import FakeOneC, counterparty, guid
+from tests.fake_onec import FakeOneC, counterparty, guid, retry_without_waiting
 
 PASSWORD = "s3cret-1c"
 COUNTERPARTIES = "Catalog_Контрагенты"
@@ -49,12 +49,7 @@ def scalar(folder: Path, sql: str) -> object:
 @pytest.fixture
 def onec(monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("ONEC_TEST_PASSWORD", PASSWORD)
-
-    def fast(source: object) -> ODataOptions:  # retries without the waiting
-        return ODataOptions(timeout=source.timeout, page_size=source.page_size, backoff=0)
-
-    monkeypatch.setattr("pipelines.intake.odata_options", fast)
-    monkeypatch.setattr("pipelines.sync.odata_options", fast)
+    retry_without_waiting(monkeypatch)
     rows = [
         counterparty(
             n,

@@ -8,11 +8,10 @@ import random
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, text
 
 from cli.main import main
-from connectors.onec_odata import ODataOptions
-from tests.fake_onec import FakeOneC, bp_contact, counterparty, guid
+from tests.fake_onec import FakeOneC, bp_contact, counterparty, guid, retry_without_waiting
+from tests.test_sync import rows
 
 PASSWORD = "s3cret-1c"
 COUNTERPARTIES = "Catalog_Контрагенты"
@@ -54,12 +53,7 @@ def person(n: int, owner: int, **changes: object) -> dict:
 @pytest.fixture
 def fast_odata(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ONEC_TEST_PASSWORD", PASSWORD)
-
-    def fast(source: object) -> ODataOptions:
-        return ODataOptions(timeout=source.timeout, page_size=source.page_size, backoff=0)
-
-    monkeypatch.setattr("pipelines.intake.odata_options", fast)
-    monkeypatch.setattr("pipelines.sync.odata_options", fast)
+    retry_without_waiting(monkeypatch)
 
 
 def base() -> dict[str, list[dict]]:
@@ -78,15 +72,6 @@ def write_config(folder: Path, onec: FakeOneC, url: str, name: str = "migration.
         encoding="utf-8",
     )
     return str(path)
-
-
-def rows(url: str, sql: str) -> list[tuple]:
-    engine = create_engine(url)
-    try:
-        with engine.connect() as conn:
-            return [tuple(r) for r in conn.execute(text(sql))]
-    finally:
-        engine.dispose()
 
 
 def partition(url: str, entity: str) -> set[frozenset[str]]:

@@ -220,26 +220,8 @@ def run(
 
     links = _link_rows(entity, records, outcome, g, w, p, a, b, extra)
     review = _review_rows(entity, records, reviewed, outcome, g, w, p, a, b, extra)
-    ignored = [
-        text(
-            "matching.ignored_decision",
-            entity=entity.name,
-            left=f"{records[x][0]}:{records[x][1]}",
-            right=f"{records[y][0]}:{records[y][1]}",
-            rule=text(f"matching.rule.{rule}"),
-        )
-        for x, y, rule in outcome.ignored_decisions
-    ]
-    splits = [
-        text(
-            "matching.split",
-            entity=entity.name,
-            left=f"{records[x][0]}:{records[x][1]}",
-            right=f"{records[y][0]}:{records[y][1]}",
-            rule=text(f"matching.rule.{rule}"),
-        )
-        for x, y, rule in outcome.split
-    ]
+    ignored = _pair_notes("matching.ignored_decision", entity.name, records, outcome.ignored_decisions)
+    splits = _pair_notes("matching.split", entity.name, records, outcome.split)
     stats = {
         "pairs_scored": len(a),
         "pairs_by_rule": dict(report.pairs),
@@ -253,6 +235,20 @@ def run(
         "u": {c.field: [float(f"{x:.3g}") for x in u] for c, u in zip(entity.comparisons, model.u)},
     }
     return Matched(frame.assign(**{CLUSTER: labels}), links, review, ignored, stats, model, splits)
+
+
+def _pair_notes(key: str, entity: str, records: list[Record], pairs: list[tuple[int, int, str]]) -> list[str]:
+    """One line per pair of records and the rule that concerns them (a refused decision, a split)."""
+    return [
+        text(
+            key,
+            entity=entity,
+            left=f"{records[x][0]}:{records[x][1]}",
+            right=f"{records[y][0]}:{records[y][1]}",
+            rule=text(f"matching.rule.{rule}"),
+        )
+        for x, y, rule in pairs
+    ]
 
 
 def _count(items) -> dict[str, int]:

@@ -22,6 +22,7 @@ import pandas as pd
 from connectors.crm_db.match_index import StoredIndex, stored_index
 from connectors.crm_db.run_log import last_load
 from pipelines.config import MigrationConfig
+from pipelines.inputs_digest import settings_digest
 from transforms.matching.companies import alike_names
 from transforms.matching.features import company_features, contact_features
 from transforms.matching.index import retrieval_keys
@@ -44,11 +45,12 @@ class SourceDelta:
 
 
 def sync_index(config: MigrationConfig, url: str | None) -> StoredIndex | None:
-    """The stored index when this run can match only what changed; None: a full run."""
+    """The stored index when this run can match only what changed; None: a full run (also when the
+    config, the code or the reviewers' decisions changed since the index was built)."""
     if url is None or len(config.sources) != 1 or config.sources[0].kind != "onec_odata":
         return None
     previous = last_load(url)
-    return stored_index(url, previous["id"] if previous else None)
+    return stored_index(url, previous["id"] if previous else None, settings_digest(config, url))
 
 
 def _entity(catalog: str) -> str | None:

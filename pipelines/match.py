@@ -6,6 +6,7 @@ import pandas as pd
 from connectors.crm_db.decisions import read_decisions
 from connectors.crm_db.match_index import IndexUpdate, StoredIndex
 from pipelines.incremental import SourceDelta, sync_index
+from pipelines.inputs_digest import settings_digest
 from pipelines.metadata import frame_metadata, sample
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import GoldenRecords, MatchedRecords, Normalised
@@ -53,6 +54,7 @@ def matched(
         },
         {e: m.index["model"] for e, m in (("company", companies), ("contact", contacts)) if "model" in m.index},
         _scope(normalised.delta) if index else None,
+        settings_digest(config, url),
     )
     return dg.Output(
         MatchedRecords(companies.frame, contacts.frame, links, review, update),

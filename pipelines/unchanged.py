@@ -17,34 +17,13 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
-from connectors.crm_db.decisions import read_decisions
 from connectors.crm_db.run_log import last_load, stored_state
 from pipelines.config import MigrationConfig
+from pipelines.inputs_digest import settings
 from pipelines.sync import source_fingerprint
 
 INPUTS_KEY = "*inputs"  # the sync_state row of the digest of every input; no source name starts with "*"
-_PACKAGES = ("cli", "pipelines", "connectors", "transforms", "validators", "vocabulary")
-
-
-@cache
-def code_version() -> str:
-    """SHA-256 over the project's own files: any code change, released or not, makes every input new."""
-    root = Path(__file__).resolve().parent.parent
-    digest = hashlib.sha256()
-    for package in _PACKAGES:
-        for path in sorted((root / package).rglob("*")):
-            if path.is_file() and "__pycache__" not in path.parts:
-                digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
-    return digest.hexdigest()
-
-
-def _decisions_digest(url: str) -> str:
-    frame = read_decisions(url)
-    rows = sorted(map(str, frame.itertuples(index=False, name=None)))
-    return hashlib.sha256("\n".join(rows).encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -70,8 +49,7 @@ class RunInputs:
 def run_inputs(config: MigrationConfig, url: str) -> RunInputs:
     """The inputs as they are now (sources hashed or, for 1C over OData, their cheap fingerprint)."""
     sources = {s.name: source_fingerprint(config, s) for s in config.sources}
-    settings = config.model_dump(mode="json", exclude={"target", "crm"})
-    everything = {"sources": sources, "config": settings, "code": code_version(), "decisions": _decisions_digest(url)}
+    everything = {"sources": sources, **settings(config, url)}
     return RunInputs(sources, hashlib.sha256(json.dumps(everything, sort_keys=True).encode()).hexdigest())
 
 

@@ -159,6 +159,23 @@ def test_after_an_undo_the_next_sync_matches_the_whole_base(
         assert main(["sync", "--config", cfg]) == 0
 
 
+def test_after_the_matching_settings_change_the_next_sync_matches_the_whole_base(
+    tmp_path: Path, fast_odata: None, capsys: pytest.CaptureFixture
+) -> None:
+    url = f"sqlite:///{tmp_path / 'crm.db'}"
+    with FakeOneC(base(), user="odata", password=PASSWORD) as onec:
+        cfg = write_config(tmp_path, onec, url)
+        assert main(["run", "--config", cfg]) == 0
+        Path(cfg).write_text(Path(cfg).read_text("utf-8") + "matching: {auto_merge: 0.99}\n", "utf-8")
+        onec.change(COUNTERPARTIES, guid(5), Description=f"{name(5)} ООО (офис)")
+        capsys.readouterr()
+        assert main(["sync", "--config", cfg]) == 0
+        assert "сопоставляются заново" not in capsys.readouterr().out  # built under other settings
+        onec.change(COUNTERPARTIES, guid(6), Description=f"{name(6)} ООО (склад)")
+        assert main(["sync", "--config", cfg]) == 0
+        assert "сопоставляются заново" in capsys.readouterr().out  # the full sync rebuilt the index
+
+
 def test_a_large_random_week_agrees_with_a_full_run(tmp_path: Path, fast_odata: None) -> None:
     """Random edits, duplicates and deletions over several syncs: the same clusters as one full run."""
     rng = random.Random(7)

@@ -33,6 +33,7 @@ class IndexUpdate:
     contact_company: dict[Record, int] = field(default_factory=dict)  # contact record → its company cluster
     models: dict[str, dict] = field(default_factory=dict)  # entity → model (m, u, λ, totals): a full run
     scope: dict[str, set[Record]] | None = None  # entity → records whose rows are replaced; None: everything
+    settings: str = ""  # digest of the config, code and decisions the match ran under (pipelines.inputs_digest)
 
 
 def write_index(
@@ -65,7 +66,10 @@ def write_index(
     stored = {r.entity: r.model for r in conn.execute(select(m.c.entity, m.c.model))}
     conn.execute(delete(m))
     models = {e: json.dumps(model) for e, model in update.models.items()}
-    rows = [{"entity": e, "model": models.get(e, stored.get(e)), "run_id": run_id} for e in ("company", "contact")]
+    rows = [
+        {"entity": e, "model": models.get(e, stored.get(e)), "run_id": run_id, "settings": update.settings}
+        for e in ("company", "contact")
+    ]
     conn.execute(insert(m), [r for r in rows if r["model"] is not None])
 
 
@@ -156,13 +160,14 @@ def _by_source(records: Iterable[Record]) -> Iterable[tuple[str, list[str]]]:
             yield source, list(chunk)
 
 
-def stored_index(url: str, last_load_id: str | None) -> StoredIndex | None:
+def stored_index(url: str, last_load_id: str | None, settings: str) -> StoredIndex | None:
     """The index, when the run that wrote it is the target's last successful load (``last_load_id``,
-    ``run_log.last_load``); else None: the next run is a full one."""
+    ``run_log.last_load``) and it was built under the same ``settings``; else None: a full run."""
     with reading(url, "match_models") as conn:
         if conn is None:
             return None
-        rows = conn.execute(select(s.match_models.c.entity, s.match_models.c.model, s.match_models.c.run_id)).all()
-    if not rows or last_load_id is None or any(r.run_id != last_load_id for r in rows):
+        m = s.match_models.c
+        rows = conn.execute(select(m.entity, m.model, m.run_id, m.settings)).all()
+    if not rows or last_load_id is None or any(r.run_id != last_load_id or r.settings != settings for r in rows):
         return None
     return StoredIndex(url, {r.entity: json.loads(r.model) for r in rows})

@@ -308,4 +308,5 @@ match_models = Table(
     Column("entity", String(10), primary_key=True),
     Column("model", LongText, nullable=False),  # JSON
     Column("run_id", String(64), nullable=False),  # the load that wrote the index
+    Column("settings", String(64), nullable=False),  # the digest of config, code and decisions it was built under
 )

@@ -33,6 +33,7 @@ def upgrade() -> None:
     sa.Column('entity', sa.String(length=10), nullable=False),
     sa.Column('model', LONG_TEXT, nullable=False),
     sa.Column('run_id', sa.String(length=64), nullable=False),
+    sa.Column('settings', sa.String(length=64), nullable=False),
     sa.PrimaryKeyConstraint('entity')
     )
 

@@ -46,7 +46,7 @@ from transforms.matching.engine import (
     show_shared,
     stable_order,
 )
-from transforms.matching.features import company_features, is_role_mailbox
+from transforms.matching.features import company_features, is_role_mailbox, with_feature_issues
 from transforms.matching.rules import COMPANY_FACETS
 from vocabulary.messages import text
 
@@ -193,6 +193,7 @@ def match_companies(companies: pd.DataFrame, thresholds: Thresholds, decisions: 
     """Cluster company records; branches (same INN, other KPP) stay apart (see the README, «Matching»)."""
     frame = stable_order(companies)
     features = company_features(frame)
+    frame = with_feature_issues(frame, features)
     report = BlockReport()
     pairs = company_pairs(features, len(frame), report)
     entity = Entity(

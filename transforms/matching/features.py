@@ -177,7 +177,7 @@ def place_key(city: str | None, address: str | None, phones: tuple = ()) -> str 
     return " ".join(city.replace("г.", " ").split()) or None if city else None
 
 
-def _office(label_city: str | None, kpp: str | None, name_key: str | None) -> str | None:
+def _office(kpp: str | None, label_city: str | None, name_key: str | None) -> str | None:
     """head | branch | None: what the KPP's reason code or a «филиал / ОП» label says the record is."""
     if kpp:
         return "head" if kpp[4:6] == "01" else "branch"
@@ -232,7 +232,7 @@ def is_role_mailbox(email: str) -> bool:
     return email.split("@", 1)[0] in ROLE_MAILBOXES
 
 
-def _domain(emails: list[str], website: str | None) -> str | None:
+def _domain(website: str | None, emails: list[str]) -> str | None:
     """The company's own domain: of its website, else of a personal address off free mail
     (``info@`` / ``reception@`` of a business centre is shared by its tenants: not a domain of theirs)."""
     if website:
@@ -267,7 +267,8 @@ class _Guard:
 
     ``each(fn, field, *columns)`` is ``[fn(*row) for row in zip(*columns)]``, except that a row
     ``fn`` raises on gets ``neutral`` and its record a warning (the first per field) in
-    :attr:`issues`: one odd value costs that record that feature, nothing more.
+    :attr:`issues`, showing the row's value of the first column (the field's): one odd value
+    costs that record that feature, nothing more.
     """
 
     def __init__(self) -> None:
@@ -338,13 +339,11 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
     labelled = guard.each(branch_label, "name", name_keys, neutral=(None, None))
     keys = [key for key, _ in labelled]
     branch_cities = [city for _, city in labelled]
+    cities, addresses, websites = (
+        guard.each(_text_or_none, field, frame[field]) for field in ("city", "address", "website")
+    )
     places = guard.each(
-        lambda label, c, a, p: label or place_key(c, a, p),
-        "city",
-        branch_cities,
-        frame["city"],
-        frame["address"],
-        frame["phones"],
+        lambda c, label, a, p: label or place_key(c, a, p), "city", cities, branch_cities, addresses, frame["phones"]
     )
     kinds = guard.each(_kind, "type", frame["type"])
     people = guard.each(_person, "name", keys, kinds, neutral=[])
@@ -359,16 +358,16 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         "ogrn": _obj(ogrn),
         "kind": _obj(kinds),
         "place": _obj(guard.each(lambda p: fold(p) if p else None, "city", places)),
-        "address": _obj(guard.each(_address_key, "address", frame["address"])),
+        "address": _obj(guard.each(_address_key, "address", addresses)),
         # region codes as numbers (0: unknown), so that comparing them is integer arithmetic
         "inn_region": np.array(guard.each(_inn_region, "inn", inn, neutral=0), dtype=np.int64),
         "city_region": np.array(guard.each(_city_region, "city", places, neutral=0), dtype=np.int64),
-        "domain": _obj(guard.each(_domain, "website", emails, frame["website"])),
+        "domain": _obj(guard.each(_domain, "website", websites, emails)),
         "person_last": _obj([p[0] if p else None for p in people]),
         "person_first": _obj([p[1] if p else None for p in people]),
         "person_middle": _obj([p[2] if len(p) > 2 else None for p in people]),
         "numbers": _obj(guard.each(_numbers, "name", keys)),
-        "office": _obj(guard.each(_office, "kpp", branch_cities, kpp, name_keys)),
+        "office": _obj(guard.each(_office, "kpp", kpp, branch_cities, name_keys)),
         "places_display": list(places),
     }
     _channels(features, phones, phone_kinds, emails)

@@ -286,14 +286,10 @@ def _unique(name: str, taken: set[str]) -> str:
 
 def render_config(scan: Scan, *, folder: Path, out: Path, language: str) -> str:
     """The migration.yaml text: values from ``scan``, comments in ``language``."""
-    from vocabulary.messages import current_language, set_language  # the file's language, not the CLI's
+    from vocabulary.messages import speaking  # the file's language, not the CLI's
 
-    before = current_language()
-    set_language(language)
-    try:
+    with speaking(language):
         return _render(scan, folder=folder, out=out, language=language)
-    finally:
-        set_language(before)
 
 
 def _render(scan: Scan, *, folder: Path, out: Path, language: str) -> str:

@@ -15,10 +15,11 @@ import warnings
 from importlib import metadata
 from pathlib import Path
 
+from cli.argparse_texts import argparse_texts
 from cli.progress import shown
 from pipelines.config import load_config
 from vocabulary.errors import EXIT_FAILED, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, CrmMigrateError, UsageError
-from vocabulary.messages import set_language, text
+from vocabulary.messages import LANGUAGE_ENV, LANGUAGES, current_language, environment_language, set_language, text
 
 __all__ = ["EXIT_FAILED", "EXIT_INTERRUPTED", "EXIT_OK", "EXIT_USAGE", "main"]
 
@@ -30,120 +31,97 @@ def _version() -> str:
         return "unknown"
 
 
+def _help(key: str) -> str:
+    return text(f"cli.help.{key}")
+
+
+def _metavar(key: str) -> str:
+    return text(f"cli.metavar.{key}")
+
+
 def _command(
-    sub: argparse._SubParsersAction, name: str, help_text: str, *, summary: bool = False, dry_run: str | None = None
+    sub: argparse._SubParsersAction, name: str, help_key: str, *, summary: bool = False, dry_run: str | None = None
 ) -> argparse.ArgumentParser:
-    """A subcommand that reads the config and touches the target (so it takes --target, DESIGN §5)."""
-    cmd = sub.add_parser(name, help=help_text)
-    cmd.add_argument("--config", required=True, type=Path, help="migration.yaml")
-    cmd.add_argument("--target", help="database URL overriding target.url (passwords: use ${ENV_VAR})")
+    """A subcommand that reads the config and touches the target (so it takes --target, DESIGN §5).
+
+    ``help_key`` and ``dry_run`` are keys of ``cli.help.*`` in the message catalogue.
+    """
+    cmd = sub.add_parser(name, help=_help(help_key), description=_help(help_key))
+    cmd.add_argument("--config", required=True, type=Path, metavar=_metavar("file"), help=_help("config"))
+    cmd.add_argument("--target", metavar="URL", help=_help("target"))
     if dry_run:
-        cmd.add_argument("--dry-run", action="store_true", help=dry_run)
+        cmd.add_argument("--dry-run", action="store_true", help=_help(dry_run))
     if summary:
-        cmd.add_argument("--json", action="store_true", help="print the summary as one JSON object on stdout")
+        cmd.add_argument("--json", action="store_true", help=_help("json"))
     return cmd
 
 
 def _writes(cmd: argparse.ArgumentParser, deletes: bool = False) -> argparse.ArgumentParser:
     """Options of a command that writes into the target: how long to wait for another one (DESIGN §5)."""
-    cmd.add_argument(
-        "--wait",
-        type=float,
-        default=60,
-        metavar="SECONDS",
-        help="wait this long for another crm-migrate command on the same target (default 60)",
-    )
+    cmd.add_argument("--wait", type=float, default=60, metavar=_metavar("seconds"), help=_help("wait"))
     if deletes:
-        cmd.add_argument(
-            "--allow-deletes",
-            action="store_true",
-            help="soft-delete even more than max_delete_share of a source's records",
-        )
+        cmd.add_argument("--allow-deletes", action="store_true", help=_help("allow_deletes"))
     return cmd
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="crm-migrate", description="Migrate and cleanse client data into a CRM database.")
-    p.add_argument("--debug", action="store_true", help="show tracebacks and Dagster logs")
-    p.add_argument("--version", action="version", version=f"crm-migrate {_version()}")
-    p.add_argument("-q", "--quiet", action="store_true", help="no progress display (errors are still printed)")
-    sub = p.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    run = _writes(
-        _command(
-            sub,
-            "run",
-            "extract, clean, match and load every source of the config",
-            summary=True,
-            dry_run="compute the same summary, write nothing",
-        ),
-        deletes=True,
-    )
-    run.add_argument(
-        "--full",
-        action="store_true",
-        help="run every stage even when no source, config or decision changed since the last load",
-    )
-    run.add_argument("--diff", type=Path, metavar="FILE", help="with --dry-run: every record's changes to FILE.xlsx")
-    sync = _writes(
-        _command(
-            sub,
-            "sync",
-            "incremental sync: load again when a 1C source changed since the last sync",
-            summary=True,
-            dry_run="compute the same summary, write nothing",
-        ),
-        deletes=True,
-    )
-    sync.add_argument("--source", help="the 1C source to check (default: every onec_odata/onec_xml source)")
-    review = sub.add_parser("review", help="the review queue of uncertain duplicate pairs, as a workbook")
+    """The whole command line, its help in the current language (build it inside ``argparse_texts()``)."""
+    p = argparse.ArgumentParser(prog="crm-migrate", description=_help("description"), epilog=_help("epilog"))
+    p.add_argument("--debug", action="store_true", help=_help("debug"))
+    p.add_argument("--version", action="version", version=f"crm-migrate {_version()}", help=_help("version"))
+    p.add_argument("-q", "--quiet", action="store_true", help=_help("quiet"))
+    sub = p.add_subparsers(dest="command", required=True, metavar=_metavar("command"))
+    run = _writes(_command(sub, "run", "run", summary=True, dry_run="dry_run"), deletes=True)
+    run.add_argument("--full", action="store_true", help=_help("full"))
+    run.add_argument("--diff", type=Path, metavar=_metavar("file"), help=_help("diff"))
+    sync = _writes(_command(sub, "sync", "sync", summary=True, dry_run="dry_run"), deletes=True)
+    sync.add_argument("--source", metavar=_metavar("source"), help=_help("source"))
+    review = sub.add_parser("review", help=_help("review"), description=_help("review"))
     review_sub = review.add_subparsers(dest="review_command", required=True, metavar="export|import")
-    export = _command(review_sub, "export", "write the pairs awaiting a decision to a workbook")
-    export.add_argument("--out", required=True, type=Path, help="review.xlsx to write")
-    export.add_argument(
-        "--all", action="store_true", help="also list every automatic merge, so one can be undone with 'different'"
-    )
-    imported = _writes(_command(review_sub, "import", "store the decisions of a filled-in review workbook"))
-    imported.add_argument("workbook", type=Path, help="the review.xlsx filled in by the reviewer")
-    imported.add_argument("--reviewer", help="who decided (kept with each decision)")
-    report = _command(sub, "report", "write the data-quality workbook of the last run")
-    report.add_argument("--out", required=True, type=Path, help="quality.xlsx to write")
-    report.add_argument("--run", help="a run id (default: the last successful run)")
-    undo = _writes(
-        _command(
-            sub,
-            "undo",
-            "restore what one run wrote as it was before that run",
-            dry_run="show what the undo would do, change nothing",
-        )
-    )
-    undo.add_argument("--run", required=True, help="the run id printed by `run` (or listed by `report`)")
-    undo.add_argument("--force", action="store_true", help="undo even rows later runs or CRM users changed since")
-    _writes(
-        _command(
-            sub,
-            "push",
-            "send the golden records to the CRM of crm: (Bitrix24 or amoCRM) over its REST API",
-            summary=True,
-            dry_run="send no write; print what would be done",
-        )
-    )
-    files = _command(sub, "export", "write the golden records as files for the CRM's own importer")
-    files.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help="whose importer")
-    files.add_argument("--out", required=True, type=Path, help="folder for the files")
-    init = sub.add_parser("init", help="write a commented migration.yaml from a folder of client files")
-    init.add_argument(
-        "folder", type=Path, help="the folder with the client's files (xlsx, xls, xlsb, ods, csv, 1C xml)"
-    )
-    init.add_argument("--out", type=Path, help="the config to write (default: FOLDER/migration.yaml)")
-    init.add_argument("--language", choices=("ru", "en"), default="ru", help="language of its comments and of the run")
-    init.add_argument("--force", action="store_true", help="overwrite --out if it exists")
-    demo = sub.add_parser("demo", help="run the sample client dataset end to end into SQLite")
-    demo.add_argument("--target", help="database URL instead of sample_data/crm.db")
+    export = _command(review_sub, "export", "review_export")
+    export.add_argument("--out", required=True, type=Path, metavar=_metavar("file"), help=_help("review_out"))
+    export.add_argument("--all", action="store_true", help=_help("review_all"))
+    imported = _writes(_command(review_sub, "import", "review_import"))
+    imported.add_argument("workbook", type=Path, metavar=_metavar("workbook"), help=_help("review_workbook"))
+    imported.add_argument("--reviewer", metavar=_metavar("name"), help=_help("reviewer"))
+    report = _command(sub, "report", "report")
+    report.add_argument("--out", required=True, type=Path, metavar=_metavar("file"), help=_help("report_out"))
+    report.add_argument("--run", metavar="ID", help=_help("report_run"))
+    undo = _writes(_command(sub, "undo", "undo", dry_run="undo_dry_run"))
+    undo.add_argument("--run", required=True, metavar="ID", help=_help("undo_run"))
+    undo.add_argument("--force", action="store_true", help=_help("undo_force"))
+    _writes(_command(sub, "push", "push", summary=True, dry_run="push_dry_run"))
+    files = _command(sub, "export", "export")
+    files.add_argument("--format", required=True, choices=("bitrix24", "amocrm"), help=_help("export_format"))
+    files.add_argument("--out", required=True, type=Path, metavar=_metavar("folder"), help=_help("export_out"))
+    init = sub.add_parser("init", help=_help("init"), description=_help("init"))
+    init.add_argument("folder", type=Path, metavar=_metavar("folder"), help=_help("init_folder"))
+    init.add_argument("--out", type=Path, metavar=_metavar("file"), help=_help("init_out"))
+    init.add_argument("--language", choices=LANGUAGES, default=current_language(), help=_help("init_language"))
+    init.add_argument("--force", action="store_true", help=_help("init_force"))
+    demo = sub.add_parser("demo", help=_help("demo"), description=_help("demo"))
+    demo.add_argument("--target", metavar="URL", help=_help("demo_target"))
     return p
 
 
+def _startup_language() -> None:
+    """The language of --help and of everything before a config is read: $CRM_MIGRATE_LANGUAGE, else Russian."""
+    language = environment_language()
+    if language is None:
+        return
+    if language not in LANGUAGES:
+        raise UsageError(text("cli.unknown_language", env=LANGUAGE_ENV, value=language, known=", ".join(LANGUAGES)))
+    set_language(language)
+
+
 def main(argv: list[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    try:
+        _startup_language()
+    except UsageError as exc:
+        print(f"crm-migrate: {exc}", file=sys.stderr)
+        return exc.exit_code
+    with argparse_texts():
+        args = _parser().parse_args(argv)
     if not args.debug:
         warnings.filterwarnings("ignore")
     try:

@@ -35,7 +35,7 @@ def _explain(exc: BaseException, url: str) -> str:
     if isinstance(exc, CrmMigrateError):
         return scrub(str(exc), url)
     if isinstance(exc, SQLAlchemyError):
-        return f"target {mask_url(url)}: {scrub_error(exc, url)}"
+        return text("target.error", target=mask_url(url), detail=scrub_error(exc, url))
     if isinstance(exc, DagsterAssetCheckFailedError):  # a blocking check stopped the run before the load
         checks = ", ".join(line.strip() for line in str(exc).splitlines()[1:])
         return text("common.check_failed", checks=checks)

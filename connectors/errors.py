@@ -44,19 +44,21 @@ def first_line(exc: BaseException) -> str:
 
 
 @contextmanager
-def reading(path: Path) -> Iterator[None]:
+def reading(path: Path, name: str | None = None) -> Iterator[None]:
     """Turn whatever reading ``path`` raises into a one-line ``SourceError`` that names the file.
 
-    ``SourceError`` passes unchanged; memory exhaustion says the file is too large.
+    ``name`` is how the message names it (default: the file name). ``SourceError`` passes
+    unchanged; memory exhaustion says the file is too large.
     """
+    name = name or path.name
     try:
         yield
     except SourceError:
         raise
     except MemoryError:
-        raise SourceError(text("bad_input.file_too_large", file=path.name, size=_size(path))) from None
+        raise SourceError(text("bad_input.file_too_large", file=name, size=_size(path))) from None
     except _FILE_FAULTS as exc:
-        raise SourceError(text("bad_input.file_unreadable", file=path.name, detail=first_line(exc))) from None
+        raise SourceError(text("bad_input.file_unreadable", file=name, detail=first_line(exc))) from None
 
 
 def _size(path: Path) -> str:

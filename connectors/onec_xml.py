@@ -29,7 +29,7 @@ from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from xml.parsers import expat
 
-from connectors.errors import SourceError
+from connectors.errors import SourceError, reading
 from vocabulary.messages import text as message
 from vocabulary.onec import ExchangeElement, XmlNode
 
@@ -167,8 +167,10 @@ def exchange_elements(path: Path, *, source_name: str) -> Iterator[ExchangeEleme
     truncated or crafted file, an unknown root element, or a file without counterparties.
     """
 
+    name = f"{source_name}: {path.name}"
+
     def fail(problem: str) -> SourceError:
-        return SourceError(f"{source_name}: {path.name}: {problem}")
+        return SourceError(f"{name}: {problem}")
 
     formats: list[_CommerceML | _EnterpriseData] = []
 
@@ -184,24 +186,25 @@ def exchange_elements(path: Path, *, source_name: str) -> Iterator[ExchangeEleme
     scanner = _Scanner(on_root)
     counterparties = 0
     head = b""
-    try:
-        with path.open("rb") as file:
-            head = file.read(4)
-            if not head:
-                raise SourceError(message("sources.empty_file", file=f"{source_name}: {path.name}"))
-            file.seek(0)
-            for node in scanner.records(iter(lambda: file.read(CHUNK_BYTES), b"")):
-                fmt = formats[0]
-                counterparties += fmt.is_counterparty(node)
-                yield ExchangeElement(fmt.label, fmt.version, node)
-    except OSError as exc:
-        raise SourceError(
-            message("sources.cannot_open", file=f"{source_name}: {path.name}", detail=exc.strerror or exc)
-        ) from None
-    except _Refused as exc:
-        raise fail(str(exc)) from None
-    except expat.ExpatError as exc:
-        raise fail(_parse_problem(exc, scanner.stack, bool(formats), head)) from None
+    # what expat and the codecs raise besides ExpatError (an unknown or multi-byte encoding in the
+    # prolog, ...) becomes the same one line naming the file as every other reader's faults
+    with reading(path, name):
+        try:
+            with path.open("rb") as file:
+                head = file.read(4)
+                if not head:
+                    raise SourceError(message("sources.empty_file", file=name))
+                file.seek(0)
+                for node in scanner.records(iter(lambda: file.read(CHUNK_BYTES), b"")):
+                    fmt = formats[0]
+                    counterparties += fmt.is_counterparty(node)
+                    yield ExchangeElement(fmt.label, fmt.version, node)
+        except OSError as exc:
+            raise SourceError(message("sources.cannot_open", file=name, detail=exc.strerror or exc)) from None
+        except _Refused as exc:
+            raise fail(str(exc)) from None
+        except expat.ExpatError as exc:
+            raise fail(_parse_problem(exc, scanner.stack, bool(formats), head)) from None
     if not counterparties:
         fmt = formats[0]
         raise fail(message("sources.xml.no_counterparties", format=fmt.label, element=fmt.counterparties))

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import os
 import re
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, Any, Literal
 from urllib.parse import quote
@@ -32,7 +33,7 @@ from connectors.urls import mask_url
 from transforms.matching import Thresholds
 from vocabulary.errors import UsageError
 from vocabulary.fields import COMPANY_FIELDS, CONTACT_FIELDS, CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
-from vocabulary.messages import text
+from vocabulary.messages import LANGUAGES, speaking, text
 
 DEFAULT_CONFIG = Path(__file__).resolve().parent.parent / "sample_data" / "migration.yaml"
 SOURCE_KINDS = "excel, csv, onec_odata, onec_xml"
@@ -399,6 +400,14 @@ def load_config(path: str | Path) -> MigrationConfig:
         ) from None
     if not isinstance(raw, dict):
         raise ConfigError(text("config.not_mapping", path=path))
+    language = raw.get("language")
+    # what is wrong past this point is said in the language the config asks for (when it is one we speak)
+    with speaking(language) if isinstance(language, str) and language in LANGUAGES else nullcontext():
+        return _validated(path, raw)
+
+
+def _validated(path: Path, raw: dict[str, Any]) -> MigrationConfig:
+    """The config ``raw`` read from ``path``: ``${ENV}`` expanded, validated, source files and secrets there."""
     try:
         expanded = _expand_all(raw, "")
     except ConfigError as exc:

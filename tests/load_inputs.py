@@ -13,7 +13,7 @@ import pipelines.loading
 from cli.runner import execute
 from connectors.crm_db.load import LoadResult, RunInfo
 from tests.clientdata import write_dataset
-from vocabulary.messages import DEFAULT_LANGUAGE, set_language
+from vocabulary.messages import speaking
 
 
 def captured_load(**dataset: object) -> tuple[RunInfo, tuple, dict]:
@@ -40,8 +40,5 @@ def captured_load(**dataset: object) -> tuple[RunInfo, tuple, dict]:
 @contextmanager
 def english_messages() -> Iterator[None]:
     """Messages in English inside the block (the catalogue's default is Russian)."""
-    set_language("en")
-    try:
+    with speaking("en"):
         yield
-    finally:
-        set_language(DEFAULT_LANGUAGE)

@@ -396,13 +396,23 @@ def test_the_cli_loads_what_it_can_and_quarantines_the_rest_under_their_keys(
     assert keys == linked | quarantined
 
 
-def test_the_cli_names_a_hostile_workbook_in_one_line(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
-    (tmp_path / "enc.xlsx").write_bytes(_ole(35087) + bytes(range(256)) * 8)
+@pytest.mark.parametrize(
+    ("kind", "name", "content"),
+    [
+        ("excel", "enc.xlsx", _ole(35087) + bytes(range(256)) * 8),
+        ("onec_xml", "orders.xml", b'<?xml version="1.0" encoding="shift_jis"?>\n<\x82\xa0/>'),  # expat: multi-byte
+        ("onec_xml", "orders.xml", b"PK\x03\x04" + bytes(range(256)) * 4),  # a zipped exchange message
+    ],
+)
+def test_the_cli_names_a_hostile_file_in_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture, kind: str, name: str, content: bytes
+) -> None:
+    (tmp_path / name).write_bytes(content)
     (tmp_path / "migration.yaml").write_text(
-        'name: t\ntarget: {url: "sqlite:///crm.db"}\nsources:\n  - {name: old, kind: excel, path: enc.xlsx}\n',
+        f'name: t\ntarget: {{url: "sqlite:///crm.db"}}\nsources:\n  - {{name: old, kind: {kind}, path: {name}}}\n',
         encoding="utf-8",
     )
     assert main(["run", "--config", str(tmp_path / "migration.yaml")]) == EXIT_FAILED
     err = capsys.readouterr().err.strip()
-    assert err.startswith("crm-migrate: enc.xlsx: ") and len(err.splitlines()) == 1 and "Traceback" not in err
+    assert name in err.split(": ")[:3] and len(err.splitlines()) == 1 and "Traceback" not in err
     assert not (tmp_path / "crm.db").exists()

@@ -6,8 +6,11 @@ broken and hostile files are made from them here.
 
 from __future__ import annotations
 
+import io
+import random
 import time
 import tracemalloc
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -312,22 +315,61 @@ def test_wrong_root_element() -> None:
     assert "root element is <Файл>: neither CommerceML (КоммерческаяИнформация) nor EnterpriseData (Message)" in message
 
 
+def _zipped(name: str, data: bytes) -> bytes:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+CLASSIFIER = (FIXTURES / "classifier.xml").read_bytes()
+# An Office file saved with a password is an OLE compound file (EncryptedPackage inside) whatever its name.
+ENCRYPTED = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + random.Random(11).randbytes(4088)
+UNREADABLE = "cannot read the file"  # connectors.errors.reading(): whatever expat or the codecs raise
+INVALID = "not an XML file (not well-formed (invalid token)"
+
+
 @pytest.mark.parametrize(
     ("content", "expected"),
     [
-        (b"", "empty file (0 bytes)"),
-        (
+        pytest.param(b"", "empty file (0 bytes)", id="empty"),
+        pytest.param(b"\n\t  \n", "not an XML file (no element found at line 3, column 0)", id="blank"),
+        pytest.param(
+            CLASSIFIER[: CLASSIFIER.index("<ИНН>".encode(), CLASSIFIER.index("<Контрагент>".encode())) + 3],
+            "truncated XML: the file ends inside <Контрагент> (line 33, column 4)",  # inside the tag <ИНН>
+            id="truncated-mid-tag",
+        ),
+        pytest.param(random.Random(14).randbytes(4096), INVALID, id="binary"),
+        pytest.param(ENCRYPTED, f"{INVALID} at line 1, column 0)", id="encrypted"),
+        pytest.param(_zipped("kontragenty.xml", CLASSIFIER), "not XML but a ZIP archive", id="zip-renamed-xml"),
+        pytest.param(
             "Наименование;ИНН\nРомашка;7703412345\n".encode("cp1251"),
             "not an XML file (not well-formed (invalid token) at line 1, column 0)",
+            id="csv-renamed-xml",
         ),
-        (b"PK\x03\x04\x14\x00\x00\x00\x08\x00", "not XML but a ZIP archive"),
-        (
+        pytest.param(
+            '<?xml version="1.0"?>\n<Файл ВерсФорм="5.01"><Документ/></Файл>'.encode(),
+            "root element is <Файл>: neither CommerceML (КоммерческаяИнформация) nor EnterpriseData (Message)",
+            id="wrong-root",
+        ),
+        pytest.param(
             '<?xml version="1.0"?>\n<КоммерческаяИнформация><Контрагенты><Контрагент><Ид>1</Ид></Контрагенты>'.encode(),
             "broken XML: mismatched tag at line 2, column 61",
+            id="mismatched-tag",
+        ),
+        pytest.param(
+            b'<?xml version="1.0" encoding="windows-1252x"?>\n<a/>',
+            f"{UNREADABLE} (unknown encoding: windows-1252x)",
+            id="unknown-encoding",
+        ),
+        pytest.param(
+            b'<?xml version="1.0" encoding="shift_jis"?>\n<a/>',
+            f"{UNREADABLE} (multi-byte encodings are not supported)",
+            id="multi-byte-encoding",
         ),
     ],
 )
-def test_unreadable_content(tmp_path: Path, content: bytes, expected: str) -> None:
+def test_a_broken_file_is_one_line_naming_it(tmp_path: Path, content: bytes, expected: str) -> None:
     path = tmp_path / "kontragenty.xml"
     path.write_bytes(content)
 

@@ -307,7 +307,7 @@ def test_an_earlier_run_by_id_prefix(built: Built) -> None:
 
 
 def test_an_unknown_run_is_a_one_line_error(built: Built) -> None:
-    with pytest.raises(TargetError, match=r"^no run nosuchrun in .*\(the runs sheet") as error:
+    with pytest.raises(TargetError, match=r"^в .* нет запуска nosuchrun \(все запуски — на листе runs") as error:
         report_sheets(built.url, "nosuchrun")
     assert "\n" not in str(error.value)
 
@@ -323,9 +323,9 @@ def test_a_target_without_data_is_a_one_line_error(target_url: str) -> None:
         report_sheets(url)
     message = str(error.value)
     assert "\n" not in message and "s3cret" not in message
-    assert message.startswith(("no crm-migrate data in", "target "))
+    assert message.startswith(("в ", "целевая база "))  # no crm-migrate data in … | target …: the driver's error
     if target_url.startswith("sqlite"):
-        assert message == f"no crm-migrate data in {target_url}: run `crm-migrate run` first"
+        assert message == text("target.no_data", target=target_url)
         assert not Path(make_url(target_url).database).exists()
 
 

@@ -17,6 +17,7 @@ from vocabulary.fields import (
     REF_NAME,
     REF_ROW,
 )
+from vocabulary.messages import text
 
 FIRMS = companies(
     {"name": 'ООО "Дорпром-2000"', "inn": "7707083893"},
@@ -66,4 +67,6 @@ def test_an_unknown_company_is_created_from_the_reference_with_a_warning() -> No
     (made,) = created.to_dict("records")
     assert (made["name"], made["inn"]) == ('ООО "Неизвестная"', "7702070139")
     assert attached[COMPANY_RECORD].iloc[0] == (made["_source"], made["_source_key"])
-    assert "is in no source" in made["_issues"][-1]
+    assert made["_issues"][-1] == text(
+        "validation.ref.company_created", company="ИНН 7702070139, 'ООО Неизвестная'", origin="people.csv:2"
+    )

@@ -96,7 +96,9 @@ def table_to_records(
     """Records of one table; ``label(row)`` names a row for people ("Клиенты!12")."""
     headers = [c for c in table.frame.columns if c != ROW_COLUMN]
     key_column = (
-        find_column(key_column, headers, table.groups, "key column") if key_column else record_key_column(mapping, None)
+        find_column(key_column, headers, table.groups, text("mapping.key_column"))
+        if key_column
+        else record_key_column(mapping, None)
     )
     mapped = {c for m in (mapping.company, mapping.contact) for cols in m.values() for c in cols}
     unmapped = [h for h in headers if h not in mapped and h != key_column]
@@ -148,7 +150,7 @@ def table_to_records(
                                 f"{key}#{seen[key]}",
                                 "company",
                                 origin,
-                                [f"key {key!r} repeats {previous[ORIGIN]} with different company data"],
+                                [text("mapping.key_repeats_other_data", key=key, first=previous[ORIGIN])],
                                 payload,
                             )
                         )
@@ -161,7 +163,7 @@ def table_to_records(
                             f"{key}#{seen[key]}",
                             "company",
                             origin,
-                            [f"key {key!r} repeats {company_by_key[key][ORIGIN]}"],
+                            [text("mapping.key_repeats", key=key, first=company_by_key[key][ORIGIN])],
                             payload,
                         )
                     )
@@ -184,7 +186,7 @@ def table_to_records(
                             contact_key,
                             "contact",
                             origin,
-                            ["contact row with no company on it or above it"],
+                            [text("mapping.contact_without_company")],
                             payload,
                         )
                     )
@@ -221,7 +223,9 @@ def table_to_records(
 
 
 def _nothing_mapped(payload: dict[str, str]) -> list[str]:
-    return ["no recognised field has a value" + (f" (filled: {', '.join(payload)})" if payload else "")]
+    if payload:
+        return [text("mapping.nothing_recognised_filled", filled=", ".join(payload))]
+    return [text("mapping.nothing_recognised")]
 
 
 def _frame(records: list[dict], fields: tuple[str, ...]) -> pd.DataFrame:

@@ -40,6 +40,7 @@ from vocabulary.fields import (
     SOURCE,
     SOURCE_KEY,
 )
+from vocabulary.messages import text
 from vocabulary.rejects import reject_record, rejects_frame
 
 NAME_SIMILARITY = 85  # a referenced name this alike (0-100) to exactly one company's name is that company
@@ -121,8 +122,8 @@ class _Index:
 
 
 def _describe_ref(key: str | None, inn: str | None, name: str | None) -> str:
-    parts = [f"key {key!r}" if key else "", f"INN {inn}" if inn else "", repr(name) if name else ""]
-    return ", ".join(p for p in parts if p)
+    parts = [text("validation.ref.key", key=key) if key else "", text("validation.ref.inn", inn=inn) if inn else ""]
+    return ", ".join(p for p in [*parts, repr(name) if name else ""] if p)
 
 
 def attach_companies(
@@ -143,7 +144,11 @@ def attach_companies(
             quarantined = everything.find(row[SOURCE], *refs)
             if quarantined:
                 bad.append(
-                    reject_record(row, "contact", [f"its company {_origin(all_companies, quarantined)} is quarantined"])
+                    reject_record(
+                        row,
+                        "contact",
+                        [text("validation.ref.company_quarantined", company=_origin(all_companies, quarantined))],
+                    )
                 )
             elif not isinstance(refs[0], tuple):
                 record = _reference_company(row, created)
@@ -160,7 +165,7 @@ def _reference_company(row: dict, created: dict[Record, dict]) -> Record:
     name_key = parse_company_name(name).match_key if name else None
     record = (row[SOURCE], "ref:" + (normalise_inn(inn).value or inn if inn else name_key or key or ""))
     if record not in created:
-        warning = f"company {_describe_ref(key, inn, name)} is in no source: created from {row[ORIGIN]}'s reference"
+        warning = text("validation.ref.company_created", company=_describe_ref(key, inn, name), origin=row[ORIGIN])
         created[record] = {
             SOURCE: record[0],
             SOURCE_KEY: record[1],

@@ -51,7 +51,7 @@ def target_errors(url: str) -> Iterator[None]:
     try:
         yield
     except SQLAlchemyError as exc:
-        raise TargetError(f"target {mask_url(url)}: {scrub_error(exc, url)}") from exc
+        raise TargetError(message("target.error", target=mask_url(url), detail=scrub_error(exc, url))) from exc
 
 
 def connect(url: str) -> Engine:
@@ -65,7 +65,7 @@ def connect(url: str) -> Engine:
     if parsed.drivername.startswith("sqlite"):
         db = parsed.database
         if db and db != ":memory:" and not Path(db).parent.exists():
-            raise TargetError(f"target {mask_url(url)}: folder {Path(db).parent} does not exist")
+            raise TargetError(message("target.folder_missing", target=mask_url(url), folder=Path(db).parent))
         engine = create_engine(parsed, connect_args={"timeout": 30})
 
         @event.listens_for(engine, "connect")

@@ -74,20 +74,20 @@ def report_sheets(url: str, run_id: str | None = None) -> dict[str, pd.DataFrame
     try:
         make_url(url)
     except ArgumentError:
-        raise TargetError("the target URL is not a database URL (e.g. sqlite:///crm.db)") from None
+        raise TargetError(text("target.not_a_url")) from None
     shown = mask_url(url)
     if is_new_sqlite_file(url):  # connecting would create the file
-        raise TargetError(f"no crm-migrate data in {shown}: run `crm-migrate run` first")
+        raise TargetError(text("target.no_data", target=shown))
     try:
         engine = connect(url)
     except ArgumentError as exc:  # an unknown database kind or driver
-        raise TargetError(f"target {shown}: {exc}") from None
+        raise TargetError(text("target.error", target=shown, detail=exc)) from None
     try:
         with engine.connect() as conn:
             return _report(_snapshot(conn), run_id, shown)
     except SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
-        raise TargetError(f"target {shown}: {detail}") from exc
+        raise TargetError(text("target.error", target=shown, detail=detail)) from exc
     finally:
         engine.dispose()
 
@@ -104,12 +104,9 @@ def _snapshot(conn: Connection) -> Connection:
 def _report(conn: Connection, run_id: str | None, shown: str) -> dict[str, pd.DataFrame]:
     revision = current_revision(conn)
     if revision is None:
-        raise TargetError(f"no crm-migrate data in {shown}: run `crm-migrate run` first")
+        raise TargetError(text("target.no_data", target=shown))
     if revision != head_revision():
-        raise TargetError(
-            f"the schema of {shown} is at revision {revision}, this crm-migrate reads "
-            f"{head_revision()}: run `crm-migrate run` once to upgrade it"
-        )
+        raise TargetError(text("target.old_schema", target=shown, revision=revision, head=head_revision()))
     run = _pick_run(conn, run_id, shown)
     review = _review(conn)
     quarantine = _quarantine(conn, run["id"])
@@ -158,7 +155,7 @@ def _pick_run(conn: Connection, run_id: str | None, shown: str) -> Mapping[str, 
             .first()
         )
         if run is None:
-            raise TargetError(f"no successful crm-migrate run in {shown}: run `crm-migrate run` first")
+            raise TargetError(text("target.no_successful_run", target=shown))
         return run
     exact = conn.execute(select(runs).where(runs.c.id == run_id)).mappings().first()
     if exact is not None:
@@ -167,8 +164,8 @@ def _pick_run(conn: Connection, run_id: str | None, shown: str) -> Mapping[str, 
     if len(found) == 1:
         return found[0]
     if not found:
-        raise TargetError(f"no run {run_id} in {shown} (the runs sheet of a report lists them)")
-    raise TargetError(f"run id {run_id} is ambiguous in {shown}: give more of it")
+        raise TargetError(text("target.no_run", run=run_id, target=shown))
+    raise TargetError(text("target.ambiguous_run", run=run_id, target=shown))
 
 
 # -- summary -------------------------------------------------------------------------

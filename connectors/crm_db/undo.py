@@ -108,15 +108,15 @@ def undo_run(url: str, run_id: str, *, force: bool = False, dry_run: bool = Fals
     """Restore what ``run_id`` wrote as it was before the run, in one transaction (see the module docstring)."""
     where = mask_url(url)
     if is_new_sqlite_file(url):
-        raise TargetError(f"target {where} does not exist: there is nothing to undo")
+        raise TargetError(text("target.undo.no_target", target=where))
     with target_lock(url) if not dry_run else _no_lock():
         engine = connect(url)
         try:
             if not has_schema(engine):
-                raise TargetError(f"target {where} has no crm-migrate schema: there is nothing to undo")
+                raise TargetError(text("target.undo.no_schema", target=where))
             with engine.connect() as conn, conn.begin() as tx:
                 if not inspect(conn).has_table(s.change_journal.name):
-                    raise TargetError(f"target {where} predates the undo journal: its runs cannot be undone")
+                    raise TargetError(text("target.undo.no_journal", target=where))
                 result = _undo(conn, run_id, force=force, dry_run=dry_run)
                 if dry_run:
                     tx.rollback()
@@ -157,13 +157,13 @@ def _check_run(conn: Connection, run_id: str) -> list[str]:
     runs = _runs(conn)
     target = next((r for r in runs if r.id == run_id), None)
     if target is None:
-        raise TargetError(f"run {run_id!r} is not in the target; {_latest(runs)}")
+        raise TargetError(text("target.undo.unknown_run", run=run_id, latest=_latest(runs)))
     if target.dry_run:
-        raise TargetError(f"run {run_id} was a dry run: it wrote nothing, there is nothing to undo")
+        raise TargetError(text("target.undo.was_dry_run", run=run_id))
     if target.status == "undone":
-        raise TargetError(f"run {run_id} is already undone")
+        raise TargetError(text("target.undo.already_undone", run=run_id))
     if target.status != "success":
-        raise TargetError(f"run {run_id} {target.status}: it wrote nothing, there is nothing to undo")
+        raise TargetError(text("target.undo.not_successful", run=run_id, status=target.status))
     later = [r for r in runs if r.status == "success" and not r.dry_run and _order(r) > _order(target)]
     return [r.id for r in sorted(later, key=_order)]
 
@@ -187,10 +187,14 @@ def _order(run: Row) -> tuple[datetime, float, datetime, str]:
 
 def _latest(runs: list[Row]) -> str:
     if not runs:
-        return "it has no runs"
+        return text("target.undo.no_runs")
     latest = sorted(runs, key=lambda r: (r.started_at, r.id), reverse=True)[:5]
-    return "the latest runs: " + ", ".join(
-        f"{r.id} ({r.started_at:%Y-%m-%d %H:%M:%S}, {r.status}{', dry run' if r.dry_run else ''})" for r in latest
+    dry = text("target.undo.dry_run_mark")
+    return text(
+        "target.undo.latest_runs",
+        runs=", ".join(
+            f"{r.id} ({r.started_at:%Y-%m-%d %H:%M:%S}, {r.status}{dry if r.dry_run else ''})" for r in latest
+        ),
     )
 
 

@@ -47,7 +47,7 @@ from transforms.matching.engine import (
     show_shared,
     stable_order,
 )
-from transforms.matching.features import company_features, is_role_mailbox
+from transforms.matching.features import company_features, is_role_mailbox, with_feature_issues
 from transforms.matching.index import Stored, index_entry
 from transforms.matching.rules import COMPANY_FACETS
 from vocabulary.fields import SOURCE, SOURCE_KEY
@@ -217,6 +217,7 @@ def match_companies(
     ``stored``: a sync's view of the matching index (its model, value counts and clusters)."""
     frame = stable_order(companies)
     features = company_features(frame)
+    frame = with_feature_issues(frame, features)
     report = BlockReport()
     pairs = company_pairs(features, len(frame), report)
     entity = Entity(

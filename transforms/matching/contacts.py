@@ -33,7 +33,7 @@ from transforms.matching.engine import (
     show_shared,
     stable_order,
 )
-from transforms.matching.features import contact_features, is_role_mailbox
+from transforms.matching.features import contact_features, is_role_mailbox, with_feature_issues
 from transforms.matching.index import Stored, index_entry
 from transforms.matching.rules import CONTACT_FACETS
 from vocabulary.fields import COMPANY_RECORD, SOURCE, SOURCE_KEY
@@ -105,6 +105,7 @@ def match_contacts(
     frame = stable_order(contacts)
     companies = [company_cluster_of.get(r) if isinstance(r, tuple) else None for r in frame[COMPANY_RECORD]]
     features = contact_features(frame, companies)
+    frame = with_feature_issues(frame, features)
     report = BlockReport()
     pairs = contact_pairs(features, len(frame), report)
     partial = [not (last and first) for last, first in zip(features["last"], features["first"])]

@@ -3,22 +3,31 @@
 Plain arrays per record, in stable-key order. Together with the cluster numbers they are
 the *cluster state* a later sync can store and extend (issue 10): new records get the same
 features, are blocked against the stored ones and join the stored clusters by the same rules.
+
+Every per-record computation runs under a guard (:class:`_Guard`): a value one of them fails
+on — a mistyped cell (a float, a list), a pathological string, a bug — gives that record the
+neutral feature (nothing known) and a warning naming the field, never a failed run. Values
+passed through as they are (identifiers, name keys) are text or None, whatever came in.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 
 from transforms.area_codes import city_of_number, find_city
-from transforms.cells import fold
+from transforms.cells import failure, fold
 from transforms.company_names import parse_company_name
 from transforms.emails import COMMON_DOMAINS
 from transforms.matching.model import value_tf
 from transforms.matching.rules import person_gender
 from transforms.matching.translit import translit_key
+from vocabulary.fields import ISSUES
+from vocabulary.messages import text
 
 # Features whose value frequency replaces u (term frequencies), with the prior u they are smoothed towards.
 COMPANY_TF = (
@@ -180,7 +189,7 @@ def place_key(city: str | None, address: str | None, phones: tuple = ()) -> str 
     return " ".join(city.replace("г.", " ").split()) or None if city else None
 
 
-def _office(label_city: str | None, kpp: str | None, name_key: str | None) -> str | None:
+def _office(kpp: str | None, label_city: str | None, name_key: str | None) -> str | None:
     """head | branch | None: what the KPP's reason code or a «филиал / ОП» label says the record is."""
     if kpp:
         return "head" if kpp[4:6] == "01" else "branch"
@@ -216,23 +225,26 @@ def _matrix(values: list[list], slots: int, flag_of, prior_u: float) -> tuple[np
     return ids, tf, flag
 
 
-def _phones(frame: pd.DataFrame, mobile_only: bool = False) -> tuple[list[list[str]], dict[str, str]]:
-    values = [
-        sorted({p.e164 for p in ps if p.e164 and (not mobile_only or p.kind == "mobile")}) for ps in frame["phones"]
-    ]
-    kinds = {p.e164: p.kind for ps in frame["phones"] for p in ps if p.e164}
-    return values, kinds
+def _record_phones(phones: Iterable) -> list[tuple[str, str]]:
+    """(E.164, kind) of a record's phones that have a number, in number order."""
+    return sorted({(p.e164, p.kind) for p in phones if p.e164})
 
 
-def _emails(frame: pd.DataFrame) -> list[list[str]]:
-    return [sorted({e.email for e in es if e.email}) for es in frame["emails"]]
+def _record_emails(emails: Iterable) -> list[str]:
+    return sorted({e.email for e in emails if e.email})
+
+
+def _phone_channel(guard: _Guard, frame: pd.DataFrame) -> tuple[list[list[str]], dict[str, str]]:
+    per_record = guard.each(_record_phones, "phone", frame["phones"], neutral=[])
+    kinds = {e164: kind for pairs in per_record for e164, kind in pairs}
+    return [[e164 for e164, _ in pairs] for pairs in per_record], kinds
 
 
 def is_role_mailbox(email: str) -> bool:
     return email.split("@", 1)[0] in ROLE_MAILBOXES
 
 
-def _domain(emails: list[str], website: str | None) -> str | None:
+def _domain(website: str | None, emails: list[str]) -> str | None:
     """The company's own domain: of its website, else of a personal address off free mail
     (``info@`` / ``reception@`` of a business centre is shared by its tenants: not a domain of theirs)."""
     if website:
@@ -257,43 +269,117 @@ def _tf(features: dict, name: str, prior_u: float) -> None:
     features[f"{name}_tf"] = value_tf(list(features[name]), prior_u)
 
 
+def _text_or_none(value: object) -> str | None:
+    """A value the features pass on as it is: text, or None for anything else (NaN, a number, a list)."""
+    return value if isinstance(value, str) and value else None
+
+
+class _Guard:
+    """Per-record feature computations, each value under its own guard.
+
+    ``each(fn, field, *columns)`` is ``[fn(*row) for row in zip(*columns)]``, except that a row
+    ``fn`` raises on gets ``neutral`` and its record a warning (the first per field) in
+    :attr:`issues`, showing the row's value of the first column (the field's): one odd value
+    costs that record that feature, nothing more.
+    """
+
+    def __init__(self) -> None:
+        self.issues: dict[int, dict[str, str]] = {}  # record → field → warning
+
+    def each(self, fn: Callable[..., Any], field: str, *columns: Iterable, neutral: Any = None) -> list:
+        out = []
+        for i, args in enumerate(zip(*columns)):
+            try:
+                out.append(fn(*args))
+            except Exception as exc:  # noqa: BLE001 — any failure on one value is that record's problem only
+                out.append(neutral)
+                warning = text("bad_input.feature_failed", error=failure(exc))
+                self.issues.setdefault(i, {}).setdefault(field, f"{field} {_shown(args[0])}: {warning}")
+        return out
+
+    def per_record(self, n: int) -> list[list[str]]:
+        """The warnings of each of ``n`` records (mostly empty lists)."""
+        return [list(self.issues.get(i, {}).values()) for i in range(n)]
+
+
+def _shown(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 80 else shown[:77] + "..."
+
+
+def with_feature_issues(frame: pd.DataFrame, features: dict[str, object]) -> pd.DataFrame:
+    """``frame`` with the features' warnings added to each record's ``_issues`` (the frame itself when none)."""
+    issues = features["issues"]
+    if not any(issues):
+        return frame
+    before = frame[ISSUES] if ISSUES in frame.columns else [[] for _ in range(len(frame))]
+    return frame.assign(**{ISSUES: [list(a or []) + b for a, b in zip(before, issues)]})
+
+
 def _obj(values: list) -> np.ndarray:
     out = np.empty(len(values), dtype=object)
     out[:] = values
     return out
 
 
+def _kind(company_type: object) -> str | None:
+    return "legal" if company_type == "legal" else "person" if _text_or_none(company_type) else None
+
+
+def _person(key: str | None, kind: str | None) -> list[str]:
+    """An entrepreneur's or private person's name key as (last, first[, middle]); [] for anything else."""
+    words = key.split() if kind == "person" and key else []
+    return words if 2 <= len(words) <= 3 else []
+
+
+def _inn_region(inn: str | None) -> int:
+    return int(inn[:2]) if inn else 0
+
+
+def _city_region(place: str | None) -> int:
+    return int(_REGIONS.get(place, 0)) if place else 0
+
+
+def _numbers(key: str | None) -> str | None:
+    return "".join(re.findall(r"\d+", key)) if key else None
+
+
 def company_features(frame: pd.DataFrame) -> dict[str, object]:
     """Per company record: name keys, identifiers, kind, place, address, phones, e-mails, domain."""
-    keys, branch_cities = zip(*(branch_label(k) for k in frame["name_key"])) if len(frame) else ((), ())
-    places = [
-        label or place_key(c, a, p)
-        for label, c, a, p in zip(branch_cities, frame["city"], frame["address"], frame["phones"])
-    ]
-    kinds = [None if t is None else "legal" if t == "legal" else "person" for t in frame["type"]]
-    people = [k.split() if kind == "person" and k and 2 <= len(k.split()) <= 3 else [] for k, kind in zip(keys, kinds)]
-    phones, phone_kinds = _phones(frame)
-    emails = _emails(frame)
+    guard = _Guard()
+    name_keys = guard.each(_text_or_none, "name", frame["name_key"])
+    labelled = guard.each(branch_label, "name", name_keys, neutral=(None, None))
+    keys = [key for key, _ in labelled]
+    branch_cities = [city for _, city in labelled]
+    cities, addresses, websites = (
+        guard.each(_text_or_none, field, frame[field]) for field in ("city", "address", "website")
+    )
+    places = guard.each(
+        lambda c, label, a, p: label or place_key(c, a, p), "city", cities, branch_cities, addresses, frame["phones"]
+    )
+    kinds = guard.each(_kind, "type", frame["type"])
+    people = guard.each(_person, "name", keys, kinds, neutral=[])
+    inn, kpp, ogrn = (guard.each(_text_or_none, field, frame[field]) for field in ("inn", "kpp", "ogrn"))
+    phones, phone_kinds = _phone_channel(guard, frame)
+    emails = guard.each(_record_emails, "email", frame["emails"], neutral=[])
     features: dict[str, object] = {
-        "key": _obj(list(keys)),
-        "tkey": _obj([translit_key(k) for k in keys]),
-        "inn": _obj(list(frame["inn"])),
-        "kpp": _obj(list(frame["kpp"])),
-        "ogrn": _obj(list(frame["ogrn"])),
+        "key": _obj(keys),
+        "tkey": _obj(guard.each(translit_key, "name", keys)),
+        "inn": _obj(inn),
+        "kpp": _obj(kpp),
+        "ogrn": _obj(ogrn),
         "kind": _obj(kinds),
-        "place": _obj([fold(p) if p else None for p in places]),
-        "address": _obj([_address_key(a) for a in frame["address"]]),
+        "place": _obj(guard.each(lambda p: fold(p) if p else None, "city", places)),
+        "address": _obj(guard.each(_address_key, "address", addresses)),
         # region codes as numbers (0: unknown), so that comparing them is integer arithmetic
-        "inn_region": np.array([int(inn[:2]) if inn else 0 for inn in frame["inn"]], dtype=np.int64),
-        "city_region": np.array([int(_REGIONS.get(p, 0)) if p else 0 for p in places], dtype=np.int64),
-        "domain": _obj([_domain(es, w) for es, w in zip(emails, frame["website"])]),
+        "inn_region": np.array(guard.each(_inn_region, "inn", inn, neutral=0), dtype=np.int64),
+        "city_region": np.array(guard.each(_city_region, "city", places, neutral=0), dtype=np.int64),
+        "domain": _obj(guard.each(_domain, "website", websites, emails)),
         "person_last": _obj([p[0] if p else None for p in people]),
         "person_first": _obj([p[1] if p else None for p in people]),
         "person_middle": _obj([p[2] if len(p) > 2 else None for p in people]),
-        "numbers": _obj(["".join(re.findall(r"\d+", k)) if k else None for k in keys]),
-        "office": _obj(
-            [_office(label, kpp, raw) for label, kpp, raw in zip(branch_cities, frame["kpp"], frame["name_key"])]
-        ),
+        "numbers": _obj(guard.each(_numbers, "name", keys)),
+        "office": _obj(guard.each(_office, "kpp", kpp, branch_cities, name_keys)),
         "places_display": list(places),
     }
     _channels(features, phones, phone_kinds, emails)
@@ -301,6 +387,7 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         _tf(features, name, prior)
     features["first"] = features["person_first"]
     features["middle"] = features["person_middle"]
+    features["issues"] = guard.per_record(len(frame))
     return features
 
 
@@ -310,23 +397,27 @@ def _part(value: str | None) -> str | None:
 
 def contact_features(frame: pd.DataFrame, companies: list[int | None]) -> dict[str, object]:
     """Per contact record: name parts (and their transliteration), gender, company cluster, phones, e-mails."""
-    last = [_part(v) for v in frame["last_name"]]
-    first = [_part(v) for v in frame["first_name"]]
-    middle = [_part(v) for v in frame["middle_name"]]
-    phones, phone_kinds = _phones(frame)
+    guard = _Guard()
+    last, first, middle = (
+        guard.each(_part, field, frame[field]) for field in ("last_name", "first_name", "middle_name")
+    )
+    phones, phone_kinds = _phone_channel(guard, frame)
     features: dict[str, object] = {
         "last": _obj(last),
         "first": _obj(first),
         "middle": _obj(middle),
-        "tlast": _obj([translit_key(v) for v in last]),
-        "tfirst": _obj([translit_key(v) for v in first]),
-        "tmiddle": _obj([translit_key(v) for v in middle]),
-        "gender": _obj([person_gender(g, f, s) for g, f, s in zip(frame["gender"], first, last)]),
+        "tlast": _obj(guard.each(translit_key, "last_name", last)),
+        "tfirst": _obj(guard.each(translit_key, "first_name", first)),
+        "tmiddle": _obj(guard.each(translit_key, "middle_name", middle)),
+        "gender": _obj(
+            guard.each(person_gender, "gender", guard.each(_text_or_none, "gender", frame["gender"]), first, last)
+        ),
         "company": np.array([c + 1 if c is not None else 0 for c in companies], dtype=np.int64),
-        "key": _obj(list(frame["name_key"])),
+        "key": _obj(guard.each(_text_or_none, "name", frame["name_key"])),
     }
-    _channels(features, phones, phone_kinds, _emails(frame))
+    _channels(features, phones, phone_kinds, guard.each(_record_emails, "email", frame["emails"], neutral=[]))
     for name, prior in CONTACT_TF:
         _tf(features, name, prior)
     features["company_tf"] = value_tf([c or None for c in features["company"].tolist()], 1e-4)
+    features["issues"] = guard.per_record(len(frame))
     return features

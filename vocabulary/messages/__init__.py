@@ -4,16 +4,23 @@ Each module of this package defines ``MESSAGES = {key: {"ru": ..., "en": ...}}``
 domain (push, sync, report, …); they are collected here, so a new domain is a new file
 and never a merge conflict. ``text(key, **values)`` formats the text of the current
 language, set once per command from the config's ``language:``.
+
+Before a config is read (``--help``, argument errors, a config that cannot be read) the
+language is Russian, or the one of the environment variable ``CRM_MIGRATE_LANGUAGE``.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 import pkgutil
+from collections.abc import Iterator
+from contextlib import contextmanager
 from string import Formatter
 
 LANGUAGES = ("ru", "en")
 DEFAULT_LANGUAGE = "ru"
+LANGUAGE_ENV = "CRM_MIGRATE_LANGUAGE"  # the language before a config says one (--help, config errors)
 
 _current = {"language": DEFAULT_LANGUAGE}
 
@@ -27,6 +34,22 @@ def set_language(language: str) -> None:
 
 def current_language() -> str:
     return _current["language"]
+
+
+def environment_language() -> str | None:
+    """``$CRM_MIGRATE_LANGUAGE`` as given (None when unset or empty); whether it is known is the caller's check."""
+    return os.environ.get(LANGUAGE_ENV, "").strip().lower() or None
+
+
+@contextmanager
+def speaking(language: str) -> Iterator[None]:
+    """Messages in ``language`` inside the block, the language before it afterwards."""
+    before = current_language()
+    set_language(language)
+    try:
+        yield
+    finally:
+        set_language(before)
 
 
 def _collect() -> dict[str, dict[str, str]]:

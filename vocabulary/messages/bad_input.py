@@ -6,6 +6,11 @@ MESSAGES = {
         "ru": "не удалось разобрать ({error}); оставлено как есть",
         "en": "could not be read ({error}); kept as written",
     },
+    # a value the duplicate search failed on: the record is matched without it, and loaded with a warning
+    "bad_input.feature_failed": {
+        "ru": "не удалось использовать при поиске дублей ({error}); запись сопоставлена без этого поля",
+        "en": "could not be used in the duplicate search ({error}); the record was matched without it",
+    },
     "bad_input.phone_unverified": {
         "ru": "телефон {raw!r}: {e164} — верная длина для кода страны, но такого диапазона нет в известном "
         "плане нумерации (не проверен)",

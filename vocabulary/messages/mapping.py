@@ -9,6 +9,31 @@ MESSAGES = {
         "ru": "столбец",
         "en": "column",
     },
+    "mapping.key_column": {
+        "ru": "ключевой столбец (key)",
+        "en": "key column",
+    },
+    # rows that become no record (quarantined with the reason)
+    "mapping.contact_without_company": {
+        "ru": "строка контакта без компании: ни в ней, ни выше неё нет компании",
+        "en": "contact row with no company on it or above it",
+    },
+    "mapping.key_repeats": {
+        "ru": "код {key!r} повторяет {first}",
+        "en": "key {key!r} repeats {first}",
+    },
+    "mapping.key_repeats_other_data": {
+        "ru": "код {key!r} повторяет {first}, но с другими данными компании",
+        "en": "key {key!r} repeats {first} with different company data",
+    },
+    "mapping.nothing_recognised": {
+        "ru": "ни в одном распознанном поле нет значения",
+        "en": "no recognised field has a value",
+    },
+    "mapping.nothing_recognised_filled": {
+        "ru": "ни в одном распознанном поле нет значения (заполнены: {filled})",
+        "en": "no recognised field has a value (filled: {filled})",
+    },
     "mapping.config_column": {
         "ru": "columns: {entity}.{field}: столбец",
         "en": "columns: {entity}.{field}: column",

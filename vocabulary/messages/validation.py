@@ -2,6 +2,17 @@
 
 MESSAGES = {
     # a failed check of validators.schemas, as a quarantine reason: "<column>: <check>[ (value …)]"
+    # a contact's reference to its company (validators.references)
+    "validation.ref.key": {"ru": "код {key!r}", "en": "key {key!r}"},
+    "validation.ref.inn": {"ru": "ИНН {inn}", "en": "INN {inn}"},
+    "validation.ref.company_quarantined": {
+        "ru": "его компания {company} в карантине",
+        "en": "its company {company} is quarantined",
+    },
+    "validation.ref.company_created": {
+        "ru": "компании {company} нет ни в одном источнике: создана по ссылке из {origin}",
+        "en": "company {company} is in no source: created from {origin}'s reference",
+    },
     "validation.check.not_nullable": {
         "ru": "пусто",
         "en": "is empty",

@@ -1,0 +1,118 @@
+"""Reasons and errors that were English in any language: Russian by default, English on `language: en`.
+
+Each case runs the real code path (a CSV through the intake, a contact whose company is
+quarantined, a config with a mistake after its `language:` key) in both languages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipelines.config import ConfigError, load_config
+from pipelines.intake import extract_source
+from tests.test_references import FIRMS, _contact
+from vocabulary.errors import CrmMigrateError
+from vocabulary.messages import speaking
+
+HEADER = "Код;Наименование;ИНН\n"
+
+
+def _write(tmp_path: Path, body: str, *, key: str = "Код", extra: str = "", entity: str = "companies") -> Path:
+    (tmp_path / "k.csv").write_text(body, encoding="utf-8")
+    config = tmp_path / "migration.yaml"
+    config.write_text(
+        f'name: t\n{extra}target: {{url: "sqlite:///crm.db"}}\nsources:\n'
+        f"  - {{name: buh, kind: csv, path: k.csv, entity: {entity}, key: {key}}}\n",
+        encoding="utf-8",
+    )
+    return config
+
+
+def _reasons(tmp_path: Path, body: str, entity: str) -> list[str]:
+    config = load_config(_write(tmp_path, body, entity=entity))
+    rejects = extract_source(config, config.sources[0]).records.rejects
+    return [reason for reasons in rejects["reasons"] for reason in reasons]
+
+
+@pytest.mark.parametrize(
+    ("entity", "body", "ru", "en"),
+    [
+        (
+            "companies",
+            HEADER + "R1;ООО Альфа;7707083893\nR2;;\n",
+            "ни в одном распознанном поле нет значения (заполнены: Код)",
+            "no recognised field has a value (filled: Код)",
+        ),
+        (
+            "companies",
+            HEADER + "R1;ООО Альфа;7707083893\nR1;ООО Альфа;7707083893\n",
+            "код 'R1' повторяет k.csv:2",
+            "key 'R1' repeats k.csv:2",
+        ),
+        (
+            "mixed",  # a row per order: the same key with other company data is a conflict
+            HEADER + "R1;ООО Альфа;7707083893\nR1;ООО Бета;7736050003\n",
+            "код 'R1' повторяет k.csv:2, но с другими данными компании",
+            "key 'R1' repeats k.csv:2 with different company data",
+        ),
+    ],
+)
+def test_reasons_of_rows_that_make_no_record(tmp_path: Path, entity: str, body: str, ru: str, en: str) -> None:
+    assert _reasons(tmp_path, body, entity) == [ru]
+    with speaking("en"):
+        assert _reasons(tmp_path, body, entity) == [en]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "ключевой столбец (key) 'Номер' не найден (столбцы: Код, Наименование, ИНН)"),
+        ("en", "key column 'Номер' not found (columns: Код, Наименование, ИНН)"),
+    ],
+)
+def test_a_key_column_that_is_not_there(tmp_path: Path, language: str, expected: str) -> None:
+    config = load_config(_write(tmp_path, HEADER + "R1;ООО Альфа;7707083893\n", key="Номер"))
+    with speaking(language), pytest.raises(CrmMigrateError) as caught:
+        extract_source(config, config.sources[0])
+    assert expected in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("ru", "его компания a row 0 в карантине"),
+        ("en", "its company a row 0 is quarantined"),
+    ],
+)
+def test_a_contact_of_a_quarantined_company(language: str, expected: str) -> None:
+    from validators.references import attach_companies
+
+    with speaking(language):
+        attached, rejects, _ = attach_companies(_contact("7707083893"), FIRMS.iloc[1:], FIRMS)
+    assert attached.empty and list(rejects["reasons"]) == [[expected]]
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        ("", "sources[0] (buh): kind: 'excell' — не одно из значений excel, csv"),  # no language: Russian
+        ("language: ru\n", "sources[0] (buh): kind: 'excell' — не одно из значений excel, csv"),
+        ("language: en\n", "sources[0] (buh): kind: 'excell' is not one of excel, csv"),
+        ("language: de\n", "sources[0] (buh): kind: 'excell' — не одно из значений excel, csv"),  # not ours
+    ],
+)
+def test_config_errors_speak_the_language_the_config_asks_for(tmp_path: Path, extra: str, expected: str) -> None:
+    config = _write(tmp_path, HEADER, extra=extra)
+    config.write_text(config.read_text(encoding="utf-8").replace("kind: csv", "kind: excell"), encoding="utf-8")
+    with pytest.raises(ConfigError) as caught:
+        load_config(config)
+    assert expected in str(caught.value)
+
+
+def test_a_missing_source_file_in_an_english_config(tmp_path: Path) -> None:
+    config = _write(tmp_path, HEADER, extra="language: en\n")
+    (tmp_path / "k.csv").unlink()
+    with pytest.raises(ConfigError, match=r"sources\[0\] \(buh\)\.path: file not found: "):
+        load_config(config)

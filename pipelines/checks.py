@@ -3,10 +3,11 @@
 import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
-from sqlalchemy import select
+from sqlalchemy import ColumnElement, Table, select
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import connect
+from connectors.crm_db.match_index import live_links
 from pipelines.metadata import sample
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import GoldenRecords, Normalised, RecordKey, RunSummary
@@ -148,28 +149,28 @@ def reconciliation(
     expected = normalised.expected()
     if loaded.dry_run:
         return dg.AssetCheckResult(passed=True, metadata={"expected": len(expected), "dry_run": True})
-    engine = connect(target.resolve(migration.load()))
+    url = target.resolve(migration.load())
+    if normalised.delta is not None:  # a sync that matched only what changed: the links of its records
+        linked = {
+            (entity, *record)
+            for entity in ("company", "contact")
+            for record in live_links(url, entity, {(src, key) for e, src, key in expected if e == entity})
+        }
+    else:
+        linked = _keys(url, s.source_links, s.source_links.c.deleted_at.is_(None))
+    held = _keys(url, s.quarantine, s.quarantine.c.run_id == loaded.run_id)
+    return _reconciled(expected, {"linked": linked, "quarantined": held}, migration.load().privacy.previews)
+
+
+def _keys(url: str, table: Table, where: ColumnElement[bool]) -> set[tuple[str, str, str]]:
+    """(entity, source, source_key) of the rows of ``table`` that match ``where``."""
+    engine = connect(url)
     try:
         with engine.connect() as conn:
-            linked = {
-                (r.entity, r.source, r.source_key)
-                for r in conn.execute(
-                    select(s.source_links.c.entity, s.source_links.c.source, s.source_links.c.source_key).where(
-                        s.source_links.c.deleted_at.is_(None)
-                    )
-                )
-            }
-            held = {
-                (r.entity, r.source, r.source_key)
-                for r in conn.execute(
-                    select(s.quarantine.c.entity, s.quarantine.c.source, s.quarantine.c.source_key).where(
-                        s.quarantine.c.run_id == loaded.run_id
-                    )
-                )
-            }
+            query = select(table.c.entity, table.c.source, table.c.source_key).where(where)
+            return {(r.entity, r.source, r.source_key) for r in conn.execute(query)}
     finally:
         engine.dispose()
-    return _reconciled(expected, {"linked": linked, "quarantined": held}, migration.load().privacy.previews)
 
 
 ALL_CHECKS = [

@@ -126,16 +126,7 @@ class StoredIndex:
 
     def clusters(self, entity: str, records: Iterable[Record]) -> dict[Record, int]:
         """Record → the CRM id it is linked to (live links only)."""
-        t = s.source_links
-        out: dict[Record, int] = {}
-        with reading(self.url, "source_links") as conn:
-            for source, chunk in _by_source(records):
-                query = select(t.c.source_key, t.c.crm_id).where(
-                    (t.c.entity == entity) & (t.c.source == source) & t.c.source_key.in_(chunk)
-                    & t.c.deleted_at.is_(None)
-                )  # fmt: skip
-                out.update({(source, r.source_key): r.crm_id for r in conn.execute(query)})
-        return out
+        return live_links(self.url, entity, records)
 
     def members(self, entity: str, crm_ids: Iterable[int]) -> dict[Record, int]:
         """Every live record linked to one of ``crm_ids``."""
@@ -148,6 +139,21 @@ class StoredIndex:
                 )
                 out.update({(r.source, r.source_key): r.crm_id for r in conn.execute(query)})
         return out
+
+
+def live_links(url: str, entity: str, records: Iterable[Record]) -> dict[Record, int]:
+    """Record → the CRM id its live link points at, for ``records`` only (looked up by the link index)."""
+    t = s.source_links
+    out: dict[Record, int] = {}
+    with reading(url, "source_links") as conn:
+        if conn is None:
+            return out
+        for source, chunk in _by_source(records):
+            query = select(t.c.source_key, t.c.crm_id).where(
+                (t.c.entity == entity) & (t.c.source == source) & t.c.source_key.in_(chunk) & t.c.deleted_at.is_(None)
+            )
+            out.update({(source, r.source_key): r.crm_id for r in conn.execute(query)})
+    return out
 
 
 def _by_source(records: Iterable[Record]) -> Iterable[tuple[str, list[str]]]:

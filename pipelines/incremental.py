@@ -84,10 +84,10 @@ def _partners(
     return found_companies, index.find("contact", keys)
 
 
-def _with_clusters(index: StoredIndex, entity: str, records: set[Record]) -> set[Record]:
-    """``records`` and every stored record of their clusters."""
+def _with_clusters(index: StoredIndex, entity: str, records: set[Record]) -> tuple[set[Record], set[int]]:
+    """(``records`` and every stored record of their clusters, those clusters' CRM ids)."""
     crm_ids = set(index.clusters(entity, records).values())
-    return records | set(index.members(entity, crm_ids))
+    return records | set(index.members(entity, crm_ids)), crm_ids
 
 
 def sync_scope(
@@ -109,18 +109,17 @@ def sync_scope(
     removed = {(_entity(c), source, k) for c, keys in gone.items() for k in keys} | (sent - changed)
     found_companies, found_contacts = _partners(index, source, companies, contacts, region)
     old = {e: {(s, k) for ent, s, k in changed | removed if ent == e} for e in ("company", "contact")}
-    firms = _with_clusters(index, "company", found_companies | old["company"])
+    firms, employers = _with_clusters(index, "company", found_companies | old["company"])
     # the contacts of those companies (their company may change, or be gone), with their clusters
-    employers = {str(c) for c in index.clusters("company", firms).values()}
-    people = _with_clusters(
-        index, "contact", found_contacts | old["contact"] | index.find("contact", {"company": employers})
+    people, _ = _with_clusters(
+        index, "contact", found_contacts | old["contact"] | index.find("contact", {"company": set(map(str, employers))})
     )
     # the companies of the contacts matched again, so that each finds its company in the scope
     person_keys = {k for _, k in people} - {k for e, _, k in changed | removed if e == "contact"}
     stored_people = read_stored({c: person_keys for c in fetched if _entity(c) == "contact"})
     _, again = _records(source, stored_people)
-    firms |= {(source, str(k)) for k in again[REF_KEY] if k} | {(source, str(k)) for k in contacts[REF_KEY] if k}
-    firms = _with_clusters(index, "company", firms)
+    referred = {(source, str(k)) for frame in (again, contacts) for k in frame[REF_KEY] if k} - firms
+    firms |= _with_clusters(index, "company", referred)[0]
     gone_keys = {(e, k) for e, _, k in removed}
     firm_keys = {k for _, k in firms if ("company", k) not in gone_keys and ("company", source, k) not in changed}
     elements = {c: list(rows) for c, rows in fetched.items()}

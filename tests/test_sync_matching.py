@@ -141,8 +141,18 @@ def test_a_sync_matches_only_what_changed_and_agrees_with_a_full_run(
         assert "сопоставляются заново" not in capsys.readouterr().out
 
 
-def test_after_an_undo_the_next_sync_matches_the_whole_base(
-    tmp_path: Path, fast_odata: None, capsys: pytest.CaptureFixture
+def _undo_the_last_run(url: str, cfg: str) -> None:
+    [(last,)] = rows(url, "SELECT id FROM migration_runs ORDER BY started_at DESC LIMIT 1")
+    assert main(["undo", "--run", last, "--config", cfg]) == 0
+
+
+def _change_the_matching_settings(url: str, cfg: str) -> None:
+    Path(cfg).write_text(Path(cfg).read_text("utf-8") + "matching: {auto_merge: 0.99}\n", "utf-8")
+
+
+@pytest.mark.parametrize("invalidate", [_undo_the_last_run, _change_the_matching_settings])
+def test_after_an_undo_or_other_settings_the_next_sync_matches_the_whole_base(
+    tmp_path: Path, fast_odata: None, capsys: pytest.CaptureFixture, invalidate
 ) -> None:
     url = f"sqlite:///{tmp_path / 'crm.db'}"
     with FakeOneC(base(), user="odata", password=PASSWORD) as onec:
@@ -150,28 +160,12 @@ def test_after_an_undo_the_next_sync_matches_the_whole_base(
         assert main(["run", "--config", cfg]) == 0
         onec.change(COUNTERPARTIES, guid(5), Description=f"{name(5)} ООО (офис)")
         assert main(["sync", "--config", cfg]) == 0
-        [(last,)] = rows(url, "SELECT id FROM migration_runs ORDER BY started_at DESC LIMIT 1")
-        assert main(["undo", "--run", last, "--config", cfg]) == 0
+        invalidate(url, cfg)
         onec.change(COUNTERPARTIES, guid(6), Description=f"{name(6)} ООО (склад)")
         capsys.readouterr()
         assert main(["sync", "--config", cfg]) == 0
         assert "сопоставляются заново" not in capsys.readouterr().out  # the index was not the target's state
-        assert main(["sync", "--config", cfg]) == 0
-
-
-def test_after_the_matching_settings_change_the_next_sync_matches_the_whole_base(
-    tmp_path: Path, fast_odata: None, capsys: pytest.CaptureFixture
-) -> None:
-    url = f"sqlite:///{tmp_path / 'crm.db'}"
-    with FakeOneC(base(), user="odata", password=PASSWORD) as onec:
-        cfg = write_config(tmp_path, onec, url)
-        assert main(["run", "--config", cfg]) == 0
-        Path(cfg).write_text(Path(cfg).read_text("utf-8") + "matching: {auto_merge: 0.99}\n", "utf-8")
-        onec.change(COUNTERPARTIES, guid(5), Description=f"{name(5)} ООО (офис)")
-        capsys.readouterr()
-        assert main(["sync", "--config", cfg]) == 0
-        assert "сопоставляются заново" not in capsys.readouterr().out  # built under other settings
-        onec.change(COUNTERPARTIES, guid(6), Description=f"{name(6)} ООО (склад)")
+        onec.change(COUNTERPARTIES, guid(7), Description=f"{name(7)} ООО (цех)")
         assert main(["sync", "--config", cfg]) == 0
         assert "сопоставляются заново" in capsys.readouterr().out  # the full sync rebuilt the index
 

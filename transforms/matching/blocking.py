@@ -173,6 +173,11 @@ def _rare_word_tokens(keys: list[str | None]) -> tuple[np.ndarray, list[str]]:
     return np.array(recs, dtype=np.int64), tokens
 
 
+def initial_key(last: str | None, first: str | None) -> str | None:
+    """«иванов а»: a surname and a first initial, the key of the surname blocking rules."""
+    return f"{last} {first[0]}" if last and first else None
+
+
 def affixes(word: str) -> list[str]:
     """The fuzzy blocks of one word: its first and last letters (``^ром``, ``шка$``), a short word whole."""
     return [word] if len(word) <= AFFIX + 1 else ["^" + word[:AFFIX], word[-AFFIX:] + "$"]

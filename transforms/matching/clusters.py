@@ -193,7 +193,7 @@ class Outcome:
 
 
 def cluster(
-    state: ClusterState, scored: Scored, same: list[tuple[int, int]], kept: list[tuple[int, int]] = ()
+    state: ClusterState, scored: Scored, same: list[tuple[int, int]], kept: Sequence[tuple[int, int]] = ()
 ) -> Outcome:
     """Apply the decisions, then the clusters as they were (``kept``, a sync), then the merge-worthy
     pairs strongest first, all under the hard rules."""

@@ -33,6 +33,7 @@ from transforms.matching.blocking import (
     block_pairs,
     explode,
     fuzzy_pairs,
+    initial_key,
     rank_of,
     unique_pairs,
 )
@@ -182,10 +183,7 @@ def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
             ("domain", "domain"),
         )
     }
-    initials = [
-        f"{last} {first[0]}" if last and first else None
-        for last, first in zip(features["person_last"], features["person_first"])
-    ]
+    initials = [initial_key(last, first) for last, first in zip(features["person_last"], features["person_first"])]
     parts["surname"] = block_pairs(records, initials, rank, "surname", report)
     phone_recs, phones = explode(features["phone_values"])
     parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)

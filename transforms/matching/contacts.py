@@ -18,6 +18,7 @@ from transforms.matching.blocking import (
     Candidates,
     block_pairs,
     explode,
+    initial_key,
     rank_of,
     unique_pairs,
 )
@@ -72,7 +73,7 @@ def contact_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     rank = rank_of(list(features["key"]))
     records = np.arange(n)
     company = [c or None for c in features["company"].tolist()]
-    initial = [f"{t} {f[0]}" if t and f else None for t, f in zip(features["tlast"], features["first"])]
+    initial = [initial_key(t, f) for t, f in zip(features["tlast"], features["first"])]
     parts = {
         "company": block_pairs(records, company, rank, "company", report),
         "surname_initial": block_pairs(records, initial, rank, "surname_initial", report),

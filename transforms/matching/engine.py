@@ -213,7 +213,7 @@ def run(
     same, different = _decisions(records, entity.name, decisions)
     for x, y in different:
         state.forbid(x, y)
-    outcome = cluster(state, scored, same, list(kept))
+    outcome = cluster(state, scored, same, kept)
     labels = outcome.labels
     decided = _decided_mask(a, b, n, same + different)
     reviewed = review_edges(state, scored, outcome, labels, decided)

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from transforms.matching.blocking import affixes
+from transforms.matching.blocking import affixes, initial_key
 from transforms.matching.comparisons import Comparison
 from transforms.matching.features import CHANNEL_PRIOR_U, COMPANY_TF, CONTACT_TF, is_role_mailbox
 from transforms.matching.model import PRIOR_RECORDS, Model
@@ -49,17 +49,6 @@ _COUNT_ONLY = {"company": frozenset({"kpp", "place", "address"}), "contact": fro
 TF_FIELDS = {"company": COMPANY_TF, "contact": CONTACT_TF}
 # term-frequency feature → the rule its values are stored under
 _TF_RULE = {"key": "name"}
-COMPANY_RULE = "company"  # contacts: the CRM id of their company (the loader turns the cluster into it)
-
-
-def _surname(features: Mapping, i: int) -> str | None:
-    last, first = features["person_last"][i], features["person_first"][i]
-    return f"{last} {first[0]}" if last and first else None
-
-
-def _surname_initial(features: Mapping, i: int) -> str | None:
-    last, first = features["tlast"][i], features["first"][i]
-    return f"{last} {first[0]}" if last and first else None
 
 
 def record_keys(entity: str, features: Mapping, i: int, *, finding: bool = False) -> Iterable[tuple[str, str]]:
@@ -76,14 +65,14 @@ def record_keys(entity: str, features: Mapping, i: int, *, finding: bool = False
         if not (finding and is_role_mailbox(email)):
             yield "email", email
     if entity == "company":
-        surname = _surname(features, i)
+        surname = initial_key(features["person_last"][i], features["person_first"][i])
         if surname:
             yield "surname", surname
         for word in set((features["key"][i] or "").split()):
             for token in affixes(word):
                 yield "word", token
     else:
-        initial = _surname_initial(features, i)
+        initial = initial_key(features["tlast"][i], features["first"][i])
         if initial:
             yield "surname_initial", initial
 

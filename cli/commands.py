@@ -29,6 +29,7 @@ from connectors.crm_db.undo import describe_changes, undo_run
 from connectors.urls import mask_url
 from connectors.xlsx_writer import write_workbook
 from pipelines.config import DEFAULT_CONFIG, MigrationConfig
+from pipelines.scans import one_scan_per_command
 from pipelines.sync import changed_sources, fingerprints, stored_fingerprints
 from pipelines.unchanged import Unchanged, run_inputs, unchanged_since
 from vocabulary.messages import text
@@ -108,6 +109,7 @@ def _run(config_path: Path, config: MigrationConfig, target: str | None, args: a
         allow_deletes=getattr(args, "allow_deletes", False),
         diff=diff,
         inputs=inputs,
+        full=getattr(args, "full", False),
     )
     return Output(format_summary(config, summary, diff), summary_data(summary))
 
@@ -195,10 +197,11 @@ def _tell(line: str) -> None:
 
 def dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:
     """Run the command ``args`` names against ``url``; a command that writes holds the target's lock."""
-    if _writes(args):
-        with target_lock(url, getattr(args, "wait", DEFAULT_WAIT), on_wait=_tell):
-            return _dispatch(args, config, url)
-    return _dispatch(args, config, url)
+    with one_scan_per_command():  # the change check and the extract share each 1C scan
+        if _writes(args):
+            with target_lock(url, getattr(args, "wait", DEFAULT_WAIT), on_wait=_tell):
+                return _dispatch(args, config, url)
+        return _dispatch(args, config, url)
 
 
 def _dispatch(args: argparse.Namespace, config: MigrationConfig, url: str) -> Output:

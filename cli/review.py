@@ -47,7 +47,8 @@ def export_review(
 
     ``include_merges`` (``--all``) adds every automatic merge, marked as such, so a data owner
     can undo one with ``different``."""
-    matched: MatchedRecords = execute(config_path, target=target, dry_run=True, debug=debug, until="matched")
+    # every record, not only what changed since the last load: the pairs of the whole base
+    matched: MatchedRecords = execute(config_path, target=target, dry_run=True, debug=debug, until="matched", full=True)
     pairs = matched.review
     if include_merges and not matched.links.empty:
         merges = matched.links[list(LINK_COLUMNS)].copy()

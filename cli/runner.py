@@ -48,15 +48,7 @@ def _up_to(defs: dg.Definitions, asset: str) -> list[dg.AssetKey]:
     return sorted(selection.resolve(defs.resolve_asset_graph()), key=lambda k: k.to_user_string())
 
 
-def _target(
-    target: str | None, dry_run: bool, allow_deletes: bool, diff: Path | None, inputs: RunInputs | None
-) -> CrmTargetResource:
-    options = {
-        "dry_run": dry_run,
-        "allow_deletes": allow_deletes,
-        "diff": str(diff) if diff else "",
-        "inputs": inputs.to_json() if inputs else "",
-    }
+def _target(target: str | None, options: dict[str, Any]) -> CrmTargetResource:
     if not target:
         return CrmTargetResource(**options)
     os.environ[TARGET_ENV] = target
@@ -73,43 +65,33 @@ def execute(
     allow_deletes: bool = False,
     diff: Path | None = None,
     inputs: RunInputs | None = None,
+    full: bool = False,
 ) -> RunSummary | Any:
     """Materialise the graph up to ``until`` (default: all of it, with its checks); return that asset's value.
 
     A run that writes holds the target's lock (``connectors.crm_db.lock``) from before the extract to the
     commit; the CLI takes it first, with its ``--wait`` (re-entrant). ``inputs`` (fingerprinted before the
-    run) are stored with the load, for the next run to compare. Raises RunFailed with one line for the user
-    when any step fails.
+    run) are stored with the load, for the next run to compare; ``full`` matches every record again even
+    when the target's matching index would let the run match only what changed. Raises RunFailed with one
+    line for the user when any step fails.
     """
     path = str(config_path)
     url = MigrationConfigResource(path=path).load().target_url(target)
+    options = {
+        "dry_run": dry_run,
+        "allow_deletes": allow_deletes,
+        "diff": str(diff) if diff else "",
+        "inputs": inputs.to_json() if inputs else "",
+        "full": full,
+    }
     with target_lock(url) if not dry_run and until == "loaded" else nullcontext():
-        return _execute(
-            path,
-            url,
-            target=target,
-            dry_run=dry_run,
-            debug=debug,
-            until=until,
-            allow_deletes=allow_deletes,
-            diff=diff,
-            inputs=inputs,
-        )
+        return _execute(path, url, _target(target, options), dry_run=dry_run, debug=debug, until=until)
 
 
 def _execute(
-    path: str,
-    url: str,
-    *,
-    target: str | None,
-    dry_run: bool,
-    debug: bool,
-    until: str,
-    allow_deletes: bool,
-    diff: Path | None,
-    inputs: RunInputs | None,
+    path: str, url: str, target: CrmTargetResource, *, dry_run: bool, debug: bool, until: str
 ) -> RunSummary | Any:
-    defs = build_definitions(path, target=_target(target, dry_run, allow_deletes, diff, inputs))
+    defs = build_definitions(path, target=target)
     job = defs.resolve_implicit_global_asset_job_def()
     level = "DEBUG" if debug else "CRITICAL"
     with local_instance() as instance:

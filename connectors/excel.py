@@ -49,9 +49,11 @@ def read_workbook(path: Path, sheet: str | None = None) -> list[Grid]:
         try:
             wanted, notes = _choose_sheets(path, book, sheet)
             grids = [_grid(path, book, name) for name in wanted]
+            skipped = [] if sheet is not None else [m.name for m in book.sheets_metadata if m.name not in wanted]
         finally:
             book.close()
     grids[0].notes[:0] = notes  # workbook-level notes (sheets skipped) go with the first grid
+    grids[0].skipped[:0] = skipped
     return grids
 
 

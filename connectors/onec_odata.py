@@ -333,26 +333,3 @@ def fingerprint_of(versions: dict[str, dict[str, Version]]) -> str:
         lines = sorted(f"{catalog}\t{key}\t{v.data_version}\t{v.deleted}" for key, v in versions[catalog].items())
         digest.update("\n".join([catalog, *lines, ""]).encode())
     return digest.hexdigest()
-
-
-def odata_fingerprint(
-    url: str,
-    user: str | None,
-    password: str | None,
-    *,
-    source_name: str | None = None,
-    options: ODataOptions | None = None,
-    transport: httpx.BaseTransport | None = None,
-    **settings: float,
-) -> str:
-    """A cheap change detector for a sensor: ``fingerprint_of`` a ``scan_versions``."""
-    return fingerprint_of(
-        scan_versions(
-            url,
-            user,
-            password,
-            source_name=source_name,
-            options=options or ODataOptions(**settings),
-            transport=transport,
-        )
-    )

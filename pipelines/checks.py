@@ -89,7 +89,7 @@ def _reconciled(expected: set[RecordKey], found: dict[str, set[RecordKey]], prev
 def reconciliation_before_load(
     migration: MigrationConfigResource, golden: GoldenRecords, normalised: Normalised, quarantine: pd.DataFrame
 ) -> dg.AssetCheckResult:
-    expected = normalised.expected()
+    expected = normalised.expected(golden.delta)
     kept = {
         (entity, m["source"], m["source_key"])
         for entity, frame in (("company", golden.companies), ("contact", golden.contacts))

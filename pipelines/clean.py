@@ -48,7 +48,7 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
             {p.source: p.fingerprint for p in parts if p.fingerprint},
             {p.source: p.notes for p in parts if p.notes},
             [p.versions for p in parts if p.versions],
-            tuple(p.source for p in parts if not p.complete),
+            {p.source: p.unread for p in parts if p.unread},
             next((p.delta for p in parts if p.delta is not None), None),
         )
         phones = [p for frame in (companies, contacts) for items in frame["phones"] for p in items]

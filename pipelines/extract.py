@@ -45,7 +45,9 @@ def _extract_asset(source_name: str, kind: str) -> dg.AssetsDefinition:
         config = migration.load()
         with progress.stage(text("progress.extract", source=source_name)) as step:
             # a 1C OData source reads only what changed since the versions stored in the target
-            extracted = extract_source(config, config.source(source_name), target_url=target.resolve(config))
+            extracted = extract_source(
+                config, config.source(source_name), target_url=target.resolve(config), whole=target.full
+            )
             step.result = text("progress.records", n=extracted.rows_read)
         records = extracted.records
         notes = [*extracted.notes, *(f"{t.name}: {n}" for t in extracted.tables for n in t.notes)]

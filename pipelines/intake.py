@@ -13,16 +13,11 @@ from connectors.csv_file import read_csv
 from connectors.errors import SourceError
 from connectors.excel import read_workbook
 from connectors.fingerprint import file_fingerprint
-from connectors.onec_odata import (
-    ODataOptions,
-    fetch_elements,
-    fingerprint_of,
-    read_catalogs,
-    scan_versions,
-)
+from connectors.onec_odata import fetch_elements, fingerprint_of, read_catalogs
 from connectors.onec_xml import exchange_elements
 from pipelines.config import FileSource, MigrationConfig, ODataSource
 from pipelines.incremental import SourceDelta, can_sync_incrementally, sync_index, sync_scope
+from pipelines.scans import odata_options, scan
 from pipelines.stages import ExtractedSource, TableIntake
 from transforms.column_mapping import MappingError, map_columns
 from transforms.onec_catalogs import onec_data
@@ -45,10 +40,6 @@ def read_odata(url: str, user: str | None, password: str | None, *, source_name:
 def read_exchange_file(path: Path, *, source_name: str) -> OneCData:
     """Counterparties and contact persons of a CommerceML 2 or EnterpriseData file exported from 1C."""
     return exchange_data(exchange_elements(path, source_name=source_name), path.name)
-
-
-def odata_options(source: ODataSource) -> ODataOptions:
-    return ODataOptions(timeout=source.timeout, page_size=source.page_size)
 
 
 @dataclass
@@ -84,7 +75,7 @@ def read_odata_delta(source: ODataSource, target_url: str, index: StoredIndex, r
     """A sync that matches only what changed (``pipelines.incremental``); None when it has to read everything."""
     password, options = source.password(), odata_options(source)
     login = (source.url, source.user, password)
-    now = scan_versions(*login, source_name=source.name, options=options)
+    now = scan(source)
     stored = read_version_numbers(target_url, source.name)
     if not can_sync_incrementally(now) or not stored or set(stored) - set(now):
         return None
@@ -116,7 +107,7 @@ def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead
     """
     password, options = source.password(), odata_options(source)
     login = (source.url, source.user, password)
-    now = scan_versions(*login, source_name=source.name, options=options)
+    now = scan(source)
     stored = read_versions(target_url, source.name) if target_url else {}
     elements: dict[str, list[dict]] = {}
     changes = VersionChanges(source.name)
@@ -143,11 +134,13 @@ def read_odata_changes(source: ODataSource, target_url: str | None) -> ODataRead
     return ODataRead(fingerprint_of(now), elements, changes, [text("sync.delta", **counts)])
 
 
-def _extract_onec(config: MigrationConfig, source: FileSource | ODataSource, target_url: str | None) -> ExtractedSource:
+def _extract_onec(
+    config: MigrationConfig, source: FileSource | ODataSource, target_url: str | None, whole: bool
+) -> ExtractedSource:
     """A 1C source with its fingerprint (taken before reading: a change made during the run is seen next time)."""
     versions = delta = None
     if isinstance(source, ODataSource):
-        index = sync_index(config, target_url)
+        index = None if whole else sync_index(config, target_url)
         region = source.default_region or config.default_region
         read = (index and read_odata_delta(source, target_url, index, region)) or read_odata_changes(source, target_url)
         fingerprint, data, versions, delta = read.fingerprint, onec_data(read.elements), read.versions, read.delta
@@ -195,28 +188,33 @@ def _header_cells(grid: Grid, header_row: int) -> list[str | None]:
 
 
 def extract_source(
-    config: MigrationConfig, source: FileSource | ODataSource, target_url: str | None = None
+    config: MigrationConfig, source: FileSource | ODataSource, target_url: str | None = None, *, whole: bool = False
 ) -> ExtractedSource:
     """Every record of ``source`` in canonical fields, plus rejects; SourceError if unreadable.
 
     A 1C OData source compares its element versions with those stored in ``target_url`` and
-    fetches only new and changed elements (``read_odata_changes``).
+    fetches only new and changed elements (``read_odata_changes``); unless ``whole`` (every record
+    is wanted downstream, not only the changes' scope), it reads again only the records the changes
+    concern (``read_odata_delta``).
     """
     if source.kind in ("onec_odata", "onec_xml"):
-        return _extract_onec(config, source, target_url)
+        return _extract_onec(config, source, target_url, whole)
     path = config.resolve(source.path)
     explicit = source.columns.model_dump() if source.columns else None
     parts: list[SourceRecords] = []
     tables: list[TableIntake] = []
     notes: list[str] = []
+    skipped: list[str] = []
     for grid in _grids(path, source):
         notes.extend(grid.notes)
+        skipped.extend(grid.skipped)
         try:
             table = find_table(grid, _expected_headers(source))
         except NoHeaderError as exc:
             if source.sheet or source.kind == "csv":
                 raise SourceError(f"{path.name}: {exc}") from None
             notes.append(text("sources.sheet_skipped", sheet=grid.name, why=exc))
+            skipped.append(grid.name)
             continue
         headers = [c for c in table.frame.columns if c != "_row"]
         label = _label(source.kind, table)
@@ -249,4 +247,4 @@ def extract_source(
     records = SourceRecords(
         *(pd.concat([getattr(p, f) for p in parts], ignore_index=True) for f in ("companies", "contacts", "rejects"))
     )
-    return ExtractedSource(source.name, source.kind, records, tables, notes)
+    return ExtractedSource(source.name, source.kind, records, tables, notes, unread=tuple(skipped))

@@ -48,8 +48,12 @@ def loaded(
         positional_sources=tuple(s.name for s in config.sources if s.kind in ("excel", "csv") and not s.key),
         max_delete_share=config.max_delete_share,
         allow_deletes=target.allow_deletes,
-        incomplete_sources=normalised.incomplete,
+        unread=normalised.unread_origins(),
     )
+    delta = golden.delta
+    partial = Partial(set(delta.scope), {}, delta.moved, delta.untouched) if delta and _indexed(golden) else None
+    # the records read but not matched again keep their links as they are
+    expected = normalised.expected(golden.delta if partial else None)
     try:
         with progress.stage(text("progress.load"), total=len(golden.companies) + len(golden.contacts)) as step:
             result = load(
@@ -58,7 +62,7 @@ def loaded(
                 golden.companies,
                 golden.contacts,
                 quarantine,
-                normalised.expected(),
+                expected,
                 review=golden.review,
                 sync_state=target.sync_state(normalised.fingerprints),
                 versions=normalised.versions,
@@ -66,7 +70,7 @@ def loaded(
                 diff=bool(target.diff),
                 merges=golden.links,
                 index=golden.index,
-                partial=Partial(set(normalised.delta.scope), {}) if normalised.delta and _indexed(golden) else None,
+                partial=partial,
             )
             step.advance(len(golden.companies) + len(golden.contacts))
     except Exception as exc:
@@ -83,7 +87,8 @@ def loaded(
         result,
         quarantine["source"].value_counts().to_dict(),
         len(golden.review),
-        normalised.notes,
+        _notes(normalised, golden),
+        partial=partial is not None,
     )
     counts = {
         f"{entity}_{k}": v for entity in ("companies", "contacts") for k, v in asdict(getattr(result, entity)).items()
@@ -103,6 +108,14 @@ def loaded(
             "row_position_identity_changed": result.identity_changed,
         },
     )
+
+
+def _notes(normalised: Normalised, golden: GoldenRecords) -> dict[str, list[str]]:
+    """The readers' notes, and for a run over whole sources that matched only what changed, how much it did."""
+    if golden.delta is None or normalised.delta is not None:  # a 1C sync notes its scope when it reads
+        return normalised.notes
+    scope = text("sync.rerun_scope", records=len(golden.delta.scope), changed=len(golden.delta.changed))
+    return {**normalised.notes, text("sync.rerun_label"): [scope]}
 
 
 def _indexed(golden: GoldenRecords) -> bool:
@@ -136,7 +149,7 @@ def quality_report(
         "by_source": preview_table(report, rows=len(report)),
     }
     # A sync that matched only what changed writes no workbook of the whole CRM: `crm-migrate report` does.
-    if config.report_dir is not None and not loaded.dry_run and normalised.delta is None:
+    if config.report_dir is not None and not loaded.dry_run and not loaded.partial:
         path = config.resolve(config.report_dir) / f"quality-{loaded.run_id}.xlsx"
         path.parent.mkdir(parents=True, exist_ok=True)
         write_workbook(path, report_workbook(report_sheets(target.resolve(config), loaded.run_id)))

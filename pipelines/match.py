@@ -4,8 +4,9 @@ import dagster as dg
 import pandas as pd
 
 from connectors.crm_db.decisions import read_decisions
-from connectors.crm_db.match_index import IndexUpdate, StoredIndex
-from pipelines.incremental import SourceDelta, sync_index
+from connectors.crm_db.match_index import IndexUpdate, StoredIndex, link_fingerprints
+from pipelines.config import MigrationConfig
+from pipelines.incremental import SourceDelta, in_scope, rerun_scope, sync_index, valid_index
 from pipelines.inputs_digest import settings_digest
 from pipelines.metadata import frame_metadata, sample
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
@@ -15,6 +16,9 @@ from transforms.matching import CLUSTER, cluster_of, match_companies, match_cont
 from transforms.matching.index import Stored
 from validators.validate import Validated
 from vocabulary.fields import COMPANY_RECORD, SOURCE, SOURCE_KEY
+
+# A run whose changes reach more than this share of the records matches everything again.
+RERUN_MAX_SHARE = 0.3
 
 
 @dg.asset(
@@ -33,9 +37,9 @@ def matched(
     url = target.resolve(config)
     decisions = read_decisions(url)
     limits = config.matching.thresholds
-    index = sync_index(config, url) if normalised.delta is not None else None
+    index, delta, validated = _incremental(config, url, target.full, validated, normalised)
     stored = {
-        entity: _stored(index, entity, frame, normalised.delta) if index else None
+        entity: _stored(index, entity, frame, delta) if index and delta else None
         for entity, frame in (("company", validated.companies), ("contact", validated.contacts))
     }
     companies = match_companies(validated.companies, limits, decisions, stored["company"])
@@ -53,11 +57,11 @@ def matched(
             if isinstance(ref, tuple) and ref in company_cluster
         },
         {e: m.index["model"] for e, m in (("company", companies), ("contact", contacts)) if "model" in m.index},
-        _scope(normalised.delta) if index else None,
+        _scope(delta) if index and delta else None,
         settings_digest(config, url),
     )
     return dg.Output(
-        MatchedRecords(companies.frame, contacts.frame, links, review, update),
+        MatchedRecords(companies.frame, contacts.frame, links, review, update, delta if index else None),
         metadata={
             **frame_metadata(
                 links,
@@ -75,6 +79,43 @@ def matched(
             "review_preview": sample(review, rows=20, previews=config.privacy.previews),
         },
     )
+
+
+def _incremental(
+    config: MigrationConfig, url: str, full: bool, validated: Validated, normalised: Normalised
+) -> tuple[StoredIndex | None, SourceDelta | None, Validated]:
+    """(the stored index, the delta, the records to match) of a run that can match only what changed.
+
+    A sync of one 1C OData source brings its delta from the extract (only the scope was read); any
+    other run reads its sources whole and, when the target holds a valid index, matches only the
+    records changed since the last load and those around them — unless ``--full`` asks for everything
+    or the changes reach so far that matching everything is as cheap (``RERUN_MAX_SHARE``).
+    """
+    if normalised.delta is not None:
+        return sync_index(config, url), normalised.delta, validated
+    index = None if full else valid_index(config, url)
+    if index is None:
+        return None, None, validated
+    held = {
+        (e, s, str(k))
+        for e, s, k in zip(
+            validated.quarantine["entity"], validated.quarantine["source"], validated.quarantine["source_key"]
+        )
+    }
+    held |= {
+        (e, s, str(k))
+        for e, s, k in zip(normalised.rejects["entity"], normalised.rejects["source"], normalised.rejects["source_key"])
+    }
+    stored = link_fingerprints(url, [s.name for s in config.sources])
+    delta = rerun_scope(index, stored, validated.companies, validated.contacts, held, normalised.unread_origins())
+    if len(delta.scope) > RERUN_MAX_SHARE * (len(validated.companies) + len(validated.contacts)):
+        return None, None, validated
+    narrowed = Validated(
+        in_scope(validated.companies, "company", delta),
+        in_scope(validated.contacts, "contact", delta),
+        validated.quarantine,
+    )
+    return index, delta, narrowed
 
 
 def _stored(index: StoredIndex, entity: str, frame: pd.DataFrame, delta: SourceDelta) -> Stored:
@@ -98,7 +139,7 @@ def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Ou
     companies = golden_companies(matched.companies, priority, rules)
     contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
     return dg.Output(
-        GoldenRecords(companies, contacts, matched.review, matched.links, matched.index),
+        GoldenRecords(companies, contacts, matched.review, matched.links, matched.index, matched.delta),
         metadata={
             **frame_metadata(
                 companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"], previews=config.privacy.previews

@@ -36,6 +36,7 @@ class CrmTargetResource(dg.ConfigurableResource):
     dry_run: bool = False
     allow_deletes: bool = False  # --allow-deletes: no max_delete_share check
     diff: str = ""  # --diff FILE: the dry run's per-record changes as a workbook
+    full: bool = False  # --full, review export: read and match every record, even when only some changed
     inputs: str = ""  # RunInputs as JSON (pipelines.unchanged): stored with the load, so a re-run can skip
 
     def sync_state(self, read: dict[str, str]) -> dict[str, str]:

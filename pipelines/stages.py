@@ -41,9 +41,9 @@ class ExtractedSource:
     fingerprint: str | None = None  # a 1C source's state before it was read (see pipelines.sync)
     versions: VersionChanges | None = None  # the 1C OData elements read, for sync_versions
     delta: SourceDelta | None = None  # a sync that matches only what changed (pipelines.incremental)
-    # False when the reader knows it did not see every record (a sheet it could not read, a header it no
-    # longer recognises, a capped page): the load then retires none of this source's records.
-    complete: bool = True
+    # Sheets of the workbook not read this time (hidden, a header no longer recognised): the records
+    # linked from them are not gone — the load retires none of them.
+    unread: tuple[str, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -63,17 +63,22 @@ class Normalised:
     fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
     notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
     versions: list[VersionChanges] = field(default_factory=list)  # 1C elements read, for sync_versions
-    incomplete: tuple[str, ...] = ()  # sources read incompletely (ExtractedSource.complete): nothing retired
+    unread: dict[str, tuple[str, ...]] = field(default_factory=dict)  # source → sheets not read: none retired
     delta: SourceDelta | None = None  # a sync that matches only what changed: the records it concerns
 
-    def expected(self) -> set[RecordKey]:
-        """Every record read: each must end up linked or quarantined."""
+    def expected(self, delta: SourceDelta | None = None) -> set[RecordKey]:
+        """Every record read (of ``delta``'s scope, when only it was matched again): each must end up linked
+        or quarantined."""
         keys = {("company", s, k) for s, k in zip(self.companies[SOURCE], self.companies[SOURCE_KEY])}
         keys |= {("contact", s, k) for s, k in zip(self.contacts[SOURCE], self.contacts[SOURCE_KEY])}
         keys |= {
             (e, s, k) for e, s, k in zip(self.rejects["entity"], self.rejects["source"], self.rejects["source_key"])
         }
-        return keys
+        return keys if delta is None else keys & delta.scope
+
+    def unread_origins(self) -> dict[str, tuple[str, ...]]:
+        """source → origin prefixes of the sheets not read (``load.RunInfo.unread``)."""
+        return {source: tuple(f"{sheet}!" for sheet in sheets) for source, sheets in self.unread.items()}
 
 
 @dataclass
@@ -83,6 +88,7 @@ class MatchedRecords:
     links: pd.DataFrame  # why records were merged
     review: pd.DataFrame  # candidate pairs awaiting a decision
     index: IndexUpdate | None = None  # the matching index's rows for the load
+    delta: SourceDelta | None = None  # only what changed was matched again (pipelines.incremental)
 
 
 @dataclass
@@ -92,6 +98,7 @@ class GoldenRecords:
     review: pd.DataFrame  # candidate pairs awaiting a decision (LINK_COLUMNS)
     links: pd.DataFrame | None = None  # every merge with its explanation (LINK_COLUMNS + weights)
     index: IndexUpdate | None = None  # the matching index's rows for the load
+    delta: SourceDelta | None = None  # only what changed was matched again: the load touches only its scope
 
 
 @dataclass
@@ -105,3 +112,4 @@ class RunSummary:
     quarantine_by_source: dict[str, int] = field(default_factory=dict)
     review_pairs: int = 0
     notes: dict[str, list[str]] = field(default_factory=dict)
+    partial: bool = False  # only what changed was matched again and loaded (pipelines.incremental)

@@ -22,9 +22,9 @@ import dagster as dg
 from connectors.crm_db.sync_state import read_sync_state
 from connectors.errors import SourceError
 from connectors.fingerprint import file_fingerprint
-from connectors.onec_odata import odata_fingerprint
+from connectors.onec_odata import fingerprint_of
 from pipelines.config import ConfigError, FileSource, MigrationConfig, ODataSource, load_config
-from pipelines.intake import odata_options
+from pipelines.scans import scan
 from vocabulary.errors import UsageError
 from vocabulary.messages import text
 
@@ -55,9 +55,7 @@ def onec_sources(config: MigrationConfig, name: str | None = None) -> list[FileS
 def source_fingerprint(config: MigrationConfig, source: FileSource | ODataSource) -> str:
     """What the source looks like now, as one string that changes whenever a record does."""
     if isinstance(source, ODataSource):
-        return odata_fingerprint(
-            source.url, source.user, source.password(), source_name=source.name, options=odata_options(source)
-        )
+        return fingerprint_of(scan(source))
     return file_fingerprint(config.resolve(source.path))
 
 

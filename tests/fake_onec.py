@@ -646,4 +646,4 @@ def retry_without_waiting(monkeypatch) -> None:
         return ODataOptions(timeout=source.timeout, page_size=source.page_size, backoff=0)
 
     monkeypatch.setattr("pipelines.intake.odata_options", fast)
-    monkeypatch.setattr("pipelines.sync.odata_options", fast)
+    monkeypatch.setattr("pipelines.scans.odata_options", fast)

@@ -157,7 +157,7 @@ def test_a_source_cut_to_a_third_stops_before_writing_unless_deletes_are_allowed
     assert "source buh: the run would soft-delete 8 of its 12 live records" in message and "--allow-deletes" in message
     assert "\n" not in message and snapshot(target_url) == before
 
-    incomplete = run(target_url, "a third", "r3", incomplete_sources=("buh",))  # read incompletely: nothing retired
+    incomplete = run(target_url, "a third", "r3", unread={"buh": ("",)})  # read incompletely: nothing retired
     assert incomplete.companies.deleted == 0 and incomplete.incomplete == ("buh",)
 
     allowed = run(target_url, "a third", "r4", allow_deletes=True)

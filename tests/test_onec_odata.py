@@ -10,7 +10,7 @@ import httpx
 import pytest
 
 from connectors.errors import SourceError
-from connectors.onec_odata import odata_fingerprint
+from connectors.onec_odata import fingerprint_of, scan_versions
 from pipelines.intake import read_odata
 from tests.fake_onec import FakeOneC, bp_contact, counterparty, guid, partner, ut_contact
 from transforms.onec_records import onec_records
@@ -237,7 +237,7 @@ def test_end_to_end_frames_have_the_canonical_columns() -> None:
 
 # -- fingerprint ------------------------------------------------------------------------------
 def fingerprint(onec: FakeOneC) -> str:
-    return odata_fingerprint(onec.url, "odata", "secret")
+    return fingerprint_of(scan_versions(onec.url, "odata", "secret"))
 
 
 def test_fingerprint_is_stable_and_reads_only_keys_and_versions() -> None:

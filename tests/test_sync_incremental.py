@@ -63,6 +63,10 @@ def onec(monkeypatch: pytest.MonkeyPatch):
         yield fake
 
 
+def scan_pages(onec: FakeOneC) -> int:
+    return sum(1 for r in onec.requests if "DataVersion" in r.query.get("$select", ""))
+
+
 def test_a_sync_fetches_only_what_changed_and_deletes_what_is_gone(tmp_path: Path, onec: FakeOneC) -> None:
     cfg = config(tmp_path, onec)
     assert main(["run", "--config", cfg]) == 0
@@ -78,8 +82,13 @@ def test_a_sync_fetches_only_what_changed_and_deletes_what_is_gone(tmp_path: Pat
     onec.change(COUNTERPARTIES, guid(8), DeletionMark=True)
     onec.remove(COUNTERPARTIES, guid(9))
     onec.add(COUNTERPARTIES, counterparty(40, "Новый ООО", phones=["+7 495 777-00-40"]))
+    onec.requests.clear()
+    scan_versions(onec.url, "odata", PASSWORD, options=ODataOptions(page_size=10))
+    one_scan = scan_pages(onec)
+    onec.requests.clear()
     assert main(["sync", "--config", cfg]) == 0
     assert onec.full_records[COUNTERPARTIES] == 3  # the changed, the marked and the new one
+    assert scan_pages(onec) == one_scan  # the change check and the extract shared one scan
     assert scalar(tmp_path, "SELECT COUNT(*) FROM companies WHERE deleted_at IS NULL") == 24
     assert (
         scalar(

@@ -38,3 +38,4 @@ class Grid:
     row_numbers: list[int]
     notes: list[str] = field(default_factory=list)  # e.g. "hidden sheet 'Архив' skipped"
     rejects: list[RejectedRow] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # sheets of the workbook the reader did not read (hidden)

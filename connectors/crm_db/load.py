@@ -18,12 +18,12 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Row, Select, Table, insert, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, Connection, Row, Select, Table, false, insert, or_, select, true, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
@@ -76,13 +76,15 @@ class RunInfo:
     config_name: str
     started_at: datetime
     dry_run: bool
-    sources: tuple[str, ...]  # sources read completely in this run: their missing records are deleted
+    sources: tuple[str, ...]  # sources read in this run: their missing records are deleted
     records_read: int
     review_pairs: int = 0
     positional_sources: tuple[str, ...] = ()  # sources keyed by row position (no `key:`): identity-guarded
     max_delete_share: float = 0.1  # more soft-deletes than this share of a source's live records stop the run
     allow_deletes: bool = False  # --allow-deletes: the share is not checked
-    incomplete_sources: tuple[str, ...] = ()  # read, but not completely (reported; never retire records)
+    # source → origin prefixes of what was not read (a skipped sheet: "Архив!"; the whole source: ""):
+    # records linked from there are not gone, none is retired (reported in the summary)
+    unread: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
 def utcnow() -> datetime:
@@ -110,6 +112,8 @@ class Partial:
 
     scope: set[tuple[str, str, str]]  # (entity, source, key) of every record matched again or gone
     company_ids: dict[int, int]  # company cluster label of the records not matched again → its CRM id
+    moved: Mapping[tuple[str, str, str], str] = field(default_factory=dict)  # not matched again: new origin
+    untouched: Mapping[str, int] = field(default_factory=dict)  # entity → CRM records not looked at: unchanged
 
 
 class ReconciliationError(TargetError):
@@ -145,8 +149,8 @@ class _Loader:
         for row in conn.execute(select(*columns)).mappings():
             self.links[(row["entity"], row["source"], row["source_key"])] = dict(row)
         # Records some source still held when the run started: deleted_at on one of them is a CRM user's doing.
-        self.complete = set(run.sources) - set(run.incomplete_sources)  # sources whose missing records retire
-        self.result.incomplete = tuple(run.incomplete_sources)
+        self.read_sources = set(run.sources)  # sources whose missing records retire (but for what was unread)
+        self.spared: set[str] = set()  # sources whose unread part held a record that would have been retired
         self.live_at_start = {
             (link["entity"], link["crm_id"]) for link in self.links.values() if link["deleted_at"] is None
         }
@@ -504,9 +508,9 @@ class _Loader:
         live: Counter = Counter()
         gone: Counter = Counter()
         for key, link in self.links.items():
-            if link["deleted_at"] is None and key[1] in self.complete:
+            if link["deleted_at"] is None and key[1] in self.read_sources:
                 live[key[1]] += 1
-                gone[key[1]] += key not in expected and self._in_scope(key)
+                gone[key[1]] += key not in expected and self._in_scope(key) and not self._unread(key, link)
         for source in sorted(gone):
             if gone[source] and gone[source] > self.run.max_delete_share * live[source]:
                 raise BulkDeleteError(
@@ -524,12 +528,17 @@ class _Loader:
         """Links of records gone from a fully read source die; orphaned CRM records are soft-deleted."""
         gone: dict[Key, dict] = {}
         for key, link in self.links.items():
-            if link.get("seen") or key in quarantined or key[1] not in self.complete or not self._in_scope(key):
+            if link.get("seen") or key in quarantined or key[1] not in self.read_sources or not self._in_scope(key):
+                continue
+            if self._unread(key, link):
+                if link["deleted_at"] is None:
+                    self.spared.add(key[1])
                 continue
             if link["deleted_at"] is None:
                 gone[(link["id"],)] = {"deleted_at": self.now, "run_id": self.run.run_id}
                 link["deleted_at"] = self.now
         self.journal.update_each(s.source_links, gone)
+        self.result.incomplete = tuple(sorted(self.spared))
         live: dict[str, set[int]] = defaultdict(set)
         for link in self.links.values():
             if link["deleted_at"] is None:
@@ -556,6 +565,11 @@ class _Loader:
                             {"deleted_at": self.now},
                         )
                 counts.deleted += self.journal.update(table, where, {"deleted_at": self.now, "updated_at": self.now})
+
+    def _unread(self, key: tuple[str, str, str], link: dict) -> bool:
+        """The record is on a part of its source this run did not read (a hidden sheet): it is not gone."""
+        prefixes = self.run.unread.get(key[1])
+        return prefixes is not None and (link["origin"] or "").startswith(prefixes)
 
     def set_parents(self, golden: pd.DataFrame, ids: dict[int, int]) -> None:
         """Branches point at their head office; only rows whose parent changes are written."""
@@ -597,6 +611,8 @@ class _Loader:
             return true()
         c = table.c
         keys = sorted(self.scope)
+        if not keys:
+            return false()
         return or_(
             *(
                 tuple_(c.entity, side_source, side_key).in_(list(chunk))
@@ -604,6 +620,15 @@ class _Loader:
                 for chunk in chunks(keys)
             )
         )
+
+    def follow_moves(self, moved: Mapping[tuple[str, str, str], str]) -> None:
+        """Links of records not matched again whose place in the source moved take their new origin."""
+        updates = {
+            (link["id"],): {"origin": origin}
+            for key, origin in moved.items()
+            if (link := self.links.get(key)) is not None and link["origin"] != origin
+        }
+        self.journal.update_each(s.source_links, updates)
 
     def replace_review(self, review: pd.DataFrame) -> None:
         """The review queue becomes exactly ``review``'s pairs (a sync: for its records), tagged with this run."""
@@ -748,6 +773,10 @@ def _load(
     )
     loader.set_memberships(contacts, contact_ids, company_ids)
     loader.retire_missing(quarantined)
+    if partial is not None:
+        loader.follow_moves(partial.moved)
+        loader.result.companies.unchanged += partial.untouched.get("company", 0)
+        loader.result.contacts.unchanged += partial.untouched.get("contact", 0)
     _reconcile(loader, expected, quarantined)
     if review is not None:
         loader.replace_review(review)

@@ -141,6 +141,21 @@ class StoredIndex:
         return out
 
 
+def link_fingerprints(url: str, sources: Iterable[str]) -> dict[tuple[str, str, str], tuple[str | None, str, int]]:
+    """(entity, source, key) → (record hash, origin, CRM id) of every live link of ``sources``: what the last
+    load saw of each record, to tell the records changed since."""
+    t = s.source_links
+    with reading(url, "source_links") as conn:
+        if conn is None:
+            return {}
+        query = select(t.c.entity, t.c.source, t.c.source_key, t.c.record_hash, t.c.origin, t.c.crm_id).where(
+            t.c.deleted_at.is_(None) & t.c.source.in_(sorted(set(sources)))
+        )
+        return {
+            (r.entity, r.source, r.source_key): (r.record_hash, r.origin or "", r.crm_id) for r in conn.execute(query)
+        }
+
+
 def live_links(url: str, entity: str, records: Iterable[Record]) -> dict[Record, int]:
     """Record → the CRM id its live link points at, for ``records`` only (looked up by the link index)."""
     t = s.source_links

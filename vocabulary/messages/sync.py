@@ -19,6 +19,13 @@ MESSAGES = {
         "en": "{records} records are matched again: the changed ones, their possible duplicates and their "
         "clusters; every other record stays as it is",
     },
+    "sync.rerun_label": {"ru": "сопоставление", "en": "matching"},
+    "sync.rerun_scope": {
+        "ru": "с прошлой загрузки изменилось или появилось {changed} записей; сопоставлены заново {records} "
+        "(с их возможными дублями и группами), остальные остались как были (crm-migrate run --full — всё заново)",
+        "en": "{changed} records new or changed since the last load; {records} matched again (with their "
+        "possible duplicates and clusters), every other record stays as it was (crm-migrate run --full: all again)",
+    },
     "sync.delta": {
         "ru": "изменения в 1С: новых {new}, изменённых {changed}, удалённых {deleted}, без изменений {unchanged}; "
         "полностью загружено элементов: {fetched}",

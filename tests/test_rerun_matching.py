@@ -1,0 +1,93 @@
+"""A re-run over files that changed a little matches only what changed (pipelines.incremental.rerun_scope),
+on every target database: the records new or changed since the last load, their possible duplicates and
+their clusters; every other record keeps its CRM record, its links and its row untouched, and the result
+is the one a full run over the same files gives."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cli.main import main
+from tests.clientdata import write_dataset
+from tests.test_sync import rows
+from tests.test_sync_matching import inn10, name, partition
+
+COMPANIES = 60
+
+
+def buh_rows() -> list[list]:
+    """The accounting export: one row per company, keyed by its code."""
+    return [
+        [f"{n:03d}", f'ООО "{name(n)}"', inn10(n), None, f"8 495 3{n:02d}-{n:02d}-{n:02d}"] for n in range(COMPANIES)
+    ]
+
+
+def crm_rows() -> list[list]:
+    """The old CRM: a contact per row with their company as the CRM had it (another spelling, no INN for some)."""
+    return [
+        [
+            f"{name(n)} ООО",
+            inn10(n) if n % 3 else None,
+            None,
+            "Москва",
+            f"+7 (495) 3{n:02d}{n:02d}{n:02d}",
+            f"{('Иванов', 'Петров', 'Сидоров', 'Орлов')[n % 4]} {('Андрей', 'Борис', 'Виктор')[n % 3]} {n}",
+            "менеджер",
+            f"person{n}@firm{n}.ru",
+            None,
+        ]
+        for n in range(0, COMPANIES, 2)
+    ]
+
+
+def a_week_later(folder: Path, url: str) -> Path:
+    """Edits, a new twin of a known company, a new company, a gone one, a new contact row."""
+    buh = buh_rows()
+    buh[5][1] = f'ООО "{name(5)}" (офис)'
+    buh[12][4] = "8 495 111-22-33"
+    del buh[11]  # a company only the accounting export had
+    buh.append(["900", f"{name(6)}, ООО", inn10(6), None, None])  # company 6 once more
+    buh.append(["901", f'ООО "{name(99)}"', inn10(99), None, None])  # a new company
+    crm = crm_rows()
+    crm.append([f"ООО {name(20)}", inn10(20), None, "Москва", None, "Новикова Елена", "бухгалтер", None, None])
+    return write_dataset(folder, crm_rows=crm, buh_rows=buh, target=url)
+
+
+def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_full_run(
+    tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture
+) -> None:
+    config = str(write_dataset(tmp_path, crm_rows=crm_rows(), buh_rows=buh_rows(), target=target_url))
+    assert main(["run", "--config", config]) == 0
+    stamps = dict(rows(target_url, "SELECT id, updated_at FROM companies"))
+    linked = dict(rows(target_url, "SELECT source_key, crm_id FROM source_links WHERE entity = 'company'"))
+    assert linked["006"] == linked["Клиенты!7"]  # the CRM's spelling of company 6 (its row 7)
+    a_week_later(tmp_path, target_url)
+    capsys.readouterr()
+
+    assert main(["run", "--config", config]) == 0
+    out = capsys.readouterr().out
+    assert "сопоставлены заново" in out, out  # matched incrementally, not the whole base
+    scope = int(out.split("сопоставлены заново ")[1].split()[0])
+    assert scope < 40, out  # of 120 records
+    after = dict(rows(target_url, "SELECT source_key, crm_id FROM source_links WHERE entity = 'company'"))
+    assert after["900"] == linked["006"]  # the twin joined the CRM company it belongs to
+    assert after["901"] not in set(linked.values())  # the new company is new
+    # nothing the changes do not concern was written
+    concerned = {linked[k] for k in ("005", "012", "011", "006", "020")} | {after["900"], after["901"]}
+    changed = {i for i, stamp in rows(target_url, "SELECT id, updated_at FROM companies") if stamps.get(i) != stamp}
+    assert changed <= concerned
+    [(gone,)] = rows(target_url, f"SELECT deleted_at FROM companies WHERE id = {linked['011']}")
+    assert gone is not None
+
+    rerun = {e: partition(target_url, e) for e in ("company", "contact")}
+    fresh = f"sqlite:///{tmp_path / 'fresh' / 'crm.db'}"
+    (tmp_path / "fresh").mkdir()
+    assert main(["run", "--config", str(a_week_later(tmp_path / "fresh", fresh))]) == 0
+    assert {e: partition(fresh, e) for e in ("company", "contact")} == rerun
+
+    capsys.readouterr()
+    assert main(["run", "--config", config, "--full"]) == 0  # everything matched again: the same clusters
+    assert "сопоставлены заново" not in capsys.readouterr().out
+    assert {e: partition(target_url, e) for e in ("company", "contact")} == rerun

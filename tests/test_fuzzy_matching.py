@@ -28,7 +28,7 @@ def test_typo_with_corroboration_merges_and_uncorroborated_goes_to_review() -> N
     result = match_companies(frame, LIMITS)
     assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}, {"4"}]
     merge = result.links[result.links["left_key"] == "0"].iloc[0]
-    assert "name nearly the same «альфастрой» / «альфа строй»" in merge["reasons"]
+    assert "name one typo apart «альфастрой» / «альфа строй»" in merge["reasons"]
     assert "city same «Казань»" in merge["reasons"]
     (pair,) = result.review.to_dict("records")
     assert (pair["left_key"], pair["right_key"]) == ("2", "3")
@@ -143,3 +143,61 @@ def test_numbered_names_are_other_entities() -> None:
     pairs = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
     assert ("0", "1") not in pairs  # a number alone: not even a question
     assert "sister company" in pairs[("2", "3")]  # a shared phone makes it one
+
+
+def test_legal_forms_weigh_in_and_the_2014_renames_agree() -> None:
+    frame = companies(
+        {"name": 'ООО "Ромашка Логистик"', "city": "Екатеринбург"},
+        {"name": 'АО "Ромашка Логистик"', "city": "Екатеринбург"},  # another legal form: another company
+        {"name": 'ЗАО "Гранит Инвест"', "city": "Пермь", "phone": "+73422111111"},
+        {"name": 'АО "Гранит Инвест"', "city": "Пермь", "phone": "+7 342 211-11-11"},  # ЗАО renamed to АО in 2014
+    )
+    result = match_companies(frame, LIMITS)
+    assert {"0", "1"} not in clusters(result.frame)
+    assert {"2", "3"} in clusters(result.frame)
+    merge = result.links[result.links["left_key"] == "2"].iloc[0]
+    assert "legal form of one kind (ЗАО → АО, LLC → ООО) «ЗАО» / «АО»" in merge["reasons"]
+
+
+def test_a_plain_record_in_a_branchs_city_with_its_phone_joins_that_branch_not_the_head_office() -> None:
+    frame = companies(
+        {"name": 'ООО "Легион Снаб"', "inn": "7707083893", "kpp": "770701001", "city": "Москва"},
+        {"name": 'ООО "Легион Снаб", филиал в г. Калининград', "inn": "7707083893", "phone": "+74012585563"},
+        {"name": "Легион Снаб ООО", "inn": "7707083893", "city": "Калининград", "phone": "8 (4012) 58-55-63"},
+    )
+    result = match_companies(frame, LIMITS)
+    assert clusters(result.frame) == [{"0"}, {"1", "2"}]
+
+
+def test_a_branch_label_before_the_name_takes_a_city_of_several_words() -> None:
+    from transforms.matching.features import branch_label
+
+    assert branch_label("филиал ооо прогресс санкт петербург") == ("прогресс", "Санкт-Петербург")
+    assert branch_label("филиал ооо альфа нижний новгород") == ("альфа", "Нижний Новгород")
+    assert branch_label("филиал ооо легион центр самара") == ("легион центр", "Самара")
+
+
+def test_a_misspelt_name_merges_only_when_something_else_agrees() -> None:
+    frame = companies(
+        {"name": 'ООО "Спектр"', "city": "Омск"},
+        {"name": 'ООО "Спеетр"', "city": "Омск"},  # one typo, the same city
+        {"name": 'ООО "Меридиан"'},
+        {"name": 'ООО "Меридина"'},  # a transposition and nothing else: a question
+    )
+    result = match_companies(frame, LIMITS)
+    assert clusters(result.frame) == [{"0", "1"}, {"2"}, {"3"}]
+    assert [(p["left_key"], p["right_key"]) for p in result.review.to_dict("records")] == [("2", "3")]
+
+
+def test_an_inn_without_kpp_in_another_city_or_beside_a_branch_label_is_a_question() -> None:
+    frame = companies(
+        {"name": 'ООО "Бриз Мебель"', "inn": "7707083893", "kpp": "770701001", "city": "Москва"},
+        {"name": 'ООО "Бриз Мебель"', "inn": "7707083893", "city": "Красноярск"},  # a branch there?
+        {"name": 'ООО "Снаблогистик", филиал в г. Омск', "inn": "7736050003"},
+        {"name": 'ООО "Снаблогистик"', "inn": "7736050003"},  # the head office, or that branch?
+    )
+    result = match_companies(frame, LIMITS)
+    assert clusters(result.frame) == [{"0"}, {"1"}, {"2"}, {"3"}]
+    reasons = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
+    assert "the same INN in another city with no KPP in common" in reasons[("0", "1")]
+    assert "one record is labelled a branch, the other is not" in reasons[("2", "3")]

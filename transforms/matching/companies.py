@@ -13,7 +13,14 @@ Caps — what the probability alone may not decide:
 * two entrepreneurs (people) merge automatically only with the INN, a phone or an
   e-mail agreeing, or the same full ФИО in the same city: a namesake is too likely;
 * a record labelled a branch («филиал», «ОП», a KPP reason code other than 01) and one that
-  is not: review only, unless their KPPs agree;
+  is not: review only, unless their KPPs agree, or the other has neither KPP nor label and
+  shares the branch's city and a phone or personal mailbox (it is that branch, written plainly);
+* the same INN in two cities without the same KPP: review only (a branch elsewhere, or the
+  head office?);
+* another legal form (ООО / АО; ЗАО → АО and LLC → ООО are one kind) merges automatically only
+  on the same INN or OGRN;
+* a name that is only alike (a typo, similar words) merges automatically only when something
+  else agrees: the city, the address, the domain, an identifier, a phone or an e-mail;
 * an INN one digit or one transposition off: review only; an entrepreneur written with
   initials merges automatically only with the INN, a phone or an e-mail agreeing.
 """
@@ -82,7 +89,7 @@ def _caps(features: dict) -> callable:
         ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
         shared = _level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal")
         numbers = view.known("key") & (view.left("numbers") != view.right("numbers"))
-        fuzzy = _level(g, "name", "similar_95", "similar_88", "similar_80", "different") & ~numbers & worth
+        fuzzy = _level(g, "name", "typo", "similar_95", "similar_88", "similar_80", "different") & ~numbers & worth
         sibling = numbers.copy()
         keys = features["key"]
         for i in np.flatnonzero(fuzzy).tolist():
@@ -96,18 +103,33 @@ def _caps(features: dict) -> callable:
         one_branch = (office_a == "branch") != (office_b == "branch")
         kpp_codes = view.codes("kpp")
         no_kpp = (kpp_codes[view.a] < 0) & (kpp_codes[view.b] < 0)
-        same_inn_no_kpp = _level(g, "inn", "equal") & no_kpp  # one legal entity, and no KPP says which office
-        unlabelled = one_branch & ~_level(g, "kpp", "equal") & ~same_inn_no_kpp
+        # a record with neither KPP nor label, in the branch's city and with its phone or mailbox: that branch
+        in_branch = (
+            one_branch
+            & ((office_a == None) | (office_b == None))  # noqa: E711 — elementwise over object arrays
+            & _level(g, "city", "equal")
+            & (_level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal"))
+        )
+        unlabelled = one_branch & ~_level(g, "kpp", "equal") & ~in_branch
+        # one INN, two cities, no KPP that says one office: a branch elsewhere, or the head office?
+        other_office = _level(g, "inn", "equal") & _level(g, "city", "different") & ~_level(g, "kpp", "equal")
         initials_only = _level(g, "name", "initials") & ~ident & ~shared
+        alike = _level(g, "name", "typo", "similar_95", "similar_88", "similar_80")
+        place = _level(g, "city", "equal") | _level(g, "address", "equal", "similar_90") | _level(g, "domain", "equal")
+        uncorroborated = alike & ~ident & ~shared & ~place  # a misspelt name and nothing else: a question
+        other_form = _level(g, "form", "different") & ~ident  # ООО «X» and АО «X»: two legal persons, or a slip?
         review_only = _review_only_levels(g) & ~_level(g, "name", "initials")
         may_merge = (
             ~review_only
             & ~initials_only
+            & ~uncorroborated
+            & ~other_form
             & ~(sibling & ~ident)
             & ~(differ & ~ident)
             & ~(people & ~(ident | shared))
             & ~elsewhere
             & ~unlabelled
+            & ~other_office
         )
         may_review = ~(numbers & ~shared & ~ident)
 
@@ -117,14 +139,19 @@ def _caps(features: dict) -> callable:
                 out.append(text("matching.sibling"))
             elif differ[e] and shared[e]:
                 out.append(text("matching.names_differ"))
+            if other_form[e]:
+                out.append(text("matching.other_form"))
             if unlabelled[e]:
                 out.append(text("matching.branch_label"))
+            elif other_office[e]:
+                out.append(text("matching.other_office"))
             if people[e] and not (ident[e] or shared[e]):
                 out.append(text("matching.uncorroborated"))
             return out
 
-        # the same INN and KPP, or the same INN with no KPP on either side and no branch label on one only
-        settled = _level(g, "inn", "equal") & (_level(g, "kpp", "equal") | no_kpp)
+        # the same INN and KPP, or the same INN with no KPP on either side, no branch label on one only
+        # and no two cities
+        settled = _level(g, "inn", "equal") & (_level(g, "kpp", "equal") | (no_kpp & ~one_branch & ~other_office))
         return may_merge, may_review, notes, settled
 
     return caps
@@ -146,6 +173,7 @@ def _shown(features: dict) -> dict:
         "inn": pair("inn"),
         "kpp": pair("kpp"),
         "ogrn": pair("ogrn"),
+        "form": pair("form"),
         "phone": shared("phone"),
         "email": shared("email"),
         "domain": pair("domain"),
@@ -196,7 +224,10 @@ def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
 # EM sessions (blocking rules, comparisons learnt): the name on pairs found by identifiers and channels,
 # the identifiers and channels on pairs found by name.
 SESSIONS = (
-    (frozenset({"inn", "ogrn", "phone", "email", "domain"}), frozenset({"name", "city", "address", "inn_region"})),
+    (
+        frozenset({"inn", "ogrn", "phone", "email", "domain"}),
+        frozenset({"name", "form", "city", "address", "inn_region"}),
+    ),
     (
         frozenset({"name", "translit", "name_fuzzy", "surname"}),
         frozenset(c.field for c in COMPANY_COMPARISONS) - {"name"},

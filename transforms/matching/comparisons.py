@@ -213,6 +213,7 @@ def name_levels(key: str, translit: str) -> tuple[Level, ...]:
     return (
         Level("exact", lambda v: v.equal(key), 0.60, 1e-4, tf=key),
         Level("translit", lambda v: v.equal(translit), 0.05, 2e-5),
+        Level("typo", lambda v: v.typo(key), 0.06, 5e-5),
         Level("similar_95", lambda v: np.maximum(v.similarity(key), v.similarity(translit)) >= 95, 0.12, 1e-4),
         Level("similar_88", lambda v: np.maximum(v.similarity(key), v.similarity(translit)) >= 88, 0.08, 6e-4),
         Level("similar_80", lambda v: np.maximum(v.similarity(key), v.similarity(translit)) >= 80, 0.05, 3e-3),
@@ -299,6 +300,15 @@ COMPANY_COMPARISONS: tuple[Comparison, ...] = (
         ),
     ),
     Comparison(
+        "form",
+        lambda v: v.missing("form"),
+        (
+            Level("equal", lambda v: v.equal("form"), 0.93, 0.55),
+            Level("related", lambda v: v.equal("form_family"), 0.05, 0.10),
+            Level("different", always, 0.02, 0.35),
+        ),
+    ),
+    Comparison(
         "domain",
         lambda v: v.missing("domain"),
         (
@@ -341,7 +351,8 @@ CONTACT_COMPARISONS: tuple[Comparison, ...] = (
             Level("exact", lambda v: v.equal("last"), 0.88, 4e-3, tf="last"),
             Level("translit", lambda v: v.equal("tlast"), 0.03, 1e-4),
             Level("typo", lambda v: v.typo("last"), 0.05, 2e-4),
-            Level("different", always, 0.04, 0.99),
+            Level("similar_80", lambda v: v.similarity("last") >= 80, 0.02, 1e-3),
+            Level("different", always, 0.02, 0.99),
         ),
     ),
     Comparison(

@@ -1,8 +1,10 @@
 """Contact matching: blocking rules, caps and the explanation's values for people.
 
 A person merges automatically only with corroboration — the same company, a shared mobile
-or a shared personal e-mail — and never when the surnames or first names differ; the same
-full name at another company is a question (moved, or a namesake?). Colleagues share the
+or a shared personal e-mail, or the whole ФИО on one office line — and never when the
+surnames or first names differ (a surname two typos off merges only with the same company
+and a personal channel); the same full name at another company is a question (moved, or a
+namesake?). Colleagues share the
 office line and ``info@``: term frequencies make those weigh little. The hard rules for
 people (``rules.py``) hold in every cluster, and a record with only a surname or only a
 first name («Ольга» on the office line) may join one person, never join two.
@@ -47,9 +49,12 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
     same_company = _level(g, "company", "equal")
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")
-    namesake = full & ~same_company & ~personal
+    # the whole ФИО on one office line: colleagues share the line, not the patronymic as well
+    office = full & _level(g, "middle_name", "exact") & _level(g, "phone", "shared_landline")
+    namesake = full & ~same_company & ~personal & ~office
     names_differ = _level(g, "last_name", "different") | _level(g, "first_name", "different")
-    may_merge = (same_company | personal) & ~names_differ
+    misspelt = _level(g, "last_name", "similar_80") & ~(same_company & personal)  # «Титов» / «Титв»
+    may_merge = (same_company | personal | office) & ~names_differ & ~misspelt
     may_review = np.ones(len(g), dtype=bool)
 
     def notes(e: int) -> list[str]:

@@ -161,8 +161,11 @@ def branch_label(name_key: str | None) -> tuple[str | None, str | None]:
     prefix = _BRANCH_PREFIX.match(name_key)
     if prefix:
         words = prefix.group(1).split()
-        city = find_city(words[-1]) if len(words) > 1 else None
-        rest = " ".join(words[:-1] if city else words)
+        # the city at the end, longest first: «… санкт петербург», «… нижний новгород»
+        k, city = next(
+            ((k, c) for k in (3, 2, 1) if len(words) > k and (c := find_city(" ".join(words[-k:])))), (0, None)
+        )
+        rest = " ".join(words[: len(words) - k])
         return parse_company_name(rest).match_key or rest, city.name if city else None
     m = _BRANCH_LABEL.search(name_key)
     if not m or m.start() == 0:
@@ -340,6 +343,18 @@ def _city_region(place: str | None) -> int:
     return int(_REGIONS.get(place, 0)) if place else 0
 
 
+# Legal forms that one company may be written with: the 2014 reform renamed ЗАО/ОАО to АО/ПАО, and a
+# Latin name comes with LLC or JSC. Any other difference (ООО / АО, МУП / ООО) says: another company.
+_FORM_FAMILIES = {
+    **dict.fromkeys(("ООО", "ТОО", "LLC", "LLP", "Ltd", "GmbH"), "ООО"),
+    **dict.fromkeys(("АО", "ЗАО", "ОАО", "ПАО", "НАО", "JSC", "PLC", "Inc", "Corp", "AG"), "АО"),
+}
+
+
+def _form_family(form: str | None) -> str | None:
+    return _FORM_FAMILIES.get(form, form) if form else None
+
+
 def _numbers(key: str | None) -> str | None:
     return "".join(re.findall(r"\d+", key)) if key else None
 
@@ -358,6 +373,7 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         lambda c, label, a, p: label or place_key(c, a, p), "city", cities, branch_cities, addresses, frame["phones"]
     )
     kinds = guard.each(_kind, "type", frame["type"])
+    forms = guard.each(_text_or_none, "name", frame["legal_form"]) if "legal_form" in frame else [None] * len(frame)
     people = guard.each(_person, "name", keys, kinds, neutral=[])
     inn, kpp, ogrn = (guard.each(_text_or_none, field, frame[field]) for field in ("inn", "kpp", "ogrn"))
     phones, phone_kinds = _phone_channel(guard, frame)
@@ -369,6 +385,8 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         "kpp": _obj(kpp),
         "ogrn": _obj(ogrn),
         "kind": _obj(kinds),
+        "form": _obj(forms),
+        "form_family": _obj([_form_family(f) for f in forms]),
         "place": _obj(guard.each(lambda p: fold(p) if p else None, "city", places)),
         "address": _obj(guard.each(_address_key, "address", addresses)),
         # region codes as numbers (0: unknown), so that comparing them is integer arithmetic

@@ -7,6 +7,7 @@ _FIELDS = {
     "ogrn": ("ОГРН", "OGRN"),
     "phone": ("телефон", "phone"),
     "email": ("e-mail", "e-mail"),
+    "form": ("организационно-правовая форма", "legal form"),
     "domain": ("домен сайта/почты", "web/mail domain"),
     "city": ("город", "city"),
     "address": ("адрес", "address"),
@@ -21,6 +22,7 @@ _LEVELS = {
     "equal": ("совпадает", "same"),
     "translit": ("то же латиницей/кириллицей", "same in the other script"),
     "initials": ("совпадают инициалы", "initials agree"),
+    "related": ("та же по сути (ЗАО → АО, LLC → ООО)", "of one kind (ЗАО → АО, LLC → ООО)"),
     "similar_95": ("почти совпадает", "nearly the same"),
     "similar_90": ("похож", "similar"),
     "similar_88": ("похоже", "similar"),
@@ -80,6 +82,14 @@ MESSAGES = {
     "matching.namesake": {
         "ru": "то же ФИО в другой компании: перешёл или тёзка?",
         "en": "same full name at another company: one person who moved, or a namesake?",
+    },
+    "matching.other_form": {
+        "ru": "разные организационно-правовые формы: другое юрлицо или ошибка в записи?",
+        "en": "different legal forms: another legal person, or a slip?",
+    },
+    "matching.other_office": {
+        "ru": "тот же ИНН в другом городе без общего КПП: филиал или головной офис?",
+        "en": "the same INN in another city with no KPP in common: a branch or the head office?",
     },
     "matching.branch_label": {
         "ru": "одна запись помечена как филиал/ОП, другая нет",

@@ -42,7 +42,7 @@ def matched(
         entity: _stored(index, entity, frame, delta) if index and delta else None
         for entity, frame in (("company", validated.companies), ("contact", validated.contacts))
     }
-    companies = match_companies(validated.companies, limits, decisions, stored["company"])
+    companies = match_companies(validated.companies, limits, decisions, stored["company"], validated.contacts)
     company_cluster = cluster_of(companies.frame)
     contacts = match_contacts(validated.contacts, company_cluster, limits, decisions, stored["contact"])
     links = pd.concat([companies.links, contacts.links], ignore_index=True)

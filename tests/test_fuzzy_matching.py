@@ -201,3 +201,23 @@ def test_an_inn_without_kpp_in_another_city_or_beside_a_branch_label_is_a_questi
     reasons = {(p["left_key"], p["right_key"]): p["reasons"] for p in result.review.to_dict("records")}
     assert "the same INN in another city with no KPP in common" in reasons[("0", "1")]
     assert "one record is labelled a branch, the other is not" in reasons[("2", "3")]
+
+
+def test_the_same_contact_person_is_evidence_that_two_company_records_are_one() -> None:
+    frame = companies(
+        {"name": 'ООО "Меридиан"', "city": "Омск"},
+        {"name": '"Меридиан" ООО', "city": "Москва"},  # another city: apart, unless something is shared
+        {"name": 'ООО "Меридиан Трейд"', "city": "Омск"},
+    )
+    alone = match_companies(frame, LIMITS)
+    assert clusters(alone.frame) == [{"0"}, {"1"}, {"2"}]
+    staff = contacts(
+        frame,
+        {"full_name": "Иванов Андрей Петрович", "phone": "+7 913 111-22-33", "company": "0"},
+        {"full_name": "Иванов Андрей", "company": "1"},
+        {"full_name": "Петров Олег", "company": "2"},
+    )
+    result = match_companies(frame, LIMITS, contacts=staff)
+    assert clusters(result.frame) == [{"0", "1"}, {"2"}]
+    merge = result.links.iloc[0]
+    assert "contact person the same иванов андрей" in merge["reasons"]

@@ -14,7 +14,8 @@ Caps — what the probability alone may not decide:
   e-mail agreeing, or the same full ФИО in the same city: a namesake is too likely;
 * a record labelled a branch («филиал», «ОП», a KPP reason code other than 01) and one that
   is not: review only, unless their KPPs agree, or the other has neither KPP nor label and
-  shares the branch's city and a phone or personal mailbox (it is that branch, written plainly);
+  shares the branch's city and a phone or personal mailbox, or the branch's INN when that city is
+  not in the INN's region (it is that branch, written plainly);
 * the same INN in two cities without the same KPP: review only (a branch elsewhere, or the
   head office?);
 * another legal form (ООО / АО; ЗАО → АО and LLC → ООО are one kind) merges automatically only
@@ -55,7 +56,7 @@ from transforms.matching.engine import (
     show_shared,
     stable_order,
 )
-from transforms.matching.features import company_features, is_role_mailbox, with_feature_issues
+from transforms.matching.features import company_features, contact_people, is_role_mailbox, with_feature_issues
 from transforms.matching.index import Stored, index_entry
 from transforms.matching.rules import COMPANY_FACETS
 from vocabulary.fields import SOURCE, SOURCE_KEY
@@ -87,7 +88,11 @@ def _review_only_levels(g: np.ndarray) -> np.ndarray:
 def _caps(features: dict) -> callable:
     def caps(view: PairView, g: np.ndarray, worth: np.ndarray):
         ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
-        shared = _level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal")
+        shared = (
+            _level(g, "phone", "shared_mobile", "shared_landline")
+            | _level(g, "email", "shared_personal")
+            | _level(g, "people", "shared_person")
+        )
         numbers = view.known("key") & (view.left("numbers") != view.right("numbers"))
         fuzzy = _level(g, "name", "typo", "similar_95", "similar_88", "similar_80", "different") & ~numbers & worth
         sibling = numbers.copy()
@@ -103,12 +108,16 @@ def _caps(features: dict) -> callable:
         one_branch = (office_a == "branch") != (office_b == "branch")
         kpp_codes = view.codes("kpp")
         no_kpp = (kpp_codes[view.a] < 0) & (kpp_codes[view.b] < 0)
-        # a record with neither KPP nor label, in the branch's city and with its phone or mailbox: that branch
+        # a record with neither KPP nor label, in the branch's city and with its phone or mailbox — or with
+        # the branch's INN, whose region (the head office's) is not that city's: that branch, written plainly
+        region_a, region_b = view.left("city_region"), view.right("city_region")
+        inn_region = np.maximum(view.left("inn_region"), view.right("inn_region"))
+        away = _level(g, "inn", "equal") & (region_a > 0) & (region_a == region_b) & (region_a != inn_region)
         in_branch = (
             one_branch
             & ((office_a == None) | (office_b == None))  # noqa: E711 — elementwise over object arrays
             & _level(g, "city", "equal")
-            & (_level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal"))
+            & (_level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal") | away)
         )
         unlabelled = one_branch & ~_level(g, "kpp", "equal") & ~in_branch
         # one INN, two cities, no KPP that says one office: a branch elsewhere, or the head office?
@@ -176,6 +185,7 @@ def _shown(features: dict) -> dict:
         "form": pair("form"),
         "phone": shared("phone"),
         "email": shared("email"),
+        "people": shared("person"),
         "domain": pair("domain"),
         "city": pair("places_display"),
         "address": pair("address"),
@@ -198,7 +208,7 @@ def alike_names(stored: dict[Record, str], names: list[str]) -> list[Record]:
 
 def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     """Candidate pairs: same name key, transliteration, INN, OGRN, domain, phone, personal e-mail,
-    entrepreneur's surname and first initial, or a rare-word affix with alike names."""
+    a contact person, entrepreneur's surname and first initial, or a rare-word affix with alike names."""
     rank = rank_of(list(features["key"]))
     records = np.arange(n)
     parts = {
@@ -217,6 +227,8 @@ def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     parts["phone"] = block_pairs(phone_recs, phones, rank, "phone", report)
     mail_recs, mails = explode([[e for e in es if not is_role_mailbox(e)] for es in features["email_values"]])
     parts["email"] = block_pairs(mail_recs, mails, rank, "email", report)
+    person_recs, people = explode(features["person_values"])
+    parts["person"] = block_pairs(person_recs, people, rank, "person", report)
     parts["name_fuzzy"] = fuzzy_pairs(list(features["key"]), FUZZY_NAME_CUTOFF, "name_fuzzy", report)
     return unique_pairs(parts, n)
 
@@ -240,12 +252,14 @@ def match_companies(
     thresholds: Thresholds,
     decisions: pd.DataFrame | None = None,
     stored: Stored | None = None,
+    contacts: pd.DataFrame | None = None,
 ) -> Matched:
     """Cluster company records; branches (same INN, other KPP) stay apart (see the README, «Matching»).
 
-    ``stored``: a sync's view of the matching index (its model, value counts and clusters)."""
+    ``stored``: a sync's view of the matching index (its model, value counts and clusters);
+    ``contacts``: contact records with their ``company_record``, whose people are evidence too."""
     frame = stable_order(companies)
-    features = company_features(frame)
+    features = company_features(frame, contact_people(frame, contacts))
     frame = with_feature_issues(frame, features)
     report = BlockReport()
     pairs = company_pairs(features, len(frame), report)

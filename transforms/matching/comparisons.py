@@ -300,6 +300,14 @@ COMPANY_COMPARISONS: tuple[Comparison, ...] = (
         ),
     ),
     Comparison(
+        "people",
+        lambda v: v.missing("person"),
+        (
+            Level("shared_person", _shared("person", False), 0.20, 1e-6, tf="person"),
+            Level("different", always, 0.80, 0.999),
+        ),
+    ),
+    Comparison(
         "form",
         lambda v: v.missing("form"),
         (

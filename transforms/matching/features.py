@@ -26,7 +26,7 @@ from transforms.emails import COMMON_DOMAINS
 from transforms.matching.model import value_tf
 from transforms.matching.rules import person_gender
 from transforms.matching.translit import translit_key
-from vocabulary.fields import ISSUES
+from vocabulary.fields import COMPANY_RECORD, ISSUES, SOURCE, SOURCE_KEY
 from vocabulary.messages import text
 
 # Features whose value frequency replaces u (term frequencies), with the prior u they are smoothed towards.
@@ -43,6 +43,7 @@ CONTACT_TF = (("last", 4e-3), ("first", 0.03), ("middle", 0.03))
 CHANNEL_PRIOR_U = 1e-6  # phones and e-mails
 PHONE_SLOTS = 4  # phones per record the comparisons look at (the rest still travel to the CRM)
 EMAIL_SLOTS = 3
+PERSON_SLOTS = 8  # a company record's contact persons (name, mobile, personal e-mail) compared
 # Mailboxes that many unrelated people share; a shared one says little about identity.
 ROLE_MAILBOXES = frozenset(
     {
@@ -359,8 +360,29 @@ def _numbers(key: str | None) -> str | None:
     return "".join(re.findall(r"\d+", key)) if key else None
 
 
-def company_features(frame: pd.DataFrame) -> dict[str, object]:
-    """Per company record: name keys, identifiers, kind, place, address, phones, e-mails, domain."""
+def contact_people(companies: pd.DataFrame, contacts: pd.DataFrame | None) -> list[list[str]]:
+    """Per company record, who its contact records are: «surname first-name», their mobiles and
+    personal e-mails — two records of one company share the people who work there."""
+    own: dict[tuple, set[str]] = {}
+    if contacts is not None and len(contacts):
+        guard = _Guard()
+        last, first = (guard.each(_part, f, contacts[f]) for f in ("last_name", "first_name"))
+        phones, kinds = _phone_channel(guard, contacts)
+        emails = guard.each(_record_emails, "email", contacts["emails"], neutral=[])
+        for ref, surname, name, ps, es in zip(contacts[COMPANY_RECORD], last, first, phones, emails):
+            if not isinstance(ref, tuple):
+                continue
+            tokens = own.setdefault(ref, set())
+            if surname and name and len(name) > 1:
+                tokens.add(f"{surname} {name}".replace("ё", "е"))
+            tokens.update(p for p in ps if kinds.get(p) == "mobile")
+            tokens.update(e for e in es if not is_role_mailbox(e))
+    return [sorted(own.get(r, ())) for r in zip(companies[SOURCE], companies[SOURCE_KEY])]
+
+
+def company_features(frame: pd.DataFrame, staff: list[list[str]] | None = None) -> dict[str, object]:
+    """Per company record: name keys, identifiers, kind, place, address, phones, e-mails, domain and
+    (``staff``, from ``contact_people``) its contact persons."""
     guard = _Guard()
     name_keys = guard.each(_text_or_none, "name", frame["name_key"])
     labelled = guard.each(branch_label, "name", name_keys, neutral=(None, None))
@@ -401,6 +423,11 @@ def company_features(frame: pd.DataFrame) -> dict[str, object]:
         "places_display": list(places),
     }
     _channels(features, phones, phone_kinds, emails)
+    staff = staff if staff is not None else [[] for _ in range(len(frame))]
+    features["person"], features["person_tf"], features["person_flag"] = _matrix(
+        staff, PERSON_SLOTS, lambda _: False, CHANNEL_PRIOR_U
+    )
+    features["person_values"] = staff
     for name, prior in COMPANY_TF:
         _tf(features, name, prior)
     features["first"] = features["person_first"]

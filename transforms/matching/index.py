@@ -47,6 +47,11 @@ _SINGLE = {
 # Rules that only count values (for term frequencies): never used to find a partner.
 _COUNT_ONLY = {"company": frozenset({"kpp", "place", "address"}), "contact": frozenset({"last", "first", "middle"})}
 TF_FIELDS = {"company": COMPANY_TF, "contact": CONTACT_TF}
+# multi-valued features (rule → its per-record lists), counted for term frequencies like the single ones
+_CHANNELS = {
+    "company": (("phone", "phone_values"), ("email", "email_values"), ("person", "person_values")),
+    "contact": (("phone", "phone_values"), ("email", "email_values")),
+}
 # term-frequency feature → the rule its values are stored under
 _TF_RULE = {"key": "name"}
 
@@ -65,6 +70,8 @@ def record_keys(entity: str, features: Mapping, i: int, *, finding: bool = False
         if not (finding and is_role_mailbox(email)):
             yield "email", email
     if entity == "company":
+        for person in features["person_values"][i]:
+            yield "person", person
         surname = initial_key(features["person_last"][i], features["person_first"][i])
         if surname:
             yield "surname", surname
@@ -97,16 +104,16 @@ def tf_values(entity: str, features: Mapping) -> dict[str, set[str]]:
     for name, _ in TF_FIELDS[entity]:
         rule = _TF_RULE.get(name, name)
         out[rule] = {str(v) for v in features[name] if v is not None}
-    out["phone"] = {p for ps in features["phone_values"] for p in ps}
-    out["email"] = {e for es in features["email_values"] for e in es}
+    for rule, name in _CHANNELS[entity]:
+        out[rule] = {v for vs in features[name] for v in vs}
     return out
 
 
 def tf_totals(entity: str, features: Mapping, n: int) -> dict[str, int]:
     """rule → how many values a full run counted (the denominator of its term frequencies)."""
     totals = {_TF_RULE.get(name, name): sum(v is not None for v in features[name][:n]) for name, _ in TF_FIELDS[entity]}
-    totals["phone"] = int((np.asarray(features["phone"]) > 0).sum())
-    totals["email"] = int((np.asarray(features["email"]) > 0).sum())
+    for rule, _ in _CHANNELS[entity]:
+        totals[rule] = int((np.asarray(features[rule]) > 0).sum())
     return totals
 
 
@@ -126,7 +133,7 @@ def rescale_tf(entity: str, features: dict, counts: Mapping[tuple[str, str], int
                 for v in values
             ]
         )
-    for rule, name in (("phone", "phone_values"), ("email", "email_values")):
+    for rule, name in _CHANNELS[entity]:
         lists = features[name]
         local = _local_counts(v for vs in lists for v in vs)
         total = max(totals.get(rule, 0), sum(local.values())) + PRIOR_RECORDS

@@ -16,6 +16,7 @@ _FIELDS = {
     "first_name": ("имя", "first name"),
     "middle_name": ("отчество", "patronymic"),
     "company": ("компания", "company"),
+    "people": ("контактное лицо", "contact person"),
 }
 _LEVELS = {
     "exact": ("совпадает", "same"),
@@ -33,6 +34,7 @@ _LEVELS = {
     "shared_mobile": ("общий мобильный", "shared mobile"),
     "shared_landline": ("общий городской", "shared landline"),
     "shared_personal": ("общий личный адрес", "shared personal address"),
+    "shared_person": ("общее", "the same"),
     "shared_role": ("общий ящик вроде info@", "shared role mailbox like info@"),
 }
 _RULES = {

@@ -45,7 +45,7 @@ def schema_conformance(validated: Validated) -> dg.AssetCheckResult:
 @dg.asset_check(asset="normalised", description=f"At least {PHONE_VALIDITY_MIN:.0%} of phone numbers are valid.")
 def phone_validity(migration: MigrationConfigResource, normalised: Normalised) -> dg.AssetCheckResult:
     rows = [
-        (src, origin, p.raw, p.issue, p.e164)
+        (src, origin, p.raw, p.issue and str(p.issue), p.e164)
         for frame in (normalised.companies, normalised.contacts)
         for src, origin, items in zip(frame["_source"], frame["_origin"], frame["phones"])
         for p in items

@@ -59,7 +59,7 @@ def speaking(language: str) -> Iterator[None]:
 
 def _collect() -> dict[str, dict[str, str]]:
     catalogue: dict[str, dict[str, str]] = {}
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
         entries = importlib.import_module(f"{__name__}.{module}").MESSAGES
         clash = catalogue.keys() & entries.keys()
         if clash:

@@ -4,6 +4,8 @@ A normaliser returns these as ``Message`` values (rendered when shown: its resul
 across runs and languages); ``normalise.warning*`` put them on a record as its warnings.
 """
 
+from vocabulary.messages._tables import entries
+
 _PHONE = {
     "no_digits": ("нет цифр — это не номер телефона", "no digits; not a phone number"),
     "too_short": ("слишком мало цифр для номера телефона", "too short for a phone number"),
@@ -138,17 +140,13 @@ _FIELDS = {
 }
 
 
-def _entries(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
-    return {f"{prefix}.{key}": {"ru": ru, "en": en} for key, (ru, en) in table.items()}
-
-
 MESSAGES = {
-    **_entries("normalise.phone", _PHONE),
-    **_entries("normalise.email", _EMAIL),
-    **_entries("normalise.name", _NAME),
-    **_entries("normalise.company", _COMPANY),
-    **_entries("normalise.id", _IDENTIFIER),
-    **_entries("normalise.field", _FIELDS),
+    **entries("normalise.phone", _PHONE),
+    **entries("normalise.email", _EMAIL),
+    **entries("normalise.name", _NAME),
+    **entries("normalise.company", _COMPANY),
+    **entries("normalise.id", _IDENTIFIER),
+    **entries("normalise.field", _FIELDS),
     # a record's warning about one of its values: "<field> '<value as written>': <why>"
     "normalise.warning": {"ru": "{field} {value!r}: {issue}", "en": "{field} {value!r}: {issue}"},
     "normalise.warning.no_value": {"ru": "{field}: {issue}", "en": "{field}: {issue}"},

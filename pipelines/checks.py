@@ -1,4 +1,11 @@
-"""Asset checks that explain: counts and a sample of the offending rows."""
+"""Asset checks that explain: counts and a sample of the offending rows.
+
+The check functions are plain; ``build_checks`` makes them Dagster checks with their descriptions
+in the current language (``pipelines.definitions`` builds them in the config's).
+"""
+
+from collections.abc import Callable
+from typing import Any
 
 import dagster as dg
 import pandas as pd
@@ -14,12 +21,12 @@ from pipelines.stages import GoldenRecords, Normalised, RecordKey, RunSummary
 from transforms.golden import MEMBERS
 from validators.schemas import COMPANY_SCHEMA, CONTACT_SCHEMA
 from validators.validate import Validated
+from vocabulary.messages import text
 
 PHONE_VALIDITY_MIN = 0.8  # below this share of valid numbers, look at the source before loading
 SAMPLE = 10
 
 
-@dg.asset_check(asset="validated", description="Every validated record conforms to its pandera schema.")
 def schema_conformance(validated: Validated) -> dg.AssetCheckResult:
     failures = []
     for name, frame, schema in (
@@ -42,10 +49,9 @@ def schema_conformance(validated: Validated) -> dg.AssetCheckResult:
     )
 
 
-@dg.asset_check(asset="normalised", description=f"At least {PHONE_VALIDITY_MIN:.0%} of phone numbers are valid.")
 def phone_validity(migration: MigrationConfigResource, normalised: Normalised) -> dg.AssetCheckResult:
     rows = [
-        (src, origin, p.raw, p.issue, p.e164)
+        (src, origin, p.raw, p.issue and str(p.issue), p.e164)
         for frame in (normalised.companies, normalised.contacts)
         for src, origin, items in zip(frame["_source"], frame["_origin"], frame["phones"])
         for p in items
@@ -80,12 +86,6 @@ def _reconciled(expected: set[RecordKey], found: dict[str, set[RecordKey]], prev
     )
 
 
-@dg.asset_check(
-    asset="golden",
-    blocking=True,
-    additional_ins={"normalised": dg.AssetIn("normalised"), "quarantine": dg.AssetIn("quarantine")},
-    description="Before the load: every record read is in a golden record or in quarantine.",
-)
 def reconciliation_before_load(
     migration: MigrationConfigResource, golden: GoldenRecords, normalised: Normalised, quarantine: pd.DataFrame
 ) -> dg.AssetCheckResult:
@@ -100,11 +100,6 @@ def reconciliation_before_load(
     return _reconciled(expected, {"in_golden_records": kept, "quarantined": held}, migration.load().privacy.previews)
 
 
-@dg.asset_check(
-    asset="golden",
-    description="No two golden companies share INN and KPP (a duplicate the matching left behind, "
-    "for review; it does not stop the load: one doubtful pair never blocks a migration).",
-)
 def duplicate_identifiers(migration: MigrationConfigResource, golden: GoldenRecords) -> dg.AssetCheckResult:
     companies = golden.companies[golden.companies["inn"].notna()]
     dup_companies = companies[companies.duplicated(["inn", "kpp"], keep=False)]
@@ -120,11 +115,6 @@ def duplicate_identifiers(migration: MigrationConfigResource, golden: GoldenReco
     )
 
 
-@dg.asset_check(
-    asset="golden",
-    description="No two golden contacts share a personal e-mail (a warning: an office "
-    "address may be shared on purpose).",
-)
 def shared_emails(migration: MigrationConfigResource, golden: GoldenRecords) -> dg.AssetCheckResult:
     emails = golden.contacts[["full_name", "emails"]].explode("emails").dropna(subset=["emails"])
     dup_emails = emails[emails.duplicated("emails", keep=False)]
@@ -138,11 +128,6 @@ def shared_emails(migration: MigrationConfigResource, golden: GoldenRecords) -> 
     )
 
 
-@dg.asset_check(
-    asset="loaded",
-    additional_ins={"normalised": dg.AssetIn("normalised")},
-    description="Every source record read is linked in source_links or quarantined in this run.",
-)
 def reconciliation(
     migration: MigrationConfigResource, target: CrmTargetResource, loaded: RunSummary, normalised: Normalised
 ) -> dg.AssetCheckResult:
@@ -173,11 +158,24 @@ def _keys(url: str, table: Table, where: ColumnElement[bool]) -> set[tuple[str, 
         engine.dispose()
 
 
-ALL_CHECKS = [
-    schema_conformance,
-    phone_validity,
-    reconciliation_before_load,
-    duplicate_identifiers,
-    shared_emails,
-    reconciliation,
-]
+def build_checks() -> list[dg.AssetChecksDefinition]:
+    """Every check on its asset; blocking ones stop the run before the asset after them."""
+
+    def check(fn: Callable[..., dg.AssetCheckResult], asset: str, **options: Any) -> dg.AssetChecksDefinition:
+        # share: the phone check's threshold (the other descriptions have no placeholder)
+        description = text(f"dagster.check.{fn.__name__}", share=f"{PHONE_VALIDITY_MIN:.0%}")
+        return dg.asset_check(asset=asset, description=description, **options)(fn)
+
+    return [
+        check(schema_conformance, "validated"),
+        check(phone_validity, "normalised"),
+        check(
+            reconciliation_before_load,
+            "golden",
+            blocking=True,
+            additional_ins={"normalised": dg.AssetIn("normalised"), "quarantine": dg.AssetIn("quarantine")},
+        ),
+        check(duplicate_identifiers, "golden"),
+        check(shared_emails, "golden"),
+        check(reconciliation, "loaded", additional_ins={"normalised": dg.AssetIn("normalised")}),
+    ]

@@ -29,7 +29,7 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
     @dg.asset(
         group_name="clean",
         ins=ins,
-        description="All sources' records with phones in E.164, emails, ФИО, names and INN/KPP/OGRN normalised.",
+        description=text("dagster.asset.normalised"),
     )
     def normalised(migration: MigrationConfigResource, **extracted: ExtractedSource) -> dg.Output[Normalised]:
         config = migration.load()
@@ -83,8 +83,8 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
     @dg.multi_asset(
         group_name="clean",
         outs={
-            "validated": dg.AssetOut(description="Records that pass the schemas, contacts attached to their company."),
-            "quarantine": dg.AssetOut(description="Records that cannot be loaded, each with its reasons."),
+            "validated": dg.AssetOut(description=text("dagster.asset.validated")),
+            "quarantine": dg.AssetOut(description=text("dagster.asset.quarantine")),
         },
     )
     def validate(migration: MigrationConfigResource, normalised: Normalised):

@@ -6,25 +6,32 @@ path comes from $CRM_MIGRATE_CONFIG (default: sample_data/migration.yaml).
 Every job runs in one process with in-memory IO: stage outputs (client names,
 phones, raw payloads) are handed from asset to asset in memory and never pickled
 into $DAGSTER_HOME/storage, in the UI and sensor runs as in the CLI.
+
+Descriptions (assets, checks, job, sensor, schedule) are in the config's ``language:``.
 """
 
 from __future__ import annotations
 
 import dagster as dg
 
-from pipelines.checks import ALL_CHECKS
+from pipelines.checks import build_checks
+from pipelines.config import load_config
 from pipelines.graph import build_assets
 from pipelines.resources import CrmTargetResource, MigrationConfigResource, config_path_from_env
 from pipelines.sync import build_sync_automation
+from vocabulary.messages import speaking
 
 
 def build_definitions(config_path: str | None = None, *, target: CrmTargetResource | None = None) -> dg.Definitions:
     """The whole graph for one config; ``target`` overrides the config's database (the CLI's ``--target``)."""
     path = config_path or config_path_from_env()
-    job, sensor, schedule = build_sync_automation(path)
+    config = load_config(path)
+    with speaking(config.language):
+        assets, checks = build_assets(config), build_checks()
+        job, sensor, schedule = build_sync_automation(path)
     return dg.Definitions(
-        assets=build_assets(path),
-        asset_checks=ALL_CHECKS,
+        assets=assets,
+        asset_checks=checks,
         jobs=[job],
         sensors=[sensor],
         schedules=[schedule],

@@ -39,7 +39,7 @@ def _extract_asset(source_name: str, kind: str) -> dg.AssetsDefinition:
         name=extract_asset_name(source_name),
         group_name="extract",
         kinds={_KINDS[kind]},
-        description=f"Records of source '{source_name}' ({kind}) in canonical fields, with rejects.",
+        description=text("dagster.asset.extract", source=source_name, kind=kind),
     )
     def _extract(migration: MigrationConfigResource, target: CrmTargetResource) -> dg.Output[ExtractedSource]:
         config = migration.load()

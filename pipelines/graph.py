@@ -5,19 +5,16 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.clean import build_clean_assets
-from pipelines.config import load_config
+from pipelines.config import MigrationConfig
 from pipelines.extract import build_extract_assets
-from pipelines.loading import loaded, quality_report
-from pipelines.match import golden, matched
+from pipelines.loading import build_load_assets
+from pipelines.match import build_match_assets
 
 
-def build_assets(config_path: str) -> list[dg.AssetsDefinition]:
-    config = load_config(config_path)
+def build_assets(config: MigrationConfig) -> list[dg.AssetsDefinition]:
     return [
         *build_extract_assets(config),
         *build_clean_assets([s.name for s in config.sources]),
-        matched,
-        golden,
-        loaded,
-        quality_report,
+        *build_match_assets(),
+        *build_load_assets(),
     ]

@@ -22,11 +22,14 @@ from vocabulary import progress
 from vocabulary.messages import text
 
 
-@dg.asset(
-    group_name="load",
-    kinds={"sql"},
-    description="Golden records upserted into the CRM database via source_links, in one transaction.",
-)
+def build_load_assets() -> list[dg.AssetsDefinition]:
+    """``loaded`` and ``quality_report``, described in the current language."""
+    return [
+        dg.asset(group_name="load", kinds={"sql"}, description=text("dagster.asset.loaded"))(loaded),
+        dg.asset(group_name="load", description=text("dagster.asset.quality_report"))(quality_report),
+    ]
+
+
 def loaded(
     context: dg.AssetExecutionContext,
     migration: MigrationConfigResource,
@@ -130,11 +133,6 @@ def _run_start(context: dg.AssetExecutionContext) -> datetime:
     return datetime.fromtimestamp(stats.start_time, UTC).replace(tzinfo=None, microsecond=0)
 
 
-@dg.asset(
-    group_name="load",
-    description="Quality figures per source (counts, quarantine, phone/email validity) "
-    "and the data-quality workbook of the run, next to the config.",
-)
 def quality_report(
     migration: MigrationConfigResource,
     target: CrmTargetResource,

@@ -16,16 +16,19 @@ from transforms.matching import CLUSTER, cluster_of, match_companies, match_cont
 from transforms.matching.index import Stored
 from validators.validate import Validated
 from vocabulary.fields import COMPANY_RECORD, SOURCE, SOURCE_KEY
+from vocabulary.messages import text
 
 # A run whose changes reach more than this share of the records matches everything again.
 RERUN_MAX_SHARE = 0.3
 
 
-@dg.asset(
-    group_name="match",
-    description="Source records grouped per real company and person, with reasons; "
-    "uncertain pairs go to the review queue.",
-)
+def build_match_assets() -> list[dg.AssetsDefinition]:
+    """``matched`` and ``golden``, described in the current language."""
+    return [
+        dg.asset(group_name="match", description=text(f"dagster.asset.{fn.__name__}"))(fn) for fn in (matched, golden)
+    ]
+
+
 def matched(
     context: dg.AssetExecutionContext,
     migration: MigrationConfigResource,
@@ -131,7 +134,6 @@ def _scope(delta: SourceDelta) -> dict[str, set]:
     return {e: {(s, k) for ent, s, k in delta.scope if ent == e} for e in ("company", "contact")}
 
 
-@dg.asset(group_name="match", description="One golden record per real company and person (field survivorship).")
 def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Output[GoldenRecords]:
     config = migration.load()
     priority = {s.name: i for i, s in enumerate(config.sources)}

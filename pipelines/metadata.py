@@ -14,6 +14,8 @@ import dagster as dg
 import pandas as pd
 import pandera.pandas as pa
 
+from vocabulary.messages import text
+
 PREVIEW_ROWS = 10
 CELL_TEXT = 80
 
@@ -106,4 +108,4 @@ def sample(
     frame: pd.DataFrame, columns: Iterable[str] | None = None, rows: int = PREVIEW_ROWS, *, previews: bool = True
 ) -> dg.TableMetadataValue | str:
     """A sample of offending or noteworthy rows for a check, or a count only when previews are off."""
-    return preview_table(frame, columns, rows) if previews else f"{len(frame)} rows (previews are off)"
+    return preview_table(frame, columns, rows) if previews else text("dagster.sample_hidden", n=len(frame))

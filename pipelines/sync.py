@@ -111,16 +111,13 @@ def _run_status(context: dg.SensorEvaluationContext, run_key: str | None) -> dg.
 
 def build_sync_automation(config_path: str, job_name: str = "migration_job") -> list:
     """The job, sensor and schedule for ``dagster dev`` / a daemon: both start stopped, an operator turns them on."""
-    job = dg.define_asset_job(
-        job_name, selection=dg.AssetSelection.all(), description="The whole migration: extract, clean, match and load."
-    )
+    job = dg.define_asset_job(job_name, selection=dg.AssetSelection.all(), description=text("dagster.job"))
 
     @dg.sensor(
         job=job,
         minimum_interval_seconds=SENSOR_INTERVAL,
         default_status=dg.DefaultSensorStatus.STOPPED,
-        description="Starts a sync when a 1C source changed since the last successful sync; "
-        "a failed sync is asked again on the next tick.",
+        description=text("dagster.sensor"),
     )
     def onec_changes(context: dg.SensorEvaluationContext) -> dg.SensorResult | dg.SkipReason:
         try:
@@ -146,6 +143,6 @@ def build_sync_automation(config_path: str, job_name: str = "migration_job") -> 
         cron_schedule=config.sync.cron,
         execution_timezone=config.sync.timezone,
         default_status=dg.DefaultScheduleStatus.STOPPED,
-        description="A full sync every night (migration.yaml sync: cron, timezone), whatever the sensor saw.",
+        description=text("dagster.schedule"),
     )
     return [job, onec_changes, schedule]

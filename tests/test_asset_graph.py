@@ -13,6 +13,7 @@ from pathlib import Path
 from pipelines.config import DEFAULT_CONFIG
 from pipelines.definitions import build_definitions
 from tests.clientdata import write_dataset
+from vocabulary.messages import current_language
 
 SNAPSHOT = Path(__file__).parent / "snapshots" / "asset_graph.json"
 
@@ -81,3 +82,16 @@ def test_one_extract_asset_per_source(tmp_path: Path) -> None:
     assets = graph_of(write_dataset(tmp_path))
     assert {a for a in assets if a.startswith("extract_")} == {"extract_old_crm", "extract_buh"}
     assert assets["normalised"]["deps"] == ["extract_buh", "extract_old_crm"]
+
+
+def test_descriptions_speak_the_config_language(tmp_path: Path) -> None:
+    config = write_dataset(tmp_path)
+    config.write_text("language: en\n" + config.read_text(encoding="utf-8"), encoding="utf-8")
+    english, russian = graph_of(config), json.loads(SNAPSHOT.read_text(encoding="utf-8"))["assets"]
+    assert english["golden"]["description"] == "One golden record per real company and person (field survivorship)."
+    assert english["normalised"]["checks"]["phone_validity"][0] == "At least 80% of phone numbers are valid."
+    assert russian["golden"]["description"].startswith("Одна эталонная запись")
+    assert automation_of(config)["jobs"]["migration_job"]["description"] == (
+        "The whole migration: extract, clean, match and load."
+    )
+    assert current_language() == "ru"  # building the definitions leaves the process language as it was

@@ -150,8 +150,8 @@ def test_a_normaliser_failing_on_one_value_flags_that_value_only(monkeypatch: py
     assert first["phones"][0].raw == "boom" and first["phones"][0].e164 is None
     assert first["note"] == "bad note"  # kept as written
     failed = message("bad_input.value_failed", error="RecursionError: maximum recursion depth exceeded")
-    assert f"phone 'boom': {failed}" in first["_issues"]
-    assert any(w.startswith("note 'bad note': ") and "ValueError" in w for w in first["_issues"])
+    assert f"телефон 'boom': {failed}" in first["_issues"]
+    assert any(w.startswith("примечание 'bad note': ") and "ValueError" in w for w in first["_issues"])
     assert second["phones"][0].e164 == "+79161234567" and second["_issues"] == []
 
 
@@ -363,7 +363,7 @@ def test_an_unverified_phone_is_loaded_with_a_warning() -> None:
     (phone,) = out.iloc[0]["phones"]
     assert (phone.e164, phone.issue, phone.country) == ("+77271234567", UNVERIFIED, "KZ")
     assert out.iloc[0]["_issues"] == [
-        message("bad_input.phone_unverified", raw="+7 727 123 45 67", e164="+77271234567")
+        message("normalise.warning.phone_unverified", raw="+7 727 123 45 67", e164="+77271234567")
     ]
 
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from cli.runner import execute
-from pipelines.checks import duplicate_identifiers
+from pipelines.checks import build_checks, duplicate_identifiers
 from pipelines.resources import MigrationConfigResource
 from pipelines.stages import GoldenRecords
 from tests.clientdata import write_dataset
@@ -48,7 +48,8 @@ def test_duplicate_identifiers_warns_without_blocking_the_load(tmp_path: Path) -
     result = duplicate_identifiers(migration=MigrationConfigResource(path=str(write_dataset(tmp_path))), golden=golden)
     assert not result.passed and result.metadata["companies_sharing_inn_kpp"].value == 2
     assert result.severity == dg.AssetCheckSeverity.WARN
-    assert not any(spec.blocking for spec in duplicate_identifiers.check_specs)
+    (check,) = [c for c in build_checks() if c.check_key.name == "duplicate_identifiers"]
+    assert not any(spec.blocking for spec in check.check_specs)
 
 
 def test_each_run_writes_its_quality_workbook_and_the_asset_points_at_it(tmp_path: Path) -> None:
@@ -76,11 +77,11 @@ def test_a_failed_blocking_check_stops_the_run_in_one_line(tmp_path: Path, monke
     def always_fails() -> dg.AssetCheckResult:
         return failing
 
-    monkeypatch.setattr(
-        definitions,
-        "ALL_CHECKS",
-        [always_fails if c is checks.reconciliation_before_load else c for c in checks.ALL_CHECKS],
-    )
+    def with_failing() -> list[dg.AssetChecksDefinition]:
+        built = checks.build_checks()
+        return [always_fails if c.check_key.name == "reconciliation_before_load" else c for c in built]
+
+    monkeypatch.setattr(definitions, "build_checks", with_failing)
     with pytest.raises(RunFailed) as failed:
         execute(config, target=None, dry_run=False)
     assert str(failed.value).startswith("проверка перед загрузкой не пройдена (golden: reconciliation_before_load)")

@@ -195,7 +195,7 @@ def test_links_keep_origin_and_warnings_of_each_record(tmp_path: Path, target_ur
     assert links[("old_crm", "Клиенты!4")]["origin"] == "Клиенты!4"
     lutik = links[("buh", "002")]
     assert lutik["origin"] == "buh.csv:2"
-    assert "inn '7736050004'" in lutik["warnings"] and "phone 'нет'" in lutik["warnings"]
+    assert "ИНН '7736050004'" in lutik["warnings"] and "телефон 'нет'" in lutik["warnings"]
     assert '"ИНН": "7736050004"' in lutik["payload"]  # the raw value is kept
     company = next(c for c in rows(target_url, "companies") if c["name"] == 'АО "Лютик"')
     assert company["inn"] is None  # never loaded as if valid

@@ -233,7 +233,7 @@ def test_quarantine_rows_say_why(built: Built) -> None:
 
 def test_warnings_name_the_record_to_fix(built: Built) -> None:
     rows = built.sheet("warnings")
-    inn = next(r for r in rows if r["warning"].startswith("inn '7707083890'"))
+    inn = next(r for r in rows if r["warning"].startswith("ИНН '7707083890'"))
     assert (inn["source"], inn["origin"], inn["entity"], inn["crm_name"]) == (
         "old_crm",
         "Клиенты!4",
@@ -241,7 +241,7 @@ def test_warnings_name_the_record_to_fix(built: Built) -> None:
         'ООО "Ромашка"',
     )
     phone = next(r for r in rows if r["source"] == "buh")
-    assert phone["source_key"] == "-1" and phone["warning"].startswith("phone '12'")
+    assert phone["source_key"] == "-1" and phone["warning"].startswith("телефон '12'")
     assert len(rows) == 2
 
 

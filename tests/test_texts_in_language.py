@@ -116,3 +116,36 @@ def test_a_missing_source_file_in_an_english_config(tmp_path: Path) -> None:
     (tmp_path / "k.csv").unlink()
     with pytest.raises(ConfigError, match=r"sources\[0\] \(buh\)\.path: file not found: "):
         load_config(config)
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        (
+            "ru",
+            [
+                "ИНН '7707083894': контрольная цифра ИНН не сходится",
+                "телефон 'нет': нет цифр — это не номер телефона",
+                "e-mail 'ivan@gmial.com': домен gmial.com похож на опечатку в gmail.com "
+                "(возможно, имелось в виду ivan@gmail.com)",
+            ],
+        ),
+        (
+            "en",
+            [
+                "inn '7707083894': INN checksum does not match",
+                "phone 'нет': no digits; not a phone number",
+                "email 'ivan@gmial.com': domain gmial.com looks like a typo of gmail.com "
+                "(did you mean ivan@gmail.com?)",
+            ],
+        ),
+    ],
+)
+def test_warnings_about_values_speak_the_run_language(tmp_path: Path, language: str, expected: list[str]) -> None:
+    from transforms.normalise import normalise_companies
+
+    body = "Код;Наименование;ИНН;Телефон;E-mail\nR1;ООО Альфа;7707083894;нет;ivan@gmial.com\n"
+    config = load_config(_write(tmp_path, body, extra=f"language: {language}\n"))
+    with speaking(config.language):  # as the CLI and the Dagster resource set it for a run
+        companies = extract_source(config, config.sources[0]).records.companies
+        assert normalise_companies(companies, {"buh": "RU"}).iloc[0]["_issues"] == expected

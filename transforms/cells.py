@@ -19,11 +19,12 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from vocabulary.messages import Message, message
+
 # "79161234567.0" or "79161234567,00": an integer that went through a float.
 _FLOAT_INTEGER = re.compile(r"^\s*(\d+)[.,]0+\s*$")
 # "7.9161234567E+10", "7,9161234567e10": scientific notation of an integer.
 _SCIENTIFIC = re.compile(r"^\s*(\d)(?:[.,](\d+))?[eE]\+?(\d{1,2})\s*$")
-EXCEL_DIGITS_LOST = "digits lost to Excel number format ({}); take the number from the original"
 # Placeholders that mean "nothing here": dashes, dots, question marks.
 _PLACEHOLDER = re.compile(r"^[\s\-‐‑‒–—―.,;:_?*/\\]*$")
 
@@ -68,6 +69,11 @@ def excel_number(text: str) -> tuple[str, bool] | None:
     if len(mantissa) > width:
         return None
     return mantissa, len(mantissa) == width
+
+
+def digits_lost(text: str) -> Message:
+    """Why a number Excel printed with too few significant digits (``7.91612E+10``) cannot be used."""
+    return message("normalise.id.excel_digits_lost", value=text)
 
 
 def failure(exc: BaseException) -> str:

@@ -28,6 +28,7 @@ import pandas as pd
 
 from transforms.cells import apply_distinct, cell_text, fold
 from transforms.person_names import parse_person_name
+from vocabulary.messages import Message, message
 
 
 @dataclass(frozen=True)
@@ -35,7 +36,7 @@ class CompanyName:
     display: str | None  # 'ООО "Ромашка"'
     legal_form: str | None  # short form: ООО, АО, ИП, ...
     match_key: str | None  # "ромашка": no form, no quotes, lower case, ё→е
-    issue: str | None = None
+    issue: Message | None = None
     kind: str | None = None  # legal | entrepreneur, as the legal form says; None without a form
     bare_name: str | None = None  # the name without form and outer quotes: 'Ромашка'
 
@@ -196,11 +197,11 @@ def parse_company_name(text: str | None) -> CompanyName:
     core = _strip_quotes(core)
     kind = legal_form_kind(form)
     if not core:
-        return CompanyName(form, form, None, "no name besides the legal form", kind)
+        return CompanyName(form, form, None, message("normalise.company.only_legal_form"), kind)
     if core.islower():
         core = core[0].upper() + core[1:]
     key = _match_key(core)
-    issue = None if _LETTER.search(core) else "company name has no letters"
+    issue = None if _LETTER.search(core) else message("normalise.company.no_letters")
     if form in _PERSON_FORMS and '"' not in core:
         person = parse_person_name(core)
         if person.full_name and not person.issue:  # else the name is odd: keep it as written

@@ -20,13 +20,14 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from transforms.cells import apply_distinct, cell_text
+from vocabulary.messages import Message, message
 
 
 @dataclass(frozen=True)
 class Email:
     raw: str
     email: str | None  # normalised (trimmed, lower-cased); None when not a valid address
-    issue: str | None = None
+    issue: Message | None = None
     suggestion: str | None = None  # e.g. "ivan@gmail.com" for "ivan@gmial.com"
 
 
@@ -70,6 +71,20 @@ _SEPARATOR = re.compile(r"[\s,;/|]+")
 _LABEL = re.compile(r"^(?:e-?mail|эл\.?\s*почта|почта|адрес)\s*:\s*", re.IGNORECASE)
 _SPACED_AT = re.compile(r"\s*@\s*")
 _WRAPPING = "<>()[]{}\"'«»“”„`.,:;"
+# email-validator explains a refusal in English sentences: the first pattern that fits names it in ours.
+_REFUSALS = tuple(
+    (re.compile(pattern, re.IGNORECASE), message(f"normalise.email.reason.{key}"))
+    for pattern, key in (
+        (r"something after the @-sign", "nothing_after_at"),
+        (r"something before the @-sign", "nothing_before_at"),
+        (r"too long", "too_long"),
+        (r"special-use or reserved|should have a period|top-level domain|not valid IDNA|in brackets", "no_domain"),
+        (r"period|hyphen", "periods"),
+        (r"character", "characters"),
+    )
+)
+_MALFORMED = message("normalise.email.reason.malformed")
+_TOP_LEVEL_SHORT = message("normalise.email.reason.top_level_short")
 
 
 def _suggest(domain: str) -> str | None:
@@ -98,21 +113,28 @@ def _address(token: str) -> Email:
     if token.lower().startswith("mailto:"):
         token = token[len("mailto:") :].split("?", 1)[0]
     if "@" not in token:
-        return Email(raw, None, issue="no @ sign; not an email address")
+        return Email(raw, None, issue=message("normalise.email.no_at"))
     local, _, domain = token.rpartition("@")
     domain = domain.lower()
     suggestion = _suggest(domain)
     suggested = f"{local}@{suggestion}".lower() if suggestion else None
-    typo = f"domain {domain} looks like a typo of {suggestion}" if suggestion else None
+    typo = message("normalise.email.typo", domain=domain, suggestion=suggestion) if suggestion else None
     try:
         valid = validate_email(token, check_deliverability=False)
     except EmailNotValidError as exc:
-        return Email(raw, None, issue=typo or f"not a valid email: {exc}", suggestion=suggested)
+        return Email(raw, None, issue=typo or _invalid(_refusal(str(exc))), suggestion=suggested)
     if "." not in domain or len(domain.rsplit(".", 1)[1]) < 2:
-        return Email(
-            raw, None, issue=typo or "not a valid email: the top-level domain is too short", suggestion=suggested
-        )
+        return Email(raw, None, issue=typo or _invalid(_TOP_LEVEL_SHORT), suggestion=suggested)
     return Email(raw, valid.normalized.lower(), issue=typo, suggestion=suggested)
+
+
+def _refusal(explanation: str) -> Message:
+    """email-validator's reason for refusing an address, as one of ours."""
+    return next((reason for pattern, reason in _REFUSALS if pattern.search(explanation)), _MALFORMED)
+
+
+def _invalid(reason: Message) -> Message:
+    return message("normalise.email.invalid", reason=reason)
 
 
 @lru_cache(maxsize=200_000)

@@ -18,18 +18,19 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from transforms.cells import EXCEL_DIGITS_LOST, cell_text, excel_number
+from transforms.cells import cell_text, digits_lost, excel_number
 from transforms.company_names import legal_form_kind, parse_company_name
+from vocabulary.messages import Message, message
 
 
 @dataclass(frozen=True)
 class Identifier:
     value: str | None  # canonical digits, only when valid
     raw: str | None  # as in the source
-    issue: str | None = None  # why ``value`` is None although ``raw`` is not empty
+    issue: Message | None = None  # why ``value`` is None although ``raw`` is not empty
     kind: str | None = None  # inn: legal | individual; ogrn: ogrn | ogrnip; kpp: kpp
     repaired: bool = False  # a leading zero lost in Excel was restored (checksum-proven)
-    note: str | None = None  # what was done to a valid value, or what else the cell held
+    note: Message | None = None  # what was done to a valid value, or what else the cell held
 
 
 _INN10_WEIGHTS = (2, 4, 10, 3, 5, 9, 4, 6, 8)
@@ -71,7 +72,7 @@ def ogrn_checksum_ok(digits: str) -> bool:
     return False
 
 
-def _clean(raw: object, label: re.Pattern[str]) -> tuple[str | None, str | None, str | None]:
+def _clean(raw: object, label: re.Pattern[str]) -> tuple[str | None, str | None, Message | None]:
     """(text as received, the number without label and separators, issue) of an identifier cell."""
     text = cell_text(raw)
     if text is None:
@@ -80,7 +81,7 @@ def _clean(raw: object, label: re.Pattern[str]) -> tuple[str | None, str | None,
     if excel is not None:
         digits, complete = excel
         if not complete:
-            return text, None, EXCEL_DIGITS_LOST.format(text)
+            return text, None, digits_lost(text)
         return text, digits, None
     return text, _SEPARATORS.sub("", label.sub("", text)), None
 
@@ -94,19 +95,18 @@ def normalise_inn(raw: str | None) -> Identifier:
     pair = _INN_WITH_KPP.match(number)
     note = None
     if pair:
-        number, note = pair.group(1), f"KPP {pair.group(2)} was in the same cell"
+        number, note = pair.group(1), message("normalise.id.inn.kpp_in_cell", kpp=pair.group(2))
     if not number.isdigit():
-        return Identifier(None, text, "INN must hold digits only")
+        return Identifier(None, text, message("normalise.id.inn.digits_only"))
     if set(number) == {"0"}:
-        return Identifier(None, text, "INN is a placeholder (all zeros)")
+        return Identifier(None, text, message("normalise.id.inn.placeholder"))
     if len(number) in (9, 11) and inn_checksum_ok("0" + number):
-        return Identifier(
-            "0" + number, text, None, _inn_kind("0" + number), True, "leading zero restored (lost in Excel)"
-        )
+        restored = message("normalise.id.inn.zero_restored")
+        return Identifier("0" + number, text, None, _inn_kind("0" + number), True, restored)
     if len(number) not in (10, 12):
-        return Identifier(None, text, f"INN must have 10 or 12 digits, not {len(number)}")
+        return Identifier(None, text, message("normalise.id.inn.length", n=len(number)))
     if not inn_checksum_ok(number):
-        return Identifier(None, text, "INN checksum does not match")
+        return Identifier(None, text, message("normalise.id.inn.checksum"))
     return Identifier(number, text, None, _inn_kind(number), note=note)
 
 
@@ -122,11 +122,11 @@ def normalise_kpp(raw: str | None) -> Identifier:
         return Identifier(None, text, issue)
     number = number[:4] + number[4:6].upper().translate(_CYRILLIC_AS_LATIN) + number[6:]
     if len(number) == 8 and number.isdigit():
-        return Identifier(None, text, "KPP has 8 digits; a leading zero may have been lost (Excel)")
+        return Identifier(None, text, message("normalise.id.kpp.eight_digits"))
     if not _KPP.match(number):
-        return Identifier(None, text, "KPP must be 9 characters: 4 digits, 2 digits or letters, 3 digits")
+        return Identifier(None, text, message("normalise.id.kpp.format"))
     if number.startswith("0000"):
-        return Identifier(None, text, "KPP has no tax office code (starts with 0000)")
+        return Identifier(None, text, message("normalise.id.kpp.no_office"))
     return Identifier(number, text, None, "kpp")
 
 
@@ -137,16 +137,16 @@ def normalise_ogrn(raw: str | None) -> Identifier:
     if text is None or issue:
         return Identifier(None, text, issue)
     if not number.isdigit():
-        return Identifier(None, text, "OGRN must hold digits only")
+        return Identifier(None, text, message("normalise.id.ogrn.digits_only"))
     if len(number) not in (13, 15):
-        return Identifier(None, text, f"OGRN must have 13 digits (OGRNIP 15), not {len(number)}")
+        return Identifier(None, text, message("normalise.id.ogrn.length", n=len(number)))
     kind = "ogrn" if len(number) == 13 else "ogrnip"
     if kind == "ogrn" and number[0] not in "15":
-        return Identifier(None, text, "OGRN must start with 1 or 5")
+        return Identifier(None, text, message("normalise.id.ogrn.first_digit"))
     if kind == "ogrnip" and number[0] != "3":
-        return Identifier(None, text, "OGRNIP must start with 3")
+        return Identifier(None, text, message("normalise.id.ogrnip.first_digit"))
     if not ogrn_checksum_ok(number):
-        return Identifier(None, text, f"{kind.upper()} checksum does not match")
+        return Identifier(None, text, message(f"normalise.id.{kind}.checksum"))
     return Identifier(number, text, None, kind)
 
 

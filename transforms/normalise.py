@@ -24,7 +24,7 @@ from transforms.identifiers import Identifier, company_type, normalise_inn, norm
 from transforms.person_names import PersonName, clean_position, parse_person_name
 from transforms.phones import Phone, parse_phones
 from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
-from vocabulary.messages import text
+from vocabulary.messages import Message, message, text
 
 # How clients write the company type in their own columns.
 _TYPE_WORDS = {
@@ -43,7 +43,7 @@ _TYPE_WORDS = {
 }
 
 
-Fallback = Callable[[str | None, str], Any]  # (the value as written, why it failed) → the normaliser's result
+Fallback = Callable[[str | None, Message], Any]  # (the value as written, why it failed) → the normaliser's result
 
 
 def _written(values: tuple[Any, ...]) -> str | None:
@@ -59,16 +59,16 @@ def _each(fn: Callable[..., Any], *columns: list, fallback: Fallback, values: in
     """
 
     def guarded(args: tuple[Any, ...], exc: Exception) -> Any:
-        return fallback(_written(args[:values]), text("bad_input.value_failed", error=failure(exc)))
+        return fallback(_written(args[:values]), message("bad_input.value_failed", error=failure(exc)))
 
     return apply_distinct(fn, *columns, on_error=guarded).tolist() if columns[0] else []
 
 
 def _cleaned(fn: Callable[[str | None], str | None], column: list, issues: list[list[str]], field: str) -> list:
     """A text cleaner over a column; a value it fails on stays as written, with a warning on its record."""
-    failed: dict[str | None, str] = {}
+    failed: dict[str | None, Message] = {}
 
-    def as_written(value: str | None, issue: str) -> str | None:
+    def as_written(value: str | None, issue: Message) -> str | None:
         failed[value] = issue
         return value
 
@@ -77,27 +77,32 @@ def _cleaned(fn: Callable[[str | None], str | None], column: list, issues: list[
         for bag, value in zip(issues, column):
             written = _written((value,))
             if written in failed:
-                bag.append(f"{field} {written!r}: {failed[written]}")
+                bag.append(_warning(field, written, failed[written]))
     return out
 
 
-def _phone_failed(value: str | None, issue: str) -> tuple[Phone, ...]:
+def _warning(field: str, value: object, issue: Message) -> str:
+    """A record's warning about one of its values: the field, the value as written, why."""
+    return text("normalise.warning", field=text(f"normalise.field.{field}"), value=value, issue=issue)
+
+
+def _phone_failed(value: str | None, issue: Message) -> tuple[Phone, ...]:
     return (Phone(value or "", None, issue=issue),)
 
 
-def _email_failed(value: str | None, issue: str) -> tuple[Email, ...]:
+def _email_failed(value: str | None, issue: Message) -> tuple[Email, ...]:
     return (Email(value or "", None, issue=issue),)
 
 
-def _company_failed(value: str | None, issue: str) -> CompanyName:
+def _company_failed(value: str | None, issue: Message) -> CompanyName:
     return CompanyName(value, None, None, issue)
 
 
-def _person_failed(value: str | None, issue: str) -> PersonName:
+def _person_failed(value: str | None, issue: Message) -> PersonName:
     return PersonName(value, None, None, None, issue=issue)
 
 
-def _identifier_failed(value: str | None, issue: str) -> Identifier:
+def _identifier_failed(value: str | None, issue: Message) -> Identifier:
     return Identifier(None, value, issue)
 
 
@@ -116,18 +121,21 @@ def _phone_issues(phones: tuple[Phone, ...]) -> list[str]:
     out = []
     for p in phones:
         if p.unverified:
-            out.append(text("bad_input.phone_unverified", raw=p.raw, e164=p.e164))
+            out.append(text("normalise.warning.phone_unverified", raw=p.raw, e164=p.e164))
         elif p.issue and p.e164 is None:
-            out.append(f"phone {p.raw!r}: {p.issue}")
+            out.append(_warning("phone", p.raw, p.issue))
     return out
 
 
 def _email_issues(emails: tuple[Email, ...]) -> list[str]:
-    out = []
-    for e in emails:
-        if e.issue:
-            out.append(f"email {e.raw!r}: {e.issue}" + (f" (did you mean {e.suggestion}?)" if e.suggestion else ""))
-    return out
+    field = text("normalise.field.email")
+    return [
+        text("normalise.warning.suggestion", field=field, value=e.raw, issue=e.issue, suggestion=e.suggestion)
+        if e.suggestion
+        else _warning("email", e.raw, e.issue)
+        for e in emails
+        if e.issue
+    ]
 
 
 def as_frame(columns: dict[str, list]) -> pd.DataFrame:
@@ -159,7 +167,7 @@ def normalise_companies(frame: pd.DataFrame, regions: Mapping[str, str]) -> pd.D
     legal = _each(parse_company_name, cols["legal_name"], fallback=_company_failed)
     for bag, name, written in zip(issues, names, cols["name"]):
         if name.issue:
-            bag.append(f"name {written!r}: {name.issue}")
+            bag.append(_warning("company_name", written, name.issue))
     cols["name"] = [n.display for n in names]
     cols["legal_name"] = [n.display for n in legal]
     cols["name_key"] = [n.match_key or lg.match_key for n, lg in zip(names, legal)]
@@ -169,7 +177,7 @@ def normalise_companies(frame: pd.DataFrame, regions: Mapping[str, str]) -> pd.D
         cols[field] = [i.value for i in ids]
         for bag, i in zip(issues, ids):
             if i.issue:
-                bag.append(f"{field} {i.raw!r}: {i.issue}")
+                bag.append(_warning(field, i.raw, i.issue))
     cols["type"] = [
         _type_word(t) or company_type(inn, form) for t, inn, form in zip(cols["type"], cols["inn"], cols["legal_form"])
     ]
@@ -199,7 +207,7 @@ def normalise_contacts(frame: pd.DataFrame, companies: pd.DataFrame, regions: Ma
     cols["name_key"] = [n.match_key for n in names]
     for bag, n in zip(issues, names):
         if n.issue:
-            bag.append(f"name: {n.issue}")
+            bag.append(text("normalise.warning.no_value", field=text("normalise.field.person_name"), issue=n.issue))
     cols["position"] = _cleaned(clean_position, cols["position"], issues, "position")
     cols["note"] = _cleaned(_squash, cols["note"], issues, "note")
     refs = _each(normalise_inn, cols[REF_INN], fallback=_identifier_failed)

@@ -35,6 +35,7 @@ from transforms.person_name_data import (
     SURNAME_ENDINGS,
     TITLE_ACRONYMS,
 )
+from vocabulary.messages import Message, message
 
 
 @dataclass(frozen=True)
@@ -45,7 +46,7 @@ class PersonName:
     middle_name: str | None
     gender: str | None = None  # "m" | "f" | None, from the patronymic
     match_key: str | None = None  # lower case, ё→е, for matching only
-    issue: str | None = None
+    issue: Message | None = None
     initials: bool = False  # first and/or middle name are only initials ("И.")
 
 
@@ -139,13 +140,13 @@ def _score(word: _Word, role: str, latin: bool) -> int:
     return word.patronymic or (0 if latin else -1)
 
 
-def _tokens(text: str) -> tuple[list[str], str | None]:
+def _tokens(text: str) -> tuple[list[str], Message | None]:
     """Words of a name with salutations dropped, ``И.И.`` split, ``Гейдар оглы`` joined."""
     note = None
     comments = _BRACKETS.findall(text)
     if comments:
         text = _BRACKETS.sub(" ", text)
-        note = "left out of the name: " + ", ".join(c.strip() for c in comments)
+        note = message("normalise.name.left_out", comments=", ".join(c.strip() for c in comments))
     words = [w for w in _GLUED_DOT.sub(". ", text.replace(",", " ")).split() if fold(w).rstrip(".") not in SALUTATIONS]
     out: list[str] = []
     for w in words:
@@ -157,7 +158,11 @@ def _tokens(text: str) -> tuple[list[str], str | None]:
 
 
 def _assemble(
-    last: _Word | None, first: _Word | None, middle: _Word | None, issue: str | None, written: list[_Word] | None = None
+    last: _Word | None,
+    first: _Word | None,
+    middle: _Word | None,
+    issue: Message | None,
+    written: list[_Word] | None = None,
 ) -> PersonName:
     """The parts as a PersonName; displayed surname first, or in the ``written`` order."""
     parts = [last, first, middle]
@@ -170,7 +175,7 @@ def _assemble(
     )
 
 
-def _unsplit(text: str, issue: str) -> PersonName:
+def _unsplit(text: str, issue: Message) -> PersonName:
     display = _capitalise(" ".join(text.split()))
     return PersonName(display, None, None, None, None, fold(display), issue)
 
@@ -178,11 +183,11 @@ def _unsplit(text: str, issue: str) -> PersonName:
 def _parse_full(text: str) -> PersonName:
     tokens, note = _tokens(text)
     if not tokens:
-        return _unsplit(text, "no name left after removing comments") if note else PersonName(None, None, None, None)
+        return _unsplit(text, message("normalise.name.nothing_left")) if note else PersonName(None, None, None, None)
     if not all(_NAME_WORD.match(w) for t in tokens for w in t.split()):
-        return _unsplit(text, "name contains digits or symbols; kept as written")
+        return _unsplit(text, message("normalise.name.symbols"))
     if len(tokens) > 3:
-        return _unsplit(" ".join(tokens), "name has more than three parts; kept as written")
+        return _unsplit(" ".join(tokens), message("normalise.name.too_many_parts"))
     words = [_word(t) for t in tokens]
     latin = all(ch.isascii() for t in tokens for ch in t)
     orders = _ORDERS[(len(words), latin)]

@@ -38,7 +38,8 @@ import phonenumbers
 from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
 from transforms.area_codes import City, country_region, find_city
-from transforms.cells import EXCEL_DIGITS_LOST, apply_distinct, cell_text, excel_number
+from transforms.cells import apply_distinct, cell_text, digits_lost, excel_number
+from vocabulary.messages import Message, message
 
 
 @dataclass(frozen=True)
@@ -55,7 +56,7 @@ class Phone:
     extension: str | None = None
     kind: str | None = None  # mobile | fixed | other (toll-free, VoIP, ...); None when the plan cannot tell
     inferred: bool = False  # area code completed from the record's city
-    issue: str | None = None
+    issue: Message | None = None
     country: str | None = None  # ISO region of the number: RU, KZ, BY, ...
     unverified: bool = False  # possible for its country code but outside the known plan (``issue`` = UNVERIFIED)
 
@@ -78,11 +79,12 @@ _PLUS7_REGIONS = frozenset({"RU", "KZ"})
 # A subscriber number without its area code: 5 to 7 digits (10-digit plans with 3- to 5-digit codes).
 _LOCAL_DIGITS = range(5, 8)
 
-NO_DIGITS = "no digits; not a phone number"
-TOO_SHORT = "too short for a phone number"
-TOO_LONG = "too long for a phone number"
-LOCAL_NO_CITY = "local number without area code; no city to complete it"
-UNVERIFIED = "unverified"  # the right length for its country code, a range the numbering plan does not list
+NO_DIGITS = message("normalise.phone.no_digits")
+TOO_SHORT = message("normalise.phone.too_short")
+TOO_LONG = message("normalise.phone.too_long")
+LOCAL_NO_CITY = message("normalise.phone.local_no_city")
+UNVERIFIED = message("normalise.phone.unverified")  # the right length for its country code, a range not in the plan
+_UNKNOWN_COUNTRY_CODE = message("normalise.phone.unknown_country_code")
 
 
 class _Reading(NamedTuple):
@@ -91,7 +93,7 @@ class _Reading(NamedTuple):
     e164: str | None
     kind: str | None
     country: str | None
-    issue: str | None
+    issue: Message | None
 
 
 def _split_extension(fragment: str) -> tuple[str, str | None]:
@@ -225,11 +227,11 @@ def _invalid(num: phonenumbers.PhoneNumber, region: str, plus: bool) -> _Reading
     if reason == ValidationResult.TOO_LONG:
         return _Reading(None, None, None, TOO_LONG)
     if reason == ValidationResult.INVALID_COUNTRY_CODE:
-        return _Reading(None, None, None, "unknown country code")
+        return _Reading(None, None, None, _UNKNOWN_COUNTRY_CODE)
     country = phonenumbers.region_code_for_country_code(num.country_code)
     if reason == ValidationResult.INVALID_LENGTH:
-        return _Reading(None, None, None, f"wrong number of digits for a {country} number")
-    return _Reading(None, None, None, f"not a valid {country} number (no such area or operator code)")
+        return _Reading(None, None, None, message("normalise.phone.wrong_length", country=country))
+    return _Reading(None, None, None, message("normalise.phone.no_such_code", country=country))
 
 
 @lru_cache(maxsize=2**19)
@@ -245,7 +247,7 @@ def _read(candidate: str, region: str) -> _Reading:
             num = phonenumbers.parse(candidate, region)
         except NumberParseException as exc:
             if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
-                issue = "unknown country code" if plus else "no country code and no default region"
+                issue = _UNKNOWN_COUNTRY_CODE if plus else message("normalise.phone.no_country")
             elif exc.error_type == NumberParseException.TOO_LONG:
                 issue = TOO_LONG
             else:
@@ -359,7 +361,7 @@ def _parse_number(fragment: str, region: str, alt_region: str | None) -> tuple[P
         digits, complete = excel
         plus = False
         if not complete:
-            return Phone(fragment, None, extension, issue=EXCEL_DIGITS_LOST.format(body.strip())), "", False
+            return Phone(fragment, None, extension, issue=digits_lost(body.strip())), "", False
     else:
         digits = _NON_DIGIT.sub("", body)
         sign = _FIRST_SIGN.search(body)
@@ -424,14 +426,14 @@ def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> P
             phone.raw,
             None,
             phone.extension,
-            issue=f"local number without area code; no known area code for city {city_text}",
+            issue=message("normalise.phone.local_unknown_city", city=city_text),
         )
     if len(city.codes) > 1:
         return Phone(
             phone.raw,
             None,
             phone.extension,
-            issue=f"local number without area code; city {city.name} has several area codes",
+            issue=message("normalise.phone.local_several_codes", city=city.name),
         )
     body, _ = _split_extension(phone.raw)
     local = _NON_DIGIT.sub("", body)
@@ -441,7 +443,7 @@ def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> P
             phone.raw,
             None,
             phone.extension,
-            issue=f"local number does not fit area code {city.codes[0]} of {city.name}",
+            issue=message("normalise.phone.local_does_not_fit", code=city.codes[0], city=city.name),
         )
     return Phone(
         phone.raw,
@@ -449,7 +451,7 @@ def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> P
         phone.extension,
         reading.kind,
         inferred=True,
-        issue=f"area code inferred from city {city.name}",
+        issue=message("normalise.phone.area_code_inferred", city=city.name),
         country=reading.country,
     )
 

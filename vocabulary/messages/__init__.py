@@ -7,6 +7,10 @@ language, set once per command from the config's ``language:``.
 
 Before a config is read (``--help``, argument errors, a config that cannot be read) the
 language is Russian, or the one of the environment variable ``CRM_MIGRATE_LANGUAGE``.
+
+``message(key, **values)`` is the same text not yet rendered: what a cached pure function
+returns (a normaliser's issue), so that its cached result reads in the language current when
+it is shown, not in the one of the run that computed it first.
 """
 
 from __future__ import annotations
@@ -16,6 +20,7 @@ import os
 import pkgutil
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from string import Formatter
 
 LANGUAGES = ("ru", "en")
@@ -54,7 +59,7 @@ def speaking(language: str) -> Iterator[None]:
 
 def _collect() -> dict[str, dict[str, str]]:
     catalogue: dict[str, dict[str, str]] = {}
-    for module in sorted(m.name for m in pkgutil.iter_modules(__path__)):
+    for module in sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_")):
         entries = importlib.import_module(f"{__name__}.{module}").MESSAGES
         clash = catalogue.keys() & entries.keys()
         if clash:
@@ -75,3 +80,24 @@ def text(key: str, /, **values: object) -> str:
     """The message ``key`` in the current language, with ``values`` filled in."""
     entry = CATALOGUE[key]
     return entry[current_language()].format(**values)
+
+
+@dataclass(frozen=True)
+class Message:
+    """A catalogue text to render later: ``str(message)`` is its text in the language current then.
+
+    Equal keys and values make equal messages, so code may compare them (``issue == TOO_SHORT``).
+    """
+
+    key: str
+    values: tuple[tuple[str, object], ...] = ()
+
+    def __str__(self) -> str:
+        return text(self.key, **dict(self.values))
+
+
+def message(key: str, /, **values: object) -> Message:
+    """The message ``key`` with ``values``, rendered when shown (an unknown key fails here, not then)."""
+    if key not in CATALOGUE:
+        raise KeyError(key)
+    return Message(key, tuple(values.items()))

@@ -11,12 +11,6 @@ MESSAGES = {
         "ru": "не удалось использовать при поиске дублей ({error}); запись сопоставлена без этого поля",
         "en": "could not be used in the duplicate search ({error}); the record was matched without it",
     },
-    "bad_input.phone_unverified": {
-        "ru": "телефон {raw!r}: {e164} — верная длина для кода страны, но такого диапазона нет в известном "
-        "плане нумерации (не проверен)",
-        "en": "phone {raw!r}: {e164} has the right length for its country code but a range the known numbering "
-        "plan does not list (unverified)",
-    },
     # a record the mapping failed on: quarantined under its key
     "bad_input.record_failed": {
         "ru": "запись не удалось разобрать ({error})",

@@ -1,5 +1,7 @@
 """The data-quality workbook (`report`) and the review workbook (`review export`): sheets, headers, notes."""
 
+from vocabulary.messages._tables import entries
+
 _SHEETS = {
     "summary": ("Сводка", "Summary"),
     "by_source": ("По источникам", "By source"),
@@ -308,19 +310,15 @@ _REVIEW_BOOK = {
 }
 
 
-def _entries(prefix: str, table: dict[str, tuple[str, str]]) -> dict[str, dict[str, str]]:
-    return {f"{prefix}.{key}": {"ru": ru, "en": en} for key, (ru, en) in table.items()}
-
-
 MESSAGES = {
-    **_entries("report.sheet", _SHEETS),
-    **_entries("report.col", _COLUMNS),
-    **_entries("report.note", _NOTES),
-    **_entries("report.item", _ITEMS),
-    **_entries("report.field", _FIELDS),
-    **_entries("report.value", _VALUES),
-    **_entries("report.chart", _CHARTS),
-    **_entries("review_book", _REVIEW_BOOK),
+    **entries("report.sheet", _SHEETS),
+    **entries("report.col", _COLUMNS),
+    **entries("report.note", _NOTES),
+    **entries("report.item", _ITEMS),
+    **entries("report.field", _FIELDS),
+    **entries("report.value", _VALUES),
+    **entries("report.chart", _CHARTS),
+    **entries("review_book", _REVIEW_BOOK),
     "report.written": {
         "ru": "Отчёт о качестве данных записан в {path} (листы: {sheets})",
         "en": "Quality report written to {path} (sheets: {sheets})",

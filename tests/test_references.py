@@ -47,6 +47,7 @@ def _contact(inn: str | None = None, name: str | None = None) -> pd.DataFrame:
     ("inn", "name", "company"),
     [
         ("7707083839", None, "0"),  # the last two digits swapped
+        ("7707088893", None, "0"),  # one digit mistyped
         (None, "Дорпрр-2000 ООО", "0"),  # a typo, the form after the name
         (None, "ИП Акимов Р.Н.", "1"),  # initials
         (None, "Вектор АО филиал г. Казань", "2"),  # a branch label

@@ -19,7 +19,6 @@ from collections import defaultdict
 
 import pandas as pd
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import OSA
 
 from transforms.company_names import parse_company_name
 from transforms.identifiers import normalise_inn
@@ -44,6 +43,7 @@ from vocabulary.messages import text
 from vocabulary.rejects import reject_record, rejects_frame
 
 NAME_SIMILARITY = 85  # a referenced name this alike (0-100) to exactly one company's name is that company
+MAX_TYPO_SEARCH = 50_000  # INNs: above this, a mistyped INN is not looked for (the index would be too big)
 
 
 Record = tuple[str, str]
@@ -71,6 +71,10 @@ class _Index:
         self.by_surname: dict[str, list[str]] = defaultdict(list)
         for key in self.keys:
             self.by_surname[key.split()[0]].append(key)
+        # many contacts name the same company: each INN and name is looked up once
+        self._inn_found: dict[str, Record | None] = {}
+        self._name_found: dict[str, Record | None] = {}
+        self._one_off: dict[tuple[int, int, str], list[str]] | None = None
 
     def find(self, source: str, ref_row: object, key: str | None, inn: str | None, name: str | None) -> Record | None:
         if isinstance(ref_row, tuple):
@@ -87,20 +91,43 @@ class _Index:
         return self._by_name(name) if name else None
 
     def _by_inn(self, inn: str) -> Record | None:
+        if inn not in self._inn_found:
+            self._inn_found[inn] = self._find_inn(inn)
+        return self._inn_found[inn]
+
+    def _find_inn(self, inn: str) -> Record | None:
         candidates = self.by_inn.get(inn)
         if not candidates:  # one digit mistyped or two swapped: only when that finds exactly one INN
-            near = (
-                [other for other in self.by_inn if len(other) == len(inn) and OSA.distance(other, inn) <= 1]
-                if len(self.by_inn) <= 50_000
-                else []
-            )
+            near = self._near_inns(inn) if len(self.by_inn) <= MAX_TYPO_SEARCH else []
             if len(near) != 1:
                 return None
             candidates = self.by_inn[near[0]]
         head = [r for r, kpp in candidates if not kpp or kpp[4:6] == "01"]
         return (head or [r for r, _ in candidates])[0]
 
+    def _near_inns(self, inn: str) -> list[str]:
+        """Known INNs one substituted digit or one swap of neighbours away (OSA distance 1)."""
+        if self._one_off is None:  # (length, position, the INN without that digit) → INNs
+            self._one_off = defaultdict(list)
+            for other in self.by_inn:
+                for i in range(len(other)):
+                    self._one_off[(len(other), i, other[:i] + other[i + 1 :])].append(other)
+        dropped = ((len(inn), i, inn[:i] + inn[i + 1 :]) for i in range(len(inn)))
+        near = {other for key in dropped for other in self._one_off.get(key, ())}
+        near |= {
+            swapped
+            for i in range(len(inn) - 1)
+            if (swapped := inn[:i] + inn[i + 1] + inn[i] + inn[i + 2 :]) in self.by_inn
+        }
+        near.discard(inn)
+        return sorted(near)
+
     def _by_name(self, name: str) -> Record | None:
+        if name not in self._name_found:
+            self._name_found[name] = self._find_name(name)
+        return self._name_found[name]
+
+    def _find_name(self, name: str) -> Record | None:
         key = branch_label(parse_company_name(name).match_key)[0]
         if not key:
             return None

@@ -26,7 +26,7 @@ from transforms.emails import COMMON_DOMAINS
 from transforms.matching.model import value_tf
 from transforms.matching.rules import person_gender
 from transforms.matching.translit import translit_key
-from vocabulary.fields import COMPANY_RECORD, ISSUES, SOURCE, SOURCE_KEY
+from vocabulary.fields import COMPANY_RECORD, ISSUES, REF_INN, REF_KEY, REF_ROW, SOURCE, SOURCE_KEY
 from vocabulary.messages import text
 
 # Features whose value frequency replaces u (term frequencies), with the prior u they are smoothed towards.
@@ -362,15 +362,23 @@ def _numbers(key: str | None) -> str | None:
 
 def contact_people(companies: pd.DataFrame, contacts: pd.DataFrame | None) -> list[list[str]]:
     """Per company record, who its contact records are: «surname first-name», their mobiles and
-    personal e-mails — two records of one company share the people who work there."""
+    personal e-mails — two records of one company share the people who work there.
+
+    Only contacts tied to their company by the row, a key or an INN count: a company found by its
+    name alone may be one of several namesakes, and would make them look alike."""
     own: dict[tuple, set[str]] = {}
     if contacts is not None and len(contacts):
         guard = _Guard()
         last, first = (guard.each(_part, f, contacts[f]) for f in ("last_name", "first_name"))
         phones, kinds = _phone_channel(guard, contacts)
         emails = guard.each(_record_emails, "email", contacts["emails"], neutral=[])
-        for ref, surname, name, ps, es in zip(contacts[COMPANY_RECORD], last, first, phones, emails):
-            if not isinstance(ref, tuple):
+        none = [None] * len(contacts)
+        tied = [
+            isinstance(row, tuple) or bool(key) or bool(inn)
+            for row, key, inn in zip(*(contacts[c] if c in contacts else none for c in (REF_ROW, REF_KEY, REF_INN)))
+        ]
+        for ref, ok, surname, name, ps, es in zip(contacts[COMPANY_RECORD], tied, last, first, phones, emails):
+            if not (ok and isinstance(ref, tuple)):
                 continue
             tokens = own.setdefault(ref, set())
             if surname and name and len(name) > 1:

@@ -221,3 +221,10 @@ def test_the_same_contact_person_is_evidence_that_two_company_records_are_one() 
     assert clusters(result.frame) == [{"0", "1"}, {"2"}]
     merge = result.links.iloc[0]
     assert "contact person the same иванов андрей" in merge["reasons"]
+
+
+def test_the_legal_form_inside_a_branch_label_is_read() -> None:
+    from transforms.matching.features import branch_parts
+
+    assert branch_parts("янтарь оао филиал в г москва") == ("янтарь", "Москва", "ОАО")
+    assert branch_parts("филиал общество с ограниченной ответственностью тд мега москва") == ("тд мега", "Москва", "ООО")

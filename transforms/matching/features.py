@@ -157,8 +157,13 @@ _ADDRESS_NOISE = re.compile(
 def branch_label(name_key: str | None) -> tuple[str | None, str | None]:
     """(the name without a branch label, the label's city) for «ромашка филиал г казань» and
     «филиал ооо легион центр самара»."""
+    return branch_parts(name_key)[:2]
+
+
+def branch_parts(name_key: str | None) -> tuple[str | None, str | None, str | None]:
+    """``branch_label`` and the legal form the label kept inside the name («янтарь оао филиал в г москва»)."""
     if not name_key:
-        return name_key, None
+        return name_key, None, None
     prefix = _BRANCH_PREFIX.match(name_key)
     if prefix:
         words = prefix.group(1).split()
@@ -166,15 +171,15 @@ def branch_label(name_key: str | None) -> tuple[str | None, str | None]:
         k, city = next(
             ((k, c) for k in (3, 2, 1) if len(words) > k and (c := find_city(" ".join(words[-k:])))), (0, None)
         )
-        rest = " ".join(words[: len(words) - k])
-        return parse_company_name(rest).match_key or rest, city.name if city else None
-    m = _BRANCH_LABEL.search(name_key)
-    if not m or m.start() == 0:
-        return name_key, None
-    rest = name_key[: m.start()].strip()
-    rest = parse_company_name(rest).match_key or rest  # «промтехсервис ао (филиал спб)»: the form is left over
-    city = find_city(m.group(1)) if m.group(1) else None
-    return rest, city.name if city else None
+        text = " ".join(words[: len(words) - k])
+    else:
+        m = _BRANCH_LABEL.search(name_key)
+        if not m or m.start() == 0:
+            return name_key, None, None
+        text = name_key[: m.start()].strip()
+        city = find_city(m.group(1)) if m.group(1) else None
+    rest = parse_company_name(text)  # «промтехсервис ао (филиал спб)»: the form is left over
+    return rest.match_key or text, city.name if city else None, rest.legal_form
 
 
 def place_key(city: str | None, address: str | None, phones: tuple = ()) -> str | None:
@@ -393,9 +398,9 @@ def company_features(frame: pd.DataFrame, staff: list[list[str]] | None = None) 
     (``staff``, from ``contact_people``) its contact persons."""
     guard = _Guard()
     name_keys = guard.each(_text_or_none, "name", frame["name_key"])
-    labelled = guard.each(branch_label, "name", name_keys, neutral=(None, None))
-    keys = [key for key, _ in labelled]
-    branch_cities = [city for _, city in labelled]
+    labelled = guard.each(branch_parts, "name", name_keys, neutral=(None, None, None))
+    keys = [key for key, _, _ in labelled]
+    branch_cities = [city for _, city, _ in labelled]
     cities, addresses, websites = (
         guard.each(_text_or_none, field, frame[field]) for field in ("city", "address", "website")
     )
@@ -403,7 +408,8 @@ def company_features(frame: pd.DataFrame, staff: list[list[str]] | None = None) 
         lambda c, label, a, p: label or place_key(c, a, p), "city", cities, branch_cities, addresses, frame["phones"]
     )
     kinds = guard.each(_kind, "type", frame["type"])
-    forms = guard.each(_text_or_none, "name", frame["legal_form"]) if "legal_form" in frame else [None] * len(frame)
+    written = guard.each(_text_or_none, "name", frame["legal_form"]) if "legal_form" in frame else [None] * len(frame)
+    forms = [form or inside for form, (_, _, inside) in zip(written, labelled)]
     people = guard.each(_person, "name", keys, kinds, neutral=[])
     inn, kpp, ogrn = (guard.each(_text_or_none, field, frame[field]) for field in ("inn", "kpp", "ogrn"))
     phones, phone_kinds = _phone_channel(guard, frame)

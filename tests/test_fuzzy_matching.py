@@ -227,4 +227,5 @@ def test_the_legal_form_inside_a_branch_label_is_read() -> None:
     from transforms.matching.features import branch_parts
 
     assert branch_parts("янтарь оао филиал в г москва") == ("янтарь", "Москва", "ОАО")
-    assert branch_parts("филиал общество с ограниченной ответственностью тд мега москва") == ("тд мега", "Москва", "ООО")
+    long_form = "филиал общество с ограниченной ответственностью тд мега москва"
+    assert branch_parts(long_form) == ("тд мега", "Москва", "ООО")

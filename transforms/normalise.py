@@ -24,7 +24,7 @@ from transforms.identifiers import Identifier, company_type, normalise_inn, norm
 from transforms.person_names import PersonName, clean_position, parse_person_name
 from transforms.phones import Phone, parse_phones
 from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
-from vocabulary.messages import Message, message, text
+from vocabulary.messages import Message, deferred, text
 
 # How clients write the company type in their own columns.
 _TYPE_WORDS = {
@@ -59,7 +59,7 @@ def _each(fn: Callable[..., Any], *columns: list, fallback: Fallback, values: in
     """
 
     def guarded(args: tuple[Any, ...], exc: Exception) -> Any:
-        return fallback(_written(args[:values]), message("bad_input.value_failed", error=failure(exc)))
+        return fallback(_written(args[:values]), deferred("bad_input.value_failed", error=failure(exc)))
 
     return apply_distinct(fn, *columns, on_error=guarded).tolist() if columns[0] else []
 

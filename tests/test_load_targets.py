@@ -64,7 +64,9 @@ def test_first_run_loads_one_record_per_real_company(tmp_path: Path, target_url:
     links = rows(target_url, "source_links")
     assert len([x for x in links if x["entity"] == "company"]) == 6
     quarantine = rows(target_url, "quarantine")
-    assert [(q["source"], q["origin"], q["reasons"]) for q in quarantine] == [("old_crm", "Клиенты!8", "название: пусто")]
+    assert [(q["source"], q["origin"], q["reasons"]) for q in quarantine] == [
+        ("old_crm", "Клиенты!8", "название: пусто")
+    ]
     extra = next(c["extra"] for c in companies.values() if c["city"] == "Москва")
     assert "2019-03-01" in extra  # the unmapped "Дата создания" column travelled as a custom field
     run_row = rows(target_url, "migration_runs")[0]

@@ -21,6 +21,7 @@ from transforms.crm_payloads import (
 )
 from transforms.delivery_plan import plan_delivery
 from vocabulary.crm_records import CrmRecords, RemoteLink
+from vocabulary.messages import text
 
 PATHS = {"company": "companies", "contact": "contacts"}
 
@@ -156,7 +157,7 @@ class AmoDelivery(Delivery):
         self.store.forget(entity, failed)
         for i in failed:
             self.links.pop((entity, i), None)
-            self.report.refuse(entity, i, refused.get(str(i), "no answer for this record"))
+            self.report.refuse(entity, i, refused.get(str(i), text("push.remote.no_answer")))
 
     def _link(self, crm_ids: list[int], bound: dict[int, tuple]) -> None:
         links = [

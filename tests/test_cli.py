@@ -64,6 +64,13 @@ def test_unreachable_target_masks_password(tmp_path: Path, capsys: pytest.Captur
     assert main(["run", "--config", str(config), "--target", url]) == EXIT_FAILED
     err = capsys.readouterr().err
     assert "topsecret" not in err and "crm:***@127.0.0.1:1/crm" in err and len(err.strip().splitlines()) == 1
+    assert "сервер недоступен" in err
+
+
+def test_a_target_of_an_unknown_kind_is_named(tmp_path: Path, capsys: pytest.CaptureFixture) -> None:
+    config = write_dataset(tmp_path)
+    assert main(["run", "--config", str(config), "--target", "oracle2://x/y"]) == EXIT_FAILED
+    assert "неизвестный вид базы 'oracle2'" in capsys.readouterr().err
 
 
 def test_console_script_is_installed(tmp_path: Path) -> None:

@@ -64,7 +64,9 @@ def test_first_run_loads_one_record_per_real_company(tmp_path: Path, target_url:
     links = rows(target_url, "source_links")
     assert len([x for x in links if x["entity"] == "company"]) == 6
     quarantine = rows(target_url, "quarantine")
-    assert [(q["source"], q["origin"], q["reasons"]) for q in quarantine] == [("old_crm", "Клиенты!8", "name: пусто")]
+    assert [(q["source"], q["origin"], q["reasons"]) for q in quarantine] == [
+        ("old_crm", "Клиенты!8", "название: пусто")
+    ]
     extra = next(c["extra"] for c in companies.values() if c["city"] == "Москва")
     assert "2019-03-01" in extra  # the unmapped "Дата создания" column travelled as a custom field
     run_row = rows(target_url, "migration_runs")[0]
@@ -174,7 +176,7 @@ def test_one_bad_row_does_not_block_the_load(tmp_path: Path, target_url: str) ->
     summary = run(write_dataset(tmp_path, crm_rows=crm, buh_rows=[]), target_url)
     assert [c["name"] for c in rows(target_url, "companies")] == ['ООО "Ромашка"']
     (held,) = rows(target_url, "quarantine")
-    assert held["reasons"].startswith("city: должно быть текстом длиной от 1 до 200 символов")
+    assert held["reasons"].startswith("город: должно быть текстом длиной от 1 до 200 символов")
     assert summary.result.quarantined == 1
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from vocabulary.messages import CATALOGUE, LANGUAGES, message, placeholders, set_language, speaking, text
+from vocabulary.messages import CATALOGUE, LANGUAGES, deferred, placeholders, set_language, speaking, text
 
 
 @pytest.mark.parametrize("key", sorted(CATALOGUE))
@@ -33,13 +33,13 @@ def test_a_message_is_rendered_in_the_language_current_when_it_is_shown() -> Non
     from transforms.identifiers import normalise_inn
 
     issue = normalise_inn("7707083894").issue  # cached: the same object whatever the language
-    assert issue == message("normalise.id.inn.checksum")
+    assert issue == deferred("normalise.id.inn.checksum")
     assert str(issue) == "контрольная цифра ИНН не сходится"
     with speaking("en"):
         assert str(normalise_inn("7707083894").issue) == "INN checksum does not match"
-        assert f"{message('normalise.phone.wrong_length', country='KZ')}" == "wrong number of digits for a KZ number"
+        assert f"{deferred('normalise.phone.wrong_length', country='KZ')}" == "wrong number of digits for a KZ number"
 
 
 def test_an_unknown_message_key_fails_where_it_is_written() -> None:
     with pytest.raises(KeyError):
-        message("normalise.no_such_key")
+        deferred("normalise.no_such_key")

@@ -85,4 +85,4 @@ def test_validation_errors_are_reported_per_record(
     amo.token = "another"
     assert main(["push", "--config", str(config.config_path)]) == 1
     err = capsys.readouterr().err
-    assert "token was refused" in err and "secret-token" not in err
+    assert "токен отклонён (HTTP 401); проверьте crm.token_env" in err and "secret-token" not in err

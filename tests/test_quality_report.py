@@ -223,8 +223,8 @@ def test_by_source_counts_the_links(built: Built) -> None:
 def test_quarantine_rows_say_why(built: Built) -> None:
     rows = built.sheet("quarantine")
     assert {(r["source"], r["origin"], r["reasons"]) for r in rows} == {
-        ("old_crm", "Клиенты!8", "name: пусто"),
-        ("buh", "buh.csv:4", "name: пусто"),
+        ("old_crm", "Клиенты!8", "название: пусто"),
+        ("buh", "buh.csv:4", "название: пусто"),
     }  # line 4 once Лютик is gone
     buh = next(r for r in rows if r["source"] == "buh")
     assert buh["source_key"] == "@SUM(1+1)"
@@ -358,7 +358,7 @@ def test_fill_rate_per_field_and_source(built: Built) -> None:
 
 
 def test_quarantine_reasons_are_counted(built: Built) -> None:
-    assert built.sheet("quarantine_reasons") == [{"reason": "name: пусто", "records": 2}]
+    assert built.sheet("quarantine_reasons") == [{"reason": "название: пусто", "records": 2}]
 
 
 def test_the_summary_has_three_charts_of_the_other_sheets(built: Built) -> None:

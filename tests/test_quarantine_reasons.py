@@ -51,23 +51,23 @@ def reasons(schema, row: dict) -> str:
 @pytest.mark.parametrize(
     ("schema", "change", "ru", "en"),
     [
-        (COMPANY_SCHEMA, {"name": None}, "name: пусто", "name: is empty"),
+        (COMPANY_SCHEMA, {"name": None}, "название: пусто", "name: is empty"),
         (
             COMPANY_SCHEMA,
             {"city": "М" * 201},
-            "city: должно быть текстом длиной от 1 до 200 символов (значение 'ММ",
+            "город: должно быть текстом длиной от 1 до 200 символов (значение 'ММ",
             "city: must be text of 1 to 200 characters (value 'ММ",
         ),
         (
             COMPANY_SCHEMA,
             {"inn": "123"},
-            r"inn: не соответствует шаблону '^(\d{10}|\d{12})$' (значение '123')",
+            r"ИНН: не соответствует шаблону '^(\d{10}|\d{12})$' (значение '123')",
             r"inn: does not match the pattern '^(\d{10}|\d{12})$' (value '123')",
         ),
         (
             COMPANY_SCHEMA,
             {"type": "firm"},
-            "type: не из допустимых значений ('legal', 'entrepreneur', 'person') (значение 'firm')",
+            "тип: не из допустимых значений ('legal', 'entrepreneur', 'person') (значение 'firm')",
             "type: is not one of ('legal', 'entrepreneur', 'person') (value 'firm')",
         ),
         (

@@ -149,3 +149,42 @@ def test_warnings_about_values_speak_the_run_language(tmp_path: Path, language: 
     with speaking(config.language):  # as the CLI and the Dagster resource set it for a run
         companies = extract_source(config, config.sources[0]).records.companies
         assert normalise_companies(companies, {"buh": "RU"}).iloc[0]["_issues"] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "webhook", "amocrm", "busy"),
+    [
+        (
+            "ru",
+            "Bitrix24: адрес вебхука должен быть вида https://PORTAL/rest/USER_ID/CODE/ "
+            "(это не адрес вебхука Bitrix24)",
+            "amoCRM: crm.url должен быть вида https://SUBDOMAIN.amocrm.ru (указано 'acme')",
+            "amoCRM acme GET /api/v4/companies: CRM отказывает и после 2 попыток (HTTP 429) — превышен лимит "
+            "запросов; повторите push позже",
+        ),
+        (
+            "en",
+            "Bitrix24: the webhook URL is not https://PORTAL/rest/USER_ID/CODE/ (not a Bitrix24 webhook URL)",
+            "amoCRM: crm.url must be https://SUBDOMAIN.amocrm.ru (got 'acme')",
+            "amoCRM acme GET /api/v4/companies: still refused after 2 attempts (HTTP 429)",
+        ),
+    ],
+)
+def test_saas_crm_errors_speak_the_run_language(language: str, webhook: str, amocrm: str, busy: str) -> None:
+    from connectors.saas import Busy, RemoteCrmError, RetryPolicy, send
+    from connectors.saas.amocrm import AmoCrm
+    from connectors.saas.bitrix24 import Bitrix24
+
+    def refused() -> None:
+        raise Busy("HTTP 429", 0)
+
+    policy = RetryPolicy(attempts=2, sleep=lambda _: None)
+    with speaking(language):
+        for attempt, expected in (
+            (lambda: Bitrix24("https://portal.bitrix24.ru/secret"), webhook),
+            (lambda: AmoCrm("acme", "token"), amocrm),
+            (lambda: send(policy, refused, write=False, where="amoCRM acme GET /api/v4/companies"), busy),
+        ):
+            with pytest.raises(RemoteCrmError) as caught:
+                attempt()
+            assert str(caught.value) == expected

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from vocabulary.messages import Message, message
+from vocabulary.messages import Message, deferred
 
 # "79161234567.0" or "79161234567,00": an integer that went through a float.
 _FLOAT_INTEGER = re.compile(r"^\s*(\d+)[.,]0+\s*$")
@@ -73,7 +73,7 @@ def excel_number(text: str) -> tuple[str, bool] | None:
 
 def digits_lost(text: str) -> Message:
     """Why a number Excel printed with too few significant digits (``7.91612E+10``) cannot be used."""
-    return message("normalise.id.excel_digits_lost", value=text)
+    return deferred("normalise.id.excel_digits_lost", value=text)
 
 
 def failure(exc: BaseException) -> str:

@@ -28,7 +28,7 @@ import pandas as pd
 
 from transforms.cells import apply_distinct, cell_text, fold
 from transforms.person_names import parse_person_name
-from vocabulary.messages import Message, message
+from vocabulary.messages import Message, deferred
 
 
 @dataclass(frozen=True)
@@ -197,11 +197,11 @@ def parse_company_name(text: str | None) -> CompanyName:
     core = _strip_quotes(core)
     kind = legal_form_kind(form)
     if not core:
-        return CompanyName(form, form, None, message("normalise.company.only_legal_form"), kind)
+        return CompanyName(form, form, None, deferred("normalise.company.only_legal_form"), kind)
     if core.islower():
         core = core[0].upper() + core[1:]
     key = _match_key(core)
-    issue = None if _LETTER.search(core) else message("normalise.company.no_letters")
+    issue = None if _LETTER.search(core) else deferred("normalise.company.no_letters")
     if form in _PERSON_FORMS and '"' not in core:
         person = parse_person_name(core)
         if person.full_name and not person.issue:  # else the name is odd: keep it as written

@@ -20,7 +20,7 @@ from rapidfuzz.distance import OSA
 from rapidfuzz.process import extractOne
 
 from transforms.cells import apply_distinct, cell_text
-from vocabulary.messages import Message, message
+from vocabulary.messages import Message, deferred
 
 
 @dataclass(frozen=True)
@@ -73,7 +73,7 @@ _SPACED_AT = re.compile(r"\s*@\s*")
 _WRAPPING = "<>()[]{}\"'«»“”„`.,:;"
 # email-validator explains a refusal in English sentences: the first pattern that fits names it in ours.
 _REFUSALS = tuple(
-    (re.compile(pattern, re.IGNORECASE), message(f"normalise.email.reason.{key}"))
+    (re.compile(pattern, re.IGNORECASE), deferred(f"normalise.email.reason.{key}"))
     for pattern, key in (
         (r"something after the @-sign", "nothing_after_at"),
         (r"something before the @-sign", "nothing_before_at"),
@@ -83,8 +83,8 @@ _REFUSALS = tuple(
         (r"character", "characters"),
     )
 )
-_MALFORMED = message("normalise.email.reason.malformed")
-_TOP_LEVEL_SHORT = message("normalise.email.reason.top_level_short")
+_MALFORMED = deferred("normalise.email.reason.malformed")
+_TOP_LEVEL_SHORT = deferred("normalise.email.reason.top_level_short")
 
 
 def _suggest(domain: str) -> str | None:
@@ -113,12 +113,12 @@ def _address(token: str) -> Email:
     if token.lower().startswith("mailto:"):
         token = token[len("mailto:") :].split("?", 1)[0]
     if "@" not in token:
-        return Email(raw, None, issue=message("normalise.email.no_at"))
+        return Email(raw, None, issue=deferred("normalise.email.no_at"))
     local, _, domain = token.rpartition("@")
     domain = domain.lower()
     suggestion = _suggest(domain)
     suggested = f"{local}@{suggestion}".lower() if suggestion else None
-    typo = message("normalise.email.typo", domain=domain, suggestion=suggestion) if suggestion else None
+    typo = deferred("normalise.email.typo", domain=domain, suggestion=suggestion) if suggestion else None
     try:
         valid = validate_email(token, check_deliverability=False)
     except EmailNotValidError as exc:
@@ -134,7 +134,7 @@ def _refusal(explanation: str) -> Message:
 
 
 def _invalid(reason: Message) -> Message:
-    return message("normalise.email.invalid", reason=reason)
+    return deferred("normalise.email.invalid", reason=reason)
 
 
 @lru_cache(maxsize=200_000)

@@ -20,7 +20,7 @@ from functools import lru_cache
 
 from transforms.cells import cell_text, digits_lost, excel_number
 from transforms.company_names import legal_form_kind, parse_company_name
-from vocabulary.messages import Message, message
+from vocabulary.messages import Message, deferred
 
 
 @dataclass(frozen=True)
@@ -95,18 +95,18 @@ def normalise_inn(raw: str | None) -> Identifier:
     pair = _INN_WITH_KPP.match(number)
     note = None
     if pair:
-        number, note = pair.group(1), message("normalise.id.inn.kpp_in_cell", kpp=pair.group(2))
+        number, note = pair.group(1), deferred("normalise.id.inn.kpp_in_cell", kpp=pair.group(2))
     if not number.isdigit():
-        return Identifier(None, text, message("normalise.id.inn.digits_only"))
+        return Identifier(None, text, deferred("normalise.id.inn.digits_only"))
     if set(number) == {"0"}:
-        return Identifier(None, text, message("normalise.id.inn.placeholder"))
+        return Identifier(None, text, deferred("normalise.id.inn.placeholder"))
     if len(number) in (9, 11) and inn_checksum_ok("0" + number):
-        restored = message("normalise.id.inn.zero_restored")
+        restored = deferred("normalise.id.inn.zero_restored")
         return Identifier("0" + number, text, None, _inn_kind("0" + number), True, restored)
     if len(number) not in (10, 12):
-        return Identifier(None, text, message("normalise.id.inn.length", n=len(number)))
+        return Identifier(None, text, deferred("normalise.id.inn.length", n=len(number)))
     if not inn_checksum_ok(number):
-        return Identifier(None, text, message("normalise.id.inn.checksum"))
+        return Identifier(None, text, deferred("normalise.id.inn.checksum"))
     return Identifier(number, text, None, _inn_kind(number), note=note)
 
 
@@ -122,11 +122,11 @@ def normalise_kpp(raw: str | None) -> Identifier:
         return Identifier(None, text, issue)
     number = number[:4] + number[4:6].upper().translate(_CYRILLIC_AS_LATIN) + number[6:]
     if len(number) == 8 and number.isdigit():
-        return Identifier(None, text, message("normalise.id.kpp.eight_digits"))
+        return Identifier(None, text, deferred("normalise.id.kpp.eight_digits"))
     if not _KPP.match(number):
-        return Identifier(None, text, message("normalise.id.kpp.format"))
+        return Identifier(None, text, deferred("normalise.id.kpp.format"))
     if number.startswith("0000"):
-        return Identifier(None, text, message("normalise.id.kpp.no_office"))
+        return Identifier(None, text, deferred("normalise.id.kpp.no_office"))
     return Identifier(number, text, None, "kpp")
 
 
@@ -137,16 +137,16 @@ def normalise_ogrn(raw: str | None) -> Identifier:
     if text is None or issue:
         return Identifier(None, text, issue)
     if not number.isdigit():
-        return Identifier(None, text, message("normalise.id.ogrn.digits_only"))
+        return Identifier(None, text, deferred("normalise.id.ogrn.digits_only"))
     if len(number) not in (13, 15):
-        return Identifier(None, text, message("normalise.id.ogrn.length", n=len(number)))
+        return Identifier(None, text, deferred("normalise.id.ogrn.length", n=len(number)))
     kind = "ogrn" if len(number) == 13 else "ogrnip"
     if kind == "ogrn" and number[0] not in "15":
-        return Identifier(None, text, message("normalise.id.ogrn.first_digit"))
+        return Identifier(None, text, deferred("normalise.id.ogrn.first_digit"))
     if kind == "ogrnip" and number[0] != "3":
-        return Identifier(None, text, message("normalise.id.ogrnip.first_digit"))
+        return Identifier(None, text, deferred("normalise.id.ogrnip.first_digit"))
     if not ogrn_checksum_ok(number):
-        return Identifier(None, text, message(f"normalise.id.{kind}.checksum"))
+        return Identifier(None, text, deferred(f"normalise.id.{kind}.checksum"))
     return Identifier(number, text, None, kind)
 
 

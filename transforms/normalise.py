@@ -24,7 +24,7 @@ from transforms.identifiers import Identifier, company_type, normalise_inn, norm
 from transforms.person_names import PersonName, clean_position, parse_person_name
 from transforms.phones import Phone, parse_phones
 from vocabulary.fields import ISSUES, REF_INN, REF_ROW, SOURCE, SOURCE_KEY
-from vocabulary.messages import Message, message, text
+from vocabulary.messages import Message, deferred, text
 
 # How clients write the company type in their own columns.
 _TYPE_WORDS = {
@@ -59,7 +59,7 @@ def _each(fn: Callable[..., Any], *columns: list, fallback: Fallback, values: in
     """
 
     def guarded(args: tuple[Any, ...], exc: Exception) -> Any:
-        return fallback(_written(args[:values]), message("bad_input.value_failed", error=failure(exc)))
+        return fallback(_written(args[:values]), deferred("bad_input.value_failed", error=failure(exc)))
 
     return apply_distinct(fn, *columns, on_error=guarded).tolist() if columns[0] else []
 
@@ -83,7 +83,7 @@ def _cleaned(fn: Callable[[str | None], str | None], column: list, issues: list[
 
 def _warning(field: str, value: object, issue: Message) -> str:
     """A record's warning about one of its values: the field, the value as written, why."""
-    return text("normalise.warning", field=text(f"normalise.field.{field}"), value=value, issue=issue)
+    return text("normalise.warning", field=text(f"field.{field}"), value=value, issue=issue)
 
 
 def _phone_failed(value: str | None, issue: Message) -> tuple[Phone, ...]:
@@ -128,7 +128,7 @@ def _phone_issues(phones: tuple[Phone, ...]) -> list[str]:
 
 
 def _email_issues(emails: tuple[Email, ...]) -> list[str]:
-    field = text("normalise.field.email")
+    field = text("field.email")
     return [
         text("normalise.warning.suggestion", field=field, value=e.raw, issue=e.issue, suggestion=e.suggestion)
         if e.suggestion
@@ -167,7 +167,7 @@ def normalise_companies(frame: pd.DataFrame, regions: Mapping[str, str]) -> pd.D
     legal = _each(parse_company_name, cols["legal_name"], fallback=_company_failed)
     for bag, name, written in zip(issues, names, cols["name"]):
         if name.issue:
-            bag.append(_warning("company_name", written, name.issue))
+            bag.append(_warning("name", written, name.issue))
     cols["name"] = [n.display for n in names]
     cols["legal_name"] = [n.display for n in legal]
     cols["name_key"] = [n.match_key or lg.match_key for n, lg in zip(names, legal)]
@@ -207,7 +207,7 @@ def normalise_contacts(frame: pd.DataFrame, companies: pd.DataFrame, regions: Ma
     cols["name_key"] = [n.match_key for n in names]
     for bag, n in zip(issues, names):
         if n.issue:
-            bag.append(text("normalise.warning.no_value", field=text("normalise.field.person_name"), issue=n.issue))
+            bag.append(text("normalise.warning.no_value", field=text("field.full_name"), issue=n.issue))
     cols["position"] = _cleaned(clean_position, cols["position"], issues, "position")
     cols["note"] = _cleaned(_squash, cols["note"], issues, "note")
     refs = _each(normalise_inn, cols[REF_INN], fallback=_identifier_failed)

@@ -35,7 +35,7 @@ from transforms.person_name_data import (
     SURNAME_ENDINGS,
     TITLE_ACRONYMS,
 )
-from vocabulary.messages import Message, message
+from vocabulary.messages import Message, deferred
 
 
 @dataclass(frozen=True)
@@ -146,7 +146,7 @@ def _tokens(text: str) -> tuple[list[str], Message | None]:
     comments = _BRACKETS.findall(text)
     if comments:
         text = _BRACKETS.sub(" ", text)
-        note = message("normalise.name.left_out", comments=", ".join(c.strip() for c in comments))
+        note = deferred("normalise.name.left_out", comments=", ".join(c.strip() for c in comments))
     words = [w for w in _GLUED_DOT.sub(". ", text.replace(",", " ")).split() if fold(w).rstrip(".") not in SALUTATIONS]
     out: list[str] = []
     for w in words:
@@ -183,11 +183,11 @@ def _unsplit(text: str, issue: Message) -> PersonName:
 def _parse_full(text: str) -> PersonName:
     tokens, note = _tokens(text)
     if not tokens:
-        return _unsplit(text, message("normalise.name.nothing_left")) if note else PersonName(None, None, None, None)
+        return _unsplit(text, deferred("normalise.name.nothing_left")) if note else PersonName(None, None, None, None)
     if not all(_NAME_WORD.match(w) for t in tokens for w in t.split()):
-        return _unsplit(text, message("normalise.name.symbols"))
+        return _unsplit(text, deferred("normalise.name.symbols"))
     if len(tokens) > 3:
-        return _unsplit(" ".join(tokens), message("normalise.name.too_many_parts"))
+        return _unsplit(" ".join(tokens), deferred("normalise.name.too_many_parts"))
     words = [_word(t) for t in tokens]
     latin = all(ch.isascii() for t in tokens for ch in t)
     orders = _ORDERS[(len(words), latin)]

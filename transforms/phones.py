@@ -39,7 +39,7 @@ from phonenumbers import NumberParseException, PhoneNumberType, ValidationResult
 
 from transforms.area_codes import City, country_region, find_city
 from transforms.cells import apply_distinct, cell_text, digits_lost, excel_number
-from vocabulary.messages import Message, message
+from vocabulary.messages import Message, deferred
 
 
 @dataclass(frozen=True)
@@ -79,12 +79,12 @@ _PLUS7_REGIONS = frozenset({"RU", "KZ"})
 # A subscriber number without its area code: 5 to 7 digits (10-digit plans with 3- to 5-digit codes).
 _LOCAL_DIGITS = range(5, 8)
 
-NO_DIGITS = message("normalise.phone.no_digits")
-TOO_SHORT = message("normalise.phone.too_short")
-TOO_LONG = message("normalise.phone.too_long")
-LOCAL_NO_CITY = message("normalise.phone.local_no_city")
-UNVERIFIED = message("normalise.phone.unverified")  # the right length for its country code, a range not in the plan
-_UNKNOWN_COUNTRY_CODE = message("normalise.phone.unknown_country_code")
+NO_DIGITS = deferred("normalise.phone.no_digits")
+TOO_SHORT = deferred("normalise.phone.too_short")
+TOO_LONG = deferred("normalise.phone.too_long")
+LOCAL_NO_CITY = deferred("normalise.phone.local_no_city")
+UNVERIFIED = deferred("normalise.phone.unverified")  # the right length for its country code, a range not in the plan
+_UNKNOWN_COUNTRY_CODE = deferred("normalise.phone.unknown_country_code")
 
 
 class _Reading(NamedTuple):
@@ -230,8 +230,8 @@ def _invalid(num: phonenumbers.PhoneNumber, region: str, plus: bool) -> _Reading
         return _Reading(None, None, None, _UNKNOWN_COUNTRY_CODE)
     country = phonenumbers.region_code_for_country_code(num.country_code)
     if reason == ValidationResult.INVALID_LENGTH:
-        return _Reading(None, None, None, message("normalise.phone.wrong_length", country=country))
-    return _Reading(None, None, None, message("normalise.phone.no_such_code", country=country))
+        return _Reading(None, None, None, deferred("normalise.phone.wrong_length", country=country))
+    return _Reading(None, None, None, deferred("normalise.phone.no_such_code", country=country))
 
 
 @lru_cache(maxsize=2**19)
@@ -247,7 +247,7 @@ def _read(candidate: str, region: str) -> _Reading:
             num = phonenumbers.parse(candidate, region)
         except NumberParseException as exc:
             if exc.error_type == NumberParseException.INVALID_COUNTRY_CODE:
-                issue = _UNKNOWN_COUNTRY_CODE if plus else message("normalise.phone.no_country")
+                issue = _UNKNOWN_COUNTRY_CODE if plus else deferred("normalise.phone.no_country")
             elif exc.error_type == NumberParseException.TOO_LONG:
                 issue = TOO_LONG
             else:
@@ -426,14 +426,14 @@ def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> P
             phone.raw,
             None,
             phone.extension,
-            issue=message("normalise.phone.local_unknown_city", city=city_text),
+            issue=deferred("normalise.phone.local_unknown_city", city=city_text),
         )
     if len(city.codes) > 1:
         return Phone(
             phone.raw,
             None,
             phone.extension,
-            issue=message("normalise.phone.local_several_codes", city=city.name),
+            issue=deferred("normalise.phone.local_several_codes", city=city.name),
         )
     body, _ = _split_extension(phone.raw)
     local = _NON_DIGIT.sub("", body)
@@ -443,7 +443,7 @@ def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> P
             phone.raw,
             None,
             phone.extension,
-            issue=message("normalise.phone.local_does_not_fit", code=city.codes[0], city=city.name),
+            issue=deferred("normalise.phone.local_does_not_fit", code=city.codes[0], city=city.name),
         )
     return Phone(
         phone.raw,
@@ -451,7 +451,7 @@ def _complete_local(phone: Phone, city: City | None, city_text: str | None) -> P
         phone.extension,
         reading.kind,
         inferred=True,
-        issue=message("normalise.phone.area_code_inferred", city=city.name),
+        issue=deferred("normalise.phone.area_code_inferred", city=city.name),
         country=reading.country,
     )
 

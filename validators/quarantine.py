@@ -29,8 +29,13 @@ def _readable(check: str) -> str:
     return text(key, arg=argument) if key in CATALOGUE else check
 
 
+def _field(column: str) -> str:
+    """A canonical field as the reader's language names it; a bookkeeping column as it is (a bug shows)."""
+    return text(f"field.{column}") if f"field.{column}" in CATALOGUE else column
+
+
 def _reason(column: object, check: str, value: object) -> str:
-    where = f"{column}: " if isinstance(column, str) and column else ""
+    where = f"{_field(column)}: " if isinstance(column, str) and column else ""
     shown = (
         ""
         if value is None

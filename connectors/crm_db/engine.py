@@ -20,7 +20,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, create_engine, event, func, inspect, select, table, text
 from sqlalchemy.engine import make_url
-from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.exc import NoSuchModuleError, SQLAlchemyError
 
 from connectors.crm_db import schema as s
 from connectors.urls import mask_url, scrub
@@ -62,6 +62,10 @@ def connect(url: str) -> Engine:
     (and everything else in a transaction) commits or rolls back as one.
     """
     parsed = make_url(url)
+    try:
+        parsed.get_dialect()
+    except NoSuchModuleError:
+        raise TargetError(message("target.unknown_kind", target=mask_url(url), kind=parsed.drivername)) from None
     if parsed.drivername.startswith("sqlite"):
         db = parsed.database
         if db and db != ":memory:" and not Path(db).parent.exists():

@@ -131,7 +131,7 @@ def target_lock(
     try:
         lock = _lock_for(parsed)
     except SQLAlchemyError as exc:  # the server cannot be reached: one scrubbed line
-        raise TargetError(message("target.error", target=mask_url(url), detail=scrub_error(exc, url))) from None
+        raise TargetError(message("target.unreachable", target=mask_url(url), detail=scrub_error(exc, url))) from None
     if lock is None:
         yield
         return

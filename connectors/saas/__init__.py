@@ -20,6 +20,7 @@ import httpx
 from tenacity import RetryCallState, Retrying, retry_if_exception, retry_if_exception_type, stop_after_attempt
 
 from vocabulary.errors import RunFailure
+from vocabulary.messages import text
 
 T = TypeVar("T")
 
@@ -102,13 +103,13 @@ def send(policy: RetryPolicy, attempt: Callable[[], T], *, write: bool, where: s
             with try_:
                 return attempt()
     except Busy as exc:
-        raise RemoteCrmError(f"{where}: still refused after {policy.attempts} attempts ({exc.code})") from None
+        raise RemoteCrmError(text("push.remote.busy", where=where, attempts=policy.attempts, code=exc.code)) from None
     except NOT_SENT as exc:
-        raise RemoteCrmError(f"{where}: cannot connect ({type(exc).__name__})") from None
+        raise RemoteCrmError(text("push.remote.cannot_connect", where=where, error=type(exc).__name__)) from None
     except httpx.TransportError as exc:
         if write:
-            raise AnswerLost(f"{where}: the connection dropped before the answer ({type(exc).__name__})") from None
-        raise RemoteCrmError(f"{where}: the connection keeps dropping ({type(exc).__name__})") from None
+            raise AnswerLost(text("push.remote.answer_lost", where=where, error=type(exc).__name__)) from None
+        raise RemoteCrmError(text("push.remote.keeps_dropping", where=where, error=type(exc).__name__)) from None
     raise AssertionError("unreachable")  # pragma: no cover
 
 

@@ -16,6 +16,7 @@ from urllib.parse import urlsplit
 import httpx
 
 from connectors.saas import Busy, Pacer, RemoteCrmError, RetryPolicy, retry_after, send
+from vocabulary.messages import text
 
 CHUNK = 50
 
@@ -34,7 +35,7 @@ class AmoCrm:
     ) -> None:
         parts = urlsplit(url.strip())
         if parts.scheme not in ("http", "https") or not parts.netloc:
-            raise RemoteCrmError(f"amoCRM: crm.url must be https://SUBDOMAIN.amocrm.ru (got {url!r})")
+            raise RemoteCrmError(text("push.remote.amocrm_url", url=url))
         self.portal = parts.netloc
         self._base = f"{parts.scheme}://{parts.netloc}/api/v4/"
         self.pacer = pacer or Pacer(rate=6.0, burst=6)  # amoCRM allows 7 per second
@@ -64,9 +65,7 @@ class AmoCrm:
             if response.status_code == 400 and isinstance(answer, dict) and "validation-errors" in answer:
                 return answer
             if response.status_code in (401, 403):
-                raise RemoteCrmError(
-                    f"{where}: the token was refused (HTTP {response.status_code}); check crm.token_env"
-                )
+                raise RemoteCrmError(text("push.remote.token_refused", where=where, status=response.status_code))
             if response.status_code >= 400:
                 detail = answer.get("detail") or answer.get("title") if isinstance(answer, dict) else None
                 raise RemoteCrmError(f"{where}: HTTP {response.status_code}" + (f" {detail}" if detail else ""))
@@ -113,6 +112,6 @@ def _validation_errors(answer: object, chunk: list[dict]) -> dict[str, str]:
         request_id = str(entry.get("request_id", ""))
         if request_id.isdigit() and int(request_id) < len(chunk) and request_id not in {i["request_id"] for i in chunk}:
             request_id = chunk[int(request_id)]["request_id"]  # amoCRM numbers the items when no request_id matched
-        problems[request_id] = detail or "refused"
+        problems[request_id] = detail or text("push.remote.refused")
     known = {i["request_id"] for i in chunk}
-    return problems if problems.keys() & known else {i["request_id"]: "refused" for i in chunk}
+    return problems if problems.keys() & known else {i["request_id"]: text("push.remote.refused") for i in chunk}

@@ -17,6 +17,7 @@ from urllib.parse import quote
 import httpx
 
 from connectors.saas import Busy, Pacer, RemoteCrmError, RetryPolicy, retry_after, send
+from vocabulary.messages import text
 
 BATCH_MAX = 50
 PAGE = 50
@@ -54,7 +55,7 @@ def php_query(params: dict, prefix: str = "") -> str:
 def masked_webhook(url: str) -> str:
     """The webhook URL as it may be shown: its secret code replaced by ``***``."""
     m = _WEBHOOK.match(url.strip())
-    return f"{m['scheme']}://{m['host']}/rest/{m['user']}/***/" if m else "(not a Bitrix24 webhook URL)"
+    return f"{m['scheme']}://{m['host']}/rest/{m['user']}/***/" if m else text("push.remote.not_a_webhook")
 
 
 class Bitrix24:
@@ -65,9 +66,7 @@ class Bitrix24:
     ) -> None:
         m = _WEBHOOK.match(webhook.strip())
         if m is None:
-            raise RemoteCrmError(
-                f"Bitrix24: the webhook URL is not https://PORTAL/rest/USER_ID/CODE/ ({masked_webhook(webhook)})"
-            )
+            raise RemoteCrmError(text("push.remote.webhook_url", masked=masked_webhook(webhook)))
         self.portal = m["host"]
         self.masked = masked_webhook(webhook)
         self._base = webhook.strip().rstrip("/") + "/"
@@ -146,5 +145,5 @@ def _refused(where: str, status: int, body: object) -> RemoteCrmError:
     error = body.get("error") if isinstance(body, dict) else None
     detail = _describe(body) if isinstance(body, dict) and body.get("error") is not None else f"HTTP {status}"
     if error in _AUTH or status == 401:
-        return RemoteCrmError(f"{where}: the webhook was refused ({detail}); check its URL and permissions (crm)")
+        return RemoteCrmError(text("push.remote.webhook_refused", where=where, detail=detail))
     return RemoteCrmError(f"{where}: {detail}")

@@ -15,6 +15,7 @@ from pathlib import Path
 import pandas as pd
 
 from connectors.xlsx_writer import OutputError, write_workbook
+from vocabulary.messages import text
 
 BITRIX_MAX_ROWS = 5_000  # rows per CSV part
 BITRIX_MAX_BYTES = 2 * 1024 * 1024  # bytes per CSV part: far below what a portal accepts in one upload
@@ -58,7 +59,7 @@ def write_csv_parts(
         try:
             path.write_text(header + "".join(lines), encoding="utf-8-sig", newline="")
         except OSError as exc:
-            raise OutputError(f"{path}: cannot be written ({exc.strerror or exc})") from None
+            raise OutputError(text("cli.output.cannot_write", path=path, detail=exc.strerror or exc)) from None
         placed += [(path, line) for line in range(2, len(lines) + 2)]
     return placed
 

@@ -8,7 +8,7 @@ language, set once per command from the config's ``language:``.
 Before a config is read (``--help``, argument errors, a config that cannot be read) the
 language is Russian, or the one of the environment variable ``CRM_MIGRATE_LANGUAGE``.
 
-``message(key, **values)`` is the same text not yet rendered: what a cached pure function
+``deferred(key, **values)`` is the same text not yet rendered: what a cached pure function
 returns (a normaliser's issue), so that its cached result reads in the language current when
 it is shown, not in the one of the run that computed it first.
 """
@@ -96,7 +96,7 @@ class Message:
         return text(self.key, **dict(self.values))
 
 
-def message(key: str, /, **values: object) -> Message:
+def deferred(key: str, /, **values: object) -> Message:
     """The message ``key`` with ``values``, rendered when shown (an unknown key fails here, not then)."""
     if key not in CATALOGUE:
         raise KeyError(key)

@@ -122,31 +122,12 @@ _IDENTIFIER = {
     "ogrnip.checksum": ("контрольная цифра ОГРНИП не сходится", "OGRNIP checksum does not match"),
 }
 
-# the field a warning is about, as the start of the warning
-_FIELDS = {
-    "phone": ("телефон", "phone"),
-    "email": ("e-mail", "email"),
-    "company_name": ("название", "name"),
-    "person_name": ("ФИО", "name"),
-    "inn": ("ИНН", "inn"),
-    "kpp": ("КПП", "kpp"),
-    "ogrn": ("ОГРН", "ogrn"),
-    "address": ("адрес", "address"),
-    "city": ("город", "city"),
-    "website": ("сайт", "website"),
-    "manager": ("ответственный", "manager"),
-    "note": ("примечание", "note"),
-    "position": ("должность", "position"),
-}
-
-
 MESSAGES = {
     **entries("normalise.phone", _PHONE),
     **entries("normalise.email", _EMAIL),
     **entries("normalise.name", _NAME),
     **entries("normalise.company", _COMPANY),
     **entries("normalise.id", _IDENTIFIER),
-    **entries("normalise.field", _FIELDS),
     # a record's warning about one of its values: "<field> '<value as written>': <why>"
     "normalise.warning": {"ru": "{field} {value!r}: {issue}", "en": "{field} {value!r}: {issue}"},
     "normalise.warning.no_value": {"ru": "{field}: {issue}", "en": "{field}: {issue}"},

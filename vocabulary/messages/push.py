@@ -50,6 +50,44 @@ MESSAGES = {
         "ru": "запись {remote_id} удалена в CRM",
         "en": "record {remote_id} was deleted in the CRM",
     },
+    # the CRM's REST API could not be used (connectors.saas): "<CRM> <portal> <method>: what happened"
+    "push.remote.busy": {
+        "ru": "{where}: CRM отказывает и после {attempts} попыток ({code}) — превышен лимит запросов; "
+        "повторите push позже",
+        "en": "{where}: still refused after {attempts} attempts ({code})",
+    },
+    "push.remote.cannot_connect": {
+        "ru": "{where}: не удаётся подключиться ({error})",
+        "en": "{where}: cannot connect ({error})",
+    },
+    "push.remote.answer_lost": {
+        "ru": "{where}: соединение оборвалось до ответа ({error})",
+        "en": "{where}: the connection dropped before the answer ({error})",
+    },
+    "push.remote.keeps_dropping": {
+        "ru": "{where}: соединение обрывается раз за разом ({error})",
+        "en": "{where}: the connection keeps dropping ({error})",
+    },
+    "push.remote.webhook_url": {
+        "ru": "Bitrix24: адрес вебхука должен быть вида https://PORTAL/rest/USER_ID/CODE/ ({masked})",
+        "en": "Bitrix24: the webhook URL is not https://PORTAL/rest/USER_ID/CODE/ ({masked})",
+    },
+    "push.remote.not_a_webhook": {"ru": "это не адрес вебхука Bitrix24", "en": "not a Bitrix24 webhook URL"},
+    "push.remote.webhook_refused": {
+        "ru": "{where}: вебхук отклонён ({detail}); проверьте его адрес и права (crm)",
+        "en": "{where}: the webhook was refused ({detail}); check its URL and permissions (crm)",
+    },
+    "push.remote.amocrm_url": {
+        "ru": "amoCRM: crm.url должен быть вида https://SUBDOMAIN.amocrm.ru (указано {url!r})",
+        "en": "amoCRM: crm.url must be https://SUBDOMAIN.amocrm.ru (got {url!r})",
+    },
+    "push.remote.token_refused": {
+        "ru": "{where}: токен отклонён (HTTP {status}); проверьте crm.token_env",
+        "en": "{where}: the token was refused (HTTP {status}); check crm.token_env",
+    },
+    # a record the CRM did not take, when its answer does not say why
+    "push.remote.refused": {"ru": "отклонено CRM", "en": "refused"},
+    "push.remote.no_answer": {"ru": "CRM ничего не ответила об этой записи", "en": "no answer for this record"},
     "export.unknown_format": {
         "ru": "--format: ожидается bitrix24 или amocrm (получено {fmt!r})",
         "en": "--format: must be bitrix24 or amocrm (got {fmt!r})",

@@ -5,6 +5,16 @@ MESSAGES = {
         "ru": "целевая база {target}: {detail}",
         "en": "target {target}: {detail}",
     },
+    "target.unreachable": {
+        "ru": "целевая база {target}: сервер недоступен ({detail}); проверьте адрес, порт, пользователя и пароль",
+        "en": "target {target}: cannot reach the server ({detail}); check the host, port, user and password",
+    },
+    "target.unknown_kind": {
+        "ru": "целевая база {target}: неизвестный вид базы {kind!r} (поддерживаются sqlite, postgresql, "
+        "mysql+pymysql / mariadb+pymysql)",
+        "en": "target {target}: unknown kind of database {kind!r} (supported: sqlite, postgresql, "
+        "mysql+pymysql / mariadb+pymysql)",
+    },
     "target.not_a_url": {
         "ru": "адрес целевой базы не похож на URL базы данных (например sqlite:///crm.db)",
         "en": "the target URL is not a database URL (e.g. sqlite:///crm.db)",

@@ -1,7 +1,8 @@
 """The undo journal: what a load changed in the CRM tables, so ``undo_run`` can put it back.
 
 Every write of a load goes through one :class:`Journal` inside the load's transaction. For
-each row the statement touches it records one ``change_journal`` row: the primary key, the
+each row the statement touches it records one ``change_journal`` row (rows a load inserts with
+new ids: one per run of consecutive ids, see ``insert_values``): the primary key, the
 whole row as it was (the before-image; none for an insert) and, for an update, as the
 statement left it (the after-image: the before-image with the new values). Before-images
 come from a SELECT of the rows the statement's WHERE hits, run just before the statement,
@@ -31,19 +32,16 @@ from sqlalchemy import (
     Connection,
     Date,
     DateTime,
-    Integer,
     Table,
     bindparam,
     delete,
-    func,
-    insert,
     select,
     tuple_,
     update,
 )
 
 from connectors.crm_db import schema as s
-from connectors.crm_db.engine import WRITE_LOCKED
+from connectors.crm_db.bulk import NewIds, insert_rows, runs_of
 
 # The CRM tables a load writes and an undo restores; quarantine and migration_runs are history.
 JOURNALED: tuple[str, ...] = (
@@ -58,7 +56,6 @@ JOURNALED: tuple[str, ...] = (
     "sync_versions",
 )
 BATCH = 500  # rows per statement (and ids per IN list)
-_CONSECUTIVE_BATCH = 1000  # rows per multi-row INSERT on MariaDB (well under max_allowed_packet)
 _FLUSH_AT = 5000  # journal rows held in memory before they are written
 _ENTRY_COLUMNS = tuple(c.name for c in s.change_journal.c if c.name != "id")  # a journal row, in table order
 
@@ -106,10 +103,22 @@ def encode_key(table: Table, key: Key) -> str:
     return encode(dict(zip(names, key)))
 
 
+def entry_keys(table: Table, row_key: str) -> list[Key]:
+    """The primary keys of one journal entry: one key, or a run of consecutive ids (``{"id": [first, last]}``)."""
+    value = json.loads(row_key)
+    if len(value) == 1 and isinstance(first := next(iter(value.values())), list):
+        return [(i,) for i in range(first[0], first[1] + 1)]
+    return [key_of(table, decode_values(table, value))]
+
+
 def decode(table: Table, text: str) -> dict[str, Any]:
     """A journaled row or key back in Python types; columns the table no longer has are dropped."""
+    return decode_values(table, json.loads(text))
+
+
+def decode_values(table: Table, values: Mapping[str, Any]) -> dict[str, Any]:
     out = {}
-    for name, value in json.loads(text).items():
+    for name, value in values.items():
         if name not in table.c:
             continue
         kind = table.c[name].type
@@ -127,131 +136,45 @@ class Journal:
     def __init__(self, conn: Connection, run_id: str, enabled: bool = True) -> None:
         self.conn, self.run_id, self.enabled = conn, run_id, enabled
         self._pending: list[tuple] = []  # journal rows (_ENTRY_COLUMNS) not written yet
-        self._next_id: dict[str, int] = {}  # SQLite: the next id to hand out, per table
-        self._consecutive: bool | None = None  # MariaDB: does a multi-row INSERT get consecutive ids?
+        self.ids = NewIds(conn)
 
-    def insert(self, table: Table, rows: Sequence[dict], ordered: bool = False) -> list[Key]:
-        """Insert ``rows`` in batches; their primary keys, in the order of ``rows`` when ``ordered``.
+    def insert(self, table: Table, rows: Sequence[dict]) -> list[Key]:
+        """Insert ``rows`` (dicts with the same keys); their primary keys, in the order of ``rows``."""
+        if not rows:
+            return []
+        columns = list(rows[0])
+        return self.insert_values(table, columns, [tuple(r[c] for c in columns) for r in rows])
 
-        Generated ids come back by RETURNING (PostgreSQL, MariaDB); on SQLite, where RETURNING
-        in order would cost a statement per row, they are counted on from the table's highest id:
-        the load's transaction holds SQLite's write lock from its start (``BEGIN IMMEDIATE``), so
-        no one else can take them. An insert is journaled by its key alone: the row as inserted is
-        the row as the run left it, unless a later run or a CRM user changed it (see ``undo``).
+    def insert_values(
+        self, table: Table, columns: Sequence[str], rows: Sequence[tuple], same: Mapping[str, Any] | None = None
+    ) -> list[Key]:
+        """Insert ``rows`` (tuples in ``columns`` order, each followed by ``same``'s values: see ``bulk``); their
+        primary keys, in the order of ``rows``.
+
+        Rows whose id the table generates are journaled as runs of consecutive ids, one entry per run
+        (``{"id": [first, last]}``: a first load journals a handful of entries, not a row per row); others by
+        their key. An insert needs no after-image: the row as inserted is the row as the run left it, unless
+        a later run or a CRM user changed it (see ``undo``).
         """
         if not rows:
             return []
-        pk = list(table.primary_key.columns)
-        generated = any(c.name not in rows[0] for c in pk)
-        keys: list[Key] = []
-        how = self._id_source(table) if generated else "given"
-        if how == "consecutive":
-            keys = self._insert_consecutive(table, rows)
-        elif how == "returning":
-            for chunk in chunks(rows):
-                returning = insert(table).returning(*pk, sort_by_parameter_order=ordered)
-                keys.extend(tuple(r) for r in self.conn.execute(returning, list(chunk)))
-        else:
-            if how != "given":
-                rows = self._with_ids(table, rows, how)
-            self._insert_plain(table, rows)
-            keys = [key_of(table, r) for r in rows]
+        if NewIds.generated(table, columns):
+            ids = self.ids.insert(table, columns, rows, same)
+            if self.enabled:
+                name = _pk_names(table)[0]
+                runs = [f'{{"{name}": [{a}, {b}]}}' for a, b in runs_of(sorted(ids))]
+                self._pending.extend(self._entry(table, "insert", run, None, None) for run in runs)
+                self._maybe_flush()
+            return [(i,) for i in ids]
+        insert_rows(self.conn, table, columns, rows, same)
+        names = [*columns, *(same or {})]
+        positions = [names.index(c) for c in _pk_names(table)]
+        constants = tuple((same or {}).values())
+        keys = [tuple((*r, *constants)[i] for i in positions) for r in rows]
         if self.enabled:
-            self._pending.extend(self._entry(table, "insert", k, None, None) for k in keys)
+            self._pending.extend(self._entry(table, "insert", encode_key(table, k), None, None) for k in keys)
             self._maybe_flush()
         return keys
-
-    def _id_source(self, table: Table) -> str:
-        """How the new rows of ``table`` get their generated ids, the cheapest way the server allows:
-
-        - ``counted`` (SQLite, inside a write-locked transaction): on from the highest id;
-        - ``sequence`` (PostgreSQL): a batch of the table's sequence in one query, then COPY;
-        - ``consecutive`` (MariaDB/MySQL with consecutive AUTO_INCREMENT locking): one multi-row
-          INSERT per batch, whose rows get the ids from LAST_INSERT_ID() on;
-        - ``returning``: INSERT … RETURNING, in batches (anything else).
-        """
-        pk = list(table.primary_key.columns)
-        if len(pk) != 1 or not isinstance(pk[0].type, Integer):
-            return "returning"
-        dialect = self.conn.dialect.name
-        if dialect == "sqlite" and self.conn.get_execution_options().get(WRITE_LOCKED):
-            return "counted"
-        if dialect == "postgresql":
-            return "sequence"
-        if dialect in ("mysql", "mariadb") and self._consecutive_auto_increment():
-            return "consecutive"
-        return "returning"
-
-    def _consecutive_auto_increment(self) -> bool:
-        if self._consecutive is None:
-            mode, step = self.conn.exec_driver_sql(
-                "SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment"
-            ).one()
-            self._consecutive = int(mode) in (0, 1) and int(step) == 1
-        return self._consecutive
-
-    def _with_ids(self, table: Table, rows: Sequence[dict], how: str) -> list[dict]:
-        name = table.primary_key.columns[0].name
-        if how == "sequence":
-            ids = sorted(
-                self.conn.exec_driver_sql(
-                    f"SELECT nextval(pg_get_serial_sequence('{table.name}', '{name}')) FROM generate_series(1, %(n)s)",
-                    {"n": len(rows)},
-                ).scalars()
-            )
-            return [r | {name: i} for r, i in zip(rows, ids)]
-        if table.name not in self._next_id:
-            highest = self.conn.execute(select(func.max(table.c[name]))).scalar()
-            self._next_id[table.name] = (highest or 0) + 1
-        first = self._next_id[table.name]
-        self._next_id[table.name] += len(rows)
-        return [r | {name: first + i} for i, r in enumerate(rows)]
-
-    def _insert_consecutive(self, table: Table, rows: Sequence[dict]) -> list[Key]:
-        """MariaDB: a multi-row INSERT takes consecutive AUTO_INCREMENT ids, the first of them is LAST_INSERT_ID()."""
-        columns = list(rows[0])
-        quote = self.conn.dialect.identifier_preparer.quote
-        head = f"INSERT INTO {quote(table.name)} ({', '.join(quote(c) for c in columns)}) VALUES "
-        one = "(" + ", ".join(["%s"] * len(columns)) + ")"
-        processors = self._processors(table, columns)
-        cursor = self.conn.connection.driver_connection.cursor()
-        keys: list[Key] = []
-        try:
-            for chunk in chunks(rows, _CONSECUTIVE_BATCH):
-                params = [p for r in self._processed(chunk, processors) for p in (r[c] for c in columns)]
-                cursor.execute(head + ", ".join([one] * len(chunk)), params)
-                first = cursor.lastrowid
-                keys.extend((first + i,) for i in range(len(chunk)))
-        finally:
-            cursor.close()
-        return keys
-
-    def _processors(self, table: Table, columns: list[str]) -> dict:
-        dialect = self.conn.dialect
-        return {c: p for c in columns if (p := table.c[c].type.dialect_impl(dialect).bind_processor(dialect))}
-
-    @staticmethod
-    def _processed(rows: Sequence[dict], processors: dict) -> Sequence[dict]:
-        return [r | {c: p(r[c]) for c, p in processors.items()} for r in rows] if processors else rows
-
-    def _insert_plain(self, table: Table, rows: Sequence[dict]) -> None:
-        """INSERT through the driver (COPY on psycopg, executemany elsewhere), without SQLAlchemy's per-row
-        parameter handling (several times cheaper); values pass the column types' bind processors if any."""
-        columns = list(rows[0])
-        processors = self._processors(table, columns)
-        if self.conn.dialect.driver == "psycopg":
-            quote = self.conn.dialect.identifier_preparer.quote
-            copy_sql = f"COPY {quote(table.name)} ({', '.join(quote(c) for c in columns)}) FROM STDIN"
-            with self.conn.connection.driver_connection.cursor() as cursor, cursor.copy(copy_sql) as copy:
-                for r in self._processed(rows, processors):
-                    copy.write_row(tuple(r[c] for c in columns))
-            return
-        statement = insert(table).inline().compile(dialect=self.conn.dialect, column_keys=columns)
-        order = statement.positiontup if statement.positional else columns
-        for chunk in chunks(rows, _FLUSH_AT):
-            chunk = self._processed(chunk, processors)
-            params = [tuple(r[c] for c in order) for r in chunk] if statement.positional else list(chunk)
-            self.conn.exec_driver_sql(str(statement), params)
 
     def update(self, table: Table, where: ColumnElement[bool], values: dict) -> int:
         """UPDATE the rows ``where`` hits; the number of rows updated."""
@@ -280,42 +203,11 @@ class Journal:
                 self.conn.execute(statement, list(chunk))
 
     def flush(self) -> None:
-        """Write the journal rows still held in memory (before the transaction commits).
-
-        A first load journals a row for every row it inserts, so this is its hot path. PostgreSQL
-        (psycopg) gets them by COPY, the others by the driver's executemany directly, without
-        SQLAlchemy's per-row parameter processing, which the plain text values do not need: each
-        several times cheaper than an executemany through SQLAlchemy.
-        """
+        """Write the journal rows still held in memory (before the transaction commits), in bulk."""
         if not self._pending:
             return
-        if self.conn.dialect.driver == "psycopg":
-            self._copy()
-        else:
-            self._executemany()
+        insert_rows(self.conn, s.change_journal, _ENTRY_COLUMNS, self._pending)
         self._pending.clear()
-
-    def _copy(self) -> None:
-        columns = ", ".join(_ENTRY_COLUMNS)
-        with (
-            self.conn.connection.driver_connection.cursor() as cursor,
-            cursor.copy(f"COPY {s.change_journal.name} ({columns}) FROM STDIN") as copy,
-        ):
-            for entry in self._pending:
-                copy.write_row(entry)
-
-    def _executemany(self) -> None:
-        statement = (
-            insert(s.change_journal)
-            .inline()
-            .compile(  # inline: no RETURNING of the new ids
-                dialect=self.conn.dialect, column_keys=list(_ENTRY_COLUMNS)
-            )
-        )
-        # Positional drivers take the entries as they are: SQLAlchemy renders the columns in table order.
-        params = self._pending if statement.positional else [dict(zip(_ENTRY_COLUMNS, e)) for e in self._pending]
-        for chunk in chunks(params, _FLUSH_AT):
-            self.conn.exec_driver_sql(str(statement), list(chunk))
 
     def _capture(
         self,
@@ -330,11 +222,11 @@ class Journal:
         for row in self.conn.execute(select(table).where(where)).mappings():
             key = key_of(table, row)
             after = None if new_values is None else encode(dict(row) | dict(new_values(key)))
-            self._pending.append(self._entry(table, op, key, encode(row), after))
+            self._pending.append(self._entry(table, op, encode_key(table, key), encode(row), after))
         self._maybe_flush()
 
-    def _entry(self, table: Table, op: str, key: Key, before: str | None, after: str | None) -> tuple:
-        return self.run_id, table.name, op, encode_key(table, key), before, after
+    def _entry(self, table: Table, op: str, row_key: str, before: str | None, after: str | None) -> tuple:
+        return self.run_id, table.name, op, row_key, before, after
 
     def _maybe_flush(self) -> None:
         if len(self._pending) >= _FLUSH_AT:

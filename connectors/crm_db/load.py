@@ -16,17 +16,20 @@ parents are collected and written per batch, which keeps the before-images batch
 
 from __future__ import annotations
 
+import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Row, Select, Table, false, insert, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, Connection, Row, Select, Table, false, func, insert, or_, select, true, tuple_
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
+from connectors.crm_db.bulk import keys_checked_at_end, tune_for_load
 from connectors.crm_db.engine import (
     WRITE_LOCKED,
     TargetError,
@@ -103,6 +106,10 @@ _SCAN_FROM = 20_000  # ids from which reading the whole table beats IN lists
 _OWNER = {"company": ("company_id", "contact_id"), "contact": ("contact_id", "company_id")}
 _CHANNEL_FIELDS = {"phones": ("e164", "extension", "kind", "raw"), "emails": ("email",)}
 _IDENTITY = {"company": ("name", "inn", "kpp"), "contact": ("full_name",)}  # the name first
+# A new source link, as the loader queues it (run_id is the run's, added when written).
+_LINK_COLUMNS = ("entity", "source", "source_key", "crm_id", "record_hash", "origin", "warnings", "payload")
+_KEYED = (s.companies, s.contacts, s.contact_companies, s.phones, s.emails)  # the tables with foreign keys
+_NO_LINKS: Counter = Counter()  # a row none of whose records is linked yet (shared: never changed)
 Identity = Callable[[dict, dict], bool]  # (as loaded before, as the source has it now) → the same company/person
 
 
@@ -133,21 +140,19 @@ class _Loader:
         run: RunInfo,
         identity: Identity | None = None,
         diff: bool = False,
-        scope: set[tuple[str, str, str]] | None = None,
+        partial: Partial | None = None,
     ) -> None:
         self.conn, self.run, self.now, self.identity = conn, run, utcnow(), identity
-        self.scope = scope  # a sync's records matched again or gone: no other link is looked at
+        # a sync's records matched again or gone: no other link is looked at
+        self.scope = partial.scope if partial is not None else None
         self.journal = Journal(conn, run.run_id, enabled=not run.dry_run)  # a dry run rolls back anyway
         self.result = LoadResult(changes=[] if diff else None)
-        self.pending: dict[str, list[dict]] = {"phones": [], "emails": [], "source_links": []}
+        self.pending: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # (table, owner) → new phones/e-mails
+        self.new_links: list[tuple] = []  # _LINK_COLUMNS
         self.removed_channels: dict[str, list[int]] = {"phones": [], "emails": []}  # ids to delete at the flush
         self.link_updates: dict[Key, dict] = {}
         self.conflict_rows: list[dict] = []
-        self.links: dict[tuple[str, str, str], dict] = {}
-        # Every column but the payload: it is written, never compared, and it is the bulk of the table.
-        columns = [c for c in s.source_links.c if c.name != "payload"]
-        for row in conn.execute(select(*columns)).mappings():
-            self.links[(row["entity"], row["source"], row["source_key"])] = dict(row)
+        self.links = _read_links(conn, None if partial is None else {*partial.scope, *partial.moved})
         # Records some source still held when the run started: deleted_at on one of them is a CRM user's doing.
         self.read_sources = set(run.sources)  # sources whose missing records retire (but for what was unread)
         self.spared: set[str] = set()  # sources whose unread part held a record that would have been retired
@@ -167,14 +172,7 @@ class _Loader:
     ) -> dict[int, int]:
         """Create/update/merge CRM rows for ``golden``; return cluster → CRM id (records gone from the CRM: none)."""
         rows = records(golden)
-        linked_by_row = [
-            Counter(
-                self.links[(entity, m["source"], m["source_key"])]["crm_id"]
-                for m in row["members"]
-                if (entity, m["source"], m["source_key"]) in self.links
-            )
-            for row in rows
-        ]
+        linked_by_row = [self._linked(entity, row) for row in rows]
         # What deciding needs of every linked record; whole rows only of those the three-way merge looks at.
         existing = self._rows(
             table,
@@ -208,7 +206,7 @@ class _Loader:
             ):
                 self.result.crm_deleted += 1  # the row was removed in the CRM: not made again
                 continue
-            if not candidates:
+            if not candidates and orphans:
                 bucket = orphans.get(self._identity_of(entity, values), [])
                 candidates = [bucket.pop(0)] if bucket else []
             if not candidates:
@@ -243,12 +241,10 @@ class _Loader:
             else:
                 counts.unchanged += 1
         self.journal.update_each(table, {k: v for k, v in updates.items() if v})
-        new_ids = self._insert(table, [v | {"loaded": encode_loaded(v, self._wanted(row))} for row, v in to_create])
-        for (row, values), crm_id in zip(to_create, new_ids):
+        for (row, values), crm_id in zip(to_create, self._create(entity, table, to_create)):
             cluster_ids[row["cluster"]] = crm_id
-            self._merge_channels(entity, crm_id, self._wanted(row), {}, None)
             self._note("create", entity, crm_id, row, {}, values)
-            counts.created += 1
+        counts.created += len(to_create)
         for row, _, _ in plans:
             for m in row["members"]:
                 if row["cluster"] in cluster_ids:
@@ -257,6 +253,29 @@ class _Loader:
                     self._keep_link(entity, m)
         self.flush()
         return cluster_ids
+
+    def _linked(self, entity: str, row: dict) -> Counter:
+        """CRM id → how many of the row's source records link to it."""
+        links = self.links
+        ids = [links[k]["crm_id"] for m in row["members"] if (k := (entity, m["source"], m["source_key"])) in links]
+        return Counter(ids) if ids else _NO_LINKS
+
+    def _create(self, entity: str, table: Table, to_create: list[tuple[dict, dict]]) -> list[int]:
+        """Insert new records and all their phones and e-mails (a new record has no CRM edits); their ids."""
+        if not to_create:
+            return []
+        wanted = [self._wanted(row) for row, _ in to_create]
+        rows = [(*values.values(), encode_loaded(values, w)) for (_, values), w in zip(to_create, wanted)]
+        columns = (*to_create[0][1], "loaded")
+        keys = self.journal.insert_values(table, columns, rows, {"created_at": self.now, "updated_at": self.now})
+        ids = [k[0] for k in keys]
+        owner = _OWNER[entity][0]
+        for name in CHANNELS:
+            pending = self.pending[(name, owner)]
+            for crm_id, w in zip(ids, wanted):
+                values = w[name]
+                pending.extend((*v, crm_id) for v in (sorted(values, key=str) if len(values) > 1 else values))
+        return ids
 
     @staticmethod
     def _values(row: dict, columns: tuple[str, ...], resolve: dict) -> dict:
@@ -370,14 +389,8 @@ class _Loader:
         """Rows of ``query`` whose ``column`` is in ``ids``: by IN lists of a batch each, or — when the ids
         are many (a re-load touches most of the CRM) — in one pass over the table, filtered here."""
         if len(ids) > _SCAN_FROM:
-            return (r for r in self.conn.execute(query.where(column.is_not(None))) if r[0] in ids)
+            return (r for r in self.conn.execute(query.where(column.is_not(None))).all() if r[0] in ids)
         return (r for chunk in chunks(sorted(ids)) for r in self.conn.execute(query.where(column.in_(chunk))))
-
-    def _insert(self, table: Table, values: list[dict]) -> list[int]:
-        if not values:
-            return []
-        rows = [v | {"created_at": self.now, "updated_at": self.now} for v in values]
-        return [key[0] for key in self.journal.insert(table, rows, ordered=True)]
 
     def _move_children(self, entity: str, old: int, new: int) -> None:
         """Phones, emails, contacts and links of a merged-away record move to the survivor."""
@@ -428,9 +441,8 @@ class _Loader:
                 wanted[name], {v for _, v in existing}, None if loaded is None else loaded.get(name, set())
             )
             self.removed_channels[name] += [i for i, v in existing if v in merge.remove]
-            self.pending[name] += [
-                dict(zip(_CHANNEL_FIELDS[name], v)) | {owner: crm_id}
-                for v in (sorted(merge.add, key=str) if len(merge.add) > 1 else merge.add)
+            self.pending[(name, owner)] += [
+                (*v, crm_id) for v in (sorted(merge.add, key=str) if len(merge.add) > 1 else merge.add)
             ]
             changed |= bool(merge.remove or merge.add)
         return changed
@@ -444,9 +456,11 @@ class _Loader:
             ids.clear()
         self.journal.update_each(s.source_links, self.link_updates)
         self.link_updates.clear()
-        for name, rows in self.pending.items():
-            self.journal.insert(s.metadata.tables[name], rows)
+        for (name, owner), rows in self.pending.items():
+            self.journal.insert_values(s.metadata.tables[name], (*_CHANNEL_FIELDS[name], owner), rows)
             rows.clear()
+        self.journal.insert_values(s.source_links, _LINK_COLUMNS, self.new_links, {"run_id": self.run.run_id})
+        self.new_links.clear()
 
     # -- the diff of a dry run ------------------------------------------------------
     def _note(self, action: str, entity: str, crm_id: int | None, row: dict | None, before: dict, after: dict) -> None:
@@ -473,29 +487,26 @@ class _Loader:
     def _link(self, entity: str, member: dict, crm_id: int) -> None:
         key = (entity, member["source"], member["source_key"])
         old = self.links.get(key)
+        origin = (member["origin"] or "")[:300]
+        warnings = "\n".join(member["warnings"]) or None
+        if old is None:
+            self.new_links.append(
+                (*key, crm_id, member["hash"], origin, warnings, _json(member["payload"]))
+            )  # _LINK_COLUMNS
+            self.links[key] = {"entity": entity, "crm_id": crm_id, "deleted_at": None, "origin": origin, "seen": True}
+            self.result.links_written += 1
+            return
         values = {
             "crm_id": crm_id,
             "record_hash": member["hash"],
             "deleted_at": None,
-            "origin": (member["origin"] or "")[:300],
-            "warnings": "\n".join(member["warnings"]) or None,
+            "origin": origin,
+            "warnings": warnings,
         }
-        if old is None:
-            self.pending["source_links"].append(
-                dict(
-                    entity=entity,
-                    source=member["source"],
-                    source_key=member["source_key"],
-                    run_id=self.run.run_id,
-                    payload=_json(member["payload"]),
-                    **values,
-                )
-            )
-            self.result.links_written += 1
-        elif any(old[k] != v for k, v in values.items()):
+        if any(old[k] != v for k, v in values.items()):
             self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": _json(member["payload"]), **values}
             self.result.links_written += 1
-        self.links[key] = {**(old or {}), **values, "entity": entity, "seen": True}
+        self.links[key] = {**old, **values, "seen": True}
 
     def _keep_link(self, entity: str, member: dict) -> None:
         """The member's CRM record was removed in the CRM: its link stays as it is (and the record stays gone)."""
@@ -505,12 +516,11 @@ class _Loader:
         """Before anything is written: no source may lose more than ``max_delete_share`` of its live records."""
         if self.run.allow_deletes:
             return
-        live: Counter = Counter()
         gone: Counter = Counter()
         for key, link in self.links.items():
             if link["deleted_at"] is None and key[1] in self.read_sources:
-                live[key[1]] += 1
                 gone[key[1]] += key not in expected and self._in_scope(key) and not self._unread(key, link)
+        live = self._live_per_source() if +gone else Counter()
         for source in sorted(gone):
             if gone[source] and gone[source] > self.run.max_delete_share * live[source]:
                 raise BulkDeleteError(
@@ -523,6 +533,19 @@ class _Loader:
                         limit=f"{100 * self.run.max_delete_share:g}",
                     )
                 )
+
+    def _live_per_source(self) -> Counter:
+        """Live links of each read source: counted in the links read (all of them), or — when only a sync's
+        scope was read — by the database."""
+        if self.scope is None:
+            return Counter(k[1] for k, link in self.links.items() if link["deleted_at"] is None)
+        t = s.source_links.c
+        query = (
+            select(t.source, func.count())
+            .where(t.deleted_at.is_(None) & t.source.in_(sorted(self.read_sources)))
+            .group_by(t.source)
+        )
+        return Counter(dict(self.conn.execute(query).tuples().all()))
 
     def retire_missing(self, quarantined: set[tuple[str, str, str]]) -> None:
         """Links of records gone from a fully read source die; orphaned CRM records are soft-deleted."""
@@ -600,7 +623,13 @@ class _Loader:
         }
         for chunk in chunks(sorted(have - wanted)):
             self.journal.delete(s.contact_companies, key_in(s.contact_companies, chunk))
-        self.journal.insert(s.contact_companies, [{"contact_id": a, "company_id": b} for a, b in sorted(wanted - have)])
+        self.journal.insert_values(s.contact_companies, ("contact_id", "company_id"), sorted(wanted - have))
+
+    def crm_is_empty(self) -> bool:
+        """No company, contact or link yet: a first load."""
+        return not self.links and all(
+            self.conn.execute(select(t.c.id).limit(1)).first() is None for t in (s.companies, s.contacts)
+        )
 
     def _in_scope(self, key: tuple[str, str, str]) -> bool:
         return self.scope is None or key in self.scope
@@ -686,6 +715,43 @@ class _Loader:
         self.conn.execute(insert(s.migration_runs).values(**run_row(self.run, self.result, status, error)))
 
 
+def _read_links(conn: Connection, keys: set[tuple[str, str, str]] | None) -> dict[tuple[str, str, str], dict]:
+    """(entity, source, source_key) → its link, every column but the payload (written, never compared, and the
+    bulk of the table): all links, or those of ``keys`` and every other link of their CRM records (what the
+    load needs to tell a CRM record with no live link left)."""
+    t = s.source_links
+    names = [c.name for c in t.c if c.name != "payload"]
+    query = select(*(t.c[n] for n in names))
+    if keys is None:
+        rows: Iterable[Row] = conn.execute(query).all()  # fetched at once: a row at a time costs twice as much
+    else:
+        by_source: dict[tuple[str, str], set[str]] = defaultdict(set)
+        for entity, source, key in keys:
+            by_source[(entity, source)].add(key)
+        rows = [
+            r
+            for (entity, source), wanted in sorted(by_source.items())
+            for chunk in chunks(sorted(wanted))
+            for r in conn.execute(
+                query.where((t.c.entity == entity) & (t.c.source == source) & t.c.source_key.in_(chunk))
+            )
+        ]
+        crm_ids: dict[str, set[int]] = defaultdict(set)
+        for r in rows:
+            crm_ids[r.entity].add(r.crm_id)
+        rows += [
+            r
+            for entity, ids in sorted(crm_ids.items())
+            for chunk in chunks(sorted(ids))
+            for r in conn.execute(query.where((t.c.entity == entity) & t.c.crm_id.in_(chunk)))
+        ]
+    links = {}
+    for row in rows:
+        link = dict(zip(names, row))
+        links[(link["entity"], link["source"], link["source_key"])] = link
+    return links
+
+
 def records(frame: pd.DataFrame) -> list[dict]:
     """The rows of an object frame as dicts (``to_dict("records")`` without its per-value boxing: 3x faster)."""
     columns = list(frame.columns)
@@ -756,23 +822,26 @@ def _load(
     index: IndexUpdate | None,
     partial: Partial | None,
 ) -> LoadResult:
-    loader = _Loader(conn, run, identity, diff, partial.scope if partial else None)
+    loader = _Loader(conn, run, identity, diff, partial)
     quarantined = {(r["entity"], r["source"], str(r["source_key"])) for r in quarantine.to_dict("records")}
     loader.check_deletes(expected | quarantined)
-    company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
-    if partial is not None:  # companies the sync did not match again keep their CRM ids
-        company_ids = {**partial.company_ids, **company_ids}
-    loader.set_parents(companies, company_ids)
-    contact_ids = loader.upsert(
-        "contact",
-        s.contacts,
-        contacts,
-        CRM_CONTACT_COLUMNS,
-        loader.result.contacts,
-        {"company_id": ("company_cluster", company_ids)},
-    )
-    loader.set_memberships(contacts, contact_ids, company_ids)
-    loader.retire_missing(quarantined)
+    # A first load into an empty CRM has its foreign keys checked once at the end, not per inserted row.
+    checks = keys_checked_at_end(conn, _KEYED) if not run.dry_run and loader.crm_is_empty() else nullcontext()
+    with checks:
+        company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
+        if partial is not None:  # companies the sync did not match again keep their CRM ids
+            company_ids = {**partial.company_ids, **company_ids}
+        loader.set_parents(companies, company_ids)
+        contact_ids = loader.upsert(
+            "contact",
+            s.contacts,
+            contacts,
+            CRM_CONTACT_COLUMNS,
+            loader.result.contacts,
+            {"company_id": ("company_cluster", company_ids)},
+        )
+        loader.set_memberships(contacts, contact_ids, company_ids)
+        loader.retire_missing(quarantined)
     if partial is not None:
         loader.follow_moves(partial.moved)
         loader.result.companies.unchanged += partial.untouched.get("company", 0)
@@ -871,9 +940,10 @@ def _load_once(
                     )
         if not run.dry_run or not engine.url.database:
             upgrade(engine)
-        with engine.connect() as conn:
+        with engine.connect() as conn, paused_gc():
             tx = conn.execution_options(**{WRITE_LOCKED: True}).begin()
             try:
+                tune_for_load(conn)
                 result = _load(
                     conn,
                     run,
@@ -900,6 +970,19 @@ def _load_once(
             return result
     finally:
         engine.dispose()
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    """No cyclic garbage collection while a load runs: it allocates millions of objects and frees few, and
+    each full collection walks all of them (a fifth of a large load's time)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
 
 def record_failure(url: str, run: RunInfo, error: BaseException | str) -> None:

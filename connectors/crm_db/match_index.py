@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, delete, func, insert, select
 
 from connectors.crm_db import schema as s
+from connectors.crm_db.bulk import delete_by_keys, insert_rows
 from connectors.crm_db.engine import reading
 from connectors.crm_db.journal import chunks
 from vocabulary.pairs import Record
@@ -41,27 +42,23 @@ def write_index(
 ) -> None:
     """Replace the index rows of ``update`` (of linked records only; contacts' company as its CRM id)."""
     t = s.match_keys
-    for entity in ("company", "contact"):
-        if update.scope is None:
-            conn.execute(delete(t).where(t.c.entity == entity))
-        else:
-            for source, chunk in _by_source(update.scope.get(entity, ())):
-                conn.execute(
-                    delete(t).where((t.c.entity == entity) & (t.c.source == source) & t.c.source_key.in_(chunk))
-                )
-        rows = [
-            {"entity": entity, "source": src, "source_key": key, "rule": rule, "value": value[:255]}
-            for src, key, rule, value in update.keys.get(entity, ())
-            if (src, key) in linked.get(entity, ())
-        ]
-        if entity == "contact":
-            rows += [
-                {"entity": entity, "source": src, "source_key": key, "rule": "company", "value": str(company_ids[c])}
-                for (src, key), c in update.contact_company.items()
-                if c in company_ids and (src, key) in linked.get(entity, ())
-            ]
-        for chunk in chunks(rows):
-            conn.execute(insert(t), list(chunk))
+    if update.scope is None:
+        conn.execute(delete(t))
+    else:
+        scope = [(entity, *record) for entity, records in sorted(update.scope.items()) for record in records]
+        delete_by_keys(conn, t, ("entity", "source", "source_key"), scope)
+    rows = [
+        (entity, src, key, rule, value[:255])
+        for entity, keys in update.keys.items()
+        for src, key, rule, value in keys
+        if (src, key) in linked.get(entity, ())
+    ]
+    rows += [
+        ("contact", src, key, "company", str(company_ids[c]))
+        for (src, key), c in update.contact_company.items()
+        if c in company_ids and (src, key) in linked.get("contact", ())
+    ]
+    insert_rows(conn, t, ("entity", "source", "source_key", "rule", "value"), rows)
     m = s.match_models
     stored = {r.entity: r.model for r in conn.execute(select(m.c.entity, m.c.model))}
     conn.execute(delete(m))

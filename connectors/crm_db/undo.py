@@ -39,7 +39,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
 from connectors.crm_db.engine import TargetError, connect, has_schema, is_new_sqlite_file, scrub_error
-from connectors.crm_db.journal import Journal, Key, chunks, decode, key_in, key_of
+from connectors.crm_db.journal import Journal, Key, chunks, decode, entry_keys, key_in, key_of
 from connectors.crm_db.lock import target_lock
 from connectors.crm_db.merge import decode_loaded
 from connectors.urls import mask_url
@@ -211,10 +211,10 @@ def _run_changes(conn: Connection, run_id: str) -> tuple[dict[str, dict[Key, dic
     )
     for name, row_key, op, before, after_row in entries:
         table = s.metadata.tables[name]
-        key = key_of(table, decode(table, row_key))
-        if key not in net[name]:
-            net[name][key] = None if before is None else decode(table, before)
-        after[(name, key)] = (op, None if after_row is None else decode(table, after_row))
+        for key in entry_keys(table, row_key):
+            if key not in net[name]:
+                net[name][key] = None if before is None else decode(table, before)
+            after[(name, key)] = (op, None if after_row is None else decode(table, after_row))
     return net, after
 
 
@@ -229,7 +229,8 @@ def _changed_since(conn: Connection, run_id: str, later: list[str], after: dict[
             .order_by(journal.c.id)
         ):
             table = s.metadata.tables[name]
-            by_later.setdefault((name, key_of(table, decode(table, row_key))), run)
+            for key in entry_keys(table, row_key):
+                by_later.setdefault((name, key), run)
     changes = []
     by_table: dict[str, list[Key]] = defaultdict(list)
     for name, key in after:

@@ -1,0 +1,306 @@
+"""Many rows into one table, inside the caller's transaction, the cheapest way each server takes them.
+
+- PostgreSQL (psycopg): ``COPY … FROM STDIN``;
+- MariaDB/MySQL: multi-row ``INSERT … VALUES (…), (…)``, ``_ROWS_PER_STATEMENT`` rows each;
+- SQLite and anything else: the driver's ``executemany``.
+
+Rows are tuples in the order of ``columns``: no dict per row, no SQLAlchemy parameter handling
+per row. Values pass the column types' bind processors (SQLite stores datetimes as text), each
+distinct value once. ``same`` holds values every row shares (``created_at`` of a load): they are
+processed once and appended to each row.
+
+New rows of a table with an integer key get their ids from :class:`NewIds`: counted on from the
+highest id (SQLite, whose write lock the load holds from its start), a batch of the sequence
+(PostgreSQL), or consecutive AUTO_INCREMENT ids of one multi-row INSERT (MariaDB, read back
+from ``LAST_INSERT_ID()``). The ids come back as runs of consecutive values, which is how the
+journal records them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, insert, select
+
+from connectors.crm_db.engine import WRITE_LOCKED
+
+_ROWS_PER_STATEMENT = 1000  # MariaDB multi-row INSERT: well under max_allowed_packet
+_ROWS_PER_CALL = 5000  # SQLite executemany: rows per call
+_RETURNING_BATCH = 500
+
+_PG_CHECK_WORK_MEM = "256MB"
+_SQLITE_CACHE_KIB = 256 * 1024  # page cache of the load's connection: the indexes of a large load stay in memory
+
+Processor = Callable[[Any], Any]
+
+
+def tune_for_load(conn: Connection) -> None:
+    """Connection-level settings for a load that writes many rows (its connection is closed after it).
+
+    SQLite's default page cache (2 MB) spills the indexes of a large load to the file over and over.
+    """
+    if conn.dialect.name == "sqlite":
+        conn.exec_driver_sql(f"PRAGMA cache_size = -{_SQLITE_CACHE_KIB}")
+
+
+def _processors(conn: Connection, table: Table, columns: Sequence[str]) -> dict[int, Processor]:
+    dialect = conn.dialect
+    out = {}
+    for i, name in enumerate(columns):
+        processor = table.c[name].type.dialect_impl(dialect).bind_processor(dialect)
+        if processor is not None:
+            out[i] = processor
+    return out
+
+
+def _memo(processor: Processor) -> Processor:
+    """``processor`` computed once per distinct value (the values of a column repeat: timestamps, None)."""
+    seen: dict[Any, Any] = {}
+
+    def process(value: Any) -> Any:
+        try:
+            return seen[value]
+        except KeyError:
+            seen[value] = result = processor(value)
+            return result
+        except TypeError:  # unhashable: computed each time
+            return processor(value)
+
+    return process
+
+
+def prepared(
+    conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple], same: Mapping[str, Any] | None
+) -> tuple[list[str], Iterable[tuple]]:
+    """The columns and rows as the driver takes them: bind processors applied, ``same`` appended."""
+    names = [*columns, *(same or {})]
+    processors = {i: _memo(p) for i, p in _processors(conn, table, names).items()}
+    constants = tuple(processors[len(columns) + i](v) if len(columns) + i in processors else v
+                      for i, v in enumerate((same or {}).values()))  # fmt: skip
+    row_processors = [(i, p) for i, p in processors.items() if i < len(columns)]
+    if row_processors:
+
+        def fix(row: tuple) -> tuple:
+            values = list(row)
+            for i, p in row_processors:
+                values[i] = p(values[i])
+            return (*values, *constants)
+
+        return names, map(fix, rows)
+    if constants:
+        return names, (row + constants for row in rows)
+    return names, rows
+
+
+def insert_rows(
+    conn: Connection,
+    table: Table,
+    columns: Sequence[str],
+    rows: Iterable[tuple],
+    same: Mapping[str, Any] | None = None,
+) -> None:
+    """INSERT ``rows`` (tuples in ``columns`` order, each followed by ``same``'s values) into ``table``."""
+    names, values = prepared(conn, table, columns, rows, same)
+    quote = conn.dialect.identifier_preparer.quote
+    target = f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
+    if conn.dialect.driver == "psycopg":
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in values:
+                copy.write_row(row)
+        return
+    if conn.dialect.name in ("mysql", "mariadb"):
+        cursor = conn.connection.driver_connection.cursor()
+        try:
+            for batch in _batches(values, _ROWS_PER_STATEMENT):
+                cursor.execute(_multi_row(target, len(names), len(batch)), [v for row in batch for v in row])
+        finally:
+            cursor.close()
+        return
+    marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
+    sql = f"INSERT INTO {target} VALUES ({', '.join([marker] * len(names))})"
+    for batch in _batches(values, _ROWS_PER_CALL):
+        conn.exec_driver_sql(sql, batch)
+
+
+def _multi_row(target: str, width: int, n: int) -> str:
+    one = "(" + ", ".join(["%s"] * width) + ")"
+    return f"INSERT INTO {target} VALUES " + ", ".join([one] * n)
+
+
+def _batches(rows: Iterable[tuple], size: int) -> Iterable[list[tuple]]:
+    batch: list[tuple] = []
+    for row in rows:
+        batch.append(row)
+        if len(batch) == size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
+
+
+def runs_of(ids: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted ``ids`` as (first, last) runs of consecutive values."""
+    if not ids:
+        return []
+    if ids[-1] - ids[0] == len(ids) - 1:  # the usual case: one run
+        return [(ids[0], ids[-1])]
+    out = []
+    first = previous = ids[0]
+    for i in ids[1:]:
+        if i != previous + 1:
+            out.append((first, previous))
+            first = i
+        previous = i
+    out.append((first, previous))
+    return out
+
+
+class NewIds:
+    """Inserts rows whose integer id the table generates, and tells their ids (see the module docstring)."""
+
+    def __init__(self, conn: Connection) -> None:
+        self.conn = conn
+        self._next: dict[str, int] = {}  # SQLite: the next id to hand out, per table
+        self._consecutive: bool | None = None  # MariaDB: does a multi-row INSERT get consecutive ids?
+
+    @staticmethod
+    def generated(table: Table, columns: Sequence[str]) -> bool:
+        """True when ``table`` has one integer key that ``columns`` leave to the database."""
+        pk = list(table.primary_key.columns)
+        return len(pk) == 1 and isinstance(pk[0].type, Integer) and pk[0].name not in columns
+
+    def insert(
+        self, table: Table, columns: Sequence[str], rows: Sequence[tuple], same: Mapping[str, Any] | None = None
+    ) -> list[int]:
+        """Insert ``rows`` (as :func:`insert_rows`) with new ids; their ids, in the order of ``rows``."""
+        if not rows:
+            return []
+        how = self._how()
+        if how == "consecutive":
+            return self._insert_consecutive(table, columns, rows, same)
+        if how == "returning":
+            return self._insert_returning(table, columns, rows, same)
+        ids = self._reserve(table, len(rows))
+        key = table.primary_key.columns[0].name
+        insert_rows(self.conn, table, (key, *columns), ((i, *r) for i, r in zip(ids, rows)), same)
+        return ids
+
+    def _how(self) -> str:
+        dialect = self.conn.dialect.name
+        if dialect == "sqlite" and self.conn.get_execution_options().get(WRITE_LOCKED):
+            return "counted"
+        if dialect == "postgresql":
+            return "sequence"
+        if dialect in ("mysql", "mariadb") and self._consecutive_auto_increment():
+            return "consecutive"
+        return "returning"
+
+    def _reserve(self, table: Table, n: int) -> list[int]:
+        key = table.primary_key.columns[0].name
+        if self.conn.dialect.name == "postgresql":
+            return sorted(
+                self.conn.exec_driver_sql(
+                    f"SELECT nextval(pg_get_serial_sequence('{table.name}', '{key}')) FROM generate_series(1, %(n)s)",
+                    {"n": n},
+                ).scalars()
+            )
+        if table.name not in self._next:
+            self._next[table.name] = (self.conn.execute(select(func.max(table.c[key]))).scalar() or 0) + 1
+        first = self._next[table.name]
+        self._next[table.name] += n
+        return list(range(first, first + n))
+
+    def _consecutive_auto_increment(self) -> bool:
+        if self._consecutive is None:
+            mode, step = self.conn.exec_driver_sql(
+                "SELECT @@innodb_autoinc_lock_mode, @@auto_increment_increment"
+            ).one()
+            self._consecutive = int(mode) in (0, 1) and int(step) == 1
+        return self._consecutive
+
+    def _insert_consecutive(
+        self, table: Table, columns: Sequence[str], rows: Sequence[tuple], same: Mapping[str, Any] | None
+    ) -> list[int]:
+        """MariaDB: a multi-row INSERT takes consecutive AUTO_INCREMENT ids, the first of them is LAST_INSERT_ID()."""
+        names, values = prepared(self.conn, table, columns, rows, same)
+        quote = self.conn.dialect.identifier_preparer.quote
+        target = f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
+        cursor = self.conn.connection.driver_connection.cursor()
+        ids: list[int] = []
+        try:
+            for batch in _batches(values, _ROWS_PER_STATEMENT):
+                cursor.execute(_multi_row(target, len(names), len(batch)), [v for row in batch for v in row])
+                ids.extend(range(cursor.lastrowid, cursor.lastrowid + len(batch)))
+        finally:
+            cursor.close()
+        return ids
+
+    def _insert_returning(
+        self, table: Table, columns: Sequence[str], rows: Sequence[tuple], same: Mapping[str, Any] | None
+    ) -> list[int]:
+        names = [*columns, *(same or {})]
+        constants = tuple((same or {}).values())
+        statement = insert(table).returning(table.primary_key.columns[0], sort_by_parameter_order=True)
+        ids: list[int] = []
+        for batch in _batches(rows, _RETURNING_BATCH):
+            params = [dict(zip(names, (*r, *constants))) for r in batch]
+            ids.extend(r[0] for r in self.conn.execute(statement, params))
+        return ids
+
+
+def delete_by_keys(conn: Connection, table: Table, columns: Sequence[str], keys: Iterable[tuple]) -> None:
+    """DELETE the rows of ``table`` whose ``columns`` hold one of ``keys``, in one statement: the keys go into a
+    temporary table (bulk, as :func:`insert_rows`) that the DELETE joins, driven by the keys (an index on
+    ``columns`` makes it cost what the keys cost, whatever the size of ``table``)."""
+    keys = list(keys)
+    if not keys:
+        return
+    name = f"tmp_{table.name}_keys"
+    temporary = Table(name, MetaData(), *(Column(c, table.c[c].type) for c in columns), prefixes=["TEMPORARY"])
+    temporary.create(conn)
+    insert_rows(conn, temporary, columns, keys)
+    quote = conn.dialect.identifier_preparer.quote
+    on = " AND ".join(f"t.{quote(c)} = k.{quote(c)}" for c in columns)
+    target, keyed = quote(table.name), quote(name)
+    if conn.dialect.name in ("mysql", "mariadb"):
+        conn.exec_driver_sql(f"DELETE t FROM {target} t JOIN {keyed} k ON {on}")
+        conn.exec_driver_sql(f"DROP TEMPORARY TABLE {keyed}")  # a plain DROP TABLE would commit
+        return
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql(f"DELETE FROM {target} t USING {keyed} k WHERE {on}")
+    else:
+        pk = quote(table.primary_key.columns[0].name)
+        conn.exec_driver_sql(
+            f"DELETE FROM {target} WHERE {pk} IN (SELECT t.{pk} FROM {target} t JOIN {keyed} k ON {on})"
+        )
+    conn.exec_driver_sql(f"DROP TABLE {keyed}")
+
+
+@contextmanager
+def keys_checked_at_end(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
+    """PostgreSQL: the foreign keys of ``tables`` are dropped for the body and added back after it.
+
+    An inserted row is otherwise checked by a trigger of its own, a look-up and a lock of its parent
+    row: most of the server's work in a large load. Adding a key back checks every row in one join.
+    All of it is inside the caller's transaction: an error in the body rolls the drop back with the
+    rest, and a row that breaks a key fails the ADD, and so the load. The tables stay locked
+    (ACCESS EXCLUSIVE) until the commit: for a first load, into a CRM nobody works in yet.
+    """
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    names = [t.name for t in tables]
+    keys = conn.exec_driver_sql(
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
+        " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%(names)s) ORDER BY conrelid::regclass::text, conname",
+        {"names": names},
+    ).all()
+    quote = conn.dialect.identifier_preparer.quote
+    for table, name, _ in keys:
+        conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    yield
+    conn.exec_driver_sql(f"SET LOCAL work_mem = '{_PG_CHECK_WORK_MEM}'")  # the checks' joins hash in memory
+    for table, name, definition in keys:
+        conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

@@ -47,7 +47,8 @@ def matched(
     }
     companies = match_companies(validated.companies, limits, decisions, stored["company"], validated.contacts)
     company_cluster = cluster_of(companies.frame)
-    contacts = match_contacts(validated.contacts, company_cluster, limits, decisions, stored["contact"])
+    names = dict(zip(zip(companies.frame[SOURCE], companies.frame[SOURCE_KEY]), companies.frame["name_key"]))
+    contacts = match_contacts(validated.contacts, company_cluster, limits, decisions, stored["contact"], names)
     links = pd.concat([companies.links, contacts.links], ignore_index=True)
     review = pd.concat([companies.review, contacts.review], ignore_index=True)
     for line in companies.ignored_decisions + contacts.ignored_decisions + companies.splits + contacts.splits:

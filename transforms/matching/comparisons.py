@@ -388,7 +388,8 @@ CONTACT_COMPARISONS: tuple[Comparison, ...] = (
         lambda v: v.missing("company"),
         (
             Level("equal", lambda v: v.equal("company"), 0.75, 1e-4, tf="company"),
-            Level("different", always, 0.25, 0.9999),
+            Level("same_name", lambda v: v.equal("company_key"), 0.08, 1e-3),
+            Level("different", always, 0.17, 0.999),
         ),
     ),
     Comparison(

@@ -1,7 +1,8 @@
 """Contact matching: blocking rules, caps and the explanation's values for people.
 
 A person merges automatically only with corroboration — the same company, a shared mobile
-or a shared personal e-mail, or the whole ФИО on one office line — and never when the
+or a shared personal e-mail, or the whole ФИО on one office line or at a company of the same
+name — and never when the
 surnames or first names differ (a surname two typos off merges only with the same company
 and a personal channel); the same full name at another company is a question (moved, or a
 namesake?). Colleagues share the
@@ -11,6 +12,8 @@ first name («Ольга» on the office line) may join one person, never join t
 """
 
 from __future__ import annotations
+
+from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
@@ -49,8 +52,10 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
     same_company = _level(g, "company", "equal")
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")
-    # the whole ФИО on one office line: colleagues share the line, not the patronymic as well
-    office = full & _level(g, "middle_name", "exact") & _level(g, "phone", "shared_landline")
+    # the whole ФИО on one office line, or at a company of the same name: colleagues share the line,
+    # namesake companies their name, not a person with the same patronymic as well
+    whole = full & _level(g, "middle_name", "exact")
+    office = whole & (_level(g, "phone", "shared_landline") | _level(g, "company", "same_name"))
     namesake = full & ~same_company & ~personal & ~office
     names_differ = _level(g, "last_name", "different") | _level(g, "first_name", "different")
     misspelt = _level(g, "last_name", "similar_80") & ~(same_company & personal)  # «Титов» / «Титв»
@@ -104,13 +109,18 @@ def match_contacts(
     thresholds: Thresholds,
     decisions: pd.DataFrame | None = None,
     stored: Stored | None = None,
+    company_names: Mapping[Record, str | None] | None = None,
 ) -> Matched:
     """Cluster contact records: one person per cluster, whatever the order of the rows.
 
-    ``stored``: a sync's view of the matching index (its model, value counts and clusters)."""
+    ``stored``: a sync's view of the matching index (its model, value counts and clusters);
+    ``company_names``: each company record's name key — two records of one person may sit on two
+    records of one company the company matcher could not join («Ромашка» without INN, twice)."""
     frame = stable_order(contacts)
-    companies = [company_cluster_of.get(r) if isinstance(r, tuple) else None for r in frame[COMPANY_RECORD]]
-    features = contact_features(frame, companies)
+    refs = [r if isinstance(r, tuple) else None for r in frame[COMPANY_RECORD]]
+    companies = [company_cluster_of.get(r) if r else None for r in refs]
+    names = company_names or {}
+    features = contact_features(frame, companies, [names.get(r) if r else None for r in refs])
     frame = with_feature_issues(frame, features)
     report = BlockReport()
     pairs = contact_pairs(features, len(frame), report)

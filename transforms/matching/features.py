@@ -454,8 +454,11 @@ def _part(value: str | None) -> str | None:
     return fold(value).replace(".", "").strip() or None if value else None
 
 
-def contact_features(frame: pd.DataFrame, companies: list[int | None]) -> dict[str, object]:
-    """Per contact record: name parts (and their transliteration), gender, company cluster, phones, e-mails."""
+def contact_features(
+    frame: pd.DataFrame, companies: list[int | None], company_keys: list[str | None] | None = None
+) -> dict[str, object]:
+    """Per contact record: name parts (and their transliteration), gender, company cluster and name,
+    phones, e-mails."""
     guard = _Guard()
     last, first, middle = (
         guard.each(_part, field, frame[field]) for field in ("last_name", "first_name", "middle_name")
@@ -472,6 +475,7 @@ def contact_features(frame: pd.DataFrame, companies: list[int | None]) -> dict[s
             guard.each(person_gender, "gender", guard.each(_text_or_none, "gender", frame["gender"]), first, last)
         ),
         "company": np.array([c + 1 if c is not None else 0 for c in companies], dtype=np.int64),
+        "company_key": _obj([branch_label(k)[0] if k else None for k in company_keys or [None] * len(frame)]),
         "key": _obj(guard.each(_text_or_none, "name", frame["name_key"])),
     }
     _channels(features, phones, phone_kinds, guard.each(_record_emails, "email", frame["emails"], neutral=[]))

@@ -35,6 +35,7 @@ _LEVELS = {
     "shared_landline": ("общий городской", "shared landline"),
     "shared_personal": ("общий личный адрес", "shared personal address"),
     "shared_person": ("общее", "the same"),
+    "same_name": ("другая запись компании с тем же названием", "another record of a company with the same name"),
     "shared_role": ("общий ящик вроде info@", "shared role mailbox like info@"),
 }
 _RULES = {

@@ -1,11 +1,15 @@
 """Reasons and errors that were English in any language: Russian by default, English on `language: en`.
 
 Each case runs the real code path (a CSV through the intake, a contact whose company is
-quarantined, a config with a mistake after its `language:` key) in both languages.
+quarantined, a config with a mistake after its `language:` key) in both languages; the last
+test scans the code for English sentences that bypass the catalogue.
 """
 
 from __future__ import annotations
 
+import ast
+import re
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -188,3 +192,64 @@ def test_saas_crm_errors_speak_the_run_language(language: str, webhook: str, amo
             with pytest.raises(RemoteCrmError) as caught:
                 attempt()
             assert str(caught.value) == expected
+
+
+# --- no English sentence outside the catalogue -------------------------------------------------------
+
+PACKAGES = ("cli", "pipelines", "connectors", "transforms", "validators", "vocabulary")
+# Three or more lower-case English words in a row: what a sentence for a person looks like.
+SENTENCE = re.compile(r"\b[A-Za-z][a-z]+(?: [a-z]{2,}){2,}")
+CYRILLIC = re.compile(r"[А-Яа-яЁё]")
+# Exceptions raised only when the code itself is wrong (a bug line, never a user's mistake).
+BUG_ERRORS = {"ValueError", "TypeError", "AssertionError", "RuntimeError", "KeyError"}
+# English that is not said to anyone: what each file's English is.
+NOT_MESSAGES = {
+    "cli/argparse_texts.py": "argparse's own English texts, the keys its words are looked up by",
+    "connectors/csv_file.py": "a UnicodeDecodeError reason compared with",
+    "transforms/emails.py": "email-validator's English explanations, matched to ours",
+    "transforms/matching/translit.py": "a transliteration table",
+    "validators/schemas.py": "pandera's error ids of our checks (their texts: validation.check.*)",
+}
+# Still English, in files others are editing now; move them to the catalogue there.
+LEFTOVERS = {
+    ("connectors/crm_db/load.py", "{} source records would be neither loaded nor quarantined"),
+    ("connectors/crm_db/load.py", "the target schema is older than this version of crm-migrate"),
+}
+
+
+def _literals(tree: ast.AST) -> Iterator[tuple[int, str]]:
+    """(line, text) of the module's string literals and f-strings, docstrings and bug messages left out."""
+    skip: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list) and body and isinstance(body[0], ast.Expr):
+            skip.add(id(body[0].value))  # a docstring
+        if isinstance(node, ast.JoinedStr):
+            skip.update(id(v) for v in node.values)
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            name = getattr(node.exc.func, "id", None)
+            if name in BUG_ERRORS:
+                skip.update(id(n) for arg in node.exc.args for n in ast.walk(arg))
+    for node in ast.walk(tree):
+        if id(node) in skip:
+            continue
+        if isinstance(node, ast.JoinedStr):
+            yield node.lineno, "".join(v.value if isinstance(v, ast.Constant) else "{}" for v in node.values)
+        elif isinstance(node, ast.Constant) and isinstance(node.value, str):
+            yield node.lineno, node.value
+
+
+def test_no_english_sentence_outside_the_message_catalogue() -> None:
+    root = Path(__file__).parent.parent
+    found = []
+    for package in PACKAGES:
+        for path in sorted((root / package).rglob("*.py")):
+            name = path.relative_to(root).as_posix()
+            if name.startswith("vocabulary/messages/") or name in NOT_MESSAGES:
+                continue
+            for line, literal in _literals(ast.parse(path.read_text(encoding="utf-8"))):
+                if CYRILLIC.search(literal) or not SENTENCE.search(literal):
+                    continue
+                if not any(name == file and literal.startswith(start) for file, start in LEFTOVERS):
+                    found.append(f"{name}:{line}: {literal[:80]!r}")
+    assert not found, "user-facing English outside vocabulary/messages:\n" + "\n".join(found)

@@ -45,7 +45,7 @@ from connectors.crm_db.engine import (
     is_new_sqlite_file,
 )
 from connectors.urls import mask_url
-from vocabulary.messages import text
+from vocabulary.messages import CATALOGUE, text
 
 # Sheets in workbook order; ``merges`` and ``conflicts`` appear only when the target has those tables.
 SHEETS = (
@@ -186,6 +186,7 @@ _COUNTS = ("created", "updated", "unchanged", "merged", "deleted")
 def _summary(conn: Connection, run: Mapping[str, Any], review_waiting: int) -> pd.DataFrame:
     """Items (labels in the report's language) and their values: the run's figures, then the live CRM."""
     items: list[tuple[str, Any]] = [(key, run[column]) for key, column in _RUN_ITEMS]
+    items = [(key, _status(value) if key == "status" else value) for key, value in items]
     items += [
         (f"{entity}_{count}", run[f"{entity}_{count}"]) for entity in ("companies", "contacts") for count in _COUNTS
     ]
@@ -194,6 +195,12 @@ def _summary(conn: Connection, run: Mapping[str, Any], review_waiting: int) -> p
     return pd.DataFrame(
         [(text(f"report.item.{key}"), value) for key, value in items], columns=["item", "value"], dtype=object
     )
+
+
+def _status(status: str) -> str:
+    """A run's status as the report's words say it (the runs sheet's column is translated the same way)."""
+    key = f"report.value.status.{status}"
+    return text(key) if key in CATALOGUE else status
 
 
 def _live_totals(conn: Connection) -> list[tuple[str, Any]]:
@@ -300,6 +307,8 @@ def flatten_payload(payload: str | None) -> str | None:
         return payload
     if not isinstance(record, dict):
         return payload
+    if record.keys() == {"raw"}:  # a line a reader could not split into columns: the line as it was
+        return str(record["raw"])
     return "; ".join(f"{key}: {_plain(value)}" for key, value in record.items() if value not in (None, "", [], {}))
 
 

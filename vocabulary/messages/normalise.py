@@ -44,7 +44,7 @@ _PHONE = {
 _EMAIL = {
     "no_at": ("нет знака @ — это не адрес e-mail", "no @ sign; not an email address"),
     "typo": ("домен {domain} похож на опечатку в {suggestion}", "domain {domain} looks like a typo of {suggestion}"),
-    "invalid": ("неверный адрес e-mail: {reason}", "not a valid email: {reason}"),
+    "invalid": ("неверный адрес: {reason}", "not a valid email: {reason}"),
     "reason.nothing_after_at": ("после @ ничего нет", "nothing after the @ sign"),
     "reason.nothing_before_at": ("перед @ ничего нет", "nothing before the @ sign"),
     "reason.periods": (

@@ -47,6 +47,7 @@ _COLUMNS = {
     "head_office": ("Головная компания", "Head office"),
     "head_office_kpp": ("КПП головной", "Head office KPP"),
     "score": ("Сходство", "Score"),
+    "weights": ("Веса признаков", "Weights"),
     "left_source": ("Источник 1", "Left source"),
     "left_key": ("Ключ 1", "Left key"),
     "left_origin": ("Место 1", "Left origin"),
@@ -167,6 +168,10 @@ _NOTES = {
         "Why the two records were taken for one (what matched).",
     ),
     "merges.score": ("Сходство двух записей (0–100).", "Similarity of the two records (0-100)."),
+    "merges.weights": (
+        "Вклад каждого признака в сходство (биты; больше нуля — за объединение, меньше — против).",
+        "Each feature's share of the score (bits; above zero for the merge, below against it).",
+    ),
     "branches.head_office": (
         "Компания с тем же ИНН, к которой относится филиал (parent_id).",
         "The company with the same INN this branch belongs to (parent_id).",
@@ -250,6 +255,7 @@ _FIELDS = {
 _VALUES = {
     "entity.company": ("компания", "company"),
     "entity.contact": ("контакт", "contact"),
+    "entity.row": ("строка файла", "row"),
     "status.success": ("успешно", "success"),
     "status.failed": ("ошибка", "failed"),
     "status.undone": ("отменён", "undone"),

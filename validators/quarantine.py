@@ -8,7 +8,7 @@ import pandas as pd
 import pandera.pandas as pa
 
 from validators.schemas import CHECK_MESSAGES
-from vocabulary.messages import CATALOGUE, text
+from vocabulary.messages import CATALOGUE, field_label, text
 from vocabulary.rejects import empty_rejects, reject_record, rejects_frame
 
 _CALL = re.compile(r"^(\w+)\((.*)\)$", re.DOTALL)  # a check with its argument: str_matches('^\d{10}$')
@@ -29,13 +29,8 @@ def _readable(check: str) -> str:
     return text(key, arg=argument) if key in CATALOGUE else check
 
 
-def _field(column: str) -> str:
-    """A canonical field as the reader's language names it; a bookkeeping column as it is (a bug shows)."""
-    return text(f"field.{column}") if f"field.{column}" in CATALOGUE else column
-
-
 def _reason(column: object, check: str, value: object) -> str:
-    where = f"{_field(column)}: " if isinstance(column, str) and column else ""
+    where = f"{field_label(column)}: " if isinstance(column, str) and column else ""
     shown = (
         ""
         if value is None

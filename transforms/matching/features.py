@@ -27,7 +27,7 @@ from transforms.matching.model import value_tf
 from transforms.matching.rules import person_gender
 from transforms.matching.translit import translit_key
 from vocabulary.fields import COMPANY_RECORD, ISSUES, REF_INN, REF_KEY, REF_ROW, SOURCE, SOURCE_KEY
-from vocabulary.messages import text
+from vocabulary.messages import field_label, text
 
 # Features whose value frequency replaces u (term frequencies), with the prior u they are smoothed towards.
 COMPANY_TF = (
@@ -303,7 +303,8 @@ class _Guard:
             except Exception as exc:  # noqa: BLE001 — any failure on one value is that record's problem only
                 out.append(neutral)
                 warning = text("bad_input.feature_failed", error=failure(exc))
-                self.issues.setdefault(i, {}).setdefault(field, f"{field} {_shown(args[0])}: {warning}")
+                shown = text("normalise.warning", field=field_label(field), value=_Shown(args[0]), issue=warning)
+                self.issues.setdefault(i, {}).setdefault(field, shown)
         return out
 
     def per_record(self, n: int) -> list[list[str]]:
@@ -311,9 +312,15 @@ class _Guard:
         return [list(self.issues.get(i, {}).values()) for i in range(n)]
 
 
-def _shown(value: object) -> str:
-    shown = repr(value)
-    return shown if len(shown) <= 80 else shown[:77] + "..."
+class _Shown:
+    """A value as a warning quotes it: its repr, cut to 80 characters."""
+
+    def __init__(self, value: object) -> None:
+        self.value = value
+
+    def __repr__(self) -> str:
+        shown = repr(self.value)
+        return shown if len(shown) <= 80 else shown[:77] + "..."
 
 
 def with_feature_issues(frame: pd.DataFrame, features: dict[str, object]) -> pd.DataFrame:

@@ -101,3 +101,8 @@ def deferred(key: str, /, **values: object) -> Message:
     if key not in CATALOGUE:
         raise KeyError(key)
     return Message(key, tuple(values.items()))
+
+
+def field_label(column: str) -> str:
+    """A canonical field as the reader's language names it; any other column as it is."""
+    return text(f"field.{column}") if f"field.{column}" in CATALOGUE else column

@@ -231,16 +231,17 @@ def test_the_legal_form_inside_a_branch_label_is_read() -> None:
     assert branch_parts(long_form) == ("тд мега", "Москва", "ООО")
 
 
-def test_the_whole_fio_at_two_records_of_a_same_named_company_is_one_person() -> None:
+def test_a_person_at_two_records_of_a_same_named_company_is_one_person() -> None:
     firms = companies({"name": 'ООО "Ромашка"'}, {"name": "Ромашка ООО", "city": "Омск"}, {"name": 'ООО "Лютик"'})
     people = contacts(
         firms,
         {"full_name": "Смирнова Анна Петровна", "company": "0"},
         {"full_name": "Смирнова Анна Петровна", "company": "1"},  # the company matcher kept 0 and 1 apart
         {"full_name": "Смирнова Анна Петровна", "company": "2"},  # another company: moved, or a namesake?
+        {"full_name": "Смирнова А.", "company": "1"},
     )
     names = dict(zip(zip(firms["_source"], firms["_source_key"]), firms["name_key"]))
     result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1, ("a", "2"): 2}, LIMITS, company_names=names)
-    assert clusters(result.frame) == [{"p0", "p1"}, {"p2"}]
+    assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
     merge = result.links.iloc[0]
     assert "company another record of a company with the same name" in merge["reasons"]

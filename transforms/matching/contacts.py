@@ -1,8 +1,8 @@
 """Contact matching: blocking rules, caps and the explanation's values for people.
 
 A person merges automatically only with corroboration — the same company, a shared mobile
-or a shared personal e-mail, or the whole ФИО on one office line or at a company of the same
-name — and never when the
+or a shared personal e-mail, the whole ФИО on one office line, or the surname and first name
+(or its initial) at another record of a company of the same name — and never when the
 surnames or first names differ (a surname two typos off merges only with the same company
 and a personal channel); the same full name at another company is a question (moved, or a
 namesake?). Colleagues share the
@@ -52,14 +52,19 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
     same_company = _level(g, "company", "equal")
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")
-    # the whole ФИО on one office line, or at a company of the same name: colleagues share the line,
-    # namesake companies their name, not a person with the same patronymic as well
-    whole = full & _level(g, "middle_name", "exact")
-    office = whole & (_level(g, "phone", "shared_landline") | _level(g, "company", "same_name"))
-    namesake = full & ~same_company & ~personal & ~office
+    # the whole ФИО on one office line: colleagues share the line, not the patronymic as well
+    office = full & _level(g, "middle_name", "exact") & _level(g, "phone", "shared_landline")
+    # another record of a company of the same name (that the company matcher could not join) is as
+    # good as the same company for a surname with the same first name or its initial
+    sibling_record = (
+        _level(g, "company", "same_name")
+        & _level(g, "last_name", "exact")
+        & _level(g, "first_name", "exact", "initial")
+    )
+    namesake = full & ~same_company & ~personal & ~office & ~sibling_record
     names_differ = _level(g, "last_name", "different") | _level(g, "first_name", "different")
     misspelt = _level(g, "last_name", "similar_80") & ~(same_company & personal)  # «Титов» / «Титв»
-    may_merge = (same_company | personal | office) & ~names_differ & ~misspelt
+    may_merge = (same_company | sibling_record | personal | office) & ~names_differ & ~misspelt
     may_review = np.ones(len(g), dtype=bool)
 
     def notes(e: int) -> list[str]:

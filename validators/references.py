@@ -5,7 +5,8 @@ source refers by company key (same source first, then any other source), by
 INN (the head office when branches share it; one mistyped digit or two swapped
 digits still find a unique company), or by name — the matching key with legal
 forms and branch labels removed, an entrepreneur's initials agreeing with his
-full name, or a name at least ``NAME_SIMILARITY`` alike to exactly one company.
+full name, or a name at least ``NAME_SIMILARITY`` alike to exactly one company (of the names
+sharing a word's first or last letters: a look-up never scans every company).
 
 A reference that matches nothing *creates* the company from what it says (name,
 INN) with a warning: a person is never quarantined because their company is not
@@ -22,6 +23,7 @@ from rapidfuzz import fuzz, process
 
 from transforms.company_names import parse_company_name
 from transforms.identifiers import normalise_inn
+from transforms.matching.blocking import affixes
 from transforms.matching.engine import stable_order
 from transforms.matching.features import branch_label
 from transforms.normalise import as_frame, normalise_companies
@@ -68,6 +70,11 @@ class _Index:
             if name_key:
                 self.by_name[branch_label(name_key)[0]].append(rec)
         self.keys = sorted(self.by_name)
+        # a fuzzy look-up compares a name with the names sharing a word's first or last letters, not with all
+        self.by_affix: dict[str, list[str]] = defaultdict(list)
+        for key in self.keys:
+            for token in {t for word in key.split() for t in affixes(word)}:
+                self.by_affix[token].append(key)
         self.by_surname: dict[str, list[str]] = defaultdict(list)
         for key in self.keys:
             self.by_surname[key.split()[0]].append(key)
@@ -142,7 +149,9 @@ class _Index:
             ]
             if len(people) == 1:
                 return self.by_name[people[0]][0]
-        best = process.extract(key, self.keys, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=2)
+        tokens = {t for word in words for t in affixes(word)}
+        candidates = sorted({k for t in tokens for k in self.by_affix.get(t, ())})
+        best = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=2)
         if len(best) == 1 or (len(best) == 2 and best[0][1] > best[1][1]):
             return self.by_name[best[0][0]][0]
         return None

@@ -135,7 +135,7 @@ def test_failed_load_leaves_target_unchanged(tmp_path: Path, target_url: str) ->
     info = RunInfo("failing-run", "test", utcnow(), False, ("old_crm", "buh"), 1, allow_deletes=True)
     golden = pd.DataFrame(columns=["cluster", "members", "parent_cluster", "company_cluster", "company_clusters"])
     never_read = {("company", "buh", "does-not-exist")}
-    with pytest.raises(ReconciliationError, match="neither loaded nor quarantined"):
+    with pytest.raises(ReconciliationError, match="не попали бы ни в CRM, ни в карантин"):
         load(
             target_url,
             info,

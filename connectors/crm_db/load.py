@@ -800,10 +800,7 @@ def _reconcile(loader: _Loader, expected: set[tuple[str, str, str]], quarantined
     missing = sorted(expected - linked - quarantined)
     if missing:
         sample = ", ".join(f"{e} {src}:{key}" for e, src, key in missing[:5])
-        raise ReconciliationError(
-            f"{len(missing)} source records would be neither loaded nor quarantined "
-            f"(e.g. {sample}); nothing was written"
-        )
+        raise ReconciliationError(text("target.unreconciled", count=len(missing), sample=sample))
 
 
 def _load(
@@ -934,10 +931,7 @@ def _load_once(
         elif run.dry_run:
             with engine.connect() as conn:
                 if current_revision(conn) != head_revision():
-                    raise TargetError(
-                        "the target schema is older than this version of crm-migrate; "
-                        "run once without --dry-run to upgrade it"
-                    )
+                    raise TargetError(text("target.schema_older"))
         if not run.dry_run or not engine.url.database:
             upgrade(engine)
         with engine.connect() as conn, paused_gc():

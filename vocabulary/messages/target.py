@@ -86,4 +86,12 @@ MESSAGES = {
         "ru": "запуск {run} завершился со статусом {status}: он ничего не записал, отменять нечего",
         "en": "run {run} {status}: it wrote nothing, there is nothing to undo",
     },
+    "target.schema_older": {
+        "ru": "схема целевой базы старше этой версии crm-migrate; запустите один раз без --dry-run, чтобы обновить её",
+        "en": "the target schema is older than this version of crm-migrate; run once without --dry-run to upgrade it",
+    },
+    "target.unreconciled": {
+        "ru": "{count} исходных записей не попали бы ни в CRM, ни в карантин (например, {sample}); ничего не записано",
+        "en": "{count} source records would be neither loaded nor quarantined (e.g. {sample}); nothing was written",
+    },
 }

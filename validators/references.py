@@ -45,6 +45,7 @@ from vocabulary.messages import text
 from vocabulary.rejects import reject_record, rejects_frame
 
 NAME_SIMILARITY = 85  # a referenced name this alike (0-100) to exactly one company's name is that company
+MAX_AFFIX_KEYS = 2_000  # names sharing a word's affix: more, and the affix alone does not narrow the search
 MAX_TYPO_SEARCH = 50_000  # INNs: above this, a mistyped INN is not looked for (the index would be too big)
 
 
@@ -149,8 +150,9 @@ class _Index:
             ]
             if len(people) == 1:
                 return self.by_name[people[0]][0]
-        tokens = {t for word in words for t in affixes(word)}
-        candidates = sorted({k for t in tokens for k in self.by_affix.get(t, ())})
+        found = sorted((self.by_affix.get(t, []) for t in {t for w in words for t in affixes(w)}), key=len)
+        rare = [keys for keys in found if len(keys) <= MAX_AFFIX_KEYS] or found[:1]  # «^стр»: not on its own
+        candidates = sorted({k for keys in rare for k in keys})
         best = process.extract(key, candidates, scorer=fuzz.ratio, score_cutoff=NAME_SIMILARITY, limit=2)
         if len(best) == 1 or (len(best) == 2 and best[0][1] > best[1][1]):
             return self.by_name[best[0][0]][0]

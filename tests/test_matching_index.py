@@ -97,3 +97,18 @@ def test_a_full_run_stores_its_model_and_every_records_keys() -> None:
     synced = match_companies(frame, LIMITS, stored=_stored(frame, full, {}, set()))
     assert "model" not in synced.index  # a sync keeps the full run's model
     assert clusters(synced.frame) == clusters(full.frame)  # the same model and frequencies: the same clusters
+
+
+def test_the_model_learns_the_same_from_distinct_level_patterns_as_from_every_pair() -> None:
+    import numpy as np
+
+    from transforms.matching.model import comparison_patterns
+
+    rng = np.random.default_rng(7)
+    g = rng.integers(-1, 4, size=(5_000, 6))
+    patterns, counts = comparison_patterns(g)
+    assert counts.sum() == len(g) and len(np.unique(patterns, axis=0)) == len(patterns)
+    rows = {tuple(r): 0 for r in g.tolist()}
+    for r in g.tolist():
+        rows[tuple(r)] += 1
+    assert {tuple(p): int(n) for p, n in zip(patterns.tolist(), counts)} == rows

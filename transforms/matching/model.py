@@ -136,15 +136,16 @@ class Model:
         """
         if not len(g):
             return
+        patterns, counts = comparison_patterns(g)  # the same sums over a few thousand distinct rows
         prior_m = [m.copy() for m in self.m]
         lam = PRIOR_LAMBDA
         for _ in range(EM_ROUNDS):
-            resp = self._responsibility(g, lam, learn)
+            resp = self._responsibility(patterns, lam, learn) * counts
             for c, comparison in enumerate(self.comparisons):
                 if comparison.field not in learn:
                     continue
-                valid = g[:, c] >= 0
-                sums = np.bincount(g[valid, c], weights=resp[valid], minlength=len(comparison.levels))
+                valid = patterns[:, c] >= 0
+                sums = np.bincount(patterns[valid, c], weights=resp[valid], minlength=len(comparison.levels))
                 self.m[c] = (sums + PRIOR_PAIRS * prior_m[c]) / (resp[valid].sum() + PRIOR_PAIRS)
             lam = float((resp.sum() + PRIOR_PAIRS * PRIOR_LAMBDA) / (len(g) + PRIOR_PAIRS))
             lam = min(max(lam, 1e-4), 0.9)
@@ -153,7 +154,11 @@ class Model:
         """λ: the share of matches among *all* pairs of records — the expected matches among the
         candidates over every pair (u is measured on all pairs, so the prior must be too)."""
         pairs = max(n * (n - 1) / 2, 1.0)
-        expected = float(self._responsibility(g, PRIOR_LAMBDA).sum()) if len(g) else 0.0
+        if len(g):
+            patterns, counts = comparison_patterns(g)
+            expected = float((self._responsibility(patterns, PRIOR_LAMBDA) * counts).sum())
+        else:
+            expected = 0.0
         trust = n / (n + PRIOR_RECORDS)  # a small file: mostly the prior share of duplicate records
         expected = trust * expected + (1 - trust) * PRIOR_DUPLICATES * n
         self.lam = min(max(expected / pairs, 1e-12), 0.5)
@@ -178,3 +183,17 @@ class Model:
 
 def probability(weight: np.ndarray) -> np.ndarray:
     return 1.0 / (1.0 + np.exp2(-np.clip(weight, -60, 60)))
+
+
+def comparison_patterns(g: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(the distinct rows of the pairs' level matrix, how many pairs have each): the model's sums depend
+    on a pair's levels only, and millions of pairs share a few thousand patterns."""
+    shifted = g.astype(np.int64) + 1  # null (-1) → 0
+    radix = shifted.max(axis=0) + 1 if len(g) else np.ones(g.shape[1], dtype=np.int64)
+    if float(np.prod(radix.astype(float))) >= 2**62:
+        return np.unique(g, axis=0, return_counts=True)
+    code = np.zeros(len(g), dtype=np.int64)
+    for c in range(g.shape[1]):
+        code = code * radix[c] + shifted[:, c]
+    _, first, counts = np.unique(code, return_index=True, return_counts=True)
+    return g[first], counts

@@ -164,6 +164,7 @@ class NewIds:
         self.conn = conn
         self._next: dict[str, int] = {}  # SQLite: the next id to hand out, per table
         self._consecutive: bool | None = None  # MariaDB: does a multi-row INSERT get consecutive ids?
+        self.ranged: set[str] = set()  # PostgreSQL: tables no one else inserts into now (``first_load``)
 
     @staticmethod
     def generated(table: Table, columns: Sequence[str]) -> bool:
@@ -199,7 +200,14 @@ class NewIds:
 
     def _reserve(self, table: Table, n: int) -> list[int]:
         key = table.primary_key.columns[0].name
-        if self.conn.dialect.name == "postgresql":
+        if self.conn.dialect.name == "postgresql" and table.name in self.ranged:
+            last = self.conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{key}'),"
+                f" nextval(pg_get_serial_sequence('{table.name}', '{key}')) + %(n)s - 1)",
+                {"n": n},
+            ).scalar_one()
+            return list(range(last - n + 1, last + 1))
+        if self.conn.dialect.name == "postgresql":  # one nextval per id: safe beside other writers
             return sorted(
                 self.conn.exec_driver_sql(
                     f"SELECT nextval(pg_get_serial_sequence('{table.name}', '{key}')) FROM generate_series(1, %(n)s)",
@@ -279,6 +287,24 @@ def delete_by_keys(conn: Connection, table: Table, columns: Sequence[str], keys:
 
 
 @contextmanager
+def first_load(conn: Connection, ids: NewIds, tables: Sequence[Table]) -> Iterator[None]:
+    """PostgreSQL, a first load into an empty CRM: ``tables`` are locked against other writers until the
+    commit (readers wait only for the foreign keys: see ``keys_checked_at_end``), so the new ids of each
+    table are taken from its sequence as one range, and foreign keys are checked once at the end."""
+    if conn.dialect.name != "postgresql":
+        yield
+        return
+    quote = conn.dialect.identifier_preparer.quote
+    conn.exec_driver_sql(f"LOCK TABLE {', '.join(quote(t.name) for t in tables)} IN SHARE ROW EXCLUSIVE MODE")
+    ids.ranged = {t.name for t in tables}
+    try:
+        with keys_checked_at_end(conn, tables):
+            yield
+    finally:
+        ids.ranged = set()
+
+
+@contextmanager
 def keys_checked_at_end(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
     """PostgreSQL: the foreign keys of ``tables`` are dropped for the body and added back after it.
 
@@ -286,11 +312,8 @@ def keys_checked_at_end(conn: Connection, tables: Sequence[Table]) -> Iterator[N
     row: most of the server's work in a large load. Adding a key back checks every row in one join.
     All of it is inside the caller's transaction: an error in the body rolls the drop back with the
     rest, and a row that breaks a key fails the ADD, and so the load. The tables stay locked
-    (ACCESS EXCLUSIVE) until the commit: for a first load, into a CRM nobody works in yet.
+    (ACCESS EXCLUSIVE) until the commit.
     """
-    if conn.dialect.name != "postgresql":
-        yield
-        return
     names = [t.name for t in tables]
     keys = conn.exec_driver_sql(
         "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"

@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Connection, Row, Select, Table, false, fun
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
-from connectors.crm_db.bulk import keys_checked_at_end, tune_for_load
+from connectors.crm_db.bulk import first_load, tune_for_load
 from connectors.crm_db.engine import (
     WRITE_LOCKED,
     TargetError,
@@ -108,8 +108,10 @@ _CHANNEL_FIELDS = {"phones": ("e164", "extension", "kind", "raw"), "emails": ("e
 _IDENTITY = {"company": ("name", "inn", "kpp"), "contact": ("full_name",)}  # the name first
 # A new source link, as the loader queues it (run_id is the run's, added when written).
 _LINK_COLUMNS = ("entity", "source", "source_key", "crm_id", "record_hash", "origin", "warnings", "payload")
-_KEYED = (s.companies, s.contacts, s.contact_companies, s.phones, s.emails)  # the tables with foreign keys
-_NO_LINKS: Counter = Counter()  # a row none of whose records is linked yet (shared: never changed)
+_LINK_COMPARED = ("crm_id", "record_hash", "deleted_at", "origin", "warnings")  # a link whose values differ is written
+_FIRST_LOAD = (s.companies, s.contacts, s.contact_companies, s.phones, s.emails, s.source_links)  # what it writes
+Linked = Mapping[int, int]  # CRM id → how many of a golden record's source records link to it
+_NO_LINKS: Linked = {}  # a row none of whose records is linked yet (shared: never changed)
 Identity = Callable[[dict, dict], bool]  # (as loaded before, as the source has it now) → the same company/person
 
 
@@ -254,10 +256,12 @@ class _Loader:
         self.flush()
         return cluster_ids
 
-    def _linked(self, entity: str, row: dict) -> Counter:
+    def _linked(self, entity: str, row: dict) -> Linked:
         """CRM id → how many of the row's source records link to it."""
         links = self.links
         ids = [links[k]["crm_id"] for m in row["members"] if (k := (entity, m["source"], m["source_key"])) in links]
+        if len(ids) == 1:
+            return {ids[0]: 1}  # the usual case, without a Counter's cost
         return Counter(ids) if ids else _NO_LINKS
 
     def _create(self, entity: str, table: Table, to_create: list[tuple[dict, dict]]) -> list[int]:
@@ -347,7 +351,7 @@ class _Loader:
     def _identity_of(self, entity: str, values: dict) -> tuple:
         return tuple(str(values.get(f) or "").casefold() for f in _IDENTITY[entity])
 
-    def _guard_identity(self, entity: str, row: dict, linked: Counter, existing: dict[int, dict]) -> Counter:
+    def _guard_identity(self, entity: str, row: dict, linked: Linked, existing: dict[int, dict]) -> Linked:
         """Links by row position whose record is now another company/person do not count (a row moved)."""
         if self.identity is None or not self.run.positional_sources:
             return linked
@@ -368,7 +372,7 @@ class _Loader:
         return +kept
 
     def _orphans(
-        self, entity: str, plans: list, linked_by_row: list[Counter], existing: dict[int, dict]
+        self, entity: str, plans: list, linked_by_row: list[Linked], existing: dict[int, dict]
     ) -> dict[tuple, list[int]]:
         """CRM records that lost a row-position link to the guard, by identity: a moved row finds its record again."""
         lost = {i for (_, kept, _), linked in zip(plans, linked_by_row) for i in linked if i not in kept}
@@ -496,17 +500,13 @@ class _Loader:
             self.links[key] = {"entity": entity, "crm_id": crm_id, "deleted_at": None, "origin": origin, "seen": True}
             self.result.links_written += 1
             return
-        values = {
-            "crm_id": crm_id,
-            "record_hash": member["hash"],
-            "deleted_at": None,
-            "origin": origin,
-            "warnings": warnings,
-        }
-        if any(old[k] != v for k, v in values.items()):
+        now = (crm_id, member["hash"], None, origin, warnings)
+        if tuple(old[k] for k in _LINK_COMPARED) != now:
+            values = dict(zip(_LINK_COMPARED, now))
             self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": _json(member["payload"]), **values}
             self.result.links_written += 1
-        self.links[key] = {**old, **values, "seen": True}
+            old.update(values)
+        old["seen"] = True
 
     def _keep_link(self, entity: str, member: dict) -> None:
         """The member's CRM record was removed in the CRM: its link stays as it is (and the record stays gone)."""
@@ -825,9 +825,9 @@ def _load(
     loader = _Loader(conn, run, identity, diff, partial)
     quarantined = {(r["entity"], r["source"], str(r["source_key"])) for r in quarantine.to_dict("records")}
     loader.check_deletes(expected | quarantined)
-    # A first load into an empty CRM has its foreign keys checked once at the end, not per inserted row.
-    checks = keys_checked_at_end(conn, _KEYED) if not run.dry_run and loader.crm_is_empty() else nullcontext()
-    with checks:
+    # A first load into an empty CRM takes ids in ranges and has its foreign keys checked once, at the end.
+    first = not run.dry_run and loader.crm_is_empty()
+    with first_load(conn, loader.journal.ids, _FIRST_LOAD) if first else nullcontext():
         company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
         if partial is not None:  # companies the sync did not match again keep their CRM ids
             company_ids = {**partial.company_ids, **company_ids}

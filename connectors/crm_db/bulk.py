@@ -30,7 +30,7 @@ _ROWS_PER_STATEMENT = 1000  # MariaDB multi-row INSERT: well under max_allowed_p
 _ROWS_PER_CALL = 5000  # SQLite executemany: rows per call
 _RETURNING_BATCH = 500
 
-_PG_CHECK_WORK_MEM = "256MB"
+_PG_REBUILD_MEMORY = "256MB"
 _SQLITE_CACHE_KIB = 256 * 1024  # page cache of the load's connection: the indexes of a large load stay in memory
 
 Processor = Callable[[Any], Any]
@@ -289,8 +289,8 @@ def delete_by_keys(conn: Connection, table: Table, columns: Sequence[str], keys:
 @contextmanager
 def first_load(conn: Connection, ids: NewIds, tables: Sequence[Table]) -> Iterator[None]:
     """PostgreSQL, a first load into an empty CRM: ``tables`` are locked against other writers until the
-    commit (readers wait only for the foreign keys: see ``keys_checked_at_end``), so the new ids of each
-    table are taken from its sequence as one range, and foreign keys are checked once at the end."""
+    commit, so the new ids of each table are taken from its sequence as one range, and foreign keys,
+    unique constraints and indexes are made once, at the end (``rebuilt_at_end``)."""
     if conn.dialect.name != "postgresql":
         yield
         return
@@ -298,32 +298,46 @@ def first_load(conn: Connection, ids: NewIds, tables: Sequence[Table]) -> Iterat
     conn.exec_driver_sql(f"LOCK TABLE {', '.join(quote(t.name) for t in tables)} IN SHARE ROW EXCLUSIVE MODE")
     ids.ranged = {t.name for t in tables}
     try:
-        with keys_checked_at_end(conn, tables):
+        with rebuilt_at_end(conn, tables):
             yield
     finally:
         ids.ranged = set()
 
 
 @contextmanager
-def keys_checked_at_end(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
-    """PostgreSQL: the foreign keys of ``tables`` are dropped for the body and added back after it.
+def rebuilt_at_end(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
+    """PostgreSQL: the foreign keys, unique constraints and secondary indexes of ``tables`` are dropped for
+    the body and made again after it (primary keys stay).
 
-    An inserted row is otherwise checked by a trigger of its own, a look-up and a lock of its parent
-    row: most of the server's work in a large load. Adding a key back checks every row in one join.
-    All of it is inside the caller's transaction: an error in the body rolls the drop back with the
-    rest, and a row that breaks a key fails the ADD, and so the load. The tables stay locked
-    (ACCESS EXCLUSIVE) until the commit.
+    An inserted row otherwise costs a trigger of its own for each foreign key (a look-up and a lock of
+    the parent row) and an insertion into each index, at random places of b-trees larger than the
+    server's buffers: most of the server's work in a large load. Made again, each index is one sort and
+    each key one join over all rows, checking every row. All of it is inside the caller's transaction:
+    an error in the body rolls the drop back with the rest, and a row that breaks a key or a unique
+    constraint fails its ADD, and so the load. The tables stay locked (ACCESS EXCLUSIVE) until the commit.
     """
     names = [t.name for t in tables]
-    keys = conn.exec_driver_sql(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%(names)s) ORDER BY conrelid::regclass::text, conname",
-        {"names": names},
+    params = {"names": names}
+    constraints = conn.exec_driver_sql(  # unique constraints before the foreign keys that may need them
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint"
+        " WHERE contype IN ('f', 'u') AND conrelid::regclass::text = ANY(%(names)s) ORDER BY contype DESC, conname",
+        params,
+    ).all()
+    indexes = conn.exec_driver_sql(  # the others: not behind a constraint
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i"
+        " WHERE indrelid::regclass::text = ANY(%(names)s) AND NOT indisprimary"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+        params,
     ).all()
     quote = conn.dialect.identifier_preparer.quote
-    for table, name, _ in keys:
+    for table, name, _, _ in reversed(constraints):
         conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    for index, _ in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {index}")
     yield
-    conn.exec_driver_sql(f"SET LOCAL work_mem = '{_PG_CHECK_WORK_MEM}'")  # the checks' joins hash in memory
-    for table, name, definition in keys:
+    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{_PG_REBUILD_MEMORY}'")  # index sorts in memory
+    conn.exec_driver_sql(f"SET LOCAL work_mem = '{_PG_REBUILD_MEMORY}'")  # the key checks' joins too
+    for _, definition in indexes:
+        conn.exec_driver_sql(definition)
+    for table, name, definition, _ in constraints:
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

@@ -283,7 +283,13 @@ class _Loader:
 
     @staticmethod
     def _values(row: dict, columns: tuple[str, ...], resolve: dict) -> dict:
-        return {c: row[c] for c in columns} | resolve_values(row, resolve) | {"extra": _json(row["extra"])}
+        """The CRM columns of a golden record, and the columns computed from cluster ids (a contact's
+        ``company_id``: ``resolve`` maps it to the cluster column and the cluster → CRM id map)."""
+        values = {c: row[c] for c in columns}
+        for column, (source, ids) in resolve.items():
+            values[column] = ids.get(row[source]) if row[source] is not None else None
+        values["extra"] = _json(row["extra"])
+        return values
 
     @staticmethod
     def _wanted(row: dict) -> dict[str, set[tuple]]:
@@ -545,7 +551,7 @@ class _Loader:
             .where(t.deleted_at.is_(None) & t.source.in_(sorted(self.read_sources)))
             .group_by(t.source)
         )
-        return Counter(dict(self.conn.execute(query).tuples().all()))
+        return Counter(dict(self.conn.execute(query).all()))
 
     def retire_missing(self, quarantined: set[tuple[str, str, str]]) -> None:
         """Links of records gone from a fully read source die; orphaned CRM records are soft-deleted."""
@@ -756,13 +762,6 @@ def records(frame: pd.DataFrame) -> list[dict]:
     """The rows of an object frame as dicts (``to_dict("records")`` without its per-value boxing: 3x faster)."""
     columns = list(frame.columns)
     return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
-
-
-def resolve_values(row: dict, resolve: dict) -> dict:
-    """Extra CRM columns computed from cluster ids (a contact's ``company_id``)."""
-    return {
-        column: (ids.get(row[source]) if row[source] is not None else None) for column, (source, ids) in resolve.items()
-    }
 
 
 def review_row(pair: dict, run_id: str) -> dict:

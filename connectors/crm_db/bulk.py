@@ -26,7 +26,8 @@ from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, inser
 
 from connectors.crm_db.engine import WRITE_LOCKED
 
-_ROWS_PER_STATEMENT = 1000  # MariaDB multi-row INSERT: well under max_allowed_packet
+_ROWS_PER_STATEMENT = 1000  # MariaDB multi-row INSERT: rows per statement, at most,
+_STATEMENT_CHARS = 2_000_000  # and characters (≤ 8 MB of UTF-8: under max_allowed_packet, 16 MB by default)
 _ROWS_PER_CALL = 5000  # SQLite executemany: rows per call
 _RETURNING_BATCH = 500
 
@@ -73,25 +74,28 @@ def _memo(processor: Processor) -> Processor:
 
 def prepared(
     conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple], same: Mapping[str, Any] | None
-) -> tuple[list[str], Iterable[tuple]]:
-    """The columns and rows as the driver takes them: bind processors applied, ``same`` appended."""
+) -> tuple[list[str], Iterable[tuple], tuple]:
+    """The column names (``columns`` and ``same``'s), the rows with the bind processors applied, and ``same``'s
+    values, processed, to follow each row."""
     names = [*columns, *(same or {})]
     processors = {i: _memo(p) for i, p in _processors(conn, table, names).items()}
     constants = tuple(processors[len(columns) + i](v) if len(columns) + i in processors else v
                       for i, v in enumerate((same or {}).values()))  # fmt: skip
     row_processors = [(i, p) for i, p in processors.items() if i < len(columns)]
-    if row_processors:
+    if not row_processors:
+        return names, rows, constants
 
-        def fix(row: tuple) -> tuple:
-            values = list(row)
-            for i, p in row_processors:
-                values[i] = p(values[i])
-            return (*values, *constants)
+    def fix(row: tuple) -> tuple:
+        values = list(row)
+        for i, p in row_processors:
+            values[i] = p(values[i])
+        return tuple(values)
 
-        return names, map(fix, rows)
-    if constants:
-        return names, (row + constants for row in rows)
-    return names, rows
+    return names, map(fix, rows), constants
+
+
+def _followed(rows: Iterable[tuple], constants: tuple) -> Iterable[tuple]:
+    return (row + constants for row in rows) if constants else rows
 
 
 def insert_rows(
@@ -102,31 +106,52 @@ def insert_rows(
     same: Mapping[str, Any] | None = None,
 ) -> None:
     """INSERT ``rows`` (tuples in ``columns`` order, each followed by ``same``'s values) into ``table``."""
-    names, values = prepared(conn, table, columns, rows, same)
-    quote = conn.dialect.identifier_preparer.quote
-    target = f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
-    if conn.dialect.driver == "psycopg":
-        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
-        return
+    names, values, constants = prepared(conn, table, columns, rows, same)
     if conn.dialect.name in ("mysql", "mariadb"):
         cursor = conn.connection.driver_connection.cursor()
         try:
-            for batch in _batches(values, _ROWS_PER_STATEMENT):
-                cursor.execute(_multi_row(target, len(names), len(batch)), [v for row in batch for v in row])
+            for statement, _ in _multi_row(cursor, _target(conn, table, names), values, constants):
+                cursor.execute(statement)
         finally:
             cursor.close()
         return
+    target = _target(conn, table, names)
+    if conn.dialect.driver == "psycopg":
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in _followed(values, constants):
+                copy.write_row(row)
+        return
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {target} VALUES ({', '.join([marker] * len(names))})"
-    for batch in _batches(values, _ROWS_PER_CALL):
+    for batch in _batches(_followed(values, constants), _ROWS_PER_CALL):
         conn.exec_driver_sql(sql, batch)
 
 
-def _multi_row(target: str, width: int, n: int) -> str:
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    return f"INSERT INTO {target} VALUES " + ", ".join([one] * n)
+def _target(conn: Connection, table: Table, names: Sequence[str]) -> str:
+    quote = conn.dialect.identifier_preparer.quote
+    return f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
+
+
+def _multi_row(cursor: Any, target: str, rows: Iterable[tuple], constants: tuple) -> Iterator[tuple[str, int]]:
+    """MariaDB/MySQL (pymysql): multi-row INSERT statements of ``rows`` and how many rows each holds, at most
+    ``_ROWS_PER_STATEMENT`` rows and ``_STATEMENT_CHARS`` characters (under ``max_allowed_packet``: a row
+    may be long). Values are rendered by the driver; ``constants`` once, as literals in the row template."""
+    literals = [cursor.mogrify("%s", (v,)).replace("%", "%%") for v in constants]
+    head = f"INSERT INTO {target} VALUES "
+    parts: list[str] = []
+    size = 0
+    template = ""
+    for row in rows:
+        if not template:
+            template = "(" + ", ".join(["%s"] * len(row) + literals) + ")"
+        part = cursor.mogrify(template, row)
+        if parts and (size + len(part) > _STATEMENT_CHARS or len(parts) == _ROWS_PER_STATEMENT):
+            yield head + ", ".join(parts), len(parts)
+            parts, size = [], 0
+        parts.append(part)
+        size += len(part) + 2
+    if parts:
+        yield head + ", ".join(parts), len(parts)
 
 
 def _batches(rows: Iterable[tuple], size: int) -> Iterable[list[tuple]]:
@@ -232,15 +257,13 @@ class NewIds:
         self, table: Table, columns: Sequence[str], rows: Sequence[tuple], same: Mapping[str, Any] | None
     ) -> list[int]:
         """MariaDB: a multi-row INSERT takes consecutive AUTO_INCREMENT ids, the first of them is LAST_INSERT_ID()."""
-        names, values = prepared(self.conn, table, columns, rows, same)
-        quote = self.conn.dialect.identifier_preparer.quote
-        target = f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
+        names, values, constants = prepared(self.conn, table, columns, rows, same)
         cursor = self.conn.connection.driver_connection.cursor()
         ids: list[int] = []
         try:
-            for batch in _batches(values, _ROWS_PER_STATEMENT):
-                cursor.execute(_multi_row(target, len(names), len(batch)), [v for row in batch for v in row])
-                ids.extend(range(cursor.lastrowid, cursor.lastrowid + len(batch)))
+            for statement, n in _multi_row(cursor, _target(self.conn, table, names), values, constants):
+                cursor.execute(statement)
+                ids.extend(range(cursor.lastrowid, cursor.lastrowid + n))
         finally:
             cursor.close()
         return ids

@@ -108,6 +108,7 @@ _CHANNEL_FIELDS = {"phones": ("e164", "extension", "kind", "raw"), "emails": ("e
 _IDENTITY = {"company": ("name", "inn", "kpp"), "contact": ("full_name",)}  # the name first
 # A new source link, as the loader queues it (run_id is the run's, added when written).
 _LINK_COLUMNS = ("entity", "source", "source_key", "crm_id", "record_hash", "origin", "warnings", "payload")
+_LINK_READ = ("id", "entity", "crm_id", "record_hash", "origin", "warnings", "deleted_at")  # what the load uses
 _LINK_COMPARED = ("crm_id", "record_hash", "deleted_at", "origin", "warnings")  # a link whose values differ is written
 _FIRST_LOAD = (s.companies, s.contacts, s.contact_companies, s.phones, s.emails, s.source_links)  # what it writes
 Linked = Mapping[int, int]  # CRM id → how many of a golden record's source records link to it
@@ -176,10 +177,11 @@ class _Loader:
         rows = records(golden)
         linked_by_row = [self._linked(entity, row) for row in rows]
         # What deciding needs of every linked record; whole rows only of those the three-way merge looks at.
+        guarded = self.identity is not None and bool(self.run.positional_sources)
         existing = self._rows(
             table,
             {i for linked in linked_by_row for i in linked},
-            ("id", "merged_into_id", "deleted_at", "loaded", *_IDENTITY[entity]),
+            ("id", "merged_into_id", "deleted_at", "loaded", *(_IDENTITY[entity] if guarded else ())),
         )
         plans = [
             (row, self._guard_identity(entity, row, linked, existing), self._values(row, columns, resolve))
@@ -197,7 +199,7 @@ class _Loader:
             # claimed by another cluster (a split after a "different" decision) is not reused.
             candidates = [
                 i
-                for i, _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))
+                for i in (linked if len(linked) < 2 else sorted(linked, key=lambda i: (-linked[i], i)))
                 if i not in claimed and i in existing and existing[i]["merged_into_id"] is None
             ]
             if (
@@ -722,12 +724,11 @@ class _Loader:
 
 
 def _read_links(conn: Connection, keys: set[tuple[str, str, str]] | None) -> dict[tuple[str, str, str], dict]:
-    """(entity, source, source_key) → its link, every column but the payload (written, never compared, and the
-    bulk of the table): all links, or those of ``keys`` and every other link of their CRM records (what the
+    """(entity, source, source_key) → its link, the columns the load uses (``_LINK_READ``; never the payload,
+    the bulk of the table): all links, or those of ``keys`` and every other link of their CRM records (what the
     load needs to tell a CRM record with no live link left)."""
     t = s.source_links
-    names = [c.name for c in t.c if c.name != "payload"]
-    query = select(*(t.c[n] for n in names))
+    query = select(t.c.source, t.c.source_key, *(t.c[n] for n in _LINK_READ))
     if keys is None:
         rows: Iterable[Row] = conn.execute(query).all()  # fetched at once: a row at a time costs twice as much
     else:
@@ -751,11 +752,7 @@ def _read_links(conn: Connection, keys: set[tuple[str, str, str]] | None) -> dic
             for chunk in chunks(sorted(ids))
             for r in conn.execute(query.where((t.c.entity == entity) & t.c.crm_id.in_(chunk)))
         ]
-    links = {}
-    for row in rows:
-        link = dict(zip(names, row))
-        links[(link["entity"], link["source"], link["source_key"])] = link
-    return links
+    return {(r.entity, r.source, r.source_key): dict(zip(_LINK_READ, r[2:])) for r in rows}
 
 
 def records(frame: pd.DataFrame) -> list[dict]:

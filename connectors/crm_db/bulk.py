@@ -26,11 +26,12 @@ from sqlalchemy import Column, Connection, Integer, MetaData, Table, func, inser
 
 from connectors.crm_db.engine import WRITE_LOCKED
 
-_ROWS_PER_STATEMENT = 1000  # MariaDB multi-row INSERT: well under max_allowed_packet
+_ROWS_PER_STATEMENT = 1000  # MariaDB multi-row INSERT: rows per statement, at most,
+_STATEMENT_CHARS = 2_000_000  # and characters (≤ 8 MB of UTF-8: under max_allowed_packet, 16 MB by default)
 _ROWS_PER_CALL = 5000  # SQLite executemany: rows per call
 _RETURNING_BATCH = 500
 
-_PG_CHECK_WORK_MEM = "256MB"
+_PG_REBUILD_MEMORY = "256MB"
 _SQLITE_CACHE_KIB = 256 * 1024  # page cache of the load's connection: the indexes of a large load stay in memory
 
 Processor = Callable[[Any], Any]
@@ -73,25 +74,28 @@ def _memo(processor: Processor) -> Processor:
 
 def prepared(
     conn: Connection, table: Table, columns: Sequence[str], rows: Iterable[tuple], same: Mapping[str, Any] | None
-) -> tuple[list[str], Iterable[tuple]]:
-    """The columns and rows as the driver takes them: bind processors applied, ``same`` appended."""
+) -> tuple[list[str], Iterable[tuple], tuple]:
+    """The column names (``columns`` and ``same``'s), the rows with the bind processors applied, and ``same``'s
+    values, processed, to follow each row."""
     names = [*columns, *(same or {})]
     processors = {i: _memo(p) for i, p in _processors(conn, table, names).items()}
     constants = tuple(processors[len(columns) + i](v) if len(columns) + i in processors else v
                       for i, v in enumerate((same or {}).values()))  # fmt: skip
     row_processors = [(i, p) for i, p in processors.items() if i < len(columns)]
-    if row_processors:
+    if not row_processors:
+        return names, rows, constants
 
-        def fix(row: tuple) -> tuple:
-            values = list(row)
-            for i, p in row_processors:
-                values[i] = p(values[i])
-            return (*values, *constants)
+    def fix(row: tuple) -> tuple:
+        values = list(row)
+        for i, p in row_processors:
+            values[i] = p(values[i])
+        return tuple(values)
 
-        return names, map(fix, rows)
-    if constants:
-        return names, (row + constants for row in rows)
-    return names, rows
+    return names, map(fix, rows), constants
+
+
+def _followed(rows: Iterable[tuple], constants: tuple) -> Iterable[tuple]:
+    return (row + constants for row in rows) if constants else rows
 
 
 def insert_rows(
@@ -102,31 +106,52 @@ def insert_rows(
     same: Mapping[str, Any] | None = None,
 ) -> None:
     """INSERT ``rows`` (tuples in ``columns`` order, each followed by ``same``'s values) into ``table``."""
-    names, values = prepared(conn, table, columns, rows, same)
-    quote = conn.dialect.identifier_preparer.quote
-    target = f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
-    if conn.dialect.driver == "psycopg":
-        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
-            for row in values:
-                copy.write_row(row)
-        return
+    names, values, constants = prepared(conn, table, columns, rows, same)
     if conn.dialect.name in ("mysql", "mariadb"):
         cursor = conn.connection.driver_connection.cursor()
         try:
-            for batch in _batches(values, _ROWS_PER_STATEMENT):
-                cursor.execute(_multi_row(target, len(names), len(batch)), [v for row in batch for v in row])
+            for statement, _ in _multi_row(cursor, _target(conn, table, names), values, constants):
+                cursor.execute(statement)
         finally:
             cursor.close()
         return
+    target = _target(conn, table, names)
+    if conn.dialect.driver == "psycopg":
+        with conn.connection.driver_connection.cursor() as cursor, cursor.copy(f"COPY {target} FROM STDIN") as copy:
+            for row in _followed(values, constants):
+                copy.write_row(row)
+        return
     marker = "?" if conn.dialect.paramstyle == "qmark" else "%s"
     sql = f"INSERT INTO {target} VALUES ({', '.join([marker] * len(names))})"
-    for batch in _batches(values, _ROWS_PER_CALL):
+    for batch in _batches(_followed(values, constants), _ROWS_PER_CALL):
         conn.exec_driver_sql(sql, batch)
 
 
-def _multi_row(target: str, width: int, n: int) -> str:
-    one = "(" + ", ".join(["%s"] * width) + ")"
-    return f"INSERT INTO {target} VALUES " + ", ".join([one] * n)
+def _target(conn: Connection, table: Table, names: Sequence[str]) -> str:
+    quote = conn.dialect.identifier_preparer.quote
+    return f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
+
+
+def _multi_row(cursor: Any, target: str, rows: Iterable[tuple], constants: tuple) -> Iterator[tuple[str, int]]:
+    """MariaDB/MySQL (pymysql): multi-row INSERT statements of ``rows`` and how many rows each holds, at most
+    ``_ROWS_PER_STATEMENT`` rows and ``_STATEMENT_CHARS`` characters (under ``max_allowed_packet``: a row
+    may be long). Values are rendered by the driver; ``constants`` once, as literals in the row template."""
+    literals = [cursor.mogrify("%s", (v,)).replace("%", "%%") for v in constants]
+    head = f"INSERT INTO {target} VALUES "
+    parts: list[str] = []
+    size = 0
+    template = ""
+    for row in rows:
+        if not template:
+            template = "(" + ", ".join(["%s"] * len(row) + literals) + ")"
+        part = cursor.mogrify(template, row)
+        if parts and (size + len(part) > _STATEMENT_CHARS or len(parts) == _ROWS_PER_STATEMENT):
+            yield head + ", ".join(parts), len(parts)
+            parts, size = [], 0
+        parts.append(part)
+        size += len(part) + 2
+    if parts:
+        yield head + ", ".join(parts), len(parts)
 
 
 def _batches(rows: Iterable[tuple], size: int) -> Iterable[list[tuple]]:
@@ -164,6 +189,7 @@ class NewIds:
         self.conn = conn
         self._next: dict[str, int] = {}  # SQLite: the next id to hand out, per table
         self._consecutive: bool | None = None  # MariaDB: does a multi-row INSERT get consecutive ids?
+        self.ranged: set[str] = set()  # PostgreSQL: tables no one else inserts into now (``first_load``)
 
     @staticmethod
     def generated(table: Table, columns: Sequence[str]) -> bool:
@@ -199,7 +225,14 @@ class NewIds:
 
     def _reserve(self, table: Table, n: int) -> list[int]:
         key = table.primary_key.columns[0].name
-        if self.conn.dialect.name == "postgresql":
+        if self.conn.dialect.name == "postgresql" and table.name in self.ranged:
+            last = self.conn.exec_driver_sql(
+                f"SELECT setval(pg_get_serial_sequence('{table.name}', '{key}'),"
+                f" nextval(pg_get_serial_sequence('{table.name}', '{key}')) + %(n)s - 1)",
+                {"n": n},
+            ).scalar_one()
+            return list(range(last - n + 1, last + 1))
+        if self.conn.dialect.name == "postgresql":  # one nextval per id: safe beside other writers
             return sorted(
                 self.conn.exec_driver_sql(
                     f"SELECT nextval(pg_get_serial_sequence('{table.name}', '{key}')) FROM generate_series(1, %(n)s)",
@@ -224,15 +257,13 @@ class NewIds:
         self, table: Table, columns: Sequence[str], rows: Sequence[tuple], same: Mapping[str, Any] | None
     ) -> list[int]:
         """MariaDB: a multi-row INSERT takes consecutive AUTO_INCREMENT ids, the first of them is LAST_INSERT_ID()."""
-        names, values = prepared(self.conn, table, columns, rows, same)
-        quote = self.conn.dialect.identifier_preparer.quote
-        target = f"{quote(table.name)} ({', '.join(quote(c) for c in names)})"
+        names, values, constants = prepared(self.conn, table, columns, rows, same)
         cursor = self.conn.connection.driver_connection.cursor()
         ids: list[int] = []
         try:
-            for batch in _batches(values, _ROWS_PER_STATEMENT):
-                cursor.execute(_multi_row(target, len(names), len(batch)), [v for row in batch for v in row])
-                ids.extend(range(cursor.lastrowid, cursor.lastrowid + len(batch)))
+            for statement, n in _multi_row(cursor, _target(self.conn, table, names), values, constants):
+                cursor.execute(statement)
+                ids.extend(range(cursor.lastrowid, cursor.lastrowid + n))
         finally:
             cursor.close()
         return ids
@@ -279,28 +310,57 @@ def delete_by_keys(conn: Connection, table: Table, columns: Sequence[str], keys:
 
 
 @contextmanager
-def keys_checked_at_end(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
-    """PostgreSQL: the foreign keys of ``tables`` are dropped for the body and added back after it.
-
-    An inserted row is otherwise checked by a trigger of its own, a look-up and a lock of its parent
-    row: most of the server's work in a large load. Adding a key back checks every row in one join.
-    All of it is inside the caller's transaction: an error in the body rolls the drop back with the
-    rest, and a row that breaks a key fails the ADD, and so the load. The tables stay locked
-    (ACCESS EXCLUSIVE) until the commit: for a first load, into a CRM nobody works in yet.
-    """
+def first_load(conn: Connection, ids: NewIds, tables: Sequence[Table]) -> Iterator[None]:
+    """PostgreSQL, a first load into an empty CRM: ``tables`` are locked against other writers until the
+    commit, so the new ids of each table are taken from its sequence as one range, and foreign keys,
+    unique constraints and indexes are made once, at the end (``rebuilt_at_end``)."""
     if conn.dialect.name != "postgresql":
         yield
         return
+    quote = conn.dialect.identifier_preparer.quote
+    conn.exec_driver_sql(f"LOCK TABLE {', '.join(quote(t.name) for t in tables)} IN SHARE ROW EXCLUSIVE MODE")
+    ids.ranged = {t.name for t in tables}
+    try:
+        with rebuilt_at_end(conn, tables):
+            yield
+    finally:
+        ids.ranged = set()
+
+
+@contextmanager
+def rebuilt_at_end(conn: Connection, tables: Sequence[Table]) -> Iterator[None]:
+    """PostgreSQL: the foreign keys, unique constraints and secondary indexes of ``tables`` are dropped for
+    the body and made again after it (primary keys stay).
+
+    An inserted row otherwise costs a trigger of its own for each foreign key (a look-up and a lock of
+    the parent row) and an insertion into each index, at random places of b-trees larger than the
+    server's buffers: most of the server's work in a large load. Made again, each index is one sort and
+    each key one join over all rows, checking every row. All of it is inside the caller's transaction:
+    an error in the body rolls the drop back with the rest, and a row that breaks a key or a unique
+    constraint fails its ADD, and so the load. The tables stay locked (ACCESS EXCLUSIVE) until the commit.
+    """
     names = [t.name for t in tables]
-    keys = conn.exec_driver_sql(
-        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid) FROM pg_constraint"
-        " WHERE contype = 'f' AND conrelid::regclass::text = ANY(%(names)s) ORDER BY conrelid::regclass::text, conname",
-        {"names": names},
+    params = {"names": names}
+    constraints = conn.exec_driver_sql(  # unique constraints before the foreign keys that may need them
+        "SELECT conrelid::regclass::text, conname, pg_get_constraintdef(oid), contype FROM pg_constraint"
+        " WHERE contype IN ('f', 'u') AND conrelid::regclass::text = ANY(%(names)s) ORDER BY contype DESC, conname",
+        params,
+    ).all()
+    indexes = conn.exec_driver_sql(  # the others: not behind a constraint
+        "SELECT indexrelid::regclass::text, pg_get_indexdef(indexrelid) FROM pg_index i"
+        " WHERE indrelid::regclass::text = ANY(%(names)s) AND NOT indisprimary"
+        " AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid) ORDER BY 1",
+        params,
     ).all()
     quote = conn.dialect.identifier_preparer.quote
-    for table, name, _ in keys:
+    for table, name, _, _ in reversed(constraints):
         conn.exec_driver_sql(f"ALTER TABLE {table} DROP CONSTRAINT {quote(name)}")
+    for index, _ in indexes:
+        conn.exec_driver_sql(f"DROP INDEX {index}")
     yield
-    conn.exec_driver_sql(f"SET LOCAL work_mem = '{_PG_CHECK_WORK_MEM}'")  # the checks' joins hash in memory
-    for table, name, definition in keys:
+    conn.exec_driver_sql(f"SET LOCAL maintenance_work_mem = '{_PG_REBUILD_MEMORY}'")  # index sorts in memory
+    conn.exec_driver_sql(f"SET LOCAL work_mem = '{_PG_REBUILD_MEMORY}'")  # the key checks' joins too
+    for _, definition in indexes:
+        conn.exec_driver_sql(definition)
+    for table, name, definition, _ in constraints:
         conn.exec_driver_sql(f"ALTER TABLE {table} ADD CONSTRAINT {quote(name)} {definition}")

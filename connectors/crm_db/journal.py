@@ -1,8 +1,8 @@
 """The undo journal: what a load changed in the CRM tables, so ``undo_run`` can put it back.
 
 Every write of a load goes through one :class:`Journal` inside the load's transaction. For
-each row the statement touches it records one ``change_journal`` row (rows a load inserts with
-new ids: one per run of consecutive ids, see ``insert_values``): the primary key, the
+each row the statement touches it records one ``change_journal`` row (inserted rows are listed
+in bulk: a run of consecutive ids or a list of keys per entry, see ``insert_values``): the primary key, the
 whole row as it was (the before-image; none for an insert) and, for an update, as the
 statement left it (the after-image: the before-image with the new values). Before-images
 come from a SELECT of the rows the statement's WHERE hits, run just before the statement,
@@ -57,6 +57,7 @@ JOURNALED: tuple[str, ...] = (
 )
 BATCH = 500  # rows per statement (and ids per IN list)
 _FLUSH_AT = 5000  # journal rows held in memory before they are written
+_KEYS_PER_ENTRY = 1000  # inserted rows with keys of their own (composite, given): keys listed per journal row
 _ENTRY_COLUMNS = tuple(c.name for c in s.change_journal.c if c.name != "id")  # a journal row, in table order
 
 Key = tuple  # primary key values, in the table's primary key column order
@@ -104,8 +105,12 @@ def encode_key(table: Table, key: Key) -> str:
 
 
 def entry_keys(table: Table, row_key: str) -> list[Key]:
-    """The primary keys of one journal entry: one key, or a run of consecutive ids (``{"id": [first, last]}``)."""
+    """The primary keys of one journal entry: one key (``{"id": 7}``), a run of consecutive ids
+    (``{"id": [first, last]}``) or a list of keys (``[[7, 3], [8, 3]]``, in primary key order)."""
     value = json.loads(row_key)
+    names = _pk_names(table)
+    if isinstance(value, list):
+        return [key_of(table, decode_values(table, dict(zip(names, k)))) for k in value]
     if len(value) == 1 and isinstance(first := next(iter(value.values())), list):
         return [(i,) for i in range(first[0], first[1] + 1)]
     return [key_of(table, decode_values(table, value))]
@@ -152,9 +157,9 @@ class Journal:
         primary keys, in the order of ``rows``.
 
         Rows whose id the table generates are journaled as runs of consecutive ids, one entry per run
-        (``{"id": [first, last]}``: a first load journals a handful of entries, not a row per row); others by
-        their key. An insert needs no after-image: the row as inserted is the row as the run left it, unless
-        a later run or a CRM user changed it (see ``undo``).
+        (``{"id": [first, last]}``: a first load journals a handful of entries, not a row per row); others as
+        lists of their keys, ``_KEYS_PER_ENTRY`` an entry. An insert needs no after-image: the row as inserted
+        is the row as the run left it, unless a later run or a CRM user changed it (see ``undo``).
         """
         if not rows:
             return []
@@ -172,7 +177,10 @@ class Journal:
         constants = tuple((same or {}).values())
         keys = [tuple((*r, *constants)[i] for i in positions) for r in rows]
         if self.enabled:
-            self._pending.extend(self._entry(table, "insert", encode_key(table, k), None, None) for k in keys)
+            self._pending.extend(
+                self._entry(table, "insert", json.dumps([list(k) for k in chunk], default=_plain), None, None)
+                for chunk in chunks(keys, _KEYS_PER_ENTRY)
+            )
             self._maybe_flush()
         return keys
 

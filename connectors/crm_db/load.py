@@ -29,7 +29,7 @@ from sqlalchemy import ColumnElement, Connection, Row, Select, Table, false, fun
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
-from connectors.crm_db.bulk import keys_checked_at_end, tune_for_load
+from connectors.crm_db.bulk import first_load, tune_for_load
 from connectors.crm_db.engine import (
     WRITE_LOCKED,
     TargetError,
@@ -108,8 +108,11 @@ _CHANNEL_FIELDS = {"phones": ("e164", "extension", "kind", "raw"), "emails": ("e
 _IDENTITY = {"company": ("name", "inn", "kpp"), "contact": ("full_name",)}  # the name first
 # A new source link, as the loader queues it (run_id is the run's, added when written).
 _LINK_COLUMNS = ("entity", "source", "source_key", "crm_id", "record_hash", "origin", "warnings", "payload")
-_KEYED = (s.companies, s.contacts, s.contact_companies, s.phones, s.emails)  # the tables with foreign keys
-_NO_LINKS: Counter = Counter()  # a row none of whose records is linked yet (shared: never changed)
+_LINK_READ = ("id", "entity", "crm_id", "record_hash", "origin", "warnings", "deleted_at")  # what the load uses
+_LINK_COMPARED = ("crm_id", "record_hash", "deleted_at", "origin", "warnings")  # a link whose values differ is written
+_FIRST_LOAD = (s.companies, s.contacts, s.contact_companies, s.phones, s.emails, s.source_links)  # what it writes
+Linked = Mapping[int, int]  # CRM id → how many of a golden record's source records link to it
+_NO_LINKS: Linked = {}  # a row none of whose records is linked yet (shared: never changed)
 Identity = Callable[[dict, dict], bool]  # (as loaded before, as the source has it now) → the same company/person
 
 
@@ -174,10 +177,11 @@ class _Loader:
         rows = records(golden)
         linked_by_row = [self._linked(entity, row) for row in rows]
         # What deciding needs of every linked record; whole rows only of those the three-way merge looks at.
+        guarded = self.identity is not None and bool(self.run.positional_sources)
         existing = self._rows(
             table,
             {i for linked in linked_by_row for i in linked},
-            ("id", "merged_into_id", "deleted_at", "loaded", *_IDENTITY[entity]),
+            ("id", "merged_into_id", "deleted_at", "loaded", *(_IDENTITY[entity] if guarded else ())),
         )
         plans = [
             (row, self._guard_identity(entity, row, linked, existing), self._values(row, columns, resolve))
@@ -195,7 +199,7 @@ class _Loader:
             # claimed by another cluster (a split after a "different" decision) is not reused.
             candidates = [
                 i
-                for i, _ in sorted(linked.items(), key=lambda kv: (-kv[1], kv[0]))
+                for i in (linked if len(linked) < 2 else sorted(linked, key=lambda i: (-linked[i], i)))
                 if i not in claimed and i in existing and existing[i]["merged_into_id"] is None
             ]
             if (
@@ -254,10 +258,12 @@ class _Loader:
         self.flush()
         return cluster_ids
 
-    def _linked(self, entity: str, row: dict) -> Counter:
+    def _linked(self, entity: str, row: dict) -> Linked:
         """CRM id → how many of the row's source records link to it."""
         links = self.links
         ids = [links[k]["crm_id"] for m in row["members"] if (k := (entity, m["source"], m["source_key"])) in links]
+        if len(ids) == 1:
+            return {ids[0]: 1}  # the usual case, without a Counter's cost
         return Counter(ids) if ids else _NO_LINKS
 
     def _create(self, entity: str, table: Table, to_create: list[tuple[dict, dict]]) -> list[int]:
@@ -279,7 +285,13 @@ class _Loader:
 
     @staticmethod
     def _values(row: dict, columns: tuple[str, ...], resolve: dict) -> dict:
-        return {c: row[c] for c in columns} | resolve_values(row, resolve) | {"extra": _json(row["extra"])}
+        """The CRM columns of a golden record, and the columns computed from cluster ids (a contact's
+        ``company_id``: ``resolve`` maps it to the cluster column and the cluster → CRM id map)."""
+        values = {c: row[c] for c in columns}
+        for column, (source, ids) in resolve.items():
+            values[column] = ids.get(row[source]) if row[source] is not None else None
+        values["extra"] = _json(row["extra"])
+        return values
 
     @staticmethod
     def _wanted(row: dict) -> dict[str, set[tuple]]:
@@ -347,7 +359,7 @@ class _Loader:
     def _identity_of(self, entity: str, values: dict) -> tuple:
         return tuple(str(values.get(f) or "").casefold() for f in _IDENTITY[entity])
 
-    def _guard_identity(self, entity: str, row: dict, linked: Counter, existing: dict[int, dict]) -> Counter:
+    def _guard_identity(self, entity: str, row: dict, linked: Linked, existing: dict[int, dict]) -> Linked:
         """Links by row position whose record is now another company/person do not count (a row moved)."""
         if self.identity is None or not self.run.positional_sources:
             return linked
@@ -368,7 +380,7 @@ class _Loader:
         return +kept
 
     def _orphans(
-        self, entity: str, plans: list, linked_by_row: list[Counter], existing: dict[int, dict]
+        self, entity: str, plans: list, linked_by_row: list[Linked], existing: dict[int, dict]
     ) -> dict[tuple, list[int]]:
         """CRM records that lost a row-position link to the guard, by identity: a moved row finds its record again."""
         lost = {i for (_, kept, _), linked in zip(plans, linked_by_row) for i in linked if i not in kept}
@@ -496,17 +508,13 @@ class _Loader:
             self.links[key] = {"entity": entity, "crm_id": crm_id, "deleted_at": None, "origin": origin, "seen": True}
             self.result.links_written += 1
             return
-        values = {
-            "crm_id": crm_id,
-            "record_hash": member["hash"],
-            "deleted_at": None,
-            "origin": origin,
-            "warnings": warnings,
-        }
-        if any(old[k] != v for k, v in values.items()):
+        now = (crm_id, member["hash"], None, origin, warnings)
+        if tuple(old[k] for k in _LINK_COMPARED) != now:
+            values = dict(zip(_LINK_COMPARED, now))
             self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": _json(member["payload"]), **values}
             self.result.links_written += 1
-        self.links[key] = {**old, **values, "seen": True}
+            old.update(values)
+        old["seen"] = True
 
     def _keep_link(self, entity: str, member: dict) -> None:
         """The member's CRM record was removed in the CRM: its link stays as it is (and the record stays gone)."""
@@ -545,7 +553,7 @@ class _Loader:
             .where(t.deleted_at.is_(None) & t.source.in_(sorted(self.read_sources)))
             .group_by(t.source)
         )
-        return Counter(dict(self.conn.execute(query).tuples().all()))
+        return Counter(dict(self.conn.execute(query).all()))
 
     def retire_missing(self, quarantined: set[tuple[str, str, str]]) -> None:
         """Links of records gone from a fully read source die; orphaned CRM records are soft-deleted."""
@@ -716,12 +724,11 @@ class _Loader:
 
 
 def _read_links(conn: Connection, keys: set[tuple[str, str, str]] | None) -> dict[tuple[str, str, str], dict]:
-    """(entity, source, source_key) → its link, every column but the payload (written, never compared, and the
-    bulk of the table): all links, or those of ``keys`` and every other link of their CRM records (what the
+    """(entity, source, source_key) → its link, the columns the load uses (``_LINK_READ``; never the payload,
+    the bulk of the table): all links, or those of ``keys`` and every other link of their CRM records (what the
     load needs to tell a CRM record with no live link left)."""
     t = s.source_links
-    names = [c.name for c in t.c if c.name != "payload"]
-    query = select(*(t.c[n] for n in names))
+    query = select(t.c.source, t.c.source_key, *(t.c[n] for n in _LINK_READ))
     if keys is None:
         rows: Iterable[Row] = conn.execute(query).all()  # fetched at once: a row at a time costs twice as much
     else:
@@ -745,24 +752,13 @@ def _read_links(conn: Connection, keys: set[tuple[str, str, str]] | None) -> dic
             for chunk in chunks(sorted(ids))
             for r in conn.execute(query.where((t.c.entity == entity) & t.c.crm_id.in_(chunk)))
         ]
-    links = {}
-    for row in rows:
-        link = dict(zip(names, row))
-        links[(link["entity"], link["source"], link["source_key"])] = link
-    return links
+    return {(r.entity, r.source, r.source_key): dict(zip(_LINK_READ, r[2:])) for r in rows}
 
 
 def records(frame: pd.DataFrame) -> list[dict]:
     """The rows of an object frame as dicts (``to_dict("records")`` without its per-value boxing: 3x faster)."""
     columns = list(frame.columns)
     return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
-
-
-def resolve_values(row: dict, resolve: dict) -> dict:
-    """Extra CRM columns computed from cluster ids (a contact's ``company_id``)."""
-    return {
-        column: (ids.get(row[source]) if row[source] is not None else None) for column, (source, ids) in resolve.items()
-    }
 
 
 def review_row(pair: dict, run_id: str) -> dict:
@@ -822,9 +818,9 @@ def _load(
     loader = _Loader(conn, run, identity, diff, partial)
     quarantined = {(r["entity"], r["source"], str(r["source_key"])) for r in quarantine.to_dict("records")}
     loader.check_deletes(expected | quarantined)
-    # A first load into an empty CRM has its foreign keys checked once at the end, not per inserted row.
-    checks = keys_checked_at_end(conn, _KEYED) if not run.dry_run and loader.crm_is_empty() else nullcontext()
-    with checks:
+    # A first load into an empty CRM takes ids in ranges and has its foreign keys checked once, at the end.
+    first = not run.dry_run and loader.crm_is_empty()
+    with first_load(conn, loader.journal.ids, _FIRST_LOAD) if first else nullcontext():
         company_ids = loader.upsert("company", s.companies, companies, CRM_COMPANY_COLUMNS, loader.result.companies, {})
         if partial is not None:  # companies the sync did not match again keep their CRM ids
             company_ids = {**partial.company_ids, **company_ids}

@@ -15,6 +15,7 @@ count as loaded, i.e. the source wins, as it always did.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection, Mapping
 from dataclasses import dataclass, field
 
 CHANNELS = ("phones", "emails")
@@ -27,10 +28,21 @@ class FieldMerge:
     conflicts: dict[str, tuple[object, object]] = field(default_factory=dict)  # field → (crm value, source value)
 
 
-def encode_loaded(values: dict[str, object], channels: dict[str, list[tuple]]) -> str:
-    """The after-image of a record as stored in its ``loaded`` column (canonical: equal loads, equal text)."""
-    image = dict(values) | {name: sorted(([*t] for t in channels[name]), key=str) for name in CHANNELS}
-    return json.dumps(image, ensure_ascii=False, sort_keys=True, default=str)
+# json.dumps(…, ensure_ascii=False, sort_keys=True, default=str), without making an encoder per call
+_encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
+
+
+def encode_loaded(values: dict[str, object], channels: Mapping[str, Collection[tuple]]) -> str:
+    """The after-image of a record as stored in its ``loaded`` column (canonical: equal loads, equal text).
+
+    A re-load computes it for every record to see which changed: it is kept cheap."""
+    image = values | {
+        name: sorted(map(list, channels[name]), key=str)
+        if len(channels[name]) > 1
+        else [list(t) for t in channels[name]]
+        for name in CHANNELS
+    }
+    return _encode(image)
 
 
 def decode_loaded(text: str | None) -> dict | None:

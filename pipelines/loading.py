@@ -89,7 +89,7 @@ def loaded(
         normalised.intake,
         result,
         quarantine["source"].value_counts().to_dict(),
-        len(golden.review),
+        len(golden.review) if result.review_pairs is None else result.review_pairs,
         _notes(normalised, golden),
         partial=partial is not None,
     )

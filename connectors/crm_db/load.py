@@ -71,6 +71,7 @@ class LoadResult:
     identity_changed: int = 0  # records keyed by row position now holding another company/person
     incomplete: tuple[str, ...] = ()  # sources read incompletely: nothing of theirs was deleted
     changes: list[dict] | None = None  # the per-record diff (DIFF_COLUMNS), when asked for
+    review_pairs: int | None = None  # the whole review queue after the load (a sync replaces only its part)
 
 
 @dataclass(frozen=True)
@@ -671,6 +672,11 @@ class _Loader:
         """The review queue becomes exactly ``review``'s pairs (a sync: for its records), tagged with this run."""
         self.journal.delete(s.review_pairs, self._pairs_in_scope(s.review_pairs))
         self.journal.insert(s.review_pairs, [review_row(pair, self.run.run_id) for pair in review.to_dict("records")])
+        self.result.review_pairs = (
+            len(review)
+            if self.scope is None
+            else int(self.conn.scalar(select(func.count()).select_from(s.review_pairs)) or 0)
+        )
 
     def replace_merges(self, merges: pd.DataFrame) -> None:
         """``merges`` becomes exactly this run's merges, each with its reasons and weights (unchanged: no write)."""
@@ -785,7 +791,7 @@ def run_row(run: RunInfo, result: LoadResult, status: str, error: str | None) ->
         "dry_run": run.dry_run,
         "records_read": run.records_read,
         "quarantined": result.quarantined,
-        "review_pairs": run.review_pairs,
+        "review_pairs": run.review_pairs if result.review_pairs is None else result.review_pairs,
         "error": error,
         **counts,
     }

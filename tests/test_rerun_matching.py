@@ -81,7 +81,8 @@ def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_fu
     [(gone,)] = rows(target_url, f"SELECT deleted_at FROM companies WHERE id = {linked['011']}")
     assert gone is not None
     [(queue,)] = rows(target_url, "SELECT count(*) FROM review_pairs")
-    assert queue > 0 and f"Пар на проверку: {queue} " in out, out  # the whole queue, not only the pairs of the records matched again
+    # the whole review queue, not only the pairs of the records matched again
+    assert queue > 0 and f"Пар на проверку: {queue} " in out, out
 
     rerun = {e: partition(target_url, e) for e in ("company", "contact")}
     fresh = f"sqlite:///{tmp_path / 'fresh' / 'crm.db'}"

@@ -4,8 +4,11 @@ and the one-statement delete of the matching index's rows of a scope."""
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 from sqlalchemy import insert, inspect, select
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import IntegrityError
 
 from bench.golden_data import SOURCE, expected_keys, golden_frames
@@ -135,3 +138,27 @@ def test_many_long_rows_go_in_statements_the_server_accepts(target_url: str) -> 
     finally:
         engine.dispose()
     assert len(entries) == 900 and {e["row_key"] for e in entries} == {long_key}
+
+
+@pytest.mark.postgres
+def test_a_first_load_by_a_user_who_may_only_read_and_write_checks_keys_row_by_row(target_url: str) -> None:
+    """Rebuilding keys and indexes needs the tables' owner: a user granted only DML loads the plain way."""
+    if not target_url.startswith("postgresql"):
+        pytest.skip("PostgreSQL only")
+    first_load(target_url, n=3)  # the schema, owned by the admin
+    undo_run(target_url, "first")
+    before = keys_and_indexes(target_url)
+    role = f"crm_writer_{uuid.uuid4().hex[:8]}"
+    admin = connect(target_url)
+    try:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"CREATE ROLE {role} LOGIN")
+            conn.exec_driver_sql(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public TO {role}")
+            conn.exec_driver_sql(f"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}")
+        first_load(make_url(target_url).set(username=role).render_as_string(hide_password=False), n=20, run_id="dml")
+        assert len(rows(target_url, "companies")) == 20 and keys_and_indexes(target_url) == before
+    finally:
+        with admin.begin() as conn:
+            conn.exec_driver_sql(f"DROP OWNED BY {role}")
+            conn.exec_driver_sql(f"DROP ROLE {role}")
+        admin.dispose()

@@ -314,7 +314,7 @@ def first_load(conn: Connection, ids: NewIds, tables: Sequence[Table]) -> Iterat
     """PostgreSQL, a first load into an empty CRM: ``tables`` are locked against other writers until the
     commit, so the new ids of each table are taken from its sequence as one range, and foreign keys,
     unique constraints and indexes are made once, at the end (``rebuilt_at_end``)."""
-    if conn.dialect.name != "postgresql":
+    if conn.dialect.name != "postgresql" or not _owns(conn, tables):
         yield
         return
     quote = conn.dialect.identifier_preparer.quote
@@ -325,6 +325,16 @@ def first_load(conn: Connection, ids: NewIds, tables: Sequence[Table]) -> Iterat
             yield
     finally:
         ids.ranged = set()
+
+
+def _owns(conn: Connection, tables: Sequence[Table]) -> bool:
+    """PostgreSQL: may the load's user alter ``tables`` (it owns them)? A user granted only reading and
+    writing loads as into a CRM that has records: keys checked row by row, ids one by one."""
+    owned = conn.exec_driver_sql(
+        "SELECT bool_and(pg_has_role(relowner, 'USAGE')) FROM pg_class WHERE oid = ANY(CAST(%(names)s AS regclass[]))",
+        {"names": [t.name for t in tables]},
+    ).scalar()
+    return bool(owned)
 
 
 @contextmanager

@@ -502,14 +502,12 @@ class _Loader:
         old = self.links.get(key)
         origin = (member["origin"] or "")[:300]
         warnings = "\n".join(member["warnings"]) or None
+        now = (crm_id, member["hash"], None, origin, warnings)  # _LINK_COMPARED
         if old is None:
-            self.new_links.append(
-                (*key, crm_id, member["hash"], origin, warnings, _json(member["payload"]))
-            )  # _LINK_COLUMNS
-            self.links[key] = {"entity": entity, "crm_id": crm_id, "deleted_at": None, "origin": origin, "seen": True}
+            self.new_links.append((*key, crm_id, member["hash"], origin, warnings, _json(member["payload"])))
+            self.links[key] = {"entity": entity, "seen": True, **dict(zip(_LINK_COMPARED, now))}
             self.result.links_written += 1
             return
-        now = (crm_id, member["hash"], None, origin, warnings)
         if tuple(old[k] for k in _LINK_COMPARED) != now:
             values = dict(zip(_LINK_COMPARED, now))
             self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": _json(member["payload"]), **values}

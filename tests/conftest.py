@@ -41,6 +41,12 @@ def _server_database(kind: str) -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """An empty PostgreSQL database, for what only PostgreSQL does (skipped, visibly, without the server)."""
+    yield from _server_database("postgres")
+
+
 @pytest.fixture(autouse=True)
 def _own_dagster_home(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
     """Each test gets its own Dagster instance folder (not yet created), whatever the caller's $DAGSTER_HOME."""

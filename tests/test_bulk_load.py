@@ -141,10 +141,9 @@ def test_many_long_rows_go_in_statements_the_server_accepts(target_url: str) -> 
 
 
 @pytest.mark.postgres
-def test_a_first_load_by_a_user_who_may_only_read_and_write_checks_keys_row_by_row(target_url: str) -> None:
+def test_a_first_load_by_a_user_who_may_only_read_and_write_checks_keys_row_by_row(postgres_url: str) -> None:
     """Rebuilding keys and indexes needs the tables' owner: a user granted only DML loads the plain way."""
-    if not target_url.startswith("postgresql"):
-        pytest.skip("PostgreSQL only")
+    target_url = postgres_url
     first_load(target_url, n=3)  # the schema, owned by the admin
     undo_run(target_url, "first")
     before = keys_and_indexes(target_url)

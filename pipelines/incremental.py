@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 
+import numpy as np
 import pandas as pd
 
 from connectors.crm_db.match_index import StoredIndex, stored_index
@@ -219,7 +220,8 @@ def _company_records(contacts: pd.DataFrame) -> list[Record | None]:
 
 def in_scope(frame: pd.DataFrame, entity: str, delta: SourceDelta) -> pd.DataFrame:
     """The rows of ``frame`` a run matching only ``delta`` matches again."""
-    return frame[[(entity, *r) in delta.scope for r in _records_of(frame)]].reset_index(drop=True)
+    keep = np.fromiter(((entity, *r) in delta.scope for r in _records_of(frame)), dtype=bool, count=len(frame))
+    return frame[keep].reset_index(drop=True)  # a mask, even of no rows: an empty list would pick no columns
 
 
 def can_sync_incrementally(catalogs: Mapping[str, object]) -> bool:

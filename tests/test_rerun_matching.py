@@ -94,3 +94,13 @@ def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_fu
     assert main(["run", "--config", config, "--full"]) == 0  # everything matched again: the same clusters
     assert "сопоставлены заново" not in capsys.readouterr().out
     assert {e: partition(target_url, e) for e in ("company", "contact")} == rerun
+
+
+def test_no_record_in_scope_leaves_an_empty_frame_with_its_columns() -> None:
+    import pandas as pd
+
+    from pipelines.incremental import SourceDelta, in_scope
+
+    frame = pd.DataFrame({"_source": pd.Series(dtype=object), "_source_key": pd.Series(dtype=object)})
+    narrowed = in_scope(frame, "contact", SourceDelta(frozenset(), frozenset({("company", "crm", "1")})))
+    assert list(narrowed.columns) == ["_source", "_source_key"] and narrowed.empty

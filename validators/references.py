@@ -17,6 +17,7 @@ the contact back with it. A contact with no reference at all is loaded without a
 from __future__ import annotations
 
 from collections import defaultdict
+from functools import cache
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -71,17 +72,16 @@ class _Index:
             if name_key:
                 self.by_name[branch_label(name_key)[0]].append(rec)
         self.keys = sorted(self.by_name)
+        self.by_surname: dict[str, list[str]] = defaultdict(list)
         # a fuzzy look-up compares a name with the names sharing a word's first or last letters, not with all
         self.by_affix: dict[str, list[str]] = defaultdict(list)
         for key in self.keys:
+            self.by_surname[key.split()[0]].append(key)
             for token in {t for word in key.split() for t in affixes(word)}:
                 self.by_affix[token].append(key)
-        self.by_surname: dict[str, list[str]] = defaultdict(list)
-        for key in self.keys:
-            self.by_surname[key.split()[0]].append(key)
         # many contacts name the same company: each INN and name is looked up once
-        self._inn_found: dict[str, Record | None] = {}
-        self._name_found: dict[str, Record | None] = {}
+        self._by_inn = cache(self._find_inn)
+        self._by_name = cache(self._find_name)
         self._one_off: dict[tuple[int, int, str], list[str]] | None = None
 
     def find(self, source: str, ref_row: object, key: str | None, inn: str | None, name: str | None) -> Record | None:
@@ -97,11 +97,6 @@ class _Index:
             if found:
                 return found
         return self._by_name(name) if name else None
-
-    def _by_inn(self, inn: str) -> Record | None:
-        if inn not in self._inn_found:
-            self._inn_found[inn] = self._find_inn(inn)
-        return self._inn_found[inn]
 
     def _find_inn(self, inn: str) -> Record | None:
         candidates = self.by_inn.get(inn)
@@ -129,11 +124,6 @@ class _Index:
         }
         near.discard(inn)
         return sorted(near)
-
-    def _by_name(self, name: str) -> Record | None:
-        if name not in self._name_found:
-            self._name_found[name] = self._find_name(name)
-        return self._name_found[name]
 
     def _find_name(self, name: str) -> Record | None:
         key = branch_label(parse_company_name(name).match_key)[0]

@@ -88,11 +88,8 @@ def _review_only_levels(g: np.ndarray) -> np.ndarray:
 def _caps(features: dict) -> callable:
     def caps(view: PairView, g: np.ndarray, worth: np.ndarray):
         ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
-        shared = (
-            _level(g, "phone", "shared_mobile", "shared_landline")
-            | _level(g, "email", "shared_personal")
-            | _level(g, "people", "shared_person")
-        )
+        channel = _level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal")
+        shared = channel | _level(g, "people", "shared_person")
         numbers = view.known("key") & (view.left("numbers") != view.right("numbers"))
         fuzzy = _level(g, "name", "typo", "similar_95", "similar_88", "similar_80", "different") & ~numbers & worth
         sibling = numbers.copy()
@@ -117,7 +114,7 @@ def _caps(features: dict) -> callable:
             one_branch
             & ((office_a == None) | (office_b == None))  # noqa: E711 — elementwise over object arrays
             & _level(g, "city", "equal")
-            & (_level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal") | away)
+            & (channel | away)
         )
         unlabelled = one_branch & ~_level(g, "kpp", "equal") & ~in_branch
         # one INN, two cities, no KPP that says one office: a branch elsewhere, or the head office?

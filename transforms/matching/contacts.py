@@ -5,10 +5,10 @@ or a shared personal e-mail, the whole ФИО on one office line, or the surname
 (or its initial) at another record of a company of the same name — and never when the
 surnames or first names differ (a surname two typos off merges only with the same company
 and a personal channel); the same full name at another company is a question (moved, or a
-namesake?). Colleagues share the
-office line and ``info@``: term frequencies make those weigh little. The hard rules for
-people (``rules.py``) hold in every cluster, and a record with only a surname or only a
-first name («Ольга» on the office line) may join one person, never join two.
+namesake?). Colleagues share the office line and ``info@``: term frequencies make those
+weigh little. The hard rules for people (``rules.py``) hold in every cluster, and a record
+with only a surname or only a first name («Ольга» on the office line) may join one person,
+never join two.
 """
 
 from __future__ import annotations

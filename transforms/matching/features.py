@@ -171,15 +171,15 @@ def branch_parts(name_key: str | None) -> tuple[str | None, str | None, str | No
         k, city = next(
             ((k, c) for k in (3, 2, 1) if len(words) > k and (c := find_city(" ".join(words[-k:])))), (0, None)
         )
-        text = " ".join(words[: len(words) - k])
+        core = " ".join(words[: len(words) - k])
     else:
         m = _BRANCH_LABEL.search(name_key)
         if not m or m.start() == 0:
             return name_key, None, None
-        text = name_key[: m.start()].strip()
+        core = name_key[: m.start()].strip()
         city = find_city(m.group(1)) if m.group(1) else None
-    rest = parse_company_name(text)  # «промтехсервис ао (филиал спб)»: the form is left over
-    return rest.match_key or text, city.name if city else None, rest.legal_form
+    rest = parse_company_name(core)  # «промтехсервис ао (филиал спб)»: the form is left over
+    return rest.match_key or core, city.name if city else None, rest.legal_form
 
 
 def place_key(city: str | None, address: str | None, phones: tuple = ()) -> str | None:

@@ -1,5 +1,7 @@
 """Texts of matching: why two records are one, or why a person must decide."""
 
+from vocabulary.messages._tables import entries
+
 _FIELDS = {
     "name": ("название", "name"),
     "inn": ("ИНН", "INN"),
@@ -55,9 +57,9 @@ _RULES = {
 }
 
 MESSAGES = {
-    **{f"matching.field.{k}": {"ru": ru, "en": en} for k, (ru, en) in _FIELDS.items()},
-    **{f"matching.level.{k}": {"ru": ru, "en": en} for k, (ru, en) in _LEVELS.items()},
-    **{f"matching.rule.{k}": {"ru": ru, "en": en} for k, (ru, en) in _RULES.items()},
+    **entries("matching.field", _FIELDS),
+    **entries("matching.level", _LEVELS),
+    **entries("matching.rule", _RULES),
     "matching.probability": {"ru": "вероятность {p}%", "en": "probability {p}%"},
     "matching.term": {"ru": "{field} {level}{values} ({weight})", "en": "{field} {level}{values} ({weight})"},
     "matching.decided_same": {"ru": "эксперт решил: одно и то же", "en": "a reviewer decided: same"},

@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -44,7 +44,7 @@ from connectors.crm_db.engine import (
 from connectors.crm_db.journal import Journal, Key, chunks, key_in
 from connectors.crm_db.lock import target_lock
 from connectors.crm_db.match_index import IndexUpdate, write_index
-from connectors.crm_db.merge import CHANNELS, decode_loaded, encode_loaded, merge_channel, merge_fields
+from connectors.crm_db.merge import CHANNELS, decode_loaded, encode_loaded, loaded_digests, merge_channel, merge_fields
 from connectors.crm_db.sync_state import VersionChanges, write_versions
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 from vocabulary.messages import text
@@ -177,16 +177,18 @@ class _Loader:
         """Create/update/merge CRM rows for ``golden``; return cluster → CRM id (records gone from the CRM: none)."""
         rows = records(golden)
         linked_by_row = [self._linked(entity, row) for row in rows]
-        # What deciding needs of every linked record; whole rows only of those the three-way merge looks at.
+        # What deciding needs of every linked record (the after-image's digest, not the image); whole rows only
+        # of those the three-way merge looks at.
         guarded = self.identity is not None and bool(self.run.positional_sources)
         existing = self._rows(
             table,
             {i for linked in linked_by_row for i in linked},
-            ("id", "merged_into_id", "deleted_at", "loaded", *(_IDENTITY[entity] if guarded else ())),
+            ("id", "merged_into_id", "deleted_at", "loaded_hash", *(("loaded", *_IDENTITY[entity]) if guarded else ())),
         )
+        digests = loaded_digests(self._image_inputs(golden, columns, resolve))
         plans = [
-            (row, self._guard_identity(entity, row, linked, existing), self._values(row, columns, resolve))
-            for row, linked in zip(rows, linked_by_row)
+            (row, self._guard_identity(entity, row, linked, existing), digest)
+            for row, linked, digest in zip(rows, linked_by_row, digests)
         ]
         orphans = self._orphans(entity, plans, linked_by_row, existing)
         claimed: set[int] = set()
@@ -194,7 +196,7 @@ class _Loader:
         to_create = []
         updates: dict[Key, dict] = {}
         to_merge: list[tuple[dict, dict, dict]] = []
-        for row, linked, values in plans:
+        for row, linked, digest in plans:
             counts.merged += len(row["members"]) - 1  # duplicate source records folded into this one
             # The CRM record most of the cluster's records link to survives; a record already
             # claimed by another cluster (a split after a "different" decision) is not reused.
@@ -212,10 +214,10 @@ class _Loader:
                 self.result.crm_deleted += 1  # the row was removed in the CRM: not made again
                 continue
             if not candidates and orphans:
-                bucket = orphans.get(self._identity_of(entity, values), [])
+                bucket = orphans.get(self._identity_of(entity, self._values(row, columns, resolve)), [])
                 candidates = [bucket.pop(0)] if bucket else []
             if not candidates:
-                to_create.append((row, values))
+                to_create.append((row, self._values(row, columns, resolve), digest))
                 continue
             crm_id = candidates[0]
             claimed.add(crm_id)
@@ -230,15 +232,18 @@ class _Loader:
                 updates[(other,)] = {"merged_into_id": crm_id, "deleted_at": self.now, "updated_at": self.now}
                 self._move_children(entity, other, crm_id)
                 self._note("merge", entity, other, row, {"merged_into_id": None}, {"merged_into_id": crm_id})
-            image = encode_loaded(values, self._wanted(row))
-            if current["loaded"] == image and current["deleted_at"] is None:
+            if current["loaded_hash"] == digest and current["deleted_at"] is None:
                 counts.unchanged += 1  # the source is as it was loaded last: nothing to merge, the CRM's edits stay
             else:
-                to_merge.append((row, values, {"id": crm_id, "image": image}))
+                to_merge.append((row, self._values(row, columns, resolve), {"id": crm_id, "digest": digest}))
         whole = self._rows(table, {current["id"] for _, _, current in to_merge})
         channels = self._channels(entity, set(whole))
         for row, values, current in to_merge:
             current |= whole[current["id"]]
+            current["image"] = encode_loaded(values, self._wanted(row))
+            if current["loaded"] == current["image"] and current["deleted_at"] is None:
+                counts.unchanged += 1  # the same after-image (its digest was another or none): nothing to write
+                continue
             changed, channels_changed = self._merge(entity, row, values, current, channels)
             if changed or channels_changed:
                 updates[(current["id"],)] = changed
@@ -246,7 +251,7 @@ class _Loader:
             else:
                 counts.unchanged += 1
         self.journal.update_each(table, {k: v for k, v in updates.items() if v})
-        for (row, values), crm_id in zip(to_create, self._create(entity, table, to_create)):
+        for (row, values, _), crm_id in zip(to_create, self._create(entity, table, to_create)):
             cluster_ids[row["cluster"]] = crm_id
             self._note("create", entity, crm_id, row, {}, values)
         counts.created += len(to_create)
@@ -267,13 +272,16 @@ class _Loader:
             return {ids[0]: 1}  # the usual case, without a Counter's cost
         return Counter(ids) if ids else _NO_LINKS
 
-    def _create(self, entity: str, table: Table, to_create: list[tuple[dict, dict]]) -> list[int]:
-        """Insert new records and all their phones and e-mails (a new record has no CRM edits); their ids."""
+    def _create(self, entity: str, table: Table, to_create: list[tuple[dict, dict, int]]) -> list[int]:
+        """Insert new records (row, values, digest) and all their phones and e-mails (a new record has no CRM
+        edits); their ids."""
         if not to_create:
             return []
-        wanted = [self._wanted(row) for row, _ in to_create]
-        rows = [(*values.values(), encode_loaded(values, w)) for (_, values), w in zip(to_create, wanted)]
-        columns = (*to_create[0][1], "loaded")
+        wanted = [self._wanted(row) for row, _, _ in to_create]
+        rows = [
+            (*values.values(), encode_loaded(values, w), digest) for (_, values, digest), w in zip(to_create, wanted)
+        ]
+        columns = (*to_create[0][1], "loaded", "loaded_hash")
         keys = self.journal.insert_values(table, columns, rows, {"created_at": self.now, "updated_at": self.now})
         ids = [k[0] for k in keys]
         owner = _OWNER[entity][0]
@@ -295,6 +303,19 @@ class _Loader:
         return values
 
     @staticmethod
+    def _image_inputs(golden: pd.DataFrame, columns: tuple[str, ...], resolve: dict) -> dict[str, Sequence]:
+        """What every record's after-image is made of (``_values`` and ``_wanted``), a column each (no records:
+        nothing, whatever columns the frame has)."""
+        if golden.empty:
+            return {}
+        inputs: dict[str, Sequence] = {c: golden[c] for c in columns}
+        for column, (source, ids) in resolve.items():
+            inputs[column] = [ids.get(c) if c is not None else None for c in golden[source]]
+        inputs["extra"] = [_json(e) for e in golden["extra"]]
+        inputs["phones"], inputs["emails"] = golden["phones"], golden["emails"]
+        return inputs
+
+    @staticmethod
     def _wanted(row: dict) -> dict[str, set[tuple]]:
         """The golden record's phones and e-mails as the CRM stores them."""
         return {
@@ -312,7 +333,7 @@ class _Loader:
     ) -> tuple[dict, bool]:
         """The three-way merge of one linked record: the columns to write, and whether phones/e-mails change.
 
-        ``current`` is the CRM row with ``image``, the after-image this load leaves."""
+        ``current`` is the CRM row with ``image``, the after-image this load leaves, and its ``digest``."""
         crm_id, loaded = current["id"], decode_loaded(current["loaded"])
         fields = merge_fields(values, current, loaded)
         wanted = self._wanted(row)
@@ -330,6 +351,8 @@ class _Loader:
             changed["updated_at"] = self.now
         if image != current["loaded"]:
             changed["loaded"] = image  # the new after-image (alone, it is no visible change)
+        if changed:
+            changed["loaded_hash"] = current["digest"]
         return changed, channels_changed
 
     def _conflicts(self, entity: str, crm_id: int, row: dict, conflicts: dict[str, tuple[object, object]]) -> None:

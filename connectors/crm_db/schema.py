@@ -8,6 +8,7 @@ Timestamps are naive UTC (MariaDB DATETIME has no time zone).
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Column,
     DateTime,
@@ -43,6 +44,9 @@ def _record_lifecycle(table: str) -> list[Column]:
         # JSON: the fields, phones and e-mails as crm-migrate last loaded them (the after-image of the
         # three-way merge): a field whose value differs from it was changed by a CRM user since.
         Column("loaded", LongText),
+        # A digest of the same after-image (``merge.loaded_digests``), written with it: a re-load compares
+        # it instead of encoding and reading every record's JSON (null: compared by ``loaded`` itself).
+        Column("loaded_hash", BigInteger),
     ]
 
 

@@ -46,7 +46,7 @@ from connectors.urls import mask_url
 from vocabulary.messages import text
 
 CHANGES_SHOWN = 5  # changed rows listed in a refusal; the rest are counted
-_IGNORED = {"updated_at", "loaded"}  # bookkeeping columns: their change alone is no change of substance
+_IGNORED = {"updated_at", "loaded", "loaded_hash"}  # bookkeeping columns: their change alone is no change of substance
 # Rows that live by the record they point at: removed with it (force). Other references are emptied.
 _DEPENDENT_TABLES = ("phones", "emails", "contact_companies")
 

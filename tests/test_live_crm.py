@@ -215,6 +215,22 @@ def test_a_dry_run_diff_shows_soft_deletes(target_url: str) -> None:
     assert len(deleted) == 7 and all(c["after"].startswith("deleted_at: ") for c in deleted)
 
 
+def test_a_record_retired_by_a_run_and_restored_by_a_crm_user_stays_restored(target_url: str) -> None:
+    """A soft-delete is written once, when the record's last source record goes; a CRM user who brings the
+    record back has decided, like one who deletes it: later runs, whose sources still lack it, leave it be."""
+    run(target_url, "ten", "r1")
+    retired = run(target_url, "a third", "r2", allow_deletes=True)
+    assert retired.companies.deleted == 7
+    gone = [c for c in rows(target_url, "companies") if c["deleted_at"] is not None]
+    restored = gone[0]["id"]
+    crm_user(target_url, update(s.companies).where(s.companies.c.id == restored).values(deleted_at=None))
+    before = snapshot(target_url)
+    again = run(target_url, "a third", "r3", allow_deletes=True)
+    assert again.companies.deleted == 0 and journal_of(target_url, "r3") == 0
+    assert snapshot(target_url) == before
+    assert next(c for c in rows(target_url, "companies") if c["id"] == restored)["deleted_at"] is None
+
+
 # -- undo over later changes ----------------------------------------------------------
 def test_undo_refuses_over_crm_users_edits_lists_them_and_force_overrides(target_url: str) -> None:
     run(target_url, "base", "r1")

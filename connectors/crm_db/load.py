@@ -600,10 +600,14 @@ class _Loader:
             ("company", s.companies, self.result.companies),
             ("contact", s.contacts, self.result.contacts),
         ):
+            # Only records that lose their last live link in this run: one retired earlier that a CRM user
+            # restored since (deleted_at cleared by hand) is the user's decision, and stays.
             dead = {
                 link["crm_id"]
                 for link in self.links.values()
-                if link["entity"] == entity and link["crm_id"] not in live[entity]
+                if link["entity"] == entity
+                and link["crm_id"] not in live[entity]
+                and (entity, link["crm_id"]) in self.live_at_start
             }
             for chunk in chunks(sorted(dead)):
                 where = table.c.id.in_(chunk) & table.c.deleted_at.is_(None)

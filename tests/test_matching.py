@@ -165,3 +165,17 @@ def test_survivorship_per_field_and_provenance() -> None:
     (row,) = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0, "b": 1}, rules).to_dict("records")
     assert row["address"] == "Москва, ул. Ленина, д. 1" and row["provenance"]["address"] == "b:1"
     assert row["name"] == "Ромашка" and row["provenance"]["name"] == "a:0"  # source priority
+
+
+def test_a_colleague_on_the_office_line_is_no_rival_partner() -> None:
+    firms = companies({"name": "Ромашка", "inn": "7707083893"})
+    people = contacts(
+        firms,
+        {"full_name": "Малышева Ксения", "company": "0"},
+        {"full_name": "Малышева Ксения", "phone": "+74951234567", "email": "info@romashka.ru", "company": "0"},
+        {"full_name": "Ильина Лариса", "phone": "+74951234567", "email": "info@romashka.ru", "company": "0"},
+    )
+    # the office line and mailbox make Ильина a strong match of the second record, but other names say
+    # another person: not a rival that would leave Малышева's two records a question
+    result = match_contacts(people, {("a", "0"): 0}, LIMITS)
+    assert clusters(result.frame) == [{"p0", "p1"}, {"p2"}]

@@ -29,6 +29,7 @@ from transforms.matching.blocking import (
 )
 from transforms.matching.comparisons import CONTACT_COMPARISONS, PairView
 from transforms.matching.engine import (
+    Caps,
     Entity,
     Matched,
     Record,
@@ -48,7 +49,7 @@ from vocabulary.messages import text
 _level = level_mask(CONTACT_COMPARISONS)
 
 
-def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
+def _caps(view: PairView, g: np.ndarray, worth: np.ndarray) -> Caps:
     same_company = _level(g, "company", "equal")
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")
@@ -70,7 +71,7 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
     def notes(e: int) -> list[str]:
         return [text("matching.namesake")] if namesake[e] else []
 
-    return may_merge, may_review, notes, np.zeros(len(g), dtype=bool)
+    return Caps(may_merge, may_review, notes, np.zeros(len(g), dtype=bool), names_differ)
 
 
 def _shown(features: dict) -> dict:

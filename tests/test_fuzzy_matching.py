@@ -6,6 +6,7 @@ import pandas as pd
 
 from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
 from transforms.matching import match_companies, match_contacts
+from transforms.matching.features import contact_features
 from transforms.review import ReviewFileError, parse_decisions, review_sheet
 from vocabulary.pairs import DECISION_COLUMNS, pair_key
 
@@ -245,3 +246,15 @@ def test_a_person_at_two_records_of_a_same_named_company_is_one_person() -> None
     assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
     merge = result.links.iloc[0]
     assert "company another record of a company with the same name" in merge["reasons"]
+
+
+def test_a_company_name_many_companies_bear_says_less_of_their_people() -> None:
+    names = ["ромашка"] * 40 + ["лютик", "лютик", "лютик"]
+    companies_of = list(range(40)) + [40, 40, 40]  # forty «Ромашка», one «Лютик» with three people
+    frame = pd.DataFrame(
+        {"last_name": "Иванов", "first_name": "Иван", "middle_name": None, "gender": None, "phones": [[]] * 43}
+        | {"emails": [[]] * 43, "name_key": "иванов иван"}
+    )
+    tf = contact_features(frame, companies_of, names)["company_key_tf"]
+    assert tf[0] > 2 * tf[-1]  # a «Лютик» counts once, however many of its people are listed
+    assert tf[-1] == tf[-2] == tf[-3]

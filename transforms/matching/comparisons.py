@@ -388,7 +388,7 @@ CONTACT_COMPARISONS: tuple[Comparison, ...] = (
         lambda v: v.missing("company"),
         (
             Level("equal", lambda v: v.equal("company"), 0.75, 1e-4, tf="company"),
-            Level("same_name", lambda v: v.equal("company_key"), 0.08, 1e-3),
+            Level("same_name", lambda v: v.equal("company_key"), 0.08, 1e-3, tf="company_key"),
             Level("different", always, 0.17, 0.999),
         ),
     ),

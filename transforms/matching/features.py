@@ -489,5 +489,15 @@ def contact_features(
     for name, prior in CONTACT_TF:
         _tf(features, name, prior)
     features["company_tf"] = value_tf([c or None for c in features["company"].tolist()], 1e-4)
+    features["company_key_tf"] = _name_tf(list(features["company_key"]), companies, 1e-3)
     features["issues"] = guard.per_record(len(frame))
     return features
+
+
+def _name_tf(names: list[str | None], companies: list[int | None], prior_u: float) -> np.ndarray:
+    """Per contact record: how common its company's name is among the companies (a company counted once,
+    however many of its people are listed) — a shared «Ромашка» says little, a rare name a lot."""
+    distinct = {(name, company) for name, company in zip(names, companies) if name is not None}
+    keys = [name for name, _ in sorted(distinct, key=repr)]
+    counts = dict(zip(keys, value_tf(keys, prior_u)))
+    return np.array([counts[name] if name is not None else 1.0 for name in names])

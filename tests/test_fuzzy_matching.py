@@ -6,7 +6,7 @@ import pandas as pd
 
 from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
 from transforms.matching import match_companies, match_contacts
-from transforms.matching.features import contact_features
+from transforms.matching.features import contact_features, contact_people
 from transforms.review import ReviewFileError, parse_decisions, review_sheet
 from vocabulary.pairs import DECISION_COLUMNS, pair_key
 
@@ -258,3 +258,33 @@ def test_a_company_name_many_companies_bear_says_less_of_their_people() -> None:
     tf = contact_features(frame, companies_of, names)["company_key_tf"]
     assert tf[0] > 2 * tf[-1]  # a «Лютик» counts once, however many of its people are listed
     assert tf[-1] == tf[-2] == tf[-3]
+
+
+def test_a_person_on_one_office_line_or_at_a_misspelt_record_of_the_company_is_one_person() -> None:
+    firms = companies(
+        {"name": 'ООО "Триада Плюс"'},
+        {"name": "ООО Траида Плюс", "city": "Омск"},  # the company matcher kept the typo apart
+        {"name": 'ООО "Лютик"'},
+        {"name": 'ООО "Василёк"'},
+    )
+    people = contacts(
+        firms,
+        {"full_name": "Петрова Екатерина Петровна", "company": "0"},
+        {"full_name": "ПЕТРОВА ЕКАТЕРИНА ПЕТРОВНА", "company": "1"},  # a record of a company with an alike name
+        {"full_name": "Орлов Василий Викторович", "phone": "+74951234567", "company": "2"},
+        {"full_name": "Орлов Василий", "phone": "84951234567", "company": "3"},  # one office line, one name
+    )
+    names = dict(zip(zip(firms["_source"], firms["_source_key"]), firms["name_key"]))
+    cluster_of = {("a", str(i)): i for i in range(4)}
+    result = match_contacts(people, cluster_of, LIMITS, company_names=names)
+    groups = clusters(result.frame)
+    assert groups == [{"p0", "p1"}, {"p2", "p3"}]
+
+
+def test_a_company_made_from_a_contacts_own_reference_knows_that_person() -> None:
+    firms = companies({"name": 'ООО "Лютик"'})
+    people = contacts(firms, {"full_name": "Иванов Иван", "phone": "+79161234567", "company": "0"})
+    made = ("contacts", "ref:лютик")  # the company the reference created: the contact is certainly its own
+    people = people.assign(_source="contacts", company_ref_record=None, company_record=[made])
+    created = pd.DataFrame({"_source": ["contacts", "a"], "_source_key": ["ref:лютик", "0"]})
+    assert contact_people(created, people) == [["+79161234567", "иванов иван"], []]

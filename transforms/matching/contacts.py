@@ -1,8 +1,9 @@
 """Contact matching: blocking rules, caps and the explanation's values for people.
 
 A person merges automatically only with corroboration — the same company, a shared mobile
-or a shared personal e-mail, the whole ФИО on one office line, or the surname and first name
-(or its initial) at another record of a company of the same name — and never when the
+or a shared personal e-mail, the surname and first name on one office line (the patronymic, when
+both give it, the same), or the surname and first name (or its initial) at another record of a
+company of the same or an alike name (a typo the company matcher could not settle) — and never when the
 surnames or first names differ (a surname two typos off merges only with the same company
 and a personal channel); the same full name at another company is a question (moved, or a
 namesake?). Colleagues share the office line and ``info@``: term frequencies make those
@@ -53,12 +54,13 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray) -> Caps:
     same_company = _level(g, "company", "equal")
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")
-    # the whole ФИО on one office line: colleagues share the line, not the patronymic as well
-    office = full & _level(g, "middle_name", "exact") & _level(g, "phone", "shared_landline")
-    # another record of a company of the same name (that the company matcher could not join) is as
-    # good as the same company for a surname with the same first name or its initial
+    # the surname and first name on one office line (the patronymic, when both say it, the same): colleagues
+    # share the line, not the name as well
+    office = full & ~_level(g, "middle_name", "initial", "typo", "different") & _level(g, "phone", "shared_landline")
+    # another record of a company of the same or an alike name (that the company matcher could not join) is
+    # as good as the same company for a surname with the same first name or its initial
     sibling_record = (
-        _level(g, "company", "same_name")
+        _level(g, "company", "same_name", "alike_name")
         & _level(g, "last_name", "exact")
         & _level(g, "first_name", "exact", "initial")
     )

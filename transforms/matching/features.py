@@ -376,8 +376,9 @@ def contact_people(companies: pd.DataFrame, contacts: pd.DataFrame | None) -> li
     """Per company record, who its contact records are: «surname first-name», their mobiles and
     personal e-mails — two records of one company share the people who work there.
 
-    Only contacts tied to their company by the row, a key or an INN count: a company found by its
-    name alone may be one of several namesakes, and would make them look alike."""
+    Only contacts tied to their company by the row, a key, an INN or their own reference (a company
+    made from what the contact says) count: a company found by its name alone may be one of several
+    namesakes, and would make them look alike."""
     own: dict[tuple, set[str]] = {}
     if contacts is not None and len(contacts):
         guard = _Guard()
@@ -386,8 +387,12 @@ def contact_people(companies: pd.DataFrame, contacts: pd.DataFrame | None) -> li
         emails = guard.each(_record_emails, "email", contacts["emails"], neutral=[])
         none = [None] * len(contacts)
         tied = [
-            isinstance(row, tuple) or bool(key) or bool(inn)
-            for row, key, inn in zip(*(contacts[c] if c in contacts else none for c in (REF_ROW, REF_KEY, REF_INN)))
+            isinstance(row, tuple) or bool(key) or bool(inn) or (isinstance(ref, tuple) and ref[0] == source)
+            for row, key, inn, ref, source in zip(
+                *(contacts[c] if c in contacts else none for c in (REF_ROW, REF_KEY, REF_INN)),
+                contacts[COMPANY_RECORD],
+                contacts[SOURCE],
+            )
         ]
         for ref, ok, surname, name, ps, es in zip(contacts[COMPANY_RECORD], tied, last, first, phones, emails):
             if not (ok and isinstance(ref, tuple)):

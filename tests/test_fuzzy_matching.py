@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
+from tests.test_matching import CONTACT_LIMITS, LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
 from transforms.matching import match_companies, match_contacts
 from transforms.matching.features import contact_features, contact_people
 from transforms.review import ReviewFileError, parse_decisions, review_sheet
@@ -86,7 +86,7 @@ def test_people_typo_at_one_company_and_namesakes_elsewhere() -> None:
         {"full_name": "Петров Иван", "company": "0"},
         {"full_name": "Петрова Ивана", "company": "0"},
     )  # another gender: never a pair
-    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1}, LIMITS)
+    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1}, CONTACT_LIMITS)
     assert {"p0", "p1"} in clusters(result.frame)
     pairs = {(p["left_key"], p["right_key"]): p for p in result.review.to_dict("records")}
     assert set(pairs) == {("p2", "p3")} and "namesake" in pairs[("p2", "p3")]["reasons"]
@@ -242,7 +242,7 @@ def test_a_person_at_two_records_of_a_same_named_company_is_one_person() -> None
         {"full_name": "Смирнова А.", "company": "1"},
     )
     names = dict(zip(zip(firms["_source"], firms["_source_key"]), firms["name_key"]))
-    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1, ("a", "2"): 2}, LIMITS, company_names=names)
+    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1, ("a", "2"): 2}, CONTACT_LIMITS, company_names=names)
     assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
     merge = result.links.iloc[0]
     assert "company another record of a company with the same name" in merge["reasons"]
@@ -276,7 +276,7 @@ def test_a_person_on_one_office_line_or_at_a_misspelt_record_of_the_company_is_o
     )
     names = dict(zip(zip(firms["_source"], firms["_source_key"]), firms["name_key"]))
     cluster_of = {("a", str(i)): i for i in range(4)}
-    result = match_contacts(people, cluster_of, LIMITS, company_names=names)
+    result = match_contacts(people, cluster_of, CONTACT_LIMITS, company_names=names)
     groups = clusters(result.frame)
     assert groups == [{"p0", "p1"}, {"p2", "p3"}]
 

@@ -24,6 +24,7 @@ from vocabulary.messages import set_language
 
 REGIONS = {"a": "RU", "b": "RU"}
 LIMITS = MatchingConfig().thresholds  # the defaults a run uses
+CONTACT_LIMITS = MatchingConfig().contacts.thresholds
 
 
 @pytest.fixture(autouse=True)
@@ -149,7 +150,7 @@ def test_people_merge_on_email_with_agreeing_names_only() -> None:
         {"full_name": "Иванов Иван", "company": "0"},
     )  # same name at the same company
     cluster_of = {("a", "0"): 0, ("a", "1"): 1}
-    result = match_contacts(people, cluster_of, LIMITS)
+    result = match_contacts(people, cluster_of, CONTACT_LIMITS)
     assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
     golden = golden_contacts(result.frame, cluster_of, {"a": 0})
     ivanov = golden[golden["last_name"] == "Иванов"].iloc[0]
@@ -177,5 +178,5 @@ def test_a_colleague_on_the_office_line_is_no_rival_partner() -> None:
     )
     # the office line and mailbox make Ильина a strong match of the second record, but other names say
     # another person: not a rival that would leave Малышева's two records a question
-    result = match_contacts(people, {("a", "0"): 0}, LIMITS)
+    result = match_contacts(people, {("a", "0"): 0}, CONTACT_LIMITS)
     assert clusters(result.frame) == [{"p0", "p1"}, {"p2"}]

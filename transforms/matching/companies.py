@@ -160,8 +160,8 @@ def _caps(features: dict) -> Callable[[PairView, np.ndarray, np.ndarray], Caps]:
         # and no two cities
         settled = _level(g, "inn", "equal") & (_level(g, "kpp", "equal") | (no_kpp & ~one_branch & ~other_office))
         # names that are not one (another word, another number or sign) without an identifier agreeing
-        contradicted = (differ | sibling) & ~ident
-        return Caps(may_merge, may_review, notes, settled, contradicted)
+        no_rival = (differ | sibling) & ~ident
+        return Caps(may_merge, may_review, notes, settled, no_rival)
 
     return caps
 

@@ -9,7 +9,8 @@ and a personal channel); the same full name at another company is a question (mo
 namesake?). Colleagues share the office line and ``info@``: term frequencies make those
 weigh little. The hard rules for people (``rules.py``) hold in every cluster, and a record
 with only a surname or only a first name («Ольга» on the office line) may join one person,
-never join two.
+never join two; an incomplete name that fits two different people of its company («Акимов А.Д.»
+next to Андрей and Алексей Дмитриевич) merges only on a personal phone or e-mail.
 """
 
 from __future__ import annotations
@@ -67,13 +68,16 @@ def _caps(view: PairView, g: np.ndarray, worth: np.ndarray) -> Caps:
     namesake = full & ~same_company & ~personal & ~office & ~sibling_record
     names_differ = _level(g, "last_name", "different") | _level(g, "first_name", "different")
     misspelt = _level(g, "last_name", "similar_80") & ~(same_company & personal)  # «Титов» / «Титв»
-    may_merge = (same_company | sibling_record | personal | office) & ~names_differ & ~misspelt
+    # an incomplete name that fits two different people of the company: the company says neither (a
+    # personal channel still does)
+    fits_several = (view.left("fits_several") | view.right("fits_several")) & ~personal
+    may_merge = (personal | ((same_company | sibling_record | office) & ~fits_several)) & ~names_differ & ~misspelt
     may_review = np.ones(len(g), dtype=bool)
 
     def notes(e: int) -> list[str]:
         return [text("matching.namesake")] if namesake[e] else []
 
-    return Caps(may_merge, may_review, notes, np.zeros(len(g), dtype=bool), names_differ)
+    return Caps(may_merge, may_review, notes, np.zeros(len(g), dtype=bool), names_differ | fits_several)
 
 
 def _shown(features: dict) -> dict:

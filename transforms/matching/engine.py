@@ -84,7 +84,7 @@ class Caps:
     may_review: np.ndarray  # bool: worth a reviewer's look at all
     notes: Callable[[int], list[str]]  # pair → the caps' extra reasons, for its explanation
     settled: np.ndarray  # bool: the identifiers alone say one entity
-    contradicted: np.ndarray  # bool: the records say two entities (other names): never a rival partner
+    no_rival: np.ndarray  # bool: the records say two entities (other names), or cannot say which: never a rival
 
 
 @dataclass
@@ -213,7 +213,7 @@ def run(
         (p >= thresholds.auto_merge) & caps.may_merge,
         (p >= thresholds.review) & caps.may_review,
         (total >= prior) & caps.may_merge,
-        (p >= thresholds.auto_merge) & ~caps.contradicted,
+        (p >= thresholds.auto_merge) & ~caps.no_rival,
         caps.settled,
     )
 

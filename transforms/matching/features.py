@@ -24,7 +24,7 @@ from transforms.cells import failure, fold
 from transforms.company_names import parse_company_name
 from transforms.emails import COMMON_DOMAINS
 from transforms.matching.model import value_tf
-from transforms.matching.rules import person_gender
+from transforms.matching.rules import name_clash, person_gender
 from transforms.matching.translit import translit_key
 from vocabulary.fields import COMPANY_RECORD, ISSUES, REF_INN, REF_KEY, REF_ROW, SOURCE, SOURCE_KEY
 from vocabulary.messages import field_label, text
@@ -495,8 +495,39 @@ def contact_features(
         _tf(features, name, prior)
     features["company_tf"] = value_tf([c or None for c in features["company"].tolist()], 1e-4)
     features["company_key_tf"] = _name_tf(list(features["company_key"]), companies, 1e-3)
+    features["fits_several"] = _fits_several(features)
     features["issues"] = guard.per_record(len(frame))
     return features
+
+
+def _fits_several(features: dict) -> np.ndarray:
+    """Per contact record: whether its name, incomplete (an initial for the first name, or no surname),
+    fits two people of its company whose full names say they are different — «Акимов А.Д.» where
+    Андрей and Алексей Дмитриевич Акимовы both work: an initial that fits both says neither."""
+    last, first, middle, company = (features[f] for f in ("last", "first", "middle", "company"))
+    staff: dict[int, list[int]] = {}
+    for i, c in enumerate(company.tolist()):
+        if c and first[i]:
+            staff.setdefault(c, []).append(i)
+    out = np.zeros(len(company), dtype=bool)
+    for members in staff.values():
+        named = [j for j in members if last[j] and len(first[j]) > 1]
+        for i in members:
+            if last[i] and len(first[i]) > 1:
+                continue
+            fits = [j for j in named if _fits(i, j, last, first, middle)]
+            out[i] = any(_differ(x, y, first, middle) for k, x in enumerate(fits) for y in fits[k + 1 :])
+    return out
+
+
+def _fits(i: int, j: int, last, first, middle) -> bool:
+    """Whether full-named record ``j`` may be the person incompletely named by record ``i``."""
+    return (not last[i] or last[i] == last[j]) and not _differ(i, j, first, middle)
+
+
+def _differ(x: int, y: int, first, middle) -> bool:
+    """Whether two records' first names or patronymics cannot be one person's."""
+    return name_clash(first[x], first[y]) or bool(middle[x] and middle[y] and name_clash(middle[x], middle[y]))
 
 
 def _name_tf(names: list[str | None], companies: list[int | None], prior_u: float) -> np.ndarray:

@@ -137,16 +137,43 @@ class TargetConfig(_Strict):
         return v
 
 
-class MatchingConfig(_Strict):
+class _Thresholds(_Strict):
+    """Match probabilities of the Fellegi–Sunter model for one entity (README «Matching»)."""
+
+    @model_validator(mode="after")
+    def _ordered(self) -> _Thresholds:
+        if self.review > self.auto_merge:
+            raise ValueError(text("config.review_above_auto_merge", review=self.review, auto_merge=self.auto_merge))
+        return self
+
+    @property
+    def thresholds(self) -> Thresholds:
+        return Thresholds(review=self.review, auto_merge=self.auto_merge)
+
+
+class ContactThresholds(_Thresholds):
+    """People's own thresholds (``matching.contacts``): a person merges automatically only with the
+    caps' corroboration (the same company, a personal channel…), so a lower probability suffices."""
+
+    # From this probability a pair of contact records goes to the review queue.
+    review: float = Field(default=0.5, gt=0, lt=1)
+    # From this probability a pair of contact records merges without review.
+    auto_merge: float = Field(default=0.93, gt=0, lt=1)
+
+
+class MatchingConfig(_Thresholds):
     """Duplicate detection (README «Matching»): match probabilities of the Fellegi–Sunter model.
 
     The only place the defaults are defined; the matcher takes them from this object.
+    ``review`` and ``auto_merge`` are the companies'; ``contacts`` holds the people's.
     """
 
     # From this probability a pair goes to the review queue (when no rule settles it).
     review: float = Field(default=0.5, gt=0, lt=1)
     # From this probability a pair merges without review (when the caps and hard rules allow).
     auto_merge: float = Field(default=0.97, gt=0, lt=1)
+    # The same two for contact records.
+    contacts: ContactThresholds = Field(default_factory=ContactThresholds)
     # Per field, which source record's value the golden record keeps (transforms/golden.py);
     # a field not named here: source_priority (the order of `sources:`).
     survivorship: dict[str, Literal["source_priority", "most_complete", "most_recent", "valid"]] = Field(
@@ -157,16 +184,6 @@ class MatchingConfig(_Strict):
     @classmethod
     def _known_survivorship_fields(cls, v: dict[str, str]) -> dict[str, str]:
         return _known_fields(v, tuple(dict.fromkeys(CRM_COMPANY_COLUMNS + CRM_CONTACT_COLUMNS)))
-
-    @model_validator(mode="after")
-    def _ordered(self) -> MatchingConfig:
-        if self.review > self.auto_merge:
-            raise ValueError(text("config.review_above_auto_merge", review=self.review, auto_merge=self.auto_merge))
-        return self
-
-    @property
-    def thresholds(self) -> Thresholds:
-        return Thresholds(review=self.review, auto_merge=self.auto_merge)
 
 
 # -- crm: the SaaS CRM golden records are delivered into (`push`, DESIGN §3) --------------------

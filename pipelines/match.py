@@ -39,16 +39,19 @@ def matched(
     config = migration.load()
     url = target.resolve(config)
     decisions = read_decisions(url)
-    limits = config.matching.thresholds
     index, delta, validated = _incremental(config, url, target.full, validated, normalised)
     stored = {
         entity: _stored(index, entity, frame, delta) if index and delta else None
         for entity, frame in (("company", validated.companies), ("contact", validated.contacts))
     }
-    companies = match_companies(validated.companies, limits, decisions, stored["company"], validated.contacts)
+    companies = match_companies(
+        validated.companies, config.matching.thresholds, decisions, stored["company"], validated.contacts
+    )
     company_cluster = cluster_of(companies.frame)
     names = dict(zip(zip(companies.frame[SOURCE], companies.frame[SOURCE_KEY]), companies.frame["name_key"]))
-    contacts = match_contacts(validated.contacts, company_cluster, limits, decisions, stored["contact"], names)
+    contacts = match_contacts(
+        validated.contacts, company_cluster, config.matching.contacts.thresholds, decisions, stored["contact"], names
+    )
     links = pd.concat([companies.links, contacts.links], ignore_index=True)
     review = pd.concat([companies.review, contacts.review], ignore_index=True)
     for line in companies.ignored_decisions + contacts.ignored_decisions + companies.splits + contacts.splits:

@@ -80,6 +80,8 @@ sources:
             "sources[0] (два слова).name: 'два слова' не подходит под шаблон",
         ),
         ("name: t\ntarget: {url: 'sqlite:///crm.db'}\nsources: []\n", "sources: нужен хотя бы 1 элемент"),
+        (BASE + "matching: {contacts: {review: 0.95}}\n", "review (0.95) не может быть больше auto_merge (0.93)"),
+        (BASE + "matching: {contacts: {auto_merge: 1.5}}\n", "matching.contacts.auto_merge:"),
     ],
 )
 def test_bad_config_gives_one_line_naming_the_key(tmp_path: Path, body: str, message: str) -> None:
@@ -126,3 +128,11 @@ def test_sample_like_config_loads(tmp_path: Path) -> None:
     assert config.source("buh").key == "Код"
     with pytest.raises(ConfigError, match="нет источника с именем 'x'"):
         config.source("x")
+
+
+def test_people_have_their_own_thresholds(tmp_path: Path) -> None:
+    body = BASE + "matching: {auto_merge: 0.99, contacts: {auto_merge: 0.9}}\n"
+    matching = load_config(write(tmp_path, body)).matching
+    assert (matching.thresholds.auto_merge, matching.contacts.thresholds.auto_merge) == (0.99, 0.9)
+    default = load_config(write(tmp_path, BASE)).matching
+    assert (default.thresholds.auto_merge, default.contacts.thresholds.auto_merge) == (0.97, 0.93)

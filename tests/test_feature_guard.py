@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_bad_input import hostile_text
-from tests.test_matching import LIMITS, companies, contacts, english  # noqa: F401 — English texts
+from tests.test_matching import CONTACT_LIMITS, LIMITS, companies, contacts, english  # noqa: F401 — English texts
 from transforms.emails import parse_emails
 from transforms.matching import CLUSTER, features, match_companies, match_contacts
 from transforms.matching.features import company_features, contact_features
@@ -147,7 +147,7 @@ def test_the_matchers_cluster_every_hostile_record(company_cells: list[dict], co
     assert len(matched.frame) == len(company_cells) and matched.frame[CLUSTER].notna().all()
     people = contacts(plain, *({"full_name": "Иванов Иван", "company": str(i)} for i in range(len(contact_cells))))
     of = dict(zip(zip(matched.frame["_source"], matched.frame["_source_key"]), matched.frame[CLUSTER]))
-    matched_people = match_contacts(_patched(people, contact_cells), of, LIMITS)
+    matched_people = match_contacts(_patched(people, contact_cells), of, CONTACT_LIMITS)
     assert len(matched_people.frame) == len(contact_cells) and matched_people.frame[CLUSTER].notna().all()
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
+from tests.test_matching import CONTACT_LIMITS, LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
 from transforms.matching import match_companies, match_contacts
+from transforms.matching.features import contact_features, contact_people
 from transforms.review import ReviewFileError, parse_decisions, review_sheet
 from vocabulary.pairs import DECISION_COLUMNS, pair_key
 
@@ -85,7 +86,7 @@ def test_people_typo_at_one_company_and_namesakes_elsewhere() -> None:
         {"full_name": "Петров Иван", "company": "0"},
         {"full_name": "Петрова Ивана", "company": "0"},
     )  # another gender: never a pair
-    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1}, LIMITS)
+    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1}, CONTACT_LIMITS)
     assert {"p0", "p1"} in clusters(result.frame)
     pairs = {(p["left_key"], p["right_key"]): p for p in result.review.to_dict("records")}
     assert set(pairs) == {("p2", "p3")} and "namesake" in pairs[("p2", "p3")]["reasons"]
@@ -241,7 +242,49 @@ def test_a_person_at_two_records_of_a_same_named_company_is_one_person() -> None
         {"full_name": "Смирнова А.", "company": "1"},
     )
     names = dict(zip(zip(firms["_source"], firms["_source_key"]), firms["name_key"]))
-    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1, ("a", "2"): 2}, LIMITS, company_names=names)
+    result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1, ("a", "2"): 2}, CONTACT_LIMITS, company_names=names)
     assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
     merge = result.links.iloc[0]
     assert "company another record of a company with the same name" in merge["reasons"]
+
+
+def test_a_company_name_many_companies_bear_says_less_of_their_people() -> None:
+    names = ["ромашка"] * 40 + ["лютик", "лютик", "лютик"]
+    companies_of = list(range(40)) + [40, 40, 40]  # forty «Ромашка», one «Лютик» with three people
+    frame = pd.DataFrame(
+        {"last_name": "Иванов", "first_name": "Иван", "middle_name": None, "gender": None, "phones": [[]] * 43}
+        | {"emails": [[]] * 43, "name_key": "иванов иван"}
+    )
+    tf = contact_features(frame, companies_of, names)["company_key_tf"]
+    assert tf[0] > 2 * tf[-1]  # a «Лютик» counts once, however many of its people are listed
+    assert tf[-1] == tf[-2] == tf[-3]
+
+
+def test_a_person_on_one_office_line_or_at_a_misspelt_record_of_the_company_is_one_person() -> None:
+    firms = companies(
+        {"name": 'ООО "Триада Плюс"'},
+        {"name": "ООО Траида Плюс", "city": "Омск"},  # the company matcher kept the typo apart
+        {"name": 'ООО "Лютик"'},
+        {"name": 'ООО "Василёк"'},
+    )
+    people = contacts(
+        firms,
+        {"full_name": "Петрова Екатерина Петровна", "company": "0"},
+        {"full_name": "ПЕТРОВА ЕКАТЕРИНА ПЕТРОВНА", "company": "1"},  # a record of a company with an alike name
+        {"full_name": "Орлов Василий Викторович", "phone": "+74951234567", "company": "2"},
+        {"full_name": "Орлов Василий", "phone": "84951234567", "company": "3"},  # one office line, one name
+    )
+    names = dict(zip(zip(firms["_source"], firms["_source_key"]), firms["name_key"]))
+    cluster_of = {("a", str(i)): i for i in range(4)}
+    result = match_contacts(people, cluster_of, CONTACT_LIMITS, company_names=names)
+    groups = clusters(result.frame)
+    assert groups == [{"p0", "p1"}, {"p2", "p3"}]
+
+
+def test_a_company_made_from_a_contacts_own_reference_knows_that_person() -> None:
+    firms = companies({"name": 'ООО "Лютик"'})
+    people = contacts(firms, {"full_name": "Иванов Иван", "phone": "+79161234567", "company": "0"})
+    made = ("contacts", "ref:лютик")  # the company the reference created: the contact is certainly its own
+    people = people.assign(_source="contacts", company_ref_record=None, company_record=[made])
+    created = pd.DataFrame({"_source": ["contacts", "a"], "_source_key": ["ref:лютик", "0"]})
+    assert contact_people(created, people) == [["+79161234567", "иванов иван"], []]

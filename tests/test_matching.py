@@ -24,6 +24,7 @@ from vocabulary.messages import set_language
 
 REGIONS = {"a": "RU", "b": "RU"}
 LIMITS = MatchingConfig().thresholds  # the defaults a run uses
+CONTACT_LIMITS = MatchingConfig().contacts.thresholds
 
 
 @pytest.fixture(autouse=True)
@@ -149,7 +150,7 @@ def test_people_merge_on_email_with_agreeing_names_only() -> None:
         {"full_name": "Иванов Иван", "company": "0"},
     )  # same name at the same company
     cluster_of = {("a", "0"): 0, ("a", "1"): 1}
-    result = match_contacts(people, cluster_of, LIMITS)
+    result = match_contacts(people, cluster_of, CONTACT_LIMITS)
     assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
     golden = golden_contacts(result.frame, cluster_of, {"a": 0})
     ivanov = golden[golden["last_name"] == "Иванов"].iloc[0]
@@ -165,3 +166,17 @@ def test_survivorship_per_field_and_provenance() -> None:
     (row,) = golden_companies(match_companies(frame, LIMITS).frame, {"a": 0, "b": 1}, rules).to_dict("records")
     assert row["address"] == "Москва, ул. Ленина, д. 1" and row["provenance"]["address"] == "b:1"
     assert row["name"] == "Ромашка" and row["provenance"]["name"] == "a:0"  # source priority
+
+
+def test_a_colleague_on_the_office_line_is_no_rival_partner() -> None:
+    firms = companies({"name": "Ромашка", "inn": "7707083893"})
+    people = contacts(
+        firms,
+        {"full_name": "Малышева Ксения", "company": "0"},
+        {"full_name": "Малышева Ксения", "phone": "+74951234567", "email": "info@romashka.ru", "company": "0"},
+        {"full_name": "Ильина Лариса", "phone": "+74951234567", "email": "info@romashka.ru", "company": "0"},
+    )
+    # the office line and mailbox make Ильина a strong match of the second record, but other names say
+    # another person: not a rival that would leave Малышева's two records a question
+    result = match_contacts(people, {("a", "0"): 0}, CONTACT_LIMITS)
+    assert clusters(result.frame) == [{"p0", "p1"}, {"p2"}]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tests.test_fuzzy_matching import decisions
-from tests.test_matching import LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
+from tests.test_matching import CONTACT_LIMITS, LIMITS, clusters, companies, contacts, english  # noqa: F401 — English texts
 from transforms.column_mapping import ColumnMapping
 from transforms.matching import CLUSTER, match_companies, match_contacts
 from transforms.matching.rules import name_clash
@@ -135,9 +135,9 @@ def test_no_person_cluster_breaks_a_rule_and_order_does_not_matter(records: list
     firms = companies({"name": "Ромашка", "inn": "7707083893"}, {"name": "Лютик", "inn": "7736050003"})
     people = contacts(firms, *records)
     cluster_of = {("a", "0"): 0, ("a", "1"): 1}
-    first = match_contacts(people, cluster_of, LIMITS)
+    first = match_contacts(people, cluster_of, CONTACT_LIMITS)
     assert _people_violations(first.frame) == []
-    assert _result(match_contacts(_shuffled(people, seed), cluster_of, LIMITS)) == _result(first)
+    assert _result(match_contacts(_shuffled(people, seed), cluster_of, CONTACT_LIMITS)) == _result(first)
 
 
 def test_a_same_decision_cannot_chain_a_branch_into_its_head_office() -> None:  # issue 9 (a)
@@ -188,7 +188,7 @@ def test_a_first_name_only_record_never_bridges_two_people() -> None:  # issue 9
         {"full_name": "Иванов Алексей", "company": "0"},
         {"full_name": "Иванов А.", "company": "0"},
     )
-    result = match_contacts(people, {("a", "0"): 0}, LIMITS)
+    result = match_contacts(people, {("a", "0"): 0}, CONTACT_LIMITS)
     groups = clusters(result.frame)
     assert not any({"p0", "p1"} <= g for g in groups) and not any({"p3", "p4"} <= g for g in groups)
 
@@ -244,3 +244,20 @@ def test_a_company_only_row_of_a_mixed_sheet_makes_no_contact() -> None:  # issu
     assert list(records.contacts["full_name"]) == ["Иванов Иван"]
     romashka = records.companies.iloc[0]
     assert (romashka["phone"], romashka["email"]) == ("+74951234567", "info@romashka.ru")
+
+
+def test_initials_that_fit_two_colleagues_join_neither() -> None:  # issue 9 (e), «Иванов А.»
+    firms = companies({"name": "Ромашка", "inn": "7707083893"})
+    people = contacts(
+        firms,
+        {"full_name": "Акимов Андрей Дмитриевич", "company": "0"},
+        {"full_name": "Акимов Алексей Дмитриевич", "company": "0"},
+        {"full_name": "Акимов А.Д.", "phone": "+79161234567", "company": "0"},
+        {"full_name": "Акимов А. Д.", "phone": "+79161234567", "company": "0"},  # one mobile: one of them
+        {"full_name": "Петрова Ольга", "company": "0"},
+        {"full_name": "Петрова О.", "company": "0"},  # one Ольга at the company: the initial is hers
+    )
+    result = match_contacts(people, {("a", "0"): 0}, CONTACT_LIMITS)
+    assert clusters(result.frame) == [{"p0"}, {"p1"}, {"p2", "p3"}, {"p4", "p5"}]
+    questions = {(p["left_key"], p["right_key"]) for p in result.review.to_dict("records")}
+    assert {("p0", "p2"), ("p1", "p2")} <= questions  # which Акимов? a person decides

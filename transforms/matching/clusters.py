@@ -10,8 +10,8 @@ and each union is allowed only when the two *clusters* obey every hard rule
 (``transforms.matching.rules``), a reviewer's ``different`` and the bridge rule. Nothing
 depends on the order rows came in, so neither do clusters, golden records or review pairs.
 
-Before the pass, a record whose two best partners are not one company (another INN, or
-the model says they differ) and whose evidence does not clearly prefer one of them —
+Before the pass, a record whose two best partners are not one company (another INN, a cap,
+or their fields' evidence against it) and whose evidence does not clearly prefer one of them —
 an INN-less «Альфа» next to two Moscow «Альфа», an INN without KPP next to a head office
 and a branch in the same city — is *ambiguous*: its pairs become review pairs.
 
@@ -121,8 +121,8 @@ class Scored:
     weight: np.ndarray  # bits
     auto: np.ndarray  # bool: may merge without review
     review: np.ndarray  # bool: worth a reviewer's look when not merged
-    plausible: np.ndarray | None = None  # bool: no cap forbids a merge and the review threshold is reached
-    strong: np.ndarray | None = None  # bool: the merge threshold is reached, whatever the caps say
+    plausible: np.ndarray | None = None  # bool: no cap forbids a merge and the fields' evidence is not against it
+    strong: np.ndarray | None = None  # bool: the merge threshold is reached, caps aside (not a contradiction)
     settled: np.ndarray | None = None  # bool: the identifiers say one entity (same INN and KPP): never ambiguous
 
     def lookup(self, n: int) -> tuple[np.ndarray, np.ndarray]:

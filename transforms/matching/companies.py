@@ -47,6 +47,7 @@ from transforms.matching.blocking import (
 )
 from transforms.matching.comparisons import COMPANY_COMPARISONS, PairView
 from transforms.matching.engine import (
+    Caps,
     Entity,
     Matched,
     Thresholds,
@@ -85,8 +86,8 @@ def _review_only_levels(g: np.ndarray) -> np.ndarray:
     return out
 
 
-def _caps(features: dict) -> callable:
-    def caps(view: PairView, g: np.ndarray, worth: np.ndarray):
+def _caps(features: dict) -> Callable[[PairView, np.ndarray, np.ndarray], Caps]:
+    def caps(view: PairView, g: np.ndarray, worth: np.ndarray) -> Caps:
         ident = _level(g, "inn", "equal") | _level(g, "ogrn", "equal")
         channel = _level(g, "phone", "shared_mobile", "shared_landline") | _level(g, "email", "shared_personal")
         shared = channel | _level(g, "people", "shared_person")
@@ -158,7 +159,9 @@ def _caps(features: dict) -> callable:
         # the same INN and KPP, or the same INN with no KPP on either side, no branch label on one only
         # and no two cities
         settled = _level(g, "inn", "equal") & (_level(g, "kpp", "equal") | (no_kpp & ~one_branch & ~other_office))
-        return may_merge, may_review, notes, settled
+        # names that are not one (another word, another number or sign) without an identifier agreeing
+        no_rival = (differ | sibling) & ~ident
+        return Caps(may_merge, may_review, notes, settled, no_rival)
 
     return caps
 

@@ -388,8 +388,9 @@ CONTACT_COMPARISONS: tuple[Comparison, ...] = (
         lambda v: v.missing("company"),
         (
             Level("equal", lambda v: v.equal("company"), 0.75, 1e-4, tf="company"),
-            Level("same_name", lambda v: v.equal("company_key"), 0.08, 1e-3),
-            Level("different", always, 0.17, 0.999),
+            Level("same_name", lambda v: v.equal("company_key"), 0.08, 1e-3, tf="company_key"),
+            Level("alike_name", lambda v: v.typo("company_key") | (v.similarity("company_key") >= 90), 0.03, 1e-3),
+            Level("different", always, 0.14, 0.999),
         ),
     ),
     Comparison(

@@ -1,14 +1,16 @@
 """Contact matching: blocking rules, caps and the explanation's values for people.
 
 A person merges automatically only with corroboration — the same company, a shared mobile
-or a shared personal e-mail, the whole ФИО on one office line, or the surname and first name
-(or its initial) at another record of a company of the same name — and never when the
+or a shared personal e-mail, the surname and first name on one office line (the patronymic, when
+both give it, the same), or the surname and first name (or its initial) at another record of a
+company of the same or an alike name (a typo the company matcher could not settle) — and never when the
 surnames or first names differ (a surname two typos off merges only with the same company
 and a personal channel); the same full name at another company is a question (moved, or a
 namesake?). Colleagues share the office line and ``info@``: term frequencies make those
 weigh little. The hard rules for people (``rules.py``) hold in every cluster, and a record
 with only a surname or only a first name («Ольга» on the office line) may join one person,
-never join two.
+never join two; an incomplete name that fits two different people of its company («Акимов А.Д.»
+next to Андрей and Алексей Дмитриевич) merges only on a personal phone or e-mail.
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from transforms.matching.blocking import (
 )
 from transforms.matching.comparisons import CONTACT_COMPARISONS, PairView
 from transforms.matching.engine import (
+    Caps,
     Entity,
     Matched,
     Record,
@@ -48,29 +51,33 @@ from vocabulary.messages import text
 _level = level_mask(CONTACT_COMPARISONS)
 
 
-def _caps(view: PairView, g: np.ndarray, worth: np.ndarray):
+def _caps(view: PairView, g: np.ndarray, worth: np.ndarray) -> Caps:
     same_company = _level(g, "company", "equal")
     personal = _level(g, "phone", "shared_mobile") | _level(g, "email", "shared_personal")
     full = _level(g, "last_name", "exact") & _level(g, "first_name", "exact")
-    # the whole ФИО on one office line: colleagues share the line, not the patronymic as well
-    office = full & _level(g, "middle_name", "exact") & _level(g, "phone", "shared_landline")
-    # another record of a company of the same name (that the company matcher could not join) is as
-    # good as the same company for a surname with the same first name or its initial
+    # the surname and first name on one office line (the patronymic, when both say it, the same): colleagues
+    # share the line, not the name as well
+    office = full & ~_level(g, "middle_name", "initial", "typo", "different") & _level(g, "phone", "shared_landline")
+    # another record of a company of the same or an alike name (that the company matcher could not join) is
+    # as good as the same company for a surname with the same first name or its initial
     sibling_record = (
-        _level(g, "company", "same_name")
+        _level(g, "company", "same_name", "alike_name")
         & _level(g, "last_name", "exact")
         & _level(g, "first_name", "exact", "initial")
     )
     namesake = full & ~same_company & ~personal & ~office & ~sibling_record
     names_differ = _level(g, "last_name", "different") | _level(g, "first_name", "different")
     misspelt = _level(g, "last_name", "similar_80") & ~(same_company & personal)  # «Титов» / «Титв»
-    may_merge = (same_company | sibling_record | personal | office) & ~names_differ & ~misspelt
+    # an incomplete name that fits two different people of the company: the company says neither (a
+    # personal channel still does)
+    fits_several = (view.left("fits_several") | view.right("fits_several")) & ~personal
+    may_merge = (personal | ((same_company | sibling_record | office) & ~fits_several)) & ~names_differ & ~misspelt
     may_review = np.ones(len(g), dtype=bool)
 
     def notes(e: int) -> list[str]:
         return [text("matching.namesake")] if namesake[e] else []
 
-    return may_merge, may_review, notes, np.zeros(len(g), dtype=bool)
+    return Caps(may_merge, may_review, notes, np.zeros(len(g), dtype=bool), names_differ | fits_several)
 
 
 def _shown(features: dict) -> dict:

@@ -77,6 +77,17 @@ def stable_order(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 @dataclass
+class Caps:
+    """What the probability alone may not decide, per candidate pair (an entity's ``caps``)."""
+
+    may_merge: np.ndarray  # bool: no cap keeps the pair from merging automatically
+    may_review: np.ndarray  # bool: worth a reviewer's look at all
+    notes: Callable[[int], list[str]]  # pair → the caps' extra reasons, for its explanation
+    settled: np.ndarray  # bool: the identifiers alone say one entity
+    no_rival: np.ndarray  # bool: the records say two entities (other names), or cannot say which: never a rival
+
+
+@dataclass
 class Entity:
     """What differs between companies and people."""
 
@@ -84,11 +95,8 @@ class Entity:
     comparisons: tuple[Comparison, ...]
     facets: Sequence[Facet]
     shown: dict[str, Callable[[int, int], str]]  # comparison field → the two values, as a reader sees them
-    # (view, gammas, pairs worth a look) → (may merge automatically, may be reviewed, notes: pair → extra reasons,
-    # settled: the identifiers alone say one entity); costly checks need only be made on the pairs worth a look
-    caps: Callable[
-        [PairView, np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray, Callable[[int], list[str]], np.ndarray]
-    ]
+    # (view, gammas, pairs worth a look) → the caps; costly checks need only be made on the pairs worth a look
+    caps: Callable[[PairView, np.ndarray, np.ndarray], Caps]
     exact_values: dict[str, list]  # features whose u is the exact collision chance
     # EM sessions: (blocking rules whose pairs are used, comparisons whose m is learnt on them)
     sessions: tuple[tuple[frozenset[str], frozenset[str]], ...] = ()
@@ -197,16 +205,16 @@ def run(
     w = model.pair_weights(g, view)
     total = w.sum(axis=1) + prior
     p = probability(total)
-    may_merge, may_review, extra, settled = entity.caps(view, g, p >= thresholds.review)
+    caps = entity.caps(view, g, p >= thresholds.review)
     scored = Scored(
         a,
         b,
         total,
-        (p >= thresholds.auto_merge) & may_merge,
-        (p >= thresholds.review) & may_review,
-        (p >= thresholds.review) & may_merge,
-        p >= thresholds.auto_merge,
-        settled,
+        (p >= thresholds.auto_merge) & caps.may_merge,
+        (p >= thresholds.review) & caps.may_review,
+        (total >= prior) & caps.may_merge,
+        (p >= thresholds.auto_merge) & ~caps.no_rival,
+        caps.settled,
     )
 
     state = ClusterState(entity.facets, {f.name: features[f.name] for f in entity.facets}, partial)
@@ -218,8 +226,8 @@ def run(
     decided = _decided_mask(a, b, n, same + different)
     reviewed = review_edges(state, scored, outcome, labels, decided)
 
-    links = _link_rows(entity, records, outcome, g, w, p, a, b, extra)
-    review = _review_rows(entity, records, reviewed, outcome, g, w, p, a, b, extra)
+    links = _link_rows(entity, records, outcome, g, w, p, a, b, caps.notes)
+    review = _review_rows(entity, records, reviewed, outcome, g, w, p, a, b, caps.notes)
     ignored = _pair_notes("matching.ignored_decision", entity.name, records, outcome.ignored_decisions)
     splits = _pair_notes("matching.split", entity.name, records, outcome.split)
     stats = {

@@ -24,7 +24,7 @@ from transforms.cells import failure, fold
 from transforms.company_names import parse_company_name
 from transforms.emails import COMMON_DOMAINS
 from transforms.matching.model import value_tf
-from transforms.matching.rules import person_gender
+from transforms.matching.rules import name_clash, person_gender
 from transforms.matching.translit import translit_key
 from vocabulary.fields import COMPANY_RECORD, ISSUES, REF_INN, REF_KEY, REF_ROW, SOURCE, SOURCE_KEY
 from vocabulary.messages import field_label, text
@@ -376,8 +376,9 @@ def contact_people(companies: pd.DataFrame, contacts: pd.DataFrame | None) -> li
     """Per company record, who its contact records are: «surname first-name», their mobiles and
     personal e-mails — two records of one company share the people who work there.
 
-    Only contacts tied to their company by the row, a key or an INN count: a company found by its
-    name alone may be one of several namesakes, and would make them look alike."""
+    Only contacts tied to their company by the row, a key, an INN or their own reference (a company
+    made from what the contact says) count: a company found by its name alone may be one of several
+    namesakes, and would make them look alike."""
     own: dict[tuple, set[str]] = {}
     if contacts is not None and len(contacts):
         guard = _Guard()
@@ -386,8 +387,12 @@ def contact_people(companies: pd.DataFrame, contacts: pd.DataFrame | None) -> li
         emails = guard.each(_record_emails, "email", contacts["emails"], neutral=[])
         none = [None] * len(contacts)
         tied = [
-            isinstance(row, tuple) or bool(key) or bool(inn)
-            for row, key, inn in zip(*(contacts[c] if c in contacts else none for c in (REF_ROW, REF_KEY, REF_INN)))
+            isinstance(row, tuple) or bool(key) or bool(inn) or (isinstance(ref, tuple) and ref[0] == source)
+            for row, key, inn, ref, source in zip(
+                *(contacts[c] if c in contacts else none for c in (REF_ROW, REF_KEY, REF_INN)),
+                contacts[COMPANY_RECORD],
+                contacts[SOURCE],
+            )
         ]
         for ref, ok, surname, name, ps, es in zip(contacts[COMPANY_RECORD], tied, last, first, phones, emails):
             if not (ok and isinstance(ref, tuple)):
@@ -489,5 +494,46 @@ def contact_features(
     for name, prior in CONTACT_TF:
         _tf(features, name, prior)
     features["company_tf"] = value_tf([c or None for c in features["company"].tolist()], 1e-4)
+    features["company_key_tf"] = _name_tf(list(features["company_key"]), companies, 1e-3)
+    features["fits_several"] = _fits_several(features)
     features["issues"] = guard.per_record(len(frame))
     return features
+
+
+def _fits_several(features: dict) -> np.ndarray:
+    """Per contact record: whether its name, incomplete (an initial for the first name, or no surname),
+    fits two people of its company whose full names say they are different — «Акимов А.Д.» where
+    Андрей and Алексей Дмитриевич Акимовы both work: an initial that fits both says neither."""
+    last, first, middle, company = (features[f] for f in ("last", "first", "middle", "company"))
+    staff: dict[int, list[int]] = {}
+    for i, c in enumerate(company.tolist()):
+        if c and first[i]:
+            staff.setdefault(c, []).append(i)
+    out = np.zeros(len(company), dtype=bool)
+    for members in staff.values():
+        named = [j for j in members if last[j] and len(first[j]) > 1]
+        for i in members:
+            if last[i] and len(first[i]) > 1:
+                continue
+            fits = [j for j in named if _fits(i, j, last, first, middle)]
+            out[i] = any(_differ(x, y, first, middle) for k, x in enumerate(fits) for y in fits[k + 1 :])
+    return out
+
+
+def _fits(i: int, j: int, last, first, middle) -> bool:
+    """Whether full-named record ``j`` may be the person incompletely named by record ``i``."""
+    return (not last[i] or last[i] == last[j]) and not _differ(i, j, first, middle)
+
+
+def _differ(x: int, y: int, first, middle) -> bool:
+    """Whether two records' first names or patronymics cannot be one person's."""
+    return name_clash(first[x], first[y]) or bool(middle[x] and middle[y] and name_clash(middle[x], middle[y]))
+
+
+def _name_tf(names: list[str | None], companies: list[int | None], prior_u: float) -> np.ndarray:
+    """Per contact record: how common its company's name is among the companies (a company counted once,
+    however many of its people are listed) — a shared «Ромашка» says little, a rare name a lot."""
+    distinct = {(name, company) for name, company in zip(names, companies) if name is not None}
+    keys = [name for name, _ in sorted(distinct, key=repr)]
+    counts = dict(zip(keys, value_tf(keys, prior_u)))
+    return np.array([counts[name] if name is not None else 1.0 for name in names])

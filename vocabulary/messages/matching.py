@@ -38,6 +38,10 @@ _LEVELS = {
     "shared_personal": ("общий личный адрес", "shared personal address"),
     "shared_person": ("общее", "the same"),
     "same_name": ("другая запись компании с тем же названием", "another record of a company with the same name"),
+    "alike_name": (
+        "другая запись компании с похожим названием (опечатка)",
+        "another record of a company with an alike name (a typo)",
+    ),
     "shared_role": ("общий ящик вроде info@", "shared role mailbox like info@"),
 }
 _RULES = {

@@ -39,6 +39,7 @@ from vocabulary.fields import (
 from vocabulary.fields import (
     CRM_CONTACT_COLUMNS as CONTACT_COLUMNS,
 )
+from vocabulary.frames import frame_rows
 
 MEMBERS = "members"
 
@@ -55,7 +56,7 @@ def _clusters(matched: pd.DataFrame, priority: Mapping[str, int]) -> list[tuple[
 
     Plain dicts, not pandas groups: iterating 100k small groups of a DataFrame costs minutes.
     """
-    records = matched.to_dict("records")
+    records = frame_rows(matched)
     rank = [(priority.get(r[SOURCE], len(priority)), i) for i, r in enumerate(records)]
     groups: dict[int, list[dict]] = {}
     for _, i in sorted(rank):
@@ -86,13 +87,18 @@ def _pick(group: list[dict], col: str, rule: str) -> dict | None:
 
 
 def _survive(group: list[dict], columns: tuple[str, ...], rules: Mapping[str, str]) -> dict:
-    out: dict = {}
-    provenance: dict[str, str] = {}
-    for col in columns:
-        chosen = _pick(group, col, rules.get(col, "source_priority"))
-        out[col] = chosen[col] if chosen else None
-        if chosen:
-            provenance[col] = f"{chosen[SOURCE]}:{chosen[SOURCE_KEY]}"
+    if len(group) == 1:  # most clusters: every rule picks the one record's present values
+        only = group[0]
+        present = [col for col in columns if _present(only.get(col))]
+        out = dict.fromkeys(columns) | {col: only[col] for col in present}
+        provenance = dict.fromkeys(present, f"{only[SOURCE]}:{only[SOURCE_KEY]}")
+    else:
+        out, provenance = {}, {}
+        for col in columns:
+            chosen = _pick(group, col, rules.get(col, "source_priority"))
+            out[col] = chosen[col] if chosen else None
+            if chosen:
+                provenance[col] = f"{chosen[SOURCE]}:{chosen[SOURCE_KEY]}"
     out["provenance"] = provenance
     phones: dict = {}
     emails: dict = {}

@@ -42,6 +42,7 @@ from vocabulary.fields import (
     SOURCE,
     SOURCE_KEY,
 )
+from vocabulary.frames import frame_rows
 from vocabulary.messages import text
 from vocabulary.rejects import reject_record, rejects_frame
 
@@ -165,7 +166,7 @@ def attach_companies(
     found: list[Record | None] = []
     bad: list[dict] = []
     created: dict[Record, dict] = {}
-    for row in contacts.to_dict("records"):
+    for row in frame_rows(contacts):
         refs = (row[REF_ROW], row[REF_KEY], row[REF_INN], row[REF_NAME])
         record = valid.find(row[SOURCE], *refs)
         if record is None and any(refs):

@@ -47,6 +47,7 @@ from connectors.crm_db.match_index import IndexUpdate, write_index
 from connectors.crm_db.merge import CHANNELS, decode_loaded, encode_loaded, loaded_digests, merge_channel, merge_fields
 from connectors.crm_db.sync_state import VersionChanges, write_versions
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
+from vocabulary.frames import frame_rows
 from vocabulary.messages import text
 
 
@@ -175,7 +176,7 @@ class _Loader:
         resolve: dict,
     ) -> dict[int, int]:
         """Create/update/merge CRM rows for ``golden``; return cluster → CRM id (records gone from the CRM: none)."""
-        rows = records(golden)
+        rows = frame_rows(golden)
         linked_by_row = [self._linked(entity, row) for row in rows]
         # What deciding needs of every linked record (the after-image's digest, not the image); whole rows only
         # of those the three-way merge looks at.
@@ -784,12 +785,6 @@ def _read_links(conn: Connection, keys: set[tuple[str, str, str]] | None) -> dic
             for r in conn.execute(query.where((t.c.entity == entity) & t.c.crm_id.in_(chunk)))
         ]
     return {(r.entity, r.source, r.source_key): dict(zip(_LINK_READ, r[2:])) for r in rows}
-
-
-def records(frame: pd.DataFrame) -> list[dict]:
-    """The rows of an object frame as dicts (``to_dict("records")`` without its per-value boxing: 3x faster)."""
-    columns = list(frame.columns)
-    return [dict(zip(columns, values)) for values in zip(*(frame[c].tolist() for c in columns))]
 
 
 def review_row(pair: dict, run_id: str) -> dict:

@@ -457,3 +457,13 @@ def test_the_run_workbook_lists_the_first_rows_and_report_writes_them_all(
     assert cut[title["quarantine_reasons"]] == whole[title["quarantine_reasons"]]  # of every quarantined record
     whole_summary = {item for item, *_ in whole[title["summary"]]}
     assert text("report.item.whole_lists") not in whole_summary
+
+    _add_review_pairs(target_url, run_id(run_book))  # one pair waiting, one decided
+    waiting = len(report_sheets(target_url)["review"])
+    capped = report_sheets(target_url, limit=1)
+    assert len(capped["review"]) == 1
+    assert dict(capped["summary"].itertuples(index=False))[text("report.item.crm_review_waiting")] == waiting
+
+
+def run_id(workbook: Path) -> str:
+    return workbook.stem.removeprefix("quality-")

@@ -420,3 +420,50 @@ def test_merges_and_conflicts_sheets_come_with_their_tables(tmp_path: Path, buil
 
 def test_a_line_no_reader_could_split_reads_as_it_was() -> None:
     assert flatten_payload('{"raw": "R1;ООО Альфа;;"}') == "R1;ООО Альфа;;"
+
+
+def test_the_run_workbook_lists_the_first_rows_and_report_writes_them_all(
+    tmp_path: Path, target_url: str, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture
+) -> None:
+    """A sheet of the run's workbook holds RUN_WORKBOOK_ROWS rows (1 here) and the summary says how many were
+    left out; `crm-migrate report` writes every row; the quarantine reasons count every record either way."""
+    from cli.main import main
+    from pipelines import loading
+
+    monkeypatch.setattr(loading, "RUN_WORKBOOK_ROWS", 1)
+    monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
+    kuznetsov = ["004", "ИП Кузнецов Павел Андреевич", "500100732259", None, "8-916-123-45-67"]  # a second duplicate
+    config = write_dataset(tmp_path, crm_rows=CRM, buh_rows=[*BUH, kuznetsov], target=target_url)
+    assert main(["run", "--config", str(config)]) == 0
+    (run_book,) = (tmp_path / "reports").glob("quality-*.xlsx")
+    out = tmp_path / "quality.xlsx"
+    assert main(["report", "--config", str(config), "--out", str(out)]) == 0
+    capsys.readouterr()
+
+    def rows(path: Path) -> dict[str, list[tuple]]:
+        book = openpyxl.load_workbook(path)
+        return {ws.title: list(ws.iter_rows(min_row=2, values_only=True)) for ws in book}
+
+    cut, whole = rows(run_book), rows(out)
+    title = {name: text(f"report.sheet.{name}") for name in SHEETS}
+    longer = [n for n in ("quarantine", "warnings", "duplicates", "branches", "review") if len(whole[title[n]]) > 1]
+    assert {"quarantine", "warnings", "duplicates"} <= set(longer)
+    summary = {item: value for item, value, *_ in cut[title["summary"]]}
+    for name in longer:
+        assert cut[title[name]] == whole[title[name]][:1]
+        total = len(whole[title[name]])
+        assert summary[text("report.item.left_out", sheet=title[name], shown=1, total=total)] == total - 1
+    assert summary[text("report.item.whole_lists")] == "crm-migrate report --config migration.yaml --out quality.xlsx"
+    assert cut[title["quarantine_reasons"]] == whole[title["quarantine_reasons"]]  # of every quarantined record
+    whole_summary = {item for item, *_ in whole[title["summary"]]}
+    assert text("report.item.whole_lists") not in whole_summary
+
+    _add_review_pairs(target_url, run_id(run_book))  # one pair waiting, one decided
+    waiting = len(report_sheets(target_url)["review"])
+    capped = report_sheets(target_url, limit=1)
+    assert len(capped["review"]) == 1
+    assert dict(capped["summary"].itertuples(index=False))[text("report.item.crm_review_waiting")] == waiting
+
+
+def run_id(workbook: Path) -> str:
+    return workbook.stem.removeprefix("quality-")

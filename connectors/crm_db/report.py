@@ -21,6 +21,7 @@ from sqlalchemy import (
     Connection,
     FromClause,
     MetaData,
+    Row,
     Select,
     Table,
     and_,
@@ -65,8 +66,12 @@ SHEETS = (
 OPTIONAL_TABLES = ("merges", "conflicts")
 
 
-def report_sheets(url: str, run_id: str | None = None) -> dict[str, pd.DataFrame]:
+def report_sheets(url: str, run_id: str | None = None, *, limit: int | None = None) -> dict[str, pd.DataFrame]:
     """Sheets (in ``SHEETS`` order) for the last successful run, or for ``run_id`` (a unique prefix is enough).
+
+    With ``limit``, a sheet listing records holds at most its first ``limit`` rows (the rest are never
+    fetched); the summary then says, per sheet cut short, how many rows were left out and that
+    ``crm-migrate report`` writes them all. Counts, reasons and fill rates are always of every record.
 
     Raises ``TargetError`` (one line, password masked) when the target holds no crm-migrate data,
     has an older schema, has no such run, or cannot be read.
@@ -84,7 +89,7 @@ def report_sheets(url: str, run_id: str | None = None) -> dict[str, pd.DataFrame
         raise TargetError(text("target.error", target=shown, detail=exc)) from None
     try:
         with engine.connect() as conn:
-            return _report(_snapshot(conn), run_id, shown)
+            return _report(_snapshot(conn), run_id, shown, limit)
     except SQLAlchemyError as exc:
         detail = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
         raise TargetError(text("target.error", target=shown, detail=detail)) from exc
@@ -101,40 +106,61 @@ def _snapshot(conn: Connection) -> Connection:
     return conn
 
 
-def _report(conn: Connection, run_id: str | None, shown: str) -> dict[str, pd.DataFrame]:
+def _report(conn: Connection, run_id: str | None, shown: str, limit: int | None) -> dict[str, pd.DataFrame]:
     revision = current_revision(conn)
     if revision is None:
         raise TargetError(text("target.no_data", target=shown))
     if revision != head_revision():
         raise TargetError(text("target.old_schema", target=shown, revision=revision, head=head_revision()))
     run = _pick_run(conn, run_id, shown)
-    review = _review(conn)
-    quarantine = _quarantine(conn, run["id"])
+    runs = s.migration_runs
+    listed = {
+        "quarantine": _quarantine(conn, run["id"], limit),
+        "warnings": _warnings(conn, limit),
+        "duplicates": _duplicates(conn, limit),
+        "branches": _branches(conn, limit),
+        "review": _review(conn, limit),
+        "runs": _frame(conn, select(runs).order_by(runs.c.started_at.desc(), runs.c.finished_at.desc()), limit),
+        **_optional_tables(conn, limit),
+    }
+    quarantine, quarantined = listed["quarantine"]
     sheets = {
-        "summary": _summary(conn, run, len(review)),
+        "summary": _summary(conn, run, listed["review"][1], _left_out(listed)),
         "by_source": _by_source(conn, run["id"]),
         "fill_rate": _fill_rate(conn),
-        "quarantine_reasons": quarantine_reasons(quarantine),
-        "quarantine": quarantine,
-        "warnings": _warnings(conn),
-        "duplicates": _duplicates(conn),
-        "branches": _branches(conn),
-        "review": review,
-        "runs": _frame(
-            conn,
-            select(s.migration_runs).order_by(
-                s.migration_runs.c.started_at.desc(), s.migration_runs.c.finished_at.desc()
-            ),
+        "quarantine_reasons": quarantine_reasons(
+            quarantine if len(quarantine) == quarantined else _quarantine_reasons_of(conn, run["id"])
         ),
+        **{name: frame for name, (frame, _) in listed.items()},
     }
-    sheets |= _optional_tables(conn)
     return {name: sheets[name] for name in SHEETS if name in sheets}
 
 
-def _frame(conn: Connection, query: Select) -> pd.DataFrame:
-    """The query's rows as an object frame (missing values stay None), columns even when empty."""
-    result = conn.execute(query)
-    return pd.DataFrame(result.fetchall(), columns=list(result.keys()), dtype=object)
+def _left_out(listed: Mapping[str, tuple[pd.DataFrame, int]]) -> list[tuple[str, int, int]]:
+    """(sheet, rows shown, rows in all) of the sheets cut short, in ``SHEETS`` order."""
+    cut = {name: (len(frame), total) for name, (frame, total) in listed.items() if total > len(frame)}
+    return [(name, *cut[name]) for name in SHEETS if name in cut]
+
+
+def _frame(
+    conn: Connection, query: Select, limit: int | None = None, count: Select | None = None
+) -> tuple[pd.DataFrame, int]:
+    """The query's rows (its first ``limit`` with a limit) as an object frame (missing values stay None,
+    columns even when empty), and how many rows the query has in all (``_rows``)."""
+    rows, total = _rows(conn, query, limit, count)
+    return pd.DataFrame(rows, columns=list(query.selected_columns.keys()), dtype=object), total
+
+
+def _rows(
+    conn: Connection, query: Select, limit: int | None, count: Select | None = None
+) -> tuple[list[Row[Any]], int]:
+    """The query's rows (its first ``limit`` with a limit), and how many rows it has in all, counted by the
+    database only when the limit cut it short: by ``count`` when given (a cheaper query of the same count)."""
+    rows = list(conn.execute(query if limit is None else query.limit(limit)))
+    if limit is None or len(rows) < limit:
+        return rows, len(rows)
+    counted = select(func.count()).select_from(query.order_by(None).subquery()) if count is None else count
+    return rows, conn.execute(counted).scalar_one()
 
 
 def _records(columns: list[str], rows: Iterable[Iterable[Any]]) -> pd.DataFrame:
@@ -183,8 +209,11 @@ _RUN_ITEMS = (
 _COUNTS = ("created", "updated", "unchanged", "merged", "deleted")
 
 
-def _summary(conn: Connection, run: Mapping[str, Any], review_waiting: int) -> pd.DataFrame:
-    """Items (labels in the report's language) and their values: the run's figures, then the live CRM."""
+def _summary(
+    conn: Connection, run: Mapping[str, Any], review_waiting: int, left_out: list[tuple[str, int, int]]
+) -> pd.DataFrame:
+    """Items (labels in the report's language) and their values: the run's figures, then the live CRM,
+    then the sheets cut short (``_left_out``) and how to get them whole."""
     items: list[tuple[str, Any]] = [(key, run[column]) for key, column in _RUN_ITEMS]
     items = [(key, _status(value) if key == "status" else value) for key, value in items]
     items += [
@@ -192,9 +221,14 @@ def _summary(conn: Connection, run: Mapping[str, Any], review_waiting: int) -> p
     ]
     items += _live_totals(conn)
     items.append(("crm_review_waiting", review_waiting))
-    return pd.DataFrame(
-        [(text(f"report.item.{key}"), value) for key, value in items], columns=["item", "value"], dtype=object
-    )
+    labelled = [(text(f"report.item.{key}"), value) for key, value in items]
+    labelled += [
+        (text("report.item.left_out", sheet=text(f"report.sheet.{name}"), shown=shown, total=total), total - shown)
+        for name, shown, total in left_out
+    ]
+    if left_out:
+        labelled.append((text("report.item.whole_lists"), text("report.value.whole_lists")))
+    return pd.DataFrame(labelled, columns=["item", "value"], dtype=object)
 
 
 def _status(status: str) -> str:
@@ -286,15 +320,23 @@ def _by_source(conn: Connection, run_id: str) -> pd.DataFrame:
     return _records(columns, ((source, *figures[source]) for source in sorted(figures)))
 
 
-def _quarantine(conn: Connection, run_id: str) -> pd.DataFrame:
+def _quarantine(conn: Connection, run_id: str, limit: int | None) -> tuple[pd.DataFrame, int]:
     q = s.quarantine
-    rows = conn.execute(
+    rows, total = _rows(
+        conn,
         select(q.c.source, q.c.origin, q.c.entity, q.c.source_key, q.c.reasons, q.c.payload)
         .where(q.c.run_id == run_id)
-        .order_by(q.c.id)
-    ).all()
+        .order_by(q.c.id),
+        limit,
+    )
     columns = ["source", "origin", "entity", "source_key", "reasons", "record"]
-    return _records(columns, ((*r[:5], flatten_payload(r.payload)) for r in rows))
+    return _records(columns, ((*r[:5], flatten_payload(r.payload)) for r in rows)), total
+
+
+def _quarantine_reasons_of(conn: Connection, run_id: str) -> pd.DataFrame:
+    """The reasons of every record the run quarantined (for ``quarantine_reasons`` when the sheet is cut short)."""
+    q = s.quarantine
+    return _records(["reasons"], conn.execute(select(q.c.reasons).where(q.c.run_id == run_id)))
 
 
 def flatten_payload(payload: str | None) -> str | None:
@@ -386,25 +428,36 @@ def _join_crm(from_: FromClause, link: FromClause) -> tuple[FromClause, ColumnEl
     return joined, func.coalesce(company.c.name, contact.c.full_name), company
 
 
-def _warnings(conn: Connection) -> pd.DataFrame:
-    """One row per warning of a live source link: what to fix, and where."""
+def _warnings(conn: Connection, limit: int | None) -> tuple[pd.DataFrame, int]:
+    """One row per warning of a live source link: what to fix, and where (a link's warnings are lines)."""
     sl = s.source_links
     joined, name, _ = _join_crm(sl, sl)
-    rows = conn.execute(
+    warned = and_(sl.c.deleted_at.is_(None), sl.c.warnings.is_not(None))
+    query = (
         select(sl.c.source, sl.c.origin, sl.c.source_key, sl.c.entity, sl.c.crm_id, name, sl.c.warnings)
         .select_from(joined)
-        .where(sl.c.deleted_at.is_(None), sl.c.warnings.is_not(None))
+        .where(warned)
         .order_by(sl.c.source, sl.c.id)
-    ).all()
+    )
+    rows, links = _rows(conn, query, limit)  # a link has one warning or more: enough links for ``limit`` lines
+    lines = [(*r[:6], line) for r in rows for line in r.warnings.splitlines() if line.strip()]
+    total = len(lines)
+    if len(rows) < links:  # the lines of every warned link, counted by the database
+        w = sl.c.warnings
+        counted = conn.execute(
+            select(func.sum(func.length(w) - func.length(func.replace(w, "\n", "")) + 1)).where(warned)
+        ).scalar_one()
+        total = max(int(counted), total)
     columns = ["source", "origin", "source_key", "entity", "crm_id", "crm_name", "warning"]
-    return _records(columns, ((*r[:6], line) for r in rows for line in r.warnings.splitlines() if line.strip()))
+    return _records(columns, lines[:limit]), total
 
 
 # -- merges, branches, review, runs ----------------------------------------------------
 
 
-def _duplicates(conn: Connection) -> pd.DataFrame:
-    """CRM records that several live source records were loaded into (the merges to check)."""
+def _duplicates(conn: Connection, limit: int | None) -> tuple[pd.DataFrame, int]:
+    """CRM records that several live source records were loaded into (the merges to check), the first
+    ``limit`` of them with a limit."""
     sl = s.source_links
     # A window count, not GROUP BY + join back: MariaDB runs the join per row ("lateral derived").
     links = (
@@ -420,20 +473,23 @@ def _duplicates(conn: Connection) -> pd.DataFrame:
         .where(sl.c.deleted_at.is_(None))
         .subquery()
     )
-    joined, name, company = _join_crm(links, links)
+    # with a limit, each shared CRM record's place in the sheet's order, so the database stops after ``limit``
+    ranked = [] if limit is None else [func.dense_rank().over(order_by=(links.c.entity, links.c.crm_id)).label("n")]
+    shared = select(links, *ranked).where(links.c.shared_by > 1).subquery()
+    joined, name, company = _join_crm(shared, shared)
     rows = conn.execute(
         select(
-            links.c.entity,
-            links.c.crm_id,
+            shared.c.entity,
+            shared.c.crm_id,
             name.label("name"),
             company.c.inn,
-            links.c.source,
-            links.c.origin,
-            links.c.source_key,
+            shared.c.source,
+            shared.c.origin,
+            shared.c.source_key,
         )
         .select_from(joined)
-        .where(links.c.shared_by > 1)
-        .order_by(links.c.entity, links.c.crm_id, links.c.id)
+        .where(*([] if limit is None else [shared.c.n <= limit]))
+        .order_by(shared.c.entity, shared.c.crm_id, shared.c.id)
     ).all()
     out = []
     for (entity, crm_id), group in groupby(rows, key=lambda r: (r.entity, r.crm_id)):
@@ -441,7 +497,11 @@ def _duplicates(conn: Connection) -> pd.DataFrame:
         sources = ", ".join(dict.fromkeys(m.source for m in members))
         origins = "\n".join(_origin(m.source, m.origin, m.source_key) for m in members)
         out.append((entity, crm_id, members[0].name, members[0].inn, len(members), sources, origins))
-    return _records(["entity", "crm_id", "name", "inn", "records", "sources", "origins"], out)
+    total = len(out)
+    if limit is not None and total == limit:
+        groups = select(sl.c.entity, sl.c.crm_id).where(sl.c.deleted_at.is_(None)).group_by(sl.c.entity, sl.c.crm_id)
+        total = conn.execute(select(func.count()).select_from(groups.having(func.count() > 1).subquery())).scalar_one()
+    return _records(["entity", "crm_id", "name", "inn", "records", "sources", "origins"], out), total
 
 
 def _origin(source: str, origin: str | None, key: str) -> str:
@@ -449,7 +509,7 @@ def _origin(source: str, origin: str | None, key: str) -> str:
     return f"{source} {origin} [{key}]" if origin and origin != key else f"{source} {origin or key}"
 
 
-def _optional_tables(conn: Connection) -> dict[str, pd.DataFrame]:
+def _optional_tables(conn: Connection, limit: int | None) -> dict[str, tuple[pd.DataFrame, int]]:
     """A sheet per table of ``OPTIONAL_TABLES`` the target has (added by later schema revisions), as stored."""
     present = inspect(conn)
     out = {}
@@ -459,11 +519,11 @@ def _optional_tables(conn: Connection) -> dict[str, pd.DataFrame]:
         table = Table(name, MetaData(), autoload_with=conn)
         shown = [c for c in table.c if c.name != "id"]
         order = [table.c.id] if "id" in table.c else []
-        out[name] = _frame(conn, select(*shown).order_by(*order))
+        out[name] = _frame(conn, select(*shown).order_by(*order), limit)
     return out
 
 
-def _branches(conn: Connection) -> pd.DataFrame:
+def _branches(conn: Connection, limit: int | None) -> tuple[pd.DataFrame, int]:
     c = s.companies
     head = c.alias("head")
     return _frame(
@@ -481,10 +541,11 @@ def _branches(conn: Connection) -> pd.DataFrame:
         .select_from(c.join(head, head.c.id == c.c.parent_id))
         .where(c.c.deleted_at.is_(None))
         .order_by(head.c.name, head.c.id, c.c.kpp, c.c.id),
+        limit,
     )
 
 
-def _review(conn: Connection) -> pd.DataFrame:
+def _review(conn: Connection, limit: int | None) -> tuple[pd.DataFrame, int]:
     """Candidate pairs waiting for a decision, each record with the CRM record it is linked to."""
     rp, md = s.review_pairs, s.match_decisions
     left, right = s.source_links.alias("left_link"), s.source_links.alias("right_link")
@@ -531,4 +592,7 @@ def _review(conn: Connection) -> pd.DataFrame:
         .select_from(joined)
         .where(not_(decided))
         .order_by(rp.c.score.desc(), rp.c.id),
+        limit,
+        # the joins add no rows (a link is unique per entity, source and key): the pending pairs are the count
+        select(func.count()).select_from(rp).where(not_(decided)),
     )

@@ -230,6 +230,11 @@ _ITEMS = {
     ),
     "crm_with_email_pct": ("CRM сейчас: компании с e-mail, %", "CRM now: companies with an email, %"),
     "crm_review_waiting": ("CRM сейчас: пар ждут решения", "CRM now: review pairs waiting"),
+    "left_out": (
+        "Лист «{sheet}»: показаны первые {shown} строк из {total}, не вошло строк",
+        "Sheet «{sheet}»: the first {shown} rows of {total} shown, rows left out",
+    ),
+    "whole_lists": ("Все строки этих листов", "Every row of those sheets"),
 }
 
 _FIELDS = {
@@ -253,6 +258,10 @@ _FIELDS = {
 }
 
 _VALUES = {
+    "whole_lists": (
+        "crm-migrate report --config migration.yaml --out quality.xlsx",
+        "crm-migrate report --config migration.yaml --out quality.xlsx",
+    ),
     "entity.company": ("компания", "company"),
     "entity.contact": ("контакт", "contact"),
     "entity.row": ("строка файла", "row"),

@@ -48,6 +48,7 @@ class SourceDelta:
     # records not matched again whose place in their source moved (a row deleted above): their new origin
     moved: Mapping[RecordKey, str] = field(default_factory=dict)
     untouched: Mapping[str, int] = field(default_factory=dict)  # entity → CRM records of records not matched again
+    spared: frozenset[str] = frozenset()  # sources whose unread part (a hidden sheet) held a record: none retired
 
 
 def sync_index(config: MigrationConfig, url: str | None) -> StoredIndex | None:
@@ -179,11 +180,9 @@ def rerun_scope(
     seen = {e: _fingerprints(e, f) for e, f in frames.items()}
     changed = {key for e in frames for key, (digest, _) in seen[e].items() if stored.get(key, (None,))[0] != digest}
     present = {key for e in frames for key in seen[e]} | quarantined
-    removed = {
-        key
-        for key, (_, origin, _) in stored.items()
-        if key not in present and not origin.startswith(unread.get(key[1], ()))
-    }
+    missing = [(key, origin) for key, (_, origin, _) in stored.items() if key not in present]
+    removed = {key for key, origin in missing if not origin.startswith(unread.get(key[1], ()))}
+    spared = frozenset(key[1] for key, _ in missing if key not in removed)
     fresh = {e: [(e, *r) in changed for r in _records_of(f)] for e, f in frames.items()}
     new_contacts = contacts[fresh["contact"]]
     found_companies, found_contacts = _partners(
@@ -198,7 +197,7 @@ def rerun_scope(
     kept = [key for e in frames for key in seen[e] if key not in scope and key in stored]
     moved = {key: seen[key[0]][key][1] for key in kept if stored[key][1] != seen[key[0]][key][1]}
     untouched = {e: len({stored[key][2] for key in kept if key[0] == e}) for e in frames}
-    return SourceDelta(frozenset(changed), frozenset(scope), moved, untouched)
+    return SourceDelta(frozenset(changed), frozenset(scope), moved, untouched, spared)
 
 
 def _records_of(frame: pd.DataFrame) -> list[Record]:

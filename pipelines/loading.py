@@ -58,7 +58,11 @@ def loaded(
         unread=normalised.unread_origins(),
     )
     delta = golden.delta
-    partial = Partial(set(delta.scope), {}, delta.moved, delta.untouched) if delta and _indexed(golden) else None
+    partial = (
+        Partial(set(delta.scope), {}, delta.moved, delta.untouched, delta.spared)
+        if delta and _indexed(golden)
+        else None
+    )
     # the records read but not matched again keep their links as they are
     expected = normalised.expected(golden.delta if partial else None)
     try:

@@ -13,6 +13,8 @@ from tests.test_sync import rows
 
 HEADER = ["Код", "Клиент", "ИНН", "Телефон"]
 INNS = ["7707083893", "7702070139", "7736050003", "7710140679", "7728168971", "7704217370", "7725168980"]
+# names of the rows past the INNs: INN-less companies that are no one's duplicates
+WORDS = "Альфа Бета Гамма Дельта Эпсилон Зета Тета Йота Каппа Лямбда Омикрон Сигма Ипсилон Омега".split()
 
 
 def workbook(folder: Path, *, archive: str, moscow: int = 4) -> None:
@@ -22,7 +24,8 @@ def workbook(folder: Path, *, archive: str, moscow: int = 4) -> None:
     first.title = "Москва"
     first.append(HEADER)
     for n in range(moscow):
-        first.append([f"M{n}", f"ООО Москва-{n}", INNS[n], f"8 495 100-00-{n:02d}"])
+        name, inn = (f"ООО Москва-{n}", INNS[n]) if n < 4 else (f"ООО {WORDS[n - 4]}", None)
+        first.append([f"M{n}", name, inn, f"8 495 100-00-{n:02d}"])
     second = book.create_sheet("Архив")
     second.append(HEADER if archive != "renamed" else ["Примечание", "Дата"])
     for n in range(3):
@@ -63,3 +66,22 @@ def test_records_of_a_sheet_not_read_are_not_retired(
     assert live(target_url) == {"M0", "M1", "M2", "A0", "A1", "A2"}
     assert "Источник прочитан не полностью, удаления пропущены: crm" in out
     assert rows(target_url, "SELECT COUNT(*) FROM companies WHERE deleted_at IS NULL") == [(6,)]
+
+
+def test_a_rerun_matching_only_what_changed_says_the_source_was_read_incompletely(
+    tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture
+) -> None:
+    """One row gone of 18: the re-run matches only around it (its scope never reaches the hidden sheet's
+    records) and still reports that the source was read incompletely and retires none of the archive."""
+    cfg = config(tmp_path, target_url)
+    workbook(tmp_path, archive="visible", moscow=15)
+    assert main(["run", "--config", cfg]) == 0
+
+    workbook(tmp_path, archive="hidden", moscow=14)  # M14 is really gone
+    capsys.readouterr()
+    assert main(["run", "--config", cfg]) == 0
+    out = capsys.readouterr().out
+    assert "сопоставлены заново 1 " in out  # only around what changed
+    assert "Источник прочитан не полностью, удаления пропущены: crm" in out
+    assert live(target_url) == {f"M{n}" for n in range(14)} | {"A0", "A1", "A2"}
+    assert rows(target_url, "SELECT COUNT(*) FROM companies WHERE deleted_at IS NULL") == [(17,)]

@@ -126,6 +126,7 @@ class Partial:
     company_ids: dict[int, int]  # company cluster label of the records not matched again → its CRM id
     moved: Mapping[tuple[str, str, str], str] = field(default_factory=dict)  # not matched again: new origin
     untouched: Mapping[str, int] = field(default_factory=dict)  # entity → CRM records not looked at: unchanged
+    spared: frozenset[str] = frozenset()  # sources whose unread part holds records not looked at: none retired
 
 
 class ReconciliationError(TargetError):
@@ -160,7 +161,8 @@ class _Loader:
         self.links = _read_links(conn, None if partial is None else {*partial.scope, *partial.moved})
         # Records some source still held when the run started: deleted_at on one of them is a CRM user's doing.
         self.read_sources = set(run.sources)  # sources whose missing records retire (but for what was unread)
-        self.spared: set[str] = set()  # sources whose unread part held a record that would have been retired
+        # sources whose unread part held a record that would have been retired (a sync's: found by its scope)
+        self.spared: set[str] = set(partial.spared) if partial is not None else set()
         self.live_at_start = {
             (link["entity"], link["crm_id"]) for link in self.links.values() if link["deleted_at"] is None
         }

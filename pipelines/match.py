@@ -18,8 +18,12 @@ from validators.validate import Validated
 from vocabulary.fields import COMPANY_RECORD, SOURCE, SOURCE_KEY
 from vocabulary.messages import text
 
-# A run whose changes reach more than this share of the records matches everything again.
-RERUN_MAX_SHARE = 0.3
+# A re-run matches everything again when more than this share of its records changed (the stored
+# model and term frequencies describe a base that is no longer there) ...
+RERUN_MAX_CHANGED = 0.3
+# ... or when the changes reach, with their partners and clusters, more than this share of the records:
+# matching a scope costs about its share of a full match, plus the look-ups that found it.
+RERUN_MAX_SCOPE = 0.7
 
 
 def build_match_assets() -> list[dg.AssetsDefinition]:
@@ -96,7 +100,8 @@ def _incremental(
     A sync of one 1C OData source brings its delta from the extract (only the scope was read); any
     other run reads its sources whole and, when the target holds a valid index, matches only the
     records changed since the last load and those around them — unless ``--full`` asks for everything
-    or the changes reach so far that matching everything is as cheap (``RERUN_MAX_SHARE``).
+    or so much changed, or the changes reach so far, that matching everything is as cheap and as right
+    (``RERUN_MAX_CHANGED``, ``RERUN_MAX_SCOPE``).
     """
     if normalised.delta is not None:
         return sync_index(config, url), normalised.delta, validated
@@ -115,7 +120,8 @@ def _incremental(
     }
     stored = link_fingerprints(url, [s.name for s in config.sources])
     delta = rerun_scope(index, stored, validated.companies, validated.contacts, held, normalised.unread_origins())
-    if len(delta.scope) > RERUN_MAX_SHARE * (len(validated.companies) + len(validated.contacts)):
+    records = len(validated.companies) + len(validated.contacts)
+    if len(delta.changed) > RERUN_MAX_CHANGED * records or len(delta.scope) > RERUN_MAX_SCOPE * records:
         return None, None, validated
     narrowed = Validated(
         in_scope(validated.companies, "company", delta),

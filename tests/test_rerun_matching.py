@@ -10,6 +10,8 @@ from pathlib import Path
 import pytest
 
 from cli.main import main
+from connectors.crm_db import schema as s
+from connectors.crm_db.journal import entry_keys
 from tests.clientdata import write_dataset
 from tests.test_sync import rows
 from tests.test_sync_matching import inn10, name, partition
@@ -55,6 +57,12 @@ def a_week_later(folder: Path, url: str) -> Path:
     return write_dataset(folder, crm_rows=crm, buh_rows=buh, target=url)
 
 
+def pairs(url: str, table: str) -> dict[tuple, tuple]:
+    """(entity, left, right) → (row id, score, reasons) of a pair table."""
+    query = f"SELECT entity, left_source, left_key, right_source, right_key, id, score, reasons FROM {table}"
+    return {tuple(r[:5]): tuple(r[5:]) for r in rows(url, query)}
+
+
 def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_full_run(
     tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture
 ) -> None:
@@ -63,6 +71,7 @@ def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_fu
     stamps = dict(rows(target_url, "SELECT id, updated_at FROM companies"))
     linked = dict(rows(target_url, "SELECT source_key, crm_id FROM source_links WHERE entity = 'company'"))
     assert linked["006"] == linked["Клиенты!7"]  # the CRM's spelling of company 6 (its row 7)
+    merged = pairs(target_url, "merges")
     a_week_later(tmp_path, target_url)
     capsys.readouterr()
 
@@ -84,11 +93,25 @@ def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_fu
     # the whole review queue, not only the pairs of the records matched again
     assert queue > 0 and f"Пар на проверку: {queue} " in out, out
 
+    # only pairs that are new or differ were written: an unchanged one stays the very row it was
+    now = pairs(target_url, "merges")
+    assert now.keys() != merged.keys()
+    [(run,)] = rows(target_url, "SELECT run_id FROM change_journal ORDER BY id DESC LIMIT 1")  # the re-run
+    written = rows(
+        target_url, f"SELECT op, row_key FROM change_journal WHERE run_id = '{run}' AND table_name = 'merges'"
+    )
+    ids = {i for op, key in written for (i,) in entry_keys(s.merges, key)}
+    assert ids == {v[0] for p, v in merged.items() if now.get(p, (None,))[1:] != v[1:]} | {
+        v[0] for p, v in now.items() if merged.get(p, (None,))[1:] != v[1:]
+    }
+
     rerun = {e: partition(target_url, e) for e in ("company", "contact")}
     fresh = f"sqlite:///{tmp_path / 'fresh' / 'crm.db'}"
     (tmp_path / "fresh").mkdir()
     assert main(["run", "--config", str(a_week_later(tmp_path / "fresh", fresh))]) == 0
     assert {e: partition(fresh, e) for e in ("company", "contact")} == rerun
+    for table in ("merges", "review_pairs"):  # the same pairs (scored by the stored model: to a decimal)
+        assert pairs(fresh, table).keys() == pairs(target_url, table).keys(), table
 
     capsys.readouterr()
     assert main(["run", "--config", config, "--full"]) == 0  # everything matched again: the same clusters

@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import pandas as pd
-from sqlalchemy import ColumnElement, Connection, Row, Select, Table, false, func, insert, or_, select, true, tuple_
+from sqlalchemy import ColumnElement, Connection, Row, Select, Table, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 
 from connectors.crm_db import schema as s
@@ -671,22 +671,6 @@ class _Loader:
     def _in_scope(self, key: tuple[str, str, str]) -> bool:
         return self.scope is None or key in self.scope
 
-    def _pairs_in_scope(self, table: Table) -> ColumnElement[bool]:
-        """Rows of a pair table (review_pairs, merges) this load replaces: all, or those of a sync's records."""
-        if self.scope is None:
-            return true()
-        c = table.c
-        keys = sorted(self.scope)
-        if not keys:
-            return false()
-        return or_(
-            *(
-                tuple_(c.entity, side_source, side_key).in_(list(chunk))
-                for side_source, side_key in ((c.left_source, c.left_key), (c.right_source, c.right_key))
-                for chunk in chunks(keys)
-            )
-        )
-
     def follow_moves(self, moved: Mapping[tuple[str, str, str], str]) -> None:
         """Links of records not matched again whose place in the source moved take their new origin."""
         updates = {
@@ -697,9 +681,9 @@ class _Loader:
         self.journal.update_each(s.source_links, updates)
 
     def replace_review(self, review: pd.DataFrame) -> None:
-        """The review queue becomes exactly ``review``'s pairs (a sync: for its records), tagged with this run."""
-        self.journal.delete(s.review_pairs, self._pairs_in_scope(s.review_pairs))
-        self.journal.insert(s.review_pairs, [review_row(pair, self.run.run_id) for pair in review.to_dict("records")])
+        """The review queue becomes exactly ``review``'s pairs (a sync: for its records); new ones are tagged
+        with this run."""
+        self._replace_pairs(s.review_pairs, [review_row(pair, self.run.run_id) for pair in review.to_dict("records")])
         self.result.review_pairs = (
             len(review)
             if self.scope is None
@@ -707,18 +691,29 @@ class _Loader:
         )
 
     def replace_merges(self, merges: pd.DataFrame) -> None:
-        """``merges`` becomes exactly this run's merges, each with its reasons and weights (unchanged: no write)."""
-        rows = [
-            {**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})}
-            for m in merges.to_dict("records")
-        ]
-        fields = ("entity", "left_source", "left_key", "right_source", "right_key", "score", "reasons", "weights")
-        scope = self._pairs_in_scope(s.merges)
-        have = {tuple(r) for r in self.conn.execute(select(*(s.merges.c[f] for f in fields)).where(scope))}
-        if have == {tuple(r[f] for f in fields) for r in rows}:
-            return
-        self.journal.delete(s.merges, scope)
-        self.journal.insert(s.merges, rows)
+        """``merges`` becomes exactly this run's merges, each with its reasons and weights."""
+        self._replace_pairs(
+            s.merges,
+            [
+                {**review_row(m, self.run.run_id), "weights": _json(m.get("weights") or {})}
+                for m in merges.to_dict("records")
+            ],
+        )
+
+    def _replace_pairs(self, table: Table, rows: list[dict]) -> None:
+        """The pairs of ``table`` (review_pairs, merges) in this load's scope — all, or those of a sync's
+        records — become exactly ``rows``: a pair already there stays as it is, only the difference is written."""
+        fields = [c.name for c in table.c if c.name not in ("id", "run_id")]
+        have: dict[tuple, list[int]] = defaultdict(list)
+        for pk, *values in self.conn.execute(select(table.c.id, *(table.c[f] for f in fields))):
+            entity, left_source, left_key, right_source, right_key = values[:5]
+            if self._in_scope((entity, left_source, left_key)) or self._in_scope((entity, right_source, right_key)):
+                have[tuple(values)].append(pk)
+        want = {tuple(row[f] for f in fields): row for row in rows}
+        stale = [pk for values, pks in have.items() for pk in (pks[1:] if values in want else pks)]
+        for chunk in chunks(sorted(stale)):
+            self.journal.delete(table, table.c.id.in_(chunk))
+        self.journal.insert(table, [row for values, row in want.items() if values not in have])
 
     def upsert_sync_state(self, fingerprints: dict[str, str]) -> None:
         """Record where each source's sync stopped (one row per source, so the table is read whole)."""

@@ -63,6 +63,14 @@ def pairs(url: str, table: str) -> dict[tuple, tuple]:
     return {tuple(r[:5]): tuple(r[5:]) for r in rows(url, query)}
 
 
+def index_rows(url: str) -> dict[tuple, list[tuple]]:
+    """(entity, source, key) → its sorted (rule, value) rows of the matching index; and the highest row id."""
+    out: dict[tuple, list[tuple]] = {}
+    for *record, rule, value in rows(url, "SELECT entity, source, source_key, rule, value FROM match_keys"):
+        out.setdefault(tuple(record), []).append((rule, value))
+    return {record: sorted(keys) for record, keys in out.items()}
+
+
 def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_full_run(
     tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture
 ) -> None:
@@ -72,6 +80,7 @@ def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_fu
     linked = dict(rows(target_url, "SELECT source_key, crm_id FROM source_links WHERE entity = 'company'"))
     assert linked["006"] == linked["Клиенты!7"]  # the CRM's spelling of company 6 (its row 7)
     merged = pairs(target_url, "merges")
+    indexed, [(top,)] = index_rows(target_url), rows(target_url, "SELECT max(id) FROM match_keys")
     a_week_later(tmp_path, target_url)
     capsys.readouterr()
 
@@ -105,6 +114,11 @@ def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_fu
         v[0] for p, v in now.items() if merged.get(p, (None,))[1:] != v[1:]
     }
 
+    # the index: only the rows of records whose keys changed were written again
+    reindexed = index_rows(target_url)
+    written = sum(len(keys) for record, keys in reindexed.items() if indexed.get(record) != keys)
+    assert 0 < rows(target_url, f"SELECT count(*) FROM match_keys WHERE id > {top}")[0][0] == written
+
     rerun = {e: partition(target_url, e) for e in ("company", "contact")}
     fresh = f"sqlite:///{tmp_path / 'fresh' / 'crm.db'}"
     (tmp_path / "fresh").mkdir()
@@ -112,6 +126,8 @@ def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_fu
     assert {e: partition(fresh, e) for e in ("company", "contact")} == rerun
     for table in ("merges", "review_pairs"):  # the same pairs (scored by the stored model: to a decimal)
         assert pairs(fresh, table).keys() == pairs(target_url, table).keys(), table
+    drop_company = {r: [k for k in keys if k[0] != "company"] for r, keys in reindexed.items()}  # CRM ids
+    assert {r: [k for k in keys if k[0] != "company"] for r, keys in index_rows(fresh).items()} == drop_company
 
     capsys.readouterr()
     assert main(["run", "--config", config, "--full"]) == 0  # everything matched again: the same clusters

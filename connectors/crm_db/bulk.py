@@ -281,32 +281,56 @@ class NewIds:
         return ids
 
 
-def delete_by_keys(conn: Connection, table: Table, columns: Sequence[str], keys: Iterable[tuple]) -> None:
-    """DELETE the rows of ``table`` whose ``columns`` hold one of ``keys``, in one statement: the keys go into a
-    temporary table (bulk, as :func:`insert_rows`) that the DELETE joins, driven by the keys (an index on
-    ``columns`` makes it cost what the keys cost, whatever the size of ``table``)."""
-    keys = list(keys)
-    if not keys:
-        return
+@contextmanager
+def _keys_table(conn: Connection, table: Table, columns: Sequence[str], keys: list[tuple]) -> Iterator[tuple[str, str]]:
+    """A temporary table holding ``keys`` (bulk, as :func:`insert_rows`) to join ``table`` with, driven by the
+    keys (an index on ``columns`` makes the join cost what the keys cost, whatever the size of ``table``);
+    yields (the quoted name of the keys' table, the condition joining ``table`` as ``t`` with it as ``k``)."""
     name = f"tmp_{table.name}_keys"
     temporary = Table(name, MetaData(), *(Column(c, table.c[c].type) for c in columns), prefixes=["TEMPORARY"])
     temporary.create(conn)
     insert_rows(conn, temporary, columns, keys)
     quote = conn.dialect.identifier_preparer.quote
     on = " AND ".join(f"t.{quote(c)} = k.{quote(c)}" for c in columns)
-    target, keyed = quote(table.name), quote(name)
-    if conn.dialect.name in ("mysql", "mariadb"):
-        conn.exec_driver_sql(f"DELETE t FROM {target} t JOIN {keyed} k ON {on}")
-        conn.exec_driver_sql(f"DROP TEMPORARY TABLE {keyed}")  # a plain DROP TABLE would commit
+    try:
+        yield quote(name), on
+    finally:
+        # MariaDB: a plain DROP TABLE would commit
+        temporary_kw = "TEMPORARY " if conn.dialect.name in ("mysql", "mariadb") else ""
+        conn.exec_driver_sql(f"DROP {temporary_kw}TABLE {quote(name)}")
+
+
+def select_by_keys(
+    conn: Connection, table: Table, columns: Sequence[str], keys: Iterable[tuple], wanted: Sequence[str]
+) -> list[tuple]:
+    """The ``wanted`` columns of the rows of ``table`` whose ``columns`` hold one of ``keys``, in one statement."""
+    keys = list(keys)
+    if not keys:
+        return []
+    quote = conn.dialect.identifier_preparer.quote
+    with _keys_table(conn, table, columns, keys) as (keyed, on):
+        picked = ", ".join(f"t.{quote(c)}" for c in wanted)
+        query = f"SELECT {picked} FROM {quote(table.name)} t JOIN {keyed} k ON {on}"
+        return [tuple(r) for r in conn.exec_driver_sql(query)]
+
+
+def delete_by_keys(conn: Connection, table: Table, columns: Sequence[str], keys: Iterable[tuple]) -> None:
+    """DELETE the rows of ``table`` whose ``columns`` hold one of ``keys``, in one statement (see ``_keys_table``)."""
+    keys = list(keys)
+    if not keys:
         return
-    if conn.dialect.name == "postgresql":
-        conn.exec_driver_sql(f"DELETE FROM {target} t USING {keyed} k WHERE {on}")
-    else:
-        pk = quote(table.primary_key.columns[0].name)
-        conn.exec_driver_sql(
-            f"DELETE FROM {target} WHERE {pk} IN (SELECT t.{pk} FROM {target} t JOIN {keyed} k ON {on})"
-        )
-    conn.exec_driver_sql(f"DROP TABLE {keyed}")
+    quote = conn.dialect.identifier_preparer.quote
+    target = quote(table.name)
+    with _keys_table(conn, table, columns, keys) as (keyed, on):
+        if conn.dialect.name in ("mysql", "mariadb"):
+            conn.exec_driver_sql(f"DELETE t FROM {target} t JOIN {keyed} k ON {on}")
+        elif conn.dialect.name == "postgresql":
+            conn.exec_driver_sql(f"DELETE FROM {target} t USING {keyed} k WHERE {on}")
+        else:
+            pk = quote(table.primary_key.columns[0].name)
+            conn.exec_driver_sql(
+                f"DELETE FROM {target} WHERE {pk} IN (SELECT t.{pk} FROM {target} t JOIN {keyed} k ON {on})"
+            )
 
 
 @contextmanager

@@ -10,14 +10,14 @@ run is a full one and writes it anew.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from sqlalchemy import Connection, delete, func, insert, select
 
 from connectors.crm_db import schema as s
-from connectors.crm_db.bulk import delete_by_keys, insert_rows
+from connectors.crm_db.bulk import delete_by_keys, insert_rows, select_by_keys
 from connectors.crm_db.engine import reading
 from connectors.crm_db.journal import chunks
 from vocabulary.pairs import Record
@@ -42,11 +42,6 @@ def write_index(
 ) -> None:
     """Replace the index rows of ``update`` (of linked records only; contacts' company as its CRM id)."""
     t = s.match_keys
-    if update.scope is None:
-        conn.execute(delete(t))
-    else:
-        scope = [(entity, *record) for entity, records in sorted(update.scope.items()) for record in records]
-        delete_by_keys(conn, t, ("entity", "source", "source_key"), scope)
     rows = [
         (entity, src, key, rule, value[:255])
         for entity, keys in update.keys.items()
@@ -58,7 +53,34 @@ def write_index(
         for (src, key), c in update.contact_company.items()
         if c in company_ids and (src, key) in linked.get("contact", ())
     ]
-    insert_rows(conn, t, ("entity", "source", "source_key", "rule", "value"), rows)
+    columns = ("entity", "source", "source_key", "rule", "value")
+    if update.scope is None:
+        conn.execute(delete(t))
+        insert_rows(conn, t, columns, rows)
+    else:
+        _replace_scope(conn, update.scope, columns, rows)
+    _write_models(conn, run_id, update)
+
+
+def _replace_scope(
+    conn: Connection, records: dict[str, set[Record]], columns: tuple[str, ...], rows: list[tuple]
+) -> None:
+    """A sync: of the ``records`` in its scope, only those whose keys differ from the stored ones are written."""
+    t = s.match_keys
+    scope = [(entity, *record) for entity, keys in sorted(records.items()) for record in keys]
+    stored: dict[tuple, Counter] = defaultdict(Counter)
+    for *record, rule, value in select_by_keys(conn, t, columns[:3], scope, columns):
+        stored[tuple(record)][rule, value] += 1
+    wanted: dict[tuple, Counter] = defaultdict(Counter)
+    for *record, rule, value in rows:
+        wanted[tuple(record)][rule, value] += 1
+    stale = {r for r in {*stored, *wanted, *scope} if stored.get(r) != wanted.get(r)}
+    delete_by_keys(conn, t, columns[:3], sorted(r for r in stale if r in stored))
+    insert_rows(conn, t, columns, [row for row in rows if row[:3] in stale])
+
+
+def _write_models(conn: Connection, run_id: str, update: IndexUpdate) -> None:
+    """The models of a full run replace the stored ones; a sync's keeps them, tagged with its run and settings."""
     m = s.match_models
     stored = {r.entity: r.model for r in conn.execute(select(m.c.entity, m.c.model))}
     conn.execute(delete(m))

@@ -27,7 +27,7 @@ from pipelines.inputs_digest import settings_digest
 from transforms.golden import record_hash
 from transforms.matching.companies import alike_names
 from transforms.matching.features import company_features, contact_features
-from transforms.matching.index import retrieval_keys
+from transforms.matching.index import DIGEST_RULE, feature_digests, retrieval_keys
 from transforms.normalise import normalise_companies, normalise_contacts
 from transforms.onec_catalogs import onec_data
 from transforms.onec_records import onec_records
@@ -45,6 +45,9 @@ class SourceDelta:
 
     changed: frozenset[RecordKey]  # new and changed records
     scope: frozenset[RecordKey]  # every record matched again, and every record gone
+    # the records matched afresh: new, gone, or changed in what matching reads (their pairs are all new);
+    # the others in scope keep their cluster and their pairs with records outside the scope
+    reopened: frozenset[RecordKey]
     # records not matched again whose place in their source moved (a row deleted above): their new origin
     moved: Mapping[RecordKey, str] = field(default_factory=dict)
     untouched: Mapping[str, int] = field(default_factory=dict)  # entity → CRM records of records not matched again
@@ -157,7 +160,7 @@ def sync_scope(
     for catalog, rows in stored_people.items():
         elements.setdefault(catalog, []).extend(e for e in rows if ("contact", str(e.get("Ref_Key"))) not in gone_keys)
     scope = {("company", s, k) for s, k in firms} | {("contact", s, k) for s, k in people} | changed | removed
-    return elements, SourceDelta(frozenset(changed), frozenset(scope))
+    return elements, SourceDelta(frozenset(changed), frozenset(scope), frozenset(changed | removed))
 
 
 def rerun_scope(
@@ -184,11 +187,17 @@ def rerun_scope(
     removed = {key for key, origin in missing if not origin.startswith(unread.get(key[1], ()))}
     spared = frozenset(key[1] for key, _ in missing if key not in removed)
     fresh = {e: [(e, *r) in changed for r in _records_of(f)] for e, f in frames.items()}
-    new_contacts = contacts[fresh["contact"]]
+    edited = _as_stored(index, companies[fresh["company"]], contacts[fresh["contact"]])
+    reopened = (changed - edited) | removed
+    # partners only of what matching sees changed; an edit it does not read rebuilds the record's cluster only
+    to_match = {e: [(e, *r) in reopened for r in _records_of(f)] for e, f in frames.items()}
+    new_contacts = contacts[to_match["contact"]]
     found_companies, found_contacts = _partners(
-        index, companies[fresh["company"]], new_contacts, _company_records(new_contacts)
+        index, companies[to_match["company"]], new_contacts, _company_records(new_contacts)
     )
-    firms, people = _around(index, found_companies, found_contacts, changed | removed)
+    firms, people = _around(index, found_companies, found_contacts, reopened)
+    firms |= _with_clusters(index, "company", {(s, k) for e, s, k in edited if e == "company"})[0]
+    people |= _with_clusters(index, "contact", {(s, k) for e, s, k in edited if e == "contact"})[0]
     # the companies of the contacts matched again, so that each finds its company in the scope
     again = contacts[[r in people or ("contact", *r) in changed for r in _records_of(contacts)]]
     referred = {r for r in _company_records(again) if r is not None} - firms
@@ -197,7 +206,25 @@ def rerun_scope(
     kept = [key for e in frames for key in seen[e] if key not in scope and key in stored]
     moved = {key: seen[key[0]][key][1] for key in kept if stored[key][1] != seen[key[0]][key][1]}
     untouched = {e: len({stored[key][2] for key in kept if key[0] == e}) for e in frames}
-    return SourceDelta(frozenset(changed), frozenset(scope), moved, untouched, spared)
+    return SourceDelta(frozenset(changed), frozenset(scope), frozenset(reopened), moved, untouched, spared)
+
+
+def _as_stored(index: StoredIndex, companies: pd.DataFrame, contacts: pd.DataFrame) -> set[RecordKey]:
+    """The new and changed records whose matching features are as the index stored them: their edits are
+    of fields matching does not read (a position, a comment, a name's case)."""
+    out: set[RecordKey] = set()
+    for entity, frame in (("company", companies), ("contact", contacts)):
+        if not len(frame):  # (of no rows, maybe of no columns either)
+            continue
+        records = _records_of(frame)
+        if entity == "company":
+            digests = feature_digests(entity, company_features(frame), len(records))
+        else:
+            features = contact_features(frame, [None] * len(records))
+            digests = feature_digests(entity, features, len(records), _company_records(frame))
+        stored = index.values(entity, DIGEST_RULE, records)
+        out |= {(entity, *r) for r, digest in zip(records, digests) if stored.get(r) == digest}
+    return out
 
 
 def _records_of(frame: pd.DataFrame) -> list[Record]:

@@ -59,7 +59,7 @@ def loaded(
     )
     delta = golden.delta
     partial = (
-        Partial(set(delta.scope), {}, delta.moved, delta.untouched, delta.spared)
+        Partial(set(delta.scope), set(delta.reopened), {}, delta.moved, delta.untouched, delta.spared)
         if delta and _indexed(golden)
         else None
     )

@@ -134,7 +134,7 @@ def _incremental(
 def _stored(index: StoredIndex, entity: str, frame: pd.DataFrame, delta: SourceDelta) -> Stored:
     """A sync's view of the index for one entity: its model, value counts, and the stored clusters."""
     records = list(zip(frame[SOURCE], frame[SOURCE_KEY].astype(str)))
-    changed = {(s, k) for e, s, k in delta.changed if e == entity}
+    changed = {(s, k) for e, s, k in delta.reopened if e == entity}
     return Stored(
         index.models[entity], lambda values: index.counts(entity, values), index.clusters(entity, records), changed
     )

@@ -141,5 +141,29 @@ def test_no_record_in_scope_leaves_an_empty_frame_with_its_columns() -> None:
     from pipelines.incremental import SourceDelta, in_scope
 
     frame = pd.DataFrame({"_source": pd.Series(dtype=object), "_source_key": pd.Series(dtype=object)})
-    narrowed = in_scope(frame, "contact", SourceDelta(frozenset(), frozenset({("company", "crm", "1")})))
+    narrowed = in_scope(frame, "contact", SourceDelta(frozenset(), frozenset({("company", "crm", "1")}), frozenset()))
     assert list(narrowed.columns) == ["_source", "_source_key"] and narrowed.empty
+
+
+def test_edits_matching_does_not_read_rebuild_only_their_records(
+    tmp_path: Path, target_url: str, capsys: pytest.CaptureFixture
+) -> None:
+    """Two contacts' positions and a company name's case changed: no partner is looked for, only the
+    clusters of those records (and the contacts' companies) are rebuilt; the CRM takes the new values."""
+    config = str(write_dataset(tmp_path, crm_rows=crm_rows(), buh_rows=buh_rows(), target=target_url))
+    assert main(["run", "--config", config]) == 0
+    before = {e: partition(target_url, e) for e in ("company", "contact")}
+    crm, buh = crm_rows(), buh_rows()
+    crm[3][6], crm[8][6] = "главный бухгалтер", "директор"  # positions
+    buh[40][1] = buh[40][1].upper()
+    write_dataset(tmp_path, crm_rows=crm, buh_rows=buh, target=target_url)
+    capsys.readouterr()
+
+    assert main(["run", "--config", config]) == 0
+    out = capsys.readouterr().out
+    assert "изменилось или появилось 5 записей" in out, out  # a mixed row: its company and its contact
+    # the clusters of the 5 records (the two companies: 2 records each, company 40: 2)
+    assert int(out.split("сопоставлены заново ")[1].split()[0]) <= 8, out
+    assert {e: partition(target_url, e) for e in ("company", "contact")} == before
+    positions = {p.lower() for (p,) in rows(target_url, "SELECT position FROM contacts")}
+    assert {"главный бухгалтер", "директор"} <= positions

@@ -123,6 +123,9 @@ class Partial:
     """A sync that matched only some records again (transforms.matching.index): the load touches only them."""
 
     scope: set[tuple[str, str, str]]  # (entity, source, key) of every record matched again or gone
+    # of those, the records matched afresh (new, gone, changed in what matching reads): every pair of theirs is
+    # replaced; the others' pairs only where both records were matched again
+    reopened: set[tuple[str, str, str]]
     company_ids: dict[int, int]  # company cluster label of the records not matched again → its CRM id
     moved: Mapping[tuple[str, str, str], str] = field(default_factory=dict)  # not matched again: new origin
     untouched: Mapping[str, int] = field(default_factory=dict)  # entity → CRM records not looked at: unchanged
@@ -151,6 +154,7 @@ class _Loader:
         self.conn, self.run, self.now, self.identity = conn, run, utcnow(), identity
         # a sync's records matched again or gone: no other link is looked at
         self.scope = partial.scope if partial is not None else None
+        self.reopened = partial.reopened if partial is not None else set()
         self.journal = Journal(conn, run.run_id, enabled=not run.dry_run)  # a dry run rolls back anyway
         self.result = LoadResult(changes=[] if diff else None)
         self.pending: dict[tuple[str, str], list[tuple]] = defaultdict(list)  # (table, owner) → new phones/e-mails
@@ -671,6 +675,13 @@ class _Loader:
     def _in_scope(self, key: tuple[str, str, str]) -> bool:
         return self.scope is None or key in self.scope
 
+    def _pair_replaced(self, left: tuple[str, str, str], right: tuple[str, str, str]) -> bool:
+        """Whether this load's pairs replace a stored pair of ``left`` and ``right``: a sync matched both again,
+        or one of them afresh (a pair of a record matched again with one outside its scope is still valid)."""
+        if self.scope is None:
+            return True
+        return (left in self.scope and right in self.scope) or left in self.reopened or right in self.reopened
+
     def follow_moves(self, moved: Mapping[tuple[str, str, str], str]) -> None:
         """Links of records not matched again whose place in the source moved take their new origin."""
         updates = {
@@ -701,13 +712,13 @@ class _Loader:
         )
 
     def _replace_pairs(self, table: Table, rows: list[dict]) -> None:
-        """The pairs of ``table`` (review_pairs, merges) in this load's scope — all, or those of a sync's
-        records — become exactly ``rows``: a pair already there stays as it is, only the difference is written."""
+        """The pairs of ``table`` (review_pairs, merges) this load replaces — all, or a sync's (``_pair_replaced``)
+        — become exactly ``rows``: a pair already there stays as it is, only the difference is written."""
         fields = [c.name for c in table.c if c.name not in ("id", "run_id")]
         have: dict[tuple, list[int]] = defaultdict(list)
         for pk, *values in self.conn.execute(select(table.c.id, *(table.c[f] for f in fields))):
             entity, left_source, left_key, right_source, right_key = values[:5]
-            if self._in_scope((entity, left_source, left_key)) or self._in_scope((entity, right_source, right_key)):
+            if self._pair_replaced((entity, left_source, left_key), (entity, right_source, right_key)):
                 have[tuple(values)].append(pk)
         want = {tuple(row[f] for f in fields): row for row in rows}
         stale = [pk for values, pks in have.items() for pk in (pks[1:] if values in want else pks)]

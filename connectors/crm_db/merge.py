@@ -19,7 +19,8 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
+
+from vocabulary.digests import row_digests
 
 CHANNELS = ("phones", "emails")
 
@@ -33,9 +34,7 @@ class FieldMerge:
 
 # json.dumps(…, ensure_ascii=False, sort_keys=True, default=str), without making an encoder per call
 _encode = json.JSONEncoder(ensure_ascii=False, sort_keys=True, default=str).encode
-_DIGEST_FORMAT = np.uint64(1)  # raised when encode_loaded's image changes: every stored digest then differs
-_FNV_PRIME = np.uint64(1099511628211)
-_NULL = np.uint64(2**64 - 1)
+_DIGEST_FORMAT = 1  # raised when encode_loaded's image changes: every stored digest then differs
 
 
 def encode_loaded(values: dict[str, object], channels: Mapping[str, Collection[tuple]]) -> str:
@@ -56,20 +55,9 @@ def loaded_digests(inputs: Mapping[str, Sequence]) -> list[int]:
 
     ``inputs`` maps each of those fields to its values, one per record, in a fixed order. Stored beside the
     image (``loaded_hash``): a re-load skips the records whose digest is as stored without encoding their
-    image. Computed a column at a time by pandas (a tenth of the JSON's cost). A column of anything but
-    strings and nulls is hashed by a marked ``repr`` of its other values, so 5 and "5" differ; None and NaN
-    are one null. A digest that differs only sends the record to the exact comparison of its image."""
-    combined: np.ndarray | None = None
-    for values in inputs.values():
-        column = pd.Series(values, dtype=object).to_numpy()  # one value per record, lists included
-        nulls = pd.isna(column)
-        if pd.api.types.infer_dtype(column, skipna=True) not in ("string", "empty"):
-            column = np.array([v if isinstance(v, str) else f"\0{v!r}" for v in column], dtype=object)
-        hashed = pd.util.hash_array(column, categorize=False) if len(column) else np.zeros(0, dtype=np.uint64)
-        hashed[nulls] = _NULL  # not the hash of the text "None"
-        # multiply, then xor (FNV-1 on whole columns): the order of the fields counts, so swapped values differ
-        combined = hashed ^ _DIGEST_FORMAT if combined is None else (combined * _FNV_PRIME) ^ hashed
-    return [] if combined is None else combined.view(np.int64).tolist()
+    image (see ``vocabulary.digests``). A digest that differs only sends the record to the exact comparison
+    of its image."""
+    return row_digests(inputs.values(), _DIGEST_FORMAT).view(np.int64).tolist()
 
 
 def decode_loaded(text: str | None) -> dict | None:

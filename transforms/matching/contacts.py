@@ -149,5 +149,5 @@ def match_contacts(
     records = list(zip(frame[SOURCE], frame[SOURCE_KEY]))
     model, kept = stored.prepare("contact", CONTACT_COMPARISONS, features, records) if stored else (None, [])
     result = run(entity, frame, features, pairs, report, thresholds, decisions, partial, model=model, kept=kept)
-    result.index = index_entry("contact", features, records, result.model, full=stored is None)
+    result.index = index_entry("contact", features, records, result.model, full=stored is None, own=refs)
     return result

@@ -26,6 +26,7 @@ from transforms.matching.blocking import affixes, initial_key
 from transforms.matching.comparisons import Comparison
 from transforms.matching.features import CHANNEL_PRIOR_U, COMPANY_TF, CONTACT_TF, is_role_mailbox
 from transforms.matching.model import PRIOR_RECORDS, Model
+from vocabulary.digests import row_digests
 from vocabulary.pairs import Record
 
 IndexKey = tuple[int, str, str]  # (record index, rule, value)
@@ -54,6 +55,16 @@ _CHANNELS = {
 }
 # term-frequency feature → the rule its values are stored under
 _TF_RULE = {"key": "name"}
+# The digest of a record's own matching features, stored as one more key (never finds a partner): a record
+# whose edits leave it as stored (a contact's position, a name's case) scores as before against everyone.
+DIGEST_RULE = "features"
+_DIGEST_FORMAT = 1
+# features made of other records than the record itself — its contacts, its company's cluster, its colleagues —
+# and diagnostics; term frequencies (``*_tf``) and the value-id matrices depend on the frame too
+_CONTEXT = {
+    "company": frozenset({"person_values", "issues"}),
+    "contact": frozenset({"company", "company_key", "fits_several", "issues"}),
+}
 
 
 def record_keys(entity: str, features: Mapping, i: int, *, finding: bool = False) -> Iterable[tuple[str, str]]:
@@ -187,14 +198,36 @@ class Stored:
         return model, kept_pairs(records, self.clusters, self.changed)
 
 
-def index_rows(entity: str, features: Mapping, records: Sequence[Record]) -> list[tuple[str, str, str, str]]:
-    """(source, source_key, rule, value) of every record, as the load stores them."""
-    return [(*records[i], rule, value) for i, rule, value in index_keys(entity, features, len(records))]
+def feature_digests(entity: str, features: Mapping, n: int, own: Sequence | None = None) -> list[str]:
+    """Per record, the digest of the features it brings itself (whatever other records sit in the frame),
+    and of ``own`` (a contact's company record): equal digests, equal comparisons with any partner."""
+    names = sorted(
+        name
+        for name, values in features.items()
+        if name not in _CONTEXT[entity]
+        and not name.startswith("_")  # what the comparisons cached in the dict while scoring
+        and not name.endswith("_tf")
+        and not (isinstance(values, np.ndarray) and values.ndim > 1)
+        and len(values) == n
+    )
+    columns = [features[name] for name in names] + ([list(own)] if own is not None else [])
+    return [str(d) for d in row_digests(columns, _DIGEST_FORMAT).view(np.int64).tolist()]
 
 
-def index_entry(entity: str, features: Mapping, records: Sequence[Record], model: Model, full: bool) -> dict:
+def index_rows(
+    entity: str, features: Mapping, records: Sequence[Record], own: Sequence | None = None
+) -> list[tuple[str, str, str, str]]:
+    """(source, source_key, rule, value) of every record, as the load stores them, its features' digest included."""
+    rows = [(*records[i], rule, value) for i, rule, value in index_keys(entity, features, len(records))]
+    digests = feature_digests(entity, features, len(records), own)
+    return rows + [(*record, DIGEST_RULE, digest) for record, digest in zip(records, digests)]
+
+
+def index_entry(
+    entity: str, features: Mapping, records: Sequence[Record], model: Model, full: bool, own: Sequence | None = None
+) -> dict:
     """What the load stores in the index: every record's keys; the model only from a full run."""
-    entry: dict = {"rows": index_rows(entity, features, records)}
+    entry: dict = {"rows": index_rows(entity, features, records, own)}
     if full:
         entry["model"] = {"model": model.to_dict(), "totals": tf_totals(entity, features, len(records))}
     return entry

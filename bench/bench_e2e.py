@@ -295,8 +295,8 @@ def _write_markdown(sizes: dict) -> None:
             f"Files: {s['files_mb']} MB; generated in {s['generate_s']} s; {s['edited']:,} records edited "
             "for the 1 % run.",
             "",
-            "| target | run | wall s | CPU s | peak MB | exit | companies c/u/= | contacts c/u/= |",
-            "|---|---|---:|---:|---:|---:|---|---|",
+            "| target | run | wall s | CPU s | peak MB | exit | companies c/u/= | contacts c/u/= | measured |",
+            "|---|---|---:|---:|---:|---:|---|---|---|",
         ]
         for r in s["runs"]:
             c = r["counts"]
@@ -307,7 +307,7 @@ def _write_markdown(sizes: dict) -> None:
                     "/".join(str(c[e].get(k, "")) for k in ("created", "updated", "unchanged"))
                     for e in ("companies", "contacts")
                 )
-                + " |"
+                + f" | {r.get('when') or s['when']} |"
             )
         lines += [f"- {r['target']} {r['scenario']} failed: {r['error']}" for r in s["runs"] if r.get("error")]
         lines += [f"- {s['note']}"] if s.get("note") else []
@@ -334,10 +334,18 @@ def bench(
 ) -> dict:
     data = generate(workdir, records)
     print(f"   {data.records:,} records in {data.base} (generated in {data.seconds} s)", flush=True)
-    runs = [row for kind in targets for row in run_target(kind, data, profile, scenarios)]
+    when = time.strftime("%Y-%m-%d %H:%M")
+    runs = [{**row, "when": when} for kind in targets for row in run_target(kind, data, profile, scenarios)]
+    # the other targets' rows of the last measurement at this size stay, with their own date
+    previous = (
+        json.loads((RESULTS / "e2e.json").read_text()).get(str(data.records), {})
+        if (RESULTS / "e2e.json").exists()
+        else {}
+    )
+    runs += [{"when": previous.get("when"), **row} for row in previous.get("runs", []) if row["target"] not in targets]
     size = {
         "records": data.records,
-        "when": time.strftime("%Y-%m-%d %H:%M"),
+        "when": when,
         "edited": data.edited,
         "generate_s": data.seconds,
         "load_average": round(os.getloadavg()[0], 1),

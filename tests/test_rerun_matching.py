@@ -8,6 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from sqlalchemy import create_engine, inspect
 
 from cli.main import main
 from connectors.crm_db import schema as s
@@ -80,6 +81,11 @@ def test_a_rerun_of_changed_files_matches_only_what_changed_and_agrees_with_a_fu
     linked = dict(rows(target_url, "SELECT source_key, crm_id FROM source_links WHERE entity = 'company'"))
     assert linked["006"] == linked["Клиенты!7"]  # the CRM's spelling of company 6 (its row 7)
     merged = pairs(target_url, "merges")
+    engine = create_engine(target_url)  # the index's own indexes, dropped for its bulk write, are back
+    assert {"ix_match_keys_value", "ix_match_keys_record"} <= {
+        i["name"] for i in inspect(engine).get_indexes("match_keys")
+    }
+    engine.dispose()
     indexed, [(top,)] = index_rows(target_url), rows(target_url, "SELECT max(id) FROM match_keys")
     a_week_later(tmp_path, target_url)
     capsys.readouterr()

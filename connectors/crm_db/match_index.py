@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, delete, func, insert, select
 
 from connectors.crm_db import schema as s
-from connectors.crm_db.bulk import delete_by_keys, insert_rows, select_by_keys
+from connectors.crm_db.bulk import delete_by_keys, indexes_rebuilt, insert_rows, select_by_keys
 from connectors.crm_db.engine import reading
 from connectors.crm_db.journal import chunks
 from vocabulary.pairs import Record
@@ -55,8 +55,9 @@ def write_index(
     ]
     columns = ("entity", "source", "source_key", "rule", "value")
     if update.scope is None:
-        conn.execute(delete(t))
-        insert_rows(conn, t, columns, rows)
+        with indexes_rebuilt(conn, t):
+            conn.execute(delete(t))
+            insert_rows(conn, t, columns, rows)
     else:
         _replace_scope(conn, update.scope, columns, rows)
     _write_models(conn, run_id, update)

@@ -47,7 +47,7 @@ from connectors.crm_db.match_index import IndexUpdate, write_index
 from connectors.crm_db.merge import CHANNELS, decode_loaded, encode_loaded, loaded_digests, merge_channel, merge_fields
 from connectors.crm_db.sync_state import VersionChanges, write_versions
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
-from vocabulary.frames import frame_rows
+from vocabulary.frames import lazy_rows
 from vocabulary.messages import text
 
 
@@ -182,7 +182,7 @@ class _Loader:
         resolve: dict,
     ) -> dict[int, int]:
         """Create/update/merge CRM rows for ``golden``; return cluster → CRM id (records gone from the CRM: none)."""
-        rows = frame_rows(golden)
+        rows = lazy_rows(golden)  # most rows of a re-load are looked at for their members and cluster only
         linked_by_row = [self._linked(entity, row) for row in rows]
         # What deciding needs of every linked record (the after-image's digest, not the image); whole rows only
         # of those the three-way merge looks at.
@@ -263,15 +263,16 @@ class _Loader:
             self._note("create", entity, crm_id, row, {}, values)
         counts.created += len(to_create)
         for row, _, _ in plans:
+            crm_id = cluster_ids.get(row["cluster"])
             for m in row["members"]:
-                if row["cluster"] in cluster_ids:
-                    self._link(entity, m, cluster_ids[row["cluster"]])
+                if crm_id is not None:
+                    self._link(entity, m, crm_id)
                 else:
                     self._keep_link(entity, m)
         self.flush()
         return cluster_ids
 
-    def _linked(self, entity: str, row: dict) -> Linked:
+    def _linked(self, entity: str, row: Mapping) -> Linked:
         """CRM id → how many of the row's source records link to it."""
         links = self.links
         ids = [links[k]["crm_id"] for m in row["members"] if (k := (entity, m["source"], m["source_key"])) in links]
@@ -300,7 +301,7 @@ class _Loader:
         return ids
 
     @staticmethod
-    def _values(row: dict, columns: tuple[str, ...], resolve: dict) -> dict:
+    def _values(row: Mapping, columns: tuple[str, ...], resolve: dict) -> dict:
         """The CRM columns of a golden record, and the columns computed from cluster ids (a contact's
         ``company_id``: ``resolve`` maps it to the cluster column and the cluster → CRM id map)."""
         values = {c: row[c] for c in columns}
@@ -323,7 +324,7 @@ class _Loader:
         return inputs
 
     @staticmethod
-    def _wanted(row: dict) -> dict[str, set[tuple]]:
+    def _wanted(row: Mapping) -> dict[str, set[tuple]]:
         """The golden record's phones and e-mails as the CRM stores them."""
         return {
             "phones": {(e, x, k, (r or "")[:200]) for e, x, k, r in row["phones"]},
@@ -333,7 +334,7 @@ class _Loader:
     def _merge(
         self,
         entity: str,
-        row: dict,
+        row: Mapping,
         values: dict,
         current: dict,
         channels: dict[tuple[str, int], list[tuple[int, tuple]]],
@@ -362,7 +363,7 @@ class _Loader:
             changed["loaded_hash"] = current["digest"]
         return changed, channels_changed
 
-    def _conflicts(self, entity: str, crm_id: int, row: dict, conflicts: dict[str, tuple[object, object]]) -> None:
+    def _conflicts(self, entity: str, crm_id: int, row: Mapping, conflicts: dict[str, tuple[object, object]]) -> None:
         keys = "\n".join(f"{m['source']}:{m['source_key']}" for m in row["members"])
         self.result.conflicts += len(conflicts)
         for name, (crm_value, source_value) in conflicts.items():
@@ -390,7 +391,7 @@ class _Loader:
     def _identity_of(self, entity: str, values: dict) -> tuple:
         return tuple(str(values.get(f) or "").casefold() for f in _IDENTITY[entity])
 
-    def _guard_identity(self, entity: str, row: dict, linked: Linked, existing: dict[int, dict]) -> Linked:
+    def _guard_identity(self, entity: str, row: Mapping, linked: Linked, existing: dict[int, dict]) -> Linked:
         """Links by row position whose record is now another company/person do not count (a row moved)."""
         if self.identity is None or not self.run.positional_sources:
             return linked
@@ -506,7 +507,9 @@ class _Loader:
         self.new_links.clear()
 
     # -- the diff of a dry run ------------------------------------------------------
-    def _note(self, action: str, entity: str, crm_id: int | None, row: dict | None, before: dict, after: dict) -> None:
+    def _note(
+        self, action: str, entity: str, crm_id: int | None, row: Mapping | None, before: dict, after: dict
+    ) -> None:
         if self.result.changes is None:
             return
         name_field = _IDENTITY[entity][0]
@@ -538,7 +541,8 @@ class _Loader:
             self.links[key] = {"entity": entity, "seen": True, **dict(zip(_LINK_COMPARED, now))}
             self.result.links_written += 1
             return
-        if tuple(old[k] for k in _LINK_COMPARED) != now:
+        # _LINK_COMPARED, looked up one by one: a generator's tuple costs a microsecond per link of every load
+        if (old["crm_id"], old["record_hash"], old["deleted_at"], old["origin"], old["warnings"]) != now:
             values = dict(zip(_LINK_COMPARED, now))
             self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": _json(member["payload"]), **values}
             self.result.links_written += 1

@@ -120,7 +120,8 @@ def bench(n: int, targets: list[str], workdir: Path) -> list[dict]:
                 "rows": n,
                 "seconds": m["again"],
                 "peak_mb": m["peak_mb"],
-                "target_seconds": round(m["first"] / 3, 1),
+                # "under a third of that": of the first load's target, where the issue sets one
+                "target_seconds": round((target * scale if target else m["first"]) / 3, 1),
                 "detail": m,
             },
         ]

@@ -29,7 +29,7 @@ PEOPLE = [
 ]
 
 
-def stored_digests(entity: str, matched_index: dict) -> dict[tuple, str]:
+def stored_digests(matched_index: dict) -> dict[tuple, str]:
     return {(src, key): value for src, key, rule, value in matched_index["rows"] if rule == DIGEST_RULE}
 
 
@@ -50,10 +50,10 @@ def test_the_digest_a_full_match_stores_is_the_one_of_the_record_alone() -> None
     people = contacts(firms, *PEOPLE)
     matched = match_companies(firms, LIMITS, contacts=people)
     persons = match_contacts(people, cluster_of(matched.frame), LIMITS)
-    stored = stored_digests("company", matched.index)
+    stored = stored_digests(matched.index)
     for i in range(len(firms)):  # each record alone, in a frame of one
         assert company_digest(firms.iloc[[i]].reset_index(drop=True)) == {("a", str(i)): stored[("a", str(i))]}
-    stored = stored_digests("contact", persons.index)
+    stored = stored_digests(persons.index)
     for i in range(len(people)):
         assert contact_digest(people.iloc[[i]].reset_index(drop=True)) == {("a", f"p{i}"): stored[("a", f"p{i}")]}
 

@@ -261,3 +261,35 @@ def test_initials_that_fit_two_colleagues_join_neither() -> None:  # issue 9 (e)
     assert clusters(result.frame) == [{"p0"}, {"p1"}, {"p2", "p3"}, {"p4", "p5"}]
     questions = {(p["left_key"], p["right_key"]) for p in result.review.to_dict("records")}
     assert {("p0", "p2"), ("p1", "p2")} <= questions  # which Акимов? a person decides
+
+
+def test_an_inn_less_record_of_a_name_several_companies_bear_in_its_city_is_a_question() -> None:
+    frame = companies(
+        {"name": "ООО «Гарант»", "inn": "7707083893", "city": "Москва"},
+        {"name": "ООО «Гарант»", "inn": "7736050003", "city": "Москва"},
+        {"name": "Гарант ООО", "city": "Москва", "src": "b"},
+    )
+    result = match_companies(frame, LIMITS)
+    assert {"2"} in clusters(result.frame)
+    mine = result.review[result.review["right_key"].eq("2") | result.review["left_key"].eq("2")]
+    assert len(mine) and mine["reasons"].str.contains("2 companies with different INNs bear this name").all()
+
+
+def test_a_record_labelled_a_branch_joins_the_branch_not_the_head_office_of_its_city() -> None:
+    frame = companies(
+        {"name": "ООО «Алмаз Авто»", "inn": "7707083893", "kpp": "773601001", "city": "Москва"},
+        {"name": "ООО «Алмаз Авто» (филиал г. Москва)", "inn": "7707083893", "kpp": "772843002", "city": "Москва"},
+        {"name": "ООО Алмаз Авто, филиал в г. Москва", "inn": "7707083893", "src": "b"},
+    )
+    groups = clusters(match_companies(frame, LIMITS).frame)
+    assert {"1", "2"} in groups and {"0"} in groups
+
+
+def test_an_entrepreneur_s_full_name_in_the_city_of_the_other_s_inn_region_merges() -> None:
+    frame = companies(
+        {"name": "ИП Савин Сергей Станиславович", "inn": "771234567859"},
+        {"name": "Савин Сергей Станиславович", "type": "entrepreneur", "city": "Москва", "src": "b"},
+        {"name": "ИП Савин Сергей Станиславович", "city": "Казань"},
+    )
+    groups = clusters(match_companies(frame, LIMITS).frame)
+    assert {"0", "1"} in groups and {"2"} in groups  # Kazan: the INN says Moscow, a namesake is too likely

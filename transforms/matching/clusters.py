@@ -13,7 +13,8 @@ depends on the order rows came in, so neither do clusters, golden records or rev
 Before the pass, a record whose two best partners are not one company (another INN, a cap,
 or their fields' evidence against it) and whose evidence does not clearly prefer one of them —
 an INN-less «Альфа» next to two Moscow «Альфа», an INN without KPP next to a head office
-and a branch in the same city — is *ambiguous*: its pairs become review pairs.
+and a branch in the same city — is *ambiguous*: its pairs become review pairs. A record that says
+which office it is (a «филиал» label, a KPP) is not torn by a partner that says otherwise (``aside``).
 
 The state (``ClusterState``: record → parent, per cluster the facet values) is plain
 lists, so it can be stored and extended by a later sync with new records and new pairs.
@@ -124,6 +125,7 @@ class Scored:
     plausible: np.ndarray | None = None  # bool: no cap forbids a merge and the fields' evidence is not against it
     strong: np.ndarray | None = None  # bool: the merge threshold is reached, caps aside (not a contradiction)
     settled: np.ndarray | None = None  # bool: the identifiers say one entity (same INN and KPP): never ambiguous
+    aside: tuple[np.ndarray, np.ndarray] | None = None  # per side: for that record the other is no rival
 
     def lookup(self, n: int) -> tuple[np.ndarray, np.ndarray]:
         """(sorted pair codes, their edge index) to find a pair's edge quickly."""
@@ -134,12 +136,15 @@ class Scored:
 
 def demote_ambiguous(scored: Scored, n: int, state: ClusterState) -> np.ndarray:
     """Auto edges of a record whose equally strong partners (caps aside) are not one company."""
-    auto = np.flatnonzero(scored.strong if scored.strong is not None else scored.auto)
-    if not len(auto):
-        return auto
-    ends = np.concatenate([scored.a[auto], scored.b[auto]])
-    other = np.concatenate([scored.b[auto], scored.a[auto]])
-    edge = np.concatenate([auto, auto])
+    strong = scored.strong if scored.strong is not None else scored.auto
+    if not strong.any():
+        return np.flatnonzero(strong)
+    aside_a, aside_b = scored.aside if scored.aside is not None else (None, None)
+    of_a = np.flatnonzero(strong & ~aside_a if aside_a is not None else strong)
+    of_b = np.flatnonzero(strong & ~aside_b if aside_b is not None else strong)
+    ends = np.concatenate([scored.a[of_a], scored.b[of_b]])
+    other = np.concatenate([scored.b[of_a], scored.a[of_b]])
+    edge = np.concatenate([of_a, of_b])
     counts = np.bincount(ends, minlength=n)
     busy = counts[ends] >= 2
     ends, other, edge = ends[busy], other[busy], edge[busy]

@@ -11,7 +11,8 @@ Caps — what the probability alone may not decide:
 * the same name in another city merges automatically only with the INN, OGRN, a phone or
   an e-mail agreeing;
 * two entrepreneurs (people) merge automatically only with the INN, a phone or an
-  e-mail agreeing, or the same full ФИО in the same city: a namesake is too likely;
+  e-mail agreeing, or the same full ФИО in the same city (or the city of the other's INN region): a
+  namesake is too likely;
 * a record labelled a branch («филиал», «ОП», a KPP reason code other than 01) and one that
   is not: review only, unless their KPPs agree, or the other has neither KPP nor label and
   shares the branch's city and a phone or personal mailbox, or the branch's INN when that city is
@@ -20,6 +21,9 @@ Caps — what the probability alone may not decide:
   head office?);
 * another legal form (ООО / АО; ЗАО → АО and LLC → ООО are one kind) merges automatically only
   on the same INN or OGRN;
+* a name that companies of two or more INNs bear in one city («Гарант», Москва) merges
+  automatically only on the INN, OGRN, a phone, a personal e-mail, a contact person or the
+  address agreeing: the name and the city cannot say which of them a record is;
 * a name that is only alike (a typo, similar words) merges automatically only when something
   else agrees: the city, the address, the domain, an identifier, a phone or an e-mail;
 * an INN one digit or one transposition off: review only; an entrepreneur written with
@@ -99,8 +103,11 @@ def _caps(features: dict) -> Callable[[PairView, np.ndarray, np.ndarray], Caps]:
             sibling[i] = minor_variant(keys[view.a[i]], keys[view.b[i]])
         differ = _level(g, "name", "different")
         people = (view.left("kind") == "person") & (view.right("kind") == "person")
-        full_name_here = _level(g, "name", "exact") & view.known("person_middle") & _level(g, "city", "equal")
-        people &= ~full_name_here  # the same full ФИО in the same city: not a namesake worth a question
+        # the same full ФИО in the same city (or in the city of the other's INN region): not a namesake worth
+        # a question
+        here = _level(g, "city", "equal") | _level(g, "inn_region", "equal")
+        full_name_here = _level(g, "name", "exact") & view.known("person_middle") & here
+        people &= ~full_name_here
         elsewhere = _level(g, "city", "different") & ~ident & ~shared
         office_a, office_b = view.left("office"), view.right("office")
         one_branch = (office_a == "branch") != (office_b == "branch")
@@ -125,6 +132,10 @@ def _caps(features: dict) -> Callable[[PairView, np.ndarray, np.ndarray], Caps]:
         place = _level(g, "city", "equal") | _level(g, "address", "equal", "similar_90") | _level(g, "domain", "equal")
         uncorroborated = alike & ~ident & ~shared & ~place  # a misspelt name and nothing else: a question
         other_form = _level(g, "form", "different") & ~ident  # ООО «X» and АО «X»: two legal persons, or a slip?
+        # the name is worn by companies of different INNs in that city: without an INN, OGRN, a shared
+        # channel or the same address, which of them is this one?
+        rivals = np.maximum(view.left("name_rivals"), view.right("name_rivals"))
+        crowded = (rivals >= 2) & ~ident & ~shared & ~_level(g, "address", "equal")
         review_only = _review_only_levels(g) & ~_level(g, "name", "initials")
         may_merge = (
             ~review_only
@@ -137,6 +148,7 @@ def _caps(features: dict) -> Callable[[PairView, np.ndarray, np.ndarray], Caps]:
             & ~elsewhere
             & ~unlabelled
             & ~other_office
+            & ~crowded
         )
         may_review = ~(numbers & ~shared & ~ident)
 
@@ -154,6 +166,8 @@ def _caps(features: dict) -> Callable[[PairView, np.ndarray, np.ndarray], Caps]:
                 out.append(text("matching.other_office"))
             if people[e] and not (ident[e] or shared[e]):
                 out.append(text("matching.uncorroborated"))
+            if crowded[e]:
+                out.append(text("matching.crowded_name", count=int(rivals[e])))
             return out
 
         # the same INN and KPP, or the same INN with no KPP on either side, no branch label on one only
@@ -161,7 +175,12 @@ def _caps(features: dict) -> Callable[[PairView, np.ndarray, np.ndarray], Caps]:
         settled = _level(g, "inn", "equal") & (_level(g, "kpp", "equal") | (no_kpp & ~one_branch & ~other_office))
         # names that are not one (another word, another number or sign) without an identifier agreeing
         no_rival = (differ | sibling) & ~ident
-        return Caps(may_merge, may_review, notes, settled, no_rival)
+        # a record that says which office it is (a «филиал» label, a KPP) is not torn by a partner that says
+        # otherwise or nothing; one that says nothing is (an INN-only record next to a head office and a branch)
+        known_a, known_b = office_a != None, office_b != None  # noqa: E711 — elementwise over object arrays
+        other = office_a != office_b
+        aside = (known_a & other, known_b & other)
+        return Caps(may_merge, may_review, notes, settled, no_rival, aside)
 
     return caps
 

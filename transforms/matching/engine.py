@@ -85,6 +85,8 @@ class Caps:
     notes: Callable[[int], list[str]]  # pair → the caps' extra reasons, for its explanation
     settled: np.ndarray  # bool: the identifiers alone say one entity
     no_rival: np.ndarray  # bool: the records say two entities (other names), or cannot say which: never a rival
+    # per side (left, right): for that side's record the other is no rival (it says which one it is itself)
+    aside: tuple[np.ndarray, np.ndarray] | None = None
 
 
 @dataclass
@@ -215,6 +217,7 @@ def run(
         (total >= prior) & caps.may_merge,
         (p >= thresholds.auto_merge) & ~caps.no_rival,
         caps.settled,
+        caps.aside,
     )
 
     state = ClusterState(entity.facets, {f.name: features[f.name] for f in entity.facets}, partial)

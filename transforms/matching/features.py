@@ -456,10 +456,28 @@ def company_features(frame: pd.DataFrame, staff: list[list[str]] | None = None) 
     features["person_values"] = staff
     for name, prior in COMPANY_TF:
         _tf(features, name, prior)
+    features["name_rivals"] = name_rivals(keys, list(features["place"]), inn)
     features["first"] = features["person_first"]
     features["middle"] = features["person_middle"]
     features["issues"] = guard.per_record(len(frame))
     return features
+
+
+def name_rivals(keys: list[str | None], places: list[str | None], inns: list[str | None]) -> np.ndarray:
+    """Per company record: how many different INNs the records of its name carry in its city (in any
+    city when it names none). Two or more: the name alone cannot say which of them an INN-less
+    «Гарант» of that city is — however rare the name is elsewhere."""
+    frame = pd.DataFrame({"key": keys, "place": places, "inn": inns})
+    known = frame.dropna(subset=["key", "inn"])
+    here = known.dropna(subset=["place"]).groupby(["key", "place"])["inn"].nunique()
+    anywhere = known.groupby("key")["inn"].nunique()
+    placed = pd.MultiIndex.from_arrays([frame["key"], frame["place"]])
+    out = np.where(
+        frame["place"].notna(),
+        here.reindex(placed).to_numpy(),
+        anywhere.reindex(frame["key"]).to_numpy(),
+    )
+    return np.nan_to_num(out.astype(float)).astype(np.int64)
 
 
 def _part(value: str | None) -> str | None:

@@ -62,7 +62,7 @@ _DIGEST_FORMAT = 1
 # features made of other records than the record itself — its contacts, its company's cluster, its colleagues —
 # and diagnostics; term frequencies (``*_tf``) and the value-id matrices depend on the frame too
 _CONTEXT = {
-    "company": frozenset({"person_values", "issues"}),
+    "company": frozenset({"person_values", "name_rivals", "issues"}),
     "contact": frozenset({"company", "company_key", "fits_several", "issues"}),
 }
 

@@ -100,6 +100,10 @@ MESSAGES = {
         "ru": "тот же ИНН в другом городе без общего КПП: филиал или головной офис?",
         "en": "the same INN in another city with no KPP in common: a branch or the head office?",
     },
+    "matching.crowded_name": {
+        "ru": "это название носят {count} компаний с разными ИНН в этом городе: которая из них?",
+        "en": "{count} companies with different INNs bear this name in this city: which one is it?",
+    },
     "matching.branch_label": {
         "ru": "одна запись помечена как филиал/ОП, другая нет",
         "en": "one record is labelled a branch, the other is not",

@@ -171,7 +171,7 @@ class MatchingConfig(_Thresholds):
     # From this probability a pair goes to the review queue (when no rule settles it).
     review: float = Field(default=0.5, gt=0, lt=1)
     # From this probability a pair merges without review (when the caps and hard rules allow).
-    auto_merge: float = Field(default=0.95, gt=0, lt=1)
+    auto_merge: float = Field(default=0.96, gt=0, lt=1)
     # The same two for contact records.
     contacts: ContactThresholds = Field(default_factory=ContactThresholds)
     # Per field, which source record's value the golden record keeps (transforms/golden.py);

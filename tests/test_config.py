@@ -135,4 +135,4 @@ def test_people_have_their_own_thresholds(tmp_path: Path) -> None:
     matching = load_config(write(tmp_path, body)).matching
     assert (matching.thresholds.auto_merge, matching.contacts.thresholds.auto_merge) == (0.99, 0.9)
     default = load_config(write(tmp_path, BASE)).matching
-    assert (default.thresholds.auto_merge, default.contacts.thresholds.auto_merge) == (0.95, 0.93)
+    assert (default.thresholds.auto_merge, default.contacts.thresholds.auto_merge) == (0.96, 0.93)

@@ -8,6 +8,7 @@ import pytest
 from pipelines.config import MatchingConfig
 from transforms.golden import golden_companies, golden_contacts
 from transforms.matching import CLUSTER, match_companies, match_contacts
+from transforms.matching.model import PRIOR_RECORDS, value_tf
 from transforms.normalise import as_frame, normalise_companies, normalise_contacts
 from vocabulary.fields import (
     COMPANY_FIELDS,
@@ -180,3 +181,12 @@ def test_a_colleague_on_the_office_line_is_no_rival_partner() -> None:
     # another person: not a rival that would leave Малышева's two records a question
     result = match_contacts(people, {("a", "0"): 0}, CONTACT_LIMITS)
     assert clusters(result.frame) == [{"p0", "p1"}, {"p2"}]
+
+
+def test_a_value_only_the_pair_bears_is_rare_whatever_the_size_of_the_base() -> None:
+    """Leave-pair-out term frequencies: the pair's own two records are no evidence of a common value."""
+    tf = value_tf(["ладога", "ладога", "ромашка", "ромашка", "ромашка", None], 1e-4)
+    prior = PRIOR_RECORDS * 1e-4
+    assert tf[0] == tf[1] == pytest.approx(prior / (5 + PRIOR_RECORDS))
+    assert tf[2] == pytest.approx((1 + prior) / (5 + PRIOR_RECORDS))  # a third «Ромашка» is evidence
+    assert tf[5] == 1.0

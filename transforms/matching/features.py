@@ -23,7 +23,7 @@ from transforms.area_codes import city_of_number, find_city
 from transforms.cells import failure, fold
 from transforms.company_names import parse_company_name
 from transforms.emails import COMMON_DOMAINS
-from transforms.matching.model import value_tf
+from transforms.matching.model import smoothed_tf, value_tf
 from transforms.matching.rules import name_clash, person_gender
 from transforms.matching.translit import translit_key
 from vocabulary.fields import COMPANY_RECORD, ISSUES, REF_INN, REF_KEY, REF_ROW, SOURCE, SOURCE_KEY
@@ -220,7 +220,7 @@ def _matrix(values: list[list], slots: int, flag_of, prior_u: float) -> tuple[np
     flat = [v for vs in values for v in vs[:slots]]
     codes, uniques = pd.factorize(pd.Series(flat, dtype=object)) if flat else (np.empty(0, dtype=np.int64), [])
     counts = np.bincount(codes, minlength=len(uniques)) if len(flat) else np.empty(0)
-    total = len(flat) + 10_000.0
+    total = len(flat)
     ids = np.zeros((n, slots), dtype=np.int64)
     tf = np.ones((n, slots))
     flag = np.zeros((n, slots), dtype=bool)
@@ -228,7 +228,7 @@ def _matrix(values: list[list], slots: int, flag_of, prior_u: float) -> tuple[np
     for i, vs in enumerate(values):
         for j, v in enumerate(vs[:slots]):
             ids[i, j] = codes[k] + 1
-            tf[i, j] = (counts[codes[k]] - 1 + 10_000.0 * prior_u) / total
+            tf[i, j] = smoothed_tf(int(counts[codes[k]]), total, prior_u)
             flag[i, j] = flag_of(v)
             k += 1
     return ids, tf, flag

@@ -25,7 +25,7 @@ import numpy as np
 from transforms.matching.blocking import affixes, initial_key
 from transforms.matching.comparisons import Comparison
 from transforms.matching.features import CHANNEL_PRIOR_U, COMPANY_TF, CONTACT_TF, is_role_mailbox
-from transforms.matching.model import PRIOR_RECORDS, Model
+from transforms.matching.model import Model, smoothed_tf
 from vocabulary.digests import row_digests
 from vocabulary.pairs import Record
 
@@ -135,23 +135,21 @@ def rescale_tf(entity: str, features: dict, counts: Mapping[tuple[str, str], int
         rule = _TF_RULE.get(name, name)
         values = features[name]
         local = _local_counts(values)
-        total = max(totals.get(rule, 0), sum(local.values())) + PRIOR_RECORDS
+        total = max(totals.get(rule, 0), sum(local.values()))
         features[f"{name}_tf"] = np.array(
             [
-                (max(counts.get((rule, str(v)), 0), local[v]) - 1 + PRIOR_RECORDS * prior) / total
-                if v is not None
-                else 1.0
+                smoothed_tf(max(counts.get((rule, str(v)), 0), local[v]), total, prior) if v is not None else 1.0
                 for v in values
             ]
         )
     for rule, name in _CHANNELS[entity]:
         lists = features[name]
         local = _local_counts(v for vs in lists for v in vs)
-        total = max(totals.get(rule, 0), sum(local.values())) + PRIOR_RECORDS
+        total = max(totals.get(rule, 0), sum(local.values()))
         tf = features[f"{rule}_tf"]
         for i, vs in enumerate(lists):
             for j, v in enumerate(vs[: tf.shape[1]]):
-                tf[i, j] = (max(counts.get((rule, v), 0), local[v]) - 1 + PRIOR_RECORDS * CHANNEL_PRIOR_U) / total
+                tf[i, j] = smoothed_tf(max(counts.get((rule, v), 0), local[v]), total, CHANNEL_PRIOR_U)
 
 
 def _local_counts(values: Iterable) -> dict:

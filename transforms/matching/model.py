@@ -39,14 +39,21 @@ SEED = 20261202
 MIN_P = 1e-7
 
 
+def smoothed_tf(count: int, total: float, prior_u: float) -> float:
+    """How likely an *unrelated* record has a value that ``count`` of ``total`` records have, smoothed
+    towards ``prior_u``. The pair's own two records are no evidence of how common their value is: a
+    name only they bear is rare, not one in ``total / 2`` (leave-pair-out)."""
+    return (max(count - 2, 0) + PRIOR_RECORDS * prior_u) / (total + PRIOR_RECORDS)
+
+
 def value_tf(values: list, prior_u: float) -> np.ndarray:
-    """Per record: how likely another random record has its value (smoothed towards ``prior_u``)."""
+    """Per record: how likely an unrelated record has its value (``smoothed_tf``)."""
     present = [v for v in values if v is not None]
     counts: dict = {}
     for v in present:
         counts[v] = counts.get(v, 0) + 1
-    total = len(present) + PRIOR_RECORDS
-    return np.array([(counts[v] - 1 + PRIOR_RECORDS * prior_u) / total if v is not None else 1.0 for v in values])
+    total = len(present)
+    return np.array([smoothed_tf(counts[v], total, prior_u) if v is not None else 1.0 for v in values])
 
 
 def collision_u(values: list, prior_u: float) -> float:

@@ -288,3 +288,27 @@ def test_a_company_made_from_a_contacts_own_reference_knows_that_person() -> Non
     people = people.assign(_source="contacts", company_ref_record=None, company_record=[made])
     created = pd.DataFrame({"_source": ["contacts", "a"], "_source_key": ["ref:лютик", "0"]})
     assert contact_people(created, people) == [["+79161234567", "иванов иван"], []]
+
+
+def test_colleagues_on_the_office_line_are_not_a_question_however_many_offices() -> None:
+    """The people's name weights are learnt on pairs a phone or e-mail found — and colleagues share the
+    office line: were the company in that session, EM would learn «same company» for «same person»."""
+    surnames = ["Иванов", "Петров", "Сидоров", "Кузнецов", "Смирнов", "Попов", "Волков", "Зайцев"]
+    firsts = ["Андрей", "Борис", "Виктор", "Глеб", "Денис", "Егор", "Иван", "Кирилл"]
+    firms = companies(*({"name": f"Фирма {i}", "city": "Москва"} for i in range(40)))
+    people = [
+        {"full_name": f"{surnames[j]} {firsts[(i + j) % 8]}", "phone": f"+7495{i:03d}0000", "company": str(i)}
+        for i in range(40)
+        for j in range(8)
+    ]
+    people += [  # and a few of them written twice
+        {"full_name": f"{surnames[j]} {firsts[(i + j) % 8]}", "phone": f"+7495{i:03d}0000", "company": str(i)}
+        for i in range(0, 40, 2)
+        for j in range(2)
+    ]
+    result = match_contacts(contacts(firms, *people), {("a", str(i)): i for i in range(40)}, CONTACT_LIMITS)
+    m = result.stats["m"]
+    assert m["last_name"][-1] < 0.1 and m["first_name"][-1] < 0.1  # duplicates rarely differ in the name
+    colleagues = result.review[result.review["reasons"].str.contains("surname differs")]
+    assert (colleagues["score"] < 90).all()  # with company in the session: 100 %
+    assert len(result.links) == 40  # the people written twice are still one

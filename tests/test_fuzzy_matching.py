@@ -312,3 +312,19 @@ def test_colleagues_on_the_office_line_are_not_a_question_however_many_offices()
     colleagues = result.review[result.review["reasons"].str.contains("surname differs")]
     assert (colleagues["score"] < 90).all()  # with company in the session: 100 %
     assert len(result.links) == 40  # the people written twice are still one
+
+
+def test_tenants_of_a_business_centre_do_not_teach_that_duplicates_have_other_names() -> None:
+    """The company name's weights are learnt on pairs an INN or OGRN found: a business centre's switchboard
+    is shared by tenants of other names, and EM would take the centre for the company."""
+    words = ["Альфа", "Бета", "Гамма", "Дельта", "Омега", "Сигма", "Каппа", "Лямбда"]
+    tenants = [
+        {"name": f"ООО «{words[j]} {i}»", "phone": f"+7495{i:03d}0000", "city": "Москва"}
+        for i in range(30)
+        for j in range(8)
+    ]
+    inns = ["7707083893", "7736050003", "7702070139", "7728168971", "7704217370", "7710140679"]
+    written_twice = [{"name": f"ООО «Парус {i}»", "inn": inn} for i, inn in enumerate(inns) for _ in range(2)]
+    result = match_companies(companies(*tenants, *written_twice), LIMITS)
+    assert result.stats["m"]["name"][-1] < 0.1  # duplicates rarely bear another name
+    assert len(result.links) == len(inns)

@@ -252,11 +252,12 @@ def company_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     return unique_pairs(parts, n)
 
 
-# EM sessions (blocking rules, comparisons learnt): the name on pairs found by identifiers and channels,
-# the identifiers and channels on pairs found by name.
+# EM sessions (blocking rules, comparisons learnt): the name, form and place on pairs an INN or OGRN found —
+# not a phone, mailbox or domain: a business centre's switchboard is shared by tenants of other names, and EM
+# would take the centre for the company —, the identifiers and channels on pairs found by name.
 SESSIONS = (
     (
-        frozenset({"inn", "ogrn", "phone", "email", "domain"}),
+        frozenset({"inn", "ogrn"}),
         frozenset({"name", "form", "city", "address", "inn_region"}),
     ),
     (

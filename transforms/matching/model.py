@@ -25,6 +25,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from transforms.matching.comparisons import Comparison, PairView, gammas
 
@@ -39,21 +40,21 @@ SEED = 20261202
 MIN_P = 1e-7
 
 
-def smoothed_tf(count: int, total: float, prior_u: float) -> float:
-    """How likely an *unrelated* record has a value that ``count`` of ``total`` records have, smoothed
-    towards ``prior_u``. The pair's own two records are no evidence of how common their value is: a
-    name only they bear is rare, not one in ``total / 2`` (leave-pair-out)."""
-    return (max(count - 2, 0) + PRIOR_RECORDS * prior_u) / (total + PRIOR_RECORDS)
+def smoothed_tf(count, total: float, prior_u: float):
+    """How likely an *unrelated* record has a value that ``count`` (a number or an array) of ``total``
+    records have, smoothed towards ``prior_u``. The pair's own two records are no evidence of how common
+    their value is: a name only they bear is rare, not one in ``total / 2`` (leave-pair-out)."""
+    return (np.maximum(np.asarray(count, dtype=np.float64) - 2, 0) + PRIOR_RECORDS * prior_u) / (total + PRIOR_RECORDS)
 
 
 def value_tf(values: list, prior_u: float) -> np.ndarray:
-    """Per record: how likely an unrelated record has its value (``smoothed_tf``)."""
-    present = [v for v in values if v is not None]
-    counts: dict = {}
-    for v in present:
-        counts[v] = counts.get(v, 0) + 1
-    total = len(present)
-    return np.array([smoothed_tf(counts[v], total, prior_u) if v is not None else 1.0 for v in values])
+    """Per record: how likely an unrelated record has its value (``smoothed_tf``); 1 for no value."""
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=True)
+    present = codes >= 0
+    counts = np.bincount(codes[present], minlength=len(uniques))
+    out = np.ones(len(codes))
+    out[present] = smoothed_tf(counts[codes[present]], int(present.sum()), prior_u)
+    return out
 
 
 def collision_u(values: list, prior_u: float) -> float:

@@ -76,7 +76,7 @@ def _frame(records: list[dict], columns: list[str]) -> pd.DataFrame:
 
 # Features of one record alone, whatever the others are (term frequencies and value ids depend on them).
 def _own(feats: dict, i: int) -> dict:
-    skip = ("_tf", "_flag", "phone", "email", "company", "issues")
+    skip = ("_tf", "_flag", "phone", "email", "company", "issues", "name_rivals")  # name_rivals: INNs of its name
     out = {k: v[i] for k, v in feats.items() if isinstance(v, np.ndarray) and v.ndim == 1 and not k.endswith(skip)}
     return {**out, "phone_values": feats["phone_values"][i], "email_values": feats["email_values"][i]}
 

@@ -108,10 +108,9 @@ def contact_pairs(features: dict, n: int, report: BlockReport) -> Candidates:
     return unique_pairs(parts, n)
 
 
-# EM sessions: names and company learnt on pairs found by a phone or e-mail, channels on pairs found by name.
 # EM sessions (blocking rules, comparisons learnt). The name parts on pairs a phone or e-mail found — without
 # the company: colleagues share the office line, and with the company in that session EM takes «same company»
-# for «same person» (a different surname would weigh almost nothing).
+# for «same person» (a different surname would weigh almost nothing); the channels and company on pairs found by name.
 SESSIONS = (
     (frozenset({"phone", "email"}), frozenset({"last_name", "first_name", "middle_name"})),
     (frozenset({"company", "surname_initial", "name"}), frozenset({"phone", "email", "company"})),

@@ -220,7 +220,7 @@ def _matrix(values: list[list], slots: int, flag_of, prior_u: float) -> tuple[np
     flat = [v for vs in values for v in vs[:slots]]
     codes, uniques = pd.factorize(pd.Series(flat, dtype=object)) if flat else (np.empty(0, dtype=np.int64), [])
     counts = np.bincount(codes, minlength=len(uniques)) if len(flat) else np.empty(0)
-    total = len(flat)
+    tf_of_code = smoothed_tf(counts, len(flat), prior_u)  # once per distinct value
     ids = np.zeros((n, slots), dtype=np.int64)
     tf = np.ones((n, slots))
     flag = np.zeros((n, slots), dtype=bool)
@@ -228,7 +228,7 @@ def _matrix(values: list[list], slots: int, flag_of, prior_u: float) -> tuple[np
     for i, vs in enumerate(values):
         for j, v in enumerate(vs[:slots]):
             ids[i, j] = codes[k] + 1
-            tf[i, j] = smoothed_tf(int(counts[codes[k]]), total, prior_u)
+            tf[i, j] = tf_of_code[codes[k]]
             flag[i, j] = flag_of(v)
             k += 1
     return ids, tf, flag

@@ -40,7 +40,7 @@ SEED = 20261202
 MIN_P = 1e-7
 
 
-def smoothed_tf(count, total: float, prior_u: float):
+def smoothed_tf(count: int | np.ndarray, total: float, prior_u: float) -> np.ndarray:
     """How likely an *unrelated* record has a value that ``count`` (a number or an array) of ``total``
     records have, smoothed towards ``prior_u``. The pair's own two records are no evidence of how common
     their value is: a name only they bear is rare, not one in ``total / 2`` (leave-pair-out)."""

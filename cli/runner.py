@@ -15,6 +15,7 @@ from connectors.crm_db.engine import scrub_error
 from connectors.crm_db.lock import target_lock
 from connectors.urls import mask_url, scrub
 from pipelines.definitions import build_definitions
+from pipelines.handover import HandoverIOManager
 from pipelines.instance import local_instance
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
 from pipelines.stages import RunSummary
@@ -91,12 +92,13 @@ def execute(
 def _execute(
     path: str, url: str, target: CrmTargetResource, *, dry_run: bool, debug: bool, until: str
 ) -> RunSummary | Any:
-    defs = build_definitions(path, target=target)
+    handover = HandoverIOManager(keep=until)
+    defs = build_definitions(path, target=target, handover=handover)
     job = defs.resolve_implicit_global_asset_job_def()
     level = "DEBUG" if debug else "CRITICAL"
     with local_instance() as instance:
         try:
-            result = job.execute_in_process(
+            job.execute_in_process(
                 instance=instance,
                 asset_selection=None if until == "loaded" else _up_to(defs, until),
                 run_config={"loggers": {"console": {"config": {"log_level": level}}}},
@@ -105,4 +107,4 @@ def _execute(
         except Exception as exc:  # noqa: BLE001 — every failure becomes one line (--debug re-raises)
             cause = (exc.user_exception or exc) if isinstance(exc, dg.DagsterExecutionStepExecutionError) else exc
             raise RunFailed(_explain(cause, url)) from cause
-        return result.output_for_node(until)
+        return handover.result(until)

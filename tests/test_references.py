@@ -71,3 +71,22 @@ def test_an_unknown_company_is_created_from_the_reference_with_a_warning() -> No
     assert made["_issues"][-1] == text(
         "validation.ref.company_created", company="ИНН 7702070139, 'ООО Неизвестная'", origin="people.csv:2"
     )
+
+
+def test_the_company_index_is_freed_without_the_cyclic_collector() -> None:
+    """Its look-ups are memoised in plain dicts: no cycle keeps a million lists alive after the stage."""
+    import gc
+    import weakref
+
+    from validators.references import _Index
+
+    gc.disable()
+    try:
+        index = _Index(FIRMS)
+        assert index.find("people", None, None, "7707083893", None) == ("a", "0")
+        assert index.find("people", None, None, None, "ИП Акимов Р.Н.") == ("a", "1")
+        gone = weakref.ref(index)
+        del index
+        assert gone() is None
+    finally:
+        gc.enable()

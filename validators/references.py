@@ -17,7 +17,7 @@ the contact back with it. A contact with no reference at all is loaded without a
 from __future__ import annotations
 
 from collections import defaultdict
-from functools import cache
+from collections.abc import Callable
 
 import pandas as pd
 from rapidfuzz import fuzz, process
@@ -54,6 +54,12 @@ MAX_TYPO_SEARCH = 50_000  # INNs: above this, a mistyped INN is not looked for (
 Record = tuple[str, str]
 
 
+def _memo(found: dict[str, Record | None], value: str, find: Callable[[str], Record | None]) -> Record | None:
+    if value not in found:
+        found[value] = find(value)
+    return found[value]
+
+
 class _Index:
     """Look-ups of company records by key, INN and name key."""
 
@@ -80,9 +86,11 @@ class _Index:
             self.by_surname[key.split()[0]].append(key)
             for token in {t for word in key.split() for t in affixes(word)}:
                 self.by_affix[token].append(key)
-        # many contacts name the same company: each INN and name is looked up once
-        self._by_inn = cache(self._find_inn)
-        self._by_name = cache(self._find_name)
+        # many contacts name the same company: each INN and name is looked up once. Plain dicts, not
+        # functools.cache of a bound method: that would tie the index to itself in a cycle, and its
+        # lists (millions at 1M records) would wait for the cyclic garbage collector after the stage.
+        self._inn_found: dict[str, Record | None] = {}
+        self._name_found: dict[str, Record | None] = {}
         self._one_off: dict[tuple[int, int, str], list[str]] | None = None
 
     def find(self, source: str, ref_row: object, key: str | None, inn: str | None, name: str | None) -> Record | None:
@@ -94,10 +102,10 @@ class _Index:
             if same or len(other) == 1:
                 return (same or other)[0]
         if inn:
-            found = self._by_inn(inn)
+            found = _memo(self._inn_found, inn, self._find_inn)
             if found:
                 return found
-        return self._by_name(name) if name else None
+        return _memo(self._name_found, name, self._find_name) if name else None
 
     def _find_inn(self, inn: str) -> Record | None:
         candidates = self.by_inn.get(inn)

@@ -241,6 +241,7 @@ def test_a_person_at_two_records_of_a_same_named_company_is_one_person() -> None
         {"full_name": "Смирнова Анна Петровна", "company": "2"},  # another company: moved, or a namesake?
         {"full_name": "Смирнова А.", "company": "1"},
     )
+    people.loc[3, "_source"] = "b"  # another file naming company 1 (one source listing both could be two people)
     names = dict(zip(zip(firms["_source"], firms["_source_key"]), firms["name_key"]))
     result = match_contacts(people, {("a", "0"): 0, ("a", "1"): 1, ("a", "2"): 2}, CONTACT_LIMITS, company_names=names)
     assert clusters(result.frame) == [{"p0", "p1", "p3"}, {"p2"}]
@@ -253,7 +254,7 @@ def test_a_company_name_many_companies_bear_says_less_of_their_people() -> None:
     companies_of = list(range(40)) + [40, 40, 40]  # forty «Ромашка», one «Лютик» with three people
     frame = pd.DataFrame(
         {"last_name": "Иванов", "first_name": "Иван", "middle_name": None, "gender": None, "phones": [[]] * 43}
-        | {"emails": [[]] * 43, "name_key": "иванов иван"}
+        | {"emails": [[]] * 43, "name_key": "иванов иван", "_source": "a", "company_record": None}
     )
     tf = contact_features(frame, companies_of, names)["company_key_tf"]
     assert tf[0] > 2 * tf[-1]  # a «Лютик» counts once, however many of its people are listed

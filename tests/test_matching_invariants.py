@@ -257,10 +257,35 @@ def test_initials_that_fit_two_colleagues_join_neither() -> None:  # issue 9 (e)
         {"full_name": "Петрова Ольга", "company": "0"},
         {"full_name": "Петрова О.", "company": "0"},  # one Ольга at the company: the initial is hers
     )
+    people.loc[5, "_source"] = "b"  # another source's record (one source listing both would be two people)
     result = match_contacts(people, {("a", "0"): 0}, CONTACT_LIMITS)
     assert clusters(result.frame) == [{"p0"}, {"p1"}, {"p2", "p3"}, {"p4", "p5"}]
     questions = {(p["left_key"], p["right_key"]) for p in result.review.to_dict("records")}
     assert {("p0", "p2"), ("p1", "p2")} <= questions  # which Акимов? a person decides
+
+
+def test_two_people_one_source_lists_apart_at_one_company_stay_two_whatever_joins_them() -> None:
+    """The colleague with the same surname and initials: «Рябова А. Л.» on the company's rows beside «Рябова
+    Анастасия Леонидовна» is Анна; another file's «Рябова Анастасия» (an initial fits both) cannot chain them.
+    The same person entered twice (the full first name the same) is still one."""
+    firms = companies({"name": "Ромашка", "inn": "7707083893"})
+    office = "+74951234567"
+    people = contacts(
+        firms,
+        {"full_name": "Рябова Анастасия Леонидовна", "phone": office, "company": "0"},
+        {"full_name": "Рябова А. Л.", "phone": office, "company": "0"},
+        {"full_name": "Рябова Анастасия", "phone": office, "company": "0"},
+        {"full_name": "Орлов Пётр Ильич", "company": "0"},
+        {"full_name": "Орлов Пётр", "company": "0"},  # entered twice
+    )
+    people.loc[2, "_source"] = "contacts.csv"  # another file naming the company
+    result = match_contacts(people, {("a", "0"): 0}, CONTACT_LIMITS)
+    found = clusters(result.frame)
+    assert not any({"p0", "p1"} <= c for c in found)
+    assert {"p3", "p4"} in found
+    questions = result.review.to_dict("records")
+    assert any({q["left_key"], q["right_key"]} == {"p0", "p1"} for q in questions)
+    assert any("one source lists them apart at one company" in q["reasons"] for q in questions)
 
 
 def test_an_inn_less_record_of_a_name_several_companies_bear_in_its_city_is_a_question() -> None:

@@ -31,6 +31,7 @@ from transforms.normalise import as_frame, normalise_companies
 from vocabulary.fields import (
     COMPANY_FIELDS,
     COMPANY_RECORD,
+    CREATED_KEY_PREFIX,
     EXTRA,
     ISSUES,
     ORIGIN,
@@ -200,7 +201,7 @@ def _reference_company(row: dict, created: dict[Record, dict]) -> Record:
     """The company a contact names but no source holds, made from the reference (one per reference)."""
     key, inn, name = row[REF_KEY], row[REF_INN], row[REF_NAME]
     name_key = parse_company_name(name).match_key if name else None
-    record = (row[SOURCE], "ref:" + (normalise_inn(inn).value or inn if inn else name_key or key or ""))
+    record = (row[SOURCE], CREATED_KEY_PREFIX + (normalise_inn(inn).value or inn if inn else name_key or key or ""))
     if record not in created:
         warning = text("validation.ref.company_created", company=_describe_ref(key, inn, name), origin=row[ORIGIN])
         created[record] = {

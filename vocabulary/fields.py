@@ -47,6 +47,7 @@ REF_INN = "company_ref_inn"
 REF_NAME = "company_ref_name"
 REF_ROW = "company_ref_record"  # (source, source_key) of the company from the same row
 COMPANY_RECORD = "company_record"  # (source, source_key) of the contact's company record, once resolved
+CREATED_KEY_PREFIX = "ref:"  # source_key of a company made from a reference no source record answered
 
 PROVENANCE = (SOURCE, SOURCE_KEY, ORIGIN)
 QUARANTINE_COLUMNS = ("source", "source_key", "entity", "origin", "reasons", "payload")

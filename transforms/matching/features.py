@@ -26,7 +26,7 @@ from transforms.emails import COMMON_DOMAINS
 from transforms.matching.model import smoothed_tf, value_tf
 from transforms.matching.rules import name_clash, person_gender
 from transforms.matching.translit import translit_key
-from vocabulary.fields import COMPANY_RECORD, ISSUES, REF_INN, REF_KEY, REF_ROW, SOURCE, SOURCE_KEY
+from vocabulary.fields import COMPANY_RECORD, CREATED_KEY_PREFIX, ISSUES, REF_INN, REF_KEY, REF_ROW, SOURCE, SOURCE_KEY
 from vocabulary.messages import field_label, text
 
 # Features whose value frequency replaces u (term frequencies), with the prior u they are smoothed towards.
@@ -514,8 +514,23 @@ def contact_features(
     features["company_tf"] = value_tf([c or None for c in features["company"].tolist()], 1e-4)
     features["company_key_tf"] = _name_tf(list(features["company_key"]), companies, 1e-3)
     features["fits_several"] = _fits_several(features)
+    features["listed"] = _listed(frame, last, first, middle)
     features["issues"] = guard.per_record(len(frame))
     return features
+
+
+def _listed(frame: pd.DataFrame, last: list, first: list, middle: list) -> np.ndarray:
+    """Per contact record its source lists under one of the source's own company records (a row of a mixed
+    sheet, a 1C counterparty's contact person): {that company record: the name}; else None.
+
+    One source listing two people apart under one company means two people — «Рябова А. Л.» beside
+    «Рябова Анастасия Леонидовна» on one company's rows is her colleague Анна, whatever the office line
+    says — unless the names are one person's (a contact entered twice): the rule ``listed`` (``rules.py``)."""
+    out = []
+    for src, ref, *name in zip(frame[SOURCE], frame[COMPANY_RECORD], last, first, middle):
+        own = isinstance(ref, tuple) and ref[0] == src and not str(ref[1]).startswith(CREATED_KEY_PREFIX)
+        out.append({ref: tuple(name)} if own else None)
+    return _obj(out)
 
 
 def _fits_several(features: dict) -> np.ndarray:

@@ -63,7 +63,7 @@ _DIGEST_FORMAT = 1
 # and diagnostics; term frequencies (``*_tf``) and the value-id matrices depend on the frame too
 _CONTEXT = {
     "company": frozenset({"person_values", "name_rivals", "issues"}),
-    "contact": frozenset({"company", "company_key", "fits_several", "issues"}),
+    "contact": frozenset({"company", "company_key", "fits_several", "listed", "issues"}),  # listed: of ``own``
 }
 
 

@@ -13,7 +13,9 @@ companies
 people
     ``first``  different first names (an initial agrees with the names it starts);
     ``middle`` different patronymics;
-    ``gender`` opposite genders (from the patronymic, first name or surname form).
+    ``gender`` opposite genders (from the patronymic, first name or surname form);
+    ``listed`` two people one source lists apart under one of its company records: names that are
+               not one person's entered twice (``listed_as_one``, ``features._listed``).
 
 A cluster keeps one value per facet (the full name over an initial), so a check is O(1).
 A reviewer's ``different`` and the *bridge* rule (a record with only a surname or only
@@ -86,7 +88,34 @@ COMPANY_FACETS = (
     Facet("first", name_clash, name_combine),
     Facet("middle", name_clash, name_combine),
 )
-CONTACT_FACETS = (Facet("first", name_clash, name_combine), Facet("middle", name_clash, name_combine), Facet("gender"))
+
+
+def listed_as_one(x: tuple, y: tuple) -> bool:
+    """Whether two (surname, first name, patronymic) one source lists apart under one company may be one
+    person entered twice: the same, or the same surname and full first name, the patronymics agreeing.
+    An initial or a missing part there is a colleague as often as not."""
+    (last_x, first_x, middle_x), (last_y, first_y, middle_y) = x, y
+    if x == y:
+        return True
+    agree = not middle_x or not middle_y or not name_clash(middle_x, middle_y)
+    return bool(last_x and last_x == last_y and first_x and len(first_x) > 1 and first_x == first_y and agree)
+
+
+def listing_clash(x: dict, y: dict) -> bool:
+    """Whether two clusters hold two people one source lists apart under one of its company records."""
+    return any(not listed_as_one(name, y[listing]) for listing, name in x.items() if listing in y)
+
+
+def listing_combine(x: dict, y: dict) -> dict:
+    return {**y, **x}
+
+
+CONTACT_FACETS = (
+    Facet("first", name_clash, name_combine),
+    Facet("middle", name_clash, name_combine),
+    Facet("gender"),
+    Facet("listed", listing_clash, listing_combine),
+)
 
 
 def decisive(rule: str, x: object, y: object) -> bool:

@@ -53,6 +53,10 @@ _RULES = {
     "first": ("разные имена", "different first names"),
     "middle": ("разные отчества", "different patronymics"),
     "gender": ("разный пол", "opposite genders"),
+    "listed": (
+        "источник перечисляет их отдельно у одной компании под разными именами: коллеги?",
+        "one source lists them apart at one company under different names: colleagues?",
+    ),
     "decision": ("эксперт решил: разные", "a reviewer decided: different"),
     "bridge": (
         "запись только с фамилией или только с именем связала бы двух людей",

@@ -300,6 +300,18 @@ def test_an_inn_less_record_of_a_name_several_companies_bear_in_its_city_is_a_qu
     assert len(mine) and mine["reasons"].str.contains("2 companies with different INNs bear this name").all()
 
 
+def test_a_branch_is_registered_where_it_works_not_where_its_inn_was_issued() -> None:
+    """A Krasnodar branch of a Tyumen company (INN region 72, KPP 2312…): the INN's region is no evidence
+    against an INN-less «филиал в г. Краснодар» of the same name in Krasnodar — the KPP's region agrees."""
+    frame = companies(
+        {"name": "«Фармвест» ООО (филиал г. Краснодар)", "inn": "7203123459", "kpp": "231243002", "city": "Краснодар"},
+        {"name": "ООО Фармвест, филиал в г. Краснодар", "city": "Краснодар", "src": "b"},
+    )
+    result = match_companies(frame, LIMITS)
+    assert clusters(result.frame) == [{"0", "1"}]
+    assert "23 / Краснодар" in result.links["reasons"].iloc[0]
+
+
 def test_a_record_labelled_a_branch_joins_the_branch_not_the_head_office_of_its_city() -> None:
     frame = companies(
         {"name": "ООО «Алмаз Авто»", "inn": "7707083893", "kpp": "773601001", "city": "Москва"},

@@ -193,8 +193,8 @@ def _shown(features: dict) -> dict:
         return show_shared(features, name)
 
     def region(a: int, b: int) -> str:
-        inn_side, city_side = (a, b) if features["inn_region"][a] else (b, a)
-        return f"{features['inn_region'][inn_side]:02d} / {features['places_display'][city_side]}"
+        inn_side, city_side = (a, b) if features["tax_region"][a] else (b, a)
+        return f"{features['tax_region'][inn_side]:02d} / {features['places_display'][city_side]}"
 
     return {
         "name": pair("key"),

@@ -226,8 +226,9 @@ def _shared(name: str, flagged: bool) -> Callable[[PairView], Mask]:
 
 
 def _inn_region(v: PairView) -> tuple[Mask, Mask]:
-    """(known, agree): one record's INN region against the other's city region, when only one has an INN."""
-    li, ri = v.left("inn_region"), v.right("inn_region")
+    """(known, agree): one record's tax region (``features._tax_region``: its KPP's, else its INN's) against
+    the other's city region, when only one says it."""
+    li, ri = v.left("tax_region"), v.right("tax_region")
     lc, rc = v.left("city_region"), v.right("city_region")
     one = (li > 0) ^ (ri > 0)
     inn_side = np.where(li > 0, li, ri)

@@ -352,6 +352,15 @@ def _inn_region(inn: str | None) -> int:
     return int(inn[:2]) if inn else 0
 
 
+def _tax_region(inn: str | None, kpp: str | None, office: str | None) -> int:
+    """The region the record is registered in for tax: its KPP's (a branch is registered where it works),
+    else its INN's — unless it says it is a branch, whose INN is the head office's, wherever that is.
+    0: unknown (and for KPPs of the inter-regional offices for the largest taxpayers, code 99)."""
+    if kpp:
+        return int(kpp[:2]) if kpp[:2] != "99" else 0
+    return _inn_region(inn) if office != "branch" else 0
+
+
 def _city_region(place: str | None) -> int:
     return int(_REGIONS.get(place, 0)) if place else 0
 
@@ -426,6 +435,7 @@ def company_features(frame: pd.DataFrame, staff: list[list[str]] | None = None) 
     inn, kpp, ogrn = (guard.each(_text_or_none, field, frame[field]) for field in ("inn", "kpp", "ogrn"))
     phones, phone_kinds = _phone_channel(guard, frame)
     emails = guard.each(_record_emails, "email", frame["emails"], neutral=[])
+    offices = guard.each(_office, "kpp", kpp, branch_cities, name_keys)
     features: dict[str, object] = {
         "key": _obj(keys),
         "tkey": _obj(guard.each(translit_key, "name", keys)),
@@ -439,13 +449,14 @@ def company_features(frame: pd.DataFrame, staff: list[list[str]] | None = None) 
         "address": _obj(guard.each(_address_key, "address", addresses)),
         # region codes as numbers (0: unknown), so that comparing them is integer arithmetic
         "inn_region": np.array(guard.each(_inn_region, "inn", inn, neutral=0), dtype=np.int64),
+        "tax_region": np.array(guard.each(_tax_region, "kpp", inn, kpp, offices, neutral=0), dtype=np.int64),
         "city_region": np.array(guard.each(_city_region, "city", places, neutral=0), dtype=np.int64),
         "domain": _obj(guard.each(_domain, "website", websites, emails)),
         "person_last": _obj([p[0] if p else None for p in people]),
         "person_first": _obj([p[1] if p else None for p in people]),
         "person_middle": _obj([p[2] if len(p) > 2 else None for p in people]),
         "numbers": _obj(guard.each(_numbers, "name", keys)),
-        "office": _obj(guard.each(_office, "kpp", kpp, branch_cities, name_keys)),
+        "office": _obj(offices),
         "places_display": list(places),
     }
     _channels(features, phones, phone_kinds, emails)
@@ -526,8 +537,10 @@ def _listed(frame: pd.DataFrame, last: list, first: list, middle: list) -> np.nd
     One source listing two people apart under one company means two people — «Рябова А. Л.» beside
     «Рябова Анастасия Леонидовна» on one company's rows is her colleague Анна, whatever the office line
     says — unless the names are one person's (a contact entered twice): the rule ``listed`` (``rules.py``)."""
+    # before validation (a sync looking for a record's partners) the company records are not yet resolved
+    refs = frame[COMPANY_RECORD] if COMPANY_RECORD in frame else [None] * len(frame)
     out = []
-    for src, ref, *name in zip(frame[SOURCE], frame[COMPANY_RECORD], last, first, middle):
+    for src, ref, *name in zip(frame[SOURCE], refs, last, first, middle):
         own = isinstance(ref, tuple) and ref[0] == src and not str(ref[1]).startswith(CREATED_KEY_PREFIX)
         out.append({ref: tuple(name)} if own else None)
     return _obj(out)

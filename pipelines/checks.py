@@ -87,9 +87,9 @@ def _reconciled(expected: set[RecordKey], found: dict[str, set[RecordKey]], prev
 
 
 def reconciliation_before_load(
-    migration: MigrationConfigResource, golden: GoldenRecords, normalised: Normalised, quarantine: pd.DataFrame
+    migration: MigrationConfigResource, golden: GoldenRecords, quarantine: pd.DataFrame
 ) -> dg.AssetCheckResult:
-    expected = normalised.expected(golden.delta)
+    expected = golden.facts.expected(golden.delta)
     kept = {
         (entity, m["source"], m["source_key"])
         for entity, frame in (("company", golden.companies), ("contact", golden.contacts))
@@ -129,13 +129,13 @@ def shared_emails(migration: MigrationConfigResource, golden: GoldenRecords) -> 
 
 
 def reconciliation(
-    migration: MigrationConfigResource, target: CrmTargetResource, loaded: RunSummary, normalised: Normalised
+    migration: MigrationConfigResource, target: CrmTargetResource, loaded: RunSummary, golden: GoldenRecords
 ) -> dg.AssetCheckResult:
-    expected = normalised.expected()
+    expected = golden.facts.expected()
     if loaded.dry_run:
         return dg.AssetCheckResult(passed=True, metadata={"expected": len(expected), "dry_run": True})
     url = target.resolve(migration.load())
-    if normalised.delta is not None:  # a sync that matched only what changed: the links of its records
+    if golden.facts.delta is not None:  # a sync that matched only what changed: the links of its records
         linked = {
             (entity, *record)
             for entity in ("company", "contact")
@@ -173,9 +173,9 @@ def build_checks() -> list[dg.AssetChecksDefinition]:
             reconciliation_before_load,
             "golden",
             blocking=True,
-            additional_ins={"normalised": dg.AssetIn("normalised"), "quarantine": dg.AssetIn("quarantine")},
+            additional_ins={"quarantine": dg.AssetIn("quarantine")},
         ),
         check(duplicate_identifiers, "golden"),
         check(shared_emails, "golden"),
-        check(reconciliation, "loaded", additional_ins={"normalised": dg.AssetIn("normalised")}),
+        check(reconciliation, "loaded", additional_ins={"golden": dg.AssetIn("golden")}),
     ]

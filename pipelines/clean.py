@@ -8,8 +8,9 @@ import pandas as pd
 from pipelines.extract import extract_asset_name
 from pipelines.metadata import frame_metadata, sample
 from pipelines.resources import MigrationConfigResource
-from pipelines.stages import ExtractedSource, Normalised
+from pipelines.stages import ExtractedSource, IntakeFacts, Normalised, records_read
 from transforms.normalise import normalise_companies, normalise_contacts
+from transforms.quality import source_figures
 from validators.schemas import COMPANY_SCHEMA
 from validators.validate import validate_records
 from vocabulary import progress
@@ -39,18 +40,20 @@ def build_clean_assets(source_names: list[str]) -> list[dg.AssetsDefinition]:
             companies = normalise_companies(_concat([p.records.companies for p in parts]), regions)
             contacts = normalise_contacts(_concat([p.records.contacts for p in parts]), companies, regions)
             step.result = text("progress.companies_contacts", companies=len(companies), contacts=len(contacts))
-        result = Normalised(
-            companies,
-            contacts,
-            _concat([p.records.rejects for p in parts]),
-            {p.source: p.rows_read for p in parts},
+        rejects = _concat([p.records.rejects for p in parts])
+        rows_read = {p.source: p.rows_read for p in parts}
+        facts = IntakeFacts(
+            rows_read,
             {p.source: p.tables for p in parts},
+            records_read(companies, contacts, rejects),
+            source_figures(rows_read, companies, contacts),
             {p.source: p.fingerprint for p in parts if p.fingerprint},
             {p.source: p.notes for p in parts if p.notes},
             [p.versions for p in parts if p.versions],
             {p.source: p.unread for p in parts if p.unread},
             next((p.delta for p in parts if p.delta is not None), None),
         )
+        result = Normalised(companies, contacts, rejects, facts)
         phones = [p for frame in (companies, contacts) for items in frame["phones"] for p in items]
         every = (
             (src, origin, w)

@@ -15,7 +15,7 @@ from connectors.urls import mask_url
 from connectors.xlsx_writer import write_workbook
 from pipelines.metadata import preview_table
 from pipelines.resources import CrmTargetResource, MigrationConfigResource
-from pipelines.stages import GoldenRecords, Normalised, RunSummary
+from pipelines.stages import GoldenRecords, RunSummary
 from transforms.identity import same_identity
 from transforms.quality import quality_by_source
 from vocabulary import progress
@@ -38,11 +38,11 @@ def loaded(
     context: dg.AssetExecutionContext,
     migration: MigrationConfigResource,
     target: CrmTargetResource,
-    normalised: Normalised,
     golden: GoldenRecords,
     quarantine: pd.DataFrame,
 ) -> dg.Output[RunSummary]:
     config = migration.load()
+    facts = golden.facts
     url = target.resolve(config)
     run = RunInfo(
         run_id=context.run.run_id,
@@ -50,12 +50,12 @@ def loaded(
         started_at=_run_start(context),
         dry_run=target.dry_run,
         sources=tuple(s.name for s in config.sources),
-        records_read=sum(normalised.rows_read.values()),
+        records_read=sum(facts.rows_read.values()),
         review_pairs=len(golden.review),
         positional_sources=tuple(s.name for s in config.sources if s.kind in ("excel", "csv") and not s.key),
         max_delete_share=config.max_delete_share,
         allow_deletes=target.allow_deletes,
-        unread=normalised.unread_origins(),
+        unread=facts.unread_origins(),
     )
     delta = golden.delta
     partial = (
@@ -64,7 +64,7 @@ def loaded(
         else None
     )
     # the records read but not matched again keep their links as they are
-    expected = normalised.expected(golden.delta if partial else None)
+    expected = facts.expected(golden.delta if partial else None)
     try:
         with progress.stage(text("progress.load"), total=len(golden.companies) + len(golden.contacts)) as step:
             result = load(
@@ -75,8 +75,8 @@ def loaded(
                 quarantine,
                 expected,
                 review=golden.review,
-                sync_state=target.sync_state(normalised.fingerprints),
-                versions=normalised.versions,
+                sync_state=target.sync_state(facts.fingerprints),
+                versions=facts.versions,
                 identity=same_identity,
                 diff=bool(target.diff),
                 merges=golden.links,
@@ -93,13 +93,14 @@ def loaded(
         context.run.run_id,
         mask_url(url),
         target.dry_run,
-        normalised.rows_read,
-        normalised.intake,
+        facts.rows_read,
+        facts.intake,
         result,
         quarantine["source"].value_counts().to_dict(),
         len(golden.review) if result.review_pairs is None else result.review_pairs,
-        _notes(normalised, golden),
+        _notes(golden),
         partial=partial is not None,
+        figures=facts.figures,
     )
     counts = {
         f"{entity}_{k}": v for entity in ("companies", "contacts") for k, v in asdict(getattr(result, entity)).items()
@@ -121,12 +122,13 @@ def loaded(
     )
 
 
-def _notes(normalised: Normalised, golden: GoldenRecords) -> dict[str, list[str]]:
+def _notes(golden: GoldenRecords) -> dict[str, list[str]]:
     """The readers' notes, and for a run over whole sources that matched only what changed, how much it did."""
-    if golden.delta is None or normalised.delta is not None:  # a 1C sync notes its scope when it reads
-        return normalised.notes
+    notes = golden.facts.notes
+    if golden.delta is None or golden.facts.delta is not None:  # a 1C sync notes its scope when it reads
+        return notes
     scope = text("sync.rerun_scope", records=len(golden.delta.scope), changed=len(golden.delta.changed))
-    return {**normalised.notes, text("sync.rerun_label"): [scope]}
+    return {**notes, text("sync.rerun_label"): [scope]}
 
 
 def _indexed(golden: GoldenRecords) -> bool:
@@ -145,11 +147,10 @@ def quality_report(
     migration: MigrationConfigResource,
     target: CrmTargetResource,
     loaded: RunSummary,
-    normalised: Normalised,
     quarantine: pd.DataFrame,
 ) -> dg.Output[pd.DataFrame]:
     config = migration.load()
-    report = quality_by_source(normalised.rows_read, normalised.companies, normalised.contacts, quarantine)
+    report = quality_by_source(loaded.figures, quarantine)
     metadata: dict[str, object] = {
         "dagster/row_count": len(report),
         "by_source": preview_table(report, rows=len(report)),

@@ -72,7 +72,9 @@ def matched(
         settings_digest(config, url),
     )
     return dg.Output(
-        MatchedRecords(companies.frame, contacts.frame, links, review, update, delta if index else None),
+        MatchedRecords(
+            companies.frame, contacts.frame, links, review, normalised.facts, update, delta if index else None
+        ),
         metadata={
             **frame_metadata(
                 links,
@@ -103,8 +105,8 @@ def _incremental(
     or so much changed, or the changes reach so far, that matching everything is as cheap and as right
     (``RERUN_MAX_CHANGED``, ``RERUN_MAX_SCOPE``).
     """
-    if normalised.delta is not None:
-        return sync_index(config, url), normalised.delta, validated
+    if normalised.facts.delta is not None:
+        return sync_index(config, url), normalised.facts.delta, validated
     index = None if full else valid_index(config, url)
     if index is None:
         return None, None, validated
@@ -119,7 +121,7 @@ def _incremental(
         for e, s, k in zip(normalised.rejects["entity"], normalised.rejects["source"], normalised.rejects["source_key"])
     }
     stored = link_fingerprints(url, [s.name for s in config.sources])
-    delta = rerun_scope(index, stored, validated.companies, validated.contacts, held, normalised.unread_origins())
+    delta = rerun_scope(index, stored, validated.companies, validated.contacts, held, normalised.facts.unread_origins())
     records = len(validated.companies) + len(validated.contacts)
     if len(delta.changed) > RERUN_MAX_CHANGED * records or len(delta.scope) > RERUN_MAX_SCOPE * records:
         return None, None, validated
@@ -151,7 +153,7 @@ def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Ou
     companies = golden_companies(matched.companies, priority, rules)
     contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
     return dg.Output(
-        GoldenRecords(companies, contacts, matched.review, matched.links, matched.index, matched.delta),
+        GoldenRecords(companies, contacts, matched.review, matched.facts, matched.links, matched.index, matched.delta),
         metadata={
             **frame_metadata(
                 companies, ["name", "inn", "kpp", "type", "city", "phones", "emails"], previews=config.privacy.previews

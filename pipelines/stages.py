@@ -54,12 +54,17 @@ class ExtractedSource:
 
 
 @dataclass
-class Normalised:
-    companies: pd.DataFrame
-    contacts: pd.DataFrame
-    rejects: pd.DataFrame  # rows the readers or the mapping could not use
+class IntakeFacts:
+    """What the load, its checks and the quality report need of the records read — not the records.
+
+    Carried from ``normalised`` through matching and golden records, so that the normalised frames (and
+    the raw payloads they hold) are freed once matching has read them (``pipelines.handover``).
+    """
+
     rows_read: dict[str, int]
     intake: dict[str, list[TableIntake]]  # per source: the tables found and their mappings
+    read: set[RecordKey]  # every record read: each must end up linked or quarantined
+    figures: pd.DataFrame  # per source: records, phones, e-mails, warnings (``transforms.quality``)
     fingerprints: dict[str, str] = field(default_factory=dict)  # 1C sources' state when read (sync_state)
     notes: dict[str, list[str]] = field(default_factory=dict)  # per source: what the reader skipped or noticed
     versions: list[VersionChanges] = field(default_factory=list)  # 1C elements read, for sync_versions
@@ -67,18 +72,28 @@ class Normalised:
     delta: SourceDelta | None = None  # a sync that matches only what changed: the records it concerns
 
     def expected(self, delta: SourceDelta | None = None) -> set[RecordKey]:
-        """Every record read (of ``delta``'s scope, when only it was matched again): each must end up linked
-        or quarantined."""
-        keys = {("company", s, k) for s, k in zip(self.companies[SOURCE], self.companies[SOURCE_KEY])}
-        keys |= {("contact", s, k) for s, k in zip(self.contacts[SOURCE], self.contacts[SOURCE_KEY])}
-        keys |= {
-            (e, s, k) for e, s, k in zip(self.rejects["entity"], self.rejects["source"], self.rejects["source_key"])
-        }
-        return keys if delta is None else keys & delta.scope
+        """Every record read (of ``delta``'s scope, when only it was matched again)."""
+        return self.read if delta is None else self.read & delta.scope
 
     def unread_origins(self) -> dict[str, tuple[str, ...]]:
         """source → origin prefixes of the sheets not read (``load.RunInfo.unread``)."""
         return {source: tuple(f"{sheet}!" for sheet in sheets) for source, sheets in self.unread.items()}
+
+
+@dataclass
+class Normalised:
+    companies: pd.DataFrame
+    contacts: pd.DataFrame
+    rejects: pd.DataFrame  # rows the readers or the mapping could not use
+    facts: IntakeFacts
+
+
+def records_read(companies: pd.DataFrame, contacts: pd.DataFrame, rejects: pd.DataFrame) -> set[RecordKey]:
+    """(entity, source, source_key) of every record read, rejected rows included."""
+    keys = {("company", s, k) for s, k in zip(companies[SOURCE], companies[SOURCE_KEY])}
+    keys |= {("contact", s, k) for s, k in zip(contacts[SOURCE], contacts[SOURCE_KEY])}
+    keys |= {(e, s, k) for e, s, k in zip(rejects["entity"], rejects["source"], rejects["source_key"])}
+    return keys
 
 
 @dataclass
@@ -87,6 +102,7 @@ class MatchedRecords:
     contacts: pd.DataFrame
     links: pd.DataFrame  # why records were merged
     review: pd.DataFrame  # candidate pairs awaiting a decision
+    facts: IntakeFacts  # of the records read, for the load and the report
     index: IndexUpdate | None = None  # the matching index's rows for the load
     delta: SourceDelta | None = None  # only what changed was matched again (pipelines.incremental)
 
@@ -96,6 +112,7 @@ class GoldenRecords:
     companies: pd.DataFrame
     contacts: pd.DataFrame
     review: pd.DataFrame  # candidate pairs awaiting a decision (LINK_COLUMNS)
+    facts: IntakeFacts  # of the records read, for the load and the report
     links: pd.DataFrame | None = None  # every merge with its explanation (LINK_COLUMNS + weights)
     index: IndexUpdate | None = None  # the matching index's rows for the load
     delta: SourceDelta | None = None  # only what changed was matched again: the load touches only its scope
@@ -113,3 +130,4 @@ class RunSummary:
     review_pairs: int = 0
     notes: dict[str, list[str]] = field(default_factory=dict)
     partial: bool = False  # only what changed was matched again and loaded (pipelines.incremental)
+    figures: pd.DataFrame | None = None  # per source, of the records read (``IntakeFacts.figures``)

@@ -11,7 +11,7 @@ import pytest
 from cli.runner import execute
 from pipelines.checks import build_checks, duplicate_identifiers
 from pipelines.resources import MigrationConfigResource
-from pipelines.stages import GoldenRecords
+from pipelines.stages import GoldenRecords, IntakeFacts
 from tests.clientdata import write_dataset
 
 
@@ -44,7 +44,7 @@ def test_duplicate_identifiers_warns_without_blocking_the_load(tmp_path: Path) -
         {"name": ["Альфа", "Альфа-М"], "inn": ["7701234567"] * 2, "kpp": ["770101001"] * 2, "city": ["Москва"] * 2},
         dtype=object,
     )
-    golden = GoldenRecords(companies, pd.DataFrame(), pd.DataFrame())
+    golden = GoldenRecords(companies, pd.DataFrame(), pd.DataFrame(), IntakeFacts({}, {}, set(), pd.DataFrame()))
     result = duplicate_identifiers(migration=MigrationConfigResource(path=str(write_dataset(tmp_path))), golden=golden)
     assert not result.passed and result.metadata["companies_sharing_inn_kpp"].value == 2
     assert result.severity == dg.AssetCheckSeverity.WARN

@@ -24,12 +24,9 @@ def _pct(part: int, whole: int) -> float | None:
     return round(100 * part / whole, 1) if whole else None
 
 
-def quality_by_source(
-    rows_read: dict[str, int], companies: pd.DataFrame, contacts: pd.DataFrame, quarantine: pd.DataFrame
-) -> pd.DataFrame:
-    """One row per source with counts and validity rates of phones and emails."""
+def source_figures(rows_read: dict[str, int], companies: pd.DataFrame, contacts: pd.DataFrame) -> pd.DataFrame:
+    """One row per source: its records, phones and e-mails (valid ones too), records with warnings."""
     out = []
-    held = quarantine["source"].value_counts().to_dict() if not quarantine.empty else {}
     for source, read in rows_read.items():
         parts = [f[f[SOURCE] == source] for f in (companies, contacts)]
         phones = [p for f in parts for items in f["phones"] for p in items]
@@ -38,17 +35,18 @@ def quality_by_source(
         valid_phones = sum(1 for p in phones if p.e164)
         valid_emails = sum(1 for e in emails if e.email)
         out.append(
-            (
-                source,
-                read,
-                len(parts[0]),
-                len(parts[1]),
-                int(held.get(source, 0)),
-                len(phones),
-                _pct(valid_phones, len(phones)),
-                len(emails),
-                _pct(valid_emails, len(emails)),
-                warned,
-            )
+            (source, read, len(parts[0]), len(parts[1]), len(phones), valid_phones, len(emails), valid_emails, warned)
         )
-    return pd.DataFrame(out, columns=list(QUALITY_COLUMNS))
+    columns = ["source", "rows_read", "companies", "contacts", "phones", "phones_valid", "emails", "emails_valid"]
+    return pd.DataFrame(out, columns=[*columns, "records_with_warnings"])
+
+
+def quality_by_source(figures: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:
+    """One row per source with counts and validity rates of phones and emails (``source_figures``)."""
+    held = quarantine["source"].value_counts().to_dict() if not quarantine.empty else {}
+    out = figures.assign(
+        quarantined=[int(held.get(source, 0)) for source in figures["source"]],
+        phones_valid_pct=[_pct(v, n) for v, n in zip(figures["phones_valid"], figures["phones"])],
+        emails_valid_pct=[_pct(v, n) for v, n in zip(figures["emails_valid"], figures["emails"])],
+    )
+    return out[list(QUALITY_COLUMNS)]

@@ -537,10 +537,10 @@ def _listed(frame: pd.DataFrame, last: list, first: list, middle: list) -> np.nd
     One source listing two people apart under one company means two people — «Рябова А. Л.» beside
     «Рябова Анастасия Леонидовна» on one company's rows is her colleague Анна, whatever the office line
     says — unless the names are one person's (a contact entered twice): the rule ``listed`` (``rules.py``)."""
-    # before validation (a sync looking for a record's partners) the company records are not yet resolved
-    refs = frame[COMPANY_RECORD] if COMPANY_RECORD in frame else [None] * len(frame)
+    if COMPANY_RECORD not in frame:  # before validation (a sync looking for partners): not resolved yet
+        return _obj([None] * len(frame))
     out = []
-    for src, ref, *name in zip(frame[SOURCE], refs, last, first, middle):
+    for src, ref, *name in zip(frame[SOURCE], frame[COMPANY_RECORD], last, first, middle):
         own = isinstance(ref, tuple) and ref[0] == src and not str(ref[1]).startswith(CREATED_KEY_PREFIX)
         out.append({ref: tuple(name)} if own else None)
     return _obj(out)

@@ -13,7 +13,7 @@ at ~3.35 records per company. For each target the real CLI runs three times in a
 * ``changed 1%`` — the same files with 1 % of the records edited (an address, a position).
 
 Wall time and peak memory are those of the child: the largest RSS sum of its process tree (psutil,
-polled every 0.2 s) and its own ``ru_maxrss``. ``--profile`` samples the first run with py-spy and
+polled every 0.2 s; ``bench.peak``). ``--profile`` samples the first run with py-spy and
 writes the top functions to ``bench/results/e2e_profile_<N>.txt``. Results: ``bench/results/e2e.md``
 and ``e2e.json`` (one entry per size, the latest measurement of each).
 """
@@ -27,7 +27,6 @@ import random
 import shutil
 import subprocess
 import sys
-import threading
 import time
 import uuid
 from dataclasses import dataclass
@@ -35,6 +34,7 @@ from pathlib import Path
 
 import psutil
 
+from bench.peak import TreeWatch, peak_mb
 from bench.profile import RATE_HZ, summarise_py_spy
 from bench.quality.generate import SOURCES, Sources, render, write_sources
 from bench.quality.run_crm_migrate import write_config
@@ -121,33 +121,20 @@ def measure(argv: list[str], log: Path, env: dict[str, str]) -> dict:
 
     CPU: user + system of the process tree (under py-spy the CLI is a grandchild that wait4 does not
     account); on a shared machine the steadier figure, as wall time also counts other processes' turns.
-    Peak: the larger of the tree's RSS sum (polled every 0.2 s) and the child's own ru_maxrss.
+    Peak: the tree's RSS sum, polled (``bench.peak``: the child's ru_maxrss only where it is its own).
     """
     start = time.perf_counter()
+    cpu: dict[int, float] = {}  # pid → user + system seconds when last seen
+
+    def cpu_of(p: psutil.Process) -> None:
+        times = p.cpu_times()
+        cpu[p.pid] = times.user + times.system
+
     with log.open("w", encoding="utf-8") as err:
         child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=subprocess.PIPE, stderr=err, text=True)
-        peak = [0]
-        cpu: dict[int, float] = {}  # pid → user + system seconds when last seen
-        done = threading.Event()
-
-        def poll() -> None:
-            proc = psutil.Process(child.pid)
-            while not done.wait(0.2):
-                try:
-                    tree = [proc, *proc.children(recursive=True)]
-                    peak[0] = max(peak[0], sum(p.memory_info().rss for p in tree if p.is_running()))
-                    for p in tree:
-                        times = p.cpu_times()
-                        cpu[p.pid] = times.user + times.system
-                except psutil.Error:
-                    pass
-
-        watcher = threading.Thread(target=poll, daemon=True)
-        watcher.start()
-        stdout = child.stdout.read()
-        _, status, usage = os.wait4(child.pid, 0)
-        done.set()
-        watcher.join()
+        with TreeWatch(child.pid, cpu_of) as watch:
+            stdout = child.stdout.read()
+            _, status, usage = os.wait4(child.pid, 0)
     code = os.waitstatus_to_exitcode(status)
     lines = [line for line in stdout.splitlines() if line.startswith("{")]  # py-spy adds its own lines
     try:
@@ -160,7 +147,7 @@ def measure(argv: list[str], log: Path, env: dict[str, str]) -> dict:
     return {
         "seconds": round(time.perf_counter() - start, 1),
         "cpu_s": round(cpu_s, 1),
-        "peak_mb": round(max(peak[0], usage.ru_maxrss * 1024) / 2**20),
+        "peak_mb": peak_mb(watch.peak, usage),
         "exit_code": code,
         "summary": summary,
     }

@@ -23,6 +23,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from bench.peak import TreeWatch, peak_mb
 from bench.quality import score
 from bench.quality.generate import SHEET, SOURCES
 
@@ -86,16 +87,17 @@ def cli_module() -> str:
 
 
 def run_measured(argv: list[str], log: Path) -> dict:
-    """Run a child process; its wall time and peak RSS (``wait4`` reports the child's own)."""
+    """Run a child process; its wall time and peak RSS (``bench.peak``: polled, not the parent's)."""
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     start = time.perf_counter()
     with log.open("w", encoding="utf-8") as out:
         child = subprocess.Popen(argv, cwd=REPO, env=env, stdout=out, stderr=subprocess.STDOUT)
-        _, status, usage = os.wait4(child.pid, 0)
+        with TreeWatch(child.pid) as watch:
+            _, status, usage = os.wait4(child.pid, 0)
     child.returncode = os.waitstatus_to_exitcode(status)
     return {
         "seconds": round(time.perf_counter() - start, 2),
-        "peak_mb": round(usage.ru_maxrss / 1024),
+        "peak_mb": peak_mb(watch.peak, usage),
         "exit_code": child.returncode,
     }
 

@@ -1,8 +1,8 @@
 """Stage outputs handed from asset to asset in memory, each dropped once the last step that reads it has.
 
 Dagster's ``InMemoryIOManager`` keeps every output to the end of the run, and ``execute_in_process``
-captures each one again for its result: at 1,000,000 source records the extracted sources, the
-validated and the matched frames all rode along to the load (9 GB peak). Here an output is counted
+captures each one again for its result, so the extracted, validated and matched frames of every
+stage stayed alive until the load and the report had run. Here an output is counted
 against the steps of the run's plan that read it; when the last of them has loaded it the manager
 forgets it, and the step's own reference goes with the step. The output the caller asked for
 (``keep``: the CLI's last asset) stays for :meth:`HandoverIOManager.result`.
@@ -17,7 +17,7 @@ from collections import Counter
 
 import dagster as dg
 
-Handle = tuple[str, str]  # (step key, output name)
+Handle = tuple[str, str, str]  # (run id, step key, output name): runs of one process share the manager
 
 
 class HandoverIOManager(dg.IOManager):
@@ -28,7 +28,7 @@ class HandoverIOManager(dg.IOManager):
         self._results: dict[str, object] = {}
 
     def handle_output(self, context: dg.OutputContext, obj: object) -> None:
-        handle = (context.step_key, context.name)
+        handle = (context.run_id, context.step_key, context.name)
         _uncapture(context, handle)
         if self.keep is not None and context.has_asset_key and context.asset_key.to_user_string() == self.keep:
             self._results[self.keep] = obj
@@ -37,7 +37,7 @@ class HandoverIOManager(dg.IOManager):
 
     def load_input(self, context: dg.InputContext) -> object:
         upstream = context.upstream_output
-        handle = (upstream.step_key, upstream.name)
+        handle = (upstream.run_id, upstream.step_key, upstream.name)
         value = self._values[handle]
         self._readers[handle] -= 1
         if self._readers[handle] <= 0:
@@ -57,12 +57,12 @@ def _readers(context: dg.OutputContext, handle: Handle) -> int:
         for step in plan.step_dict.values()
         for step_input in step.step_inputs
         for source in step_input.get_step_output_handle_dependencies()
-        if (source.step_key, source.output_name) == handle
+        if (context.run_id, source.step_key, source.output_name) == handle
     )
 
 
 def _uncapture(context: dg.OutputContext, handle: Handle) -> None:
     """Drop the output from ``execute_in_process``'s capture (filled just before the IO manager stores it)."""
     capture = getattr(context.step_context, "output_capture", None) or {}
-    for key in [k for k in capture if (k.step_key, k.output_name) == handle]:
+    for key in [k for k in capture if (context.run_id, k.step_key, k.output_name) == handle]:
         del capture[key]

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+
+import numpy as np
 import pandas as pd
 
 Record = tuple[str, str]  # (source, source_key)
@@ -18,3 +22,23 @@ def pair_key(entity: str, left: Record, right: Record) -> tuple[str, str, str, s
 
 def empty_decisions() -> pd.DataFrame:
     return pd.DataFrame({c: pd.Series(dtype=object) for c in DECISION_COLUMNS})
+
+
+@dataclass(frozen=True)
+class KeyRows:
+    """Rows (source, source_key, rule, value) of the matching index, held as columns until the load writes
+    them: each row its record's number, not a tuple of its own (966,081 rows at 100,000 records were
+    ~85 MB of tuples carried from matching to the end of the load)."""
+
+    records: Sequence[Record]
+    owner: np.ndarray  # int32: per row, its record in ``records``
+    rules: list[str]
+    values: list[str]
+
+    def __len__(self) -> int:
+        return len(self.values)
+
+    def __iter__(self) -> Iterator[tuple[str, str, str, str]]:
+        records = self.records
+        for i, rule, value in zip(self.owner.tolist(), self.rules, self.values):
+            yield (*records[i], rule, value)

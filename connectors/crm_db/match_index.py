@@ -13,6 +13,7 @@ import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import chain
 
 from sqlalchemy import Connection, delete, func, insert, select
 
@@ -20,9 +21,8 @@ from connectors.crm_db import schema as s
 from connectors.crm_db.bulk import delete_by_keys, indexes_rebuilt, insert_rows, select_by_keys
 from connectors.crm_db.engine import reading
 from connectors.crm_db.journal import chunks
-from vocabulary.pairs import Record
+from vocabulary.pairs import KeyRows, Record
 
-KeyRow = tuple[str, str, str, str]  # (source, source_key, rule, value)
 COMMON_VALUE = 200  # a value this many stored records share (a switchboard, «ооо») finds no partners by itself
 
 
@@ -30,7 +30,7 @@ COMMON_VALUE = 200  # a value this many stored records share (a switchboard, «�
 class IndexUpdate:
     """What a load writes into the index: per entity its records' keys, the model learnt (full runs)."""
 
-    keys: dict[str, list[KeyRow]]
+    keys: dict[str, KeyRows]
     contact_company: dict[Record, int] = field(default_factory=dict)  # contact record → its company cluster
     models: dict[str, dict] = field(default_factory=dict)  # entity → model (m, u, λ, totals): a full run
     scope: dict[str, set[Record]] | None = None  # entity → records whose rows are replaced; None: everything
@@ -42,24 +42,24 @@ def write_index(
 ) -> None:
     """Replace the index rows of ``update`` (of linked records only; contacts' company as its CRM id)."""
     t = s.match_keys
-    rows = [
+    keys = (
         (entity, src, key, rule, value[:255])
-        for entity, keys in update.keys.items()
-        for src, key, rule, value in keys
+        for entity, rows in update.keys.items()
+        for src, key, rule, value in rows
         if (src, key) in linked.get(entity, ())
-    ]
-    rows += [
+    )
+    employers = (
         ("contact", src, key, "company", str(company_ids[c]))
         for (src, key), c in update.contact_company.items()
         if c in company_ids and (src, key) in linked.get("contact", ())
-    ]
+    )
     columns = ("entity", "source", "source_key", "rule", "value")
-    if update.scope is None:
+    if update.scope is None:  # a generator: the rows are made batch by batch as they are written
         with indexes_rebuilt(conn, t):
             conn.execute(delete(t))
-            insert_rows(conn, t, columns, rows)
+            insert_rows(conn, t, columns, chain(keys, employers))
     else:
-        _replace_scope(conn, update.scope, columns, rows)
+        _replace_scope(conn, update.scope, columns, [*keys, *employers])
     _write_models(conn, run_id, update)
 
 

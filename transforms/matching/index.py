@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 import numpy as np
 
@@ -27,7 +28,7 @@ from transforms.matching.comparisons import Comparison
 from transforms.matching.features import CHANNEL_PRIOR_U, COMPANY_TF, CONTACT_TF, is_role_mailbox
 from transforms.matching.model import Model, smoothed_tf
 from vocabulary.digests import row_digests
-from vocabulary.pairs import Record
+from vocabulary.pairs import KeyRows, Record
 
 IndexKey = tuple[int, str, str]  # (record index, rule, value)
 
@@ -212,13 +213,14 @@ def feature_digests(entity: str, features: Mapping, n: int, own: Sequence | None
     return [str(d) for d in row_digests(columns, _DIGEST_FORMAT).view(np.int64).tolist()]
 
 
-def index_rows(
-    entity: str, features: Mapping, records: Sequence[Record], own: Sequence | None = None
-) -> list[tuple[str, str, str, str]]:
+def index_rows(entity: str, features: Mapping, records: Sequence[Record], own: Sequence | None = None) -> KeyRows:
     """(source, source_key, rule, value) of every record, as the load stores them, its features' digest included."""
-    rows = [(*records[i], rule, value) for i, rule, value in index_keys(entity, features, len(records))]
-    digests = feature_digests(entity, features, len(records), own)
-    return rows + [(*record, DIGEST_RULE, digest) for record, digest in zip(records, digests)]
+    keys = index_keys(entity, features, len(records))
+    n = len(records)
+    owner = np.fromiter(chain((i for i, _, _ in keys), range(n)), dtype=np.int32, count=len(keys) + n)
+    rules = [rule for _, rule, _ in keys] + [DIGEST_RULE] * n
+    values = [value for _, _, value in keys] + feature_digests(entity, features, n, own)
+    return KeyRows(records, owner, rules, values)
 
 
 def index_entry(

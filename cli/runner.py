@@ -107,4 +107,4 @@ def _execute(
         except Exception as exc:  # noqa: BLE001 — every failure becomes one line (--debug re-raises)
             cause = (exc.user_exception or exc) if isinstance(exc, dg.DagsterExecutionStepExecutionError) else exc
             raise RunFailed(_explain(cause, url)) from cause
-        return handover.result(until)
+        return handover.result()

@@ -17,7 +17,8 @@ from collections import Counter
 
 import dagster as dg
 
-Handle = tuple[str, str, str]  # (run id, step key, output name): runs of one process share the manager
+Output = tuple[str, str]  # (step key, output name)
+Handle = tuple[str, Output]  # (run id, output): runs of one webserver or daemon process share the manager
 
 
 class HandoverIOManager(dg.IOManager):
@@ -25,44 +26,45 @@ class HandoverIOManager(dg.IOManager):
         self.keep = keep
         self._values: dict[Handle, object] = {}
         self._readers: Counter[Handle] = Counter()
-        self._results: dict[str, object] = {}
+        self._result: object = None
 
     def handle_output(self, context: dg.OutputContext, obj: object) -> None:
-        handle = (context.run_id, context.step_key, context.name)
-        _uncapture(context, handle)
+        output = (context.step_key, context.name)
+        _uncapture(context, output)
         if self.keep is not None and context.has_asset_key and context.asset_key.to_user_string() == self.keep:
-            self._results[self.keep] = obj
-        if readers := _readers(context, handle):
+            self._result = obj
+        if readers := _readers(context, output):
+            handle = (context.run_id, output)
             self._values[handle], self._readers[handle] = obj, readers
 
     def load_input(self, context: dg.InputContext) -> object:
         upstream = context.upstream_output
-        handle = (upstream.run_id, upstream.step_key, upstream.name)
+        handle = (upstream.run_id, (upstream.step_key, upstream.name))
         value = self._values[handle]
         self._readers[handle] -= 1
         if self._readers[handle] <= 0:
             del self._values[handle], self._readers[handle]
         return value
 
-    def result(self, output: str) -> object:
+    def result(self) -> object:
         """The value of the asset ``keep`` once the run has stored it."""
-        return self._results[output]
+        return self._result
 
 
-def _readers(context: dg.OutputContext, handle: Handle) -> int:
-    """How many inputs of the run's steps read ``handle``."""
+def _readers(context: dg.OutputContext, output: Output) -> int:
+    """How many inputs of the run's steps read ``output``."""
     plan = context.step_context.execution_plan
     return sum(
         1
         for step in plan.step_dict.values()
         for step_input in step.step_inputs
         for source in step_input.get_step_output_handle_dependencies()
-        if (context.run_id, source.step_key, source.output_name) == handle
+        if (source.step_key, source.output_name) == output
     )
 
 
-def _uncapture(context: dg.OutputContext, handle: Handle) -> None:
+def _uncapture(context: dg.OutputContext, output: Output) -> None:
     """Drop the output from ``execute_in_process``'s capture (filled just before the IO manager stores it)."""
     capture = getattr(context.step_context, "output_capture", None) or {}
-    for key in [k for k in capture if (context.run_id, k.step_key, k.output_name) == handle]:
+    for key in [k for k in capture if (k.step_key, k.output_name) == output]:
         del capture[key]

@@ -52,4 +52,4 @@ def test_an_output_is_released_after_its_last_reader_and_the_result_is_kept() ->
 
     assert result.success
     assert alive_when == {"loaded": False}  # neither the manager nor execute_in_process's capture held it
-    assert handover.result("loaded") == "summary"  # read by `report`, still kept for the caller
+    assert handover.result() == "summary"  # read by `report`, still kept for the caller

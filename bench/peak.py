@@ -43,8 +43,8 @@ class TreeWatch:
             try:
                 tree = [proc, *proc.children(recursive=True)]
                 self.peak = max(self.peak, sum(p.memory_info().rss for p in tree if p.is_running()))
-                for p in tree:
-                    if self.each is not None:
+                if self.each is not None:
+                    for p in tree:
                         self.each(p)
             except psutil.Error:
                 pass

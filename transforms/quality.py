@@ -18,6 +18,17 @@ QUALITY_COLUMNS = (
     "emails_valid_pct",
     "records_with_warnings",
 )
+FIGURE_COLUMNS = (
+    "source",
+    "rows_read",
+    "companies",
+    "contacts",
+    "phones",
+    "phones_valid",
+    "emails",
+    "emails_valid",
+    "records_with_warnings",
+)
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -37,8 +48,7 @@ def source_figures(rows_read: dict[str, int], companies: pd.DataFrame, contacts:
         out.append(
             (source, read, len(parts[0]), len(parts[1]), len(phones), valid_phones, len(emails), valid_emails, warned)
         )
-    columns = ["source", "rows_read", "companies", "contacts", "phones", "phones_valid", "emails", "emails_valid"]
-    return pd.DataFrame(out, columns=[*columns, "records_with_warnings"])
+    return pd.DataFrame(out, columns=list(FIGURE_COLUMNS))
 
 
 def quality_by_source(figures: pd.DataFrame, quarantine: pd.DataFrame) -> pd.DataFrame:

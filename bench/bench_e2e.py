@@ -153,8 +153,10 @@ def measure(argv: list[str], log: Path, env: dict[str, str]) -> dict:
     }
 
 
-def _cli(config: Path, url: str) -> list[str]:
-    return [sys.executable, "-m", "cli.main", "-q", "run", "--config", str(config), "--target", url, "--json"]
+def _cli(config: Path, url: str, stages: Path) -> list[str]:
+    """The CLI's run, its time and memory split by stage into ``stages`` (``bench.stage_memory``)."""
+    cli = ["-q", "run", "--config", str(config), "--target", url, "--json"]
+    return [sys.executable, "-m", "bench.stage_memory", str(stages), "--", *cli]
 
 
 def _counts(summary: dict) -> dict:
@@ -214,7 +216,8 @@ def run_target(kind: str, data: Generated, profile: bool, scenarios: tuple[str, 
             if scenario == "changed 1%":
                 for name in SOURCES.values():
                     shutil.copy(data.changed / name, run_dir / name)
-            argv = _cli(config, url)
+            stages = run_dir / f"stages_{scenario.split()[0]}.json"
+            argv = _cli(config, url, stages)
             spy = _py_spy() if profile and scenario == "first" else None
             raw = run_dir / f"profile_{scenario.split()[0]}.txt"
             if spy:
@@ -228,6 +231,8 @@ def run_target(kind: str, data: Generated, profile: bool, scenarios: tuple[str, 
                 **m,
                 "counts": _counts(m.pop("summary")),
             }
+            if stages.exists():
+                row["stages"] = json.loads(stages.read_text(encoding="utf-8"))
             if m["exit_code"]:
                 errors = (run_dir / f"stderr_{scenario.split()[0]}.log").read_text(encoding="utf-8").splitlines()
                 row["error"] = next((e for e in reversed(errors) if e.startswith("crm-migrate:")), "")[:300]
@@ -299,6 +304,7 @@ def _write_markdown(sizes: dict) -> None:
         lines += [f"- {r['target']} {r['scenario']} failed: {r['error']}" for r in s["runs"] if r.get("error")]
         lines += [f"- {s['note']}"] if s.get("note") else []
         lines.append("")
+        lines += _stage_table([r for r in s["runs"] if r["scenario"] == "first" and r.get("stages")])
     partitions = sizes.get("partitions", {})
     if partitions:
         lines += [
@@ -314,6 +320,24 @@ def _write_markdown(sizes: dict) -> None:
         ]
         lines.append("")
     (RESULTS / "e2e.md").write_text("\n".join(lines), encoding="utf-8")
+
+
+def _stage_table(runs: list[dict]) -> list[str]:
+    """Seconds and peak RSS per stage of the first runs (the gaps between stages under ``after …``)."""
+    if not runs:
+        return []
+    names = list(dict.fromkeys(st["stage"] for r in runs for st in r["stages"]))
+    by_run = [{st["stage"]: st for st in r["stages"]} for r in runs]
+    lines = [
+        "First run by stage (seconds / peak MB of the process while the stage ran):",
+        "",
+        "| stage | " + " | ".join(r["target"] for r in runs) + " |",
+        "|---|" + "---:|" * len(runs),
+    ]
+    for name in names:
+        cells = [f"{st['seconds']} / {st['peak_mb']:,}" if (st := stages.get(name)) else "" for stages in by_run]
+        lines.append(f"| {name} | " + " | ".join(cells) + " |")
+    return [*lines, ""]
 
 
 def bench(

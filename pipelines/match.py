@@ -15,6 +15,7 @@ from transforms.golden import golden_companies, golden_contacts
 from transforms.matching import CLUSTER, cluster_of, match_companies, match_contacts
 from transforms.matching.index import Stored
 from validators.validate import Validated
+from vocabulary import progress
 from vocabulary.fields import COMPANY_RECORD, SOURCE, SOURCE_KEY
 from vocabulary.messages import text
 
@@ -42,8 +43,45 @@ def matched(
 ) -> dg.Output[MatchedRecords]:
     config = migration.load()
     url = target.resolve(config)
+    with progress.stage(text("progress.match")) as step:
+        result, decisions = _match(context, config, url, target.full, validated, normalised)
+        step.result = text(
+            "progress.companies_contacts",
+            companies=result.companies[CLUSTER].nunique(),
+            contacts=result.contacts[CLUSTER].nunique(),
+        )
+    return dg.Output(
+        result,
+        metadata={
+            **frame_metadata(
+                result.links,
+                ["entity", "left_source", "left_key", "right_source", "right_key", "reasons"],
+                previews=config.privacy.previews,
+            ),
+            "dagster/row_count": len(result.companies) + len(result.contacts),
+            "merges": len(result.links),
+            "company_records": len(result.companies),
+            "companies": int(result.companies[CLUSTER].nunique()),
+            "contact_records": len(result.contacts),
+            "contacts": int(result.contacts[CLUSTER].nunique()),
+            "review_pairs": len(result.review),
+            "decisions_applied": decisions,
+            "review_preview": sample(result.review, rows=20, previews=config.privacy.previews),
+        },
+    )
+
+
+def _match(
+    context: dg.AssetExecutionContext,
+    config: MigrationConfig,
+    url: str,
+    full: bool,
+    validated: Validated,
+    normalised: Normalised,
+) -> tuple[MatchedRecords, int]:
+    """The records matched, and how many of the review decisions stored in the target were read."""
     decisions = read_decisions(url)
-    index, delta, validated = _incremental(config, url, target.full, validated, normalised)
+    index, delta, validated = _incremental(config, url, full, validated, normalised)
     stored = {
         entity: _stored(index, entity, frame, delta) if index and delta else None
         for entity, frame in (("company", validated.companies), ("contact", validated.contacts))
@@ -71,27 +109,10 @@ def matched(
         _scope(delta) if index and delta else None,
         settings_digest(config, url),
     )
-    return dg.Output(
-        MatchedRecords(
-            companies.frame, contacts.frame, links, review, normalised.facts, update, delta if index else None
-        ),
-        metadata={
-            **frame_metadata(
-                links,
-                ["entity", "left_source", "left_key", "right_source", "right_key", "reasons"],
-                previews=config.privacy.previews,
-            ),
-            "dagster/row_count": len(companies.frame) + len(contacts.frame),
-            "merges": len(links),
-            "company_records": len(companies.frame),
-            "companies": int(companies.frame[CLUSTER].nunique()),
-            "contact_records": len(contacts.frame),
-            "contacts": int(contacts.frame[CLUSTER].nunique()),
-            "review_pairs": len(review),
-            "decisions_applied": len(decisions),
-            "review_preview": sample(review, rows=20, previews=config.privacy.previews),
-        },
+    matched = MatchedRecords(
+        companies.frame, contacts.frame, links, review, normalised.facts, update, delta if index else None
     )
+    return matched, len(decisions)
 
 
 def _incremental(
@@ -150,8 +171,10 @@ def golden(migration: MigrationConfigResource, matched: MatchedRecords) -> dg.Ou
     config = migration.load()
     priority = {s.name: i for i, s in enumerate(config.sources)}
     rules = config.matching.survivorship
-    companies = golden_companies(matched.companies, priority, rules)
-    contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
+    with progress.stage(text("progress.golden")) as step:
+        companies = golden_companies(matched.companies, priority, rules)
+        contacts = golden_contacts(matched.contacts, cluster_of(matched.companies), priority, rules)
+        step.result = text("progress.companies_contacts", companies=len(companies), contacts=len(contacts))
     return dg.Output(
         GoldenRecords(companies, contacts, matched.review, matched.facts, matched.links, matched.index, matched.delta),
         metadata={

@@ -146,7 +146,8 @@ def test_progress_goes_to_stderr_per_stage_and_q_silences_it(
     config = write_dataset(tmp_path)
     assert main(["run", "--config", str(config), "--dry-run"]) == 0
     err = capsys.readouterr().err
-    for stage in ("чтение old_crm: записей:", "чтение buh: записей:", "нормализация: компаний", "загрузка в CRM"):
+    stages = ("чтение old_crm: записей:", "чтение buh: записей:", "нормализация: компаний", "поиск дублей: компаний")
+    for stage in (*stages, "эталонные записи: компаний", "загрузка в CRM"):
         assert stage in err
     assert main(["-q", "run", "--config", str(config), "--dry-run"]) == 0
     assert capsys.readouterr().err == ""

@@ -734,7 +734,7 @@ def make_records(path: Path, true_companies: int, duplicates: int, seed: int) ->
                 "_origin": f"{rec.source}!{counters[rec.source] + 1}",
                 **cells,
                 "_extra": {},
-                "_payload": {},
+                "_payload": "{}",
                 "truth_name": cells["name"],
                 "truth_id": c.id,
                 "truth_entity": c.entity,

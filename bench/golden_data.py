@@ -7,23 +7,22 @@ source links per record, the shape of a typical client base.
 
 from __future__ import annotations
 
-import hashlib
-
 import pandas as pd
 
+from vocabulary.digests import payload_hash, payload_json
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS, QUARANTINE_COLUMNS
 
 SOURCE = "erp"
 
 
 def _member(key: str, payload: dict) -> dict:
-    digest = hashlib.sha256(repr(sorted(payload.items())).encode()).hexdigest()[:32]
+    as_read = payload_json(payload)
     return {
         "source": SOURCE,
         "source_key": key,
         "origin": f"erp.csv:{key}",
-        "hash": digest,
-        "payload": payload,
+        "hash": payload_hash(as_read),
+        "payload": as_read,
         "warnings": [],
     }
 

@@ -24,13 +24,13 @@ from connectors.crm_db.match_index import StoredIndex, stored_index
 from connectors.crm_db.run_log import last_load
 from pipelines.config import MigrationConfig
 from pipelines.inputs_digest import settings_digest
-from transforms.golden import record_hash
 from transforms.matching.companies import alike_names
 from transforms.matching.features import company_features, contact_features
 from transforms.matching.index import DIGEST_RULE, feature_digests, retrieval_keys
 from transforms.normalise import normalise_companies, normalise_contacts
 from transforms.onec_catalogs import onec_data
 from transforms.onec_records import onec_records
+from vocabulary.digests import payload_hash
 from vocabulary.fields import COMPANY_RECORD, ORIGIN, PAYLOAD, REF_KEY, SOURCE, SOURCE_KEY
 from vocabulary.onec import CONTACT_CATALOGS, COUNTERPARTIES, UT_CONTACTS
 from vocabulary.pairs import Record
@@ -234,7 +234,7 @@ def _records_of(frame: pd.DataFrame) -> list[Record]:
 def _fingerprints(entity: str, frame: pd.DataFrame) -> dict[RecordKey, tuple[str, str]]:
     """(entity, source, key) → (the hash of its payload, its origin as source_links keeps it), in frame order."""
     return {
-        (entity, src, key): (record_hash(payload), (origin or "")[:ORIGIN_LENGTH])
+        (entity, src, key): (payload_hash(payload), (origin or "")[:ORIGIN_LENGTH])
         for (src, key), payload, origin in zip(_records_of(frame), frame[PAYLOAD], frame[ORIGIN])
     }
 

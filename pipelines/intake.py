@@ -26,6 +26,7 @@ from transforms.onec_records import onec_records
 from transforms.onec_xml_mapping import exchange_data
 from transforms.records import SourceRecords, record_key_column, rejected_row_key, table_to_records
 from transforms.tables import NoHeaderError, SourceTable, find_table
+from vocabulary.digests import payload_json
 from vocabulary.grid import Grid
 from vocabulary.messages import text
 from vocabulary.onec import OneCData, Version
@@ -232,7 +233,7 @@ def extract_source(
                 "row",
                 label(r.row),
                 [r.reason],
-                {"raw": r.raw},
+                payload_json({"raw": r.raw}),
             )
             for r in table.rejects
         ]

@@ -25,7 +25,7 @@ def test_column_schema_has_real_types_and_the_preview_is_a_table(tmp_path: Path)
     execute(write_dataset(tmp_path), target=None, dry_run=True)
     normalised = _metadata("normalised")
     types = {c.name: c.type for c in normalised["dagster/column_schema"].schema.columns}
-    assert types["name"] == "text" and types["phones"] == "list of Phone" and types["_payload"] == "mapping"
+    assert types["name"] == "text" and types["phones"] == "list of Phone" and types["_payload"] == "text"
     assert isinstance(normalised["preview"], dg.TableMetadataValue) and normalised["preview"].records
     validated = {c.name: c for c in _metadata("validated")["dagster/column_schema"].schema.columns}
     assert validated["name"].constraints.nullable is False

@@ -44,7 +44,7 @@ def companies(*records: dict) -> pd.DataFrame:
             "_origin": f"row {i}",
             **{f: r.get(f) for f in COMPANY_FIELDS},
             EXTRA: {},
-            PAYLOAD: {"i": i},
+            PAYLOAD: f'{{"i": {i}}}',
         }
         for i, r in enumerate(records)
     ]
@@ -63,7 +63,7 @@ def contacts(company_frame: pd.DataFrame, *records: dict) -> pd.DataFrame:
             REF_NAME: None,
             REF_ROW: ("a", r["company"]),
             EXTRA: {},
-            PAYLOAD: {},
+            PAYLOAD: "{}",
         }
         for i, r in enumerate(records)
     ]

@@ -38,7 +38,7 @@ def _contact(inn: str | None = None, name: str | None = None) -> pd.DataFrame:
         REF_NAME: name,
         REF_ROW: None,
         EXTRA: {},
-        PAYLOAD: {},
+        PAYLOAD: "{}",
     }
     return normalise_contacts(as_frame({k: [v] for k, v in row.items()}), FIRMS, {"people": "RU"})
 

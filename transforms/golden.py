@@ -17,13 +17,12 @@ a head-office KPP) points at the head office cluster with the same INN.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from collections.abc import Mapping
 
 import pandas as pd
 
 from transforms.matching import CLUSTER
+from vocabulary.digests import payload_hash
 from vocabulary.fields import (
     COMPANY_RECORD,
     EXTRA,
@@ -42,13 +41,6 @@ from vocabulary.fields import (
 from vocabulary.frames import frame_rows
 
 MEMBERS = "members"
-
-
-def record_hash(payload: Mapping[str, object]) -> str:
-    """Fingerprint of a source record as read: tells a changed record from an unchanged one."""
-    return hashlib.sha256(json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str).encode()).hexdigest()[
-        :32
-    ]
 
 
 def _clusters(matched: pd.DataFrame, priority: Mapping[str, int]) -> list[tuple[int, list[dict]]]:
@@ -120,7 +112,7 @@ def _survive(group: list[dict], columns: tuple[str, ...], rules: Mapping[str, st
             "source": r[SOURCE],
             "source_key": r[SOURCE_KEY],
             "origin": r[ORIGIN],
-            "hash": record_hash(r[PAYLOAD]),
+            "hash": payload_hash(r[PAYLOAD]),
             "payload": r[PAYLOAD],
             "warnings": r[ISSUES],
         }

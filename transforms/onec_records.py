@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from transforms.records import SourceRecords
+from vocabulary.digests import payload_json
 from vocabulary.fields import (
     COMPANY_FIELDS,
     CONTACT_FIELDS,
@@ -54,7 +55,7 @@ def _row(source: str, entity: OneCEntity, names: tuple[str, ...]) -> dict:
         ORIGIN: entity.origin,
         **{f: _value(f, entity.fields.get(f)) for f in names},
         EXTRA: dict(entity.extra),
-        PAYLOAD: dict(entity.payload),
+        PAYLOAD: payload_json(entity.payload),
     }
 
 
@@ -69,7 +70,10 @@ def _frame(rows: list[dict], names: tuple[str, ...]) -> pd.DataFrame:
 
 def onec_records(source: str, data: OneCData) -> SourceRecords:
     """Frames of canonical company and contact records; unusable or repeated records become rejects."""
-    rejects = [reject(source, origin, "row", origin, [reason], payload) for origin, reason, payload in data.broken]
+    rejects = [
+        reject(source, origin, "row", origin, [reason], payload_json(payload))
+        for origin, reason, payload in data.broken
+    ]
     companies: list[dict] = []
     contacts: list[dict] = []
     for entities, names, out, entity_name in (
@@ -81,7 +85,9 @@ def onec_records(source: str, data: OneCData) -> SourceRecords:
             if entity.key in seen:
                 repeats = text("mapping.onec.reference_repeats", key=entity.key, first=seen[entity.key])
                 rejects.append(
-                    reject(source, f"{entity.key}#dup", entity_name, entity.origin, [repeats], entity.payload)
+                    reject(
+                        source, f"{entity.key}#dup", entity_name, entity.origin, [repeats], payload_json(entity.payload)
+                    )
                 )
                 continue
             seen[entity.key] = entity.origin

@@ -16,6 +16,7 @@ import pandas as pd
 from transforms.cells import failure
 from transforms.column_mapping import ColumnMapping, find_column
 from transforms.tables import ROW_COLUMN, SourceTable
+from vocabulary.digests import payload_json
 from vocabulary.fields import (
     COMPANY_FIELDS,
     CONTACT_FIELDS,
@@ -115,7 +116,8 @@ def table_to_records(
         try:
             payload = {h: v for h in headers if (v := _clean(row.get(h)))}
             extra = {h: payload[h] for h in unmapped if h in payload}
-            base = {SOURCE: source, ORIGIN: origin, EXTRA: extra, PAYLOAD: payload}
+            as_read = payload_json(payload)
+            base = {SOURCE: source, ORIGIN: origin, EXTRA: extra, PAYLOAD: as_read}
             company = dict.fromkeys(COMPANY_FIELDS) | {f: _field(payload, c) for f, c in company_columns.items()}
             contact = dict.fromkeys(CONTACT_FIELDS) | {f: _field(payload, c) for f, c in contact_columns.items()}
             if mapping.entity == "mixed" and not any(contact.get(f) for f in PERSON_FIELDS):
@@ -129,7 +131,7 @@ def table_to_records(
 
             if mapping.entity == "contacts":
                 if not has_contact:
-                    rejects.append(reject(source, key, "contact", origin, _nothing_mapped(payload), payload))
+                    rejects.append(reject(source, key, "contact", origin, _nothing_mapped(payload), as_read))
                     continue
                 refs = {CONTACT_REFS[f]: company.get(f) for f in CONTACT_REFS}
                 contacts.append({**contact, **refs, REF_ROW: None, **base, SOURCE_KEY: key})
@@ -146,7 +148,7 @@ def table_to_records(
                                 "company",
                                 origin,
                                 [text("mapping.key_repeats_other_data", key=key, first=previous[ORIGIN])],
-                                payload,
+                                as_read,
                             )
                         )
                         continue
@@ -159,7 +161,7 @@ def table_to_records(
                             "company",
                             origin,
                             [text("mapping.key_repeats", key=key, first=company_by_key[key][ORIGIN])],
-                            payload,
+                            as_read,
                         )
                     )
                     continue
@@ -168,7 +170,7 @@ def table_to_records(
                     companies.append(record)
                     company_by_key[key] = last_company = record
             elif mapping.entity == "companies" or not has_contact:
-                rejects.append(reject(source, key, "company", origin, _nothing_mapped(payload), payload))
+                rejects.append(reject(source, key, "company", origin, _nothing_mapped(payload), as_read))
                 continue
 
             if mapping.entity == "mixed" and has_contact:
@@ -182,7 +184,7 @@ def table_to_records(
                             "contact",
                             origin,
                             [text("mapping.contact_without_company")],
-                            payload,
+                            as_read,
                         )
                     )
                     continue
@@ -206,7 +208,7 @@ def table_to_records(
                     entity,
                     origin,
                     [text("bad_input.record_failed", error=failure(exc))],
-                    {h: str(row.get(h)) for h in headers if row.get(h) is not None},
+                    payload_json({h: str(row.get(h)) for h in headers if row.get(h) is not None}),
                 )
             )
 

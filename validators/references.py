@@ -28,6 +28,7 @@ from transforms.matching.blocking import affixes
 from transforms.matching.engine import stable_order
 from transforms.matching.features import branch_label
 from transforms.normalise import as_frame, normalise_companies
+from vocabulary.digests import payload_json
 from vocabulary.fields import (
     COMPANY_FIELDS,
     COMPANY_RECORD,
@@ -212,7 +213,7 @@ def _reference_company(row: dict, created: dict[Record, dict]) -> Record:
             "name": name or (f"ИНН {inn}" if inn else key),
             "inn": inn,
             EXTRA: {},
-            PAYLOAD: {"reference": _describe_ref(key, inn, name)},
+            PAYLOAD: payload_json({"reference": _describe_ref(key, inn, name)}),
             ISSUES: [warning],
         }
     return record

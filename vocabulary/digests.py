@@ -3,10 +3,28 @@ records are as some earlier run saw them (the loader's after-images, the matchin
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+import hashlib
+import json
+from collections.abc import Iterable, Mapping, Sequence
 
 import numpy as np
 import pandas as pd
+
+
+def payload_json(values: Mapping[str, object]) -> str:
+    """A source record as read, as the JSON text that rides with it to the load (``_payload``).
+
+    Encoded once, at the intake: a text takes about half the memory of the dict of the row's cells it
+    replaces (a million records hold ~0.5 GB less through every stage), and it is what
+    ``source_links.payload`` stores and what ``payload_hash`` fingerprints.
+    """
+    return json.dumps(values, sort_keys=True, ensure_ascii=False, default=str)
+
+
+def payload_hash(payload: str) -> str:
+    """Fingerprint of a source record as read (``source_links.record_hash``): a changed record's differs."""
+    return hashlib.sha256(payload.encode()).hexdigest()[:32]
+
 
 _FNV_PRIME = np.uint64(1099511628211)
 _NULL = np.uint64(2**64 - 1)

@@ -9,9 +9,9 @@ import pandas as pd
 from vocabulary.fields import ORIGIN, PAYLOAD, QUARANTINE_COLUMNS, SOURCE, SOURCE_KEY
 
 
-def reject(source: str, key: str, entity: str, origin: str, reasons: list[str], payload: Mapping) -> dict:
-    """One quarantine row: which record (source, key, where in the file), why, and the record as read."""
-    return dict(zip(QUARANTINE_COLUMNS, (source, key, entity, origin, reasons, dict(payload))))
+def reject(source: str, key: str, entity: str, origin: str, reasons: list[str], payload: str) -> dict:
+    """One quarantine row: which record (source, key, where in the file), why, and the record as read (JSON)."""
+    return dict(zip(QUARANTINE_COLUMNS, (source, key, entity, origin, reasons, payload)))
 
 
 def reject_record(record: Mapping, entity: str, reasons: list[str]) -> dict:

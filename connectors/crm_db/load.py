@@ -537,14 +537,14 @@ class _Loader:
         warnings = "\n".join(member["warnings"]) or None
         now = (crm_id, member["hash"], None, origin, warnings)  # _LINK_COMPARED
         if old is None:
-            self.new_links.append((*key, crm_id, member["hash"], origin, warnings, _json(member["payload"])))
+            self.new_links.append((*key, crm_id, member["hash"], origin, warnings, member["payload"]))
             self.links[key] = {"entity": entity, "seen": True, **dict(zip(_LINK_COMPARED, now))}
             self.result.links_written += 1
             return
         # _LINK_COMPARED, looked up one by one: a generator's tuple costs a microsecond per link of every load
         if (old["crm_id"], old["record_hash"], old["deleted_at"], old["origin"], old["warnings"]) != now:
             values = dict(zip(_LINK_COMPARED, now))
-            self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": _json(member["payload"]), **values}
+            self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": member["payload"], **values}
             self.result.links_written += 1
             old.update(values)
         old["seen"] = True
@@ -751,7 +751,7 @@ class _Loader:
                 "entity": r["entity"],
                 "origin": (r["origin"] or "")[:300],
                 "reasons": "; ".join(r["reasons"]),
-                "payload": _json(r["payload"]),
+                "payload": r["payload"],
             }
             for r in quarantine.to_dict("records")
         ]

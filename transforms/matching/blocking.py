@@ -29,6 +29,7 @@ SMALL_FUZZY_BLOCK = 24  # fuzzy blocks up to this size: all pairs, filtered by n
 MAX_FUZZY_BLOCK = 400  # fuzzy blocks up to this size: compared in C++; larger: sorted neighbourhood
 RARE_WORDS = 2  # rarest words of a name that make its fuzzy blocks
 AFFIX = 3
+SCORED_AT_ONCE = 1_000_000  # candidate pairs whose names are compared in one go (two lists of their names)
 
 
 @dataclass
@@ -229,13 +230,16 @@ def _alike(a: np.ndarray, b: np.ndarray, keys: list[str | None], cutoff: int) ->
     # edit similarity 2·matches/(la+lb) can reach the cutoff only when the lengths are close
     possible = 200 * np.minimum(la, lb) >= cutoff * (la + lb)
     a, b = a[possible], b[possible]
-    left = [keys[i] for i in a.tolist()]
-    right = [keys[i] for i in b.tolist()]
-    score = np.maximum(
-        process.cpdist(left, right, scorer=fuzz.ratio, workers=-1),
-        process.cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=-1),
-    )
-    keep = score >= cutoff
+    keep = np.zeros(len(a), dtype=bool)
+    for start in range(0, len(a), SCORED_AT_ONCE):  # in slices: tens of millions of pairs at a million records
+        end = start + SCORED_AT_ONCE
+        left = [keys[i] for i in a[start:end].tolist()]
+        right = [keys[i] for i in b[start:end].tolist()]
+        score = np.maximum(
+            process.cpdist(left, right, scorer=fuzz.ratio, workers=-1),
+            process.cpdist(left, right, scorer=fuzz.token_sort_ratio, workers=-1),
+        )
+        keep[start:end] = score >= cutoff
     return a[keep], b[keep]
 
 

@@ -205,9 +205,10 @@ def run(
         model.estimate_lambda(g, n)
     prior = model.prior_weight()
     w = model.pair_weights(g, view)
-    total = w.sum(axis=1) + prior
+    total = w.sum(axis=1, dtype=np.float64) + prior
     p = probability(total)
     caps = entity.caps(view, g, p >= thresholds.review)
+    view.forget()  # the pairs' values and similarities: what clustering and the explanations need is in g and w
     scored = Scored(
         a,
         b,

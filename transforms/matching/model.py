@@ -172,8 +172,11 @@ class Model:
         self.lam = min(max(expected / pairs, 1e-12), 0.5)
 
     def pair_weights(self, g: np.ndarray, view: PairView) -> np.ndarray:
-        """(pairs × comparisons) weight in bits; 0 for a null field; term frequencies applied."""
-        out = np.zeros(g.shape, dtype=np.float64)
+        """(pairs × comparisons) weight in bits; 0 for a null field; term frequencies applied.
+
+        32-bit floats: weights are explained to two decimals, and at a million records the company pairs'
+        matrix alone is half a gigabyte in 64 bits."""
+        out = np.zeros(g.shape, dtype=np.float32)
         for c, (comparison, w) in enumerate(zip(self.comparisons, self.level_weights())):
             valid = g[:, c] >= 0
             out[valid, c] = w[g[valid, c]]

@@ -161,3 +161,28 @@ def test_a_first_load_by_a_user_who_may_only_read_and_write_checks_keys_row_by_r
             conn.exec_driver_sql(f"DROP OWNED BY {role}")
             conn.exec_driver_sql(f"DROP ROLE {role}")
         admin.dispose()
+
+
+def test_a_load_written_in_slices_attaches_every_phone_and_link_to_its_own_record(
+    target_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """New records, their phones and e-mails and their links go in slices (``_WRITTEN_AT_ONCE``): a slice's
+    channels and links belong to the slice's records, whatever ids the server hands out."""
+    from connectors.crm_db import load as loader
+
+    monkeypatch.setattr(loader, "_WRITTEN_AT_ONCE", 7)
+    first_load(target_url, n=30)
+    inn = {c["id"]: int(c["inn"]) - 7700000000 for c in rows(target_url, "companies")}
+    person = {c["id"]: int(c["full_name"].rsplit(" ", 1)[1]) for c in rows(target_url, "contacts")}
+    assert sorted(inn.values()) == sorted(person.values()) == list(range(30))
+    for phone in rows(target_url, "phones"):
+        owner = inn[phone["company_id"]] if phone["company_id"] else person[phone["contact_id"]]
+        assert phone["e164"].endswith(f"{owner:07d}")
+    for email in rows(target_url, "emails"):
+        owner = inn[email["company_id"]] if email["company_id"] else person[email["contact_id"]]
+        assert email["email"].split("@")[0].endswith(str(owner)) and email["email"].endswith(f"company{owner}.ru")
+    for link in rows(target_url, "source_links"):
+        number = int(link["source_key"][1:])
+        assert (inn if link["entity"] == "company" else person)[link["crm_id"]] == number
+    inserts = [e for e in rows(target_url, "change_journal") if e["op"] == "insert" and e["table_name"] == "companies"]
+    assert len(inserts) >= 5  # 30 companies in slices of 7: a run of ids per slice at least

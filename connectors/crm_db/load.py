@@ -105,6 +105,9 @@ def _text(value: object) -> str | None:
 
 
 _SCAN_FROM = 20_000  # ids from which reading the whole table beats IN lists
+# New records whose CRM rows, after-images, phones and e-mails are built and inserted together, and new
+# links queued before they are written: a first load of a million records holds a slice, not all of them.
+_WRITTEN_AT_ONCE = 20_000
 _OWNER = {"company": ("company_id", "contact_id"), "contact": ("contact_id", "company_id")}
 _CHANNEL_FIELDS = {"phones": ("e164", "extension", "kind", "raw"), "emails": ("email",)}
 _IDENTITY = {"company": ("name", "inn", "kpp"), "contact": ("full_name",)}  # the name first
@@ -224,7 +227,7 @@ class _Loader:
                 bucket = orphans.get(self._identity_of(entity, self._values(row, columns, resolve)), [])
                 candidates = [bucket.pop(0)] if bucket else []
             if not candidates:
-                to_create.append((row, self._values(row, columns, resolve), digest))
+                to_create.append((row, digest))
                 continue
             crm_id = candidates[0]
             claimed.add(crm_id)
@@ -258,9 +261,7 @@ class _Loader:
             else:
                 counts.unchanged += 1
         self.journal.update_each(table, {k: v for k, v in updates.items() if v})
-        for (row, values, _), crm_id in zip(to_create, self._create(entity, table, to_create)):
-            cluster_ids[row["cluster"]] = crm_id
-            self._note("create", entity, crm_id, row, {}, values)
+        cluster_ids.update(self._create(entity, table, to_create, columns, resolve))
         counts.created += len(to_create)
         for row, _, _ in plans:
             crm_id = cluster_ids.get(row["cluster"])
@@ -269,6 +270,8 @@ class _Loader:
                     self._link(entity, m, crm_id)
                 else:
                     self._keep_link(entity, m)
+            if len(self.new_links) >= _WRITTEN_AT_ONCE:
+                self.flush()
         self.flush()
         return cluster_ids
 
@@ -280,24 +283,29 @@ class _Loader:
             return {ids[0]: 1}  # the usual case, without a Counter's cost
         return Counter(ids) if ids else _NO_LINKS
 
-    def _create(self, entity: str, table: Table, to_create: list[tuple[dict, dict, int]]) -> list[int]:
-        """Insert new records (row, values, digest) and all their phones and e-mails (a new record has no CRM
-        edits); their ids."""
-        if not to_create:
-            return []
-        wanted = [self._wanted(row) for row, _, _ in to_create]
-        rows = [
-            (*values.values(), encode_loaded(values, w), digest) for (_, values, digest), w in zip(to_create, wanted)
-        ]
-        columns = (*to_create[0][1], "loaded", "loaded_hash")
-        keys = self.journal.insert_values(table, columns, rows, {"created_at": self.now, "updated_at": self.now})
-        ids = [k[0] for k in keys]
+    def _create(
+        self, entity: str, table: Table, to_create: list[tuple[Mapping, int]], columns: tuple[str, ...], resolve: dict
+    ) -> dict[int, int]:
+        """Insert new records (golden row, digest) and all their phones and e-mails (a new record has no CRM
+        edits), ``_WRITTEN_AT_ONCE`` at a time; cluster → the new CRM id."""
+        ids: dict[int, int] = {}
         owner = _OWNER[entity][0]
-        for name in CHANNELS:
-            pending = self.pending[(name, owner)]
-            for crm_id, w in zip(ids, wanted):
-                values = w[name]
-                pending.extend((*v, crm_id) for v in (sorted(values, key=str) if len(values) > 1 else values))
+        for start in range(0, len(to_create), _WRITTEN_AT_ONCE):
+            part = to_create[start : start + _WRITTEN_AT_ONCE]
+            values = [self._values(row, columns, resolve) for row, _ in part]
+            wanted = [self._wanted(row) for row, _ in part]
+            rows = [(*v.values(), encode_loaded(v, w), digest) for v, w, (_, digest) in zip(values, wanted, part)]
+            names = (*values[0], "loaded", "loaded_hash")
+            keys = self.journal.insert_values(table, names, rows, {"created_at": self.now, "updated_at": self.now})
+            for (row, _), v, w, (crm_id,) in zip(part, values, wanted, keys):
+                ids[row["cluster"]] = crm_id
+                self._note("create", entity, crm_id, row, {}, v)
+                for name in CHANNELS:
+                    found = w[name]
+                    self.pending[(name, owner)].extend(
+                        (*c, crm_id) for c in (sorted(found, key=str) if len(found) > 1 else found)
+                    )
+            self.flush()  # the slice's phones and e-mails
         return ids
 
     @staticmethod
@@ -538,7 +546,8 @@ class _Loader:
         now = (crm_id, member["hash"], None, origin, warnings)  # _LINK_COMPARED
         if old is None:
             self.new_links.append((*key, crm_id, member["hash"], origin, warnings, member["payload"]))
-            self.links[key] = {"entity": entity, "seen": True, **dict(zip(_LINK_COMPARED, now))}
+            # what the rest of the load reads of a link it made (a record is linked once per load)
+            self.links[key] = {"entity": entity, "seen": True, "crm_id": crm_id, "deleted_at": None}
             self.result.links_written += 1
             return
         # _LINK_COMPARED, looked up one by one: a generator's tuple costs a microsecond per link of every load

@@ -11,20 +11,14 @@ import pandas as pd
 
 from vocabulary.digests import payload_hash, payload_json
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS, QUARANTINE_COLUMNS
+from vocabulary.members import Member
 
 SOURCE = "erp"
 
 
-def _member(key: str, payload: dict) -> dict:
+def _member(key: str, payload: dict) -> Member:
     as_read = payload_json(payload)
-    return {
-        "source": SOURCE,
-        "source_key": key,
-        "origin": f"erp.csv:{key}",
-        "hash": payload_hash(as_read),
-        "payload": as_read,
-        "warnings": [],
-    }
+    return Member(SOURCE, key, f"erp.csv:{key}", payload_hash(as_read), as_read, [])
 
 
 def golden_frames(n: int, *, start: int = 0, renamed: frozenset[int] = frozenset()) -> tuple[pd.DataFrame, ...]:
@@ -79,7 +73,7 @@ def golden_frames(n: int, *, start: int = 0, renamed: frozenset[int] = frozenset
 def expected_keys(companies: pd.DataFrame, contacts: pd.DataFrame) -> set[tuple[str, str, str]]:
     """Every source record of the frames (the reconciliation invariant's ``expected``)."""
     return {
-        (entity, m["source"], m["source_key"])
+        (entity, m.source, m.source_key)
         for entity, frame in (("company", companies), ("contact", contacts))
         for members in frame["members"]
         for m in members

@@ -91,7 +91,7 @@ def reconciliation_before_load(
 ) -> dg.AssetCheckResult:
     expected = golden.facts.expected(golden.delta)
     kept = {
-        (entity, m["source"], m["source_key"])
+        (entity, m.source, m.source_key)
         for entity, frame in (("company", golden.companies), ("contact", golden.contacts))
         for members in frame[MEMBERS]
         for m in members

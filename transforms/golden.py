@@ -39,6 +39,7 @@ from vocabulary.fields import (
     CRM_CONTACT_COLUMNS as CONTACT_COLUMNS,
 )
 from vocabulary.frames import frame_rows
+from vocabulary.members import Member
 
 MEMBERS = "members"
 
@@ -108,15 +109,7 @@ def _survive(group: list[dict], columns: tuple[str, ...], rules: Mapping[str, st
     out["extra"] = extra
     out[ISSUES] = [i for r in group for i in r[ISSUES]]
     out[MEMBERS] = [
-        {
-            "source": r[SOURCE],
-            "source_key": r[SOURCE_KEY],
-            "origin": r[ORIGIN],
-            "hash": payload_hash(r[PAYLOAD]),
-            "payload": r[PAYLOAD],
-            "warnings": r[ISSUES],
-        }
-        for r in group
+        Member(r[SOURCE], r[SOURCE_KEY], r[ORIGIN], payload_hash(r[PAYLOAD]), r[PAYLOAD], r[ISSUES]) for r in group
     ]
     return out
 

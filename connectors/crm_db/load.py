@@ -48,6 +48,7 @@ from connectors.crm_db.merge import CHANNELS, decode_loaded, encode_loaded, load
 from connectors.crm_db.sync_state import VersionChanges, write_versions
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 from vocabulary.frames import lazy_rows
+from vocabulary.members import Member
 from vocabulary.messages import text
 
 
@@ -278,7 +279,7 @@ class _Loader:
     def _linked(self, entity: str, row: Mapping) -> Linked:
         """CRM id → how many of the row's source records link to it."""
         links = self.links
-        ids = [links[k]["crm_id"] for m in row["members"] if (k := (entity, m["source"], m["source_key"])) in links]
+        ids = [links[k]["crm_id"] for m in row["members"] if (k := (entity, m.source, m.source_key)) in links]
         if len(ids) == 1:
             return {ids[0]: 1}  # the usual case, without a Counter's cost
         return Counter(ids) if ids else _NO_LINKS
@@ -372,7 +373,7 @@ class _Loader:
         return changed, channels_changed
 
     def _conflicts(self, entity: str, crm_id: int, row: Mapping, conflicts: dict[str, tuple[object, object]]) -> None:
-        keys = "\n".join(f"{m['source']}:{m['source_key']}" for m in row["members"])
+        keys = "\n".join(f"{m.source}:{m.source_key}" for m in row["members"])
         self.result.conflicts += len(conflicts)
         for name, (crm_value, source_value) in conflicts.items():
             self.conflict_rows.append(
@@ -406,8 +407,8 @@ class _Loader:
         now = {f: row.get(f) for f in _IDENTITY[entity]}
         kept = Counter(linked)
         for m in row["members"]:
-            key = (entity, m["source"], m["source_key"])
-            if m["source"] not in self.run.positional_sources or key not in self.links:
+            key = (entity, m.source, m.source_key)
+            if m.source not in self.run.positional_sources or key not in self.links:
                 continue
             crm_id = self.links[key]["crm_id"]
             record = existing.get(crm_id)
@@ -522,7 +523,7 @@ class _Loader:
             return
         name_field = _IDENTITY[entity][0]
         name = (row or {}).get(name_field) or before.get(name_field)
-        sources = "\n".join(f"{m['source']}:{m['source_key']}" for m in row["members"]) if row else ""
+        sources = "\n".join(f"{m.source}:{m.source_key}" for m in row["members"]) if row else ""
         shown = [f for f in after if f not in ("updated_at", "loaded") and (before.get(f) or after.get(f))]
         self.result.changes.append(
             {
@@ -538,14 +539,14 @@ class _Loader:
         )
 
     # -- links -------------------------------------------------------------------
-    def _link(self, entity: str, member: dict, crm_id: int) -> None:
-        key = (entity, member["source"], member["source_key"])
+    def _link(self, entity: str, member: Member, crm_id: int) -> None:
+        key = (entity, member.source, member.source_key)
         old = self.links.get(key)
-        origin = (member["origin"] or "")[:300]
-        warnings = "\n".join(member["warnings"]) or None
-        now = (crm_id, member["hash"], None, origin, warnings)  # _LINK_COMPARED
+        origin = (member.origin or "")[:300]
+        warnings = "\n".join(member.warnings) or None
+        now = (crm_id, member.hash, None, origin, warnings)  # _LINK_COMPARED
         if old is None:
-            self.new_links.append((*key, crm_id, member["hash"], origin, warnings, member["payload"]))
+            self.new_links.append((*key, crm_id, member.hash, origin, warnings, member.payload))
             # what the rest of the load reads of a link it made (a record is linked once per load)
             self.links[key] = {"entity": entity, "seen": True, "crm_id": crm_id, "deleted_at": None}
             self.result.links_written += 1
@@ -553,14 +554,14 @@ class _Loader:
         # _LINK_COMPARED, looked up one by one: a generator's tuple costs a microsecond per link of every load
         if (old["crm_id"], old["record_hash"], old["deleted_at"], old["origin"], old["warnings"]) != now:
             values = dict(zip(_LINK_COMPARED, now))
-            self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": member["payload"], **values}
+            self.link_updates[(old["id"],)] = {"run_id": self.run.run_id, "payload": member.payload, **values}
             self.result.links_written += 1
             old.update(values)
         old["seen"] = True
 
-    def _keep_link(self, entity: str, member: dict) -> None:
+    def _keep_link(self, entity: str, member: Member) -> None:
         """The member's CRM record was removed in the CRM: its link stays as it is (and the record stays gone)."""
-        self.links[(entity, member["source"], member["source_key"])]["seen"] = True
+        self.links[(entity, member.source, member.source_key)]["seen"] = True
 
     def check_deletes(self, expected: set[tuple[str, str, str]]) -> None:
         """Before anything is written: no source may lose more than ``max_delete_share`` of its live records."""

@@ -221,7 +221,7 @@ def _matrix(values: list[list], slots: int, flag_of, prior_u: float) -> tuple[np
     codes, uniques = pd.factorize(pd.Series(flat, dtype=object)) if flat else (np.empty(0, dtype=np.int64), [])
     counts = np.bincount(codes, minlength=len(uniques)) if len(flat) else np.empty(0)
     tf_of_code = smoothed_tf(counts, len(flat), prior_u)  # once per distinct value
-    ids = np.zeros((n, slots), dtype=np.int64)
+    ids = np.zeros((n, slots), dtype=np.int32)  # indexed by every candidate pair: half the bytes of int64
     tf = np.ones((n, slots))
     flag = np.zeros((n, slots), dtype=bool)
     k = 0

@@ -172,7 +172,9 @@ def attach_companies(
     if contacts.empty:
         return contacts.assign(**{COMPANY_RECORD: pd.Series(dtype=object)}), rejects_frame([]), valid_companies.iloc[:0]
     # records in content order: which of several same-named records is found must not depend on row order
-    valid, everything = _Index(stable_order(valid_companies)), _Index(stable_order(all_companies))
+    valid = _Index(stable_order(valid_companies))
+    # no company quarantined: the same index (and its look-ups already made), not a second one of the same rows
+    everything = valid if len(all_companies) == len(valid_companies) else _Index(stable_order(all_companies))
     found: list[Record | None] = []
     bad: list[dict] = []
     created: dict[Record, dict] = {}

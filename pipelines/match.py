@@ -5,6 +5,7 @@ import pandas as pd
 
 from connectors.crm_db.decisions import read_decisions
 from connectors.crm_db.match_index import IndexUpdate, StoredIndex, link_fingerprints
+from connectors.spill import parked
 from pipelines.config import MigrationConfig
 from pipelines.incremental import SourceDelta, in_scope, rerun_scope, sync_index, valid_index
 from pipelines.inputs_digest import settings_digest
@@ -89,11 +90,13 @@ def _match(
     companies = match_companies(
         validated.companies, config.matching.thresholds, decisions, stored["company"], validated.contacts
     )
+    companies.index["rows"] = parked(companies.index["rows"])  # read by the load only: not through the contacts
     company_cluster = cluster_of(companies.frame)
     names = dict(zip(zip(companies.frame[SOURCE], companies.frame[SOURCE_KEY]), companies.frame["name_key"]))
     contacts = match_contacts(
         validated.contacts, company_cluster, config.matching.contacts.thresholds, decisions, stored["contact"], names
     )
+    contacts.index["rows"] = parked(contacts.index["rows"])
     links = pd.concat([companies.links, contacts.links], ignore_index=True)
     review = pd.concat([companies.review, contacts.review], ignore_index=True)
     for line in companies.ignored_decisions + contacts.ignored_decisions + companies.splits + contacts.splits:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import chain
 
@@ -21,7 +21,7 @@ from connectors.crm_db import schema as s
 from connectors.crm_db.bulk import delete_by_keys, indexes_rebuilt, insert_rows, select_by_keys
 from connectors.crm_db.engine import reading
 from connectors.crm_db.journal import chunks
-from vocabulary.pairs import KeyRows, Record
+from vocabulary.pairs import Record
 
 COMMON_VALUE = 200  # a value this many stored records share (a switchboard, «ооо») finds no partners by itself
 
@@ -30,7 +30,7 @@ COMMON_VALUE = 200  # a value this many stored records share (a switchboard, «�
 class IndexUpdate:
     """What a load writes into the index: per entity its records' keys, the model learnt (full runs)."""
 
-    keys: dict[str, KeyRows]
+    keys: dict[str, Collection[tuple[str, str, str, str]]]  # entity → its rows (``KeyRows``, or parked on disk)
     contact_company: dict[Record, int] = field(default_factory=dict)  # contact record → its company cluster
     models: dict[str, dict] = field(default_factory=dict)  # entity → model (m, u, λ, totals): a full run
     scope: dict[str, set[Record]] | None = None  # entity → records whose rows are replaced; None: everything

@@ -190,3 +190,30 @@ def test_a_value_only_the_pair_bears_is_rare_whatever_the_size_of_the_base() -> 
     assert tf[0] == tf[1] == pytest.approx(prior / (5 + PRIOR_RECORDS))
     assert tf[2] == pytest.approx((1 + prior) / (5 + PRIOR_RECORDS))  # a third «Ромашка» is evidence
     assert tf[5] == 1.0
+
+
+def test_golden_records_made_a_slice_of_clusters_at_a_time_are_the_ones_made_at_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``golden._clusters`` turns ``ROWS_AT_ONCE`` records into dicts at a time: a cluster is never cut in
+    two, and source priority, then file order, still decide within it."""
+    from transforms import golden
+
+    frame = companies(
+        *(
+            {
+                "name": f"Фирма {i % 4}",
+                "inn": ["7707083893", "7736050003", "7702070139", "5000000001"][i % 4],
+                "address": f"Москва, д. {i}",
+                "src": "ab"[(i // 4) % 2],  # every cluster holds both sources
+            }
+            for i in range(13)
+        )
+    )
+    matched = match_companies(frame, LIMITS).frame.sample(frac=1, random_state=3).reset_index(drop=True)
+    at_once = golden_companies(matched, {"b": 0, "a": 1})
+    monkeypatch.setattr(golden, "ROWS_AT_ONCE", 2)
+    sliced = golden_companies(matched, {"b": 0, "a": 1})
+    assert len(at_once) == 4 and sliced.to_dict("records") == at_once.to_dict("records")
+    assert sorted(len(m) for m in sliced["members"]) == [3, 3, 3, 4]
+    assert all(m[0].source == "b" for m in sliced["members"])  # the first source in priority leads each cluster

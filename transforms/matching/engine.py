@@ -204,11 +204,10 @@ def run(
             model.estimate_m(g[pairs.found_by(rules)], set(learn))
         model.estimate_lambda(g, n)
     prior = model.prior_weight()
-    w = model.pair_weights(g, view)
-    total = w.sum(axis=1, dtype=np.float64) + prior
+    total = model.pair_totals(g, view) + prior
     p = probability(total)
     caps = entity.caps(view, g, p >= thresholds.review)
-    view.forget()  # the pairs' values and similarities: what clustering and the explanations need is in g and w
+    view.forget()  # the pairs' values and similarities: what clustering needs is in g and p
     scored = Scored(
         a,
         b,
@@ -230,6 +229,9 @@ def run(
     decided = _decided_mask(a, b, n, same + different)
     reviewed = review_edges(state, scored, outcome, labels, decided)
 
+    # the per-field weights of the pairs explained (merged or for review), from a view of those pairs only
+    explained = np.unique(np.array([e for _, _, e in outcome.merged if e >= 0] + list(reviewed), dtype=np.int64))
+    w = Explained(explained, model.pair_weights(g[explained], PairView(features, a[explained], b[explained])))
     links = _link_rows(entity, records, outcome, g, w, p, a, b, caps.notes)
     review = _review_rows(entity, records, reviewed, outcome, g, w, p, a, b, caps.notes)
     ignored = _pair_notes("matching.ignored_decision", entity.name, records, outcome.ignored_decisions)
@@ -285,12 +287,23 @@ def _frame(rows: list[tuple]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[*LINK_COLUMNS, WEIGHTS], dtype=object) if rows else _empty_links()
 
 
+@dataclass
+class Explained:
+    """Per-field weights of some pairs: ``edges`` (sorted pair numbers) and their rows of weights."""
+
+    edges: np.ndarray
+    weights: np.ndarray
+
+    def __getitem__(self, e: int) -> np.ndarray:
+        return self.weights[np.searchsorted(self.edges, e)]
+
+
 def _link_rows(
     entity: Entity,
     records: list[Record],
     outcome: Outcome,
     g: np.ndarray,
-    w: np.ndarray,
+    w: Explained,
     p: np.ndarray,
     a: np.ndarray,
     b: np.ndarray,
@@ -314,7 +327,7 @@ def _review_rows(
     reviewed: list[int],
     outcome: Outcome,
     g: np.ndarray,
-    w: np.ndarray,
+    w: Explained,
     p: np.ndarray,
     a: np.ndarray,
     b: np.ndarray,

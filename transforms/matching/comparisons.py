@@ -61,9 +61,10 @@ class PairView:
             self._cache[key] = make()
         return self._cache[key]
 
-    def forget(self) -> None:
-        """Drop the per-pair arrays computed so far (a few of them per field: gigabytes at a million records)."""
-        self._cache.clear()
+    def forget(self, keep: tuple[str, ...] = ()) -> None:
+        """Drop the per-pair arrays computed so far (a few of them per field: gigabytes at a million records),
+        but for those of the kinds in ``keep`` (``"shared"``: the term frequencies' costly ones)."""
+        self._cache = {key: value for key, value in self._cache.items() if key[0] in keep}
 
     def _record(self, kind: str, name: str, make: Callable[[np.ndarray], np.ndarray]) -> np.ndarray:
         """A per-record array derived from feature ``name``, computed once for every view of these features."""

@@ -204,6 +204,9 @@ def run(
             model.estimate_m(g[pairs.found_by(rules)], set(learn))
         model.estimate_lambda(g, n)
     prior = model.prior_weight()
+    # the levels are known: of the comparisons' per-pair values only the shared values' frequencies are
+    # read again (by the weights); the caps ask for the few others they need anew
+    view.forget(keep=("shared",))
     total = model.pair_totals(g, view) + prior
     p = probability(total)
     caps = entity.caps(view, g, p >= thresholds.review)

@@ -46,11 +46,8 @@ def matched(
     url = target.resolve(config)
     with progress.stage(text("progress.match")) as step:
         result, decisions = _match(context, config, url, target.full, validated, normalised)
-        step.result = text(
-            "progress.companies_contacts",
-            companies=result.companies[CLUSTER].nunique(),
-            contacts=result.contacts[CLUSTER].nunique(),
-        )
+        companies, contacts = int(result.companies[CLUSTER].nunique()), int(result.contacts[CLUSTER].nunique())
+        step.result = text("progress.companies_contacts", companies=companies, contacts=contacts)
     return dg.Output(
         result,
         metadata={
@@ -62,9 +59,9 @@ def matched(
             "dagster/row_count": len(result.companies) + len(result.contacts),
             "merges": len(result.links),
             "company_records": len(result.companies),
-            "companies": int(result.companies[CLUSTER].nunique()),
+            "companies": companies,
             "contact_records": len(result.contacts),
-            "contacts": int(result.contacts[CLUSTER].nunique()),
+            "contacts": contacts,
             "review_pairs": len(result.review),
             "decisions_applied": decisions,
             "review_preview": sample(result.review, rows=20, previews=config.privacy.previews),

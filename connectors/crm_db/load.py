@@ -17,7 +17,6 @@ parents are collected and written per batch, which keeps the before-images batch
 from __future__ import annotations
 
 import gc
-import json
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import contextmanager, nullcontext
@@ -46,6 +45,7 @@ from connectors.crm_db.lock import target_lock
 from connectors.crm_db.match_index import IndexUpdate, write_index
 from connectors.crm_db.merge import CHANNELS, decode_loaded, encode_loaded, loaded_digests, merge_channel, merge_fields
 from connectors.crm_db.sync_state import VersionChanges, write_versions
+from vocabulary.digests import payload_json
 from vocabulary.fields import CRM_COMPANY_COLUMNS, CRM_CONTACT_COLUMNS
 from vocabulary.frames import lazy_rows
 from vocabulary.members import Member
@@ -97,8 +97,9 @@ def utcnow() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
-def _json(value: object) -> str | None:
-    return json.dumps(value, ensure_ascii=False, sort_keys=True, default=str) if value else None
+def _json(value: Mapping[str, object]) -> str | None:
+    """A record's extra fields or a pair's weights as stored: the payload's encoding (None when empty)."""
+    return payload_json(value) if value else None
 
 
 def _text(value: object) -> str | None:
